@@ -1,0 +1,166 @@
+package org.sdlgm.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.ConstantInitializer;
+
+/**
+ * The unsupervised SDLGM of SPEC.md (and, with {@link Method#SDLGM_FIXED}, its ablation with
+ * L = L0): heads for q(L | x), the selection logits α and q(v | x) on the encoder trunk; codes
+ * z = s ⊙ v where the support s comes from the two-step Gumbel-Softmax sampler during
+ * training and from exact Gumbel-max / Gumbel-top-k samples during evaluation.
+ */
+public final class SdlgmBlock extends LatentBlock {
+  private final boolean fixed;
+  private final Linear levelHead;
+  private final Linear selectHead;
+  private final Linear muHead;
+  private final Linear logSigmaHead;
+  private final Parameter selectionPrior;
+  private final Parameter levelPriorLogits;
+
+  SdlgmBlock(SdlgmConfig config) {
+    super(config);
+    fixed = config.method() == Method.SDLGM_FIXED;
+    levelHead = fixed ? null : addChildBlock("levelHead", head(config.maxLevel()));
+    selectHead = addChildBlock("selectHead", head(config.latentDim()));
+    muHead = addChildBlock("muHead", head(config.latentDim()));
+    logSigmaHead = addChildBlock("logSigmaHead", head(config.latentDim()));
+    selectionPrior = config.learnSelectionPrior()
+        ? addParameter(zeros("selectionPrior", config.latentDim()))
+        : null;
+    levelPriorLogits = !fixed && config.levelPrior() == LevelPrior.LEARNED
+        ? addParameter(zeros("levelPrior", config.maxLevel()))
+        : null;
+  }
+
+  private static Parameter zeros(String name, int n) {
+    return Parameter.builder().setName(name).setType(Parameter.Type.OTHER)
+        .optShape(new Shape(n)).optInitializer(new ConstantInitializer(0f)).build();
+  }
+
+  @Override
+  protected void initializeHeads(NDManager manager, DataType dataType, Shape hidden) {
+    if (levelHead != null) {
+      levelHead.initialize(manager, dataType, hidden);
+    }
+    selectHead.initialize(manager, dataType, hidden);
+    muHead.initialize(manager, dataType, hidden);
+    logSigmaHead.initialize(manager, dataType, hidden);
+  }
+
+  /** log π over levels 1..L0, shape (1, L0), at phase-in weight w. */
+  NDArray logPrior(ParameterStore ps, NDManager m, double w, boolean training) {
+    int l0 = config.maxLevel();
+    switch (config.levelPrior()) {
+      case LEARNED:
+        return ps.getValue(levelPriorLogits, m.getDevice(), training).logSoftmax(0).reshape(1, l0);
+      case GEOMETRIC: {
+        float[] logits = new float[l0];
+        double logRho = Math.log(config.rho());
+        for (int l = 0; l < l0; l++) {
+          logits[l] = (float) (w * (l + 1) * logRho);
+        }
+        return m.create(logits, new Shape(1, l0)).logSoftmax(1);
+      }
+      default:
+        return m.full(new Shape(1, l0), (float) -Math.log(l0));
+    }
+  }
+
+  @Override
+  public Terms terms(ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training) {
+    NDManager m = x.getManager();
+    int l0 = config.maxLevel();
+    long b = x.getShape().get(0);
+    long k = config.latentDim();
+    NDArray h = hidden(ps, x, training);
+    NDArray alpha = apply(selectHead, ps, h, training);
+    NDArray mu = apply(muHead, ps, h, training);
+    NDArray logSigma = boundedLogSigma(apply(logSigmaHead, ps, h, training));
+
+    NDArray keys = alpha.add(GumbelSoftmax.gumbel(m, new Shape(b, k)));
+    NDArray ranks = GumbelSoftmax.ranks(keys.stopGradient());
+
+    NDArray logQ = null;
+    NDArray q = null;
+    NDArray levelNoise = null;
+    if (!fixed) {
+      logQ = apply(levelHead, ps, h, training).logSoftmax(1);
+      q = logQ.exp();
+      levelNoise = GumbelSoftmax.gumbel(m, new Shape(b, l0));
+    }
+
+    NDArray mask;
+    NDArray nnz;
+    if (hard) {
+      NDArray levels = fixed
+          ? m.full(new Shape(b), l0, DataType.INT64)
+          : logQ.add(levelNoise).argMax(1).add(1);
+      mask = GumbelSoftmax.hardMask(ranks, levels);
+      nnz = levels.toType(DataType.FLOAT32, false);
+    } else {
+      NDArray c = GumbelSoftmax.successive(keys, s.tau(), l0);
+      NDArray levelHard;
+      if (fixed) {
+        mask = c.get(":, " + (l0 - 1) + ", :");
+        levelHard = m.full(new Shape(b), l0, DataType.INT64);
+      } else {
+        NDArray level = GumbelSoftmax.relaxedLevel(logQ, levelNoise, s.tau());
+        mask = GumbelSoftmax.relaxedMask(level, c);
+        levelHard = level.argMax(1).add(1);
+      }
+      if (config.straightThrough()) {
+        NDArray hardMask = GumbelSoftmax.hardMask(ranks, levelHard);
+        mask = hardMask.add(mask.sub(mask.stopGradient()));
+      }
+      nnz = levelHard.toType(DataType.FLOAT32, false);
+    }
+
+    NDArray eps = m.randomNormal(new Shape(b, k));
+    NDArray z = mask.mul(mu.add(logSigma.exp().mul(eps)));
+    NDArray logLik = logLikelihood(ps, x, decode(ps, z, training), training);
+
+    NDArray klL;
+    NDArray survival;
+    if (fixed) {
+      klL = m.zeros(new Shape(b));
+      survival = m.ones(new Shape(b, l0));
+    } else {
+      klL = q.mul(logQ.sub(logPrior(ps, m, s.priorWeight(), training))).sum(new int[] {1});
+      survival = GumbelSoftmax.survival(q);
+    }
+    NDArray beta = selectionPrior == null ? null : ps.getValue(selectionPrior, m.getDevice(), training);
+    NDArray klS = survival.mul(GumbelSoftmax.stepKl(alpha, beta, ranks, l0)).sum(new int[] {1});
+    NDArray klDim = gaussianKl(mu, logSigma);
+    NDArray klV = config.klV() == KlV.SELECTED
+        ? klDim.mul(mask).sum(new int[] {1})
+        : klDim.sum(new int[] {1});
+    return new Terms(logLik, klL, klS, klV, nnz);
+  }
+
+  @Override
+  public CodeBatch encode(ParameterStore ps, NDArray x) {
+    NDManager m = x.getManager();
+    long b = x.getShape().get(0);
+    NDArray h = hidden(ps, x, false);
+    NDArray alpha = apply(selectHead, ps, h, false);
+    NDArray mu = apply(muHead, ps, h, false);
+    NDArray levels;
+    NDArray probs = null;
+    if (fixed) {
+      levels = m.full(new Shape(b), config.maxLevel(), DataType.INT64);
+    } else {
+      NDArray logits = apply(levelHead, ps, h, false);
+      probs = logits.softmax(1);
+      levels = logits.argMax(1).add(1);
+    }
+    NDArray mask = GumbelSoftmax.hardMask(GumbelSoftmax.ranks(alpha), levels);
+    return new CodeBatch(mask.mul(mu), levels, probs);
+  }
+}

@@ -1,0 +1,231 @@
+package org.sdlgm.model;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
+import org.sdlgm.SdlgmException;
+
+/**
+ * Every hyperparameter that defines a model and its objective: architecture, likelihood, the
+ * two Gumbel-Softmax relaxations and their temperature schedule, the priors and the KL weights.
+ * An immutable value with a {@link Builder} and a JSON form (it is written to the model
+ * directory's {@code config.json}); the defaults are SPEC.md's plain defaults, and the
+ * recommended recipe switches ({@code straightThrough}, {@code klV = selected}, a geometric
+ * level prior phased in) are documented in {@code docs/model.md}.
+ *
+ * <p>{@code inputDim} is the data's D; the trainer fills it in from the data when it is 0.
+ */
+@JsonIgnoreProperties(ignoreUnknown = false)
+public record SdlgmConfig(
+    Method method,
+    int inputDim,
+    int latentDim,
+    int maxLevel,
+    List<Integer> encoderHidden,
+    Decoder decoder,
+    List<Integer> decoderHidden,
+    Likelihood likelihood,
+    boolean learnSigmaX,
+    double sigmaXInit,
+    KlV klV,
+    boolean straightThrough,
+    double tau0,
+    double tauMin,
+    double tauRate,
+    boolean tauPerEpoch,
+    LevelPrior levelPrior,
+    double rho,
+    int priorPhaseStart,
+    int priorPhaseEnd,
+    boolean learnSelectionPrior,
+    double betaL,
+    double betaS,
+    double betaV,
+    int warmupEpochs) {
+
+  public SdlgmConfig {
+    encoderHidden = List.copyOf(encoderHidden);
+    decoderHidden = List.copyOf(decoderHidden);
+    validate(method, inputDim, latentDim, maxLevel, tau0, tauMin, levelPrior, rho, priorPhaseStart,
+        priorPhaseEnd, sigmaXInit, encoderHidden, decoderHidden);
+  }
+
+  private static void validate(Method method, int inputDim, int latentDim, int maxLevel,
+      double tau0, double tauMin, LevelPrior prior, double rho, int phaseStart, int phaseEnd,
+      double sigmaXInit, List<Integer> enc, List<Integer> dec) {
+    if (method == null) {
+      throw new SdlgmException("method must be set");
+    }
+    if (inputDim < 0) {
+      throw new SdlgmException("input dimension must be ≥ 0 (0 = take it from the data), got " + inputDim);
+    }
+    if (latentDim < 1) {
+      throw new SdlgmException("latent-dim K must be ≥ 1, got " + latentDim);
+    }
+    if (maxLevel < 1) {
+      throw new SdlgmException("max-level L0 must be ≥ 1, got " + maxLevel);
+    }
+    if (maxLevel > latentDim) {
+      throw new SdlgmException(
+          "max-level L0 = " + maxLevel + " must be ≤ latent-dim K = " + latentDim);
+    }
+    if (!(tau0 > 0) || !(tauMin > 0) || tauMin > tau0) {
+      throw new SdlgmException("temperatures must satisfy 0 < tau-min ≤ tau0, got tau0 = " + tau0 + ", tau-min = " + tauMin);
+    }
+    if (prior == LevelPrior.GEOMETRIC && !(rho > 0 && rho < 1)) {
+      throw new SdlgmException("the geometric level prior needs 0 < rho < 1, got " + rho);
+    }
+    if (phaseEnd < phaseStart || phaseStart < 0) {
+      throw new SdlgmException("prior phase-in needs 0 ≤ start ≤ end, got " + phaseStart + "→" + phaseEnd);
+    }
+    if (!(sigmaXInit > 0)) {
+      throw new SdlgmException("sigma-x must be > 0, got " + sigmaXInit);
+    }
+    for (int h : enc) {
+      if (h < 1) {
+        throw new SdlgmException("encoder hidden sizes must be ≥ 1, got " + enc);
+      }
+    }
+    for (int h : dec) {
+      if (h < 1) {
+        throw new SdlgmException("decoder hidden sizes must be ≥ 1, got " + dec);
+      }
+    }
+  }
+
+  /** SPEC.md's plain defaults: K = 200, L0 = 20, 784-512-256 MLPs, Bernoulli, uniform prior. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder initialised with this config's values. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** The same config with the input dimension set. */
+  public SdlgmConfig withInputDim(int d) {
+    return toBuilder().inputDim(d).build();
+  }
+
+  /**
+   * The number of latent dimensions a code may use: L0 for the sparse methods, K for the dense
+   * VAE (whose codes are dense by construction).
+   */
+  public int codeCap() {
+    return method == Method.VAE ? latentDim : maxLevel;
+  }
+
+  /** Builder for {@link SdlgmConfig}; every setter returns this. */
+  public static final class Builder {
+    private Method method = Method.SDLGM;
+    private int inputDim = 0;
+    private int latentDim = 200;
+    private int maxLevel = 20;
+    private List<Integer> encoderHidden = List.of(512, 256);
+    private Decoder decoder = Decoder.MLP;
+    private List<Integer> decoderHidden = List.of(256, 512);
+    private Likelihood likelihood = Likelihood.BERNOULLI;
+    private boolean learnSigmaX = true;
+    private double sigmaXInit = 1.0;
+    private KlV klV = KlV.ALL;
+    private boolean straightThrough = false;
+    private double tau0 = 1.0;
+    private double tauMin = 0.5;
+    private double tauRate = 1e-4;
+    private boolean tauPerEpoch = false;
+    private LevelPrior levelPrior = LevelPrior.UNIFORM;
+    private double rho = 0.5;
+    private int priorPhaseStart = 0;
+    private int priorPhaseEnd = 0;
+    private boolean learnSelectionPrior = false;
+    private double betaL = 1.0;
+    private double betaS = 1.0;
+    private double betaV = 1.0;
+    private int warmupEpochs = 0;
+
+    private Builder() {}
+
+    private Builder(SdlgmConfig c) {
+      method = c.method;
+      inputDim = c.inputDim;
+      latentDim = c.latentDim;
+      maxLevel = c.maxLevel;
+      encoderHidden = c.encoderHidden;
+      decoder = c.decoder;
+      decoderHidden = c.decoderHidden;
+      likelihood = c.likelihood;
+      learnSigmaX = c.learnSigmaX;
+      sigmaXInit = c.sigmaXInit;
+      klV = c.klV;
+      straightThrough = c.straightThrough;
+      tau0 = c.tau0;
+      tauMin = c.tauMin;
+      tauRate = c.tauRate;
+      tauPerEpoch = c.tauPerEpoch;
+      levelPrior = c.levelPrior;
+      rho = c.rho;
+      priorPhaseStart = c.priorPhaseStart;
+      priorPhaseEnd = c.priorPhaseEnd;
+      learnSelectionPrior = c.learnSelectionPrior;
+      betaL = c.betaL;
+      betaS = c.betaS;
+      betaV = c.betaV;
+      warmupEpochs = c.warmupEpochs;
+    }
+
+    public Builder method(Method v) { method = v; return this; }
+
+    public Builder inputDim(int v) { inputDim = v; return this; }
+
+    public Builder latentDim(int v) { latentDim = v; return this; }
+
+    public Builder maxLevel(int v) { maxLevel = v; return this; }
+
+    public Builder encoderHidden(List<Integer> v) { encoderHidden = v; return this; }
+
+    public Builder decoder(Decoder v) { decoder = v; return this; }
+
+    public Builder decoderHidden(List<Integer> v) { decoderHidden = v; return this; }
+
+    public Builder likelihood(Likelihood v) { likelihood = v; return this; }
+
+    public Builder learnSigmaX(boolean v) { learnSigmaX = v; return this; }
+
+    public Builder sigmaXInit(double v) { sigmaXInit = v; return this; }
+
+    public Builder klV(KlV v) { klV = v; return this; }
+
+    public Builder straightThrough(boolean v) { straightThrough = v; return this; }
+
+    public Builder tau0(double v) { tau0 = v; return this; }
+
+    public Builder tauMin(double v) { tauMin = v; return this; }
+
+    public Builder tauRate(double v) { tauRate = v; return this; }
+
+    public Builder tauPerEpoch(boolean v) { tauPerEpoch = v; return this; }
+
+    public Builder levelPrior(LevelPrior v) { levelPrior = v; return this; }
+
+    public Builder rho(double v) { rho = v; return this; }
+
+    public Builder priorPhase(int start, int end) { priorPhaseStart = start; priorPhaseEnd = end; return this; }
+
+    public Builder learnSelectionPrior(boolean v) { learnSelectionPrior = v; return this; }
+
+    public Builder betaL(double v) { betaL = v; return this; }
+
+    public Builder betaS(double v) { betaS = v; return this; }
+
+    public Builder betaV(double v) { betaV = v; return this; }
+
+    public Builder warmupEpochs(int v) { warmupEpochs = v; return this; }
+
+    public SdlgmConfig build() {
+      return new SdlgmConfig(method, inputDim, latentDim, maxLevel, encoderHidden, decoder,
+          decoderHidden, likelihood, learnSigmaX, sigmaXInit, klV, straightThrough, tau0, tauMin,
+          tauRate, tauPerEpoch, levelPrior, rho, priorPhaseStart, priorPhaseEnd,
+          learnSelectionPrior, betaL, betaS, betaV, warmupEpochs);
+    }
+  }
+}

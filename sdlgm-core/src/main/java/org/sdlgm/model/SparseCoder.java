@@ -1,0 +1,177 @@
+package org.sdlgm.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.sdlgm.SdlgmException;
+import org.sdlgm.encode.SparseCode;
+import org.sdlgm.io.AtomicFiles;
+
+/**
+ * A model in memory — configuration, network and parameters — and what you do with a trained
+ * one: turn rows into deterministic sparse codes, reconstruct them, save and load parameters.
+ * It owns a native memory scope; close it when done.
+ */
+public final class SparseCoder implements AutoCloseable {
+  private final SdlgmConfig config;
+  private final NDManager manager;
+  private final LatentBlock block;
+  private final ParameterStore store;
+
+  private SparseCoder(SdlgmConfig config) {
+    this.config = config;
+    this.manager = NDManager.newBaseManager();
+    this.block = LatentBlock.of(config);
+    block.initialize(manager, DataType.FLOAT32, new Shape(1, config.inputDim()));
+    this.store = new ParameterStore(manager, false);
+  }
+
+  /**
+   * A freshly initialised model. Initialisation draws from libtorch's generator: seed it first
+   * ({@code Engine.getInstance().setRandomSeed}) for reproducible runs.
+   */
+  public static SparseCoder create(SdlgmConfig config) {
+    return new SparseCoder(config);
+  }
+
+  /** A model with parameters read from a file written by {@link #saveParameters}. */
+  public static SparseCoder load(SdlgmConfig config, Path params) {
+    SparseCoder coder = new SparseCoder(config);
+    try (InputStream in = Files.newInputStream(params);
+        DataInputStream din = new DataInputStream(new BufferedInputStream(in))) {
+      coder.block.loadParameters(coder.manager, din);
+    } catch (IOException | ai.djl.MalformedModelException | RuntimeException e) {
+      coder.close();
+      if (e instanceof java.nio.file.NoSuchFileException) {
+        throw new SdlgmException(params + ": parameter file is missing");
+      }
+      throw new SdlgmException(params + ": cannot read model parameters (" + e.getMessage()
+          + "); was it written for this configuration?", e);
+    }
+    return coder;
+  }
+
+  /** Writes the parameters to {@code file} atomically (temporary file, then rename). */
+  public void saveParameters(Path file) {
+    AtomicFiles.write(file, out -> {
+      try (OutputStream buf = new BufferedOutputStream(out);
+          DataOutputStream dout = new DataOutputStream(buf)) {
+        block.saveParameters(dout);
+      }
+    });
+  }
+
+  public SdlgmConfig config() {
+    return config;
+  }
+
+  /** The network (for training and evaluation code in this library). */
+  public LatentBlock block() {
+    return block;
+  }
+
+  /** The manager that owns the parameters. */
+  public NDManager manager() {
+    return manager;
+  }
+
+  /** A parameter store reading this model's parameters directly (no copies). */
+  public ParameterStore store() {
+    return store;
+  }
+
+  /** Current σ_x of a Gaussian likelihood, NaN for Bernoulli. */
+  public double sigmaX() {
+    return block.sigmaX(store, manager);
+  }
+
+  /**
+   * Deterministic codes of {@code n} rows (row-major, {@code n × inputDim} floats), processed
+   * in batches of {@code batchSize}.
+   */
+  public List<SparseCode> encode(float[] rows, int n, int batchSize) {
+    int d = config.inputDim();
+    int k = config.latentDim();
+    List<SparseCode> out = new ArrayList<>(n);
+    for (int from = 0; from < n; from += batchSize) {
+      int b = Math.min(batchSize, n - from);
+      float[] z;
+      long[] levels;
+      float[] probs;
+      try (NDManager sub = manager.newSubManager(); NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        float[] chunk = new float[b * d];
+        System.arraycopy(rows, from * d, chunk, 0, b * d);
+        CodeBatch codes = block.encode(store, sub.create(chunk, new Shape(b, d)));
+        z = codes.z().toFloatArray();
+        levels = codes.levels().toLongArray();
+        probs = codes.levelProbs() == null ? null : codes.levelProbs().toFloatArray();
+      }
+      int l0 = config.maxLevel();
+      for (int i = 0; i < b; i++) {
+        int nnz = 0;
+        for (int j = 0; j < k; j++) {
+          if (z[i * k + j] != 0f) {
+            nnz++;
+          }
+        }
+        int[] idx = new int[nnz];
+        float[] val = new float[nnz];
+        int t = 0;
+        for (int j = 0; j < k; j++) {
+          float v = z[i * k + j];
+          if (v != 0f) {
+            idx[t] = j;
+            val[t++] = v;
+          }
+        }
+        float[] p = null;
+        if (probs != null) {
+          p = new float[l0];
+          System.arraycopy(probs, i * l0, p, 0, l0);
+        }
+        out.add(new SparseCode((int) levels[i], idx, val, p));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The decoder's mean x̂ for each given code (dense, row-major {@code n × K}), in batches.
+   */
+  public float[] decodeMean(float[] codes, int n, int batchSize) {
+    int k = config.latentDim();
+    int d = config.inputDim();
+    float[] out = new float[n * d];
+    for (int from = 0; from < n; from += batchSize) {
+      int b = Math.min(batchSize, n - from);
+      try (NDManager sub = manager.newSubManager(); NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        float[] chunk = new float[b * k];
+        System.arraycopy(codes, from * k, chunk, 0, b * k);
+        NDArray mean = block.decodeMean(store, sub.create(chunk, new Shape(b, k)));
+        System.arraycopy(mean.toFloatArray(), 0, out, from * d, b * d);
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

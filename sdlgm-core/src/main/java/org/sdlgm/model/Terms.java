@@ -1,0 +1,26 @@
+package org.sdlgm.model;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * The per-example terms of the objective for one batch, each of shape (B): the expected
+ * log-likelihood log p(x | z) and the three KL divergences, plus the number of non-zeros of
+ * the sampled mask. Kept separate so that every term is reported on its own; {@link #loss}
+ * combines them into the minimised negative ELBO.
+ */
+public record Terms(NDArray logLik, NDArray klL, NDArray klS, NDArray klV, NDArray nnz) {
+
+  /**
+   * Mean over the batch of −[log p − s·(β_L KL_L + β_S KL_S + β_v KL_v)], with s the warm-up
+   * factor of the schedule.
+   */
+  public NDArray loss(SdlgmConfig c, Schedule s) {
+    NDArray kl = klL.mul(c.betaL()).add(klS.mul(c.betaS())).add(klV.mul(c.betaV()));
+    return logLik.sub(kl.mul(s.klScale())).mean().neg();
+  }
+
+  /** Per-example ELBO = log p − KL_L − KL_S − KL_v (unweighted), shape (B). */
+  public NDArray elbo() {
+    return logLik.sub(klL).sub(klS).sub(klV);
+  }
+}

@@ -1,0 +1,59 @@
+package org.sdlgm.train;
+
+/**
+ * One row of {@code history.csv}: the schedule and the mean of every objective term over an
+ * epoch's training batches (relaxed sampler) and over the validation set (hard samples of the
+ * discrete model; NaN without validation data).
+ */
+public record EpochRecord(
+    int epoch,
+    long step,
+    double seconds,
+    double examplesPerSecond,
+    double tau,
+    double klScale,
+    double priorWeight,
+    double trainLoss,
+    double trainLogLik,
+    double trainKlL,
+    double trainKlS,
+    double trainKlV,
+    double trainNnz,
+    double valElbo,
+    double valLogLik,
+    double valKlL,
+    double valKlS,
+    double valKlV,
+    double valNnz,
+    double sigmaX) {
+
+  /** CSV header matching {@link #toCsv}. */
+  public static String csvHeader() {
+    return "epoch,step,seconds,examples_per_s,tau,kl_scale,prior_weight,train_loss,train_loglik,"
+        + "train_kl_l,train_kl_s,train_kl_v,train_nnz,val_elbo,val_loglik,val_kl_l,val_kl_s,"
+        + "val_kl_v,val_nnz,sigma_x";
+  }
+
+  public String toCsv() {
+    return epoch + "," + step + "," + f(seconds) + "," + f(examplesPerSecond) + "," + f(tau) + ","
+        + f(klScale) + "," + f(priorWeight) + "," + f(trainLoss) + "," + f(trainLogLik) + ","
+        + f(trainKlL) + "," + f(trainKlS) + "," + f(trainKlV) + "," + f(trainNnz) + ","
+        + f(valElbo) + "," + f(valLogLik) + "," + f(valKlL) + "," + f(valKlS) + "," + f(valKlV)
+        + "," + f(valNnz) + "," + f(sigmaX);
+  }
+
+  private static String f(double v) {
+    return Double.isNaN(v) ? "" : String.format(java.util.Locale.ROOT, "%.6g", v);
+  }
+
+  /** Parses a line written by {@link #toCsv} (empty fields are NaN). */
+  public static EpochRecord parseCsv(String line) {
+    String[] p = line.split(",", -1);
+    double[] d = new double[p.length];
+    for (int i = 0; i < p.length; i++) {
+      d[i] = p[i].isEmpty() ? Double.NaN : Double.parseDouble(p[i]);
+    }
+    return new EpochRecord((int) d[0], (long) d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8],
+        d[9], d[10], d[11], d[12], d[13], d[14], d[15], d[16], d[17], d[18], d[19]);
+  }
+}

@@ -1,0 +1,311 @@
+package org.sdlgm.train;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Adam;
+import ai.djl.training.tracker.Tracker;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.sdlgm.SdlgmException;
+import org.sdlgm.data.Dataset;
+import org.sdlgm.io.AtomicFiles;
+import org.sdlgm.model.Schedule;
+import org.sdlgm.model.SdlgmConfig;
+import org.sdlgm.model.SparseCoder;
+import org.sdlgm.model.Terms;
+
+/**
+ * Fits a model by mini-batch Adam on the negative ELBO (or the reconstruction loss of the
+ * top-k autoencoder), with the τ, warm-up and prior phase-in schedules of {@link Schedule}.
+ *
+ * <p>Reproducible on CPU: epoch e shuffles with {@code Random(seed, e)} and reseeds libtorch
+ * with a value derived from (seed, e), so the same seed and data give the same numbers, and a
+ * run resumed at an epoch boundary draws the same noise as an uninterrupted one. Adam's moment
+ * estimates are not checkpointed (DJL does not expose them); after a resume they restart from
+ * zero, which perturbs the first few steps slightly.
+ *
+ * <p>Each step runs inside its own {@link NDScope} and sub-manager, so no per-batch tensor
+ * outlives the step and memory stays flat over long runs.
+ */
+public final class SdlgmTrainer {
+  /** Sub-directory of the output directory that holds the last checkpoint. */
+  public static final String CHECKPOINT_DIR = "checkpoint";
+
+  private final SdlgmConfig modelConfig;
+  private final TrainConfig trainConfig;
+  private final List<TrainingListener> listeners = new ArrayList<>();
+
+  public SdlgmTrainer(SdlgmConfig modelConfig, TrainConfig trainConfig) {
+    this.modelConfig = modelConfig;
+    this.trainConfig = trainConfig;
+  }
+
+  /** Adds a listener; returns this. */
+  public SdlgmTrainer addListener(TrainingListener l) {
+    listeners.add(l);
+    return this;
+  }
+
+  /**
+   * Trains on {@code train}, scoring {@code validation} (may be null) after each epoch.
+   *
+   * @param outputDir where checkpoints go ({@code outputDir/checkpoint}); null disables them
+   * @param resume continue from the checkpoint in {@code outputDir} instead of starting anew
+   */
+  public TrainingRun fit(Dataset train, Dataset validation, Path outputDir, boolean resume) {
+    SdlgmConfig config = modelConfig.inputDim() == 0 ? modelConfig.withInputDim(train.dim()) : modelConfig;
+    if (config.inputDim() != train.dim()) {
+      throw new SdlgmException("model expects " + config.inputDim() + " features but the data ("
+          + train.name() + ") has " + train.dim());
+    }
+    Checkpoint start = resume ? Checkpoint.read(outputDir, config) : null;
+    Engine.getInstance().setRandomSeed(seedFor(-1));
+    SparseCoder coder = start != null
+        ? SparseCoder.load(config, start.params())
+        : SparseCoder.create(config);
+    List<EpochRecord> history = new ArrayList<>(start != null ? start.history() : List.of());
+    double seconds = 0;
+    try (Model model = Model.newInstance("sdlgm")) {
+      model.setBlock(coder.block());
+      Adam.Builder adam = Adam.builder().optLearningRateTracker(Tracker.fixed((float) trainConfig.learningRate()));
+      if (trainConfig.gradClip() > 0) {
+        adam.optClipGrad((float) trainConfig.gradClip());
+      }
+      DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.l2Loss())
+          .optOptimizer(adam.build())
+          .optDevices(new Device[] {Device.cpu()});
+      try (Trainer trainer = model.newTrainer(tc)) {
+        trainer.initialize(new Shape(trainConfig.batchSize(), config.inputDim()));
+        seconds = loop(config, coder, trainer, train, validation, outputDir, start, history);
+      }
+    } catch (RuntimeException e) {
+      coder.close();
+      throw e;
+    }
+    return new TrainingRun(coder, List.copyOf(history), seconds);
+  }
+
+  private int seedFor(int epoch) {
+    return (int) (trainConfig.seed() * 1_000_003L + epoch * 7919L + 17);
+  }
+
+  private double loop(SdlgmConfig config, SparseCoder coder, Trainer trainer, Dataset train,
+      Dataset validation, Path outputDir, Checkpoint start, List<EpochRecord> history) {
+    int n = train.size();
+    int d = config.inputDim();
+    int bs = trainConfig.batchSize();
+    int batches = (n + bs - 1) / bs;
+    int firstEpoch = start == null ? 0 : start.epoch();
+    int skipBatches = start == null ? 0 : start.batchInEpoch();
+    long step = start == null ? 0 : start.step();
+    String lastCheckpoint = start == null ? null : "step " + step;
+    double totalSeconds = 0;
+    float[] x = new float[bs * d];
+    for (int epoch = firstEpoch; epoch < trainConfig.epochs(); epoch++) {
+      Engine.getInstance().setRandomSeed(seedFor(epoch));
+      int[] order = shuffled(n, new Random(trainConfig.seed() * 31 + epoch));
+      double[] sums = new double[6];
+      int seen = 0;
+      long t0 = System.nanoTime();
+      Schedule s = Schedule.at(config, step, epoch);
+      int firstBatch = epoch == firstEpoch ? skipBatches : 0;
+      for (int bi = firstBatch; bi < batches; bi++) {
+        int from = bi * bs;
+        int b = Math.min(bs, n - from);
+        float[] xb = b == bs ? x : new float[b * d];
+        float[] f = train.features();
+        for (int i = 0; i < b; i++) {
+          System.arraycopy(f, order[from + i] * d, xb, i * d, d);
+        }
+        s = Schedule.at(config, step, epoch);
+        float[] v = step(coder, trainer, config, s, xb, b);
+        if (!Float.isFinite(v[0])) {
+          throw new TrainingDivergedException(String.format(java.util.Locale.ROOT,
+              "training diverged at epoch %d, step %d: loss is %s (log-lik %s, KL_L %s, KL_S %s, KL_v %s). "
+                  + "%s Try a lower --lr or --grad-clip.",
+              epoch + 1, step + 1, v[0], v[1], v[2], v[3], v[4],
+              lastCheckpoint == null
+                  ? "No checkpoint was written yet."
+                  : "The last good checkpoint (" + lastCheckpoint + ") is in "
+                      + outputDir.resolve(CHECKPOINT_DIR) + "; continue with --resume."));
+        }
+        trainer.step();
+        step++;
+        for (int t = 0; t < 6; t++) {
+          sums[t] += v[t] * b;
+        }
+        seen += b;
+        double el = (System.nanoTime() - t0) / 1e9;
+        TrainingListener.StepStats stats = new TrainingListener.StepStats(step, sums[0] / seen,
+            sums[1] / seen, sums[2] / seen, sums[3] / seen, sums[4] / seen, sums[5] / seen,
+            s.tau(), seen / Math.max(el, 1e-9));
+        for (TrainingListener l : listeners) {
+          l.onStep(epoch, bi + 1, batches, stats);
+        }
+        if (outputDir != null && trainConfig.checkpointEvery() > 0
+            && step % trainConfig.checkpointEvery() == 0 && bi + 1 < batches) {
+          Checkpoint.write(outputDir, coder, epoch, bi + 1, step, history);
+          lastCheckpoint = "step " + step;
+          notifyCheckpoint(step, outputDir);
+        }
+      }
+      double el = (System.nanoTime() - t0) / 1e9;
+      totalSeconds += el;
+      double[] val = validation == null ? null : validate(coder, validation, config, s);
+      EpochRecord rec = new EpochRecord(epoch + 1, step, el, seen / Math.max(el, 1e-9), s.tau(),
+          s.klScale(), s.priorWeight(), mean(sums, 0, seen), mean(sums, 1, seen),
+          mean(sums, 2, seen), mean(sums, 3, seen), mean(sums, 4, seen), mean(sums, 5, seen),
+          val == null ? Double.NaN : val[0], val == null ? Double.NaN : val[1],
+          val == null ? Double.NaN : val[2], val == null ? Double.NaN : val[3],
+          val == null ? Double.NaN : val[4], val == null ? Double.NaN : val[5], coder.sigmaX());
+      history.add(rec);
+      if (outputDir != null) {
+        Checkpoint.write(outputDir, coder, epoch + 1, 0, step, history);
+        lastCheckpoint = "step " + step;
+        notifyCheckpoint(step, outputDir);
+      }
+      for (TrainingListener l : listeners) {
+        l.onEpoch(rec);
+      }
+    }
+    return totalSeconds;
+  }
+
+  private void notifyCheckpoint(long step, Path outputDir) {
+    for (TrainingListener l : listeners) {
+      l.onCheckpoint(step, outputDir.resolve(CHECKPOINT_DIR));
+    }
+  }
+
+  private static double mean(double[] sums, int i, int n) {
+    return n == 0 ? Double.NaN : sums[i] / n;
+  }
+
+  /** One forward/backward pass; returns [loss, logLik, klL, klS, klV, nnz] batch means. */
+  private static float[] step(SparseCoder coder, Trainer trainer, SdlgmConfig config, Schedule s,
+      float[] xb, int b) {
+    try (NDManager sub = coder.manager().newSubManager(); NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDArray x = sub.create(xb, new Shape(b, config.inputDim()));
+      try (GradientCollector gc = trainer.newGradientCollector()) {
+        Terms terms = coder.block().terms(coder.store(), x, s, false, true);
+        NDArray loss = terms.loss(config, s);
+        gc.backward(loss);
+        return NDArrays.stack(new NDList(loss, terms.logLik().mean(), terms.klL().mean(),
+            terms.klS().mean(), terms.klV().mean(), terms.nnz().mean())).toFloatArray();
+      }
+    }
+  }
+
+  /**
+   * Hard-sample ELBO terms of the discrete model on a data set: [elbo, logLik, klL, klS, klV,
+   * nnz] means.
+   */
+  static double[] validate(SparseCoder coder, Dataset data, SdlgmConfig config, Schedule s) {
+    int n = data.size();
+    int d = config.inputDim();
+    int bs = 500;
+    double[] sums = new double[6];
+    for (int from = 0; from < n; from += bs) {
+      int b = Math.min(bs, n - from);
+      float[] xb = new float[b * d];
+      data.copyRows(from, from + b, xb);
+      try (NDManager sub = coder.manager().newSubManager(); NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        Terms t = coder.block().terms(coder.store(), sub.create(xb, new Shape(b, d)), s, true, false);
+        float[] v = NDArrays.stack(new NDList(t.elbo().sum(), t.logLik().sum(), t.klL().sum(),
+            t.klS().sum(), t.klV().sum(), t.nnz().sum())).toFloatArray();
+        for (int i = 0; i < 6; i++) {
+          sums[i] += v[i];
+        }
+      }
+    }
+    for (int i = 0; i < 6; i++) {
+      sums[i] /= n;
+    }
+    return sums;
+  }
+
+  private static int[] shuffled(int n, Random rnd) {
+    int[] a = new int[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+    return a;
+  }
+
+  /** The on-disk checkpoint: parameters, position in training, and the history so far. */
+  record Checkpoint(Path params, int epoch, int batchInEpoch, long step, List<EpochRecord> history) {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    static void write(Path outputDir, SparseCoder coder, int epoch, int batchInEpoch, long step,
+        List<EpochRecord> history) {
+      Path dir = outputDir.resolve(CHECKPOINT_DIR);
+      coder.saveParameters(dir.resolve("model.params"));
+      StringBuilder csv = new StringBuilder(EpochRecord.csvHeader()).append('\n');
+      for (EpochRecord r : history) {
+        csv.append(r.toCsv()).append('\n');
+      }
+      AtomicFiles.writeString(dir.resolve("history.csv"), csv.toString());
+      // Written last: a state file always refers to complete parameter and history files.
+      try {
+        AtomicFiles.writeString(dir.resolve("state.json"), JSON.writeValueAsString(
+            java.util.Map.of("epoch", epoch, "batchInEpoch", batchInEpoch, "step", step)));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    static Checkpoint read(Path outputDir, SdlgmConfig config) {
+      if (outputDir == null) {
+        throw new SdlgmException("--resume needs an output directory");
+      }
+      Path dir = outputDir.resolve(CHECKPOINT_DIR);
+      Path state = dir.resolve("state.json");
+      if (!Files.isRegularFile(state)) {
+        throw new SdlgmException(state + ": no checkpoint to resume from (file missing)");
+      }
+      try {
+        var node = JSON.readTree(Files.readString(state, StandardCharsets.UTF_8));
+        List<EpochRecord> history = new ArrayList<>();
+        Path h = dir.resolve("history.csv");
+        if (Files.isRegularFile(h)) {
+          List<String> lines = Files.readAllLines(h, StandardCharsets.UTF_8);
+          for (String line : lines.subList(1, lines.size())) {
+            if (!line.isBlank()) {
+              history.add(EpochRecord.parseCsv(line));
+            }
+          }
+        }
+        return new Checkpoint(dir.resolve("model.params"), node.get("epoch").asInt(),
+            node.get("batchInEpoch").asInt(), node.get("step").asLong(), history);
+      } catch (IOException | RuntimeException e) {
+        throw new SdlgmException(state + ": unreadable checkpoint state (" + e.getMessage() + ")", e);
+      }
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package org.sdlgm.train;
+
+import org.sdlgm.SdlgmException;
+
+/**
+ * How a model is fitted, as opposed to what the model is ({@link org.sdlgm.model.SdlgmConfig}):
+ * epochs, mini-batch size, Adam's learning rate, the seed that fixes initialisation, shuffling
+ * and every Gumbel/Gaussian draw, the share of the training data held out for validation, and
+ * how often to checkpoint. Immutable, with a builder and a JSON form (in {@code config.json}).
+ *
+ * @param checkpointEvery write a checkpoint every this many steps (0: only at epoch ends)
+ * @param gradClip clip each gradient entry to [−c, c]; 0 disables clipping
+ */
+public record TrainConfig(
+    int epochs,
+    int batchSize,
+    double learningRate,
+    long seed,
+    double validationFraction,
+    int checkpointEvery,
+    double gradClip) {
+
+  public TrainConfig {
+    if (epochs < 1) {
+      throw new SdlgmException("epochs must be ≥ 1, got " + epochs);
+    }
+    if (batchSize < 1) {
+      throw new SdlgmException("batch size must be ≥ 1, got " + batchSize);
+    }
+    if (!(learningRate > 0)) {
+      throw new SdlgmException("learning rate must be > 0, got " + learningRate);
+    }
+    if (!(validationFraction >= 0 && validationFraction < 1)) {
+      throw new SdlgmException("validation fraction must be in [0, 1), got " + validationFraction);
+    }
+    if (checkpointEvery < 0 || gradClip < 0) {
+      throw new SdlgmException("checkpoint-every and grad-clip must be ≥ 0");
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder()
+        .epochs(epochs)
+        .batchSize(batchSize)
+        .learningRate(learningRate)
+        .seed(seed)
+        .validationFraction(validationFraction)
+        .checkpointEvery(checkpointEvery)
+        .gradClip(gradClip);
+  }
+
+  /** Builder for {@link TrainConfig}; defaults: 20 epochs, batch 100, lr 1e-3, seed 1, 5% validation. */
+  public static final class Builder {
+    private int epochs = 20;
+    private int batchSize = 100;
+    private double learningRate = 1e-3;
+    private long seed = 1;
+    private double validationFraction = 0.05;
+    private int checkpointEvery = 0;
+    private double gradClip = 0;
+
+    public Builder epochs(int v) { epochs = v; return this; }
+
+    public Builder batchSize(int v) { batchSize = v; return this; }
+
+    public Builder learningRate(double v) { learningRate = v; return this; }
+
+    public Builder seed(long v) { seed = v; return this; }
+
+    public Builder validationFraction(double v) { validationFraction = v; return this; }
+
+    public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
+
+    public Builder gradClip(double v) { gradClip = v; return this; }
+
+    public TrainConfig build() {
+      return new TrainConfig(epochs, batchSize, learningRate, seed, validationFraction, checkpointEvery, gradClip);
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package org.sdlgm.train;
+
+/**
+ * Observes a training run without being part of it: progress bars, logging and tests attach
+ * listeners rather than the trainer growing flags. All callbacks run on the training thread;
+ * keep them cheap.
+ */
+public interface TrainingListener {
+  /**
+   * After every optimisation step.
+   *
+   * @param epoch 0-based epoch
+   * @param batchInEpoch 1-based index of the batch just done
+   * @param batchesPerEpoch number of batches in an epoch
+   * @param stats running means of this epoch's terms so far
+   */
+  default void onStep(int epoch, int batchInEpoch, int batchesPerEpoch, StepStats stats) {}
+
+  /** After an epoch, with its history row. */
+  default void onEpoch(EpochRecord record) {}
+
+  /** After a checkpoint was written. */
+  default void onCheckpoint(long step, java.nio.file.Path dir) {}
+
+  /**
+   * Running means within an epoch, for progress display.
+   *
+   * @param step global step count
+   */
+  record StepStats(long step, double loss, double logLik, double klL, double klS, double klV,
+      double nnz, double tau, double examplesPerSecond) {}
+}
