@@ -50,6 +50,11 @@ public final class CsvReader implements DataSource {
   private volatile List<String> columnNames;
 
   /** A reader with defaults: header auto-detected, no label column, comma-separated, all rows. */
+  public CsvReader(Path file) {
+    this(file, null);
+  }
+
+  /** As {@link #CsvReader(Path)}, remembering the {@code --data} spec it came from (may be null). */
   public CsvReader(Path file, String spec) {
     this(file, spec, Header.AUTO, "none", ',', -1);
   }

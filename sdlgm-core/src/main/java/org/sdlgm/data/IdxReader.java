@@ -57,11 +57,16 @@ public final class IdxReader {
     }
   }
 
+  /** Reads the first {@code limit} labels (negative: all) of a label file on its own. */
+  public static int[] readLabels(Path labels, int limit) {
+    return readLabels(labels, -1, null, limit);
+  }
+
   /**
-   * Reads a label file. When {@code expectedCount >= 0} the file must hold exactly that many
-   * labels: a mismatch almost always means the label file belongs to another split.
+   * When {@code expectedCount >= 0} the file must hold exactly that many labels: a mismatch
+   * almost always means the label file belongs to another split than the images.
    */
-  public static int[] readLabels(Path labels, int expectedCount, Path images, int limit) {
+  private static int[] readLabels(Path labels, int expectedCount, Path images, int limit) {
     try (InputStream in = Inputs.open(labels)) {
       int count = readHeader(in, labels, LABEL_MAGIC, "label", 1)[0];
       if (expectedCount >= 0 && count != expectedCount) {

@@ -140,5 +140,11 @@ class IdxReaderTest {
     assertEquals(7, d.labels()[0]);
     assertEquals(10, d.numClasses());
     assertTrue(ms < 5000, "loading 10k MNIST images took " + ms + " ms");
+    Path train = mnist.resolve("train-labels-idx1-ubyte.gz");
+    if (Files.isRegularFile(train)) {
+      int[] trainLabels = IdxReader.readLabels(train, -1);
+      assertEquals(60000, trainLabels.length);
+      assertEquals(5, trainLabels[0]);
+    }
   }
 }
