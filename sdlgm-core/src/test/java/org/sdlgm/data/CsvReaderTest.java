@@ -1,0 +1,119 @@
+package org.sdlgm.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CsvReaderTest {
+  @TempDir Path dir;
+
+  Path write(String name, String content) throws IOException {
+    return Files.writeString(dir.resolve(name), content);
+  }
+
+  static String message(CsvReader r) {
+    return assertThrows(DataException.class, r::read).getMessage();
+  }
+
+  @Test
+  void autoDetectsHeader() throws IOException {
+    Dataset withHeader = new CsvReader(write("h.csv", "a,b,c\n1,2,3\n4,5,6\n")).read();
+    assertEquals(2, withHeader.size());
+    assertEquals(3, withHeader.dim());
+    assertFalse(withHeader.hasLabels());
+    CsvReader plain = new CsvReader(write("p.csv", "1,2,3\n4,5,6e-1\n"));
+    Dataset d = plain.read();
+    assertEquals(2, d.size());
+    assertArrayEquals(new float[] {1, 2, 3, 4, 5, 0.6f}, d.features());
+    assertNull(plain.columnNames());
+  }
+
+  @Test
+  void explicitHeaderSettingOverridesDetection() throws IOException {
+    Path f = write("n.csv", "1,2\n3,4\n");
+    assertEquals(1, new CsvReader(f).withHeader(CsvReader.Header.TRUE).read().size());
+    Path g = write("s.csv", "x,2\n3,4\n");
+    String m = message(new CsvReader(g).withHeader(CsvReader.Header.FALSE));
+    assertTrue(m.contains("s.csv:1: column 0: 'x' is not a number"), m);
+  }
+
+  @Test
+  void labelFirstLastIndexAndName() throws IOException {
+    Path f = write("l.csv", "y,f1,f2,z\n1,0.1,0.2,5\n0,0.3,0.4,7\n1,0.5,0.6,5\n");
+    Dataset first = new CsvReader(f).withLabel("first").read();
+    assertEquals(3, first.dim());
+    assertArrayEquals(new int[] {1, 0, 1}, first.labels());
+    assertArrayEquals(new float[] {0.1f, 0.2f, 5}, java.util.Arrays.copyOf(first.features(), 3));
+
+    CsvReader last = new CsvReader(f).withLabel("last");
+    Dataset dl = last.read();
+    // 5 and 7 are remapped to classes 0 and 1 in sorted order; the mapping stays available.
+    assertArrayEquals(new int[] {0, 1, 0}, dl.labels());
+    assertArrayEquals(new long[] {5, 7}, last.classValues());
+    assertEquals(List.of("y", "f1", "f2", "z"), last.columnNames());
+
+    assertArrayEquals(new int[] {1, 0, 1}, new CsvReader(f).withLabel("0").read().labels());
+    assertArrayEquals(new int[] {0, 1, 0}, new CsvReader(f).withLabel("z").read().labels());
+    assertArrayEquals(new float[] {1, 0.1f, 0.2f},
+        java.util.Arrays.copyOf(new CsvReader(f).withLabel("z").read().features(), 3));
+  }
+
+  @Test
+  void badLabelColumns() throws IOException {
+    Path f = write("b.csv", "y,f\n1,0.1\n1.5,0.2\n");
+    String m = message(new CsvReader(f).withLabel("y"));
+    assertTrue(m.contains("b.csv:3:") && m.contains("'1.5' is not an integer"), m);
+    assertTrue(message(new CsvReader(write("neg.csv", "-1,2\n")).withLabel("first"))
+        .contains("neg.csv:1: column 0 (label): -1 is negative"));
+    assertTrue(message(new CsvReader(f).withLabel("nope")).contains("no column named 'nope'"));
+    assertTrue(message(new CsvReader(f).withLabel("9")).contains("out of range"));
+  }
+
+  @Test
+  void raggedRowReportsFileAndPhysicalLine() throws IOException {
+    // The blank line still counts: the reported line is the one an editor shows.
+    Path f = write("r.csv", "a,b,c\n1,2,3\n\n4,5\n");
+    String m = message(new CsvReader(f));
+    assertTrue(m.contains("r.csv:4: expected 3 values, found 2"), m);
+  }
+
+  @Test
+  void nonNumberNanAndInfinity() throws IOException {
+    assertTrue(message(new CsvReader(write("x.csv", "1,2,3,4\n1,2,3,abc\n")))
+        .contains("x.csv:2: column 3: 'abc' is not a number"));
+    assertTrue(message(new CsvReader(write("nan.csv", "1,2,3,4\n1,2,3,NaN\n")))
+        .contains("nan.csv:2: column 3: NaN is not allowed"));
+    assertTrue(message(new CsvReader(write("inf.csv", "1,2,3,4\n1,2,3,Infinity\n")))
+        .contains("inf.csv:2: column 3: Infinity is not allowed"));
+    assertTrue(message(new CsvReader(write("ninf.csv", "1,-inf\n")))
+        .contains("ninf.csv:1: column 1: -Infinity is not allowed"));
+    assertTrue(message(new CsvReader(write("big.csv", "1,1e300\n")))
+        .contains("big.csv:1: column 1: 1e300 overflows a float"));
+  }
+
+  @Test
+  void emptyFileAndHeaderOnly() throws IOException {
+    assertTrue(message(new CsvReader(write("e.csv", ""))).contains("e.csv:1: empty file"));
+    assertTrue(message(new CsvReader(write("h.csv", "a,b\n"))).contains("no data rows"));
+  }
+
+  @Test
+  void delimiterLimitAndCrLf() throws IOException {
+    Path f = write("t.tsv", "a\tb\r\n1\t2\r\n3\t4\r\n5\t6\r\n");
+    Dataset d = new CsvReader(f).withDelimiter('\t').withLimit(2).read();
+    assertEquals(2, d.size());
+    assertArrayEquals(new float[] {1, 2, 3, 4}, d.features());
+    String m = message(new CsvReader(write("c.csv", "a,b\r\n1,2\r\n3\r\n")));
+    assertTrue(m.contains("c.csv:3: expected 2 values, found 1"), m);
+  }
+}
