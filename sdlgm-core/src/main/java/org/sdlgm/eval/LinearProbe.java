@@ -97,12 +97,18 @@ public final class LinearProbe {
       throw new IllegalArgumentException("empty training set");
     }
     int numClasses = Math.max(maxLabel(trainY), maxLabel(testY)) + 1;
+    if (numClasses == 1) {
+      // Only class 0 exists: every prediction is right, and training would fail anyway
+      // (all gradients of a one-class softmax are exactly zero, which DJL's Trainer rejects).
+      return new LinearProbeResult(1.0, testY.length == 0 ? Double.NaN : 1.0, 1);
+    }
 
     float[][] standardised = standardise(trainX, testX, trainY.length, dim);
     float[] xTrain = standardised[0];
     float[] xTest = standardised[1];
 
-    // Seeds libtorch (Xavier initialisation of the weights) and DJL's Java-side RNG.
+    // Seeds libtorch (Xavier initialisation of the weights) and DJL's Java-side RNG; the
+    // engine takes an int, so only the low 32 bits of the seed reach it.
     Engine.getInstance().setRandomSeed((int) opts.seed());
     Optimizer adam =
         Optimizer.adam()

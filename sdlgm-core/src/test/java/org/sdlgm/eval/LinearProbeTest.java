@@ -86,6 +86,13 @@ class LinearProbeTest {
   }
 
   @Test
+  void singleClassIsTrivial() {
+    LinearProbeResult r = LinearProbe.fit(new float[] {1, 2, 3, 4}, new int[] {0, 0},
+        new float[] {5, 6}, new int[] {0}, 2, LinearProbe.Options.defaults());
+    assertEquals(new LinearProbeResult(1.0, 1.0, 1), r);
+  }
+
+  @Test
   void badShapesRejected() {
     assertThrows(IllegalArgumentException.class,
         () -> LinearProbe.fit(new float[5], new int[2], new float[0], new int[0], 3,
