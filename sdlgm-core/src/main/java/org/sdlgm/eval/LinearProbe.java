@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
@@ -25,8 +26,9 @@ import java.util.Random;
  * constant, e.g. never-active, dimensions stay finite), because raw code magnitudes vary per
  * dimension and would otherwise make a fixed learning rate ill-suited. Inputs are flat
  * row-major {@code n × dim} arrays. Training runs on the calling thread only (DJL allows one
- * open gradient collector per JVM, and its executor path is unreliable); runs with the same
- * seed give identical results.
+ * open gradient collector per JVM, and its executor path is unreliable), and it temporarily
+ * sets libtorch's process-wide intra-op thread count (see {@link Options}), so do not run
+ * other libtorch work concurrently. Runs with the same seed give identical results.
  */
 public final class LinearProbe {
   /** Rows per evaluation forward pass: bounds native memory without many tiny calls. */
@@ -38,10 +40,16 @@ public final class LinearProbe {
 
   /**
    * Training settings. {@link #defaults()} gives 30 epochs, batch 256, Adam learning rate 0.01,
-   * weight decay 1e-4 and seed 42; the {@code withX} methods return modified copies.
+   * weight decay 1e-4, seed 42 and 1 libtorch intra-op thread; the {@code withX} methods return
+   * modified copies. {@code threads} is the libtorch intra-op thread count used while the
+   * probe runs (0 keeps the engine's setting). It defaults to 1 because the probe's matrices
+   * are tiny: measured on 2 shared, busy cores (60000×200, 10 classes, 10 epochs), 1 thread
+   * took a steady 2.2 s while 2 threads took 3.2 s in one run and 91 s in the next, as
+   * spinning OpenMP workers fought other processes; results were identical.
    */
   public record Options(
-      int epochs, int batchSize, double learningRate, double weightDecay, long seed) {
+      int epochs, int batchSize, double learningRate, double weightDecay, long seed,
+      int threads) {
     public Options {
       if (epochs < 0) {
         throw new IllegalArgumentException("epochs must be >= 0: " + epochs);
@@ -55,30 +63,37 @@ public final class LinearProbe {
       if (!(weightDecay >= 0)) {
         throw new IllegalArgumentException("weightDecay must be >= 0: " + weightDecay);
       }
+      if (threads < 0) {
+        throw new IllegalArgumentException("threads must be >= 0: " + threads);
+      }
     }
 
     public static Options defaults() {
-      return new Options(30, 256, 0.01, 1e-4, 42L);
+      return new Options(30, 256, 0.01, 1e-4, 42L, 1);
     }
 
     public Options withEpochs(int v) {
-      return new Options(v, batchSize, learningRate, weightDecay, seed);
+      return new Options(v, batchSize, learningRate, weightDecay, seed, threads);
     }
 
     public Options withBatchSize(int v) {
-      return new Options(epochs, v, learningRate, weightDecay, seed);
+      return new Options(epochs, v, learningRate, weightDecay, seed, threads);
     }
 
     public Options withLearningRate(double v) {
-      return new Options(epochs, batchSize, v, weightDecay, seed);
+      return new Options(epochs, batchSize, v, weightDecay, seed, threads);
     }
 
     public Options withWeightDecay(double v) {
-      return new Options(epochs, batchSize, learningRate, v, seed);
+      return new Options(epochs, batchSize, learningRate, v, seed, threads);
     }
 
     public Options withSeed(long v) {
-      return new Options(epochs, batchSize, learningRate, weightDecay, v);
+      return new Options(epochs, batchSize, learningRate, weightDecay, v, threads);
+    }
+
+    public Options withThreads(int v) {
+      return new Options(epochs, batchSize, learningRate, weightDecay, seed, v);
     }
   }
 
@@ -107,9 +122,28 @@ public final class LinearProbe {
     float[] xTrain = standardised[0];
     float[] xTest = standardised[1];
 
+    Engine engine = Engine.getInstance();
+    // The thread count is process-wide in libtorch: set it for this probe only, restore after.
+    boolean setThreads = opts.threads() > 0 && "PyTorch".equals(engine.getEngineName());
+    int previousThreads = setThreads ? JniUtils.getNumThreads() : 0;
+    if (setThreads) {
+      JniUtils.setNumThreads(opts.threads());
+    }
+    try {
+      return train(engine, xTrain, trainY, xTest, testY, dim, numClasses, opts);
+    } finally {
+      if (setThreads) {
+        JniUtils.setNumThreads(previousThreads);
+      }
+    }
+  }
+
+  private static LinearProbeResult train(
+      Engine engine, float[] xTrain, int[] trainY, float[] xTest, int[] testY, int dim,
+      int numClasses, Options opts) {
     // Seeds libtorch (Xavier initialisation of the weights) and DJL's Java-side RNG; the
     // engine takes an int, so only the low 32 bits of the seed reach it.
-    Engine.getInstance().setRandomSeed((int) opts.seed());
+    engine.setRandomSeed((int) opts.seed());
     Optimizer adam =
         Optimizer.adam()
             .optLearningRateTracker(Tracker.fixed((float) opts.learningRate()))
@@ -124,7 +158,7 @@ public final class LinearProbe {
       model.setBlock(Linear.builder().setUnits(numClasses).build());
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(opts.batchSize(), dim));
-        train(trainer, xTrain, trainY, dim, opts);
+        runEpochs(trainer, xTrain, trainY, dim, opts);
         double trainAcc = accuracy(trainer, xTrain, trainY, dim);
         double testAcc = testY.length == 0 ? Double.NaN : accuracy(trainer, xTest, testY, dim);
         return new LinearProbeResult(trainAcc, testAcc, numClasses);
@@ -132,7 +166,7 @@ public final class LinearProbe {
     }
   }
 
-  private static void train(Trainer trainer, float[] x, int[] y, int dim, Options opts) {
+  private static void runEpochs(Trainer trainer, float[] x, int[] y, int dim, Options opts) {
     int n = y.length;
     int bs = Math.min(opts.batchSize(), n);
     int[] order = new int[n];
