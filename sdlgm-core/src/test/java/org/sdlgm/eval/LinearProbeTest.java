@@ -1,0 +1,142 @@
+package org.sdlgm.eval;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+
+class LinearProbeTest {
+  static {
+    // Before any DJL class loads: never call home, never download.
+    System.setProperty("ai.djl.offline", "true");
+  }
+
+  private static final int DIM = 5;
+
+  /** Two unit-variance Gaussian blobs in DIM-D whose means are 6 apart along every axis. */
+  private static float[] blobs(int[] labels, Random rng) {
+    float[] x = new float[labels.length * DIM];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = rng.nextInt(2);
+      double centre = labels[i] == 0 ? -3 : 3;
+      for (int d = 0; d < DIM; d++) {
+        // scale and shift one axis so standardisation has something to do
+        double scale = d == 0 ? 100 : 1;
+        x[i * DIM + d] = (float) ((centre + rng.nextGaussian()) * scale + (d == 1 ? 50 : 0));
+      }
+    }
+    return x;
+  }
+
+  @Test
+  void offlineMode() {
+    assertTrue(ai.djl.util.Utils.isOfflineMode());
+  }
+
+  @Test
+  void separatedBlobsAreLearned() {
+    Random rng = new Random(1);
+    int[] ytr = new int[1000];
+    int[] yte = new int[400];
+    float[] xtr = blobs(ytr, rng);
+    float[] xte = blobs(yte, rng);
+    LinearProbeResult r =
+        LinearProbe.fit(xtr, ytr, xte, yte, DIM, LinearProbe.Options.defaults().withEpochs(5));
+    assertEquals(2, r.numClasses());
+    assertTrue(r.testAccuracy() > 0.95, "test accuracy " + r.testAccuracy());
+    assertTrue(r.trainAccuracy() > 0.95, "train accuracy " + r.trainAccuracy());
+  }
+
+  @Test
+  void randomLabelsStayNearChance() {
+    Random rng = new Random(2);
+    int n = 1000;
+    int m = 400;
+    float[] xtr = new float[n * DIM];
+    float[] xte = new float[m * DIM];
+    for (int i = 0; i < xtr.length; i++) {
+      xtr[i] = (float) rng.nextGaussian();
+    }
+    for (int i = 0; i < xte.length; i++) {
+      xte[i] = (float) rng.nextGaussian();
+    }
+    int[] ytr = rng.ints(n, 0, 2).toArray();
+    int[] yte = rng.ints(m, 0, 2).toArray();
+    LinearProbeResult r =
+        LinearProbe.fit(xtr, ytr, xte, yte, DIM, LinearProbe.Options.defaults().withEpochs(5));
+    assertTrue(r.testAccuracy() < 0.7, "test accuracy " + r.testAccuracy());
+  }
+
+  @Test
+  void sameSeedSameResult() {
+    Random rng = new Random(3);
+    int[] ytr = new int[300];
+    int[] yte = new int[100];
+    float[] xtr = blobs(ytr, rng);
+    float[] xte = blobs(yte, rng);
+    // Overlapping labels make accuracy sensitive to the exact weights.
+    for (int i = 0; i < ytr.length; i += 3) {
+      ytr[i] = 1 - ytr[i];
+    }
+    LinearProbe.Options o = LinearProbe.Options.defaults().withEpochs(3).withBatchSize(64).withSeed(7);
+    LinearProbeResult a = LinearProbe.fit(xtr, ytr, xte, yte, DIM, o);
+    int threadsBefore = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+    LinearProbeResult b = LinearProbe.fit(xtr, ytr, xte, yte, DIM, o.withThreads(2));
+    assertEquals(a, b);
+    // The probe's process-wide thread setting must not outlive the call.
+    assertEquals(threadsBefore, ai.djl.pytorch.jni.JniUtils.getNumThreads());
+  }
+
+  @Test
+  void singleClassIsTrivial() {
+    LinearProbeResult r = LinearProbe.fit(new float[] {1, 2, 3, 4}, new int[] {0, 0},
+        new float[] {5, 6}, new int[] {0}, 2, LinearProbe.Options.defaults());
+    assertEquals(new LinearProbeResult(1.0, 1.0, 1), r);
+  }
+
+  @Test
+  void badShapesRejected() {
+    assertThrows(IllegalArgumentException.class,
+        () -> LinearProbe.fit(new float[5], new int[2], new float[0], new int[0], 3,
+            LinearProbe.Options.defaults()));
+    assertThrows(IllegalArgumentException.class,
+        () -> LinearProbe.Options.defaults().withBatchSize(0));
+  }
+
+  /** Size check from the brief: 60000 × 200, default options. Run with -Dsdlgm.perf=true. */
+  @Test
+  @EnabledIfSystemProperty(named = "sdlgm.perf", matches = "true")
+  void largeInputIsFast() {
+    Random rng = new Random(4);
+    int n = 60000;
+    int m = 10000;
+    int dim = 200;
+    int classes = 10;
+    float[][] centres = new float[classes][dim];
+    for (float[] c : centres) {
+      for (int d = 0; d < dim; d++) {
+        c[d] = (float) (rng.nextGaussian() * 0.3);
+      }
+    }
+    int[] ytr = rng.ints(n, 0, classes).toArray();
+    int[] yte = rng.ints(m, 0, classes).toArray();
+    float[] xtr = new float[n * dim];
+    float[] xte = new float[m * dim];
+    for (int i = 0; i < n; i++) {
+      for (int d = 0; d < dim; d++) {
+        xtr[i * dim + d] = centres[ytr[i]][d] + (float) rng.nextGaussian();
+      }
+    }
+    for (int i = 0; i < m; i++) {
+      for (int d = 0; d < dim; d++) {
+        xte[i * dim + d] = centres[yte[i]][d] + (float) rng.nextGaussian();
+      }
+    }
+    long t0 = System.nanoTime();
+    LinearProbeResult r = LinearProbe.fit(xtr, ytr, xte, yte, dim, LinearProbe.Options.defaults());
+    double secs = (System.nanoTime() - t0) / 1e9;
+    System.out.println("60000x200 probe: " + secs + " s, " + r);
+    assertTrue(r.testAccuracy() > 0.5, r.toString());
+  }
+}
