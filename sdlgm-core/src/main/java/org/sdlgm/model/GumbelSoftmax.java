@@ -48,8 +48,9 @@ public final class GumbelSoftmax {
 
   private static NDArray mask(NDArray scores, int axis) {
     NDArray shifted = scores.sub(scores.max(new int[] {axis}, true).stopGradient());
-    NDArray floor = shifted.getManager().create(MASKED);
-    return NDArrays.where(shifted.lt(CUT), floor, shifted);
+    // Additive masking (libtorch's where does not broadcast in DJL): masked entries end up
+    // below MASKED, whose exponential is exactly 0.
+    return shifted.add(shifted.lt(CUT).toType(DataType.FLOAT32, false).mul(MASKED));
   }
 
   /** Relaxed one-hot over levels: ℓ = softmax((log q(L|x) + G) / τ), shape (B, L0). */
@@ -100,13 +101,12 @@ public final class GumbelSoftmax {
    */
   public static NDArray survival(NDArray q) {
     int l0 = (int) q.getShape().get(1);
-    float[] tri = new float[l0 * l0];
-    for (int l = 0; l < l0; l++) {
-      for (int j = 0; j <= l; j++) {
-        tri[l * l0 + j] = 1f;
-      }
-    }
-    return q.matMul(q.getManager().create(tri, new Shape(l0, l0)));
+    NDManager m = q.getManager();
+    // Built by native ops rather than from a Java buffer: tensors created from Java buffers
+    // borrow that memory, which autograd must not outlive.
+    NDArray idx = m.arange(0, l0, 1, DataType.INT64);
+    NDArray tri = idx.reshape(l0, 1).gte(idx.reshape(1, l0)).toType(DataType.FLOAT32, false);
+    return q.matMul(tri);
   }
 
   /**
@@ -122,19 +122,15 @@ public final class GumbelSoftmax {
     NDManager m = alpha.getManager();
     NDArray stepIdx = m.arange(0, steps, 1, DataType.INT64).reshape(1, steps, 1);
     NDArray excluded = ranks.expandDims(1).lt(stepIdx);
-    NDArray floor = m.create(MASKED);
-    NDArray logP = logSoftmax(NDArrays.where(excluded, floor, alpha.expandDims(1)), 2);
+    NDArray penalty = excluded.toType(DataType.FLOAT32, false).mul(MASKED);
+    NDArray logP = logSoftmax(alpha.expandDims(1).add(penalty), 2);
     NDArray p = logP.exp();
     NDArray logQ;
     if (beta == null) {
-      long k = alpha.getShape().get(1);
-      float[] lq = new float[steps];
-      for (int j = 0; j < steps; j++) {
-        lq[j] = (float) -Math.log(k - j);
-      }
-      logQ = m.create(lq, new Shape(1, steps, 1));
+      float k = alpha.getShape().get(1);
+      logQ = stepIdx.toType(DataType.FLOAT32, false).neg().add(k).log().neg();
     } else {
-      logQ = logSoftmax(NDArrays.where(excluded, floor, beta.reshape(1, 1, -1)), 2);
+      logQ = logSoftmax(beta.reshape(1, 1, -1).add(penalty), 2);
     }
     // Excluded entries have p = 0 exactly, so their finite log-ratio contributes nothing.
     return p.mul(logP.sub(logQ)).sum(new int[] {2});

@@ -3,7 +3,8 @@ package org.sdlgm.train;
 /**
  * One row of {@code history.csv}: the schedule and the mean of every objective term over an
  * epoch's training batches (relaxed sampler) and over the validation set (hard samples of the
- * discrete model; NaN without validation data).
+ * discrete model; NaN without validation data), and how many steps of the epoch were skipped
+ * because a gradient was not finite.
  */
 public record EpochRecord(
     int epoch,
@@ -25,13 +26,14 @@ public record EpochRecord(
     double valKlS,
     double valKlV,
     double valNnz,
-    double sigmaX) {
+    double sigmaX,
+    int skippedSteps) {
 
   /** CSV header matching {@link #toCsv}. */
   public static String csvHeader() {
     return "epoch,step,seconds,examples_per_s,tau,kl_scale,prior_weight,train_loss,train_loglik,"
         + "train_kl_l,train_kl_s,train_kl_v,train_nnz,val_elbo,val_loglik,val_kl_l,val_kl_s,"
-        + "val_kl_v,val_nnz,sigma_x";
+        + "val_kl_v,val_nnz,sigma_x,skipped_steps";
   }
 
   public String toCsv() {
@@ -39,7 +41,7 @@ public record EpochRecord(
         + f(klScale) + "," + f(priorWeight) + "," + f(trainLoss) + "," + f(trainLogLik) + ","
         + f(trainKlL) + "," + f(trainKlS) + "," + f(trainKlV) + "," + f(trainNnz) + ","
         + f(valElbo) + "," + f(valLogLik) + "," + f(valKlL) + "," + f(valKlS) + "," + f(valKlV)
-        + "," + f(valNnz) + "," + f(sigmaX);
+        + "," + f(valNnz) + "," + f(sigmaX) + "," + skippedSteps;
   }
 
   private static String f(double v) {
@@ -54,6 +56,7 @@ public record EpochRecord(
       d[i] = p[i].isEmpty() ? Double.NaN : Double.parseDouble(p[i]);
     }
     return new EpochRecord((int) d[0], (long) d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8],
-        d[9], d[10], d[11], d[12], d[13], d[14], d[15], d[16], d[17], d[18], d[19]);
+        d[9], d[10], d[11], d[12], d[13], d[14], d[15], d[16], d[17], d[18], d[19],
+        p.length > 20 ? (int) d[20] : 0);
   }
 }

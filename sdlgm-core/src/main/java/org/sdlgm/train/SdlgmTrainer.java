@@ -9,12 +9,16 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -124,6 +128,7 @@ public final class SdlgmTrainer {
       int[] order = shuffled(n, new Random(trainConfig.seed() * 31 + epoch));
       double[] sums = new double[6];
       int seen = 0;
+      int skipped = 0;
       long t0 = System.nanoTime();
       Schedule s = Schedule.at(config, step, epoch);
       int firstBatch = epoch == firstEpoch ? skipBatches : 0;
@@ -147,7 +152,14 @@ public final class SdlgmTrainer {
                   : "The last good checkpoint (" + lastCheckpoint + ") is in "
                       + outputDir.resolve(CHECKPOINT_DIR) + "; continue with --resume."));
         }
-        trainer.step();
+        if (Float.isFinite(v[6])) {
+          trainer.step();
+        } else {
+          // A rare non-finite gradient in libtorch's float32 backward of the successive
+          // relaxation (docs/model.md) must not poison the parameters: drop this update.
+          zeroGradients(coder);
+          skipped++;
+        }
         step++;
         for (int t = 0; t < 6; t++) {
           sums[t] += v[t] * b;
@@ -175,7 +187,8 @@ public final class SdlgmTrainer {
           mean(sums, 2, seen), mean(sums, 3, seen), mean(sums, 4, seen), mean(sums, 5, seen),
           val == null ? Double.NaN : val[0], val == null ? Double.NaN : val[1],
           val == null ? Double.NaN : val[2], val == null ? Double.NaN : val[3],
-          val == null ? Double.NaN : val[4], val == null ? Double.NaN : val[5], coder.sigmaX());
+          val == null ? Double.NaN : val[4], val == null ? Double.NaN : val[5], coder.sigmaX(),
+          skipped);
       history.add(rec);
       if (outputDir != null) {
         Checkpoint.write(outputDir, coder, epoch + 1, 0, step, history);
@@ -189,6 +202,14 @@ public final class SdlgmTrainer {
     return totalSeconds;
   }
 
+  private static void zeroGradients(SparseCoder coder) {
+    for (Pair<String, Parameter> p : coder.block().getParameters()) {
+      if (p.getValue().requiresGradient()) {
+        JniUtils.zeroGrad((PtNDArray) p.getValue().getArray());
+      }
+    }
+  }
+
   private void notifyCheckpoint(long step, Path outputDir) {
     for (TrainingListener l : listeners) {
       l.onCheckpoint(step, outputDir.resolve(CHECKPOINT_DIR));
@@ -199,7 +220,10 @@ public final class SdlgmTrainer {
     return n == 0 ? Double.NaN : sums[i] / n;
   }
 
-  /** One forward/backward pass; returns [loss, logLik, klL, klS, klV, nnz] batch means. */
+  /**
+   * One forward/backward pass; returns [loss, logLik, klL, klS, klV, nnz] batch means and, last,
+   * the sum of all gradient entries (non-finite when any gradient is).
+   */
   private static float[] step(SparseCoder coder, Trainer trainer, SdlgmConfig config, Schedule s,
       float[] xb, int b) {
     try (NDManager sub = coder.manager().newSubManager(); NDScope scope = new NDScope()) {
@@ -209,8 +233,16 @@ public final class SdlgmTrainer {
         Terms terms = coder.block().terms(coder.store(), x, s, false, true);
         NDArray loss = terms.loss(config, s);
         gc.backward(loss);
-        return NDArrays.stack(new NDList(loss, terms.logLik().mean(), terms.klL().mean(),
-            terms.klS().mean(), terms.klV().mean(), terms.nnz().mean())).toFloatArray();
+        NDList stats = new NDList(loss, terms.logLik().mean(), terms.klL().mean(),
+            terms.klS().mean(), terms.klV().mean(), terms.nnz().mean());
+        NDList gradSums = new NDList();
+        for (Pair<String, Parameter> p : coder.block().getParameters()) {
+          if (p.getValue().requiresGradient()) {
+            gradSums.add(p.getValue().getArray().getGradient().sum());
+          }
+        }
+        stats.add(NDArrays.stack(gradSums).sum());
+        return NDArrays.stack(stats).toFloatArray();
       }
     }
   }
