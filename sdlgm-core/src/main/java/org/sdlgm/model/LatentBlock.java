@@ -12,6 +12,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
+import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
 import java.util.List;
 
@@ -81,6 +82,12 @@ public abstract class LatentBlock extends ai.djl.nn.AbstractBlock {
 
   @Override
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    // PyTorch's default Linear initialisation, U(±1/√fan_in), rather than DJL's He-normal
+    // default: with 6× the weight variance, a random decoder makes every extra active
+    // dimension cost ~6× more reconstruction error at the start, and q(L | x) collapses to
+    // L = 1 before the dictionary is learned (measured; docs/model.md).
+    setInitializer(new XavierInitializer(XavierInitializer.RandomType.UNIFORM,
+        XavierInitializer.FactorType.IN, 1f), Parameter.Type.WEIGHT);
     long batch = inputShapes[0].get(0);
     encoder.initialize(manager, dataType, inputShapes[0]);
     initializeHeads(manager, dataType, new Shape(batch, hiddenWidth()));

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Random;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.data.Dataset;
+import org.sdlgm.eval.HardElbo;
 import org.sdlgm.io.AtomicFiles;
 import org.sdlgm.model.Schedule;
 import org.sdlgm.model.SdlgmConfig;
@@ -181,7 +182,8 @@ public final class SdlgmTrainer {
       }
       double el = (System.nanoTime() - t0) / 1e9;
       totalSeconds += el;
-      double[] val = validation == null ? null : validate(coder, validation, config, s);
+      double[] val = validation == null ? null : HardElbo.estimate(coder, validation, 500,
+          new Schedule(s.tau(), 1.0, s.priorWeight())).means();
       EpochRecord rec = new EpochRecord(epoch + 1, step, el, seen / Math.max(el, 1e-9), s.tau(),
           s.klScale(), s.priorWeight(), mean(sums, 0, seen), mean(sums, 1, seen),
           mean(sums, 2, seen), mean(sums, 3, seen), mean(sums, 4, seen), mean(sums, 5, seen),
@@ -245,35 +247,6 @@ public final class SdlgmTrainer {
         return NDArrays.stack(stats).toFloatArray();
       }
     }
-  }
-
-  /**
-   * Hard-sample ELBO terms of the discrete model on a data set: [elbo, logLik, klL, klS, klV,
-   * nnz] means.
-   */
-  static double[] validate(SparseCoder coder, Dataset data, SdlgmConfig config, Schedule s) {
-    int n = data.size();
-    int d = config.inputDim();
-    int bs = 500;
-    double[] sums = new double[6];
-    for (int from = 0; from < n; from += bs) {
-      int b = Math.min(bs, n - from);
-      float[] xb = new float[b * d];
-      data.copyRows(from, from + b, xb);
-      try (NDManager sub = coder.manager().newSubManager(); NDScope scope = new NDScope()) {
-        scope.suppressNotUsedWarning();
-        Terms t = coder.block().terms(coder.store(), sub.create(xb, new Shape(b, d)), s, true, false);
-        float[] v = NDArrays.stack(new NDList(t.elbo().sum(), t.logLik().sum(), t.klL().sum(),
-            t.klS().sum(), t.klV().sum(), t.nnz().sum())).toFloatArray();
-        for (int i = 0; i < 6; i++) {
-          sums[i] += v[i];
-        }
-      }
-    }
-    for (int i = 0; i < 6; i++) {
-      sums[i] /= n;
-    }
-    return sums;
   }
 
   private static int[] shuffled(int n, Random rnd) {

@@ -1,0 +1,140 @@
+package org.sdlgm.cli;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.sdlgm.SdlgmException;
+import org.sdlgm.data.Dataset;
+import org.sdlgm.data.DataPlan;
+import org.sdlgm.data.TrainTest;
+import org.sdlgm.io.AtomicFiles;
+import org.sdlgm.io.ModelDirectory;
+import org.sdlgm.io.Provenance;
+import org.sdlgm.model.SdlgmConfig;
+import org.sdlgm.model.SparseCoder;
+import org.sdlgm.train.EpochRecord;
+import org.sdlgm.train.SdlgmTrainer;
+import org.sdlgm.train.TrainConfig;
+import org.sdlgm.train.TrainingRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code sdlgm bench}: throughput and memory of one configuration, written as JSON. Training
+ * speed is the examples/s of the last of {@code --epochs} epochs over {@code --rows} rows (the
+ * first epoch includes JIT and allocator warm-up); encoding speed is the best of three passes
+ * at batch 100 and 1000; memory is the JVM's peak heap and the process's peak RSS (libtorch
+ * allocates outside the heap).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {
+        "Measure training examples/s, encoding examples/s (batch 100 and 1000) and peak memory",
+        "for a configuration, and write them as JSON.",
+        "",
+        "Example: sdlgm bench --data fashion-mnist:/usr/share/datasets/fashion-mnist --json bench.json"})
+final class BenchCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin DataOptions data;
+  @Mixin ModelOptions model;
+  @Mixin ThreadsOption threads;
+
+  @Option(names = "--rows", paramLabel = "N", description = "Training rows per epoch (default 10000).")
+  int rows = 10000;
+
+  @Option(names = "--epochs", paramLabel = "E", description = "Training epochs; the last one is timed (default 2).")
+  int epochs = 2;
+
+  @Option(names = "--batch", paramLabel = "B", description = "Training batch size (default 100).")
+  int batch = 100;
+
+  @Option(names = "--encode-rows", paramLabel = "N", description = "Rows per encoding pass (default 10000).")
+  int encodeRows = 10000;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Where to write the results (default bench.json).")
+  Path json = Path.of("bench.json");
+
+  @Option(names = "--overwrite", description = "Replace an existing --json file.")
+  boolean overwrite;
+
+  @Override
+  public Integer call() throws Exception {
+    if (Files.exists(json) && !overwrite) {
+      throw new SdlgmException(json + ": exists; use --overwrite to replace it");
+    }
+    if (data.data == null) {
+      data.data = "synthetic:n=10000,test=2000,seed=1";
+    }
+    TrainTest tt = new DataPlan(data.data, data.test, data.split, 1).load();
+    Dataset train = tt.train().head(rows);
+    SdlgmConfig config = model.apply(SdlgmConfig.builder().build()).withInputDim(train.dim());
+    TrainConfig tc = TrainConfig.builder().epochs(epochs).batchSize(batch).validationFraction(0).build();
+    TrainingRun run = new SdlgmTrainer(config, tc).fit(train, null, null, false);
+    EpochRecord last = run.history().get(run.history().size() - 1);
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("data", data.data);
+    result.put("trainRows", train.size());
+    result.put("batch", batch);
+    result.put("trainExamplesPerSecond", last.examplesPerSecond());
+    result.put("trainEpochSeconds", run.history().stream().map(EpochRecord::seconds).toList());
+    try (SparseCoder coder = run.coder()) {
+      Dataset enc = tt.hasTest() ? tt.test() : tt.train();
+      int n = Math.min(encodeRows, enc.size());
+      for (int b : new int[] {100, 1000}) {
+        double best = 0;
+        for (int rep = 0; rep < 3; rep++) {
+          long t0 = System.nanoTime();
+          coder.encode(enc.features(), n, b);
+          double s = (System.nanoTime() - t0) / 1e9;
+          best = Math.max(best, n / s);
+        }
+        result.put("encodeExamplesPerSecondBatch" + b, best);
+      }
+      result.put("encodeRows", n);
+    }
+    long peakHeap = 0;
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP && p.getPeakUsage() != null) {
+        peakHeap += p.getPeakUsage().getUsed();
+      }
+    }
+    result.put("peakHeapBytes", peakHeap);
+    result.put("peakRssBytes", peakRss());
+    result.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", -1));
+    result.put("cores", Runtime.getRuntime().availableProcessors());
+    result.put("model", config);
+    result.put("provenance", Provenance.current(
+        List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0]))));
+    AtomicFiles.writeString(json, ModelDirectory.toJson(result));
+    System.out.println(String.format(Locale.ROOT,
+        "train %,.0f ex/s | encode %,.0f ex/s (batch 100), %,.0f ex/s (batch 1000) | peak heap %.0f MiB, peak RSS %.0f MiB → %s",
+        (double) result.get("trainExamplesPerSecond"), (double) result.get("encodeExamplesPerSecondBatch100"),
+        (double) result.get("encodeExamplesPerSecondBatch1000"), peakHeap / 1048576.0,
+        peakRss() / 1048576.0, json));
+    return 0;
+  }
+
+  /** Peak resident set size from /proc (Linux), or −1. */
+  private static long peakRss() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.UTF_8)) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (java.io.IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+}

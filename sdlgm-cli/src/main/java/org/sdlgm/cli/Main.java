@@ -1,0 +1,78 @@
+package org.sdlgm.cli;
+
+import java.io.PrintWriter;
+import org.sdlgm.SdlgmException;
+import org.sdlgm.SdlgmRuntime;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of the {@code sdlgm} command-line tool. Sets DJL offline before any DJL class
+ * loads, then dispatches to the sub-commands. Exit codes: 0 success, 2 bad input or usage
+ * (with one clear message), 3 training diverged, 1 anything else (a bug: stack trace shown).
+ */
+@Command(name = "sdlgm", mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = {
+        "Sparse representations with a per-example number of non-zeros under a hard cap L0",
+        "(SDLGM: Xu, Onoro Rubio, Serra, Niepert, IJCNN 2021)."},
+    subcommands = {TrainCommand.class, EvalCommand.class, EncodeCommand.class,
+        DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the tool with {@code args} and returns the exit code (tests call this directly). */
+  public static int run(String... args) {
+    SdlgmRuntime.configure(threadsFrom(args));
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      PrintWriter err = cmd.getErr();
+      if (ex instanceof org.sdlgm.train.TrainingDivergedException) {
+        err.println("error: " + ex.getMessage());
+        return 3;
+      }
+      if (ex instanceof SdlgmException) {
+        err.println("error: " + ex.getMessage());
+        return 2;
+      }
+      if (ex instanceof java.io.UncheckedIOException || ex instanceof java.io.IOException) {
+        err.println("error: " + ex.getMessage());
+        return 2;
+      }
+      ex.printStackTrace(err);
+      return 1;
+    });
+    return cl.execute(args);
+  }
+
+  /** libtorch's thread count must be set before the engine loads, so read it early. */
+  private static int threadsFrom(String[] args) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.startsWith("--threads=")) {
+        return Integer.parseInt(a.substring("--threads=".length()));
+      }
+      if (a.equals("--threads") && i + 1 < args.length) {
+        try {
+          return Integer.parseInt(args[i + 1]);
+        } catch (NumberFormatException e) {
+          return SdlgmRuntime.defaultThreads();
+        }
+      }
+    }
+    return SdlgmRuntime.defaultThreads();
+  }
+
+  /** Prints library, DJL and engine versions. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      return new String[] {"sdlgm " + org.sdlgm.io.Provenance.libraryVersion()
+          + " (DJL 0.36.0, PyTorch engine 2.7.1, CPU)"};
+    }
+  }
+}

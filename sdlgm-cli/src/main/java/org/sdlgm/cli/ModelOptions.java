@@ -1,0 +1,165 @@
+package org.sdlgm.cli;
+
+import java.util.List;
+import org.sdlgm.model.Decoder;
+import org.sdlgm.model.KlV;
+import org.sdlgm.model.LevelPrior;
+import org.sdlgm.model.Likelihood;
+import org.sdlgm.model.Method;
+import org.sdlgm.model.SdlgmConfig;
+import picocli.CommandLine.Option;
+
+/**
+ * The model hyperparameters as command-line options (a picocli mixin); every default is
+ * {@link SdlgmConfig}'s, i.e. SPEC.md's plain defaults. Only options the user gave override
+ * a base configuration (the demo's recipe, for instance).
+ */
+public final class ModelOptions {
+  @Option(names = "--method", paramLabel = "M",
+      description = "sdlgm (default), sdlgm-fixed (L = L0), vae (dense VAE) or topk-ae (k-sparse AE, k = L0).")
+  String method;
+
+  @Option(names = {"-K", "--latent-dim"}, paramLabel = "K", description = "Width of the sparse code (default 200).")
+  Integer latentDim;
+
+  @Option(names = {"-L", "--max-level", "--l0"}, paramLabel = "L0", description = "Hard cap on non-zeros per code, 1 ≤ L0 ≤ K (default 20).")
+  Integer maxLevel;
+
+  @Option(names = "--encoder", split = ",", paramLabel = "H1,H2", description = "Encoder hidden sizes (default 512,256).")
+  List<Integer> encoderHidden;
+
+  @Option(names = "--decoder", paramLabel = "mlp|linear", description = "Decoder family (default mlp; linear = dictionary view).")
+  String decoder;
+
+  @Option(names = "--decoder-hidden", split = ",", paramLabel = "H1,H2", description = "MLP decoder hidden sizes (default 256,512).")
+  List<Integer> decoderHidden;
+
+  @Option(names = "--likelihood", paramLabel = "bernoulli|gaussian", description = "Observation model (default bernoulli, for data in [0,1]).")
+  String likelihood;
+
+  @Option(names = "--sigma-x", paramLabel = "S", description = "Gaussian σ_x: initial value when learned, else fixed (default 1.0).")
+  Double sigmaX;
+
+  @Option(names = "--fixed-sigma-x", description = "Keep the Gaussian σ_x fixed instead of learning it.")
+  Boolean fixedSigmaX;
+
+  @Option(names = "--kl-v", paramLabel = "all|selected", description = "KL of the values over all dimensions (default) or only the selected ones (tighter).")
+  String klV;
+
+  @Option(names = "--hard", description = "Straight-through: forward with the exact hard mask, backward through the relaxed one.")
+  Boolean hard;
+
+  @Option(names = "--tau0", paramLabel = "T", description = "Initial Gumbel-Softmax temperature (default 1.0).")
+  Double tau0;
+
+  @Option(names = "--tau-min", paramLabel = "T", description = "Temperature floor (default 0.5; lower stalls learning).")
+  Double tauMin;
+
+  @Option(names = "--tau-rate", paramLabel = "R", description = "Annealing rate r in τ = max(τmin, τ0·exp(−r·t)) (default 1e-4).")
+  Double tauRate;
+
+  @Option(names = "--tau-per-epoch", description = "Count t in epochs instead of steps.")
+  Boolean tauPerEpoch;
+
+  @Option(names = "--prior", paramLabel = "uniform|learned|geometric", description = "Prior on the level L (default uniform).")
+  String prior;
+
+  @Option(names = "--rho", paramLabel = "ρ", description = "Geometric prior π_l ∝ ρ^l, 0 < ρ < 1 (default 0.5).")
+  Double rho;
+
+  @Option(names = "--prior-phase", split = ",", paramLabel = "E1,E2", description = "Phase the geometric prior in linearly from epoch E1 to E2 (default 0,0: from the start).")
+  List<Integer> priorPhase;
+
+  @Option(names = "--learn-selection-prior", description = "Learn the selection prior β (default β = 0, uniform subsets).")
+  Boolean learnSelectionPrior;
+
+  @Option(names = "--beta-l", paramLabel = "W", description = "Weight of KL_L (default 1).")
+  Double betaL;
+
+  @Option(names = "--beta-s", paramLabel = "W", description = "Weight of KL_S (default 1).")
+  Double betaS;
+
+  @Option(names = "--beta-v", paramLabel = "W", description = "Weight of KL_v (default 1).")
+  Double betaV;
+
+  @Option(names = "--warmup", paramLabel = "E", description = "Linear KL warm-up over the first E epochs (default 0).")
+  Integer warmup;
+
+  /** The base configuration with every option the user gave applied. */
+  SdlgmConfig apply(SdlgmConfig base) {
+    SdlgmConfig.Builder b = base.toBuilder();
+    if (method != null) {
+      b.method(Method.of(method));
+    }
+    if (latentDim != null) {
+      b.latentDim(latentDim);
+    }
+    if (maxLevel != null) {
+      b.maxLevel(maxLevel);
+    }
+    if (encoderHidden != null) {
+      b.encoderHidden(encoderHidden);
+    }
+    if (decoder != null) {
+      b.decoder(Decoder.of(decoder));
+    }
+    if (decoderHidden != null) {
+      b.decoderHidden(decoderHidden);
+    }
+    if (likelihood != null) {
+      b.likelihood(Likelihood.of(likelihood));
+    }
+    if (sigmaX != null) {
+      b.sigmaXInit(sigmaX);
+    }
+    if (fixedSigmaX != null) {
+      b.learnSigmaX(!fixedSigmaX);
+    }
+    if (klV != null) {
+      b.klV(KlV.of(klV));
+    }
+    if (hard != null) {
+      b.straightThrough(hard);
+    }
+    if (tau0 != null) {
+      b.tau0(tau0);
+    }
+    if (tauMin != null) {
+      b.tauMin(tauMin);
+    }
+    if (tauRate != null) {
+      b.tauRate(tauRate);
+    }
+    if (tauPerEpoch != null) {
+      b.tauPerEpoch(tauPerEpoch);
+    }
+    if (prior != null) {
+      b.levelPrior(LevelPrior.of(prior));
+    }
+    if (rho != null) {
+      b.rho(rho);
+    }
+    if (priorPhase != null) {
+      if (priorPhase.size() != 2) {
+        throw new org.sdlgm.SdlgmException("--prior-phase takes two epochs, E1,E2; got " + priorPhase);
+      }
+      b.priorPhase(priorPhase.get(0), priorPhase.get(1));
+    }
+    if (learnSelectionPrior != null) {
+      b.learnSelectionPrior(learnSelectionPrior);
+    }
+    if (betaL != null) {
+      b.betaL(betaL);
+    }
+    if (betaS != null) {
+      b.betaS(betaS);
+    }
+    if (betaV != null) {
+      b.betaV(betaV);
+    }
+    if (warmup != null) {
+      b.warmupEpochs(warmup);
+    }
+    return b.build();
+  }
+}

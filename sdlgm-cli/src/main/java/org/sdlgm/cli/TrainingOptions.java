@@ -1,0 +1,58 @@
+package org.sdlgm.cli;
+
+import org.sdlgm.train.TrainConfig;
+import picocli.CommandLine.Option;
+
+/** Training-loop options as a picocli mixin; defaults are {@link TrainConfig}'s. */
+public final class TrainingOptions {
+  @Option(names = "--epochs", paramLabel = "N", description = "Training epochs (default 20).")
+  Integer epochs;
+
+  @Option(names = "--batch", paramLabel = "B", description = "Mini-batch size (default 100).")
+  Integer batch;
+
+  @Option(names = "--lr", paramLabel = "LR", description = "Adam learning rate (default 1e-3).")
+  Double lr;
+
+  @Option(names = "--seed", paramLabel = "S", description = "Seed for initialisation, shuffling, noise and splits (default 1).")
+  Long seed;
+
+  @Option(names = "--validation", paramLabel = "F", description = "Share of training rows held out for validation curves (default 0.05; 0 = none).")
+  Double validation;
+
+  @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "Also checkpoint every this many steps (default 0: at epoch ends only).")
+  Integer checkpointEvery;
+
+  @Option(names = "--grad-clip", paramLabel = "C", description = "Clip gradient entries to [−C, C] (default 0: off).")
+  Double gradClip;
+
+  TrainConfig apply(TrainConfig base) {
+    TrainConfig.Builder b = base.toBuilder();
+    if (epochs != null) {
+      b.epochs(epochs);
+    }
+    if (batch != null) {
+      b.batchSize(batch);
+    }
+    if (lr != null) {
+      b.learningRate(lr);
+    }
+    if (seed != null) {
+      b.seed(seed);
+    }
+    if (validation != null) {
+      b.validationFraction(validation);
+    }
+    if (checkpointEvery != null) {
+      b.checkpointEvery(checkpointEvery);
+    }
+    if (gradClip != null) {
+      b.gradClip(gradClip);
+    }
+    return b.build();
+  }
+
+  long seedOr(long dflt) {
+    return seed != null ? seed : dflt;
+  }
+}

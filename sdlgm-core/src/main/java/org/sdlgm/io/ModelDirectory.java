@@ -1,0 +1,136 @@
+package org.sdlgm.io;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.sdlgm.SdlgmException;
+import org.sdlgm.model.SparseCoder;
+import org.sdlgm.train.EpochRecord;
+
+/**
+ * The on-disk form of a trained model: a directory with {@code config.json} ({@link
+ * ModelInfo}), {@code model.params} (DJL's parameter format), {@code history.csv} (one row per
+ * epoch) and, after evaluation, {@code metrics.json}. Every file is written atomically; loading
+ * checks the format version and names any missing or unreadable file.
+ */
+public final class ModelDirectory {
+  /** Value of {@link ModelInfo#format()}. */
+  public static final String FORMAT = "sdlgm-model";
+  /** The format version this library writes and reads. */
+  public static final int FORMAT_VERSION = 1;
+  public static final String CONFIG = "config.json";
+  public static final String PARAMS = "model.params";
+  public static final String HISTORY = "history.csv";
+  public static final String METRICS = "metrics.json";
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT);
+
+  private ModelDirectory() {}
+
+  /** The shared JSON mapper (indenting; records and enums as the library defines them). */
+  public static ObjectMapper json() {
+    return JSON;
+  }
+
+  /** Serialises a value as indented JSON. */
+  public static String toJson(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  /** Writes config, parameters and history of a trained model into {@code dir}. */
+  public static void save(Path dir, ModelInfo info, SparseCoder coder, List<EpochRecord> history) {
+    coder.saveParameters(dir.resolve(PARAMS));
+    writeHistory(dir.resolve(HISTORY), history);
+    // config.json last: its presence marks a complete model directory.
+    AtomicFiles.writeString(dir.resolve(CONFIG), toJson(info));
+  }
+
+  /** Writes {@code history.csv}. */
+  public static void writeHistory(Path file, List<EpochRecord> history) {
+    StringBuilder csv = new StringBuilder(EpochRecord.csvHeader()).append('\n');
+    for (EpochRecord r : history) {
+      csv.append(r.toCsv()).append('\n');
+    }
+    AtomicFiles.writeString(file, csv.toString());
+  }
+
+  /** Writes any JSON-serialisable metrics object to {@code dir/metrics.json}. */
+  public static void writeMetrics(Path dir, Object metrics) {
+    AtomicFiles.writeString(dir.resolve(METRICS), toJson(metrics));
+  }
+
+  /** Reads and checks {@code config.json} of a model directory. */
+  public static ModelInfo readInfo(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new SdlgmException(dir + ": model directory does not exist");
+    }
+    Path config = dir.resolve(CONFIG);
+    if (!Files.isRegularFile(config)) {
+      throw new SdlgmException(config + ": missing — is " + dir
+          + " a model directory written by 'sdlgm train'?");
+    }
+    try {
+      var node = JSON.readTree(Files.readString(config, StandardCharsets.UTF_8));
+      String format = node.path("format").asText("");
+      int version = node.path("formatVersion").asInt(-1);
+      if (!FORMAT.equals(format)) {
+        throw new SdlgmException(config + ": field 'format' is '" + format + "', expected '"
+            + FORMAT + "'");
+      }
+      if (version != FORMAT_VERSION) {
+        throw new SdlgmException(config + ": model format version " + version
+            + ", but this sdlgm (" + Provenance.libraryVersion() + ") reads version "
+            + FORMAT_VERSION + "; retrain the model or use the matching sdlgm release");
+      }
+      return JSON.treeToValue(node, ModelInfo.class);
+    } catch (SdlgmException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new SdlgmException(config + ": cannot read (" + getOriginalMessage(e) + ")", e);
+    }
+  }
+
+  /** Loads the model of a directory; close the returned coder when done. */
+  public static SparseCoder load(Path dir) {
+    ModelInfo info = readInfo(dir);
+    Path params = dir.resolve(PARAMS);
+    if (!Files.isRegularFile(params)) {
+      throw new SdlgmException(params + ": parameter file is missing");
+    }
+    return SparseCoder.load(info.model(), params);
+  }
+
+  /**
+   * Checks that {@code dir} can receive a new model: it must not exist, be empty, or
+   * {@code overwrite} must be set. Called before any work starts, so that nothing is lost.
+   */
+  public static void checkWritable(Path dir, boolean overwrite) {
+    if (Files.exists(dir) && !overwrite) {
+      try (var entries = Files.list(dir)) {
+        if (entries.findAny().isPresent()) {
+          throw new SdlgmException(dir + ": output directory exists and is not empty; "
+              + "use --overwrite to replace it (or --resume to continue its training)");
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  /** Jackson's message without its location suffix. */
+  private static String getOriginalMessage(IOException e) {
+    return e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+        ? j.getOriginalMessage() : e.getMessage();
+  }
+}
