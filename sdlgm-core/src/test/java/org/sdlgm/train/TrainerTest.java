@@ -1,0 +1,135 @@
+package org.sdlgm.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sdlgm.data.DataSpecs;
+import org.sdlgm.data.TrainTest;
+import org.sdlgm.encode.SparseCode;
+import org.sdlgm.model.SdlgmConfig;
+import org.sdlgm.model.SparseCoder;
+
+/** Reproducibility, save/load equality, resume and the divergence guard of the trainer. */
+class TrainerTest {
+  static TrainTest data;
+
+  @BeforeAll
+  static void load() {
+    System.setProperty("ai.djl.offline", "true");
+    data = DataSpecs.parse("synthetic:n=400,test=100,seed=3,dim=48,atoms=8,lmax=3").load();
+  }
+
+  private static SdlgmConfig config() {
+    return SdlgmConfig.builder().inputDim(48).latentDim(12).maxLevel(4)
+        .encoderHidden(List.of(32)).decoderHidden(List.of(32)).build();
+  }
+
+  private static TrainConfig training(int epochs, long seed) {
+    return TrainConfig.builder().epochs(epochs).batchSize(50).seed(seed).validationFraction(0).build();
+  }
+
+  private static float[] flatten(List<SparseCode> codes) {
+    int k = 12;
+    float[] out = new float[codes.size() * (k + 1)];
+    for (int i = 0; i < codes.size(); i++) {
+      float[] d = codes.get(i).toDense(k);
+      System.arraycopy(d, 0, out, i * (k + 1), k);
+      out[i * (k + 1) + k] = codes.get(i).level();
+    }
+    return out;
+  }
+
+  private static TrainingRun train(int epochs, long seed) {
+    return new SdlgmTrainer(config(), training(epochs, seed)).fit(data.train(), data.test(), null, false);
+  }
+
+  @Test
+  void sameSeedGivesSameNumbersAndDifferentSeedDoesNot() {
+    float[] a;
+    float[] b;
+    float[] c;
+    double lossA;
+    double lossB;
+    double lossC;
+    try (SparseCoder coder = train(2, 11).coder()) {
+      a = flatten(coder.encode(data.test().features(), data.test().size(), 32));
+    }
+    TrainingRun r1 = train(2, 11);
+    TrainingRun r2 = train(2, 12);
+    try (SparseCoder c1 = r1.coder(); SparseCoder c2 = r2.coder()) {
+      b = flatten(c1.encode(data.test().features(), data.test().size(), 32));
+      c = flatten(c2.encode(data.test().features(), data.test().size(), 32));
+    }
+    lossA = r1.history().get(1).trainLoss();
+    assertArrayEquals(a, b, "same seed, same data: codes must be identical");
+    lossB = train(2, 11).history().get(1).trainLoss();
+    assertEquals(lossA, lossB, 0.0, "same seed: identical epoch loss");
+    lossC = r2.history().get(1).trainLoss();
+    assertNotEquals(lossA, lossC);
+    assertTrue(!java.util.Arrays.equals(a, c), "different seeds should give different codes");
+  }
+
+  @Test
+  void savedAndLoadedModelGivesBitIdenticalCodes(@TempDir Path dir) {
+    TrainingRun run = train(1, 5);
+    Path params = dir.resolve("model.params");
+    try (SparseCoder coder = run.coder()) {
+      coder.saveParameters(params);
+      float[] before = flatten(coder.encode(data.test().features(), data.test().size(), 32));
+      try (SparseCoder loaded = SparseCoder.load(coder.config(), params)) {
+        float[] after = flatten(loaded.encode(data.test().features(), data.test().size(), 32));
+        assertArrayEquals(before, after);
+      }
+    }
+  }
+
+  @Test
+  void resumeAtAnEpochBoundaryContinuesTheRun(@TempDir Path dir) {
+    TrainingRun full = new SdlgmTrainer(config(), training(3, 9)).fit(data.train(), null, null, false);
+    full.coder().close();
+    new SdlgmTrainer(config(), training(2, 9)).fit(data.train(), null, dir, false).coder().close();
+    TrainingRun resumed = new SdlgmTrainer(config(), training(3, 9)).fit(data.train(), null, dir, true);
+    resumed.coder().close();
+    assertEquals(3, resumed.history().size());
+    assertEquals(3, resumed.history().get(2).epoch());
+    // Same shuffles and noise; only Adam's moments restart, so epoch 3 is close, not equal.
+    double a = full.history().get(2).trainLoss();
+    double b = resumed.history().get(2).trainLoss();
+    assertTrue(Math.abs(a - b) < 0.05 * Math.abs(a), "resumed epoch-3 loss " + b + " vs uninterrupted " + a);
+    // history.csv keeps 6 significant digits.
+    assertEquals(full.history().get(1).trainLoss(), resumed.history().get(1).trainLoss(),
+        1e-5 * Math.abs(full.history().get(1).trainLoss()),
+        "the history before the checkpoint is restored");
+  }
+
+  @Test
+  void divergenceStopsWithAClearMessageAndKeepsTheLastGoodCheckpoint(@TempDir Path dir) throws Exception {
+    new SdlgmTrainer(config(), training(1, 2)).fit(data.train(), null, dir, false).coder().close();
+    String state = Files.readString(dir.resolve("checkpoint/state.json"));
+    TrainConfig explosive = training(4, 2).toBuilder().learningRate(1e9).build();
+    TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+        () -> new SdlgmTrainer(config(), explosive).fit(data.train(), null, dir, true));
+    assertTrue(e.getMessage().contains("diverged"), e.getMessage());
+    assertTrue(e.getMessage().contains("--resume"), e.getMessage());
+    // The checkpoint on disk is the last good one and still loads.
+    String after = Files.readString(dir.resolve("checkpoint/state.json"));
+    assertTrue(after.contains("\"epoch\""), after);
+    try (SparseCoder coder = SparseCoder.load(config(), dir.resolve("checkpoint/model.params"))) {
+      for (SparseCode c : coder.encode(data.test().features(), 10, 10)) {
+        for (float v : c.values()) {
+          assertTrue(Float.isFinite(v), "checkpoint parameters must be finite");
+        }
+      }
+    }
+    assertTrue(!state.isEmpty());
+  }
+}
