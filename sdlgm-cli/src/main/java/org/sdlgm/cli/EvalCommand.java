@@ -44,7 +44,7 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--no-probe", negatable = false, description = "Skip the linear probe.")
   boolean noProbe;
 
-  @Option(names = "--delta", paramLabel = "δ", description = "Threshold of the effective support (default 0.1).")
+  @Option(names = "--delta", paramLabel = "δ", description = "Threshold of the effective support (default 1.0).")
   double delta = EvalOptions.defaults().delta();
 
   @Override

@@ -41,7 +41,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--no-eval", negatable = false, description = "Skip the evaluation on the test part.")
   boolean noEval;
 
-  @Option(names = "--delta", paramLabel = "δ", description = "Threshold of the effective support (L2 change of x̂; default 0.1).")
+  @Option(names = "--delta", paramLabel = "δ", description = "Threshold of the effective support (L2 change of x̂; default 1.0).")
   double delta = EvalOptions.defaults().delta();
 
   @Override

@@ -7,7 +7,7 @@ package org.sdlgm.eval;
  */
 public record EvalOptions(int batchSize, double delta, boolean probe, LinearProbe.Options probeOptions) {
   public static EvalOptions defaults() {
-    return new EvalOptions(1000, 0.1, true, LinearProbe.Options.defaults());
+    return new EvalOptions(1000, 1.0, true, LinearProbe.Options.defaults());
   }
 
   public EvalOptions withProbe(boolean v) {
