@@ -1,0 +1,79 @@
+package org.sdlgm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** {@code --help} and {@code --version}. */
+class HelpTest {
+  @ParameterizedTest
+  @ValueSource(strings = {"train", "eval", "encode", "bench"})
+  void subcommandHelpShowsAnExample(String command) {
+    Cli.Result r = Cli.ok(command, "--help");
+    assertTrue(r.out().contains("Usage: sdlgm " + command), r::toString);
+    assertTrue(r.out().contains("Example: sdlgm " + command), r::toString);
+    assertEquals("", r.err(), "help must not print to stderr");
+  }
+
+  @Test
+  @Disabled("bug: DemoCommand.java's @Command description has no 'Example:' line, unlike every other"
+      + " sub-command, so 'sdlgm demo --help' shows no example invocation")
+  void demoHelpShowsAnExample() {
+    Cli.Result r = Cli.ok("demo", "--help");
+    assertTrue(r.out().contains("Example: sdlgm demo"), r::toString);
+  }
+
+  @Test
+  void demoHelpExits0() {
+    Cli.Result r = Cli.ok("demo", "--help");
+    assertTrue(r.out().contains("Usage: sdlgm demo"), r::toString);
+    assertTrue(r.out().contains("--out"), r::toString);
+  }
+
+  @Test
+  void helpSubcommand() {
+    Cli.Result r = Cli.ok("help", "encode");
+    assertTrue(r.out().contains("Usage: sdlgm encode"), r::toString);
+  }
+
+  @Test
+  void topLevelHelpListsTheCommands() {
+    Cli.Result r = Cli.ok("--help");
+    for (String c : new String[] {"train", "eval", "encode", "demo", "bench"}) {
+      assertTrue(r.out().contains(c), () -> c + " not listed\n" + r);
+    }
+  }
+
+  @Test
+  void version() {
+    Cli.Result r = Cli.ok("--version");
+    assertTrue(r.out().startsWith("sdlgm "), r::toString);
+    assertTrue(r.out().contains("DJL"), r::toString);
+  }
+
+  @Test
+  @Disabled("bug: every sub-command has mixinStandardHelpOptions = true (so -V/--version is accepted)"
+      + " but no versionProvider, so 'sdlgm train --version' exits 0 and prints an empty line;"
+      + " add versionProvider = Main.Version.class to each @Command, or drop -V from sub-commands")
+  void subcommandVersion() {
+    assertTrue(Cli.ok("train", "--version").out().contains("sdlgm"));
+  }
+
+  @Test
+  void noSubcommandIsAUsageError() {
+    Cli.Result r = Cli.run();
+    assertEquals(2, r.code(), r::toString);
+    assertTrue(r.err().contains("Usage: sdlgm"), r::toString);
+  }
+
+  @Test
+  void unknownOptionIsAUsageError() {
+    Cli.Result r = Cli.run("train", "--out", "unused", "--no-such-option");
+    assertEquals(2, r.code(), r::toString);
+    assertTrue(r.err().contains("--no-such-option"), r::toString);
+  }
+}
