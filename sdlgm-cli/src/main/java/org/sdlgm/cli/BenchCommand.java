@@ -38,6 +38,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * allocates outside the heap).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+    versionProvider = Main.Version.class,
     description = {
         "Measure training examples/s, encoding examples/s (batch 100 and 1000) and peak memory",
         "for a configuration, and write them as JSON.",

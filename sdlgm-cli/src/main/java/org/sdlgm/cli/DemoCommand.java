@@ -17,13 +17,17 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code sdlgm demo}: the built-in end-to-end run on synthetic data with known sparsity. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+    versionProvider = Main.Version.class,
     description = {
         "Train SDLGM on the built-in synthetic data (32 sparse atoms in R^784, each example made",
         "of L_true ∈ {1..6} atoms plus noise; 10,000 train / 2,000 test) with the recipe that",
         "makes sparsity track the data, then report how well each example's sparsity is",
         "recovered: test ELBO, nnz vs the cap L0 = 8, Spearman(L̂, L_true), the L̂-vs-L_true",
         "confusion, and how often the effective support has exactly L_true atoms.",
-        "Takes a few minutes on 2 cores. Model options override the recipe."})
+        "Takes a few minutes on 2 cores. Model options override the recipe.",
+        "",
+        "Example: sdlgm demo",
+        "         sdlgm demo --epochs 20 --out runs/demo-short"})
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

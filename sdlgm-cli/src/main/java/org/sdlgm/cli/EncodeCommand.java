@@ -25,6 +25,7 @@ import picocli.CommandLine.Option;
 
 /** {@code sdlgm encode}: turn rows into deterministic sparse codes. */
 @Command(name = "encode", mixinStandardHelpOptions = true, sortOptions = false,
+    versionProvider = Main.Version.class,
     description = {
         "Encode rows into deterministic sparse codes (L̂ = argmax q(L|x), the top-L̂ selection",
         "logits, values μ): never more than L0 non-zeros. JSON Lines, one object per row:",
@@ -58,6 +59,9 @@ final class EncodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (batch < 1) {
+      throw new SdlgmException("--batch must be ≥ 1, got " + batch);
+    }
     if (Files.exists(out) && !overwrite) {
       throw new SdlgmException(out + ": exists; use --overwrite to replace it");
     }

@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
 
 /** {@code sdlgm eval}: score a saved model on test data. */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+    versionProvider = Main.Version.class,
     description = {
         "Evaluate a trained model: hard-sample test ELBO and its terms, reconstruction error,",
         "nnz statistics, effective support, per-class sparsity, linear probe, and on synthetic",

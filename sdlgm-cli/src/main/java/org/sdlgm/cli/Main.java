@@ -46,6 +46,15 @@ public final class Main {
       ex.printStackTrace(err);
       return 1;
     });
+    cl.setParameterExceptionHandler((ex, a) -> {
+      // One clear line, and where to look, rather than the whole usage text.
+      CommandLine cmd = ex.getCommandLine();
+      cmd.getErr().println("error: " + ex.getMessage() + " (see '" + cmd.getCommandSpec().qualifiedName() + " --help')");
+      if (cmd.getParent() == null) {
+        cmd.usage(cmd.getErr());
+      }
+      return 2;
+    });
     return cl.execute(args);
   }
 
@@ -54,7 +63,11 @@ public final class Main {
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (a.startsWith("--threads=")) {
-        return Integer.parseInt(a.substring("--threads=".length()));
+        try {
+          return Integer.parseInt(a.substring("--threads=".length()));
+        } catch (NumberFormatException e) {
+          return SdlgmRuntime.defaultThreads(); // picocli then reports the bad value
+        }
       }
       if (a.equals("--threads") && i + 1 < args.length) {
         try {

@@ -15,6 +15,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code sdlgm train}: fit a model on data into a model directory, then evaluate it. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+    versionProvider = Main.Version.class,
     description = {
         "Train a model and write it to a model directory (config.json, model.params,",
         "history.csv, and metrics.json from an evaluation on the test part).",

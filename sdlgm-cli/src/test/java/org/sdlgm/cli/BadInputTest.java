@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -277,8 +276,6 @@ class BadInputTest {
   // ---- bugs found while writing this suite (disabled so that the suite stays green) ----
 
   @Test
-  @Disabled("bug: Main.threadsFrom (Main.java, the '--threads=' branch) calls Integer.parseInt"
-      + " without catching NumberFormatException, so Main.run throws instead of returning 2")
   void threadsNotANumber() throws IOException {
     Path out = tmp.resolve("out");
     expectBadInput(null, List.of("--threads"), train(Cli.SYN, out, "--threads=abc"));
@@ -286,9 +283,6 @@ class BadInputTest {
   }
 
   @Test
-  @Disabled("bug: EncodeCommand does not check --batch >= 1; SparseCoder.encode loops forever"
-      + " with batch 0 ('from += batchSize') and throws NegativeArraySizeException (exit 1)"
-      + " with a negative batch")
   void encodeBatchZero() throws IOException {
     Path codes = tmp.resolve("codes.jsonl");
     expectBadInput(null, List.of("--batch"), "encode", "--model", model.toString(),
@@ -297,9 +291,6 @@ class BadInputTest {
   }
 
   @Test
-  @Disabled("bug: 'train --resume' never compares the model options or the data width with the"
-      + " checkpoint (SdlgmTrainer.Checkpoint.read / TrainingWorkflow.run): resuming a K=16 run"
-      + " with -K 32, or on 32-feature data, dies in libtorch with EngineException and exit 1")
   void resumeWithOtherModelOptions() throws IOException {
     Path dir = tmp.resolve("run");
     Cli.copyTree(model, dir);

@@ -116,6 +116,9 @@ public final class ModelDirectory {
    * {@code overwrite} must be set. Called before any work starts, so that nothing is lost.
    */
   public static void checkWritable(Path dir, boolean overwrite) {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new SdlgmException(dir + ": exists and is a file, not a directory; choose another --out");
+    }
     if (Files.exists(dir) && !overwrite) {
       try (var entries = Files.list(dir)) {
         if (entries.findAny().isPresent()) {

@@ -15,14 +15,12 @@ import ai.djl.ndarray.types.Shape;
  *
  * <p>Denormal floats slow libtorch on CPU by up to 10× (SPEC.md, performance note) and DJL
  * cannot set flush-to-zero. Every softmax here therefore goes through {@link #softmax}, which
- * replaces scores more than {@value #CUT} below the row maximum by {@value #MASKED}, so that
- * their exponentials underflow to exactly 0 instead of into the denormal range.
+ * clamps scores to at least {@value #CUT} below the row maximum: e^−60 ≈ 10⁻²⁶ is a normal
+ * float and negligible, whereas the accumulated log(ε) penalties of the successive
+ * relaxation would otherwise put exponentials into the denormal range.
  */
 public final class GumbelSoftmax {
-  /** A score whose exponential is exactly 0 in float32 after max-shifting. */
-  static final float MASKED = -1e4f;
-
-  /** Shifted scores below this are masked: e^-60 ≈ 1e-26 is negligible, e^-88 is denormal. */
+  /** Scores are clamped to this below the row maximum: e^-60 ≈ 1e-26 is negligible, e^-88 is denormal. */
   static final float CUT = -60f;
 
   /** ε in log(max(1 − a, ε)), as SPEC.md fixes it. */
@@ -47,10 +45,9 @@ public final class GumbelSoftmax {
   }
 
   private static NDArray mask(NDArray scores, int axis) {
-    NDArray shifted = scores.sub(scores.max(new int[] {axis}, true).stopGradient());
-    // Additive masking (libtorch's where does not broadcast in DJL): masked entries end up
-    // below MASKED, whose exponential is exactly 0.
-    return shifted.add(shifted.lt(CUT).toType(DataType.FLOAT32, false).mul(MASKED));
+    // Clamping costs three element-wise passes (masking to an exact 0 cost six): e^CUT is a
+    // normal float, and clamped entries get no gradient.
+    return scores.maximum(scores.max(new int[] {axis}, true).stopGradient().sub(-CUT));
   }
 
   /** Relaxed one-hot over levels: ℓ = softmax((log q(L|x) + G) / τ), shape (B, L0). */
@@ -114,25 +111,44 @@ public final class GumbelSoftmax {
    * not in the sampled prefix o_1..o_{j−1}; shape (B, steps). Gradients flow through α (and β)
    * for the fixed prefix; the prefix's own dependence on α is not differentiated (SPEC.md).
    *
+   * <p>Computed in O(B·K + B·steps²) rather than materialising a (B, steps, K) tensor: with
+   * e_k = exp(α_k − max α), every sum over R_j is the sum over the dimensions outside the
+   * whole prefix plus a suffix sum over the prefix positions t ≥ j. Both are sums of positive
+   * terms (no cancellation, unlike "total minus removed"), and KL_j = E_p[α] − log Σ_{R_j} e^α
+   * − E_p[log q] follows in closed form.
+   *
    * @param alpha selection logits (B, K)
    * @param beta selection prior logits, (K) or null for the uniform prior β = 0
    * @param ranks ranks of the keys that produced the mask (see {@link #ranks})
    */
   public static NDArray stepKl(NDArray alpha, NDArray beta, NDArray ranks, int steps) {
     NDManager m = alpha.getManager();
-    NDArray stepIdx = m.arange(0, steps, 1, DataType.INT64).reshape(1, steps, 1);
-    NDArray excluded = ranks.expandDims(1).lt(stepIdx);
-    NDArray penalty = excluded.toType(DataType.FLOAT32, false).mul(MASKED);
-    NDArray logP = logSoftmax(alpha.expandDims(1).add(penalty), 2);
-    NDArray p = logP.exp();
-    NDArray logQ;
+    long k = alpha.getShape().get(1);
+    NDArray order = ranks.argSort(1, true).get(":, :" + steps);
+    NDArray outside = ranks.gte(steps).toType(DataType.FLOAT32, false);
+    NDArray idx = m.arange(0, steps, 1, DataType.INT64);
+    NDArray suffix = idx.reshape(steps, 1).gte(idx.reshape(1, steps)).toType(DataType.FLOAT32, false);
+
+    NDArray maxA = alpha.max(new int[] {1}, true).stopGradient();
+    // Clamped so that exp never enters the denormal range (see the class comment).
+    NDArray e = alpha.sub(maxA).maximum(-80f).exp();
+    NDArray eo = e.gather(order, 1);
+    NDArray alphaO = alpha.gather(order, 1);
+    NDArray z = e.mul(outside).sum(new int[] {1}, true).add(eo.matMul(suffix));
+    NDArray sA = e.mul(alpha).mul(outside).sum(new int[] {1}, true).add(eo.mul(alphaO).matMul(suffix));
+    NDArray logZ = z.log();
+    NDArray kl = sA.div(z).sub(logZ).sub(maxA);
     if (beta == null) {
-      float k = alpha.getShape().get(1);
-      logQ = stepIdx.toType(DataType.FLOAT32, false).neg().add(k).log().neg();
-    } else {
-      logQ = logSoftmax(beta.reshape(1, 1, -1).add(penalty), 2);
+      // log |R_j| = log(K − j)
+      return kl.add(idx.toType(DataType.FLOAT32, false).neg().add((float) k).log().reshape(1, steps));
     }
-    // Excluded entries have p = 0 exactly, so their finite log-ratio contributes nothing.
-    return p.mul(logP.sub(logQ)).sum(new int[] {2});
+    NDArray b = beta.reshape(1, k);
+    NDArray maxB = b.max(new int[] {1}, true).stopGradient();
+    NDArray eb = b.sub(maxB).maximum(-80f).exp();
+    NDArray ebRows = eb.mul(outside.onesLike());
+    NDArray zB = ebRows.mul(outside).sum(new int[] {1}, true).add(ebRows.gather(order, 1).matMul(suffix));
+    NDArray betaO = b.mul(outside.onesLike()).gather(order, 1);
+    NDArray sB = e.mul(b).mul(outside).sum(new int[] {1}, true).add(eo.mul(betaO).matMul(suffix));
+    return kl.sub(sB.div(z)).add(zB.log()).add(maxB);
   }
 }

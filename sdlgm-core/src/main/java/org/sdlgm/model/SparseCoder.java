@@ -104,6 +104,7 @@ public final class SparseCoder implements AutoCloseable {
    * in batches of {@code batchSize}.
    */
   public List<SparseCode> encode(float[] rows, int n, int batchSize) {
+    checkBatch(batchSize);
     int d = config.inputDim();
     int k = config.latentDim();
     List<SparseCode> out = new ArrayList<>(n);
@@ -154,6 +155,7 @@ public final class SparseCoder implements AutoCloseable {
    * The decoder's mean x̂ for each given code (dense, row-major {@code n × K}), in batches.
    */
   public float[] decodeMean(float[] codes, int n, int batchSize) {
+    checkBatch(batchSize);
     int k = config.latentDim();
     int d = config.inputDim();
     float[] out = new float[n * d];
@@ -168,6 +170,12 @@ public final class SparseCoder implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  private static void checkBatch(int batchSize) {
+    if (batchSize < 1) {
+      throw new SdlgmException("batch size must be ≥ 1, got " + batchSize);
+    }
   }
 
   @Override

@@ -279,7 +279,8 @@ public final class SdlgmTrainer {
       // Written last: a state file always refers to complete parameter and history files.
       try {
         AtomicFiles.writeString(dir.resolve("state.json"), JSON.writeValueAsString(
-            java.util.Map.of("epoch", epoch, "batchInEpoch", batchInEpoch, "step", step)));
+            java.util.Map.of("epoch", epoch, "batchInEpoch", batchInEpoch, "step", step,
+                "model", coder.config())));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -306,11 +307,35 @@ public final class SdlgmTrainer {
             }
           }
         }
+        if (node.has("model")) {
+          SdlgmConfig saved = JSON.treeToValue(node.get("model"), SdlgmConfig.class);
+          if (!saved.equals(config)) {
+            throw new SdlgmException(state + ": the checkpoint was written for another model "
+                + "configuration or data width; resume with the same options (differences: "
+                + differences(saved, config) + ")");
+          }
+        }
         return new Checkpoint(dir.resolve("model.params"), node.get("epoch").asInt(),
             node.get("batchInEpoch").asInt(), node.get("step").asLong(), history);
+      } catch (SdlgmException e) {
+        throw e;
       } catch (IOException | RuntimeException e) {
         throw new SdlgmException(state + ": unreadable checkpoint state (" + e.getMessage() + ")", e);
       }
+    }
+
+    /** "field: saved → given" for every field that differs. */
+    private static String differences(SdlgmConfig saved, SdlgmConfig given) {
+      var a = JSON.valueToTree(saved);
+      var b = JSON.valueToTree(given);
+      StringBuilder sb = new StringBuilder();
+      a.fieldNames().forEachRemaining(f -> {
+        if (!a.get(f).equals(b.get(f))) {
+          sb.append(sb.length() == 0 ? "" : ", ").append(f).append(": ").append(a.get(f))
+              .append(" → ").append(b.get(f));
+        }
+      });
+      return sb.toString();
     }
   }
 }
