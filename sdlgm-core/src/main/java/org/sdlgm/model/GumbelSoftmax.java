@@ -62,16 +62,23 @@ public final class GumbelSoftmax {
    * @param keys r = α + G′, shape (B, K), one Gumbel draw per dimension shared by all steps
    */
   public static NDArray successive(NDArray keys, double tau, int steps) {
-    NDList steps_ = new NDList(steps);
-    NDArray w = keys;
-    NDArray a = softmax(w.div(tau), 1);
-    steps_.add(a);
-    for (int j = 1; j < steps; j++) {
-      w = w.add(a.neg().add(1f).maximum(EPS).log());
-      a = softmax(w.div(tau), 1);
-      steps_.add(a);
+    NDManager m = keys.getManager();
+    // Scalars as tensors made once: DJL turns every scalar operand into a new tensor.
+    NDArray invTau = m.create((float) (1.0 / tau));
+    NDArray one = m.create(1f);
+    NDArray cut = m.create(-CUT);
+    NDList draws = new NDList(steps);
+    NDArray u = keys.mul(invTau);
+    for (int j = 0; j < steps; j++) {
+      // Clamp to CUT below the row maximum (see the class comment). The maximum is not
+      // detached: the gradient it passes on is that of entries with weight < e^-60.
+      NDArray a = u.maximum(u.max(new int[] {1}, true).sub(cut)).softmax(1);
+      draws.add(a);
+      if (j + 1 < steps) {
+        u = u.add(one.sub(a).clip(EPS, 1f).log().mul(invTau));
+      }
     }
-    return NDArrays.stack(steps_, 1).cumSum(1).minimum(1f);
+    return NDArrays.stack(draws, 1).cumSum(1).clip(0f, 1f);
   }
 
   /** Relaxed mask m = Σ_l ℓ_l c_l, shape (B, K), from ℓ (B, L0) and c (B, L0, K). */

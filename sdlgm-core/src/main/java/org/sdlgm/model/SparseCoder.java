@@ -54,6 +54,9 @@ public final class SparseCoder implements AutoCloseable {
     try (InputStream in = Files.newInputStream(params);
         DataInputStream din = new DataInputStream(new BufferedInputStream(in))) {
       coder.block.loadParameters(coder.manager, din);
+      // Loaded arrays do not require gradients; re-initialising marks them so that a resumed
+      // run can train them (initialisation itself is skipped for parameters that have arrays).
+      coder.block.initialize(coder.manager, DataType.FLOAT32, new Shape(1, config.inputDim()));
     } catch (IOException | ai.djl.MalformedModelException | RuntimeException e) {
       coder.close();
       if (e instanceof java.nio.file.NoSuchFileException) {

@@ -1,7 +1,5 @@
 package org.sdlgm.train;
 
-import ai.djl.Device;
-import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -12,11 +10,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Adam;
+import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -87,32 +83,25 @@ public final class SdlgmTrainer {
         ? SparseCoder.load(config, start.params())
         : SparseCoder.create(config);
     List<EpochRecord> history = new ArrayList<>(start != null ? start.history() : List.of());
-    double seconds = 0;
-    try (Model model = Model.newInstance("sdlgm")) {
-      model.setBlock(coder.block());
-      Adam.Builder adam = Adam.builder().optLearningRateTracker(Tracker.fixed((float) trainConfig.learningRate()));
-      if (trainConfig.gradClip() > 0) {
-        adam.optClipGrad((float) trainConfig.gradClip());
-      }
-      DefaultTrainingConfig tc = new DefaultTrainingConfig(Loss.l2Loss())
-          .optOptimizer(adam.build())
-          .optDevices(new Device[] {Device.cpu()});
-      try (Trainer trainer = model.newTrainer(tc)) {
-        trainer.initialize(new Shape(trainConfig.batchSize(), config.inputDim()));
-        seconds = loop(config, coder, trainer, train, validation, outputDir, start, history);
-      }
+    Adam.Builder adam = Adam.builder().optLearningRateTracker(Tracker.fixed((float) trainConfig.learningRate()));
+    if (trainConfig.gradClip() > 0) {
+      adam.optClipGrad((float) trainConfig.gradClip());
+    }
+    try {
+      double seconds = loop(config, coder, new Step(coder, adam.build()), train, validation,
+          outputDir, start, history);
+      return new TrainingRun(coder, List.copyOf(history), seconds);
     } catch (RuntimeException e) {
       coder.close();
       throw e;
     }
-    return new TrainingRun(coder, List.copyOf(history), seconds);
   }
 
   private int seedFor(int epoch) {
     return (int) (trainConfig.seed() * 1_000_003L + epoch * 7919L + 17);
   }
 
-  private double loop(SdlgmConfig config, SparseCoder coder, Trainer trainer, Dataset train,
+  private double loop(SdlgmConfig config, SparseCoder coder, Step trainer, Dataset train,
       Dataset validation, Path outputDir, Checkpoint start, List<EpochRecord> history) {
     int n = train.size();
     int d = config.inputDim();
@@ -142,7 +131,7 @@ public final class SdlgmTrainer {
           System.arraycopy(f, order[from + i] * d, xb, i * d, d);
         }
         s = Schedule.at(config, step, epoch);
-        float[] v = step(coder, trainer, config, s, xb, b);
+        float[] v = trainer.forwardBackward(config, s, xb, b);
         if (!Float.isFinite(v[0])) {
           throw new TrainingDivergedException(String.format(java.util.Locale.ROOT,
               "training diverged at epoch %d, step %d: loss is %s (log-lik %s, KL_L %s, KL_S %s, KL_v %s). "
@@ -154,11 +143,11 @@ public final class SdlgmTrainer {
                       + outputDir.resolve(CHECKPOINT_DIR) + "; continue with --resume."));
         }
         if (Float.isFinite(v[6])) {
-          trainer.step();
+          trainer.update();
         } else {
           // A rare non-finite gradient in libtorch's float32 backward of the successive
           // relaxation (docs/model.md) must not poison the parameters: drop this update.
-          zeroGradients(coder);
+          trainer.zeroGradients();
           skipped++;
         }
         step++;
@@ -204,14 +193,6 @@ public final class SdlgmTrainer {
     return totalSeconds;
   }
 
-  private static void zeroGradients(SparseCoder coder) {
-    for (Pair<String, Parameter> p : coder.block().getParameters()) {
-      if (p.getValue().requiresGradient()) {
-        JniUtils.zeroGrad((PtNDArray) p.getValue().getArray());
-      }
-    }
-  }
-
   private void notifyCheckpoint(long step, Path outputDir) {
     for (TrainingListener l : listeners) {
       l.onCheckpoint(step, outputDir.resolve(CHECKPOINT_DIR));
@@ -223,28 +204,78 @@ public final class SdlgmTrainer {
   }
 
   /**
-   * One forward/backward pass; returns [loss, logLik, klL, klS, klV, nnz] batch means and, last,
-   * the sum of all gradient entries (non-finite when any gradient is).
+   * One optimisation step, driving DJL's Adam directly on each parameter (DJL's Trainer would
+   * copy every gradient first, on a single device for nothing).
    */
-  private static float[] step(SparseCoder coder, Trainer trainer, SdlgmConfig config, Schedule s,
-      float[] xb, int b) {
-    try (NDManager sub = coder.manager().newSubManager(); NDScope scope = new NDScope()) {
-      scope.suppressNotUsedWarning();
-      NDArray x = sub.create(xb, new Shape(b, config.inputDim()));
-      try (GradientCollector gc = trainer.newGradientCollector()) {
-        Terms terms = coder.block().terms(coder.store(), x, s, false, true);
-        NDArray loss = terms.loss(config, s);
-        gc.backward(loss);
-        NDList stats = new NDList(loss, terms.logLik().mean(), terms.klL().mean(),
-            terms.klS().mean(), terms.klV().mean(), terms.nnz().mean());
-        NDList gradSums = new NDList();
-        for (Pair<String, Parameter> p : coder.block().getParameters()) {
-          if (p.getValue().requiresGradient()) {
-            gradSums.add(p.getValue().getArray().getGradient().sum());
-          }
+  private static final class Step {
+    private final SparseCoder coder;
+    private final Optimizer optimizer;
+    private final List<Parameter> trainable = new ArrayList<>();
+    private final List<Parameter> sentinels = new ArrayList<>();
+
+    Step(SparseCoder coder, Optimizer optimizer) {
+      this.coder = coder;
+      this.optimizer = optimizer;
+      for (Pair<String, Parameter> p : coder.block().getParameters()) {
+        if (p.getValue().requiresGradient()) {
+          trainable.add(p.getValue());
         }
-        stats.add(NDArrays.stack(gradSums).sum());
-        return NDArrays.stack(stats).toFloatArray();
+      }
+      // Every gradient of the encoder passes through its first layer and every gradient of the
+      // decoder through its first layer, so these two (plus the block's own few parameters)
+      // show any non-finite gradient at the cost of two reductions rather than one per tensor.
+      sentinels.add(first(coder, "encoder"));
+      sentinels.add(first(coder, "decoder"));
+      coder.block().getDirectParameters().values().stream()
+          .filter(Parameter::requiresGradient).forEach(sentinels::add);
+    }
+
+    private static Parameter first(SparseCoder coder, String child) {
+      for (Pair<String, Parameter> p : coder.block().getParameters()) {
+        if (p.getKey().contains(child) && p.getKey().endsWith("weight")) {
+          return p.getValue();
+        }
+      }
+      throw new IllegalStateException("no " + child + " weight");
+    }
+
+    /**
+     * Forward and backward pass; returns [loss, logLik, klL, klS, klV, nnz] batch means and,
+     * last, a sum over gradient entries that is non-finite when any gradient is.
+     */
+    float[] forwardBackward(SdlgmConfig config, Schedule s, float[] xb, int b) {
+      try (NDManager sub = coder.manager().newSubManager(); NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        NDArray x = sub.create(xb, new Shape(b, config.inputDim()));
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          Terms terms = coder.block().terms(coder.store(), x, s, false, true);
+          NDArray loss = terms.loss(config, s);
+          gc.backward(loss);
+          NDList stats = new NDList(loss, terms.logLik().mean(), terms.klL().mean(),
+              terms.klS().mean(), terms.klV().mean(), terms.nnz().mean());
+          NDList gradSums = new NDList();
+          for (Parameter p : sentinels) {
+            gradSums.add(p.getArray().getGradient().sum());
+          }
+          stats.add(NDArrays.stack(gradSums).sum());
+          return NDArrays.stack(stats).toFloatArray();
+        }
+      }
+    }
+
+    /** Applies Adam to every parameter; DJL's PyTorch Adam zeroes each gradient after use. */
+    void update() {
+      for (Parameter p : trainable) {
+        NDArray w = p.getArray();
+        try (NDArray g = w.getGradient()) {
+          optimizer.update(p.getId(), w, g);
+        }
+      }
+    }
+
+    void zeroGradients() {
+      for (Parameter p : trainable) {
+        JniUtils.zeroGrad((PtNDArray) p.getArray());
       }
     }
   }
