@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Set;
 import org.sdlgm.data.Dataset;
 import org.sdlgm.encode.SparseCode;
-import org.sdlgm.model.Method;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCoder;
 
@@ -200,10 +199,5 @@ public final class Evaluator {
         levelExact / (double) n, effExact / (double) n, diff / n,
         Confusion.of(levels, truth, maxLevel, maxTrue), Confusion.of(eff, truth, maxLevel, maxTrue),
         support, dict);
-  }
-
-  /** True when the method's codes are sparse (everything but the dense VAE). */
-  static boolean sparse(Method m) {
-    return m != Method.VAE;
   }
 }

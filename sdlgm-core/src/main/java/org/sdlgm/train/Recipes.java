@@ -1,6 +1,10 @@
-package org.sdlgm.model;
+package org.sdlgm.train;
 
-import org.sdlgm.train.TrainConfig;
+import org.sdlgm.model.Decoder;
+import org.sdlgm.model.KlV;
+import org.sdlgm.model.LevelPrior;
+import org.sdlgm.model.Likelihood;
+import org.sdlgm.model.SdlgmConfig;
 
 /**
  * Named, measured configurations. {@link #syntheticModel()} is SPEC.md's recommended recipe
