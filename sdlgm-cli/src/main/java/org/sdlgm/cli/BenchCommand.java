@@ -80,7 +80,19 @@ final class BenchCommand implements Callable<Integer> {
     Dataset train = tt.train().head(rows);
     SdlgmConfig config = model.apply(SdlgmConfig.builder().build()).withInputDim(train.dim());
     TrainConfig tc = TrainConfig.builder().epochs(epochs).batchSize(batch).validationFraction(0).build();
-    TrainingRun run = new SdlgmTrainer(config, tc).fit(train, null, null, false);
+    List<Long> rssPerEpoch = new java.util.ArrayList<>();
+    List<Long> heapPerEpoch = new java.util.ArrayList<>();
+    TrainingRun run = new SdlgmTrainer(config, tc)
+        .addListener(new org.sdlgm.train.TrainingListener() {
+          @Override
+          public void onEpoch(EpochRecord r) {
+            // Memory after each epoch: flat numbers show that no step leaks.
+            rssPerEpoch.add(procStatus("VmRSS:"));
+            Runtime rt = Runtime.getRuntime();
+            heapPerEpoch.add(rt.totalMemory() - rt.freeMemory());
+          }
+        })
+        .fit(train, null, null, false);
     EpochRecord last = run.history().get(run.history().size() - 1);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("data", data.data);
@@ -88,6 +100,8 @@ final class BenchCommand implements Callable<Integer> {
     result.put("batch", batch);
     result.put("trainExamplesPerSecond", last.examplesPerSecond());
     result.put("trainEpochSeconds", run.history().stream().map(EpochRecord::seconds).toList());
+    result.put("rssAfterEpochBytes", rssPerEpoch);
+    result.put("heapAfterEpochBytes", heapPerEpoch);
     try (SparseCoder coder = run.coder()) {
       Dataset enc = tt.hasTest() ? tt.test() : tt.train();
       int n = Math.min(encodeRows, enc.size());
@@ -127,9 +141,14 @@ final class BenchCommand implements Callable<Integer> {
 
   /** Peak resident set size from /proc (Linux), or −1. */
   private static long peakRss() {
+    return procStatus("VmHWM:");
+  }
+
+  /** A memory field of /proc/self/status in bytes (Linux), or −1. */
+  private static long procStatus(String field) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"), StandardCharsets.UTF_8)) {
-        if (line.startsWith("VmHWM:")) {
+        if (line.startsWith(field)) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
         }
       }
