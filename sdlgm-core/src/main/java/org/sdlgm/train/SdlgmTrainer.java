@@ -50,6 +50,9 @@ public final class SdlgmTrainer {
   /** Sub-directory of the output directory that holds the last checkpoint. */
   public static final String CHECKPOINT_DIR = "checkpoint";
 
+  /** More consecutive steps with non-finite gradients than this count as divergence. */
+  static final int MAX_SKIPPED_IN_A_ROW = 10;
+
   private final SdlgmConfig modelConfig;
   private final TrainConfig trainConfig;
   private final List<TrainingListener> listeners = new ArrayList<>();
@@ -112,6 +115,7 @@ public final class SdlgmTrainer {
     long step = start == null ? 0 : start.step();
     String lastCheckpoint = start == null ? null : "step " + step;
     double totalSeconds = 0;
+    int skippedInARow = 0;
     float[] x = new float[bs * d];
     for (int epoch = firstEpoch; epoch < trainConfig.epochs(); epoch++) {
       Engine.getInstance().setRandomSeed(seedFor(epoch));
@@ -144,6 +148,14 @@ public final class SdlgmTrainer {
         }
         if (Float.isFinite(v[6])) {
           trainer.update();
+          skippedInARow = 0;
+        } else if (++skippedInARow > MAX_SKIPPED_IN_A_ROW) {
+          throw new TrainingDivergedException(String.format(java.util.Locale.ROOT,
+              "training diverged at epoch %d, step %d: gradients were not finite for %d steps in a row. "
+                  + "%s Try a lower --lr or --grad-clip.", epoch + 1, step + 1, skippedInARow,
+              lastCheckpoint == null ? "No checkpoint was written yet."
+                  : "The last good checkpoint (" + lastCheckpoint + ") is in "
+                      + outputDir.resolve(CHECKPOINT_DIR) + "; continue with --resume."));
         } else {
           // A rare non-finite gradient in libtorch's float32 backward of the successive
           // relaxation (docs/model.md) must not poison the parameters: drop this update.
