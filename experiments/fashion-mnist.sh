@@ -17,7 +17,17 @@ jobs=(
   "topk-ae|--method topk-ae"
   "sdlgm-fixed|--method sdlgm-fixed"
   "sdlgm-recipe-hard|--method sdlgm --hard --kl-v selected --prior geometric --rho 0.5 --prior-phase 10,15"
+  "sdlgm-selected|--method sdlgm --kl-v selected"
+  "sdlgm-recipe-rho08|--method sdlgm --kl-v selected --prior geometric --rho 0.8 --prior-phase 10,15"
 )
+# ONLY="name ..." runs a subset.
+if [ -n "${ONLY:-}" ]; then
+  keep=()
+  for j in "${jobs[@]}"; do
+    for name in $ONLY; do [ "${j%%|*}" = "$name" ] && keep+=("$j"); done
+  done
+  jobs=("${keep[@]}")
+fi
 ./sdlgm --version >/dev/null   # build once before the parallel runs
 printf '%s\n' "${jobs[@]}" | xargs -P "${PARALLEL:-2}" -I{} bash -c '
   name="${1%%|*}"; opts="${1#*|}"
