@@ -19,6 +19,7 @@ jobs=(
   "sdlgm-recipe-hard|--method sdlgm --hard --kl-v selected --prior geometric --rho 0.5 --prior-phase 10,15"
   "sdlgm-selected|--method sdlgm --kl-v selected"
   "sdlgm-recipe-rho08|--method sdlgm --kl-v selected --prior geometric --rho 0.8 --prior-phase 10,15"
+  "sdlgm-recipe-rho095|--method sdlgm --kl-v selected --prior geometric --rho 0.95 --prior-phase 10,15"
 )
 # ONLY="name ..." runs a subset.
 if [ -n "${ONLY:-}" ]; then
