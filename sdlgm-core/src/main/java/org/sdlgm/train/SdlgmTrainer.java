@@ -137,25 +137,16 @@ public final class SdlgmTrainer {
         s = Schedule.at(config, step, epoch);
         float[] v = trainer.forwardBackward(config, s, xb, b);
         if (!Float.isFinite(v[0])) {
-          throw new TrainingDivergedException(String.format(java.util.Locale.ROOT,
-              "training diverged at epoch %d, step %d: loss is %s (log-lik %s, KL_L %s, KL_S %s, KL_v %s). "
-                  + "%s Try a lower --lr or --grad-clip.",
-              epoch + 1, step + 1, v[0], v[1], v[2], v[3], v[4],
-              lastCheckpoint == null
-                  ? "No checkpoint was written yet."
-                  : "The last good checkpoint (" + lastCheckpoint + ") is in "
-                      + outputDir.resolve(CHECKPOINT_DIR) + "; continue with --resume."));
+          throw diverged(epoch, step, String.format(java.util.Locale.ROOT,
+              "loss is %s (log-lik %s, KL_L %s, KL_S %s, KL_v %s)", v[0], v[1], v[2], v[3], v[4]),
+              lastCheckpoint, outputDir);
         }
         if (Float.isFinite(v[6])) {
           trainer.update();
           skippedInARow = 0;
         } else if (++skippedInARow > MAX_SKIPPED_IN_A_ROW) {
-          throw new TrainingDivergedException(String.format(java.util.Locale.ROOT,
-              "training diverged at epoch %d, step %d: gradients were not finite for %d steps in a row. "
-                  + "%s Try a lower --lr or --grad-clip.", epoch + 1, step + 1, skippedInARow,
-              lastCheckpoint == null ? "No checkpoint was written yet."
-                  : "The last good checkpoint (" + lastCheckpoint + ") is in "
-                      + outputDir.resolve(CHECKPOINT_DIR) + "; continue with --resume."));
+          throw diverged(epoch, step, "gradients were not finite for " + skippedInARow
+              + " steps in a row", lastCheckpoint, outputDir);
         } else {
           // A rare non-finite gradient in libtorch's float32 backward of the successive
           // relaxation (docs/model.md) must not poison the parameters: drop this update.
@@ -203,6 +194,17 @@ public final class SdlgmTrainer {
       }
     }
     return totalSeconds;
+  }
+
+  private static TrainingDivergedException diverged(int epoch, long step, String what,
+      String lastCheckpoint, Path outputDir) {
+    return new TrainingDivergedException("training diverged at epoch " + (epoch + 1) + ", step "
+        + (step + 1) + ": " + what + ". "
+        + (lastCheckpoint == null
+            ? "No checkpoint was written yet."
+            : "The last good checkpoint (" + lastCheckpoint + ") is in "
+                + outputDir.resolve(CHECKPOINT_DIR) + "; continue with --resume.")
+        + " Try a lower --lr or --grad-clip.");
   }
 
   private void notifyCheckpoint(long step, Path outputDir) {
