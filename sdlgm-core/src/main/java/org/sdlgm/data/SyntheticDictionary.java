@@ -308,7 +308,7 @@ public final class SyntheticDictionary implements DataSource {
           "weights need 0 <= wmin <= wmax, got wmin=" + wmin + ", wmax=" + wmax);
       require(kind != Kind.STROKES || dim == SIDE * SIDE,
           "kind=strokes draws on a 28x28 grid and needs dim=784, got dim=" + dim);
-      require((long) (n + (long) test) * dim <= Integer.MAX_VALUE - 64,
+      require((n + (long) test) * dim <= Integer.MAX_VALUE - 64,
           "n, test and dim are too large: " + n + "+" + test + " rows x " + dim + " features");
       return new SyntheticDictionary(this);
     }
