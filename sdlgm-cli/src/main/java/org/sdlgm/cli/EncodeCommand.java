@@ -1,10 +1,5 @@
 package org.sdlgm.cli;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.BufferedWriter;
-import java.io.OutputStreamWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +9,7 @@ import org.sdlgm.SdlgmException;
 import org.sdlgm.data.Dataset;
 import org.sdlgm.data.DataSpecs;
 import org.sdlgm.data.TrainTest;
+import org.sdlgm.encode.CodeWriter;
 import org.sdlgm.encode.SparseCode;
 import org.sdlgm.io.AtomicFiles;
 import org.sdlgm.io.ModelDirectory;
@@ -85,61 +81,28 @@ final class EncodeCommand implements Callable<Integer> {
     };
     EvalCommand.checkDim(info, rows.dim(), data);
     long t0 = System.nanoTime();
-    List<SparseCode> codes;
+    int k = info.model().latentDim();
+    int d = rows.dim();
     try (SparseCoder coder = ModelDirectory.load(model)) {
-      codes = coder.encode(rows.features(), rows.size(), batch);
+      AtomicFiles.write(out, os -> {
+        try (CodeWriter writer = CodeWriter.of(fmt, os, k)) {
+          // Encode and write chunk by chunk: the codes of all rows are never held at once.
+          int chunk = Math.max(batch, 10_000);
+          float[] buf = new float[chunk * d];
+          for (int from = 0; from < rows.size(); from += chunk) {
+            int n = Math.min(chunk, rows.size() - from);
+            rows.copyRows(from, from + n, buf);
+            List<SparseCode> codes = coder.encode(buf, n, batch);
+            for (int i = 0; i < n; i++) {
+              writer.write(from + i, codes.get(i));
+            }
+          }
+        }
+      });
     }
     double secs = (System.nanoTime() - t0) / 1e9;
-    int k = info.model().latentDim();
-    AtomicFiles.write(out, os -> {
-      if (fmt.equals("jsonl")) {
-        try (JsonGenerator g = ModelDirectory.json().getFactory().createGenerator(os, JsonEncoding.UTF8)) {
-          g.setRootValueSeparator(new com.fasterxml.jackson.core.io.SerializedString("\n"));
-          for (int i = 0; i < codes.size(); i++) {
-            SparseCode c = codes.get(i);
-            g.writeStartObject();
-            g.writeNumberField("id", i);
-            g.writeNumberField("L", c.level());
-            g.writeFieldName("indices");
-            g.writeArray(c.indices(), 0, c.indices().length);
-            g.writeArrayFieldStart("values");
-            for (float v : c.values()) {
-              g.writeNumber(v);
-            }
-            g.writeEndArray();
-            if (c.levelProbs() != null) {
-              g.writeArrayFieldStart("pL");
-              for (float v : c.levelProbs()) {
-                g.writeNumber(v);
-              }
-              g.writeEndArray();
-            }
-            g.writeEndObject();
-          }
-          g.writeRaw('\n');
-        }
-      } else {
-        BufferedWriter w = new BufferedWriter(new OutputStreamWriter(os, StandardCharsets.UTF_8));
-        StringBuilder sb = new StringBuilder("id,L,nnz");
-        for (int j = 0; j < k; j++) {
-          sb.append(",z").append(j);
-        }
-        w.write(sb.append('\n').toString());
-        for (int i = 0; i < codes.size(); i++) {
-          SparseCode c = codes.get(i);
-          sb.setLength(0);
-          sb.append(i).append(',').append(c.level()).append(',').append(c.nnz());
-          float[] d = c.toDense(k);
-          for (float v : d) {
-            sb.append(',').append(v == 0f ? "0" : Float.toString(v));
-          }
-          w.write(sb.append('\n').toString());
-        }
-        w.flush();
-      }
-    });
     System.err.println(String.format(Locale.ROOT, "encoded %d rows in %.2f s (%,.0f rows/s) into %s",
-        codes.size(), secs, codes.size() / Math.max(secs, 1e-9), out));
+        rows.size(), secs, rows.size() / Math.max(secs, 1e-9), out));
     return 0;
   }
 
