@@ -40,6 +40,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
     versionProvider = Main.Version.class,
     description = {
+        "Measure training/encoding throughput and memory, as JSON.",
+        "",
         "Measure training examples/s, encoding examples/s (batch 100 and 1000) and peak memory",
         "for a configuration, and write them as JSON.",
         "",

@@ -19,6 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
     versionProvider = Main.Version.class,
     description = {
+        "Train on built-in synthetic data and report sparsity recovery.",
+        "",
         "Train SDLGM on the built-in synthetic data (32 sparse atoms in R^784, each example made",
         "of L_true ∈ {1..6} atoms plus noise; 10,000 train / 2,000 test) with the recipe that",
         "makes sparsity track the data, then report how well each example's sparsity is",

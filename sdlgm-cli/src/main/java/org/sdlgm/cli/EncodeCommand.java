@@ -23,6 +23,8 @@ import picocli.CommandLine.Option;
 @Command(name = "encode", mixinStandardHelpOptions = true, sortOptions = false,
     versionProvider = Main.Version.class,
     description = {
+        "Encode rows into sparse codes with at most L0 non-zeros.",
+        "",
         "Encode rows into deterministic sparse codes (L̂ = argmax q(L|x), the top-L̂ selection",
         "logits, values μ): never more than L0 non-zeros. JSON Lines, one object per row:",
         "  {\"id\":0,\"L\":3,\"indices\":[4,17,90],\"values\":[0.8,-1.2,0.3],\"pL\":[...]}",

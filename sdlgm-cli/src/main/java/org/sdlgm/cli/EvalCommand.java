@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
     versionProvider = Main.Version.class,
     description = {
+        "Evaluate a trained model on test data.",
+        "",
         "Evaluate a trained model: hard-sample test ELBO and its terms, reconstruction error,",
         "nnz statistics, effective support, per-class sparsity, linear probe, and on synthetic",
         "data the recovery of each example's true sparsity. Without --data, the test part of",

@@ -17,6 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
     versionProvider = Main.Version.class,
     description = {
+        "Train a model into a model directory, then evaluate it.",
+        "",
         "Train a model and write it to a model directory (config.json, model.params,",
         "history.csv, and metrics.json from an evaluation on the test part).",
         "",
