@@ -17,11 +17,14 @@ class SharedMnistTest {
 
   @Test
   void trainOnSharedMnist() throws IOException {
-    String shared = System.getProperty("sdlgm.shared.data", "");
-    Path dir = Path.of(shared, "mnist");
+    // Same lookup as sdlgm-core's test helper SharedData: property, env, workplace path.
+    Path dir = java.util.stream.Stream.of(System.getProperty("sdlgm.shared.data"),
+            System.getenv("SDLGM_SHARED_DATA"), "/work/shared/data")
+        .filter(p -> p != null && !p.isBlank()).map(Path::of).filter(Files::isDirectory)
+        .findFirst().orElse(Path.of("../shared/data")).resolve("mnist");
     Path images = dir.resolve("t10k-images-idx3-ubyte.gz");
     Path labels = dir.resolve("t10k-labels-idx1-ubyte.gz");
-    if (shared.isEmpty() || !Files.isRegularFile(images) || !Files.isRegularFile(labels)) {
+    if (!Files.isRegularFile(images) || !Files.isRegularFile(labels)) {
       Assumptions.assumeTrue(false, "skipping: shared MNIST not found at " + images);
     }
     Path out = tmp.resolve("mnist");
