@@ -103,9 +103,11 @@ class TrainerTest {
     assertEquals(3, resumed.history().size());
     assertEquals(3, resumed.history().get(2).epoch());
     for (int e = 0; e < 2; e++) {
-      // The history before the checkpoint is restored (history.csv keeps 6 significant digits).
+      // The history before the checkpoint is restored (history.csv keeps 6 significant digits),
+      // and it is the uninterrupted run's: same seed, same numbers.
       double before = firstTwo.history().get(e).trainLoss();
       assertEquals(before, resumed.history().get(e).trainLoss(), 1e-5 * Math.abs(before));
+      assertEquals(full.history().get(e).trainLoss(), before, 0.0);
     }
     // Same shuffles and noise; only Adam's moments restart, so epoch 3 is close, not equal.
     double a = full.history().get(2).trainLoss();
