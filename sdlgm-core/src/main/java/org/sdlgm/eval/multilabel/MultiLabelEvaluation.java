@@ -56,7 +56,7 @@ public record MultiLabelEvaluation(
     row(sb, "subset accuracy", subsetAccuracy);
     row(sb, "count acc (exact / clipped)", countAccuracy, countAccuracyClipped);
     row(sb, "mean predicted set size", meanPredictedSetSize);
-    row(sb, "mean |L̂ − |Y||", meanAbsCountError);
+    row(sb, "mean abs count error", meanAbsCountError); // ASCII: L̂ has a combining mark that breaks alignment
     return sb.toString();
   }
 
