@@ -132,6 +132,16 @@ class ArffReaderTest {
   }
 
   @Test
+  void negativeMekaCMeansLast() throws IOException {
+    Path p = write("neg.arff", "@relation \"r: -C -1\"\n@attribute f numeric\n"
+        + "@attribute L {0,1}\n@data\n2,1\n");
+    MultiLabelDataset d = ArffReader.read(p, (LabelSpec) null);
+    assertEquals(List.of("L"), d.labelNames());
+    assertArrayEquals(new int[] {0}, d.labels(0));
+    assertError(p, 4, "asks for 3 labels", () -> ArffReader.read(p, LabelSpec.first(3)));
+  }
+
+  @Test
   void noLabelSpecIsAnError() throws IOException {
     Path p = write("noc.arff", DENSE.replace("'my data: -C 2'", "plain"));
     DataException e = assertThrows(DataException.class, () -> ArffReader.read(p));
