@@ -260,7 +260,7 @@ public final class SdlgmTrainer {
     float[] forwardBackward(SdlgmConfig config, Schedule s, float[] xb, int b) {
       try (NDManager sub = coder.manager().newSubManager(); NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
-        NDArray x = sub.create(xb, new Shape(b, config.inputDim()));
+        NDArray x = SparseCoder.tensor(sub, xb, new Shape(b, config.inputDim()));
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
           Terms terms = coder.block().terms(coder.store(), x, s, false, true);
           NDArray loss = terms.loss(config, s);
