@@ -9,8 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import ai.djl.pytorch.jni.JniUtils;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,22 +23,10 @@ import org.sdlgm.model.SparseCoder;
 class TrainerTest {
   static TrainTest data;
 
-  static int previousThreads;
-
   @BeforeAll
   static void load() {
     System.setProperty("ai.djl.offline", "true");
     data = DataSpecs.parse("synthetic:n=400,test=100,seed=3,dim=48,atoms=8,lmax=3").load();
-    // Bit-identical repeats are promised with one libtorch thread; with two, repeated
-    // same-seed runs in one JVM occasionally differed in the last digits (docs/model.md, 18).
-    ai.djl.engine.Engine.getInstance();
-    previousThreads = JniUtils.getNumThreads();
-    JniUtils.setNumThreads(1);
-  }
-
-  @AfterAll
-  static void restoreThreads() {
-    JniUtils.setNumThreads(previousThreads);
   }
 
   private static SdlgmConfig config() {
