@@ -384,18 +384,27 @@ public final class ArffReader {
   }
 
   private static int closingBrace(String t) {
+    // Anything after the brace (e.g. a MEKA/Weka ",{weight}") is ignored.
+    return indexOfUnquoted(t, 1, '}');
+  }
+
+  /**
+   * Index of the first {@code target} at or after {@code from} that is outside single or double
+   * quotes (backslash escapes inside quotes), or −1.
+   */
+  private static int indexOfUnquoted(String s, int from, char target) {
     boolean q1 = false;
     boolean q2 = false;
-    for (int i = 1; i < t.length(); i++) {
-      char ch = t.charAt(i);
+    for (int i = from; i < s.length(); i++) {
+      char ch = s.charAt(i);
       if (ch == '\\' && (q1 || q2)) {
         i++;
       } else if (ch == '\'' && !q2) {
         q1 = !q1;
       } else if (ch == '"' && !q1) {
         q2 = !q2;
-      } else if (ch == '}' && !q1 && !q2) {
-        return i; // anything after (e.g. a MEKA/Weka ",{weight}") is ignored
+      } else if (ch == target && !q1 && !q2) {
+        return i;
       }
     }
     return -1;
@@ -457,20 +466,9 @@ public final class ArffReader {
   static void split(String s, List<String> out) {
     out.clear();
     int st = 0;
-    boolean q1 = false;
-    boolean q2 = false;
-    for (int i = 0; i < s.length(); i++) {
-      char ch = s.charAt(i);
-      if (ch == '\\' && (q1 || q2)) {
-        i++;
-      } else if (ch == '\'' && !q2) {
-        q1 = !q1;
-      } else if (ch == '"' && !q1) {
-        q2 = !q2;
-      } else if (ch == ',' && !q1 && !q2) {
-        out.add(s.substring(st, i).strip());
-        st = i + 1;
-      }
+    for (int i = indexOfUnquoted(s, 0, ','); i >= 0; i = indexOfUnquoted(s, st, ',')) {
+      out.add(s.substring(st, i).strip());
+      st = i + 1;
     }
     out.add(s.substring(st).strip());
   }
