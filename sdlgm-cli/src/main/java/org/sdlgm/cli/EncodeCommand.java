@@ -85,7 +85,7 @@ final class EncodeCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     int k = info.model().latentDim();
     int d = rows.dim();
-    try (SparseCoder coder = ModelDirectory.load(model)) {
+    try (SparseCoder coder = ModelDirectory.load(model, info)) {
       AtomicFiles.write(out, os -> {
         try (CodeWriter writer = CodeWriter.of(fmt, os, k)) {
           // Encode and write chunk by chunk: the codes of all rows are never held at once.

@@ -64,7 +64,7 @@ final class EvalCommand implements Callable<Integer> {
     }
     checkDim(info, tt.test().dim(), plan.test() != null ? plan.test() : plan.data());
     ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
-    try (SparseCoder coder = ModelDirectory.load(model)) {
+    try (SparseCoder coder = ModelDirectory.load(model, info)) {
       Evaluation ev = new Evaluator(EvalOptions.defaults().withProbe(!noProbe).withDelta(delta))
           .evaluate(coder, tt.train(), tt.test());
       Summary.print(System.out, ev);

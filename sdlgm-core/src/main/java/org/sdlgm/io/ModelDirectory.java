@@ -103,7 +103,11 @@ public final class ModelDirectory {
 
   /** Loads the model of a directory; close the returned coder when done. */
   public static SparseCoder load(Path dir) {
-    ModelInfo info = readInfo(dir);
+    return load(dir, readInfo(dir));
+  }
+
+  /** Loads the model of a directory whose {@code config.json} was already read. */
+  public static SparseCoder load(Path dir, ModelInfo info) {
     Path params = dir.resolve(PARAMS);
     if (!Files.isRegularFile(params)) {
       throw new SdlgmException(params + ": parameter file is missing");
