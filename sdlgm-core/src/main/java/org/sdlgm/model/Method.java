@@ -50,11 +50,12 @@ public enum Method {
     return id;
   }
 
-  /** Shared lookup for the lower-case option enums of this package. */
-  static final class Options {
+  /** Shared lookup for the lower-case option enums of the model packages. */
+  public static final class Options {
     private Options() {}
 
-    static <E extends Enum<E>> E parse(
+    /** The constant whose {@code name} equals {@code id} ignoring case; else an error listing all. */
+    public static <E extends Enum<E>> E parse(
         Class<E> type, String id, java.util.function.Function<E, String> name, String what) {
       for (E e : type.getEnumConstants()) {
         if (name.apply(e).equalsIgnoreCase(id)) {

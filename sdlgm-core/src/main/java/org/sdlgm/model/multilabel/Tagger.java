@@ -1,0 +1,198 @@
+package org.sdlgm.model.multilabel;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.sdlgm.SdlgmException;
+import org.sdlgm.io.AtomicFiles;
+import org.sdlgm.model.SparseCoder;
+
+/**
+ * A multi-label model in memory — configuration, network and parameters — and what a trained
+ * one does: score a batch of (transformed) feature rows and turn the scores into label sets
+ * with their size L̂ ≤ L0. Owns a native memory scope; close it when done.
+ */
+public final class Tagger implements AutoCloseable {
+  private final TaggerConfig config;
+  private final NDManager manager;
+  private final TaggerBlock block;
+  private final ParameterStore store;
+
+  private Tagger(TaggerConfig config) {
+    this.config = config;
+    this.manager = NDManager.newBaseManager();
+    this.block = new TaggerBlock(config);
+    block.initialize(manager, DataType.FLOAT32, new Shape(1, config.numFeatures()));
+    this.store = new ParameterStore(manager, false);
+  }
+
+  /** A freshly initialised model (seed libtorch first for reproducible initialisation). */
+  public static Tagger create(TaggerConfig config) {
+    return new Tagger(config);
+  }
+
+  /** A model with parameters read from a file written by {@link #saveParameters}. */
+  public static Tagger load(TaggerConfig config, Path params) {
+    Tagger t = new Tagger(config);
+    try (InputStream in = Files.newInputStream(params);
+        DataInputStream din = new DataInputStream(new BufferedInputStream(in))) {
+      t.block.loadParameters(t.manager, din);
+      t.block.initialize(t.manager, DataType.FLOAT32, new Shape(1, config.numFeatures()));
+    } catch (IOException | ai.djl.MalformedModelException | RuntimeException e) {
+      t.close();
+      if (e instanceof java.nio.file.NoSuchFileException) {
+        throw new SdlgmException(params + ": parameter file is missing");
+      }
+      throw new SdlgmException(params + ": cannot read model parameters (" + e.getMessage()
+          + "); was it written for this configuration?", e);
+    }
+    return t;
+  }
+
+  /** Writes the parameters atomically (temporary file, then rename). */
+  public void saveParameters(Path file) {
+    AtomicFiles.write(file, out -> {
+      try (OutputStream buf = new BufferedOutputStream(out);
+          DataOutputStream dout = new DataOutputStream(buf)) {
+        block.saveParameters(dout);
+      }
+    });
+  }
+
+  public TaggerConfig config() {
+    return config;
+  }
+
+  /** The network (for the trainer). */
+  public TaggerBlock block() {
+    return block;
+  }
+
+  public NDManager manager() {
+    return manager;
+  }
+
+  public ParameterStore store() {
+    return store;
+  }
+
+  /**
+   * Raw outputs for {@code b} rows (row-major {@code b × numFeatures}, already transformed):
+   * the ranking scores (b × C; α, or σ(α) for br-mlp) and q(L | x) (b × levels, or null).
+   */
+  public Scores score(float[] x, int b) {
+    int d = config.numFeatures();
+    if (x.length < (long) b * d) {
+      throw new IllegalArgumentException("need " + b + " × " + d + " features, got " + x.length);
+    }
+    try (NDManager sub = manager.newSubManager(); NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      float[] chunk = x.length == b * d ? x : java.util.Arrays.copyOf(x, b * d);
+      NDList out = block.forward(store, new NDList(SparseCoder.tensor(sub, chunk, new Shape(b, d))), false);
+      NDArray alpha = out.get(0);
+      if (config.method() == TaggerMethod.BR_MLP) {
+        alpha = ai.djl.nn.Activation.sigmoid(alpha);
+      }
+      return new Scores(b, alpha.toFloatArray(), out.size() > 1 ? out.get(1).toFloatArray() : null);
+    }
+  }
+
+  /** Scores of a batch: {@code labels} is b × C, {@code levels} b × (L0 − L_min + 1) or null. */
+  public record Scores(int rows, float[] labels, float[] levels) {}
+
+  /**
+   * Predictions for the rows of {@code s} under {@code rule}, each with the {@code top} best
+   * labels ranked beyond the predicted set (0 for none).
+   */
+  public LabelPrediction[] predict(Scores s, SetRule rule, int top) {
+    int c = config.numLabels();
+    int nl = config.numLevels();
+    LabelPrediction[] out = new LabelPrediction[s.rows()];
+    for (int i = 0; i < s.rows(); i++) {
+      int level;
+      float[] probs = null;
+      if (s.levels() != null) {
+        probs = java.util.Arrays.copyOfRange(s.levels(), i * nl, (i + 1) * nl);
+      }
+      int[] rankedAll = null;
+      switch (rule) {
+        case COUNT:
+          if (probs == null) {
+            throw new SdlgmException("set rule 'count' needs a model with a count head (method sdlgm)");
+          }
+          int best = 0;
+          for (int l = 1; l < nl; l++) {
+            if (probs[l] > probs[best]) {
+              best = l;
+            }
+          }
+          level = best + config.minLevel();
+          break;
+        case TOP_K:
+          level = Math.min(c, config.effectiveTopK());
+          break;
+        default:
+          level = 0;
+          for (int j = 0; j < c; j++) {
+            if (s.labels()[i * c + j] > config.threshold()) {
+              level++;
+            }
+          }
+      }
+      int want = Math.max(level, top);
+      rankedAll = topIndices(s.labels(), i * c, c, want);
+      int[] labels = java.util.Arrays.copyOf(rankedAll, level);
+      float[] scores = new float[level];
+      float[] rankedScores = new float[rankedAll.length];
+      for (int t = 0; t < rankedAll.length; t++) {
+        rankedScores[t] = s.labels()[i * c + rankedAll[t]];
+        if (t < level) {
+          scores[t] = rankedScores[t];
+        }
+      }
+      out[i] = new LabelPrediction(level, labels, scores, rankedAll, rankedScores, probs);
+    }
+    return out;
+  }
+
+  /** The {@code k} largest entries of {@code a[off, off + n)}, best first (ties: lower index). */
+  static int[] topIndices(float[] a, int off, int n, int k) {
+    k = Math.min(k, n);
+    int[] best = new int[k];
+    if (k == 0) {
+      return best;
+    }
+    int size = 0;
+    for (int j = 0; j < n; j++) {
+      float v = a[off + j];
+      if (size == k && !(v > a[off + best[size - 1]])) {
+        continue;
+      }
+      int pos = size < k ? size++ : k - 1;
+      while (pos > 0 && v > a[off + best[pos - 1]]) {
+        best[pos] = best[pos - 1];
+        pos--;
+      }
+      best[pos] = j;
+    }
+    return best;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

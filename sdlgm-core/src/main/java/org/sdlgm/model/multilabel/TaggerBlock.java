@@ -1,0 +1,201 @@
+package org.sdlgm.model.multilabel;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.util.PairList;
+import org.sdlgm.model.GumbelSoftmax;
+
+/**
+ * The network of the supervised model (SPEC.md, "Supervised"): an MLP trunk h = f(x), label
+ * logits α = W_α h (K = C, the sparse representation is the label indicator itself) and, for
+ * {@code sdlgm}, a count head q(L | x) over L_min..L0. {@link #loss} computes the training
+ * objective of the configured method; {@link #forwardInternal} returns α and the level
+ * probabilities for prediction.
+ */
+public final class TaggerBlock extends AbstractBlock {
+  private final TaggerConfig config;
+  private final SequentialBlock trunk;
+  private final Linear labelHead;
+  private final Linear levelHead;
+
+  TaggerBlock(TaggerConfig config) {
+    super((byte) 1);
+    if (config.numFeatures() < 1 || config.numLabels() < 1) {
+      throw new IllegalArgumentException("numFeatures and numLabels must be resolved before building");
+    }
+    this.config = config;
+    SequentialBlock t = new SequentialBlock();
+    for (int h : config.hidden()) {
+      t.add(Linear.builder().setUnits(h).build()).add(Activation.reluBlock());
+      if (config.dropout() > 0) {
+        t.add(Dropout.builder().optRate((float) config.dropout()).build());
+      }
+    }
+    trunk = addChildBlock("trunk", t);
+    labelHead = addChildBlock("labelHead", Linear.builder().setUnits(config.numLabels()).build());
+    levelHead = config.method().hasCountHead()
+        ? addChildBlock("levelHead", Linear.builder().setUnits(config.numLevels()).build())
+        : null;
+  }
+
+  public TaggerConfig config() {
+    return config;
+  }
+
+  private long hiddenWidth() {
+    return config.hidden().isEmpty() ? config.numFeatures() : config.hidden().get(config.hidden().size() - 1);
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    // PyTorch's default Linear initialisation, as in the unsupervised model (docs/model.md).
+    setInitializer(new XavierInitializer(XavierInitializer.RandomType.UNIFORM,
+        XavierInitializer.FactorType.IN, 1f), Parameter.Type.WEIGHT);
+    long b = inputShapes[0].get(0);
+    trunk.initialize(manager, dataType, inputShapes[0]);
+    Shape h = new Shape(b, hiddenWidth());
+    labelHead.initialize(manager, dataType, h);
+    if (levelHead != null) {
+      levelHead.initialize(manager, dataType, h);
+    }
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    long b = inputShapes[0].get(0);
+    return levelHead == null
+        ? new Shape[] {new Shape(b, config.numLabels())}
+        : new Shape[] {new Shape(b, config.numLabels()), new Shape(b, config.numLevels())};
+  }
+
+  /** α (B, C) and, with a count head, q(L | x) (B, L0 − L_min + 1): the prediction pass. */
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    NDArray h = apply(trunk, ps, inputs.singletonOrThrow(), training);
+    NDArray alpha = apply(labelHead, ps, h, training);
+    if (levelHead == null) {
+      return new NDList(alpha);
+    }
+    return new NDList(alpha, apply(levelHead, ps, h, training).softmax(1));
+  }
+
+  private static NDArray apply(Block b, ParameterStore ps, NDArray x, boolean training) {
+    return b.forward(ps, new NDList(x), training).singletonOrThrow();
+  }
+
+  /**
+   * Per-example training terms for a batch: {@code [total, countNll, setLoss, relaxedLevel]},
+   * each of shape (B). {@code total = λ·countNll + setLoss}.
+   *
+   * @param x features (B, D), already transformed
+   * @param y label indicator (B, C)
+   * @param countOneHot one-hot of the count target n(Y) − L_min, (B, L0 − L_min + 1); ignored
+   *     without a count head
+   * @param tau Gumbel-Softmax temperature
+   */
+  public NDList loss(ParameterStore ps, NDArray x, NDArray y, NDArray countOneHot, double tau,
+      boolean training) {
+    NDManager m = x.getManager();
+    long b = x.getShape().get(0);
+    long c = config.numLabels();
+    NDArray h = apply(trunk, ps, x, training);
+    NDArray alpha = apply(labelHead, ps, h, training);
+    if (config.method() == TaggerMethod.BR_MLP) {
+      NDArray bce = softplus(alpha).sub(y.mul(alpha)).sum(new int[] {1});
+      return new NDList(bce, m.zeros(new Shape(b)), bce, y.sum(new int[] {1}));
+    }
+    int l0 = config.maxLevel();
+    NDArray logQ = null;
+    NDArray countNll;
+    if (levelHead != null) {
+      logQ = apply(levelHead, ps, h, training).logSoftmax(1);
+      countNll = logQ.mul(countOneHot).sum(new int[] {1}).neg();
+    } else {
+      countNll = m.zeros(new Shape(b));
+    }
+    NDArray setLoss;
+    NDArray level;
+    if (config.objective() == SetObjective.PLACKETT_LUCE) {
+      setLoss = plackettLuce(alpha, y, l0);
+      level = y.sum(new int[] {1}).minimum((float) l0);
+    } else {
+      NDArray keys = alpha.add(GumbelSoftmax.gumbel(m, new Shape(b, c)));
+      NDArray cj = GumbelSoftmax.successive(keys, tau, l0);
+      NDArray mask;
+      NDArray levelHard;
+      if (logQ == null) {
+        mask = cj.get(":, " + (l0 - 1) + ", :");
+        levelHard = m.full(new Shape(b), l0, DataType.INT64);
+      } else {
+        NDArray ell = GumbelSoftmax.relaxedLevel(logQ, GumbelSoftmax.gumbel(m, new Shape(b, config.numLevels())), tau);
+        // With L_min = 0 the first level is the empty set, whose relaxed j-hot vector is 0.
+        NDArray ellPos = config.minLevel() == 0 ? ell.get(":, 1:") : ell;
+        mask = GumbelSoftmax.relaxedMask(ellPos, cj);
+        levelHard = ell.argMax(1).add(config.minLevel());
+      }
+      if (config.straightThrough()) {
+        NDArray hard = GumbelSoftmax.hardMask(GumbelSoftmax.ranks(keys.stopGradient()), levelHard);
+        mask = hard.add(mask.sub(mask.stopGradient()));
+      }
+      // An affine squash rather than a clamp: a clamp kills the gradient where m saturates.
+      float eps = (float) config.bceEpsilon();
+      NDArray sq = mask.mul(1f - 2f * eps).add(eps);
+      setLoss = y.mul(sq.log()).add(y.neg().add(1f).mul(sq.neg().add(1f).log())).sum(new int[] {1}).neg();
+      level = levelHard.toType(DataType.FLOAT32, false);
+    }
+    NDArray total = config.countWeight() == 1.0
+        ? countNll.add(setLoss)
+        : countNll.mul((float) config.countWeight()).add(setLoss);
+    return new NDList(total, countNll, setLoss, level);
+  }
+
+  /**
+   * The Plackett–Luce bound −log P(o | x) for a uniformly random order o of Y′, with Y′ = Y
+   * when |Y| ≤ L0 and otherwise the L0 labels of Y that the model currently ranks highest (no
+   * gradient through that choice). Each step's normaliser sums e^α over the labels outside Y′
+   * plus a suffix sum over the remaining positions of o — sums of positive terms, so nothing
+   * cancels (the same device as {@link GumbelSoftmax#stepKl}). Rows with Y = ∅ contribute 0.
+   */
+  static NDArray plackettLuce(NDArray alpha, NDArray y, int l0) {
+    NDManager m = alpha.getManager();
+    long b = alpha.getShape().get(0);
+    int k = (int) Math.min(l0, alpha.getShape().get(1));
+    // Y′: the k highest-scoring labels among Y (non-labels pushed far below any logit).
+    NDArray pick = alpha.stopGradient().add(y.sub(1f).mul(1e9f));
+    NDArray idx = pick.topK(k, 1, true, true).get(1);
+    NDArray valid = y.gather(idx, 1);
+    // A uniformly random order of the chosen labels, invalid slots last.
+    NDArray perm = m.randomUniform(0f, 1f, new Shape(b, k)).add(valid.neg().add(1f).mul(2f))
+        .argSort(1, true);
+    NDArray order = idx.gather(perm, 1);
+    NDArray ok = valid.gather(perm, 1);
+    NDArray chosen = m.zeros(alpha.getShape()).scatter(order, ok, 1);
+
+    NDArray maxA = alpha.max(new int[] {1}, true).stopGradient();
+    NDArray e = alpha.sub(maxA).maximum(-80f).exp();
+    NDArray outside = e.mul(chosen.neg().add(1f)).sum(new int[] {1}, true);
+    NDArray eo = e.gather(order, 1).mul(ok);
+    NDArray pos = m.arange(0, k, 1, DataType.INT64);
+    NDArray suffix = pos.reshape(k, 1).gte(pos.reshape(1, k)).toType(DataType.FLOAT32, false);
+    NDArray logZ = outside.add(eo.matMul(suffix)).log().add(maxA);
+    return logZ.sub(alpha.gather(order, 1)).mul(ok).sum(new int[] {1});
+  }
+
+  /** softplus(a) = max(a, 0) + log(1 + e^−|a|), stable for any a. */
+  private static NDArray softplus(NDArray a) {
+    return a.maximum(0f).add(a.abs().neg().exp().add(1f).log());
+  }
+}

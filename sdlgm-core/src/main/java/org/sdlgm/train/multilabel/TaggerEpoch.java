@@ -1,0 +1,42 @@
+package org.sdlgm.train.multilabel;
+
+import java.util.Locale;
+
+/**
+ * One row of a multi-label run's {@code history.csv}: the epoch's mean training terms (total
+ * loss, count NLL, set loss, mean relaxed level), τ, throughput, and the validation metrics of
+ * the model's own set rule (NaN without validation data).
+ */
+public record TaggerEpoch(
+    int epoch,
+    long step,
+    double seconds,
+    double examplesPerSecond,
+    double tau,
+    double trainLoss,
+    double trainCountNll,
+    double trainSetLoss,
+    double trainLevel,
+    double valP1,
+    double valP3,
+    double valExampleF1,
+    double valCountAccuracy,
+    double valMeanSetSize,
+    int skippedSteps) {
+
+  public static String csvHeader() {
+    return "epoch,step,seconds,examples_per_s,tau,train_loss,train_count_nll,train_set_loss,"
+        + "train_level,val_p1,val_p3,val_example_f1,val_count_accuracy,val_mean_set_size,skipped_steps";
+  }
+
+  public String toCsv() {
+    return epoch + "," + step + "," + f(seconds) + "," + f(examplesPerSecond) + "," + f(tau) + ","
+        + f(trainLoss) + "," + f(trainCountNll) + "," + f(trainSetLoss) + "," + f(trainLevel) + ","
+        + f(valP1) + "," + f(valP3) + "," + f(valExampleF1) + "," + f(valCountAccuracy) + ","
+        + f(valMeanSetSize) + "," + skippedSteps;
+  }
+
+  private static String f(double v) {
+    return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
+  }
+}

@@ -1,0 +1,310 @@
+package org.sdlgm.train.multilabel;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Adam;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.sdlgm.SdlgmException;
+import org.sdlgm.data.multilabel.FeatureRows;
+import org.sdlgm.data.multilabel.MultiLabelDataset;
+import org.sdlgm.eval.multilabel.MultiLabelEvaluation;
+import org.sdlgm.eval.multilabel.TaggerEvaluator;
+import org.sdlgm.model.SparseCoder;
+import org.sdlgm.model.multilabel.SetRule;
+import org.sdlgm.model.multilabel.Tagger;
+import org.sdlgm.model.multilabel.TaggerConfig;
+import org.sdlgm.train.TrainConfig;
+import org.sdlgm.train.TrainingDivergedException;
+
+/**
+ * Fits a multi-label model by mini-batch Adam on its objective (SPEC.md, "Supervised"): for
+ * {@code sdlgm}, λ·(−log q(n(Y) | x)) plus the relaxed-BCE or Plackett–Luce set loss; for
+ * {@code br-mlp}, per-label BCE. Only one mini-batch of features and labels is ever dense.
+ *
+ * <p>Seeded like the unsupervised trainer: epoch e shuffles with {@code Random(seed·31 + e)}
+ * and reseeds libtorch from (seed, e). Each step runs in its own {@link NDScope}, so memory
+ * stays flat. After each epoch the validation rows (if any) are scored with the model's own
+ * set rule; with {@link #keepBest} the parameters of the epoch with the best validation
+ * example-F1 are the ones returned (and a copy is kept in {@code checkpointDir}).
+ */
+public final class TaggerTrainer {
+  static final int MAX_SKIPPED_IN_A_ROW = 10;
+
+  private final TaggerConfig config;
+  private final TrainConfig training;
+  private final List<TaggerListener> listeners = new ArrayList<>();
+  private boolean keepBest;
+  private Path checkpointDir;
+
+  /** {@code config} must have numFeatures and numLabels resolved. */
+  public TaggerTrainer(TaggerConfig config, TrainConfig training) {
+    this.config = config;
+    this.training = training;
+  }
+
+  public TaggerTrainer addListener(TaggerListener l) {
+    listeners.add(l);
+    return this;
+  }
+
+  /** Return the parameters of the epoch with the best validation example-F1 (needs validation rows). */
+  public TaggerTrainer keepBest(boolean v) {
+    keepBest = v;
+    return this;
+  }
+
+  /** Where per-epoch parameters are written ({@code model.params}); null: nowhere. */
+  public TaggerTrainer checkpointDir(Path dir) {
+    checkpointDir = dir;
+    return this;
+  }
+
+  /** Trains on {@code train}; {@code validation} may be null. */
+  public TaggerRun fit(MultiLabelDataset train, MultiLabelDataset validation, FeatureRows features) {
+    if (train.numFeatures() != config.numFeatures() || train.numLabels() != config.numLabels()) {
+      throw new SdlgmException(train.name() + ": " + train.numFeatures() + " features and "
+          + train.numLabels() + " labels, but the model was configured for "
+          + config.numFeatures() + " and " + config.numLabels());
+    }
+    if (train.size() == 0) {
+      throw new SdlgmException(train.name() + ": no training rows");
+    }
+    if (keepBest && (validation == null || validation.size() == 0)) {
+      throw new SdlgmException("selecting the best epoch needs validation rows (--validation > 0)");
+    }
+    Engine.getInstance().setRandomSeed(seedFor(-1));
+    Tagger tagger = Tagger.create(config);
+    try {
+      Adam.Builder adam = Adam.builder().optLearningRateTracker(Tracker.fixed((float) training.learningRate()));
+      if (training.gradClip() > 0) {
+        adam.optClipGrad((float) training.gradClip());
+      }
+      return loop(tagger, new Step(tagger, adam.build()), train, validation, features);
+    } catch (RuntimeException e) {
+      tagger.close();
+      throw e;
+    }
+  }
+
+  private int seedFor(int epoch) {
+    return (int) (training.seed() * 1_000_003L + epoch * 7919L + 17);
+  }
+
+  private TaggerRun loop(Tagger tagger, Step step, MultiLabelDataset train,
+      MultiLabelDataset validation, FeatureRows features) {
+    int n = train.size();
+    int d = config.numFeatures();
+    int c = config.numLabels();
+    int nl = config.numLevels();
+    int bs = training.batchSize();
+    int batches = (n + bs - 1) / bs;
+    float[] x = new float[bs * d];
+    float[] y = new float[bs * c];
+    float[] count = new float[bs * nl];
+    List<TaggerEpoch> history = new ArrayList<>();
+    long global = 0;
+    double seconds = 0;
+    int skippedInARow = 0;
+    double bestScore = Double.NEGATIVE_INFINITY;
+    int bestEpoch = 0;
+    byte[] bestParams = null;
+    for (int epoch = 0; epoch < training.epochs(); epoch++) {
+      Engine.getInstance().setRandomSeed(seedFor(epoch));
+      int[] order = shuffled(n, new Random(training.seed() * 31 + epoch));
+      double[] sums = new double[4];
+      int seen = 0;
+      int skipped = 0;
+      long t0 = System.nanoTime();
+      double tau = config.tauAt(global);
+      for (int bi = 0; bi < batches; bi++) {
+        int from = bi * bs;
+        int b = Math.min(bs, n - from);
+        features.denseRows(train, order, from, b, x);
+        java.util.Arrays.fill(y, 0, b * c, 0f);
+        java.util.Arrays.fill(count, 0, b * nl, 0f);
+        for (int i = 0; i < b; i++) {
+          int[] labels = train.labels(order[from + i]);
+          for (int l : labels) {
+            y[i * c + l] = 1f;
+          }
+          count[i * nl + config.countTarget(labels.length) - config.minLevel()] = 1f;
+        }
+        tau = config.tauAt(global);
+        float[] v = step.forwardBackward(x, y, count, b, tau);
+        if (!Float.isFinite(v[0])) {
+          throw new TrainingDivergedException("training diverged at epoch " + (epoch + 1)
+              + ", step " + (global + 1) + ": loss is " + v[0] + ". Try a lower --lr or --grad-clip.");
+        }
+        if (Float.isFinite(v[4])) {
+          step.update();
+          skippedInARow = 0;
+        } else if (++skippedInARow > MAX_SKIPPED_IN_A_ROW) {
+          throw new TrainingDivergedException("training diverged at epoch " + (epoch + 1)
+              + ", step " + (global + 1) + ": gradients were not finite for " + skippedInARow
+              + " steps in a row. Try a lower --lr or --grad-clip.");
+        } else {
+          step.zeroGradients();
+          skipped++;
+        }
+        global++;
+        for (int t = 0; t < 4; t++) {
+          sums[t] += v[t] * b;
+        }
+        seen += b;
+        double el = (System.nanoTime() - t0) / 1e9;
+        for (TaggerListener l : listeners) {
+          l.onStep(epoch, bi + 1, batches, sums[0] / seen, sums[1] / seen, sums[2] / seen,
+              seen / Math.max(el, 1e-9));
+        }
+      }
+      double el = (System.nanoTime() - t0) / 1e9;
+      seconds += el;
+      MultiLabelEvaluation val = null;
+      if (validation != null && validation.size() > 0) {
+        Map<SetRule, MultiLabelEvaluation> all = TaggerEvaluator.evaluate(tagger, validation,
+            features, 500, List.of(config.setRules().get(0)));
+        val = all.values().iterator().next();
+      }
+      TaggerEpoch rec = new TaggerEpoch(epoch + 1, global, el, seen / Math.max(el, 1e-9), tau,
+          sums[0] / seen, sums[1] / seen, sums[2] / seen, sums[3] / seen,
+          val == null ? Double.NaN : val.p1(), val == null ? Double.NaN : val.p3(),
+          val == null ? Double.NaN : val.exampleF1(), val == null ? Double.NaN : val.countAccuracy(),
+          val == null ? Double.NaN : val.meanPredictedSetSize(), skipped);
+      history.add(rec);
+      if (keepBest && val.exampleF1() > bestScore) {
+        bestScore = val.exampleF1();
+        bestEpoch = epoch + 1;
+        bestParams = parameterBytes(tagger);
+      }
+      if (checkpointDir != null) {
+        tagger.saveParameters(checkpointDir.resolve("model.params"));
+      }
+      for (TaggerListener l : listeners) {
+        l.onEpoch(rec);
+      }
+    }
+    if (keepBest && bestEpoch != training.epochs()) {
+      Tagger best = fromBytes(bestParams);
+      tagger.close();
+      return new TaggerRun(best, List.copyOf(history), seconds, bestEpoch);
+    }
+    return new TaggerRun(tagger, List.copyOf(history), seconds, training.epochs());
+  }
+
+  private static byte[] parameterBytes(Tagger t) {
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(buf)) {
+      t.block().saveParameters(out);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return buf.toByteArray();
+  }
+
+  private Tagger fromBytes(byte[] params) {
+    try {
+      Path tmp = java.nio.file.Files.createTempFile("sdlgm-best", ".params");
+      try {
+        java.nio.file.Files.write(tmp, params);
+        return Tagger.load(config, tmp);
+      } finally {
+        java.nio.file.Files.deleteIfExists(tmp);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** One optimisation step driving DJL's Adam per parameter (as the unsupervised trainer does). */
+  private static final class Step {
+    private final Tagger tagger;
+    private final Optimizer optimizer;
+    private final List<Parameter> trainable = new ArrayList<>();
+    private final Parameter sentinel;
+
+    Step(Tagger tagger, Optimizer optimizer) {
+      this.tagger = tagger;
+      this.optimizer = optimizer;
+      Parameter first = null;
+      for (Pair<String, Parameter> p : tagger.block().getParameters()) {
+        if (p.getValue().requiresGradient()) {
+          trainable.add(p.getValue());
+          if (first == null && p.getKey().endsWith("weight")) {
+            first = p.getValue();
+          }
+        }
+      }
+      // Every gradient reaches the first weight matrix (trunk, or the heads without a trunk):
+      // its sum is non-finite whenever any upstream gradient is.
+      sentinel = first;
+    }
+
+    /** Returns batch means [loss, countNll, setLoss, level] and a gradient sentinel sum. */
+    float[] forwardBackward(float[] x, float[] y, float[] count, int b, double tau) {
+      TaggerConfig c = tagger.config();
+      try (NDManager sub = tagger.manager().newSubManager(); NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        NDArray xs = SparseCoder.tensor(sub, slice(x, b * c.numFeatures()), new Shape(b, c.numFeatures()));
+        NDArray ys = SparseCoder.tensor(sub, slice(y, b * c.numLabels()), new Shape(b, c.numLabels()));
+        NDArray cs = SparseCoder.tensor(sub, slice(count, b * c.numLevels()), new Shape(b, c.numLevels()));
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          NDList t = tagger.block().loss(tagger.store(), xs, ys, cs, tau, true);
+          NDArray loss = t.get(0).mean();
+          gc.backward(loss);
+          NDList stats = new NDList(loss, t.get(1).mean(), t.get(2).mean(), t.get(3).mean(),
+              sentinel.getArray().getGradient().sum());
+          return NDArrays.stack(stats).toFloatArray();
+        }
+      }
+    }
+
+    private static float[] slice(float[] a, int n) {
+      return a.length == n ? a : java.util.Arrays.copyOf(a, n);
+    }
+
+    void update() {
+      for (Parameter p : trainable) {
+        NDArray w = p.getArray();
+        try (NDArray g = w.getGradient()) {
+          optimizer.update(p.getId(), w, g);
+        }
+      }
+    }
+
+    void zeroGradients() {
+      for (Parameter p : trainable) {
+        JniUtils.zeroGrad((PtNDArray) p.getArray());
+      }
+    }
+  }
+
+  private static int[] shuffled(int n, Random rnd) {
+    int[] a = new int[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+    return a;
+  }
+}
