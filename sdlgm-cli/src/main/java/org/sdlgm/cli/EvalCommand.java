@@ -2,7 +2,18 @@ package org.sdlgm.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.Map;
 import org.sdlgm.SdlgmException;
+import org.sdlgm.data.multilabel.FeatureTransform;
+import org.sdlgm.data.multilabel.MultiLabelDataset;
+import org.sdlgm.data.multilabel.MultiLabelPlan;
+import org.sdlgm.data.multilabel.MultiLabelTrainTest;
+import org.sdlgm.eval.multilabel.MultiLabelEvaluation;
+import org.sdlgm.eval.multilabel.TaggerEvaluator;
+import org.sdlgm.io.TaggerDirectory;
+import org.sdlgm.io.TaggerInfo;
+import org.sdlgm.model.multilabel.SetRule;
+import org.sdlgm.model.multilabel.Tagger;
 import org.sdlgm.data.DataPlan;
 import org.sdlgm.data.TrainTest;
 import org.sdlgm.eval.EvalOptions;
@@ -50,10 +61,16 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--delta", paramLabel = "δ", description = "Threshold of the effective support (default 1.0).")
   double delta = EvalOptions.defaults().delta();
 
+  @Option(names = "--labels", paramLabel = "SRC", description = "Multi-label models: label attributes of an ARFF --data (XML, first:C, last:C; default: the model's).")
+  String labels;
+
   @Override
   public Integer call() {
     if (json != null && json.toFile().exists() && !overwrite) {
       throw new SdlgmException(json + ": exists; use --overwrite to replace it");
+    }
+    if (TaggerDirectory.FORMAT.equals(ModelDirectory.formatOf(model))) {
+      return evalTagger();
     }
     ModelInfo info = ModelDirectory.readInfo(model);
     DataPlan plan = data.data != null ? data.plan(seed) : info.data().plan();
@@ -74,6 +91,43 @@ final class EvalCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private int evalTagger() {
+    TaggerInfo info = TaggerDirectory.readInfo(model);
+    MultiLabelPlan plan = data.data == null ? info.data().plan()
+        : new MultiLabelPlan(data.data, data.test, labels != null ? labels : info.data().labels(),
+            data.split, seed);
+    MultiLabelTrainTest tt = plan.load();
+    if (!tt.hasTest()) {
+      throw new SdlgmException("no test data: " + plan.data()
+          + " has no test part; give --test SPEC or --split F");
+    }
+    checkMultiLabel(info, tt.test(), plan.test() != null ? plan.test() : plan.data());
+    FeatureTransform transform = TaggerDirectory.readTransform(model, info);
+    try (Tagger tagger = TaggerDirectory.load(model, info)) {
+      Map<SetRule, MultiLabelEvaluation> ev = TaggerEvaluator.evaluate(tagger, tt.test(),
+          transform::denseRows, 500);
+      MultiLabelSummary.print(System.out, ev);
+      if (json != null) {
+        AtomicFiles.writeString(json, ModelDirectory.toJson(ev));
+        System.out.println("metrics written to " + json);
+      }
+    }
+    return 0;
+  }
+
+  /** The rows must have the model's features and labels (by name, in order). */
+  static void checkMultiLabel(TaggerInfo info, MultiLabelDataset rows, String spec) {
+    if (rows.numFeatures() != info.model().numFeatures()) {
+      throw new SdlgmException(spec + ": rows have " + rows.numFeatures()
+          + " features, but the model was trained on " + info.model().numFeatures() + " ("
+          + info.data().spec() + ")");
+    }
+    if (!rows.labelNames().equals(info.data().labelNames())) {
+      throw new SdlgmException(spec + ": " + rows.numLabels() + " labels that differ from the "
+          + info.data().numLabels() + " labels the model was trained on (" + info.data().spec() + ")");
+    }
   }
 
   static void checkDim(ModelInfo info, int dim, String spec) {

@@ -3,7 +3,11 @@ package org.sdlgm.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.sdlgm.SdlgmException;
+import org.sdlgm.data.multilabel.MultiLabelPlan;
 import org.sdlgm.eval.EvalOptions;
+import org.sdlgm.model.multilabel.TaggerConfig;
+import org.sdlgm.train.multilabel.MultiLabelWorkflow;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.train.TrainConfig;
 import org.sdlgm.train.TrainingWorkflow;
@@ -24,13 +28,21 @@ import picocli.CommandLine.Model.CommandSpec;
         "",
         "Example: sdlgm train --data fashion-mnist:/usr/share/datasets/fashion-mnist --out runs/fmnist",
         "         sdlgm train --data synthetic --decoder linear --likelihood gaussian -K 32 -L 8 --hard \\",
-        "                     --kl-v selected --prior geometric --rho 0.01 --prior-phase 30,40 --epochs 60 --out runs/syn"})
+        "                     --kl-v selected --prior geometric --rho 0.01 --prior-phase 30,40 --epochs 60 --out runs/syn",
+        "         sdlgm train --task multilabel --data mulan:../shared/data/bibtex --out runs/bibtex",
+        "",
+        "Multi-label data (--task multilabel): mulan:DIR (official train/test split),",
+        "arff:FILE[,labels=XML|first:C|last:C], xc:FILE, libsvm:FILE, synthetic-ml:[n=3000,...]."})
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin DataOptions data;
   @Mixin ModelOptions model;
   @Mixin TrainingOptions training;
+  @Mixin MultiLabelOptions multilabel;
   @Mixin ThreadsOption threads;
+
+  @Option(names = "--task", paramLabel = "T", description = "unsupervised (default: sparse codes of x) or multilabel (tag sets of at most L0 labels).")
+  String task = "unsupervised";
 
   @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Model directory to write.")
   Path out;
@@ -49,6 +61,15 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    switch (task) {
+      case "multilabel":
+        return multilabel();
+      case "unsupervised":
+        forbid(MultiLabelOptions.MULTILABEL_ONLY, "--task multilabel");
+        break;
+      default:
+        throw new SdlgmException("--task takes unsupervised or multilabel; got '" + task + "'");
+    }
     SdlgmConfig config = model.apply(SdlgmConfig.builder().build());
     TrainConfig tc = training.apply(TrainConfig.builder().build());
     TrainingWorkflow job = new TrainingWorkflow(data.plan(tc.seed()), config, tc,
@@ -63,5 +84,42 @@ final class TrainCommand implements Callable<Integer> {
       System.out.println("metrics written to " + out.resolve("metrics.json"));
     }
     return 0;
+  }
+
+  private int multilabel() {
+    forbid(MultiLabelOptions.UNSUPERVISED_ONLY, "--task unsupervised");
+    if (data.data == null) {
+      throw new SdlgmException("--task multilabel needs --data (e.g. mulan:DIR, arff:FILE, xc:FILE)");
+    }
+    TrainConfig tc = training.apply(TrainConfig.builder().build());
+    TaggerConfig config = multilabel.apply(model);
+    MultiLabelPlan plan = new MultiLabelPlan(data.data, data.test, multilabel.labels, data.split, tc.seed());
+    MultiLabelWorkflow job = new MultiLabelWorkflow(plan, config, tc, multilabel.featureKind())
+        .autoMaxLevel(model.maxLevel == null)
+        .autoMinLevel(multilabel.autoMinLevel())
+        .keepBest(multilabel.keepBest)
+        .evaluate(!noEval)
+        .addListener(new TaggerProgress(System.err, tc.epochs()))
+        .command(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
+    MultiLabelWorkflow.Result r = job.run(out, overwrite);
+    TaggerConfig c = r.info().model();
+    System.out.println(String.format(java.util.Locale.ROOT,
+        "model written to %s (%s, %d features, %d labels, L0 %d, L_min %d%s)", out, c.method(),
+        c.numFeatures(), c.numLabels(), c.maxLevel(), c.minLevel(),
+        r.epochKept() != tc.epochs() ? ", kept epoch " + r.epochKept() : ""));
+    MultiLabelSummary.print(System.out, r.evaluations());
+    if (!r.evaluations().isEmpty()) {
+      System.out.println("metrics written to " + out.resolve("metrics.json"));
+    }
+    return 0;
+  }
+
+  /** Rejects options that belong to the other task, naming them. */
+  private void forbid(List<String> names, String where) {
+    for (String n : names) {
+      if (spec.commandLine().getParseResult().hasMatchedOption(n)) {
+        throw new SdlgmException("option " + n + " applies only to " + where);
+      }
+    }
   }
 }

@@ -70,8 +70,12 @@ public final class ModelDirectory {
     AtomicFiles.writeString(dir.resolve(METRICS), toJson(metrics));
   }
 
-  /** Reads and checks {@code config.json} of a model directory. */
-  public static ModelInfo readInfo(Path dir) {
+  /**
+   * Reads {@code config.json} of a model directory as a JSON tree, with clear errors when the
+   * directory or file is missing or unreadable. Its {@code format} field says which kind of
+   * model the directory holds ({@link #FORMAT} or {@link TaggerDirectory#FORMAT}).
+   */
+  public static com.fasterxml.jackson.databind.JsonNode readConfigTree(Path dir) {
     if (!Files.isDirectory(dir)) {
       throw new SdlgmException(dir + ": model directory does not exist");
     }
@@ -81,21 +85,38 @@ public final class ModelDirectory {
           + " a model directory written by 'sdlgm train'?");
     }
     try {
-      var node = JSON.readTree(Files.readString(config, StandardCharsets.UTF_8));
-      String format = node.path("format").asText("");
-      int version = node.path("formatVersion").asInt(-1);
-      if (!FORMAT.equals(format)) {
-        throw new SdlgmException(config + ": field 'format' is '" + format + "', expected '"
-            + FORMAT + "'");
-      }
-      if (version != FORMAT_VERSION) {
-        throw new SdlgmException(config + ": model format version " + version
-            + ", but this sdlgm (" + Provenance.libraryVersion() + ") reads version "
-            + FORMAT_VERSION + "; retrain the model or use the matching sdlgm release");
-      }
+      return JSON.readTree(Files.readString(config, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new SdlgmException(config + ": cannot read (" + getOriginalMessage(e) + ")", e);
+    }
+  }
+
+  /** The {@code format} field of a model directory's {@code config.json}. */
+  public static String formatOf(Path dir) {
+    return readConfigTree(dir).path("format").asText("");
+  }
+
+  /** Reads and checks {@code config.json} of a model directory. */
+  public static ModelInfo readInfo(Path dir) {
+    var node = readConfigTree(dir);
+    Path config = dir.resolve(CONFIG);
+    String format = node.path("format").asText("");
+    int version = node.path("formatVersion").asInt(-1);
+    if (TaggerDirectory.FORMAT.equals(format)) {
+      throw new SdlgmException(config + ": this is a multi-label model (format '" + format
+          + "'); use 'sdlgm predict' or 'sdlgm eval' with it");
+    }
+    if (!FORMAT.equals(format)) {
+      throw new SdlgmException(config + ": field 'format' is '" + format + "', expected '"
+          + FORMAT + "'");
+    }
+    if (version != FORMAT_VERSION) {
+      throw new SdlgmException(config + ": model format version " + version
+          + ", but this sdlgm (" + Provenance.libraryVersion() + ") reads version "
+          + FORMAT_VERSION + "; retrain the model or use the matching sdlgm release");
+    }
+    try {
       return JSON.treeToValue(node, ModelInfo.class);
-    } catch (SdlgmException e) {
-      throw e;
     } catch (IOException e) {
       throw new SdlgmException(config + ": cannot read (" + getOriginalMessage(e) + ")", e);
     }

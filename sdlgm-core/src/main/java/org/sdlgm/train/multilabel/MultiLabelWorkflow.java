@@ -1,0 +1,157 @@
+package org.sdlgm.train.multilabel;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.sdlgm.SdlgmException;
+import org.sdlgm.data.multilabel.FeatureTransform;
+import org.sdlgm.data.multilabel.MultiLabelDataset;
+import org.sdlgm.data.multilabel.MultiLabelPlan;
+import org.sdlgm.data.multilabel.MultiLabelTrainTest;
+import org.sdlgm.eval.multilabel.MultiLabelEvaluation;
+import org.sdlgm.eval.multilabel.TaggerEvaluator;
+import org.sdlgm.io.ModelDirectory;
+import org.sdlgm.io.MultiLabelSchema;
+import org.sdlgm.io.Provenance;
+import org.sdlgm.io.TaggerDirectory;
+import org.sdlgm.io.TaggerInfo;
+import org.sdlgm.model.multilabel.SetRule;
+import org.sdlgm.model.multilabel.Tagger;
+import org.sdlgm.model.multilabel.TaggerConfig;
+import org.sdlgm.train.TrainConfig;
+
+/**
+ * The "train a multi-label model into a directory" job behind {@code sdlgm train --task
+ * multilabel}: check the output directory, load the data, hold out validation rows, fit the
+ * feature preprocessing on the training rows, resolve the settings left on auto ({@link
+ * TaggerDefaults}), train, write the model directory, then evaluate every set rule on the test
+ * part into {@code metrics.json}. Each step is a library call; this class only sequences them.
+ */
+public final class MultiLabelWorkflow {
+  private final MultiLabelPlan plan;
+  private final TaggerConfig modelConfig;
+  private final TrainConfig trainConfig;
+  private final FeatureTransform.Kind transformKind;
+  private final List<TaggerListener> listeners = new ArrayList<>();
+  private boolean autoMaxLevel;
+  private boolean autoMinLevel;
+  private boolean keepBest;
+  private boolean evaluate = true;
+  private List<String> command = List.of();
+
+  public MultiLabelWorkflow(MultiLabelPlan plan, TaggerConfig modelConfig, TrainConfig trainConfig,
+      FeatureTransform.Kind transformKind) {
+    this.plan = plan;
+    this.modelConfig = modelConfig;
+    this.trainConfig = trainConfig;
+    this.transformKind = transformKind;
+  }
+
+  public MultiLabelWorkflow addListener(TaggerListener l) {
+    listeners.add(l);
+    return this;
+  }
+
+  /** Replace the configured L0 by {@link TaggerDefaults#maxLevel} of the training rows. */
+  public MultiLabelWorkflow autoMaxLevel(boolean v) {
+    autoMaxLevel = v;
+    return this;
+  }
+
+  /** Replace the configured L_min by {@link TaggerDefaults#minLevel} of the training rows. */
+  public MultiLabelWorkflow autoMinLevel(boolean v) {
+    autoMinLevel = v;
+    return this;
+  }
+
+  /** Keep the epoch with the best validation example-F1 rather than the last one. */
+  public MultiLabelWorkflow keepBest(boolean v) {
+    keepBest = v;
+    return this;
+  }
+
+  public MultiLabelWorkflow evaluate(boolean v) {
+    evaluate = v;
+    return this;
+  }
+
+  public MultiLabelWorkflow command(List<String> args) {
+    command = List.copyOf(args);
+    return this;
+  }
+
+  /** What a finished job produced; {@code evaluations} is empty without test data. */
+  public record Result(TaggerInfo info, List<TaggerEpoch> history, double trainSeconds,
+      int epochKept, Map<SetRule, MultiLabelEvaluation> evaluations) {}
+
+  /** The content of {@code metrics.json}. */
+  public record Metrics(String testData, int testSize, double trainSeconds, int epochKept,
+      Map<SetRule, MultiLabelEvaluation> evaluations, Provenance provenance) {}
+
+  public Result run(Path outDir, boolean overwrite) {
+    ModelDirectory.checkWritable(outDir, overwrite);
+    MultiLabelTrainTest tt = plan.load();
+    MultiLabelDataset train = tt.train();
+    MultiLabelDataset validation = null;
+    if (trainConfig.validationFraction() > 0) {
+      MultiLabelTrainTest tv = MultiLabelTrainTest.split(train, 1 - trainConfig.validationFraction(),
+          trainConfig.seed());
+      train = tv.train();
+      validation = tv.test();
+    }
+    if (train.size() == 0) {
+      throw new SdlgmException(plan.data() + ": no training rows left after holding out validation rows");
+    }
+    TaggerConfig config = resolve(train);
+    FeatureTransform transform = FeatureTransform.fit(transformKind, train);
+    TaggerTrainer trainer = new TaggerTrainer(config, trainConfig).keepBest(keepBest);
+    listeners.forEach(trainer::addListener);
+    TaggerRun run = trainer.fit(train, validation, transform::denseRows);
+    try (Tagger tagger = run.tagger()) {
+      Provenance prov = Provenance.current(command);
+      MultiLabelSchema schema = new MultiLabelSchema(plan.data(), plan.test(), plan.labels(),
+          plan.split(), plan.seed(), config.numFeatures(), config.numLabels(), train.labelNames(),
+          train.size(), validation == null ? 0 : validation.size(),
+          tt.test() == null ? 0 : tt.test().size(), train.labelCardinality(),
+          train.emptyLabelRows(), transform.kind().id());
+      TaggerInfo info = new TaggerInfo(TaggerDirectory.FORMAT, TaggerDirectory.FORMAT_VERSION,
+          config, trainConfig, schema, prov);
+      java.nio.file.Files.createDirectories(outDir);
+      TaggerDirectory.save(outDir, info, tagger, transform, run.history());
+      Map<SetRule, MultiLabelEvaluation> ev = Map.of();
+      if (evaluate && tt.hasTest()) {
+        ev = TaggerEvaluator.evaluate(tagger, tt.test(), transform::denseRows, 500);
+        ModelDirectory.writeMetrics(outDir, new Metrics(plan.test() != null ? plan.test() : plan.data(),
+            tt.test().size(), run.trainSeconds(), run.epochKept(), ev, prov));
+      }
+      return new Result(info, run.history(), run.trainSeconds(), run.epochKept(), ev);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The configuration with data-dependent values filled in. */
+  TaggerConfig resolve(MultiLabelDataset train) {
+    TaggerConfig.Builder b = modelConfig.toBuilder()
+        .numFeatures(train.numFeatures())
+        .numLabels(train.numLabels());
+    if (modelConfig.numFeatures() != 0 && modelConfig.numFeatures() != train.numFeatures()) {
+      throw new SdlgmException(plan.data() + ": " + train.numFeatures()
+          + " features, but the configuration says " + modelConfig.numFeatures());
+    }
+    if (autoMaxLevel) {
+      b.maxLevel(TaggerDefaults.maxLevel(train));
+    } else if (modelConfig.maxLevel() > train.numLabels()) {
+      throw new SdlgmException("max-level L0 = " + modelConfig.maxLevel() + " exceeds the "
+          + train.numLabels() + " labels of " + plan.data());
+    }
+    if (autoMinLevel) {
+      b.minLevel(TaggerDefaults.minLevel(train));
+    }
+    if (modelConfig.topK() == 0) {
+      b.topK(TaggerDefaults.topK(train));
+    }
+    return b.build();
+  }
+}
