@@ -54,6 +54,35 @@ public final class ArffReader {
     }
   }
 
+  /**
+   * The {@code @relation} name of {@code file} ("" when the header has none), reading only up to
+   * the first declaration: lets a caller choose a label rule (XML next to the file, MEKA
+   * {@code -C}) before committing to reading a large file.
+   */
+  static String relation(Path file) {
+    try (BufferedReader in = TextInput.open(file)) {
+      String s;
+      while ((s = in.readLine()) != null) {
+        String t = s.strip();
+        if (t.isEmpty() || t.startsWith("%")) {
+          continue;
+        }
+        return keyword(t).equals("@relation") ? token(t, new int[] {9}) : "";
+      }
+      return "";
+    } catch (IOException e) {
+      throw new DataException(file + ": read failed: " + e.getMessage(), e);
+    } catch (UncheckedIOException e) {
+      throw new DataException(file + ": read failed: " + e.getCause().getMessage(), e);
+    }
+  }
+
+  /** True when a relation name carries a usable MEKA {@code -C n} (n ≠ 0). */
+  static boolean hasMekaC(String relation) {
+    Matcher m = MEKA_C.matcher(relation);
+    return m.find() && !m.group(1).matches("-?0+");
+  }
+
   private static final class Attr {
     final String name;
     final long line;

@@ -43,6 +43,20 @@ public final class MultiLabelDataset {
     validate();
   }
 
+  /** Adopts arrays that come from an already validated set (subsets, renames): no copy, no check. */
+  private MultiLabelDataset(MultiLabelDataset from, String name, int[] rowPtr, int[] featIdx,
+      float[] featVal, int[] labelPtr, int[] labelIdx) {
+    this.name = name;
+    this.numFeatures = from.numFeatures;
+    this.featureNames = from.featureNames;
+    this.labelNames = from.labelNames;
+    this.rowPtr = rowPtr;
+    this.featIdx = featIdx;
+    this.featVal = featVal;
+    this.labelPtr = labelPtr;
+    this.labelIdx = labelIdx;
+  }
+
   private void validate() {
     if (numFeatures < 0) {
       throw new IllegalArgumentException("numFeatures < 0");
@@ -150,6 +164,112 @@ public final class MultiLabelDataset {
         dst[base + featIdx[k]] = featVal[k];
       }
     }
+  }
+
+  /**
+   * Writes the label sets of rows {@code rows[from .. from+count)} as 0/1 indicators, row-major,
+   * into {@code dst[0 .. count*numLabels)} (zeroed first): the training target of one mini-batch,
+   * built without ever materialising the whole rows×labels matrix.
+   */
+  public void denseLabels(int[] rows, int from, int count, float[] dst) {
+    if (from < 0 || count < 0 || from > rows.length - count) {
+      throw new IndexOutOfBoundsException(
+          "positions [" + from + ", " + from + "+" + count + ") of " + rows.length + " rows");
+    }
+    int c = numLabels();
+    long need = (long) count * c;
+    if (dst.length < need) {
+      throw new IllegalArgumentException("dst has " + dst.length + " floats, needs " + need);
+    }
+    Arrays.fill(dst, 0, (int) need, 0f);
+    for (int i = 0; i < count; i++) {
+      int r = rows[from + i];
+      if (r < 0 || r >= size()) {
+        throw new IndexOutOfBoundsException("row " + r + " of " + size());
+      }
+      for (int k = labelPtr[r]; k < labelPtr[r + 1]; k++) {
+        dst[i * c + labelIdx[k]] = 1f;
+      }
+    }
+  }
+
+  /**
+   * Where row {@code row}'s stored features start in the flat non-zero arrays read by
+   * {@link #featureIndexAt} and {@link #featureValueAt}; together with {@link #rowEnd} this walks
+   * a row without the copy that {@link #featureIndices} makes, for per-batch hot loops.
+   */
+  public int rowStart(int row) {
+    checkRow(row);
+    return rowPtr[row];
+  }
+
+  /** One past the last stored feature of {@code row}; see {@link #rowStart}. */
+  public int rowEnd(int row) {
+    checkRow(row);
+    return rowPtr[row + 1];
+  }
+
+  /** Feature index of the k-th stored non-zero, 0 &lt;= k &lt; {@link #numFeatureNonZeros()}. */
+  public int featureIndexAt(int k) {
+    return featIdx[k];
+  }
+
+  /** Value of the k-th stored non-zero. */
+  public float featureValueAt(int k) {
+    return featVal[k];
+  }
+
+  /** Number of labels of a row, |Y|. */
+  public int labelCount(int row) {
+    checkRow(row);
+    return labelPtr[row + 1] - labelPtr[row];
+  }
+
+  private void checkRow(int row) {
+    if (row < 0 || row >= size()) {
+      throw new IndexOutOfBoundsException("row " + row + " of " + size());
+    }
+  }
+
+  /**
+   * The rows {@code rows} (in that order; repeats allowed, e.g. for a bootstrap) as a new set
+   * named {@code name} with the same features and labels: what seeded splits and validation
+   * hold-outs are made of.
+   */
+  public MultiLabelDataset subset(int[] rows, String name) {
+    int nnz = 0;
+    int lnz = 0;
+    for (int r : rows) {
+      checkRow(r);
+      nnz += rowPtr[r + 1] - rowPtr[r];
+      lnz += labelPtr[r + 1] - labelPtr[r];
+    }
+    int[] rp = new int[rows.length + 1];
+    int[] fi = new int[nnz];
+    float[] fv = new float[nnz];
+    int[] lp = new int[rows.length + 1];
+    int[] li = new int[lnz];
+    for (int i = 0; i < rows.length; i++) {
+      int r = rows[i];
+      int fn = rowPtr[r + 1] - rowPtr[r];
+      System.arraycopy(featIdx, rowPtr[r], fi, rp[i], fn);
+      System.arraycopy(featVal, rowPtr[r], fv, rp[i], fn);
+      rp[i + 1] = rp[i] + fn;
+      int ln = labelPtr[r + 1] - labelPtr[r];
+      System.arraycopy(labelIdx, labelPtr[r], li, lp[i], ln);
+      lp[i + 1] = lp[i] + ln;
+    }
+    return new MultiLabelDataset(this, name, rp, fi, fv, lp, li);
+  }
+
+  /** {@link #subset(int[], String)} keeping this set's name. */
+  public MultiLabelDataset subset(int[] rows) {
+    return subset(rows, name);
+  }
+
+  /** The same data under another name (arrays are shared, which is safe: both are immutable). */
+  public MultiLabelDataset withName(String newName) {
+    return new MultiLabelDataset(this, newName, rowPtr, featIdx, featVal, labelPtr, labelIdx);
   }
 
   /** Mean label-set size |Y| over rows (0 for an empty set). */
