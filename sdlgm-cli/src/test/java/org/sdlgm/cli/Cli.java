@@ -98,6 +98,17 @@ final class Cli {
         "--out", dir.toString(), extra));
   }
 
+  /**
+   * The shared real data folder, found like sdlgm-core's test helper SharedData: the surefire
+   * property, the SDLGM_SHARED_DATA variable, the workplace path, else ../shared/data.
+   */
+  static Path sharedData() {
+    return Stream.of(System.getProperty("sdlgm.shared.data"), System.getenv("SDLGM_SHARED_DATA"),
+            "/work/shared/data")
+        .filter(p -> p != null && !p.isBlank()).map(Path::of).filter(Files::isDirectory)
+        .findFirst().orElse(Path.of("../shared/data"));
+  }
+
   static JsonNode readJson(Path file) throws IOException {
     return JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
   }

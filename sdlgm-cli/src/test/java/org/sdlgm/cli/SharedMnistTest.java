@@ -17,11 +17,7 @@ class SharedMnistTest {
 
   @Test
   void trainOnSharedMnist() throws IOException {
-    // Same lookup as sdlgm-core's test helper SharedData: property, env, workplace path.
-    Path dir = java.util.stream.Stream.of(System.getProperty("sdlgm.shared.data"),
-            System.getenv("SDLGM_SHARED_DATA"), "/work/shared/data")
-        .filter(p -> p != null && !p.isBlank()).map(Path::of).filter(Files::isDirectory)
-        .findFirst().orElse(Path.of("../shared/data")).resolve("mnist");
+    Path dir = Cli.sharedData().resolve("mnist");
     Path images = dir.resolve("t10k-images-idx3-ubyte.gz");
     Path labels = dir.resolve("t10k-labels-idx1-ubyte.gz");
     if (!Files.isRegularFile(images) || !Files.isRegularFile(labels)) {
