@@ -128,7 +128,7 @@ public final class RunReport {
       p.meta { color: #666; } p.note { background: #fff6e0; border-left: 4px solid #e0a000; padding: .4em .8em; }
       nav ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .4em 1.2em; }
       table.summary { border-collapse: collapse; }
-      table.summary th { text-align: left; font-weight: normal; color: #555; padding: .2em 1.2em .2em 0; vertical-align: top; }
+      table.summary th { text-align: left; font-weight: normal; color: #555; padding: .2em 1.2em .2em 0; vertical-align: top; white-space: nowrap; }
       table.summary td { padding: .2em 0; }
       table.summary tr { border-bottom: 1px solid #eee; }
       figure { margin: 1em 0 1.5em 0; }
