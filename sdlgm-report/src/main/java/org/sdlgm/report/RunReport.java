@@ -2,7 +2,7 @@ package org.sdlgm.report;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZonedDateTime;
@@ -10,6 +10,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.sdlgm.io.AtomicFiles;
 import org.sdlgm.io.Provenance;
 
@@ -17,7 +19,8 @@ import org.sdlgm.io.Provenance;
  * Writes the report of a model directory: {@code report.html} and the PNG figures it shows,
  * in {@code MODEL_DIR/report/} (or {@link ReportOptions#outputDir}). The page is
  * self-contained — relative image paths, inline style, no script, no network — and the
- * figures are drawn without a display ({@code java.awt.headless}).
+ * figures are drawn without a display ({@code java.awt.headless}). Writing again replaces the
+ * page and the figures of the earlier one.
  *
  * <p>The report is a list of {@link ReportSection}s; {@link #sectionsFor} picks those for the
  * kind of run. Typical use, e.g. at the end of training:
@@ -86,20 +89,28 @@ public final class RunReport {
     return s;
   }
 
-  /** Creates the report directory and removes the page and figures of an earlier report. */
+  /**
+   * Creates the report directory and removes the page of an earlier report and the figures it
+   * showed (only those: other files of the directory are left alone).
+   */
   private static void prepare(Path dir) {
     try {
       Files.createDirectories(dir);
-      try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, "*.png")) {
-        for (Path p : old) {
-          Files.deleteIfExists(p);
+      Path old = dir.resolve(HTML);
+      if (Files.isRegularFile(old)) {
+        Matcher m = OLD_FIGURE.matcher(Files.readString(old, StandardCharsets.UTF_8));
+        while (m.find()) {
+          Files.deleteIfExists(dir.resolve(m.group(1)));
         }
+        Files.delete(old);
       }
-      Files.deleteIfExists(dir.resolve(HTML));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare report directory " + dir + ": " + e.getMessage(), e);
     }
   }
+
+  /** An image of an earlier page: a plain file name in the report directory. */
+  private static final Pattern OLD_FIGURE = Pattern.compile("<img src=\"([A-Za-z0-9._-]+\\.png)\"");
 
   private static String document(ReportContext ctx, List<String[]> toc, String body) {
     String name = ctx.modelDir().toAbsolutePath().normalize().getFileName() == null ? "model"

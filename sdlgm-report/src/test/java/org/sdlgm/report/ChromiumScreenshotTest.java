@@ -18,13 +18,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Opens the report of the tiny synthetic run in headless Chromium: takes a full-page screenshot
  * (kept in {@code sdlgm-report/target/report-screenshots/} for a human to look at) and checks,
  * on a scripted copy of the page, that the browser loaded every image. Skipped when no {@code
- * chromium} is on the PATH ({@code apt-get install -y chromium} provides one). Chromium reads
+ * chromium} is on the PATH ({@code apt-get install -y chromium} provides one); {@code
+ * -Dsdlgm.chromium=PATH} names the binary, {@code -Dsdlgm.chromium=none} skips. Chromium reads
  * only local files here; no network is involved.
  */
 class ChromiumScreenshotTest {
@@ -34,16 +36,27 @@ class ChromiumScreenshotTest {
 
   @BeforeAll
   static void setUp() {
-    chromium = onPath("chromium");
-    if (chromium == null) {
-      chromium = onPath("chromium-browser");
+    String given = System.getProperty("sdlgm.chromium");
+    if (given != null) {
+      chromium = given.isBlank() || given.equals("none") ? null : Path.of(given);
+    } else {
+      chromium = onPath("chromium");
+      if (chromium == null) {
+        chromium = onPath("chromium-browser");
+      }
     }
-    assumeTrue(chromium != null, "chromium is not on the PATH: skipping the browser check of the "
-        + "report (apt-get install -y chromium to run it)");
-    html = RunReport.write(TinyRuns.synthetic(), ReportOptions.defaults().withRows(100)
-        .withOutputDir(TinyRuns.fresh("browser-report"))).toAbsolutePath();
+    if (chromium != null) {
+      html = RunReport.write(TinyRuns.synthetic(), ReportOptions.defaults().withRows(100)
+          .withOutputDir(TinyRuns.fresh("browser-report"))).toAbsolutePath();
+    }
     shots = Path.of(System.getProperty("sdlgm.report.screenshots", "target/report-screenshots"))
         .toAbsolutePath();
+  }
+
+  @BeforeEach
+  void requireChromium() {
+    assumeTrue(chromium != null, "chromium is not on the PATH (or -Dsdlgm.chromium=none): "
+        + "skipping the browser check of the report (apt-get install -y chromium to run it)");
   }
 
   @Test

@@ -54,6 +54,15 @@ class PartsTest {
   }
 
   @Test
+  void testJvmIsOfflineAndHeadless() {
+    // The parent pom's surefire settings must reach this module too.
+    assertEquals("true", System.getenv("DJL_OFFLINE"));
+    assertEquals("true", System.getenv("OPT_OUT_TRACKING"));
+    assertEquals("true", System.getProperty("ai.djl.offline"));
+    assertEquals("true", System.getProperty("java.awt.headless"));
+  }
+
+  @Test
   void htmlIsEscaped() {
     assertEquals("a &lt;b&gt; &amp; &quot;c&quot; &#39;d&#39;", Html.escape("a <b> & \"c\" 'd'"));
   }

@@ -55,17 +55,21 @@ class RunReportTest {
   }
 
   @Test
-  void rewritingReplacesTheOldFigures() throws IOException {
+  void rewritingReplacesTheOldFiguresOnly() throws IOException {
     Path model = TinyRuns.synthetic();
     Path out = TinyRuns.fresh("rewrite-report");
-    Files.writeString(out.resolve("stale.png"), "not an image");
+    Path unrelated = out.resolve("unrelated.png");
+    Files.writeString(unrelated, "not ours");
     RunReport.write(model, ReportOptions.defaults().withRows(50).withOutputDir(out));
     assertTrue(Files.exists(out.resolve("atoms.png")));
     Path html = RunReport.write(model, ReportOptions.defaults().withRows(50).withExamples(0)
         .withAtoms(0).withOutputDir(out));
+    assertFalse(Files.exists(out.resolve("atoms.png")), "figure of the earlier page left behind");
+    assertFalse(Files.exists(out.resolve("reconstructions.png")), "figure of the earlier page left behind");
+    assertTrue(Files.exists(unrelated), "a file the report did not write was deleted");
+    Files.delete(unrelated);
     List<String> images = ReportFiles.assertSelfContained(html);
     assertFalse(images.contains("atoms.png") || images.contains("reconstructions.png"), images::toString);
-    assertFalse(Files.exists(out.resolve("stale.png")));
   }
 
   @Test
