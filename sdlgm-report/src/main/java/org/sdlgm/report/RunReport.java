@@ -14,6 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.sdlgm.io.AtomicFiles;
 import org.sdlgm.io.Provenance;
+import org.sdlgm.model.Method;
 
 /**
  * Writes the report of a model directory: {@code report.html} and the PNG figures it shows,
@@ -116,7 +117,8 @@ public final class RunReport {
     String name = ctx.modelDir().toAbsolutePath().normalize().getFileName() == null ? "model"
         : ctx.modelDir().toAbsolutePath().normalize().getFileName().toString();
     String title = "sdlgm report: " + name + " (" + ctx.config().method().id() + ", K = "
-        + ctx.config().latentDim() + ", L0 = " + ctx.config().codeCap() + ")";
+        + ctx.config().latentDim() + (ctx.config().method() == Method.VAE ? ""
+            : ", L0 = " + ctx.config().maxLevel()) + ")";
     StringBuilder b = new StringBuilder();
     b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<title>").append(Html.escape(title)).append("</title>\n<style>\n").append(CSS)

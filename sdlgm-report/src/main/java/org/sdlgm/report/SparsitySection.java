@@ -135,8 +135,8 @@ public final class SparsitySection implements ReportSection {
       }
       source = "the test set (metrics.json)";
     }
-    if (means == null || means.length == 0) {
-      return;
+    if (means == null || means.length == 0 || ctx.config().method() == Method.VAE) {
+      return; // nothing to compare for the dense VAE: every code has K non-zeros
     }
     String q = quantity(ctx);
     List<String> names = ClassNames.of(ctx.info().data().spec(), means.length);
@@ -149,7 +149,7 @@ public final class SparsitySection implements ReportSection {
     boolean rotate = names.stream().anyMatch(n -> n.length() > 3);
     JFreeChart chart = Charts.categoryBars("mean " + q + " per class", "class", "mean " + q, data, rotate);
     page.chart("level-per-class", chart, 720, rotate ? 400 : 340, "Mean " + q + " of each class on "
-        + source + ": classes whose images need more atoms get denser codes.");
+        + source + ".");
   }
 
   private static void confusion(ReportContext ctx, ReportPage page) {
