@@ -1,0 +1,121 @@
+package org.sdlgm.report;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jfree.chart.JFreeChart;
+import org.jfree.data.xy.XYSeries;
+import org.jfree.data.xy.XYSeriesCollection;
+
+/**
+ * Learning curves from {@code history.csv}: every objective term per epoch, training (relaxed
+ * sampler, mean over the epoch's batches) against validation (hard samples) where the run had
+ * a validation part, and the schedule (τ, and the prior weight and KL scale when they vary).
+ */
+public final class LearningCurvesSection implements ReportSection {
+  /** A panel: title, training column, validation column (or null), sign of the validation values. */
+  private record Panel(String title, String train, String validation, double validationSign) {}
+
+  private static final List<Panel> PANELS = List.of(
+      new Panel("loss = −ELBO", "train_loss", "val_elbo", -1),
+      new Panel("log-likelihood", "train_loglik", "val_loglik", 1),
+      new Panel("KL_L (level)", "train_kl_l", "val_kl_l", 1),
+      new Panel("KL_S (selection)", "train_kl_s", "val_kl_s", 1),
+      new Panel("KL_v (values)", "train_kl_v", "val_kl_v", 1),
+      new Panel("nnz per code", "train_nnz", "val_nnz", 1),
+      new Panel("σ_x (Gaussian likelihood)", "sigma_x", null, 1));
+
+  @Override
+  public String title() {
+    return "Learning curves";
+  }
+
+  @Override
+  public boolean appliesTo(ReportContext ctx) {
+    return !ctx.history().isEmpty();
+  }
+
+  @Override
+  public void render(ReportContext ctx, ReportPage page) {
+    History h = ctx.history();
+    double[] epochs = h.epochs();
+    List<JFreeChart> charts = new ArrayList<>();
+    boolean anyValidation = false;
+    for (Panel p : PANELS) {
+      if (!h.hasValues(p.train()) || allZero(h.column(p.train()))) {
+        continue; // absent, or a term this method does not have (the KLs of the autoencoder)
+      }
+      String title = p.train().equals("train_loss") && !ctx.config().method().hasElbo()
+          ? "loss" : p.title();
+      XYSeriesCollection data = new XYSeriesCollection();
+      data.addSeries(series("training", epochs, h.column(p.train()), 1));
+      if (p.validation() != null && h.hasValues(p.validation())) {
+        data.addSeries(series("validation", epochs, h.column(p.validation()), p.validationSign()));
+        anyValidation = true;
+      }
+      JFreeChart chart = Charts.lines(title, "epoch", null, data);
+      if (!varies(h.column(p.train()))) {
+        // A constant curve (nnz of the top-k autoencoder): show it against zero, not magnified.
+        ((org.jfree.chart.axis.NumberAxis) chart.getXYPlot().getRangeAxis()).setAutoRangeIncludesZero(true);
+      }
+      charts.add(chart);
+    }
+    XYSeriesCollection schedule = new XYSeriesCollection();
+    if (h.hasValues("tau")) {
+      schedule.addSeries(series("τ", epochs, h.column("tau"), 1));
+    }
+    if (varies(h.column("prior_weight"))) {
+      schedule.addSeries(series("prior weight", epochs, h.column("prior_weight"), 1));
+    }
+    if (varies(h.column("kl_scale"))) {
+      schedule.addSeries(series("KL scale", epochs, h.column("kl_scale"), 1));
+    }
+    if (schedule.getSeriesCount() > 0) {
+      charts.add(Charts.lines("schedule (end of epoch)", "epoch", null, schedule));
+    }
+    if (charts.isEmpty()) {
+      page.note("history.csv has no loss columns to plot.");
+      return;
+    }
+    int cols = charts.size() <= 4 ? charts.size() : 4;
+    page.image("learning-curves", Charts.grid(charts, cols, 300, 240),
+        "Objective terms per epoch (nats per example) and the temperature schedule"
+            + (anyValidation ? "; training values are means over the epoch's relaxed samples, "
+                + "validation values use hard samples of the discrete model."
+                : "; means over each epoch's training batches (relaxed samples; the run had no "
+                    + "validation part)."));
+  }
+
+  private static XYSeries series(String name, double[] x, double[] y, double sign) {
+    XYSeries s = new XYSeries(name, true, false);
+    for (int i = 0; i < x.length; i++) {
+      if (Double.isFinite(y[i])) {
+        s.add(x[i], sign * y[i]);
+      }
+    }
+    return s;
+  }
+
+  private static boolean allZero(double[] c) {
+    for (double v : c) {
+      if (Double.isFinite(v) && v != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean varies(double[] c) {
+    if (c == null) {
+      return false;
+    }
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (double v : c) {
+      if (Double.isFinite(v)) {
+        lo = Math.min(lo, v);
+        hi = Math.max(hi, v);
+      }
+    }
+    return hi > lo;
+  }
+}

@@ -1,0 +1,246 @@
+package org.sdlgm.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.sdlgm.SdlgmException;
+import org.sdlgm.data.Dataset;
+import org.sdlgm.data.TrainTest;
+import org.sdlgm.encode.SparseCode;
+import org.sdlgm.io.ModelDirectory;
+import org.sdlgm.io.ModelInfo;
+import org.sdlgm.model.SdlgmConfig;
+import org.sdlgm.model.SparseCoder;
+
+/**
+ * Everything a report section may draw on, loaded once: the model directory's {@code
+ * config.json}, {@code metrics.json} (if any), {@code history.csv}, the model itself, and the
+ * first {@link ReportOptions#rows} test rows with their deterministic codes.
+ *
+ * <p>Loading degrades rather than fails where the report can still say something: when the
+ * data named in {@code config.json} cannot be loaded or the parameters cannot be read, {@link
+ * #hasCodes()} is false, a note says why, and the sections that need codes are left out.
+ * Without a test part, the first training rows stand in (and the captions say so). Close the
+ * context to release the model's native memory.
+ */
+public final class ReportContext implements AutoCloseable {
+  private final Path modelDir;
+  private final Path outputDir;
+  private final ReportOptions options;
+  private final ModelInfo info;
+  private final JsonNode metrics;
+  private final History history;
+  private final List<String> notes = new ArrayList<>();
+  private Dataset examples;
+  private String part = "test";
+  private int partSize;
+  private SparseCoder coder;
+  private List<SparseCode> codes;
+
+  private ReportContext(Path modelDir, ReportOptions options, ModelInfo info, JsonNode metrics,
+      History history) {
+    this.modelDir = modelDir;
+    this.outputDir = options.outputFor(modelDir);
+    this.options = options;
+    this.info = info;
+    this.metrics = metrics;
+    this.history = history;
+  }
+
+  /**
+   * Reads the model directory, loads the model and the data its {@code config.json} names, and
+   * encodes the first {@code options.rows()} test rows. Fails (with a message naming the file)
+   * only when {@code config.json} itself is missing or unreadable.
+   */
+  public static ReportContext open(Path modelDir, ReportOptions options) {
+    ModelInfo info = ModelDirectory.readInfo(modelDir);
+    JsonNode metrics = readMetrics(modelDir.resolve(ModelDirectory.METRICS));
+    History history = History.read(modelDir.resolve(ModelDirectory.HISTORY));
+    ReportContext ctx = new ReportContext(modelDir, options, info, metrics, history);
+    try {
+      ctx.loadExamples();
+      ctx.loadModelAndEncode();
+    } catch (RuntimeException | Error e) {
+      ctx.close();
+      throw e;
+    }
+    return ctx;
+  }
+
+  private static JsonNode readMetrics(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return null;
+    }
+    try {
+      return ModelDirectory.json().readTree(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new SdlgmException(file + ": cannot read (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private void loadExamples() {
+    TrainTest tt;
+    try {
+      tt = info.data().plan().load();
+    } catch (SdlgmException | java.io.UncheckedIOException e) {
+      notes.add("The data of this run (" + info.data().spec() + ") could not be loaded, so "
+          + "figures that need codes are left out: " + e.getMessage());
+      return;
+    }
+    Dataset source = tt.test();
+    if (source == null) {
+      source = tt.train();
+      part = "training";
+      notes.add("The run has no test part; the figures use the first training rows.");
+    }
+    if (source.dim() != info.model().inputDim()) {
+      notes.add("The data has " + source.dim() + " features per row but the model expects "
+          + info.model().inputDim() + "; figures that need codes are left out.");
+      return;
+    }
+    partSize = source.size();
+    examples = source.head(options.rows());
+  }
+
+  private void loadModelAndEncode() {
+    if (examples == null) {
+      return;
+    }
+    try {
+      coder = ModelDirectory.load(modelDir, info);
+    } catch (SdlgmException e) {
+      notes.add("The model could not be loaded, so figures that need codes are left out: "
+          + e.getMessage());
+      examples = null;
+      return;
+    }
+    codes = coder.encode(examples.features(), examples.size(), options.batchSize());
+  }
+
+  /** The model directory. */
+  public Path modelDir() {
+    return modelDir;
+  }
+
+  /** Where the report and its figures are written. */
+  public Path outputDir() {
+    return outputDir;
+  }
+
+  public ReportOptions options() {
+    return options;
+  }
+
+  /** The model directory's {@code config.json}. */
+  public ModelInfo info() {
+    return info;
+  }
+
+  /** Shorthand for {@code info().model()}. */
+  public SdlgmConfig config() {
+    return info.model();
+  }
+
+  /** The whole {@code metrics.json}, or null when the run was not evaluated. */
+  public JsonNode metrics() {
+    return metrics;
+  }
+
+  /**
+   * The evaluation object of {@code metrics.json} (its {@code evaluation} member as written by
+   * {@code train}, or the file itself as written by {@code eval --json}); a missing node when
+   * there is none. Read with {@code path(...)}, which tolerates absent members.
+   */
+  public JsonNode evaluation() {
+    if (metrics == null) {
+      return MissingNode.getInstance();
+    }
+    return metrics.has("evaluation") ? metrics.path("evaluation") : metrics;
+  }
+
+  public History history() {
+    return history;
+  }
+
+  /** Things the reader should know (data not loadable, no test part ...), in order. */
+  public List<String> notes() {
+    return Collections.unmodifiableList(notes);
+  }
+
+  /** Whether test rows were loaded and encoded. */
+  public boolean hasCodes() {
+    return codes != null;
+  }
+
+  /** The encoded rows (the first {@code rows} of the test part), or null. */
+  public Dataset examples() {
+    return examples;
+  }
+
+  /** Which part the examples come from: "test", or "training" when the run has no test part. */
+  public String part() {
+    return part;
+  }
+
+  /** The codes of {@link #examples()}, in row order, or null. */
+  public List<SparseCode> codes() {
+    return codes;
+  }
+
+  /** The loaded model, or null when {@link #hasCodes()} is false. */
+  public SparseCoder coder() {
+    return coder;
+  }
+
+  /** L̂ of each encoded example (for the baselines, which have no L, the nnz). */
+  public int[] levels() {
+    return codes.stream().mapToInt(SparseCode::level).toArray();
+  }
+
+  /** Number of non-zeros of each encoded example. */
+  public int[] nnz() {
+    return codes.stream().mapToInt(SparseCode::nnz).toArray();
+  }
+
+  /** How many encoded examples use each latent dimension (length K). */
+  public int[] dimensionUsage() {
+    int[] usage = new int[config().latentDim()];
+    for (SparseCode c : codes) {
+      for (int j : c.indices()) {
+        usage[j]++;
+      }
+    }
+    return usage;
+  }
+
+  /** Whether rows are images whose shape {@code config.json} records. */
+  public boolean isImageData() {
+    int h = info.data().imageHeight();
+    int w = info.data().imageWidth();
+    return h > 0 && w > 0 && h * w == config().inputDim();
+  }
+
+  /** A short phrase naming the encoded rows, for captions ("the first 2,000 test examples"). */
+  public String examplesPhrase() {
+    int n = examples == null ? 0 : examples.size();
+    String count = String.format(java.util.Locale.ROOT, "%,d", n);
+    if (n == partSize) {
+      return n == 1 ? "the one " + part + " example" : "all " + count + " " + part + " examples";
+    }
+    return "the first " + count + " " + part + " examples";
+  }
+
+  @Override
+  public void close() {
+    if (coder != null) {
+      coder.close();
+      coder = null;
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package org.sdlgm.report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.sdlgm.io.AtomicFiles;
+import org.sdlgm.io.Provenance;
+import org.sdlgm.model.Method;
+
+/**
+ * Writes the report of a model directory: {@code report.html} and the PNG figures it shows,
+ * in {@code MODEL_DIR/report/} (or {@link ReportOptions#outputDir}). The page is
+ * self-contained — relative image paths, inline style, no script, no network — and the
+ * figures are drawn without a display ({@code java.awt.headless}). Writing again replaces the
+ * page and the figures of the earlier one.
+ *
+ * <p>The report is a list of {@link ReportSection}s; {@link #sectionsFor} picks those for the
+ * kind of run. Typical use, e.g. at the end of training:
+ *
+ * <pre>{@code
+ * Path html = RunReport.write(modelDir, ReportOptions.defaults());
+ * }</pre>
+ */
+public final class RunReport {
+  /** File name of the page inside the report directory. */
+  public static final String HTML = "report.html";
+
+  private RunReport() {}
+
+  /** Writes the report of {@code modelDir} with the sections that fit the run; returns the page. */
+  public static Path write(Path modelDir, ReportOptions options) {
+    return write(modelDir, options, null);
+  }
+
+  /**
+   * Writes the report of {@code modelDir} with the given sections (null: {@link #sectionsFor}
+   * the run); sections whose {@link ReportSection#appliesTo} is false are left out. Returns the
+   * path of {@code report.html}.
+   */
+  public static Path write(Path modelDir, ReportOptions options, List<ReportSection> sections) {
+    if (System.getProperty("java.awt.headless") == null) {
+      System.setProperty("java.awt.headless", "true");
+    }
+    try (ReportContext ctx = ReportContext.open(modelDir, options)) {
+      Path dir = ctx.outputDir();
+      prepare(dir);
+      List<ReportSection> chosen = sections != null ? sections : sectionsFor(ctx);
+      ReportPage page = new ReportPage(dir);
+      List<String[]> toc = new ArrayList<>();
+      for (ReportSection s : chosen) {
+        if (!s.appliesTo(ctx)) {
+          continue;
+        }
+        String id = "s" + (toc.size() + 1);
+        toc.add(new String[] {id, s.title()});
+        page.raw("<section id=\"" + id + "\">\n<h2>" + Html.escape(s.title()) + "</h2>\n");
+        s.render(ctx, page);
+        page.raw("</section>\n");
+      }
+      Path html = dir.resolve(HTML);
+      AtomicFiles.writeString(html, document(ctx, toc, page.body()));
+      return html;
+    }
+  }
+
+  /**
+   * The sections for this kind of run, in page order. Every run gets the summary, learning
+   * curves, sparsity and dimension usage; image data adds reconstructions and decoder atoms.
+   * (A run on multi-label data would add its own section here.)
+   */
+  public static List<ReportSection> sectionsFor(ReportContext ctx) {
+    List<ReportSection> s = new ArrayList<>();
+    s.add(new SummarySection());
+    s.add(new LearningCurvesSection());
+    s.add(new SparsitySection());
+    if (ctx.isImageData()) {
+      s.add(new ReconstructionSection());
+      s.add(new AtomsSection());
+    }
+    s.add(new DimensionUsageSection());
+    return s;
+  }
+
+  /**
+   * Creates the report directory and removes the page of an earlier report and the figures it
+   * showed (only those: other files of the directory are left alone).
+   */
+  private static void prepare(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      Path old = dir.resolve(HTML);
+      if (Files.isRegularFile(old)) {
+        Matcher m = OLD_FIGURE.matcher(Files.readString(old, StandardCharsets.UTF_8));
+        while (m.find()) {
+          Files.deleteIfExists(dir.resolve(m.group(1)));
+        }
+        Files.delete(old);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare report directory " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** An image of an earlier page: a plain file name in the report directory. */
+  private static final Pattern OLD_FIGURE = Pattern.compile("<img src=\"([A-Za-z0-9._-]+\\.png)\"");
+
+  private static String document(ReportContext ctx, List<String[]> toc, String body) {
+    String name = ctx.modelDir().toAbsolutePath().normalize().getFileName() == null ? "model"
+        : ctx.modelDir().toAbsolutePath().normalize().getFileName().toString();
+    String title = "sdlgm report: " + name + " (" + ctx.config().method().id() + ", K = "
+        + ctx.config().latentDim() + (ctx.config().method() == Method.VAE ? ""
+            : ", L0 = " + ctx.config().maxLevel()) + ")";
+    StringBuilder b = new StringBuilder();
+    b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        .append("<title>").append(Html.escape(title)).append("</title>\n<style>\n").append(CSS)
+        .append("</style>\n</head>\n<body>\n<h1>").append(Html.escape(title)).append("</h1>\n")
+        .append("<p class=\"meta\">").append(Html.escape("Written " + ZonedDateTime.now()
+            .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z", Locale.ROOT)) + " by sdlgm "
+            + Provenance.libraryVersion() + " from " + ctx.info().data().spec() + "."))
+        .append("</p>\n<nav><ul>\n");
+    for (String[] t : toc) {
+      b.append("<li><a href=\"#").append(t[0]).append("\">").append(Html.escape(t[1])).append("</a></li>\n");
+    }
+    b.append("</ul></nav>\n").append(body).append("</body>\n</html>\n");
+    return b.toString();
+  }
+
+  private static final String CSS = """
+      body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; max-width: 1200px;
+             margin: 1.5em auto; padding: 0 1em; color: #222; line-height: 1.4; }
+      h1 { font-size: 1.5em; } h2 { font-size: 1.2em; border-bottom: 1px solid #ccc; margin-top: 2em; }
+      p.meta { color: #666; } p.note { background: #fff6e0; border-left: 4px solid #e0a000; padding: .4em .8em; }
+      nav ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .4em 1.2em; }
+      table.summary { border-collapse: collapse; }
+      table.summary th { text-align: left; font-weight: normal; color: #555; padding: .2em 1.2em .2em 0; vertical-align: top; white-space: nowrap; }
+      table.summary td { padding: .2em 0; }
+      table.summary tr { border-bottom: 1px solid #eee; }
+      figure { margin: 1em 0 1.5em 0; }
+      figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
+      figcaption { color: #444; font-size: .92em; max-width: 60em; }
+      """;
+}

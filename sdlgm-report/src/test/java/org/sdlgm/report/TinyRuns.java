@@ -1,0 +1,106 @@
+package org.sdlgm.report;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.sdlgm.SdlgmRuntime;
+import org.sdlgm.data.DataPlan;
+import org.sdlgm.eval.EvalOptions;
+import org.sdlgm.model.SdlgmConfig;
+import org.sdlgm.train.TrainConfig;
+import org.sdlgm.train.TrainingWorkflow;
+
+/**
+ * Tiny model directories written exactly as {@code sdlgm train} writes them (through {@link
+ * TrainingWorkflow}), trained once per test JVM under {@code target/test-runs/}: a few seconds.
+ */
+final class TinyRuns {
+  static final Path ROOT = Path.of("target", "test-runs");
+
+  private static Path synthetic;
+  private static Path labelledCsv;
+
+  private TinyRuns() {}
+
+  /**
+   * Synthetic 28×28 images (300 train / 100 test, 8 atoms, L_true ≤ 3), K = 16, L0 = 4, two
+   * epochs with a 10% validation part, evaluated (metrics.json with the recovery block).
+   */
+  static synchronized Path synthetic() {
+    if (synthetic == null) {
+      Path dir = fresh("synthetic");
+      DataPlan plan = new DataPlan("synthetic:n=300,test=100,seed=1,atoms=8,lmax=3", null, 0, 1);
+      train(plan, tiny(16, 4), TrainConfig.builder().epochs(2).batchSize(50)
+          .validationFraction(0.1).seed(1).build(), dir);
+      synthetic = dir;
+    }
+    return synthetic;
+  }
+
+  /**
+   * A labelled CSV of 240 rows × 12 features in 3 classes, no test part (so no metrics.json),
+   * K = 8, L0 = 3, one epoch, no validation.
+   */
+  static synchronized Path labelledCsv() {
+    if (labelledCsv == null) {
+      Path dir = fresh("labelled-csv");
+      Path csv = ROOT.resolve("labelled.csv");
+      StringBuilder b = new StringBuilder();
+      SplittableRandom rng = new SplittableRandom(7);
+      for (int i = 0; i < 240; i++) {
+        int label = i % 3;
+        for (int f = 0; f < 12; f++) {
+          double mean = f % 3 == label ? 1.0 : 0.0;
+          b.append(String.format(Locale.ROOT, "%.4f,", mean + 0.1 * (rng.nextDouble() - 0.5)));
+        }
+        b.append(label).append('\n');
+      }
+      try {
+        Files.writeString(csv, b.toString(), StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      DataPlan plan = new DataPlan("csv:" + csv.toAbsolutePath() + ",label=last", null, 0, 1);
+      train(plan, tiny(8, 3), TrainConfig.builder().epochs(1).batchSize(40)
+          .validationFraction(0).seed(1).build(), dir);
+      labelledCsv = dir;
+    }
+    return labelledCsv;
+  }
+
+  private static SdlgmConfig tiny(int k, int l0) {
+    return SdlgmConfig.builder().latentDim(k).maxLevel(l0).encoderHidden(List.of(32))
+        .decoderHidden(List.of(32)).build();
+  }
+
+  private static void train(DataPlan plan, SdlgmConfig model, TrainConfig training, Path dir) {
+    SdlgmRuntime.configure(0);
+    new TrainingWorkflow(plan, model, training, EvalOptions.defaults().withProbe(false))
+        .command(List.of("(test)")).run(dir, true, false);
+  }
+
+  /** An empty directory {@code ROOT/name} (deleting what an earlier run left). */
+  static Path fresh(String name) {
+    Path dir = ROOT.resolve(name);
+    try {
+      if (Files.exists(dir)) {
+        try (Stream<Path> s = Files.walk(dir)) {
+          for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+            Files.delete(p);
+          }
+        }
+      }
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return dir;
+  }
+}
