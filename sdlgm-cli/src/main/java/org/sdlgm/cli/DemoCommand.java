@@ -59,6 +59,7 @@ final class DemoCommand implements Callable<Integer> {
     Summary.print(System.out, r.evaluation());
     System.out.println(String.format(java.util.Locale.ROOT, "total time %.1f s (training %.1f s); model and metrics in %s",
         (System.nanoTime() - t0) / 1e9, r.trainSeconds(), out));
+    Reports.writeAfterTraining(out);
     return 0;
   }
 }

@@ -56,6 +56,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--no-eval", negatable = false, description = "Skip the evaluation on the test part.")
   boolean noEval;
 
+  @Option(names = "--no-report", negatable = false, description = "Skip the HTML report (report/report.html) written after training.")
+  boolean noReport;
+
   @Option(names = "--delta", paramLabel = "δ", description = "Threshold of the effective support (L2 change of x̂; default 1.0).")
   double delta = EvalOptions.defaults().delta();
 
@@ -82,6 +85,9 @@ final class TrainCommand implements Callable<Integer> {
     if (r.evaluation() != null) {
       Summary.print(System.out, r.evaluation());
       System.out.println("metrics written to " + out.resolve("metrics.json"));
+    }
+    if (!noReport) {
+      Reports.writeAfterTraining(out);
     }
     return 0;
   }

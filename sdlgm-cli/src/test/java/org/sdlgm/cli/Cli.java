@@ -21,9 +21,12 @@ final class Cli {
   /** A tiny synthetic source: 300 train / 100 test rows of 64 features, 8 atoms, L_true ≤ 3. */
   static final String SYN = "synthetic:n=300,test=100,seed=1,dim=64,atoms=8,lmax=3";
 
-  /** A tiny model: K = 16, L0 = 4, one hidden layer of 32 each way, no validation split. */
+  /**
+   * A tiny model: K = 16, L0 = 4, one hidden layer of 32 each way, no validation split, no
+   * report (ReportCommandTest checks that train writes one by default).
+   */
   static final List<String> TINY = List.of("-K", "16", "-L", "4", "--encoder", "32",
-      "--decoder-hidden", "32", "--validation", "0");
+      "--decoder-hidden", "32", "--validation", "0", "--no-report");
 
   static final ObjectMapper JSON = new ObjectMapper();
 

@@ -36,6 +36,15 @@ class ReportCommandTest {
   }
 
   @Test
+  void trainWritesAReportUnlessToldNot(@TempDir Path dir) throws IOException {
+    Path model = dir.resolve("with-report");
+    Cli.Result r = Cli.ok("train", "--data", Cli.SYN, "-K", "16", "-L", "4", "--encoder", "32",
+        "--decoder-hidden", "32", "--epochs", "1", "--out", model.toString());
+    assertTrue(Files.isRegularFile(model.resolve("report").resolve("report.html")), r.toString());
+    assertTrue(r.out().contains("report written to"), r.out());
+  }
+
+  @Test
   void usageErrors(@TempDir Path dir) {
     Cli.Result none = Cli.run("report");
     assertEquals(2, none.code(), none::toString);
