@@ -23,6 +23,9 @@ import picocli.CommandLine.Parameters;
         "often each latent dimension is used. The page is self-contained (relative",
         "image paths, no script, no network). The data named in the model's",
         "config.json is loaded; the figures use its first --rows test rows.",
+        "For a multi-label model (train --task multilabel): summary with the metrics",
+        "of each set rule, learning curves, predicted against true set size, P@k and",
+        "nDCG@k bars, and a table of example predictions with label names.",
         "",
         "Example: sdlgm report runs/fmnist"})
 final class ReportCommand implements Callable<Integer> {

@@ -12,8 +12,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.sdlgm.SdlgmException;
 import org.sdlgm.io.AtomicFiles;
+import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.Provenance;
+import org.sdlgm.io.TaggerDirectory;
 import org.sdlgm.model.Method;
 
 /**
@@ -24,7 +27,9 @@ import org.sdlgm.model.Method;
  * page and the figures of the earlier one.
  *
  * <p>The report is a list of {@link ReportSection}s; {@link #sectionsFor} picks those for the
- * kind of run. Typical use, e.g. at the end of training:
+ * kind of run. Multi-label model directories ({@code config.json} format {@value
+ * TaggerDirectory#FORMAT}) get {@link TaggerSection}s instead ({@link #taggerSectionsFor}).
+ * Typical use, e.g. at the end of training:
  *
  * <pre>{@code
  * Path html = RunReport.write(modelDir, ReportOptions.defaults());
@@ -50,6 +55,15 @@ public final class RunReport {
     if (System.getProperty("java.awt.headless") == null) {
       System.setProperty("java.awt.headless", "true");
     }
+    // Multi-label model directories have their own context and sections; the format field is
+    // read first so that an unsupervised directory takes exactly the path it always took.
+    if (TaggerDirectory.FORMAT.equals(ModelDirectory.formatOf(modelDir))) {
+      if (sections != null) {
+        throw new SdlgmException(modelDir + " is a multi-label model: custom sections apply to "
+            + "unsupervised models only; use RunReport.writeTagger(modelDir, options, sections)");
+      }
+      return writeTagger(modelDir, options, null);
+    }
     try (ReportContext ctx = ReportContext.open(modelDir, options)) {
       Path dir = ctx.outputDir();
       prepare(dir);
@@ -60,22 +74,77 @@ public final class RunReport {
         if (!s.appliesTo(ctx)) {
           continue;
         }
-        String id = "s" + (toc.size() + 1);
-        toc.add(new String[] {id, s.title()});
-        page.raw("<section id=\"" + id + "\">\n<h2>" + Html.escape(s.title()) + "</h2>\n");
+        open(page, toc, s.title());
         s.render(ctx, page);
         page.raw("</section>\n");
       }
       Path html = dir.resolve(HTML);
-      AtomicFiles.writeString(html, document(ctx, toc, page.body()));
+      String name = modelName(ctx.modelDir());
+      String title = "sdlgm report: " + name + " (" + ctx.config().method().id() + ", K = "
+          + ctx.config().latentDim() + (ctx.config().method() == Method.VAE ? ""
+              : ", L0 = " + ctx.config().maxLevel()) + ")";
+      AtomicFiles.writeString(html, document(title, ctx.info().data().spec(), toc, page.body()));
       return html;
     }
   }
 
   /**
+   * Writes the report of a multi-label model directory ({@code config.json} format {@value
+   * TaggerDirectory#FORMAT}) with the given sections (null: {@link #taggerSectionsFor} the run);
+   * returns the path of {@code report.html}. {@link #write(Path, ReportOptions)} calls this for
+   * such directories.
+   */
+  public static Path writeTagger(Path modelDir, ReportOptions options, List<TaggerSection> sections) {
+    if (System.getProperty("java.awt.headless") == null) {
+      System.setProperty("java.awt.headless", "true");
+    }
+    try (TaggerReportContext ctx = TaggerReportContext.open(modelDir, options)) {
+      Path dir = ctx.outputDir();
+      prepare(dir);
+      List<TaggerSection> chosen = sections != null ? sections : taggerSectionsFor(ctx);
+      ReportPage page = new ReportPage(dir);
+      List<String[]> toc = new ArrayList<>();
+      for (TaggerSection s : chosen) {
+        if (!s.appliesTo(ctx)) {
+          continue;
+        }
+        open(page, toc, s.title());
+        s.render(ctx, page);
+        page.raw("</section>\n");
+      }
+      Path html = dir.resolve(HTML);
+      var m = ctx.config();
+      String title = "sdlgm report: " + modelName(ctx.modelDir()) + " (" + m.method().id()
+          + ", multi-label, " + m.numLabels() + " labels, L0 = " + m.maxLevel() + ")";
+      AtomicFiles.writeString(html, document(title, ctx.info().data().spec(), toc, page.body()));
+      return html;
+    }
+  }
+
+  /**
+   * The sections of a multi-label run, in page order: summary, learning curves, predicted
+   * against true set size, ranking metrics per set rule, and example predictions.
+   */
+  public static List<TaggerSection> taggerSectionsFor(TaggerReportContext ctx) {
+    return List.of(new TaggerSummarySection(), new TaggerLearningCurvesSection(),
+        new SetSizeSection(), new RankingMetricsSection(), new ExamplePredictionsSection());
+  }
+
+  private static void open(ReportPage page, List<String[]> toc, String title) {
+    String id = "s" + (toc.size() + 1);
+    toc.add(new String[] {id, title});
+    page.raw("<section id=\"" + id + "\">\n<h2>" + Html.escape(title) + "</h2>\n");
+  }
+
+  private static String modelName(Path modelDir) {
+    Path n = modelDir.toAbsolutePath().normalize().getFileName();
+    return n == null ? "model" : n.toString();
+  }
+
+  /**
    * The sections for this kind of run, in page order. Every run gets the summary, learning
    * curves, sparsity and dimension usage; image data adds reconstructions and decoder atoms.
-   * (A run on multi-label data would add its own section here.)
+   * (Multi-label model directories use {@link #taggerSectionsFor} instead.)
    */
   public static List<ReportSection> sectionsFor(ReportContext ctx) {
     List<ReportSection> s = new ArrayList<>();
@@ -113,19 +182,14 @@ public final class RunReport {
   /** An image of an earlier page: a plain file name in the report directory. */
   private static final Pattern OLD_FIGURE = Pattern.compile("<img src=\"([A-Za-z0-9._-]+\\.png)\"");
 
-  private static String document(ReportContext ctx, List<String[]> toc, String body) {
-    String name = ctx.modelDir().toAbsolutePath().normalize().getFileName() == null ? "model"
-        : ctx.modelDir().toAbsolutePath().normalize().getFileName().toString();
-    String title = "sdlgm report: " + name + " (" + ctx.config().method().id() + ", K = "
-        + ctx.config().latentDim() + (ctx.config().method() == Method.VAE ? ""
-            : ", L0 = " + ctx.config().maxLevel()) + ")";
+  private static String document(String title, String dataSpec, List<String[]> toc, String body) {
     StringBuilder b = new StringBuilder();
     b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<title>").append(Html.escape(title)).append("</title>\n<style>\n").append(CSS)
         .append("</style>\n</head>\n<body>\n<h1>").append(Html.escape(title)).append("</h1>\n")
         .append("<p class=\"meta\">").append(Html.escape("Written " + ZonedDateTime.now()
             .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z", Locale.ROOT)) + " by sdlgm "
-            + Provenance.libraryVersion() + " from " + ctx.info().data().spec() + "."))
+            + Provenance.libraryVersion() + " from " + dataSpec + "."))
         .append("</p>\n<nav><ul>\n");
     for (String[] t : toc) {
       b.append("<li><a href=\"#").append(t[0]).append("\">").append(Html.escape(t[1])).append("</a></li>\n");
@@ -147,5 +211,10 @@ public final class RunReport {
       figure { margin: 1em 0 1.5em 0; }
       figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
       figcaption { color: #444; font-size: .92em; max-width: 60em; }
+      table.examples { border-collapse: collapse; font-size: .92em; }
+      table.examples th { text-align: left; border-bottom: 2px solid #ccc; padding: .2em .8em .2em 0; }
+      table.examples td { border-bottom: 1px solid #eee; padding: .2em .8em .2em 0; vertical-align: top; }
+      span.hit { color: #17692b; font-weight: bold; } span.miss { color: #a33; }
+      span.missed { color: #888; font-style: italic; }
       """;
 }

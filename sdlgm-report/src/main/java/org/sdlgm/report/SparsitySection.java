@@ -194,6 +194,14 @@ public final class SparsitySection implements ReportSection {
 
   /** A confusion heat map: truth down the y axis, prediction along x, counts printed in cells. */
   static JFreeChart heatMap(String title, String xLabel, int[][] counts, int cap) {
+    return heatMap(title, xLabel, "L_true", counts, cap);
+  }
+
+  /**
+   * A confusion heat map with a named y axis (the multi-label report draws |Y| against L̂ with
+   * it): {@code counts[truth][prediction]}, colour the share of the row, counts in the cells.
+   */
+  static JFreeChart heatMap(String title, String xLabel, String yLabel, int[][] counts, int cap) {
     int rowLo = Integer.MAX_VALUE;
     int rowHi = -1;
     int colLo = Integer.MAX_VALUE;
@@ -249,7 +257,7 @@ public final class SparsitySection implements ReportSection {
     XYBlockRenderer r = new XYBlockRenderer();
     r.setPaintScale(scale);
     NumberAxis x = new NumberAxis(xLabel);
-    NumberAxis y = new NumberAxis("L_true");
+    NumberAxis y = new NumberAxis(yLabel);
     x.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     y.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     x.setRange(colLo - 0.5, colHi + 0.5);

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Opens the report of the tiny synthetic run in headless Chromium: takes a full-page screenshot
+ * Opens the reports of the tiny synthetic run and the tiny multi-label run in headless Chromium: takes a full-page screenshot
  * (kept in {@code sdlgm-report/target/report-screenshots/} for a human to look at) and checks,
- * on a scripted copy of the page, that the browser loaded every image. Skipped when no {@code
+ * on a scripted copy of each page, that the browser loaded every image. Skipped when no {@code
  * chromium} is on the PATH ({@code apt-get install -y chromium} provides one); {@code
  * -Dsdlgm.chromium=PATH} names the binary, {@code -Dsdlgm.chromium=none} skips. Chromium reads
  * only local files here; no network is involved.
@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 class ChromiumScreenshotTest {
   private static Path chromium;
   private static Path html;
+  private static Path multiLabelHtml;
   private static Path shots;
 
   @BeforeAll
@@ -48,6 +49,8 @@ class ChromiumScreenshotTest {
     if (chromium != null) {
       html = RunReport.write(TinyRuns.synthetic(), ReportOptions.defaults().withRows(100)
           .withOutputDir(TinyRuns.fresh("browser-report"))).toAbsolutePath();
+      multiLabelHtml = RunReport.write(TinyRuns.multiLabel(), ReportOptions.defaults().withRows(100)
+          .withOutputDir(TinyRuns.fresh("browser-report-multilabel"))).toAbsolutePath();
     }
     shots = Path.of(System.getProperty("sdlgm.report.screenshots", "target/report-screenshots"))
         .toAbsolutePath();
@@ -61,8 +64,17 @@ class ChromiumScreenshotTest {
 
   @Test
   void screenshotIsProduced() throws Exception {
+    screenshot(html, "synthetic-report.png");
+  }
+
+  @Test
+  void multiLabelScreenshotIsProduced() throws Exception {
+    screenshot(multiLabelHtml, "multilabel-report.png");
+  }
+
+  private static void screenshot(Path html, String name) throws Exception {
     Files.createDirectories(shots);
-    Path png = shots.resolve("synthetic-report.png");
+    Path png = shots.resolve(name);
     Files.deleteIfExists(png);
     Result r = chromium("--screenshot=" + png, "--window-size=1200,3000", html.toUri().toString());
     assertEquals(0, r.code(), r::toString);
@@ -76,6 +88,15 @@ class ChromiumScreenshotTest {
 
   @Test
   void browserLoadsEveryImage() throws Exception {
+    imagesLoad(html);
+  }
+
+  @Test
+  void browserLoadsEveryImageOfTheMultiLabelReport() throws Exception {
+    imagesLoad(multiLabelHtml);
+  }
+
+  private static void imagesLoad(Path html) throws Exception {
     // A copy of the page, next to it (same relative paths), with a script that records on the
     // body which images failed to decode; --dump-dom prints the DOM after the load event.
     String page = Files.readString(html, StandardCharsets.UTF_8);

@@ -12,10 +12,14 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.sdlgm.SdlgmRuntime;
 import org.sdlgm.data.DataPlan;
+import org.sdlgm.data.multilabel.FeatureTransform;
+import org.sdlgm.data.multilabel.MultiLabelPlan;
 import org.sdlgm.eval.EvalOptions;
 import org.sdlgm.model.SdlgmConfig;
+import org.sdlgm.model.multilabel.TaggerConfig;
 import org.sdlgm.train.TrainConfig;
 import org.sdlgm.train.TrainingWorkflow;
+import org.sdlgm.train.multilabel.MultiLabelWorkflow;
 
 /**
  * Tiny model directories written exactly as {@code sdlgm train} writes them (through {@link
@@ -26,6 +30,7 @@ final class TinyRuns {
 
   private static Path synthetic;
   private static Path labelledCsv;
+  private static Path multiLabel;
 
   private TinyRuns() {}
 
@@ -73,6 +78,26 @@ final class TinyRuns {
       labelledCsv = dir;
     }
     return labelledCsv;
+  }
+
+  /**
+   * A multi-label model written as {@code sdlgm train --task multilabel} writes it: synthetic
+   * multi-label data (300 train / 100 test rows, 500 sparse features, 12 labels, |Y| ≤ 3), one
+   * hidden layer of 16, L0 = 3, three epochs with a 10% validation part, evaluated.
+   */
+  static synchronized Path multiLabel() {
+    if (multiLabel == null) {
+      Path dir = fresh("multilabel");
+      SdlgmRuntime.configure(0);
+      MultiLabelPlan plan = new MultiLabelPlan(
+          "synthetic-ml:n=300,test=100,features=500,labels=12,lmax=3,seed=1", null, null, 0, 1);
+      TaggerConfig model = TaggerConfig.builder().hidden(List.of(16)).maxLevel(3).build();
+      new MultiLabelWorkflow(plan, model, TrainConfig.builder().epochs(3).batchSize(50)
+          .validationFraction(0.1).seed(1).build(), FeatureTransform.Kind.AUTO)
+          .command(List.of("(test)")).run(dir, true);
+      multiLabel = dir;
+    }
+    return multiLabel;
   }
 
   private static SdlgmConfig tiny(int k, int l0) {

@@ -1,0 +1,241 @@
+package org.sdlgm.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import org.sdlgm.SdlgmException;
+import org.sdlgm.data.multilabel.FeatureTransform;
+import org.sdlgm.data.multilabel.MultiLabelDataset;
+import org.sdlgm.data.multilabel.MultiLabelTrainTest;
+import org.sdlgm.io.ModelDirectory;
+import org.sdlgm.io.TaggerDirectory;
+import org.sdlgm.io.TaggerInfo;
+import org.sdlgm.model.multilabel.LabelPrediction;
+import org.sdlgm.model.multilabel.SetRule;
+import org.sdlgm.model.multilabel.Tagger;
+import org.sdlgm.model.multilabel.TaggerConfig;
+
+/**
+ * Everything a multi-label report section may draw on, loaded once: {@code config.json}
+ * ({@link TaggerInfo}), {@code metrics.json}, {@code history.csv}, and the predictions of the
+ * model under its first set rule for the first {@link ReportOptions#rows} test rows (with
+ * their true label sets).
+ *
+ * <p>As for unsupervised runs, loading degrades rather than fails: when the data or the model
+ * cannot be loaded, {@link #hasPredictions()} is false and a note says why, so the page still
+ * shows what {@code config.json}, {@code history.csv} and {@code metrics.json} hold. Without a
+ * test part the first training rows stand in. The model is closed once the rows are scored,
+ * so closing the context is cheap, but it is {@link AutoCloseable} for symmetry with {@link
+ * ReportContext}.
+ */
+public final class TaggerReportContext implements AutoCloseable {
+  private final Path modelDir;
+  private final Path outputDir;
+  private final ReportOptions options;
+  private final TaggerInfo info;
+  private final JsonNode metrics;
+  private final History history;
+  private final List<String> notes = new ArrayList<>();
+  private final SetRule rule;
+  private String part = "test";
+  private int partSize;
+  private MultiLabelDataset examples;
+  private LabelPrediction[] predictions;
+
+  private TaggerReportContext(Path modelDir, ReportOptions options, TaggerInfo info,
+      JsonNode metrics, History history) {
+    this.modelDir = modelDir;
+    this.outputDir = options.outputFor(modelDir);
+    this.options = options;
+    this.info = info;
+    this.metrics = metrics;
+    this.history = history;
+    this.rule = info.model().setRules().get(0);
+  }
+
+  /**
+   * Reads the multi-label model directory, loads the data its {@code config.json} names and
+   * scores the first {@code options.rows()} test rows. Fails only when {@code config.json}
+   * itself is missing, unreadable or not of the multi-label format.
+   */
+  public static TaggerReportContext open(Path modelDir, ReportOptions options) {
+    TaggerInfo info = TaggerDirectory.readInfo(modelDir);
+    JsonNode metrics = readMetrics(modelDir.resolve(ModelDirectory.METRICS));
+    History history = History.read(modelDir.resolve(ModelDirectory.HISTORY));
+    TaggerReportContext ctx = new TaggerReportContext(modelDir, options, info, metrics, history);
+    ctx.loadAndPredict();
+    return ctx;
+  }
+
+  private static JsonNode readMetrics(Path file) {
+    if (!Files.isRegularFile(file)) {
+      return null;
+    }
+    try {
+      return ModelDirectory.json().readTree(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new SdlgmException(file + ": cannot read (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private void loadAndPredict() {
+    MultiLabelTrainTest tt;
+    try {
+      tt = info.data().plan().load();
+    } catch (SdlgmException | java.io.UncheckedIOException e) {
+      notes.add("The data of this run (" + info.data().spec() + ") could not be loaded, so "
+          + "figures that need predictions are left out: " + e.getMessage());
+      return;
+    }
+    MultiLabelDataset source = tt.test();
+    if (source == null) {
+      source = tt.train();
+      part = "training";
+      notes.add("The run has no test part; the figures use the first training rows.");
+    }
+    TaggerConfig m = info.model();
+    if (source.numFeatures() != m.numFeatures() || source.numLabels() != m.numLabels()) {
+      notes.add("The data has " + source.numFeatures() + " features and " + source.numLabels()
+          + " labels but the model expects " + m.numFeatures() + " and " + m.numLabels()
+          + "; figures that need predictions are left out.");
+      return;
+    }
+    int n = Math.min(options.rows(), source.size());
+    FeatureTransform transform;
+    Tagger tagger;
+    try {
+      transform = TaggerDirectory.readTransform(modelDir, info);
+      tagger = TaggerDirectory.load(modelDir, info);
+    } catch (SdlgmException e) {
+      notes.add("The model could not be loaded, so figures that need predictions are left out: "
+          + e.getMessage());
+      return;
+    }
+    // Score in batches through the model's own feature preprocessing, as 'sdlgm predict' does.
+    LabelPrediction[] out = new LabelPrediction[n];
+    try (tagger) {
+      int batch = Math.max(1, Math.min(options.batchSize(), Math.max(n, 1)));
+      float[] x = new float[batch * m.numFeatures()];
+      for (int from = 0; from < n; from += batch) {
+        int b = Math.min(batch, n - from);
+        transform.denseRows(source, from, b, x);
+        LabelPrediction[] p = tagger.predict(tagger.score(x, b), rule, 0);
+        System.arraycopy(p, 0, out, from, b);
+      }
+    }
+    partSize = source.size();
+    examples = source;
+    predictions = out;
+  }
+
+  /** The model directory. */
+  public Path modelDir() {
+    return modelDir;
+  }
+
+  /** Where the report and its figures are written. */
+  public Path outputDir() {
+    return outputDir;
+  }
+
+  /** The report options. */
+  public ReportOptions options() {
+    return options;
+  }
+
+  /** The model directory's {@code config.json}. */
+  public TaggerInfo info() {
+    return info;
+  }
+
+  /** Shorthand for {@code info().model()}. */
+  public TaggerConfig config() {
+    return info.model();
+  }
+
+  /** The whole {@code metrics.json}, or null when the run was not evaluated. */
+  public JsonNode metrics() {
+    return metrics;
+  }
+
+  /**
+   * The {@code evaluations} object of {@code metrics.json} (set rule id → metrics); a missing
+   * node when there is none.
+   */
+  public JsonNode evaluations() {
+    return metrics == null ? MissingNode.getInstance() : metrics.path("evaluations");
+  }
+
+  /** {@code history.csv} by column name. */
+  public History history() {
+    return history;
+  }
+
+  /** Things the reader should know (data not loadable, no test part ...), in order. */
+  public List<String> notes() {
+    return Collections.unmodifiableList(notes);
+  }
+
+  /** The set rule the predictions were made with: the model's first ({@code count} for sdlgm). */
+  public SetRule rule() {
+    return rule;
+  }
+
+  /** Whether rows were loaded and scored. */
+  public boolean hasPredictions() {
+    return predictions != null;
+  }
+
+  /** The part the rows come from (all of it; only the first {@link #size()} were scored), or null. */
+  public MultiLabelDataset examples() {
+    return examples;
+  }
+
+  /** Number of scored rows (0 without predictions). */
+  public int size() {
+    return predictions == null ? 0 : predictions.length;
+  }
+
+  /** The prediction of scored row {@code i}. */
+  public LabelPrediction prediction(int i) {
+    return predictions[i];
+  }
+
+  /** The true labels of scored row {@code i} (0-based indices). */
+  public int[] truth(int i) {
+    return examples.labels(i);
+  }
+
+  /** The name of label {@code j} as {@code config.json} records it. */
+  public String labelName(int j) {
+    List<String> names = info.data().labelNames();
+    return j >= 0 && j < names.size() ? names.get(j) : "#" + j;
+  }
+
+  /** Which part the rows come from: "test", or "training" when the run has no test part. */
+  public String part() {
+    return part;
+  }
+
+  /** A short phrase naming the scored rows, for captions ("the first 2,000 test examples"). */
+  public String examplesPhrase() {
+    int n = size();
+    String count = String.format(Locale.ROOT, "%,d", n);
+    if (n == partSize) {
+      return n == 1 ? "the one " + part + " example" : "all " + count + " " + part + " examples";
+    }
+    return "the first " + count + " " + part + " examples";
+  }
+
+  @Override
+  public void close() {
+    // The model is closed right after scoring; nothing native is held here.
+  }
+}
