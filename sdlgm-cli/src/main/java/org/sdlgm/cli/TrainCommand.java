@@ -117,6 +117,9 @@ final class TrainCommand implements Callable<Integer> {
     if (!r.evaluations().isEmpty()) {
       System.out.println("metrics written to " + out.resolve("metrics.json"));
     }
+    if (!noReport) {
+      Reports.writeAfterTraining(out);
+    }
     return 0;
   }
 

@@ -42,7 +42,8 @@ class MultiLabelCliTest {
 
   @Test
   void trainWritesAModelDirectoryAndMetricsThatBeatChance() throws IOException {
-    for (String f : List.of("config.json", "model.params", "features.json", "history.csv", "metrics.json")) {
+    for (String f : List.of("config.json", "model.params", "features.json", "history.csv",
+        "metrics.json", "report/report.html", "report/set-size-confusion.png")) {
       assertTrue(Files.isRegularFile(model.resolve(f)), f + " missing");
     }
     JsonNode config = Cli.readJson(model.resolve("config.json"));
@@ -98,7 +99,7 @@ class MultiLabelCliTest {
   void brMlpReportsThresholdAndTopKRules() throws IOException {
     Path dir = tmp.resolve("br");
     Cli.Result r = Cli.ok("train", "--task", "multilabel", "--method", "br-mlp", "--data", SYN,
-        "--hidden", "32", "--epochs", "2", "--validation", "0", "--out", dir.toString());
+        "--hidden", "32", "--epochs", "2", "--validation", "0", "--no-report", "--out", dir.toString());
     JsonNode ev = Cli.readJson(dir.resolve("metrics.json")).get("evaluations");
     assertTrue(ev.has("threshold") && ev.has("top-k"), ev.toString());
     JsonNode config = Cli.readJson(dir.resolve("config.json"));
