@@ -9,7 +9,7 @@ import glob, json, os, statistics, sys
 
 root = sys.argv[1] if len(sys.argv) > 1 else "runs/multilabel"
 sets = ["bibtex", "corel5k", "enron", "medical", "yeast", "scene", "emotions", "birds", "genbase"]
-cols = [("P@1", "p1"), ("P@3", "p3"), ("P@5", "p5"), ("nDCG@3", "ndcg3"), ("nDCG@5", "ndcg5"),
+cols = [("P@1", "p1"), ("P@3", "p3"), ("P@5", "p5"), ("nDCG@1", "ndcg1"), ("nDCG@3", "ndcg3"), ("nDCG@5", "ndcg5"),
         ("ex-F1", "exampleF1"), ("micro-F1", "microF1"), ("macro-F1", "macroF1"),
         ("Hamming", "hammingLoss"), ("subset acc", "subsetAccuracy"),
         ("count acc", "countAccuracy"), ("mean \\|L̂−\\|Y\\|\\|", "meanAbsCountError"),
