@@ -1,0 +1,129 @@
+package org.sdlgm.cli;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.sdlgm.SdlgmException;
+import org.sdlgm.experiment.CellLauncher;
+import org.sdlgm.experiment.ExperimentCell;
+import org.sdlgm.experiment.ExperimentResults;
+import org.sdlgm.experiment.ExperimentRunner;
+import org.sdlgm.experiment.ExperimentSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sdlgm experiment}: run a grid of trainings and tabulate the results. */
+@Command(name = "experiment", mixinStandardHelpOptions = true, sortOptions = false,
+    versionProvider = Main.Version.class,
+    description = {
+        "Run a grid of trainings (methods x data sets x L0 x seeds) and tabulate it.",
+        "",
+        "Reads SPEC (YAML or JSON: name, task, out, datasets, methods, l0, seeds, options,",
+        "methodOptions), checks it and loads every data set before any training, runs each",
+        "cell as 'sdlgm train' in its own JVM (skipping cells already finished, so a stopped",
+        "experiment resumes), then writes results.csv, results.md (mean +- std over seeds),",
+        "the sparsity/quality trade-off figure for unsupervised grids with several L0 values,",
+        "and index.html linking every run's report. Paths are relative to the working folder.",
+        "",
+        "Example: sdlgm experiment experiments/multilabel.yaml --jobs 2"})
+final class ExperimentCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "SPEC", description = "Experiment file (.yaml, .yml or .json).")
+  Path specFile;
+
+  @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output folder (default: the spec's 'out', else runs/<spec name>).")
+  Path out;
+
+  @Option(names = "--jobs", paramLabel = "N", description = "Runs at a time (default 1).")
+  int jobs = 1;
+
+  @Option(names = "--threads-per-run", paramLabel = "T", description = "libtorch threads per run (default: all cores with --jobs 1, else 1).")
+  Integer threadsPerRun;
+
+  @Option(names = "--dry-run", description = "Check the spec and data, print the commands, run nothing.")
+  boolean dryRun;
+
+  @Option(names = "--results-only", description = "Only (re)write the results from finished runs.")
+  boolean resultsOnly;
+
+  @Option(names = "--in-process", description = "Run cells in this JVM, one at a time (small grids, debugging).")
+  boolean inProcess;
+
+  @Override
+  public Integer call() throws Exception {
+    ExperimentSpec spec = ExperimentSpec.read(specFile);
+    Path dir = out != null ? out : spec.out() != null ? Path.of(spec.out())
+        : Path.of("runs", specFile.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", ""));
+    if (resultsOnly) {
+      ExperimentResults r = ExperimentResults.collect(spec, dir);
+      r.write();
+      System.out.println("results of " + r.rows().stream().map(ExperimentResults.Row::cell).distinct().count()
+          + " runs written to " + dir.resolve("results.md") + " and " + dir.resolve("index.html"));
+      return 0;
+    }
+    int threads = threadsPerRun != null ? threadsPerRun
+        : jobs == 1 ? Runtime.getRuntime().availableProcessors() : 1;
+    ExperimentRunner runner = new ExperimentRunner(spec, dir, inProcess ? inProcess(threads)
+        : childJvm(threads), inProcess ? 1 : jobs, System.err);
+    if (dryRun) {
+      runner.checkData();
+      for (ExperimentCell c : spec.cells()) {
+        System.out.println("sdlgm " + String.join(" ", spec.trainArguments(c)) + " --out "
+            + dir.resolve(c.name()));
+      }
+      System.out.println(spec.cells().size() + " runs; data sets load; nothing was run (--dry-run)");
+      return 0;
+    }
+    ExperimentRunner.Outcome o = runner.run();
+    System.out.println(String.format(Locale.ROOT,
+        "%d runs done now, %d were done before, %d failed; results in %s (results.md, results.csv, index.html)",
+        o.ran().size(), o.skipped().size(), o.failed().size(), dir));
+    if (!o.failed().isEmpty()) {
+      throw new SdlgmException(o.failed().size() + " runs failed: "
+          + o.failed().stream().map(ExperimentCell::name).toList() + "; see their .log files in " + dir
+          + " and run the same command again to retry them");
+    }
+    return 0;
+  }
+
+  /** Each cell as {@code sdlgm train} in a child JVM with this JVM's class path. */
+  private static CellLauncher childJvm(int threads) {
+    return (args, log) -> {
+      List<String> cmd = new ArrayList<>(List.of(
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
+          Main.class.getName()));
+      cmd.addAll(args);
+      cmd.addAll(List.of("--threads", Integer.toString(threads)));
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(log.toFile());
+      pb.environment().put("DJL_OFFLINE", "true");
+      pb.environment().put("OPT_OUT_TRACKING", "true");
+      pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+      return pb.start().waitFor();
+    };
+  }
+
+  /** Each cell through {@link Main#run} in this JVM, its output captured into the log. */
+  private static CellLauncher inProcess(int threads) {
+    return (args, log) -> {
+      PrintStream oldOut = System.out;
+      PrintStream oldErr = System.err;
+      try (PrintStream p = new PrintStream(Files.newOutputStream(log), true, StandardCharsets.UTF_8)) {
+        System.setOut(p);
+        System.setErr(p);
+        List<String> a = new ArrayList<>(args);
+        a.addAll(List.of("--threads", Integer.toString(threads)));
+        return Main.run(a.toArray(new String[0]));
+      } finally {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+      }
+    };
+  }
+}
