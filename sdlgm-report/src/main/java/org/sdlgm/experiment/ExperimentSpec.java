@@ -88,11 +88,14 @@ public record ExperimentSpec(
     try {
       spec = mapper.readValue(text, ExperimentSpec.class);
     } catch (UnrecognizedPropertyException e) {
-      throw new SdlgmException(file + where(e.getLocation()) + ": unknown field '"
-          + e.getPropertyName() + "'; known fields: " + e.getKnownPropertyIds());
+      // No line number: for records Jackson reports where parsing ended, not the field.
+      throw new SdlgmException(file + ": unknown field '" + e.getPropertyName() + "' in "
+          + e.getReferringClass().getSimpleName().replace("ExperimentSpec", "the experiment")
+          + "; known fields: " + e.getKnownPropertyIds());
     } catch (JsonProcessingException e) {
+      // YAML parser messages span several lines; the CLI prints errors on one.
       throw new SdlgmException(file + where(e.getLocation()) + ": malformed experiment file: "
-          + e.getOriginalMessage());
+          + e.getOriginalMessage().replaceAll("\\s*\\n\\s*", " ").trim());
     }
     if (spec == null) {
       throw new SdlgmException(file + ": empty experiment file");

@@ -1,0 +1,72 @@
+package org.sdlgm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sdlgm experiment} end to end on a tiny unsupervised grid (trained for real, in
+ * process): results with the trade-off figure, resuming without retraining, and bad experiment
+ * files rejected before any training.
+ */
+class ExperimentCommandTest {
+  @TempDir Path tmp;
+
+  @Test
+  void tinyGridRunsTabulatesAndResumes() throws IOException {
+    Path spec = tmp.resolve("grid.yaml");
+    Path out = tmp.resolve("exp");
+    Files.writeString(spec, String.join("\n",
+        "name: tiny grid",
+        "datasets:",
+        "  syn: {data: \"" + Cli.SYN + "\"}",
+        "methods: [sdlgm, topk-ae]",
+        "l0: [\"2\", \"4\"]",
+        "seeds: [1]",
+        "options: [-K, \"16\", --encoder, \"32\", --decoder-hidden, \"32\", --epochs, \"1\", --validation, \"0\", --no-report, --no-eval]",
+        "methodOptions: {sdlgm: [--kl-v, selected]}", ""));
+    // --no-eval leaves runs without metrics.json: every cell must then count as failed.
+    Cli.Result failed = Cli.run("experiment", spec.toString(), "--out", out.toString(), "--in-process");
+    assertEquals(2, failed.code(), failed.toString());
+    assertTrue(failed.error().contains("4 runs failed"), failed.error());
+
+    Files.writeString(spec, Files.readString(spec).replace(", --no-eval]", "]"));
+    Cli.Result r = Cli.ok("experiment", spec.toString(), "--out", out.toString(), "--in-process");
+    assertTrue(r.out().contains("4 runs done now, 0 were done before, 0 failed"), r.out());
+    List<String> csv = Files.readAllLines(out.resolve("results.csv"));
+    assertEquals(5, csv.size(), String.join("\n", csv));
+    String md = Files.readString(out.resolve("results.md"));
+    assertTrue(md.contains("| syn | topk-ae | 4 | 4 | - | 1 |"), md);
+    assertTrue(Files.size(out.resolve("tradeoff-syn.png")) > 1000);
+    assertTrue(Files.readString(out.resolve("syn-sdlgm-L2-s1.cmd")).contains("--kl-v selected"));
+
+    Cli.Result again = Cli.ok("experiment", spec.toString(), "--out", out.toString(), "--in-process");
+    assertTrue(again.out().contains("0 runs done now, 4 were done before"), again.out());
+  }
+
+  @Test
+  void badExperimentFilesFailBeforeTraining() throws IOException {
+    Path out = tmp.resolve("never");
+    Path unknown = tmp.resolve("u.yaml");
+    Files.writeString(unknown, "datasets:\n  syn: {data: \"" + Cli.SYN + "\"}\nmethods: [sdlgm, vsc]\n");
+    Path missing = tmp.resolve("m.yaml");
+    Files.writeString(missing, "datasets:\n  gone: {data: \"csv:" + tmp.resolve("absent.csv") + "\"}\nmethods: [sdlgm]\n");
+    Path malformed = tmp.resolve("x.yaml");
+    Files.writeString(malformed, "datasets:\n  syn: {data: \"synthetic\"\nmethods: [sdlgm]\n");
+    for (Object[] c : new Object[][] {{unknown, "unknown method 'vsc'"}, {missing, "dataset 'gone'"},
+        {malformed, "malformed experiment file"}}) {
+      Cli.Result r = Cli.run("experiment", c[0].toString(), "--out", out.toString());
+      assertEquals(2, r.code(), r.toString());
+      assertTrue(r.error().contains((String) c[1]), r.error());
+      assertFalse(r.err().contains("\tat "), r.err());
+      assertFalse(Files.exists(out), "nothing may be written for a bad experiment file");
+    }
+  }
+}
