@@ -38,6 +38,10 @@ import org.sdlgm.model.multilabel.TaggerMethod;
  * methodOptions: {sdlgm: [--objective, relaxed-bce]}
  * </pre>
  *
+ * <p>A method may name a variant, {@code base:variant} (e.g. {@code sdlgm:recipe}): it trains
+ * {@code --method base} with the options {@code methodOptions} gives for the full name, so one
+ * grid can compare several settings of the same method.
+ *
  * <p>{@link #read} rejects a malformed file with its line and column, and {@link #validate}
  * rejects unknown methods, empty grids and bad L0 values before anything runs.
  */
@@ -132,11 +136,15 @@ public record ExperimentSpec(
       }
     }
     for (String m : methods) {
+      if (!m.matches("[A-Za-z0-9._-]+(:[A-Za-z0-9._-]+)?")) {
+        throw new SdlgmException(source + ": method '" + m
+            + "' must be a method name, or base:variant with letters, digits, '.', '_', '-'");
+      }
       try {
         if (task.equals("multilabel")) {
-          TaggerMethod.of(m);
+          TaggerMethod.of(baseMethod(m));
         } else {
-          Method.of(m);
+          Method.of(baseMethod(m));
         }
       } catch (SdlgmException e) {
         throw new SdlgmException(source + ": " + e.getMessage() + " (task " + task + ")");
@@ -159,6 +167,12 @@ public record ExperimentSpec(
         }
       }
     }
+  }
+
+  /** The {@code --method} of a grid method: the part before {@code :}, if any. */
+  public static String baseMethod(String method) {
+    int colon = method.indexOf(':');
+    return colon < 0 ? method : method.substring(0, colon);
   }
 
   /** Every run of the grid, in the order they run: data set, method, L0, seed. */
@@ -186,7 +200,7 @@ public record ExperimentSpec(
     if (d.labels() != null) {
       a.addAll(List.of("--labels", d.labels()));
     }
-    a.addAll(List.of("--method", c.method()));
+    a.addAll(List.of("--method", baseMethod(c.method())));
     if (!c.l0().equals("auto")) {
       a.addAll(List.of("-L", c.l0()));
     }

@@ -53,6 +53,18 @@ class ExperimentSpecTest {
   }
 
   @Test
+  void methodVariantsTrainTheBaseMethodWithTheirOwnOptions() throws IOException {
+    ExperimentSpec s = ExperimentSpec.read(file("v.yaml", "datasets:\n  a: {data: synthetic}\n"
+        + "methods: [sdlgm, \"sdlgm:recipe\"]\nmethodOptions: {\"sdlgm:recipe\": [--hard]}\n"));
+    ExperimentCell v = s.cells().get(1);
+    assertEquals("a-sdlgm_recipe-Lauto-s1", v.name());
+    assertEquals(List.of("train", "--task", "unsupervised", "--data", "synthetic", "--method", "sdlgm",
+        "--seed", "1", "--hard"), s.trainArguments(v));
+    assertTrue(error("w.yaml", "datasets:\n  a: {data: synthetic}\nmethods: [\"vae2:x\"]\n")
+        .contains("unknown method 'vae2'"));
+  }
+
+  @Test
   void jsonFormWithDefaults() throws IOException {
     ExperimentSpec s = ExperimentSpec.read(file("g.json",
         "{\"task\":\"multilabel\",\"datasets\":{\"b\":{\"data\":\"mulan:d\"}},\"methods\":[\"br-mlp\"]}"));
