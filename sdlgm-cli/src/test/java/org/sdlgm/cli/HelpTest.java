@@ -40,8 +40,17 @@ class HelpTest {
   @Test
   void topLevelHelpListsTheCommands() {
     Cli.Result r = Cli.ok("--help");
-    for (String c : new String[] {"train", "eval", "encode", "demo", "bench"}) {
+    for (String c : new String[] {"train", "eval", "encode", "predict", "demo", "bench", "report", "experiment"}) {
       assertTrue(r.out().contains(c), () -> c + " not listed\n" + r);
+    }
+  }
+
+  @Test
+  void everyCommandHasHelpWithAnExample() {
+    for (String c : new String[] {"train", "eval", "encode", "predict", "demo", "bench", "report", "experiment"}) {
+      Cli.Result r = Cli.ok(c, "--help");
+      assertTrue(r.out().contains("Usage: sdlgm " + c), () -> c + "\n" + r);
+      assertTrue(r.out().contains("Example: sdlgm " + c), () -> c + " help has no example\n" + r);
     }
   }
 
