@@ -1,0 +1,55 @@
+package org.sdlgm.train.multilabel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.ndarray.BaseNDManager;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.sdlgm.data.multilabel.FeatureRows;
+import org.sdlgm.data.multilabel.MultiLabelTrainTest;
+import org.sdlgm.data.multilabel.SyntheticMultiLabel;
+import org.sdlgm.model.multilabel.SetObjective;
+import org.sdlgm.model.multilabel.TaggerConfig;
+import org.sdlgm.model.multilabel.TaggerMethod;
+import org.sdlgm.train.TrainConfig;
+
+/**
+ * Multi-label training steps, validation passes and predictions leave no tensor behind: after
+ * one epoch and after four, the model's memory scope holds the same number of arrays
+ * (parameters and optimiser state only), for every method and objective.
+ */
+class TaggerMemoryTest {
+  static MultiLabelTrainTest data;
+
+  @BeforeAll
+  static void load() {
+    System.setProperty("ai.djl.offline", "true");
+    data = SyntheticMultiLabel.builder().n(200).test(60).features(300).labels(15).lmax(3).seed(2)
+        .build().load();
+  }
+
+  private static int arraysAfter(int epochs, TaggerConfig c) {
+    TrainConfig t = TrainConfig.builder().epochs(epochs).batchSize(25).validationFraction(0).build();
+    TaggerRun run = new TaggerTrainer(c, t).fit(data.train(), data.test(), FeatureRows.identity());
+    try (var tagger = run.tagger()) {
+      float[] x = new float[60 * 300];
+      FeatureRows.identity().denseRows(data.test(), java.util.stream.IntStream.range(0, 60).toArray(), 0, 60, x);
+      tagger.predict(tagger.score(x, 60), c.setRules().get(0), 5);
+      return ((BaseNDManager) tagger.manager()).getManagedArrays().size();
+    }
+  }
+
+  @Test
+  void noTensorOutlivesItsStep() {
+    for (TaggerConfig.Builder b : List.of(
+        TaggerConfig.builder(),
+        TaggerConfig.builder().objective(SetObjective.PLACKETT_LUCE).minLevel(0),
+        TaggerConfig.builder().straightThrough(true).dropout(0.3),
+        TaggerConfig.builder().method(TaggerMethod.BR_MLP).topK(2))) {
+      TaggerConfig c = b.numFeatures(300).numLabels(15).hidden(List.of(16)).maxLevel(3).build();
+      assertEquals(arraysAfter(1, c), arraysAfter(4, c),
+          c.method() + "/" + c.objective() + ": arrays attached to the model's manager grew with training");
+    }
+  }
+}
