@@ -52,4 +52,20 @@ class TaggerMemoryTest {
           c.method() + "/" + c.objective() + ": arrays attached to the model's manager grew with training");
     }
   }
+
+  @Test
+  void sameSeedGivesTheSameNumbers() {
+    TaggerConfig c = TaggerConfig.builder().numFeatures(300).numLabels(15).hidden(List.of(16))
+        .maxLevel(3).dropout(0.2).build();
+    double[] loss = new double[3];
+    long[] seeds = {5, 5, 6};
+    for (int r = 0; r < 3; r++) {
+      TrainConfig t = TrainConfig.builder().epochs(2).batchSize(25).seed(seeds[r]).validationFraction(0).build();
+      TaggerRun run = new TaggerTrainer(c, t).fit(data.train(), null, FeatureRows.identity());
+      run.tagger().close();
+      loss[r] = run.history().get(1).trainLoss();
+    }
+    assertEquals(loss[0], loss[1], "same seed, same data: the same numbers");
+    org.junit.jupiter.api.Assertions.assertNotEquals(loss[0], loss[2]);
+  }
 }
