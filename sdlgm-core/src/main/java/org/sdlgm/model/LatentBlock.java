@@ -163,6 +163,18 @@ public abstract class LatentBlock extends ai.djl.nn.AbstractBlock {
   /** The deterministic codes of a batch (SPEC.md, "Deterministic encoding"). */
   public abstract CodeBatch encode(ParameterStore ps, NDArray x);
 
+  /**
+   * The deterministic codes of a batch in compact form, or null when the method has none (the
+   * caller then uses {@link #encode}): one (B, 2·L0 + 1 + levels) float tensor holding, per
+   * row, the indices of the L0 candidate dimensions in selection order (as floats — exact below
+   * 2^24), their values, the level L̂ (only the first L̂ candidates are active), and q(L | x)
+   * (absent for models without a count head). One small transfer instead of the dense (B, K)
+   * code: encoding is bound by per-call overhead, not by arithmetic.
+   */
+  public NDArray encodeCompact(ParameterStore ps, NDArray x) {
+    return null;
+  }
+
   /** Builds the block for the configured method. */
   public static LatentBlock of(SdlgmConfig config) {
     switch (config.method()) {

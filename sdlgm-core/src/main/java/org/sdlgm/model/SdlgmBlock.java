@@ -163,4 +163,25 @@ public final class SdlgmBlock extends LatentBlock {
     NDArray mask = GumbelSoftmax.hardMask(GumbelSoftmax.ranks(alpha), levels);
     return new CodeBatch(mask.mul(mu), levels, probs);
   }
+
+  @Override
+  public NDArray encodeCompact(ParameterStore ps, NDArray x) {
+    long b = x.getShape().get(0);
+    int l0 = config.maxLevel();
+    NDArray h = hidden(ps, x, false);
+    NDArray alpha = apply(selectHead, ps, h, false);
+    NDArray mu = apply(muHead, ps, h, false);
+    // The top-L0 of α in descending order: its first L̂ entries are the top-L̂ (SPEC.md).
+    NDArray idx = alpha.topK(l0, 1, true, true).get(1);
+    NDArray vals = mu.gather(idx, 1);
+    ai.djl.ndarray.NDList parts = new ai.djl.ndarray.NDList(idx.toType(DataType.FLOAT32, false), vals);
+    if (fixed) {
+      parts.add(x.getManager().full(new Shape(b, 1), (float) l0));
+    } else {
+      NDArray logits = apply(levelHead, ps, h, false);
+      parts.add(logits.argMax(1).add(1).toType(DataType.FLOAT32, false).reshape(b, 1));
+      parts.add(logits.softmax(1));
+    }
+    return ai.djl.ndarray.NDArrays.concat(parts, 1);
+  }
 }

@@ -113,45 +113,88 @@ public final class SparseCoder implements AutoCloseable {
     List<SparseCode> out = new ArrayList<>(n);
     for (int from = 0; from < n; from += batchSize) {
       int b = Math.min(batchSize, n - from);
-      float[] z;
-      long[] levels;
-      float[] probs;
       try (NDManager sub = manager.newSubManager(); NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
         float[] chunk = new float[b * d];
         System.arraycopy(rows, from * d, chunk, 0, b * d);
-        CodeBatch codes = block.encode(store, tensor(sub, chunk, new Shape(b, d)));
-        z = codes.z().toFloatArray();
-        levels = codes.levels().toLongArray();
-        probs = codes.levelProbs() == null ? null : codes.levelProbs().toFloatArray();
-      }
-      int l0 = config.maxLevel();
-      for (int i = 0; i < b; i++) {
-        int nnz = 0;
-        for (int j = 0; j < k; j++) {
-          if (z[i * k + j] != 0f) {
-            nnz++;
-          }
+        NDArray xs = tensor(sub, chunk, new Shape(b, d));
+        NDArray compact = block.encodeCompact(store, xs);
+        if (compact != null) {
+          addCompact(out, compact.toFloatArray(), b);
+        } else {
+          CodeBatch codes = block.encode(store, xs);
+          addDense(out, codes.z().toFloatArray(), codes.levels().toLongArray(),
+              codes.levelProbs() == null ? null : codes.levelProbs().toFloatArray(), b, k);
         }
-        int[] idx = new int[nnz];
-        float[] val = new float[nnz];
-        int t = 0;
-        for (int j = 0; j < k; j++) {
-          float v = z[i * k + j];
-          if (v != 0f) {
-            idx[t] = j;
-            val[t++] = v;
-          }
-        }
-        float[] p = null;
-        if (probs != null) {
-          p = new float[l0];
-          System.arraycopy(probs, i * l0, p, 0, l0);
-        }
-        out.add(new SparseCode((int) levels[i], idx, val, p));
       }
     }
     return out;
+  }
+
+  /** Codes from {@link LatentBlock#encodeCompact}'s layout, indices ascending, exact zeros dropped. */
+  private void addCompact(List<SparseCode> out, float[] c, int b) {
+    int l0 = config.maxLevel();
+    int width = c.length / b;
+    boolean probs = width > 2 * l0 + 1;
+    for (int i = 0; i < b; i++) {
+      int base = i * width;
+      int level = (int) c[base + 2 * l0];
+      int nnz = 0;
+      for (int t = 0; t < level; t++) {
+        if (c[base + l0 + t] != 0f) {
+          nnz++;
+        }
+      }
+      int[] ri = new int[nnz];
+      float[] rv = new float[nnz];
+      int n = 0;
+      for (int t = 0; t < level; t++) {
+        float v = c[base + l0 + t];
+        if (v == 0f) {
+          continue;
+        }
+        // Insertion into ascending index order: at most L0 entries.
+        int ix = (int) c[base + t];
+        int pos = n++;
+        while (pos > 0 && ri[pos - 1] > ix) {
+          ri[pos] = ri[pos - 1];
+          rv[pos] = rv[pos - 1];
+          pos--;
+        }
+        ri[pos] = ix;
+        rv[pos] = v;
+      }
+      float[] p = probs ? java.util.Arrays.copyOfRange(c, base + 2 * l0 + 1, base + 3 * l0 + 1) : null;
+      out.add(new SparseCode(level, ri, rv, p));
+    }
+  }
+
+  private void addDense(List<SparseCode> out, float[] z, long[] levels, float[] probs, int b, int k) {
+    int l0 = config.maxLevel();
+    for (int i = 0; i < b; i++) {
+      int nnz = 0;
+      for (int j = 0; j < k; j++) {
+        if (z[i * k + j] != 0f) {
+          nnz++;
+        }
+      }
+      int[] idx = new int[nnz];
+      float[] val = new float[nnz];
+      int t = 0;
+      for (int j = 0; j < k; j++) {
+        float v = z[i * k + j];
+        if (v != 0f) {
+          idx[t] = j;
+          val[t++] = v;
+        }
+      }
+      float[] p = null;
+      if (probs != null) {
+        p = new float[l0];
+        System.arraycopy(probs, i * l0, p, 0, l0);
+      }
+      out.add(new SparseCode((int) levels[i], idx, val, p));
+    }
   }
 
   /**
