@@ -86,6 +86,31 @@ class ChromiumScreenshotTest {
     System.out.println("report screenshot: " + png + " (" + Files.size(png) + " bytes)");
   }
 
+  /**
+   * Issue 4's check on real data: the report of a (small) Fashion-MNIST run and of a bibtex
+   * tagger open with every image loaded. Each is skipped, with a message, when its data is not
+   * installed (Fashion-MNIST: apt-get install -y dataset-fashion-mnist; bibtex: ../shared/data).
+   */
+  @Test
+  void fashionMnistReportOpensWithEveryImage() throws Exception {
+    Path run = TinyRuns.fashionMnist();
+    assumeTrue(run != null, "skipping: Fashion-MNIST is not installed at " + TinyRuns.FASHION);
+    Path page = RunReport.write(run, ReportOptions.defaults().withRows(500)).toAbsolutePath();
+    screenshot(page, "fashion-mnist-report.png");
+    imagesLoad(page);
+    assertTrue(Files.readString(page).contains("reconstructions.png"), "image runs show reconstructions");
+  }
+
+  @Test
+  void bibtexReportOpensWithEveryImage() throws Exception {
+    Path run = TinyRuns.bibtex();
+    assumeTrue(run != null, "skipping: the shared bibtex data is not at " + TinyRuns.sharedData());
+    Path page = RunReport.write(run, ReportOptions.defaults().withRows(500)).toAbsolutePath();
+    screenshot(page, "bibtex-report.png");
+    imagesLoad(page);
+    assertTrue(Files.readString(page).contains("TAG_"), "example predictions name bibtex's labels");
+  }
+
   @Test
   void browserLoadsEveryImage() throws Exception {
     imagesLoad(html);

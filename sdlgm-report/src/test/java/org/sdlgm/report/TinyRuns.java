@@ -100,6 +100,51 @@ final class TinyRuns {
     return multiLabel;
   }
 
+  /** Where Debian's dataset-fashion-mnist package puts Fashion-MNIST. */
+  static final Path FASHION = Path.of("/usr/share/datasets/fashion-mnist");
+
+  /** The shared data folder, found as sdlgm-core's SharedData does. */
+  static Path sharedData() {
+    return Stream.of(System.getProperty("sdlgm.shared.data"), System.getenv("SDLGM_SHARED_DATA"),
+            "/work/shared/data")
+        .filter(p -> p != null && !p.isBlank()).map(Path::of).filter(Files::isDirectory)
+        .findFirst().orElse(Path.of("../shared/data"));
+  }
+
+  /**
+   * A real Fashion-MNIST run, small: the first 2,000 training and 500 test images, K = 32,
+   * L0 = 8, two epochs; null when the data is not installed.
+   */
+  static synchronized Path fashionMnist() {
+    if (!Files.isRegularFile(FASHION.resolve("train-images-idx3-ubyte.gz"))) {
+      return null;
+    }
+    Path dir = fresh("fashion-mnist");
+    DataPlan plan = new DataPlan("fashion-mnist:" + FASHION + ",limit=2000,test-limit=500", null, 0, 1);
+    train(plan, tiny(32, 8), TrainConfig.builder().epochs(2).batchSize(100)
+        .validationFraction(0.1).seed(1).build(), dir);
+    return dir;
+  }
+
+  /**
+   * A real bibtex tagger on the official split (159 labels), one hidden layer of 64, three
+   * epochs; null when the shared data is absent.
+   */
+  static synchronized Path bibtex() {
+    Path data = sharedData().resolve("bibtex");
+    if (!Files.isDirectory(data)) {
+      return null;
+    }
+    Path dir = fresh("bibtex");
+    SdlgmRuntime.configure(0);
+    MultiLabelPlan plan = new MultiLabelPlan("mulan:" + data, null, null, 0, 1);
+    new MultiLabelWorkflow(plan, TaggerConfig.builder().hidden(List.of(64)).build(),
+        TrainConfig.builder().epochs(3).batchSize(100).validationFraction(0.05).seed(1).build(),
+        FeatureTransform.Kind.AUTO).autoMaxLevel(true).autoMinLevel(true)
+        .command(List.of("(test)")).run(dir, true);
+    return dir;
+  }
+
   private static SdlgmConfig tiny(int k, int l0) {
     return SdlgmConfig.builder().latentDim(k).maxLevel(l0).encoderHidden(List.of(32))
         .decoderHidden(List.of(32)).build();
