@@ -33,11 +33,17 @@ import picocli.CommandLine.Parameters;
         "",
         "Example: sdlgm experiment experiments/multilabel.yaml --jobs 2"})
 final class ExperimentCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "SPEC", description = "Experiment file (.yaml, .yml or .json).")
-  Path specFile;
+  @Parameters(arity = "1..*", paramLabel = "SPEC", description = "Experiment files (.yaml, .yml or .json); several run one after the other.")
+  List<Path> specFiles;
 
-  @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output folder (default: the spec's 'out', else runs/<spec name>).")
+  @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output folder (default: the spec's 'out', else runs/<spec name>); one SPEC only.")
   Path out;
+
+  @Option(names = "--results-doc", paramLabel = "FILE", description = {
+      "Also put each experiment's table into FILE (e.g. docs/results.md) between the markers",
+      "<!-- sdlgm-experiment: NAME --> and <!-- /sdlgm-experiment: NAME --> (NAME = the spec",
+      "file's name without extension; appended when absent); figures are copied to figures/."})
+  Path resultsDoc;
 
   @Option(names = "--jobs", paramLabel = "N", description = "Runs at a time (default 1).")
   int jobs = 1;
@@ -56,15 +62,47 @@ final class ExperimentCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ExperimentSpec spec = ExperimentSpec.read(specFile);
-    Path dir = out != null ? out : spec.out() != null ? Path.of(spec.out())
-        : Path.of("runs", specFile.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", ""));
+    if (out != null && specFiles.size() > 1) {
+      throw new SdlgmException("--out takes one SPEC; with several, each uses its own 'out'");
+    }
+    // Every file is read and checked before the first one runs.
+    List<ExperimentSpec> specs = new ArrayList<>();
+    for (Path f : specFiles) {
+      specs.add(ExperimentSpec.read(f));
+    }
+    List<SdlgmException> failures = new ArrayList<>();
+    for (int i = 0; i < specs.size(); i++) {
+      Path f = specFiles.get(i);
+      String name = f.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
+      Path dir = out != null ? out : specs.get(i).out() != null ? Path.of(specs.get(i).out())
+          : Path.of("runs", name);
+      try {
+        runOne(specs.get(i), dir);
+      } catch (SdlgmException e) {
+        if (specs.size() == 1) {
+          throw e;
+        }
+        System.err.println("error: " + f + ": " + e.getMessage());
+        failures.add(e);
+      }
+      if (resultsDoc != null && !dryRun) {
+        ResultsDocument.update(resultsDoc, name, dir);
+        System.out.println("table of " + name + " written into " + resultsDoc);
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw new SdlgmException(failures.size() + " of " + specs.size() + " experiments had failed runs (see above)");
+    }
+    return 0;
+  }
+
+  private void runOne(ExperimentSpec spec, Path dir) throws Exception {
     if (resultsOnly) {
       ExperimentResults r = ExperimentResults.collect(spec, dir);
       r.write();
       System.out.println("results of " + r.rows().stream().map(ExperimentResults.Row::cell).distinct().count()
           + " runs written to " + dir.resolve("results.md") + " and " + dir.resolve("index.html"));
-      return 0;
+      return;
     }
     int threads = threadsPerRun != null ? threadsPerRun
         : jobs == 1 ? Runtime.getRuntime().availableProcessors() : 1;
@@ -77,7 +115,7 @@ final class ExperimentCommand implements Callable<Integer> {
             + dir.resolve(c.name()));
       }
       System.out.println(spec.cells().size() + " runs; data sets load; nothing was run (--dry-run)");
-      return 0;
+      return;
     }
     ExperimentRunner.Outcome o = runner.run();
     System.out.println(String.format(Locale.ROOT,
@@ -88,7 +126,6 @@ final class ExperimentCommand implements Callable<Integer> {
           + o.failed().stream().map(ExperimentCell::name).toList() + "; see their .log files in " + dir
           + " and run the same command again to retry them");
     }
-    return 0;
   }
 
   /** Each cell as {@code sdlgm train} in a child JVM with this JVM's class path. */

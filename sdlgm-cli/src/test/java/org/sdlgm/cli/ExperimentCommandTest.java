@@ -49,6 +49,20 @@ class ExperimentCommandTest {
 
     Cli.Result again = Cli.ok("experiment", spec.toString(), "--out", out.toString(), "--in-process");
     assertTrue(again.out().contains("0 runs done now, 4 were done before"), again.out());
+
+    // The table goes into a hand-written document between markers; the prose around it stays.
+    Path doc = tmp.resolve("docs").resolve("results.md");
+    Files.createDirectories(doc.getParent());
+    Files.writeString(doc, "# Results\n\nprose before\n\n<!-- sdlgm-experiment: grid -->\nold table\n"
+        + "<!-- /sdlgm-experiment: grid -->\n\nprose after\n");
+    Cli.ok("experiment", spec.toString(), "--out", out.toString(), "--results-only",
+        "--results-doc", doc.toString());
+    String text = Files.readString(doc);
+    assertTrue(text.startsWith("# Results\n\nprose before\n") && text.endsWith("prose after\n"), text);
+    assertFalse(text.contains("old table"), text);
+    assertTrue(text.contains("**tiny grid**") && text.contains("| syn | topk-ae | 4 | 4 | - | 1 |"), text);
+    assertTrue(text.contains("![sparsity/quality trade-off](figures/grid-tradeoff-syn.png)"), text);
+    assertTrue(Files.size(doc.getParent().resolve("figures").resolve("grid-tradeoff-syn.png")) > 1000);
   }
 
   @Test
