@@ -31,20 +31,32 @@ public final class Splits {
     if (size < 2) {
       throw new SdlgmException(d.name() + ": cannot split " + size + " example(s) into two non-empty parts");
     }
-    int[] perm = new int[size];
-    Arrays.setAll(perm, i -> i);
-    SplittableRandom rng = new SplittableRandom(seed);
-    for (int i = size - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = perm[i];
-      perm[i] = perm[j];
-      perm[j] = t;
-    }
-    int cut = (int) Math.round(trainFraction * size);
-    cut = Math.max(1, Math.min(size - 1, cut));
+    int[] perm = shuffled(size, new SplittableRandom(seed));
+    int cut = cutPoint(size, trainFraction);
     return new TrainTest(
         d.select(Arrays.copyOfRange(perm, 0, cut), d.name() + "/train"),
         d.select(Arrays.copyOfRange(perm, cut, size), d.name() + heldOutSuffix));
+  }
+
+  /**
+   * 0..n−1 in a random order (Fisher–Yates from the end): the one shuffle behind every split and
+   * every epoch's batch order, so the same generator state always gives the same order.
+   */
+  public static int[] shuffled(int n, java.util.random.RandomGenerator rnd) {
+    int[] a = new int[n];
+    Arrays.setAll(a, i -> i);
+    for (int i = n - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int t = a[i];
+      a[i] = a[j];
+      a[j] = t;
+    }
+    return a;
+  }
+
+  /** Rows in the first part of a split of {@code size} rows: round(fraction·size), in [1, size − 1]. */
+  public static int cutPoint(int size, double fraction) {
+    return Math.max(1, Math.min(size - 1, (int) Math.round(fraction * size)));
   }
 
   /**

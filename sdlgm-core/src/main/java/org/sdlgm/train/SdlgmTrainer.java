@@ -8,12 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.optimizer.Adam;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -86,12 +81,8 @@ public final class SdlgmTrainer {
         ? SparseCoder.load(config, start.params())
         : SparseCoder.create(config);
     List<EpochRecord> history = new ArrayList<>(start != null ? start.history() : List.of());
-    Adam.Builder adam = Adam.builder().optLearningRateTracker(Tracker.fixed((float) trainConfig.learningRate()));
-    if (trainConfig.gradClip() > 0) {
-      adam.optClipGrad((float) trainConfig.gradClip());
-    }
     try {
-      double seconds = loop(config, coder, new Step(coder, adam.build()), train, validation,
+      double seconds = loop(config, coder, new Step(coder, new AdamUpdates(coder.block(), trainConfig)), train, validation,
           outputDir, start, history);
       return new TrainingRun(coder, List.copyOf(history), seconds);
     } catch (RuntimeException e) {
@@ -119,7 +110,7 @@ public final class SdlgmTrainer {
     float[] x = new float[bs * d];
     for (int epoch = firstEpoch; epoch < trainConfig.epochs(); epoch++) {
       Engine.getInstance().setRandomSeed(seedFor(epoch));
-      int[] order = shuffled(n, new Random(trainConfig.seed() * 31 + epoch));
+      int[] order = org.sdlgm.data.Splits.shuffled(n, new Random(trainConfig.seed() * 31 + epoch));
       double[] sums = new double[6];
       int seen = 0;
       int skipped = 0;
@@ -217,24 +208,15 @@ public final class SdlgmTrainer {
     return n == 0 ? Double.NaN : sums[i] / n;
   }
 
-  /**
-   * One optimisation step, driving DJL's Adam directly on each parameter (DJL's Trainer would
-   * copy every gradient first, on a single device for nothing).
-   */
+  /** One optimisation step: forward and backward, then {@link AdamUpdates}. */
   private static final class Step {
     private final SparseCoder coder;
-    private final Optimizer optimizer;
-    private final List<Parameter> trainable = new ArrayList<>();
+    private final AdamUpdates adam;
     private final List<Parameter> sentinels = new ArrayList<>();
 
-    Step(SparseCoder coder, Optimizer optimizer) {
+    Step(SparseCoder coder, AdamUpdates adam) {
       this.coder = coder;
-      this.optimizer = optimizer;
-      for (Pair<String, Parameter> p : coder.block().getParameters()) {
-        if (p.getValue().requiresGradient()) {
-          trainable.add(p.getValue());
-        }
-      }
+      this.adam = adam;
       // Every gradient of the encoder passes through its first layer and every gradient of the
       // decoder through its first layer, so these two (plus the block's own few parameters)
       // show any non-finite gradient at the cost of two reductions rather than one per tensor.
@@ -277,36 +259,15 @@ public final class SdlgmTrainer {
       }
     }
 
-    /** Applies Adam to every parameter; DJL's PyTorch Adam zeroes each gradient after use. */
     void update() {
-      for (Parameter p : trainable) {
-        NDArray w = p.getArray();
-        try (NDArray g = w.getGradient()) {
-          optimizer.update(p.getId(), w, g);
-        }
-      }
+      adam.apply();
     }
 
     void zeroGradients() {
-      for (Parameter p : trainable) {
-        JniUtils.zeroGrad((PtNDArray) p.getArray());
-      }
+      adam.discard();
     }
   }
 
-  private static int[] shuffled(int n, Random rnd) {
-    int[] a = new int[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rnd.nextInt(i + 1);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
-    return a;
-  }
 
   /** The on-disk checkpoint: parameters, position in training, and the history so far. */
   record Checkpoint(Path params, int epoch, int batchInEpoch, long step, List<EpochRecord> history) {

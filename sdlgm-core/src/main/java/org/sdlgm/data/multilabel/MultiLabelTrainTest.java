@@ -39,16 +39,8 @@ public record MultiLabelTrainTest(MultiLabelDataset train, MultiLabelDataset tes
       throw new SdlgmException(
           d.name() + ": cannot split " + size + " row(s) into two non-empty parts");
     }
-    int[] perm = new int[size];
-    Arrays.setAll(perm, i -> i);
-    SplittableRandom rng = new SplittableRandom(seed);
-    for (int i = size - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = perm[i];
-      perm[i] = perm[j];
-      perm[j] = t;
-    }
-    int cut = Math.max(1, Math.min(size - 1, (int) Math.round(trainFraction * size)));
+    int[] perm = org.sdlgm.data.Splits.shuffled(size, new SplittableRandom(seed));
+    int cut = org.sdlgm.data.Splits.cutPoint(size, trainFraction);
     return new MultiLabelTrainTest(
         d.subset(Arrays.copyOfRange(perm, 0, cut), d.name() + "/train"),
         d.subset(Arrays.copyOfRange(perm, cut, size), d.name() + "/test"));

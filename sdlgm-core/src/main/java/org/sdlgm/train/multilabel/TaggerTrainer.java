@@ -8,12 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.optimizer.Adam;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +24,7 @@ import org.sdlgm.model.SparseCoder;
 import org.sdlgm.model.multilabel.SetRule;
 import org.sdlgm.model.multilabel.Tagger;
 import org.sdlgm.model.multilabel.TaggerConfig;
+import org.sdlgm.train.AdamUpdates;
 import org.sdlgm.train.TrainConfig;
 import org.sdlgm.train.TrainingDivergedException;
 
@@ -91,11 +87,8 @@ public final class TaggerTrainer {
     Engine.getInstance().setRandomSeed(seedFor(-1));
     Tagger tagger = Tagger.create(config);
     try {
-      Adam.Builder adam = Adam.builder().optLearningRateTracker(Tracker.fixed((float) training.learningRate()));
-      if (training.gradClip() > 0) {
-        adam.optClipGrad((float) training.gradClip());
-      }
-      return loop(tagger, new Step(tagger, adam.build()), train, validation, features);
+      return loop(tagger, new Step(tagger, new AdamUpdates(tagger.block(), training)), train,
+          validation, features);
     } catch (RuntimeException e) {
       tagger.close();
       throw e;
@@ -126,7 +119,7 @@ public final class TaggerTrainer {
     byte[] bestParams = null;
     for (int epoch = 0; epoch < training.epochs(); epoch++) {
       Engine.getInstance().setRandomSeed(seedFor(epoch));
-      int[] order = shuffled(n, new Random(training.seed() * 31 + epoch));
+      int[] order = org.sdlgm.data.Splits.shuffled(n, new Random(training.seed() * 31 + epoch));
       double[] sums = new double[4];
       int seen = 0;
       int skipped = 0;
@@ -231,23 +224,19 @@ public final class TaggerTrainer {
     }
   }
 
-  /** One optimisation step driving DJL's Adam per parameter (as the unsupervised trainer does). */
+  /** One optimisation step: forward and backward, then {@link AdamUpdates}. */
   private static final class Step {
     private final Tagger tagger;
-    private final Optimizer optimizer;
-    private final List<Parameter> trainable = new ArrayList<>();
+    private final AdamUpdates adam;
     private final Parameter sentinel;
 
-    Step(Tagger tagger, Optimizer optimizer) {
+    Step(Tagger tagger, AdamUpdates adam) {
       this.tagger = tagger;
-      this.optimizer = optimizer;
+      this.adam = adam;
       Parameter first = null;
       for (Pair<String, Parameter> p : tagger.block().getParameters()) {
-        if (p.getValue().requiresGradient()) {
-          trainable.add(p.getValue());
-          if (first == null && p.getKey().endsWith("weight")) {
-            first = p.getValue();
-          }
+        if (first == null && p.getValue().requiresGradient() && p.getKey().endsWith("weight")) {
+          first = p.getValue();
         }
       }
       // Every gradient reaches the first weight matrix (trunk, or the heads without a trunk):
@@ -279,32 +268,12 @@ public final class TaggerTrainer {
     }
 
     void update() {
-      for (Parameter p : trainable) {
-        NDArray w = p.getArray();
-        try (NDArray g = w.getGradient()) {
-          optimizer.update(p.getId(), w, g);
-        }
-      }
+      adam.apply();
     }
 
     void zeroGradients() {
-      for (Parameter p : trainable) {
-        JniUtils.zeroGrad((PtNDArray) p.getArray());
-      }
+      adam.discard();
     }
   }
 
-  private static int[] shuffled(int n, Random rnd) {
-    int[] a = new int[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rnd.nextInt(i + 1);
-      int t = a[i];
-      a[i] = a[j];
-      a[j] = t;
-    }
-    return a;
-  }
 }
