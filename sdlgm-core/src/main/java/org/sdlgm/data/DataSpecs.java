@@ -52,7 +52,7 @@ public final class DataSpecs {
           + "' in data spec '" + spec + "'; valid schemes are " + String.join(", ", SCHEMES)
           + " (syntax scheme:arg[,key=value...], e.g. csv:data.csv or fashion-mnist:/path/to/dir)");
     }
-    Parts p = Parts.of(spec, scheme, rest);
+    SpecParts p = SpecParts.of(spec, scheme, rest);
     switch (scheme) {
       case "fashion-mnist":
       case "mnist":
@@ -66,10 +66,10 @@ public final class DataSpecs {
     }
   }
 
-  private static DataSource idxFamily(String spec, String scheme, Parts p) {
+  private static DataSource idxFamily(String spec, String scheme, SpecParts p) {
     p.checkKeys(IDX_FAMILY_KEYS);
     p.requirePositional(1, 1, "DIR", scheme + ":/path/to/" + scheme);
-    Path dir = path(p.positional.get(0));
+    Path dir = SpecParts.path(p.positional.get(0));
     Float binarize = p.threshold();
     int limit = p.count("limit");
     int testLimit = p.count("test-limit");
@@ -104,21 +104,21 @@ public final class DataSpecs {
     throw new DataException(gz + ": file not found (nor " + raw + "), needed by " + scheme + ":" + dir + hint);
   }
 
-  private static DataSource idx(String spec, Parts p) {
+  private static DataSource idx(String spec, SpecParts p) {
     p.checkKeys(IDX_KEYS);
     p.requirePositional(1, 2, "IMAGES[,LABELS]", "idx:images-idx3-ubyte.gz,labels-idx1-ubyte.gz");
-    Path images = path(p.positional.get(0));
-    Path labels = p.positional.size() > 1 ? path(p.positional.get(1)) : null;
+    Path images = SpecParts.path(p.positional.get(0));
+    Path labels = p.positional.size() > 1 ? SpecParts.path(p.positional.get(1)) : null;
     Float binarize = p.threshold();
     int limit = p.count("limit");
     return new IdxSource(spec, () -> new TrainTest(
         binarize(IdxReader.read(images, labels, "idx:" + images.getFileName(), limit), binarize), null));
   }
 
-  private static DataSource csv(String spec, Parts p) {
+  private static DataSource csv(String spec, SpecParts p) {
     p.checkKeys(CSV_KEYS);
     p.requirePositional(1, 1, "FILE", "csv:data.csv,label=last");
-    CsvReader r = new CsvReader(path(p.positional.get(0)), spec);
+    CsvReader r = new CsvReader(SpecParts.path(p.positional.get(0)), spec);
     String header = p.options.get("header");
     if (header != null) {
       switch (header.toLowerCase(Locale.ROOT)) {
@@ -149,7 +149,7 @@ public final class DataSpecs {
     return r.withLimit(p.count("limit"));
   }
 
-  private static char delimiter(String v, Parts p) {
+  private static char delimiter(String v, SpecParts p) {
     switch (v.toLowerCase(Locale.ROOT)) {
       case "tab":
       case "\\t":
@@ -170,7 +170,7 @@ public final class DataSpecs {
     }
   }
 
-  private static DataSource synthetic(String spec, Parts p) {
+  private static DataSource synthetic(String spec, SpecParts p) {
     p.checkKeys(SYNTHETIC_KEYS);
     p.requirePositional(0, 0, "", "synthetic:n=10000,seed=1");
     SyntheticDictionary.Builder b = SyntheticDictionary.builder().spec(spec);
@@ -231,12 +231,6 @@ public final class DataSpecs {
         .build();
   }
 
-  private static Path path(String p) {
-    if (p.equals("~") || p.startsWith("~/")) {
-      return Path.of(System.getProperty("user.home") + p.substring(1));
-    }
-    return Path.of(p);
-  }
 
   /** An IDX-backed source; the loading closure keeps the parsed options. */
   private static final class IdxSource implements DataSource {
@@ -261,122 +255,6 @@ public final class DataSpecs {
     @Override
     public String toString() {
       return spec;
-    }
-  }
-
-  /** The comma-separated pieces after the scheme: positional arguments, then key=value options. */
-  private static final class Parts {
-    final String spec;
-    final String scheme;
-    final List<String> positional = new ArrayList<>();
-    final Map<String, String> options = new LinkedHashMap<>();
-
-    private Parts(String spec, String scheme) {
-      this.spec = spec;
-      this.scheme = scheme;
-    }
-
-    static Parts of(String spec, String scheme, String rest) {
-      Parts p = new Parts(spec, scheme);
-      for (String raw : rest.split(",", -1)) {
-        String tok = raw.trim();
-        if (tok.isEmpty()) {
-          continue;
-        }
-        int eq = tok.indexOf('=');
-        if (eq < 0) {
-          if (!p.options.isEmpty()) {
-            throw new SdlgmException("data spec '" + spec + "': '" + tok
-                + "' is not key=value; paths must come before the options");
-          }
-          p.positional.add(tok);
-        } else {
-          String key = tok.substring(0, eq).trim().toLowerCase(Locale.ROOT);
-          String value = tok.substring(eq + 1).trim();
-          if (p.options.put(key, value) != null) {
-            throw new SdlgmException("data spec '" + spec + "': option '" + key + "' given twice");
-          }
-        }
-      }
-      return p;
-    }
-
-    void checkKeys(List<String> valid) {
-      for (String k : options.keySet()) {
-        if (!valid.contains(k)) {
-          throw new SdlgmException("data spec '" + spec + "': unknown option '" + k + "' for "
-              + scheme + "; valid options are " + String.join(", ", valid));
-        }
-      }
-    }
-
-    void requirePositional(int min, int max, String what, String example) {
-      if (positional.size() < min) {
-        throw new SdlgmException("data spec '" + spec + "': " + scheme + " needs " + what
-            + ", e.g. " + example);
-      }
-      if (positional.size() > max) {
-        throw new SdlgmException("data spec '" + spec + "': " + scheme + " takes "
-            + (max == 0 ? "only key=value options" : what) + " but got " + positional
-            + "; options are key=value, e.g. " + example);
-      }
-    }
-
-    SdlgmException bad(String key, String expected) {
-      return new SdlgmException("data spec '" + spec + "': option " + key + "=" + options.get(key)
-          + ": " + expected);
-    }
-
-    long longValue(String key) {
-      try {
-        return Long.parseLong(options.get(key));
-      } catch (NumberFormatException e) {
-        throw bad(key, "expected an integer");
-      }
-    }
-
-    int integer(String key) {
-      try {
-        return Integer.parseInt(options.get(key));
-      } catch (NumberFormatException e) {
-        throw bad(key, "expected an integer");
-      }
-    }
-
-    double real(String key) {
-      double v;
-      try {
-        v = Double.parseDouble(options.get(key));
-      } catch (NumberFormatException e) {
-        throw bad(key, "expected a number");
-      }
-      if (!Double.isFinite(v)) {
-        throw bad(key, "expected a finite number");
-      }
-      return v;
-    }
-
-    /** A row count option, -1 when absent. */
-    int count(String key) {
-      if (!options.containsKey(key)) {
-        return -1;
-      }
-      int v = integer(key);
-      if (v < 1) {
-        throw bad(key, "expected a positive integer");
-      }
-      return v;
-    }
-
-    Float threshold() {
-      if (!options.containsKey("binarize")) {
-        return null;
-      }
-      double t = real("binarize");
-      if (t < 0 || t > 1) {
-        throw bad("binarize", "expected a threshold in [0, 1] (pixels are scaled to [0, 1])");
-      }
-      return (float) t;
     }
   }
 }

@@ -133,7 +133,7 @@ class DataSpecsTest {
   @Test
   void malformedArguments() {
     assertTrue(error("mnist:").contains("needs DIR"));
-    assertTrue(error("csv:a.csv,b.csv").contains("takes FILE"));
+    assertTrue(error("csv:a.csv,b.csv").contains("takes one FILE"));
     assertTrue(error("synthetic:10000").contains("only key=value options"));
     assertTrue(error("synthetic:n=1,n=2").contains("given twice"));
     assertTrue(error("mnist:/d,limit=0").contains("positive integer"));

@@ -35,10 +35,10 @@ record LabelChoice(LabelSpec.Kind kind, int count, Path xml, String text) {
       return new LabelChoice(LabelSpec.Kind.MEKA, 0, null, t);
     }
     if (lower.startsWith("xml:") && t.length() > 4) {
-      return new LabelChoice(LabelSpec.Kind.XML, 0, MultiLabelSpecs.path(t.substring(4).trim()), t);
+      return new LabelChoice(LabelSpec.Kind.XML, 0, org.sdlgm.data.SpecParts.path(t.substring(4).trim()), t);
     }
     if (lower.endsWith(".xml")) {
-      return new LabelChoice(LabelSpec.Kind.XML, 0, MultiLabelSpecs.path(t), t);
+      return new LabelChoice(LabelSpec.Kind.XML, 0, org.sdlgm.data.SpecParts.path(t), t);
     }
     throw bad.apply("expected " + FORMS);
   }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.sdlgm.SdlgmException;
+import org.sdlgm.data.SpecParts;
 import org.sdlgm.data.DataException;
 
 /**
@@ -63,7 +64,7 @@ public final class MultiLabelSpecs {
           + "'; valid schemes are " + String.join(", ", SCHEMES)
           + " (syntax scheme:arg[,key=value...], e.g. mulan:/data/bibtex or arff:file.arff)");
     }
-    Parts p = Parts.of(spec, scheme, rest);
+    SpecParts p = SpecParts.of(spec, scheme, rest);
     switch (scheme) {
       case "mulan":
         return mulan(spec, p);
@@ -80,10 +81,10 @@ public final class MultiLabelSpecs {
 
   // ---------------------------------------------------------------- mulan
 
-  private static MultiLabelSource mulan(String spec, Parts p) {
+  private static MultiLabelSource mulan(String spec, SpecParts p) {
     p.checkKeys(MULAN_KEYS);
     p.requirePositional(1, 1, "DIR", "mulan:/path/to/bibtex");
-    Path dir = path(p.positional.get(0));
+    Path dir = SpecParts.path(p.positional.get(0));
     String given = p.options.get("name");
     if (given != null && given.isEmpty()) {
       throw p.bad("name", "expected the data set's file name prefix, e.g. name=bibtex");
@@ -142,10 +143,10 @@ public final class MultiLabelSpecs {
 
   // ---------------------------------------------------------------- arff
 
-  private static MultiLabelSource arff(String spec, Parts p) {
+  private static MultiLabelSource arff(String spec, SpecParts p) {
     p.checkKeys(ARFF_KEYS);
     p.requirePositional(1, 1, "FILE", "arff:/path/to/data.arff.gz,labels=data.xml");
-    Path file = path(p.positional.get(0));
+    Path file = SpecParts.path(p.positional.get(0));
     LabelChoice own = p.options.containsKey("labels")
         ? LabelChoice.parse(p.options.get("labels"), why -> p.bad("labels", why)) : null;
     return new MultiLabelSource(spec, "arff", (override, like) -> {
@@ -210,10 +211,10 @@ public final class MultiLabelSpecs {
 
   // ---------------------------------------------------------------- xc, libsvm
 
-  private static MultiLabelSource xc(String spec, Parts p) {
+  private static MultiLabelSource xc(String spec, SpecParts p) {
     p.checkKeys(List.of());
     p.requirePositional(1, 1, "FILE", "xc:/path/to/train.txt");
-    Path file = path(p.positional.get(0));
+    Path file = SpecParts.path(p.positional.get(0));
     return new MultiLabelSource(spec, "xc", (override, like) -> {
       noOverride(override, spec);
       requireFile(file, spec);
@@ -222,10 +223,10 @@ public final class MultiLabelSpecs {
     });
   }
 
-  private static MultiLabelSource libsvm(String spec, Parts p) {
+  private static MultiLabelSource libsvm(String spec, SpecParts p) {
     p.checkKeys(LIBSVM_KEYS);
     p.requirePositional(1, 1, "FILE", "libsvm:/path/to/train.svm,base=1");
-    Path file = path(p.positional.get(0));
+    Path file = SpecParts.path(p.positional.get(0));
     int features = p.options.containsKey("features") ? p.positive("features") : -1;
     int labels = p.options.containsKey("labels") ? p.positive("labels") : -1;
     int base = 1;
@@ -253,7 +254,7 @@ public final class MultiLabelSpecs {
 
   // ---------------------------------------------------------------- synthetic-ml
 
-  private static MultiLabelSource synthetic(String spec, Parts p) {
+  private static MultiLabelSource synthetic(String spec, SpecParts p) {
     p.checkKeys(SYNTHETIC_KEYS);
     p.requirePositional(0, 0, "", "synthetic-ml:n=3000,labels=1000,seed=1");
     SyntheticMultiLabel.Builder b = SyntheticMultiLabel.builder().spec(spec);
@@ -355,112 +356,4 @@ public final class MultiLabelSpecs {
         ? s.substring(0, s.length() - suffix.length()) : s;
   }
 
-  static Path path(String p) {
-    if (p.equals("~") || p.startsWith("~/")) {
-      return Path.of(System.getProperty("user.home") + p.substring(1));
-    }
-    return Path.of(p);
-  }
-
-  /** The comma-separated pieces after the scheme: positional arguments, then key=value options. */
-  private static final class Parts {
-    final String spec;
-    final String scheme;
-    final List<String> positional = new ArrayList<>();
-    final Map<String, String> options = new LinkedHashMap<>();
-
-    private Parts(String spec, String scheme) {
-      this.spec = spec;
-      this.scheme = scheme;
-    }
-
-    static Parts of(String spec, String scheme, String rest) {
-      Parts p = new Parts(spec, scheme);
-      for (String raw : rest.split(",", -1)) {
-        String tok = raw.trim();
-        if (tok.isEmpty()) {
-          continue;
-        }
-        int eq = tok.indexOf('=');
-        if (eq < 0) {
-          if (!p.options.isEmpty()) {
-            throw new SdlgmException("data spec '" + spec + "': '" + tok
-                + "' is not key=value; paths must come before the options");
-          }
-          p.positional.add(tok);
-        } else {
-          String key = tok.substring(0, eq).trim().toLowerCase(Locale.ROOT);
-          String value = tok.substring(eq + 1).trim();
-          if (p.options.put(key, value) != null) {
-            throw new SdlgmException("data spec '" + spec + "': option '" + key + "' given twice");
-          }
-        }
-      }
-      return p;
-    }
-
-    void checkKeys(List<String> valid) {
-      for (String k : options.keySet()) {
-        if (!valid.contains(k)) {
-          throw new SdlgmException("data spec '" + spec + "': unknown option '" + k + "' for "
-              + scheme + "; " + (valid.isEmpty() ? scheme + " takes no options"
-                  : "valid options are " + String.join(", ", valid)));
-        }
-      }
-    }
-
-    void requirePositional(int min, int max, String what, String example) {
-      if (positional.size() < min) {
-        throw new SdlgmException("data spec '" + spec + "': " + scheme + " needs " + what
-            + ", e.g. " + example);
-      }
-      if (positional.size() > max) {
-        throw new SdlgmException("data spec '" + spec + "': " + scheme + " takes "
-            + (max == 0 ? "only key=value options" : "one " + what) + " but got " + positional
-            + "; options are key=value, e.g. " + example);
-      }
-    }
-
-    SdlgmException bad(String key, String expected) {
-      return new SdlgmException("data spec '" + spec + "': option " + key + "="
-          + options.get(key) + ": " + expected);
-    }
-
-    long longValue(String key) {
-      try {
-        return Long.parseLong(options.get(key));
-      } catch (NumberFormatException e) {
-        throw bad(key, "expected an integer");
-      }
-    }
-
-    int integer(String key) {
-      try {
-        return Integer.parseInt(options.get(key));
-      } catch (NumberFormatException e) {
-        throw bad(key, "expected an integer");
-      }
-    }
-
-    int positive(String key) {
-      int v = integer(key);
-      if (v < 1) {
-        throw bad(key, "expected a positive integer");
-      }
-      return v;
-    }
-
-    double real(String key) {
-      double v;
-      try {
-        v = Double.parseDouble(options.get(key));
-      } catch (NumberFormatException e) {
-        throw bad(key, "expected a number");
-      }
-      if (!Double.isFinite(v)) {
-        throw bad(key, "expected a finite number");
-      }
-      return v;
-    }
-  }
 }
