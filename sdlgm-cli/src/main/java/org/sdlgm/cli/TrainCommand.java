@@ -107,7 +107,7 @@ final class TrainCommand implements Callable<Integer> {
         .evaluate(!noEval)
         .addListener(new TaggerProgress(System.err, tc.epochs()))
         .command(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
-    MultiLabelWorkflow.Result r = job.run(out, overwrite);
+    MultiLabelWorkflow.Result r = job.run(out, overwrite, resume);
     TaggerConfig c = r.info().model();
     System.out.println(String.format(java.util.Locale.ROOT,
         "model written to %s (%s, %d features, %d labels, L0 %d, L_min %d%s)", out, c.method(),

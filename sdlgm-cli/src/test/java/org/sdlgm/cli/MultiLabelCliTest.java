@@ -160,6 +160,29 @@ class MultiLabelCliTest {
   }
 
   @Test
+  void aStoppedRunResumesFromItsLastEpoch() throws IOException {
+    Path dir = tmp.resolve("resumed");
+    String[] base = {"train", "--task", "multilabel", "--data", SYN, "--hidden", "16",
+        "--validation", "0.1", "--keep-best", "--no-report", "--out", dir.toString()};
+    Cli.ok(Cli.args(base, "--epochs", "2"));
+    List<String> first = Files.readAllLines(dir.resolve("history.csv"));
+    Cli.Result r = Cli.ok(Cli.args(base, "--epochs", "4", "--resume"));
+    List<String> all = Files.readAllLines(dir.resolve("history.csv"));
+    assertEquals(5, all.size(), "header + 2 epochs before the stop + 2 after: " + all);
+    for (int i = 1; i < first.size(); i++) {
+      assertEquals(first.get(i), all.get(i), "epochs before the stop are kept as they were");
+    }
+    assertTrue(all.get(4).startsWith("4,"), all.get(4));
+    assertTrue(Files.isRegularFile(dir.resolve("metrics.json")), r.toString());
+
+    expectBadInput(null, "another model configuration", Cli.args("train", "--task", "multilabel",
+        "--data", SYN, "--hidden", "32", "--validation", "0.1", "--keep-best", "--no-report",
+        "--out", dir.toString(), "--epochs", "5", "--resume"));
+    expectBadInput(null, "no checkpoint to resume from", Cli.args("train", "--task", "multilabel",
+        "--data", SYN, "--out", tmp.resolve("fresh").toString(), "--resume"));
+  }
+
+  @Test
   void arffProblemsNameFileAndLine() throws IOException {
     Path bad = tmp.resolve("bad.arff");
     Files.writeString(bad, String.join("\n", "@relation r", "@attribute f1 numeric",

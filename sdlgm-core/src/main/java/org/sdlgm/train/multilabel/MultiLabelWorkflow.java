@@ -90,7 +90,17 @@ public final class MultiLabelWorkflow {
       Map<SetRule, MultiLabelEvaluation> evaluations, Provenance provenance) {}
 
   public Result run(Path outDir, boolean overwrite) {
-    ModelDirectory.checkWritable(outDir, overwrite);
+    return run(outDir, overwrite, false);
+  }
+
+  /**
+   * Runs the job into {@code outDir}; with {@code resume}, training continues from the
+   * checkpoint an earlier, stopped run left in {@code outDir/checkpoint}.
+   */
+  public Result run(Path outDir, boolean overwrite, boolean resume) {
+    if (!resume) {
+      ModelDirectory.checkWritable(outDir, overwrite);
+    }
     MultiLabelTrainTest tt = plan.load();
     MultiLabelDataset train = tt.train();
     MultiLabelDataset validation = null;
@@ -105,7 +115,8 @@ public final class MultiLabelWorkflow {
     }
     TaggerConfig config = resolve(train);
     FeatureTransform transform = FeatureTransform.fit(transformKind, train);
-    TaggerTrainer trainer = new TaggerTrainer(config, trainConfig).keepBest(keepBest);
+    TaggerTrainer trainer = new TaggerTrainer(config, trainConfig).keepBest(keepBest)
+        .checkpointDir(outDir.resolve(org.sdlgm.train.SdlgmTrainer.CHECKPOINT_DIR)).resume(resume);
     listeners.forEach(trainer::addListener);
     TaggerRun run = trainer.fit(train, validation, transform::denseRows);
     try (Tagger tagger = run.tagger()) {

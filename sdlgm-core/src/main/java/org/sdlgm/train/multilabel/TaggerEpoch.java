@@ -39,4 +39,18 @@ public record TaggerEpoch(
   private static String f(double v) {
     return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
   }
+
+  /** Parses a line written by {@link #toCsv} (empty fields are NaN). */
+  public static TaggerEpoch parseCsv(String line) {
+    String[] p = line.split(",", -1);
+    if (p.length != 15) {
+      throw new IllegalArgumentException("expected 15 fields, got " + p.length + ": " + line);
+    }
+    double[] d = new double[p.length];
+    for (int i = 0; i < p.length; i++) {
+      d[i] = p[i].isEmpty() ? Double.NaN : Double.parseDouble(p[i]);
+    }
+    return new TaggerEpoch((int) d[0], (long) d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9],
+        d[10], d[11], d[12], d[13], (int) d[14]);
+  }
 }

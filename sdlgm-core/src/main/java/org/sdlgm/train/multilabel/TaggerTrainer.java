@@ -37,7 +37,10 @@ import org.sdlgm.train.TrainingDivergedException;
  * and reseeds libtorch from (seed, e). Each step runs in its own {@link NDScope}, so memory
  * stays flat. After each epoch the validation rows (if any) are scored with the model's own
  * set rule; with {@link #keepBest} the parameters of the epoch with the best validation
- * example-F1 are the ones returned (and a copy is kept in {@code checkpointDir}).
+ * example-F1 are the ones returned. With a {@link #checkpointDir}, every epoch leaves
+ * {@code model.params}, {@code best.params}, {@code history.csv} and (last, atomically)
+ * {@code state.json} there, and {@link #resume} continues from them at the next epoch (Adam's
+ * moments restart from zero, as in the unsupervised trainer).
  */
 public final class TaggerTrainer {
   static final int MAX_SKIPPED_IN_A_ROW = 10;
@@ -47,6 +50,7 @@ public final class TaggerTrainer {
   private final List<TaggerListener> listeners = new ArrayList<>();
   private boolean keepBest;
   private Path checkpointDir;
+  private boolean resume;
 
   /** {@code config} must have numFeatures and numLabels resolved. */
   public TaggerTrainer(TaggerConfig config, TrainConfig training) {
@@ -65,11 +69,23 @@ public final class TaggerTrainer {
     return this;
   }
 
-  /** Where per-epoch parameters are written ({@code model.params}); null: nowhere. */
+  /** Where per-epoch checkpoints are written; null: nowhere. */
   public TaggerTrainer checkpointDir(Path dir) {
     checkpointDir = dir;
     return this;
   }
+
+  /** Continue from the checkpoint in {@link #checkpointDir} instead of starting anew. */
+  public TaggerTrainer resume(boolean v) {
+    resume = v;
+    return this;
+  }
+
+  /** Where a run is, as written to {@code state.json} after each epoch. */
+  record State(int epoch, long step, int bestEpoch, double bestScore, TaggerConfig model) {}
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   /** Trains on {@code train}; {@code validation} may be null. */
   public TaggerRun fit(MultiLabelDataset train, MultiLabelDataset validation, FeatureRows features) {
@@ -85,10 +101,12 @@ public final class TaggerTrainer {
       throw new SdlgmException("selecting the best epoch needs validation rows (--validation > 0)");
     }
     Engine.getInstance().setRandomSeed(seedFor(-1));
-    Tagger tagger = Tagger.create(config);
+    State start = resume ? readState() : null;
+    Tagger tagger = start == null ? Tagger.create(config)
+        : Tagger.load(config, checkpointDir.resolve("model.params"));
     try {
       return loop(tagger, new Step(tagger, new AdamUpdates(tagger.block(), training)), train,
-          validation, features);
+          validation, features, start);
     } catch (RuntimeException e) {
       tagger.close();
       throw e;
@@ -99,8 +117,64 @@ public final class TaggerTrainer {
     return (int) (training.seed() * 1_000_003L + epoch * 7919L + 17);
   }
 
+  private State readState() {
+    if (checkpointDir == null) {
+      throw new SdlgmException("--resume needs an output directory");
+    }
+    Path state = checkpointDir.resolve("state.json");
+    if (!java.nio.file.Files.isRegularFile(state)) {
+      throw new SdlgmException(state + ": no checkpoint to resume from (file missing)");
+    }
+    State s;
+    try {
+      s = JSON.readValue(java.nio.file.Files.readString(state), State.class);
+    } catch (java.io.IOException e) {
+      throw new SdlgmException(state + ": unreadable checkpoint state (" + e.getMessage() + ")", e);
+    }
+    if (!s.model().equals(config)) {
+      throw new SdlgmException(state + ": the checkpoint was written for another model "
+          + "configuration or data; resume with the same options and data");
+    }
+    return s;
+  }
+
+  private List<TaggerEpoch> readHistory() {
+    try {
+      List<String> lines = java.nio.file.Files.readAllLines(checkpointDir.resolve("history.csv"));
+      List<TaggerEpoch> h = new ArrayList<>();
+      for (String line : lines.subList(1, lines.size())) {
+        if (!line.isBlank()) {
+          h.add(TaggerEpoch.parseCsv(line));
+        }
+      }
+      return h;
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new SdlgmException(checkpointDir.resolve("history.csv") + ": unreadable ("
+          + e.getMessage() + ")", e);
+    }
+  }
+
+  private void writeCheckpoint(Tagger tagger, boolean newBest, State state, List<TaggerEpoch> history) {
+    tagger.saveParameters(checkpointDir.resolve("model.params"));
+    if (newBest) {
+      tagger.saveParameters(checkpointDir.resolve("best.params"));
+    }
+    StringBuilder csv = new StringBuilder(TaggerEpoch.csvHeader()).append('\n');
+    for (TaggerEpoch r : history) {
+      csv.append(r.toCsv()).append('\n');
+    }
+    org.sdlgm.io.AtomicFiles.writeString(checkpointDir.resolve("history.csv"), csv.toString());
+    try {
+      // Written last: a state file always refers to complete parameter and history files.
+      org.sdlgm.io.AtomicFiles.writeString(checkpointDir.resolve("state.json"),
+          JSON.writeValueAsString(state));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   private TaggerRun loop(Tagger tagger, Step step, MultiLabelDataset train,
-      MultiLabelDataset validation, FeatureRows features) {
+      MultiLabelDataset validation, FeatureRows features, State start) {
     int n = train.size();
     int d = config.numFeatures();
     int c = config.numLabels();
@@ -110,14 +184,21 @@ public final class TaggerTrainer {
     float[] x = new float[bs * d];
     float[] y = new float[bs * c];
     float[] count = new float[bs * nl];
-    List<TaggerEpoch> history = new ArrayList<>();
-    long global = 0;
+    List<TaggerEpoch> history = start == null ? new ArrayList<>() : readHistory();
+    long global = start == null ? 0 : start.step();
     double seconds = 0;
     int skippedInARow = 0;
-    double bestScore = Double.NEGATIVE_INFINITY;
-    int bestEpoch = 0;
+    double bestScore = start == null ? -1 : start.bestScore();  // example-F1 ≥ 0; JSON has no −∞
+    int bestEpoch = start == null ? 0 : start.bestEpoch();
     byte[] bestParams = null;
-    for (int epoch = 0; epoch < training.epochs(); epoch++) {
+    if (start != null && keepBest && bestEpoch > 0) {
+      try {
+        bestParams = java.nio.file.Files.readAllBytes(checkpointDir.resolve("best.params"));
+      } catch (java.io.IOException e) {
+        throw new SdlgmException(checkpointDir.resolve("best.params") + ": missing or unreadable", e);
+      }
+    }
+    for (int epoch = start == null ? 0 : start.epoch(); epoch < training.epochs(); epoch++) {
       Engine.getInstance().setRandomSeed(seedFor(epoch));
       int[] order = org.sdlgm.data.Splits.shuffled(n, new Random(training.seed() * 31 + epoch));
       double[] sums = new double[4];
@@ -180,13 +261,15 @@ public final class TaggerTrainer {
           val == null ? Double.NaN : val.exampleF1(), val == null ? Double.NaN : val.countAccuracy(),
           val == null ? Double.NaN : val.meanPredictedSetSize(), skipped);
       history.add(rec);
-      if (keepBest && val.exampleF1() > bestScore) {
+      boolean newBest = keepBest && val.exampleF1() > bestScore;
+      if (newBest) {
         bestScore = val.exampleF1();
         bestEpoch = epoch + 1;
         bestParams = parameterBytes(tagger);
       }
       if (checkpointDir != null) {
-        tagger.saveParameters(checkpointDir.resolve("model.params"));
+        writeCheckpoint(tagger, newBest, new State(epoch + 1, global, bestEpoch, bestScore, config),
+            history);
       }
       for (TaggerListener l : listeners) {
         l.onEpoch(rec);
