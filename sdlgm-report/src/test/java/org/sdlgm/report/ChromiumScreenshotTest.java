@@ -98,6 +98,7 @@ class ChromiumScreenshotTest {
     Path page = RunReport.write(run, ReportOptions.defaults().withRows(500)).toAbsolutePath();
     screenshot(page, "fashion-mnist-report.png");
     imagesLoad(page);
+    noConsoleMessages(page);
     assertTrue(Files.readString(page).contains("reconstructions.png"), "image runs show reconstructions");
   }
 
@@ -108,17 +109,41 @@ class ChromiumScreenshotTest {
     Path page = RunReport.write(run, ReportOptions.defaults().withRows(500)).toAbsolutePath();
     screenshot(page, "bibtex-report.png");
     imagesLoad(page);
+    noConsoleMessages(page);
     assertTrue(Files.readString(page).contains("TAG_"), "example predictions name bibtex's labels");
   }
 
   @Test
   void browserLoadsEveryImage() throws Exception {
     imagesLoad(html);
+    noConsoleMessages(html);
+  }
+
+  /** The console check itself: a page that logs an error is caught. */
+  @Test
+  void consoleCheckCatchesAnError() throws Exception {
+    Path bad = TinyRuns.fresh("console-check").resolve("bad.html").toAbsolutePath();
+    Files.writeString(bad, "<html><body><script>console.error('boom')</script></body></html>");
+    AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+        () -> noConsoleMessages(bad));
+    assertTrue(e.getMessage().contains("boom"), e.getMessage());
+  }
+
+  /**
+   * Opens the page with Chromium's logging on: every console message (errors included) is
+   * logged as {@code :CONSOLE}; a report page must produce none.
+   */
+  private static void noConsoleMessages(Path page) throws Exception {
+    Result r = chromium("--enable-logging=stderr", "--v=0", "--dump-dom", page.toUri().toString());
+    assertEquals(0, r.code(), r::toString);
+    List<String> console = r.err().lines().filter(l -> l.contains(":CONSOLE")).toList();
+    assertTrue(console.isEmpty(), () -> "console messages on " + page + ": " + console);
   }
 
   @Test
   void browserLoadsEveryImageOfTheMultiLabelReport() throws Exception {
     imagesLoad(multiLabelHtml);
+    noConsoleMessages(multiLabelHtml);
   }
 
   private static void imagesLoad(Path html) throws Exception {
