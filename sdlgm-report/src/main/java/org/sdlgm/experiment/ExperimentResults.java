@@ -27,7 +27,8 @@ public final class ExperimentResults {
   static final Map<String, String> UNSUPERVISED = linked(
       "elbo", "/elbo", "recon_error", "/reconError", "nnz_mean", "/nnz/mean", "nnz_max", "/nnz/max",
       "share_at_cap", "/nnz/shareAtCap", "effective_nnz_mean", "/effectiveNnz/mean",
-      "probe_accuracy", "/probe/testAccuracy");
+      "probe_accuracy", "/probe/testAccuracy", "spearman_level", "/recovery/spearmanLevel",
+      "effective_support_exact", "/recovery/effectiveExactShare");
   static final Map<String, String> MULTILABEL = linked(
       "p1", "/p1", "p3", "/p3", "p5", "/p5", "ndcg1", "/ndcg1", "ndcg3", "/ndcg3", "ndcg5", "/ndcg5",
       "example_f1", "/exampleF1", "micro_f1", "/microF1", "macro_f1", "/macroF1",
@@ -204,17 +205,18 @@ public final class ExperimentResults {
       sb.append("Missing runs: ").append(missing.stream().map(ExperimentCell::name).toList()).append("\n\n");
     }
     sb.append("| data | method | L0 | L0 (k) used | rule | seeds |");
-    columns().keySet().forEach(c -> sb.append(' ').append(c).append(" |"));
+    shownColumns().forEach(c -> sb.append(' ').append(c).append(" |"));
     sb.append("\n|---|---|---|---|---|---|");
-    columns().keySet().forEach(c -> sb.append("---|"));
+    shownColumns().forEach(c -> sb.append("---|"));
     sb.append('\n');
+    List<String> shown = shownColumns();
     for (Map.Entry<List<String>, List<Row>> g : groups().entrySet()) {
       List<Row> rs = g.getValue();
       sb.append("| ").append(String.join(" | ", g.getKey().subList(0, 3))).append(" | ")
           .append(rs.stream().map(Row::l0Used).distinct().map(v -> v > 0 ? String.valueOf(v) : "—")
               .reduce((a, b) -> a + "/" + b).orElse(""))
           .append(" | ").append(g.getKey().get(3)).append(" | ").append(rs.size()).append(" |");
-      for (String c : columns().keySet()) {
+      for (String c : shown) {
         sb.append(' ').append(cell(rs.stream().map(r -> r.metrics().get(c)).toList())).append(" |");
       }
       sb.append('\n');
@@ -223,6 +225,13 @@ public final class ExperimentResults {
       sb.append("\n![sparsity/quality trade-off](").append(f).append(")\n");
     }
     return sb.toString();
+  }
+
+  /** The metric columns with a value in at least one run (synthetic-only ones drop out elsewhere). */
+  private List<String> shownColumns() {
+    return columns().keySet().stream()
+        .filter(c -> rows.stream().anyMatch(r -> !Double.isNaN(r.metrics().get(c))))
+        .toList();
   }
 
   /** One trade-off figure per data set of an unsupervised grid with at least two numeric L0 values. */
