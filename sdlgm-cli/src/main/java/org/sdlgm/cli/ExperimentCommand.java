@@ -39,10 +39,7 @@ final class ExperimentCommand implements Callable<Integer> {
   @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Output folder (default: the spec's 'out', else runs/<spec name>); one SPEC only.")
   Path out;
 
-  @Option(names = "--results-doc", paramLabel = "FILE", description = {
-      "Also put each experiment's table into FILE (e.g. docs/results.md) between the markers",
-      "<!-- sdlgm-experiment: NAME --> and <!-- /sdlgm-experiment: NAME --> (NAME = the spec",
-      "file's name without extension; appended when absent); figures are copied to figures/."})
+  @Option(names = "--results-doc", paramLabel = "FILE", description = "Also put each experiment's table into FILE (e.g. docs/results.md) between the markers <!-- sdlgm-experiment: NAME --> and <!-- /sdlgm-experiment: NAME --> (NAME = the spec file's name without extension; appended when absent); figures are copied to figures/ next to FILE.")
   Path resultsDoc;
 
   @Option(names = "--jobs", paramLabel = "N", description = "Runs at a time (default 1).")

@@ -29,6 +29,8 @@ public final class Main {
   public static int run(String... args) {
     SdlgmRuntime.configure(threadsFrom(args));
     CommandLine cl = new CommandLine(new Main());
+    // The descriptions are written for 100 columns; picocli would wrap them at 80.
+    cl.setUsageHelpWidth(100);
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
       PrintWriter err = cmd.getErr();
       if (ex instanceof org.sdlgm.train.TrainingDivergedException) {
