@@ -10,45 +10,30 @@ import org.sdlgm.train.multilabel.TaggerListener;
  * and one line per epoch (loss terms, validation P@1 / example-F1 / count accuracy).
  */
 final class TaggerProgress implements TaggerListener {
-  private final PrintStream out;
+  private final ProgressLine line;
   private final int epochs;
-  private final boolean interactive;
-  private long lastDraw;
 
   TaggerProgress(PrintStream out, int epochs) {
-    this.out = out;
+    this.line = new ProgressLine(out);
     this.epochs = epochs;
-    this.interactive = System.console() != null;
   }
 
   @Override
   public void onStep(int epoch, int batch, int batches, double loss, double countNll,
       double setLoss, double examplesPerSecond) {
-    if (!interactive) {
-      return;
-    }
-    long now = System.nanoTime();
-    if (batch < batches && now - lastDraw < 200_000_000L) {
-      return;
-    }
-    lastDraw = now;
-    out.print(String.format(Locale.ROOT, "\repoch %d/%d %3d%% loss %.3f count-NLL %.3f set %.3f %,.0f ex/s ",
+    line.redraw(batch, batches, () -> String.format(Locale.ROOT,
+        "epoch %d/%d %3d%% loss %.3f count-NLL %.3f set %.3f %,.0f ex/s ",
         epoch + 1, epochs, 100 * batch / batches, loss, countNll, setLoss, examplesPerSecond));
-    out.flush();
   }
 
   @Override
   public void onEpoch(TaggerEpoch r) {
-    if (interactive) {
-      out.print("\r");
-    }
     String val = Double.isNaN(r.valP1()) ? ""
         : String.format(Locale.ROOT, " | val P@1 %.4f ex-F1 %.4f count-acc %.4f |Ŷ| %.2f",
             r.valP1(), r.valExampleF1(), r.valCountAccuracy(), r.valMeanSetSize());
-    out.println(String.format(Locale.ROOT,
+    line.line(String.format(Locale.ROOT,
         "epoch %d/%d loss %.3f count-NLL %.3f set %.3f level %.2f τ %.3f %,.0f ex/s %.1fs%s",
         r.epoch(), epochs, r.trainLoss(), r.trainCountNll(), r.trainSetLoss(), r.trainLevel(),
         r.tau(), r.examplesPerSecond(), r.seconds(), val));
-    out.flush();
   }
 }

@@ -44,11 +44,10 @@ public record HardElbo(float[] elbo, float[] logLik, float[] klL, float[] klS, f
     float[][] out = new float[6][n];
     for (int from = 0; from < n; from += batchSize) {
       int b = Math.min(batchSize, n - from);
-      float[] xb = new float[b * d];
-      data.copyRows(from, from + b, xb);
       try (NDManager sub = coder.manager().newSubManager(); NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
-        Terms t = coder.block().terms(coder.store(), SparseCoder.tensor(sub, xb, new Shape(b, d)), s, true, false);
+        Terms t = coder.block().terms(coder.store(),
+            SparseCoder.tensor(sub, data.features(), from * d, new Shape(b, d)), s, true, false);
         float[] v = NDArrays.stack(new NDList(t.elbo(), t.logLik(), t.klL(), t.klS(), t.klV(),
             t.nnz())).toFloatArray();
         for (int r = 0; r < 6; r++) {

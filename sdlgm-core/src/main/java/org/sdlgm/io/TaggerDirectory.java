@@ -28,11 +28,7 @@ public final class TaggerDirectory {
       List<TaggerEpoch> history) {
     tagger.saveParameters(dir.resolve(ModelDirectory.PARAMS));
     AtomicFiles.writeString(dir.resolve(FEATURES), ModelDirectory.toJson(transform));
-    StringBuilder csv = new StringBuilder(TaggerEpoch.csvHeader()).append('\n');
-    for (TaggerEpoch r : history) {
-      csv.append(r.toCsv()).append('\n');
-    }
-    AtomicFiles.writeString(dir.resolve(ModelDirectory.HISTORY), csv.toString());
+    TaggerEpoch.writeCsv(dir.resolve(ModelDirectory.HISTORY), history);
     AtomicFiles.writeString(dir.resolve(ModelDirectory.CONFIG), ModelDirectory.toJson(info));
   }
 

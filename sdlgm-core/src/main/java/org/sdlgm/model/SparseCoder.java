@@ -115,9 +115,7 @@ public final class SparseCoder implements AutoCloseable {
       int b = Math.min(batchSize, n - from);
       try (NDManager sub = manager.newSubManager(); NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
-        float[] chunk = new float[b * d];
-        System.arraycopy(rows, from * d, chunk, 0, b * d);
-        NDArray xs = tensor(sub, chunk, new Shape(b, d));
+        NDArray xs = tensor(sub, rows, from * d, new Shape(b, d));
         NDArray compact = block.encodeCompact(store, xs);
         if (compact != null) {
           addCompact(out, compact.toFloatArray(), b);
@@ -209,9 +207,7 @@ public final class SparseCoder implements AutoCloseable {
       int b = Math.min(batchSize, n - from);
       try (NDManager sub = manager.newSubManager(); NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
-        float[] chunk = new float[b * k];
-        System.arraycopy(codes, from * k, chunk, 0, b * k);
-        NDArray mean = block.decodeMean(store, tensor(sub, chunk, new Shape(b, k)));
+        NDArray mean = block.decodeMean(store, tensor(sub, codes, from * k, new Shape(b, k)));
         System.arraycopy(mean.toFloatArray(), 0, out, from * d, b * d);
       }
     }
@@ -225,7 +221,20 @@ public final class SparseCoder implements AutoCloseable {
    * this copy, the same seed gave slightly different numbers within one JVM (measured).
    */
   public static NDArray tensor(NDManager manager, float[] data, Shape shape) {
-    try (NDArray borrowed = manager.create(data, shape)) {
+    return tensor(manager, data, 0, shape);
+  }
+
+  /**
+   * {@link #tensor(NDManager, float[], Shape)} of the {@code shape.size()} values of {@code data}
+   * that start at {@code offset}, so that a batch inside a larger buffer needs no Java copy.
+   */
+  public static NDArray tensor(NDManager manager, float[] data, int offset, Shape shape) {
+    int size = Math.toIntExact(shape.size());
+    if (offset < 0 || offset > data.length - size) {
+      throw new IllegalArgumentException("need " + size + " floats at " + offset + ", array has "
+          + data.length);
+    }
+    try (NDArray borrowed = manager.create(java.nio.FloatBuffer.wrap(data, offset, size), shape)) {
       return borrowed.duplicate();
     }
   }

@@ -120,13 +120,12 @@ public final class SdlgmTrainer {
       for (int bi = firstBatch; bi < batches; bi++) {
         int from = bi * bs;
         int b = Math.min(bs, n - from);
-        float[] xb = b == bs ? x : new float[b * d];
         float[] f = train.features();
         for (int i = 0; i < b; i++) {
-          System.arraycopy(f, order[from + i] * d, xb, i * d, d);
+          System.arraycopy(f, order[from + i] * d, x, i * d, d);
         }
         s = Schedule.at(config, step, epoch);
-        float[] v = trainer.forwardBackward(config, s, xb, b);
+        float[] v = trainer.forwardBackward(config, s, x, b);
         if (!Float.isFinite(v[0])) {
           throw diverged(epoch, step, String.format(java.util.Locale.ROOT,
               "loss is %s (log-lik %s, KL_L %s, KL_S %s, KL_v %s)", v[0], v[1], v[2], v[3], v[4]),
@@ -277,11 +276,7 @@ public final class SdlgmTrainer {
         List<EpochRecord> history) {
       Path dir = outputDir.resolve(CHECKPOINT_DIR);
       coder.saveParameters(dir.resolve("model.params"));
-      StringBuilder csv = new StringBuilder(EpochRecord.csvHeader()).append('\n');
-      for (EpochRecord r : history) {
-        csv.append(r.toCsv()).append('\n');
-      }
-      AtomicFiles.writeString(dir.resolve("history.csv"), csv.toString());
+      org.sdlgm.io.ModelDirectory.writeHistory(dir.resolve("history.csv"), history);
       // Written last: a state file always refers to complete parameter and history files.
       try {
         AtomicFiles.writeString(dir.resolve("state.json"), JSON.writeValueAsString(

@@ -204,12 +204,12 @@ public final class ExperimentResults {
     if (!missing.isEmpty()) {
       sb.append("Missing runs: ").append(missing.stream().map(ExperimentCell::name).toList()).append("\n\n");
     }
-    sb.append("| data | method | L0 | L0 (k) used | rule | seeds |");
-    shownColumns().forEach(c -> sb.append(' ').append(c).append(" |"));
-    sb.append("\n|---|---|---|---|---|---|");
-    shownColumns().forEach(c -> sb.append("---|"));
-    sb.append('\n');
     List<String> shown = shownColumns();
+    sb.append("| data | method | L0 | L0 (k) used | rule | seeds |");
+    shown.forEach(c -> sb.append(' ').append(c).append(" |"));
+    sb.append("\n|---|---|---|---|---|---|");
+    shown.forEach(c -> sb.append("---|"));
+    sb.append('\n');
     for (Map.Entry<List<String>, List<Row>> g : groups().entrySet()) {
       List<Row> rs = g.getValue();
       sb.append("| ").append(String.join(" | ", g.getKey().subList(0, 3))).append(" | ")
@@ -240,12 +240,13 @@ public final class ExperimentResults {
     if (!spec.task().equals("unsupervised") || spec.l0().stream().filter(l -> !l.equals("auto")).count() < 2) {
       return out;
     }
+    Map<List<String>, List<Row>> groups = groups();
     for (String d : spec.datasets().keySet()) {
       Map<String, List<TradeoffChart.Point>> curves = new LinkedHashMap<>();
       for (String m : spec.methods()) {
         List<TradeoffChart.Point> pts = new ArrayList<>();
         for (String l : spec.l0()) {
-          List<Row> rs = groups().getOrDefault(List.of(d, m, l, "-"), List.of());
+          List<Row> rs = groups.getOrDefault(List.of(d, m, l, "-"), List.of());
           if (rs.isEmpty()) {
             continue;
           }

@@ -67,17 +67,9 @@ public final class RunReport {
     try (ReportContext ctx = ReportContext.open(modelDir, options)) {
       Path dir = ctx.outputDir();
       prepare(dir);
-      List<ReportSection> chosen = sections != null ? sections : sectionsFor(ctx);
-      ReportPage page = new ReportPage(dir);
       List<String[]> toc = new ArrayList<>();
-      for (ReportSection s : chosen) {
-        if (!s.appliesTo(ctx)) {
-          continue;
-        }
-        open(page, toc, s.title());
-        s.render(ctx, page);
-        page.raw("</section>\n");
-      }
+      ReportPage page = render(dir, sections != null ? sections : sectionsFor(ctx), toc,
+          s -> s.appliesTo(ctx), ReportSection::title, (s, p) -> s.render(ctx, p));
       Path html = dir.resolve(HTML);
       String name = modelName(ctx.modelDir());
       String title = "sdlgm report: " + name + " (" + ctx.config().method().id() + ", K = "
@@ -101,17 +93,9 @@ public final class RunReport {
     try (TaggerReportContext ctx = TaggerReportContext.open(modelDir, options)) {
       Path dir = ctx.outputDir();
       prepare(dir);
-      List<TaggerSection> chosen = sections != null ? sections : taggerSectionsFor(ctx);
-      ReportPage page = new ReportPage(dir);
       List<String[]> toc = new ArrayList<>();
-      for (TaggerSection s : chosen) {
-        if (!s.appliesTo(ctx)) {
-          continue;
-        }
-        open(page, toc, s.title());
-        s.render(ctx, page);
-        page.raw("</section>\n");
-      }
+      ReportPage page = render(dir, sections != null ? sections : taggerSectionsFor(ctx), toc,
+          s -> s.appliesTo(ctx), TaggerSection::title, (s, p) -> s.render(ctx, p));
       Path html = dir.resolve(HTML);
       var m = ctx.config();
       String title = "sdlgm report: " + modelName(ctx.modelDir()) + " (" + m.method().id()
@@ -119,6 +103,25 @@ public final class RunReport {
       AtomicFiles.writeString(html, document(title, ctx.info().data().spec(), toc, page.body()));
       return html;
     }
+  }
+
+  /**
+   * Renders, in order, the sections that apply to the run, each in its own {@code <section>}
+   * listed in {@code toc}; one loop for both kinds of run, whose section types differ only in
+   * the context they read.
+   */
+  private static <S> ReportPage render(Path dir, List<S> sections, List<String[]> toc,
+      java.util.function.Predicate<S> applies, java.util.function.Function<S, String> title,
+      java.util.function.BiConsumer<S, ReportPage> render) {
+    ReportPage page = new ReportPage(dir);
+    for (S s : sections) {
+      if (applies.test(s)) {
+        open(page, toc, title.apply(s));
+        render.accept(s, page);
+        page.raw("</section>\n");
+      }
+    }
+    return page;
   }
 
   /**

@@ -1,6 +1,5 @@
 package org.sdlgm.data.multilabel;
 
-
 /**
  * Turns selected rows of a sparse data set into one dense, preprocessed mini-batch. Training,
  * evaluation and prediction go through this one function so that the features a model sees
@@ -13,20 +12,4 @@ public interface FeatureRows {
    * {@code rows[from .. from + count)} of {@code data}.
    */
   void denseRows(MultiLabelDataset data, int[] rows, int from, int count, float[] dst);
-
-  /** Rows as stored, without any transformation. */
-  static FeatureRows identity() {
-    return (data, rows, from, count, dst) -> {
-      int d = data.numFeatures();
-      java.util.Arrays.fill(dst, 0, count * d, 0f);
-      for (int i = 0; i < count; i++) {
-        int r = rows[from + i];
-        int[] idx = data.featureIndices(r);
-        float[] val = data.featureValues(r);
-        for (int t = 0; t < idx.length; t++) {
-          dst[i * d + idx[t]] = val[t];
-        }
-      }
-    };
-  }
 }

@@ -53,12 +53,16 @@ public final class TaggerEvaluator {
       int b = Math.min(batchSize, n - from);
       features.denseRows(data, all, from, b, x);
       Tagger.Scores s = tagger.score(x, b);
-      float[] row = new float[labels];
+      LabelPrediction[][] p = new LabelPrediction[rules.size()][];
       for (int r = 0; r < rules.size(); r++) {
-        LabelPrediction[] p = tagger.predict(s, rules.get(r), 0);
-        for (int i = 0; i < b; i++) {
-          System.arraycopy(s.labels(), i * labels, row, 0, labels);
-          acc.get(r).add(data.labels(from + i), p[i].labels(), row, p[i].level());
+        p[r] = tagger.predict(s, rules.get(r), 0);
+      }
+      float[] row = new float[labels];
+      for (int i = 0; i < b; i++) {
+        System.arraycopy(s.labels(), i * labels, row, 0, labels);
+        int[] truth = data.labels(from + i);
+        for (int r = 0; r < rules.size(); r++) {
+          acc.get(r).add(truth, p[r][i].labels(), row, p[r][i].level());
         }
       }
     }

@@ -46,20 +46,42 @@ public final class Tagger implements AutoCloseable {
 
   /** A model with parameters read from a file written by {@link #saveParameters}. */
   public static Tagger load(TaggerConfig config, Path params) {
+    try (InputStream in = Files.newInputStream(params)) {
+      return read(config, in, params.toString());
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new SdlgmException(params + ": parameter file is missing");
+    } catch (IOException e) {
+      throw new SdlgmException(params + ": cannot read model parameters (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** A model with parameters as returned by {@link #parameters()}. */
+  public static Tagger load(TaggerConfig config, byte[] params) {
+    return read(config, new java.io.ByteArrayInputStream(params), "in-memory parameters");
+  }
+
+  private static Tagger read(TaggerConfig config, InputStream in, String source) {
     Tagger t = new Tagger(config);
-    try (InputStream in = Files.newInputStream(params);
-        DataInputStream din = new DataInputStream(new BufferedInputStream(in))) {
+    try (DataInputStream din = new DataInputStream(new BufferedInputStream(in))) {
       t.block.loadParameters(t.manager, din);
       t.block.initialize(t.manager, DataType.FLOAT32, new Shape(1, config.numFeatures()));
     } catch (IOException | ai.djl.MalformedModelException | RuntimeException e) {
       t.close();
-      if (e instanceof java.nio.file.NoSuchFileException) {
-        throw new SdlgmException(params + ": parameter file is missing");
-      }
-      throw new SdlgmException(params + ": cannot read model parameters (" + e.getMessage()
+      throw new SdlgmException(source + ": cannot read model parameters (" + e.getMessage()
           + "); was it written for this configuration?", e);
     }
     return t;
+  }
+
+  /** The parameters in the format of {@link #saveParameters}, in memory. */
+  public byte[] parameters() {
+    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(buf)) {
+      block.saveParameters(out);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return buf.toByteArray();
   }
 
   /** Writes the parameters atomically (temporary file, then rename). */
@@ -100,8 +122,7 @@ public final class Tagger implements AutoCloseable {
     }
     try (NDManager sub = manager.newSubManager(); NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      float[] chunk = x.length == b * d ? x : java.util.Arrays.copyOf(x, b * d);
-      NDList out = block.forward(store, new NDList(SparseCoder.tensor(sub, chunk, new Shape(b, d))), false);
+      NDList out = block.forward(store, new NDList(SparseCoder.tensor(sub, x, 0, new Shape(b, d))), false);
       NDArray alpha = out.get(0);
       if (config.method() == TaggerMethod.BR_MLP) {
         alpha = ai.djl.nn.Activation.sigmoid(alpha);

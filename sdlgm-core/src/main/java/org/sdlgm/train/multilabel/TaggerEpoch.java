@@ -40,6 +40,15 @@ public record TaggerEpoch(
     return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
   }
 
+  /** Writes {@code history.csv} (header, then one line per epoch) atomically. */
+  public static void writeCsv(java.nio.file.Path file, java.util.List<TaggerEpoch> history) {
+    StringBuilder csv = new StringBuilder(csvHeader()).append('\n');
+    for (TaggerEpoch r : history) {
+      csv.append(r.toCsv()).append('\n');
+    }
+    org.sdlgm.io.AtomicFiles.writeString(file, csv.toString());
+  }
+
   /** Parses a line written by {@link #toCsv} (empty fields are NaN). */
   public static TaggerEpoch parseCsv(String line) {
     String[] p = line.split(",", -1);

@@ -154,16 +154,13 @@ public final class TaggerTrainer {
     }
   }
 
-  private void writeCheckpoint(Tagger tagger, boolean newBest, State state, List<TaggerEpoch> history) {
+  /** Writes this epoch's checkpoint; {@code newBest} holds the parameters of a new best epoch, else null. */
+  private void writeCheckpoint(Tagger tagger, byte[] newBest, State state, List<TaggerEpoch> history) {
     tagger.saveParameters(checkpointDir.resolve("model.params"));
-    if (newBest) {
-      tagger.saveParameters(checkpointDir.resolve("best.params"));
+    if (newBest != null) {
+      org.sdlgm.io.AtomicFiles.write(checkpointDir.resolve("best.params"), out -> out.write(newBest));
     }
-    StringBuilder csv = new StringBuilder(TaggerEpoch.csvHeader()).append('\n');
-    for (TaggerEpoch r : history) {
-      csv.append(r.toCsv()).append('\n');
-    }
-    org.sdlgm.io.AtomicFiles.writeString(checkpointDir.resolve("history.csv"), csv.toString());
+    TaggerEpoch.writeCsv(checkpointDir.resolve("history.csv"), history);
     try {
       // Written last: a state file always refers to complete parameter and history files.
       org.sdlgm.io.AtomicFiles.writeString(checkpointDir.resolve("state.json"),
@@ -210,14 +207,11 @@ public final class TaggerTrainer {
         int from = bi * bs;
         int b = Math.min(bs, n - from);
         features.denseRows(train, order, from, b, x);
-        java.util.Arrays.fill(y, 0, b * c, 0f);
+        train.denseLabels(order, from, b, y);
         java.util.Arrays.fill(count, 0, b * nl, 0f);
         for (int i = 0; i < b; i++) {
-          int[] labels = train.labels(order[from + i]);
-          for (int l : labels) {
-            y[i * c + l] = 1f;
-          }
-          count[i * nl + config.countTarget(labels.length) - config.minLevel()] = 1f;
+          int size = train.labelCount(order[from + i]);
+          count[i * nl + config.countTarget(size) - config.minLevel()] = 1f;
         }
         tau = config.tauAt(global);
         float[] v = step.forwardBackward(x, y, count, b, tau);
@@ -261,11 +255,12 @@ public final class TaggerTrainer {
           val == null ? Double.NaN : val.exampleF1(), val == null ? Double.NaN : val.countAccuracy(),
           val == null ? Double.NaN : val.meanPredictedSetSize(), skipped);
       history.add(rec);
-      boolean newBest = keepBest && val.exampleF1() > bestScore;
-      if (newBest) {
+      byte[] newBest = null;
+      if (keepBest && val.exampleF1() > bestScore) {
         bestScore = val.exampleF1();
         bestEpoch = epoch + 1;
-        bestParams = parameterBytes(tagger);
+        newBest = tagger.parameters();
+        bestParams = newBest;
       }
       if (checkpointDir != null) {
         writeCheckpoint(tagger, newBest, new State(epoch + 1, global, bestEpoch, bestScore, config),
@@ -276,35 +271,11 @@ public final class TaggerTrainer {
       }
     }
     if (keepBest && bestEpoch != training.epochs()) {
-      Tagger best = fromBytes(bestParams);
+      Tagger best = Tagger.load(config, bestParams);
       tagger.close();
       return new TaggerRun(best, List.copyOf(history), seconds, bestEpoch);
     }
     return new TaggerRun(tagger, List.copyOf(history), seconds, training.epochs());
-  }
-
-  private static byte[] parameterBytes(Tagger t) {
-    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
-    try (java.io.DataOutputStream out = new java.io.DataOutputStream(buf)) {
-      t.block().saveParameters(out);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-    return buf.toByteArray();
-  }
-
-  private Tagger fromBytes(byte[] params) {
-    try {
-      Path tmp = java.nio.file.Files.createTempFile("sdlgm-best", ".params");
-      try {
-        java.nio.file.Files.write(tmp, params);
-        return Tagger.load(config, tmp);
-      } finally {
-        java.nio.file.Files.deleteIfExists(tmp);
-      }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   /** One optimisation step: forward and backward, then {@link AdamUpdates}. */
@@ -332,9 +303,9 @@ public final class TaggerTrainer {
       TaggerConfig c = tagger.config();
       try (NDManager sub = tagger.manager().newSubManager(); NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
-        NDArray xs = SparseCoder.tensor(sub, slice(x, b * c.numFeatures()), new Shape(b, c.numFeatures()));
-        NDArray ys = SparseCoder.tensor(sub, slice(y, b * c.numLabels()), new Shape(b, c.numLabels()));
-        NDArray cs = SparseCoder.tensor(sub, slice(count, b * c.numLevels()), new Shape(b, c.numLevels()));
+        NDArray xs = SparseCoder.tensor(sub, x, 0, new Shape(b, c.numFeatures()));
+        NDArray ys = SparseCoder.tensor(sub, y, 0, new Shape(b, c.numLabels()));
+        NDArray cs = SparseCoder.tensor(sub, count, 0, new Shape(b, c.numLevels()));
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
           NDList t = tagger.block().loss(tagger.store(), xs, ys, cs, tau, true);
           NDArray loss = t.get(0).mean();
@@ -344,10 +315,6 @@ public final class TaggerTrainer {
           return NDArrays.stack(stats).toFloatArray();
         }
       }
-    }
-
-    private static float[] slice(float[] a, int n) {
-      return a.length == n ? a : java.util.Arrays.copyOf(a, n);
     }
 
     void update() {

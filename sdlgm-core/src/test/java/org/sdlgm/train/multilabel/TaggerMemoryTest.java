@@ -6,7 +6,7 @@ import ai.djl.ndarray.BaseNDManager;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.sdlgm.data.multilabel.FeatureRows;
+import org.sdlgm.data.multilabel.FeatureTransform;
 import org.sdlgm.data.multilabel.MultiLabelTrainTest;
 import org.sdlgm.data.multilabel.SyntheticMultiLabel;
 import org.sdlgm.model.multilabel.SetObjective;
@@ -21,6 +21,8 @@ import org.sdlgm.train.TrainConfig;
  */
 class TaggerMemoryTest {
   static MultiLabelTrainTest data;
+  /** The features as stored. */
+  static final FeatureTransform RAW = FeatureTransform.none(300);
 
   @BeforeAll
   static void load() {
@@ -31,10 +33,10 @@ class TaggerMemoryTest {
 
   private static int arraysAfter(int epochs, TaggerConfig c) {
     TrainConfig t = TrainConfig.builder().epochs(epochs).batchSize(25).validationFraction(0).build();
-    TaggerRun run = new TaggerTrainer(c, t).fit(data.train(), data.test(), FeatureRows.identity());
+    TaggerRun run = new TaggerTrainer(c, t).fit(data.train(), data.test(), RAW::denseRows);
     try (var tagger = run.tagger()) {
       float[] x = new float[60 * 300];
-      FeatureRows.identity().denseRows(data.test(), java.util.stream.IntStream.range(0, 60).toArray(), 0, 60, x);
+      RAW.denseRows(data.test(), 0, 60, x);
       tagger.predict(tagger.score(x, 60), c.setRules().get(0), 5);
       return ((BaseNDManager) tagger.manager()).getManagedArrays().size();
     }
@@ -61,7 +63,7 @@ class TaggerMemoryTest {
     long[] seeds = {5, 5, 6};
     for (int r = 0; r < 3; r++) {
       TrainConfig t = TrainConfig.builder().epochs(2).batchSize(25).seed(seeds[r]).validationFraction(0).build();
-      TaggerRun run = new TaggerTrainer(c, t).fit(data.train(), null, FeatureRows.identity());
+      TaggerRun run = new TaggerTrainer(c, t).fit(data.train(), null, RAW::denseRows);
       run.tagger().close();
       loss[r] = run.history().get(1).trainLoss();
     }
