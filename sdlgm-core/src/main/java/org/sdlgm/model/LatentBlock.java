@@ -141,16 +141,16 @@ public abstract class LatentBlock extends ai.djl.nn.AbstractBlock {
   /** log p(x | z) per example, shape (B), from decoder output g. */
   protected NDArray logLikelihood(ParameterStore ps, NDArray x, NDArray g, boolean training) {
     if (config.likelihood() == Likelihood.BERNOULLI) {
-      // x·g − softplus(g), with softplus(g) = max(g, 0) + log(1 + e^−|g|): stable for any g.
-      NDArray softplus = g.maximum(0f).add(g.abs().neg().exp().add(1f).log());
-      return x.mul(g).sub(softplus).sum(new int[] {1});
+      // x·g − softplus(g); libtorch's softplus is stable for any g and one operation.
+      return x.mul(g).sub(Activation.softPlus(g)).sum(new int[] {1});
     }
+    NDManager m = x.getManager();
     NDArray logSigma = ps.getValue(logSigmaX, x.getDevice(), training);
     long d = x.getShape().get(1);
     NDArray sq = x.sub(g).square().sum(new int[] {1});
-    return sq.mul(logSigma.mul(-2f).exp()).mul(-0.5f)
-        .sub(logSigma.mul((float) d))
-        .sub((float) (0.5 * d * Math.log(2 * Math.PI)));
+    return sq.mul(logSigma.mul(Scalars.of(m, -2f)).exp()).mul(Scalars.of(m, -0.5f))
+        .sub(logSigma.mul(Scalars.of(m, (float) d)))
+        .sub(Scalars.of(m, (float) (0.5 * d * Math.log(2 * Math.PI))));
   }
 
   /**
@@ -192,11 +192,14 @@ public abstract class LatentBlock extends ai.djl.nn.AbstractBlock {
 
   /** KL(N(μ, σ²) ‖ N(0, 1)) per dimension, shape (B, K). */
   protected static NDArray gaussianKl(NDArray mu, NDArray logSigma) {
-    return mu.square().add(logSigma.mul(2f).exp()).sub(1f).mul(0.5f).sub(logSigma);
+    NDManager m = mu.getManager();
+    return mu.square().add(logSigma.mul(Scalars.of(m, 2f)).exp()).sub(Scalars.of(m, 1f))
+        .mul(Scalars.of(m, 0.5f)).sub(logSigma);
   }
 
   /** Guards log σ against overflow of exp in early steps (σ ∈ [e^−8, e^4]). */
   protected static NDArray boundedLogSigma(NDArray raw) {
-    return raw.clip(-8f, 4f);
+    NDManager m = raw.getManager();
+    return raw.maximum(Scalars.of(m, -8f)).minimum(Scalars.of(m, 4f));
   }
 }

@@ -85,7 +85,7 @@ public final class SdlgmBlock extends LatentBlock {
     NDArray logSigma = boundedLogSigma(apply(logSigmaHead, ps, h, training));
 
     NDArray keys = alpha.add(GumbelSoftmax.gumbel(m, new Shape(b, k)));
-    NDArray ranks = GumbelSoftmax.ranks(keys.stopGradient());
+    NDArray order = GumbelSoftmax.order(keys.stopGradient(), l0);
 
     NDArray logQ = null;
     NDArray q = null;
@@ -102,7 +102,7 @@ public final class SdlgmBlock extends LatentBlock {
       NDArray levels = fixed
           ? m.full(new Shape(b), l0, DataType.INT64)
           : logQ.add(levelNoise).argMax(1).add(1);
-      mask = GumbelSoftmax.hardMask(ranks, levels);
+      mask = GumbelSoftmax.hardMask(order, levels, k);
       nnz = levels.toType(DataType.FLOAT32, false);
     } else {
       NDArray c = GumbelSoftmax.successive(keys, s.tau(), l0);
@@ -116,7 +116,7 @@ public final class SdlgmBlock extends LatentBlock {
         levelHard = level.argMax(1).add(1);
       }
       if (config.straightThrough()) {
-        NDArray hardMask = GumbelSoftmax.hardMask(ranks, levelHard);
+        NDArray hardMask = GumbelSoftmax.hardMask(order, levelHard, k);
         mask = hardMask.add(mask.sub(mask.stopGradient()));
       }
       nnz = levelHard.toType(DataType.FLOAT32, false);
@@ -136,7 +136,7 @@ public final class SdlgmBlock extends LatentBlock {
       survival = GumbelSoftmax.survival(q);
     }
     NDArray beta = selectionPrior == null ? null : ps.getValue(selectionPrior, m.getDevice(), training);
-    NDArray klS = survival.mul(GumbelSoftmax.stepKl(alpha, beta, ranks, l0)).sum(new int[] {1});
+    NDArray klS = survival.mul(GumbelSoftmax.stepKl(alpha, beta, order, l0)).sum(new int[] {1});
     NDArray klDim = gaussianKl(mu, logSigma);
     NDArray klV = config.klV() == KlV.SELECTED
         ? klDim.mul(mask).sum(new int[] {1})
@@ -160,7 +160,8 @@ public final class SdlgmBlock extends LatentBlock {
       probs = logits.softmax(1);
       levels = logits.argMax(1).add(1);
     }
-    NDArray mask = GumbelSoftmax.hardMask(GumbelSoftmax.ranks(alpha), levels);
+    NDArray mask = GumbelSoftmax.hardMask(GumbelSoftmax.order(alpha, config.maxLevel()), levels,
+        config.latentDim());
     return new CodeBatch(mask.mul(mu), levels, probs);
   }
 

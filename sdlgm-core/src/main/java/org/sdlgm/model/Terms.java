@@ -1,6 +1,7 @@
 package org.sdlgm.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 
 /**
  * The per-example terms of the objective for one batch, each of shape (B): the expected
@@ -15,8 +16,10 @@ public record Terms(NDArray logLik, NDArray klL, NDArray klS, NDArray klV, NDArr
    * factor of the schedule.
    */
   public NDArray loss(SdlgmConfig c, Schedule s) {
-    NDArray kl = klL.mul(c.betaL()).add(klS.mul(c.betaS())).add(klV.mul(c.betaV()));
-    return logLik.sub(kl.mul(s.klScale())).mean().neg();
+    NDManager m = logLik.getManager();
+    NDArray kl = klL.mul(Scalars.of(m, (float) c.betaL())).add(klS.mul(Scalars.of(m, (float) c.betaS())))
+        .add(klV.mul(Scalars.of(m, (float) c.betaV())));
+    return logLik.sub(kl.mul(Scalars.of(m, (float) s.klScale()))).mean().neg();
   }
 
   /** Per-example ELBO = log p − KL_L − KL_S − KL_v (unweighted), shape (B). */

@@ -31,7 +31,8 @@ public final class TopKBlock extends LatentBlock {
     NDArray values = apply(codeHead, ps, hidden(ps, x, training), training);
     long b = x.getShape().get(0);
     NDArray k = x.getManager().full(new Shape(b), config.maxLevel(), DataType.INT64);
-    NDArray mask = GumbelSoftmax.hardMask(GumbelSoftmax.ranks(values.abs().stopGradient()), k);
+    NDArray mask = GumbelSoftmax.hardMask(
+        GumbelSoftmax.order(values.abs().stopGradient(), config.maxLevel()), k, config.latentDim());
     return values.mul(mask);
   }
 

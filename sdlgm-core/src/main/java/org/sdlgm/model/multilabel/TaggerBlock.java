@@ -16,6 +16,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
 import org.sdlgm.model.GumbelSoftmax;
+import org.sdlgm.model.Scalars;
 
 /**
  * The network of the supervised model (SPEC.md, "Supervised"): an MLP trunk h = f(x), label
@@ -130,7 +131,7 @@ public final class TaggerBlock extends AbstractBlock {
     NDArray level;
     if (config.objective() == SetObjective.PLACKETT_LUCE) {
       setLoss = plackettLuce(alpha, y, l0);
-      level = y.sum(new int[] {1}).minimum((float) l0);
+      level = y.sum(new int[] {1}).minimum(Scalars.of(m, (float) l0));
     } else {
       NDArray keys = alpha.add(GumbelSoftmax.gumbel(m, new Shape(b, c)));
       NDArray cj = GumbelSoftmax.successive(keys, tau, l0);
@@ -147,18 +148,19 @@ public final class TaggerBlock extends AbstractBlock {
         levelHard = ell.argMax(1).add(config.minLevel());
       }
       if (config.straightThrough()) {
-        NDArray hard = GumbelSoftmax.hardMask(GumbelSoftmax.ranks(keys.stopGradient()), levelHard);
+        NDArray hard = GumbelSoftmax.hardMask(GumbelSoftmax.order(keys.stopGradient(), l0), levelHard, c);
         mask = hard.add(mask.sub(mask.stopGradient()));
       }
       // An affine squash rather than a clamp: a clamp kills the gradient where m saturates.
       float eps = (float) config.bceEpsilon();
-      NDArray sq = mask.mul(1f - 2f * eps).add(eps);
-      setLoss = y.mul(sq.log()).add(y.neg().add(1f).mul(sq.neg().add(1f).log())).sum(new int[] {1}).neg();
+      NDArray sq = mask.mul(Scalars.of(m, 1f - 2f * eps)).add(Scalars.of(m, eps));
+      NDArray one = Scalars.of(m, 1f);
+      setLoss = y.mul(sq.log()).add(one.sub(y).mul(one.sub(sq).log())).sum(new int[] {1}).neg();
       level = levelHard.toType(DataType.FLOAT32, false);
     }
     NDArray total = config.countWeight() == 1.0
         ? countNll.add(setLoss)
-        : countNll.mul((float) config.countWeight()).add(setLoss);
+        : countNll.mul(Scalars.of(m, (float) config.countWeight())).add(setLoss);
     return new NDList(total, countNll, setLoss, level);
   }
 
@@ -185,7 +187,7 @@ public final class TaggerBlock extends AbstractBlock {
     NDArray chosen = m.zeros(alpha.getShape()).scatter(order, ok, 1);
 
     NDArray maxA = alpha.max(new int[] {1}, true).stopGradient();
-    NDArray e = alpha.sub(maxA).maximum(-80f).exp();
+    NDArray e = alpha.sub(maxA).maximum(Scalars.of(m, -80f)).exp();
     NDArray outside = e.mul(chosen.neg().add(1f)).sum(new int[] {1}, true);
     NDArray eo = e.gather(order, 1).mul(ok);
     NDArray pos = m.arange(0, k, 1, DataType.INT64);
@@ -194,8 +196,8 @@ public final class TaggerBlock extends AbstractBlock {
     return logZ.sub(alpha.gather(order, 1)).mul(ok).sum(new int[] {1});
   }
 
-  /** softplus(a) = max(a, 0) + log(1 + e^−|a|), stable for any a. */
+  /** softplus(a) = log(1 + e^a): libtorch's, stable for any a. */
   private static NDArray softplus(NDArray a) {
-    return a.maximum(0f).add(a.abs().neg().exp().add(1f).log());
+    return Activation.softPlus(a);
   }
 }
