@@ -139,6 +139,10 @@ final class ExperimentCommand implements Callable<Integer> {
       pb.environment().put("DJL_OFFLINE", "true");
       pb.environment().put("OPT_OUT_TRACKING", "true");
       pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+      // As the launcher: keep freed tensor memory in the process (docs/model.md, choice 23).
+      pb.environment().putIfAbsent("MALLOC_TRIM_THRESHOLD_", "4294967296");
+      pb.environment().putIfAbsent("MALLOC_TOP_PAD_", "268435456");
+      pb.environment().putIfAbsent("MALLOC_MMAP_THRESHOLD_", "33554432");
       return pb.start().waitFor();
     };
   }
