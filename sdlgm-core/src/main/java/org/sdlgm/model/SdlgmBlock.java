@@ -1,6 +1,8 @@
 package org.sdlgm.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -166,23 +168,14 @@ public final class SdlgmBlock extends LatentBlock {
   }
 
   @Override
-  public NDArray encodeCompact(ParameterStore ps, NDArray x) {
-    long b = x.getShape().get(0);
-    int l0 = config.maxLevel();
+  public NDArray encodeHeads(ParameterStore ps, NDArray x) {
     NDArray h = hidden(ps, x, false);
-    NDArray alpha = apply(selectHead, ps, h, false);
-    NDArray mu = apply(muHead, ps, h, false);
-    // The top-L0 of α in descending order: its first L̂ entries are the top-L̂ (SPEC.md).
-    NDArray idx = alpha.topK(l0, 1, true, true).get(1);
-    NDArray vals = mu.gather(idx, 1);
-    ai.djl.ndarray.NDList parts = new ai.djl.ndarray.NDList(idx.toType(DataType.FLOAT32, false), vals);
-    if (fixed) {
-      parts.add(x.getManager().full(new Shape(b, 1), (float) l0));
-    } else {
+    NDList parts = new NDList(apply(selectHead, ps, h, false), apply(muHead, ps, h, false));
+    if (!fixed) {
       NDArray logits = apply(levelHead, ps, h, false);
-      parts.add(logits.argMax(1).add(1).toType(DataType.FLOAT32, false).reshape(b, 1));
+      parts.add(logits);
       parts.add(logits.softmax(1));
     }
-    return ai.djl.ndarray.NDArrays.concat(parts, 1);
+    return NDArrays.concat(parts, 1);
   }
 }

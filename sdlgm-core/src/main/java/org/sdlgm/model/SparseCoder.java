@@ -116,9 +116,9 @@ public final class SparseCoder implements AutoCloseable {
       try (NDManager sub = manager.newSubManager(); NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
         NDArray xs = tensor(sub, rows, from * d, new Shape(b, d));
-        NDArray compact = block.encodeCompact(store, xs);
-        if (compact != null) {
-          addCompact(out, compact.toFloatArray(), b);
+        NDArray heads = block.encodeHeads(store, xs);
+        if (heads != null) {
+          addFromHeads(out, heads.toFloatArray(), b);
         } else {
           CodeBatch codes = block.encode(store, xs);
           addDense(out, codes.z().toFloatArray(), codes.levels().toLongArray(),
@@ -129,40 +129,61 @@ public final class SparseCoder implements AutoCloseable {
     return out;
   }
 
-  /** Codes from {@link LatentBlock#encodeCompact}'s layout, indices ascending, exact zeros dropped. */
-  private void addCompact(List<SparseCode> out, float[] c, int b) {
+  /**
+   * Codes from {@link LatentBlock#encodeHeads}'s layout (SPEC.md, "Deterministic encoding"):
+   * L̂ = argmax q(L | x) (the first maximum on ties, as libtorch's argmax), S = the top-L̂ of α
+   * (the lower index first on ties), z_S = μ_S; indices ascending, exact zeros dropped.
+   */
+  private void addFromHeads(List<SparseCode> out, float[] c, int b) {
+    int k = config.latentDim();
     int l0 = config.maxLevel();
     int width = c.length / b;
-    boolean probs = width > 2 * l0 + 1;
+    boolean counted = width > 2 * k;
+    int[] top = new int[l0];
     for (int i = 0; i < b; i++) {
       int base = i * width;
-      int level = (int) c[base + 2 * l0];
+      int level = l0;
+      if (counted) {
+        int best = 0;
+        for (int l = 1; l < l0; l++) {
+          if (c[base + 2 * k + l] > c[base + 2 * k + best]) {
+            best = l;
+          }
+        }
+        level = best + 1;
+      }
+      // Partial selection: the `level` largest α in descending order, by insertion.
+      int n = 0;
+      for (int j = 0; j < k; j++) {
+        float v = c[base + j];
+        if (n == level && !(v > c[base + top[n - 1]])) {
+          continue;
+        }
+        int pos = n < level ? n++ : n - 1;
+        while (pos > 0 && v > c[base + top[pos - 1]]) {
+          top[pos] = top[pos - 1];
+          pos--;
+        }
+        top[pos] = j;
+      }
+      java.util.Arrays.sort(top, 0, n);
       int nnz = 0;
-      for (int t = 0; t < level; t++) {
-        if (c[base + l0 + t] != 0f) {
+      for (int t = 0; t < n; t++) {
+        if (c[base + k + top[t]] != 0f) {
           nnz++;
         }
       }
       int[] ri = new int[nnz];
       float[] rv = new float[nnz];
-      int n = 0;
-      for (int t = 0; t < level; t++) {
-        float v = c[base + l0 + t];
-        if (v == 0f) {
-          continue;
+      int m = 0;
+      for (int t = 0; t < n; t++) {
+        float v = c[base + k + top[t]];
+        if (v != 0f) {
+          ri[m] = top[t];
+          rv[m++] = v;
         }
-        // Insertion into ascending index order: at most L0 entries.
-        int ix = (int) c[base + t];
-        int pos = n++;
-        while (pos > 0 && ri[pos - 1] > ix) {
-          ri[pos] = ri[pos - 1];
-          rv[pos] = rv[pos - 1];
-          pos--;
-        }
-        ri[pos] = ix;
-        rv[pos] = v;
       }
-      float[] p = probs ? java.util.Arrays.copyOfRange(c, base + 2 * l0 + 1, base + 3 * l0 + 1) : null;
+      float[] p = counted ? java.util.Arrays.copyOfRange(c, base + 2 * k + l0, base + 2 * k + 2 * l0) : null;
       out.add(new SparseCode(level, ri, rv, p));
     }
   }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.sdlgm.encode.SparseCode;
 
 /**
- * The fast encoding path (top-L0 candidates, one transfer) gives exactly the codes of the
+ * The fast encoding path (raw heads, one transfer, selection in Java) gives exactly the codes of the
  * dense definition — top-L̂ of α masking μ — for the SDLGM and its fixed-L ablation.
  */
 class CompactEncodingTest {
