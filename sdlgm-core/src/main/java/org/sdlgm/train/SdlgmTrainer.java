@@ -208,7 +208,6 @@ public final class SdlgmTrainer {
   }
 
   /** One optimisation step: forward and backward, then {@link AdamUpdates}. */
-  static final long[] PROF = new long[4];
   private static final class Step {
     private final SparseCoder coder;
     private final AdamUpdates adam;
@@ -244,15 +243,9 @@ public final class SdlgmTrainer {
         scope.suppressNotUsedWarning();
         NDArray x = SparseCoder.tensor(sub, xb, new Shape(b, config.inputDim()));
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-          if (PROF[3] == 150) ai.djl.pytorch.jni.JniUtils.startProfile(false, true, false);
-          if (PROF[3] == 170) ai.djl.pytorch.jni.JniUtils.stopProfile("/tmp/micro/trace2.json");
-          long q0 = System.nanoTime();
           Terms terms = coder.block().terms(coder.store(), x, s, false, true);
           NDArray loss = terms.loss(config, s);
-          long q1 = System.nanoTime();
           gc.backward(loss);
-          long q2 = System.nanoTime();
-          PROF[0] += q1 - q0; PROF[1] += q2 - q1; PROF[3]++;
           NDList stats = new NDList(loss, terms.logLik().mean(), terms.klL().mean(),
               terms.klS().mean(), terms.klV().mean(), terms.nnz().mean());
           NDList gradSums = new NDList();
@@ -266,10 +259,7 @@ public final class SdlgmTrainer {
     }
 
     void update() {
-      long q0 = System.nanoTime();
       adam.apply();
-      PROF[2] += System.nanoTime() - q0;
-      if (PROF[3] % 100 == 0) { System.err.printf("PROF fwd %.2f bwd %.2f adam %.2f ms%n", PROF[0]/1e6/PROF[3], PROF[1]/1e6/PROF[3], PROF[2]/1e6/PROF[3]); }
     }
 
     void zeroGradients() {
