@@ -105,8 +105,17 @@ final class BenchCommand implements Callable<Integer> {
     TrainConfig tc = TrainConfig.builder().epochs(epochs).batchSize(batch).validationFraction(0).build();
     List<Long> rssPerEpoch = new java.util.ArrayList<>();
     List<Long> heapPerEpoch = new java.util.ArrayList<>();
+    Map<String, Object> stepMillis = new LinkedHashMap<>();
     TrainingRun run = new SdlgmTrainer(config, tc)
         .addListener(new org.sdlgm.train.TrainingListener() {
+          @Override
+          public void onPhases(int epoch, int steps, double fwd, double bwd, double update) {
+            // The last epoch's mean time per step in each phase (earlier ones include warm-up).
+            stepMillis.put("forward", 1e3 * fwd / steps);
+            stepMillis.put("backward", 1e3 * bwd / steps);
+            stepMillis.put("update", 1e3 * update / steps);
+          }
+
           @Override
           public void onEpoch(EpochRecord r) {
             // Memory after each epoch: flat numbers show that no step leaks.
@@ -122,6 +131,7 @@ final class BenchCommand implements Callable<Integer> {
     result.put("trainRows", train.size());
     result.put("batch", batch);
     result.put("trainExamplesPerSecond", last.examplesPerSecond());
+    result.put("trainStepMillis", stepMillis);
     result.put("trainEpochSeconds", run.history().stream().map(EpochRecord::seconds).toList());
     result.put("rssAfterEpochBytes", rssPerEpoch);
     result.put("heapAfterEpochBytes", heapPerEpoch);
@@ -150,8 +160,10 @@ final class BenchCommand implements Callable<Integer> {
         List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0]))));
     AtomicFiles.writeString(json, ModelDirectory.toJson(result));
     System.out.println(String.format(Locale.ROOT,
-        "train %,.0f ex/s | encode %,.0f ex/s (batch 100), %,.0f ex/s (batch 1000) | peak heap %.0f MiB, peak RSS %.0f MiB → %s",
-        (double) result.get("trainExamplesPerSecond"), (double) result.get("encodeExamplesPerSecondBatch100"),
+        "train %,.0f ex/s (step: forward %.1f, backward %.1f, update %.1f ms) | encode %,.0f ex/s (batch 100), %,.0f ex/s (batch 1000) | peak heap %.0f MiB, peak RSS %.0f MiB → %s",
+        (double) result.get("trainExamplesPerSecond"), stepMillis.getOrDefault("forward", Double.NaN),
+        stepMillis.getOrDefault("backward", Double.NaN), stepMillis.getOrDefault("update", Double.NaN),
+        (double) result.get("encodeExamplesPerSecondBatch100"),
         (double) result.get("encodeExamplesPerSecondBatch1000"), peakHeap / 1048576.0,
         peakRss() / 1048576.0, json));
     return 0;

@@ -153,6 +153,25 @@ class TrainEvalEncodeTest {
     }
   }
 
+  @Test
+  void benchWritesThroughputPhasesAndMemory(@TempDir Path dir) throws IOException {
+    Path json = dir.resolve("bench.json");
+    List<String> args = new ArrayList<>(List.of("bench", "--data", Cli.SYN, "--rows", "200",
+        "--epochs", "2", "--encode-rows", "100", "--json", json.toString(),
+        "-K", "16", "-L", "4", "--encoder", "32", "--decoder-hidden", "32"));
+    Cli.Result r = Cli.ok(args.toArray(new String[0]));
+    assertTrue(r.out().contains("forward"), r.toString());
+    JsonNode b = Cli.readJson(json);
+    for (String f : new String[] {"trainExamplesPerSecond", "encodeExamplesPerSecondBatch100",
+        "encodeExamplesPerSecondBatch1000", "peakHeapBytes"}) {
+      assertTrue(b.path(f).asDouble() > 0, f + " in " + b);
+    }
+    JsonNode phases = b.path("trainStepMillis");
+    for (String f : new String[] {"forward", "backward", "update"}) {
+      assertTrue(phases.path(f).asDouble() > 0, "trainStepMillis." + f + " in " + b);
+    }
+  }
+
   private static int nonZeros(String[] fields) {
     int n = 0;
     for (int j = 3; j < fields.length; j++) {

@@ -117,6 +117,7 @@ public final class SdlgmTrainer {
       long t0 = System.nanoTime();
       Schedule s = Schedule.at(config, step, epoch);
       int firstBatch = epoch == firstEpoch ? skipBatches : 0;
+      trainer.resetPhases();
       for (int bi = firstBatch; bi < batches; bi++) {
         int from = bi * bs;
         int b = Math.min(bs, n - from);
@@ -174,6 +175,10 @@ public final class SdlgmTrainer {
           val == null ? Double.NaN : val[4], val == null ? Double.NaN : val[5], coder.sigmaX(),
           skipped);
       history.add(rec);
+      for (TrainingListener l : listeners) {
+        l.onPhases(epoch, batches - firstBatch, trainer.phaseNanos[0] / 1e9,
+            trainer.phaseNanos[1] / 1e9, trainer.phaseNanos[2] / 1e9);
+      }
       if (outputDir != null) {
         Checkpoint.write(outputDir, coder, epoch + 1, 0, step, history);
         lastCheckpoint = "step " + step;
@@ -212,6 +217,8 @@ public final class SdlgmTrainer {
     private final SparseCoder coder;
     private final AdamUpdates adam;
     private final List<Parameter> sentinels = new ArrayList<>();
+    /** Nanoseconds spent this epoch in forward, backward and update. */
+    final long[] phaseNanos = new long[3];
 
     Step(SparseCoder coder, AdamUpdates adam) {
       this.coder = coder;
@@ -243,9 +250,13 @@ public final class SdlgmTrainer {
         scope.suppressNotUsedWarning();
         NDArray x = SparseCoder.tensor(sub, xb, new Shape(b, config.inputDim()));
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          long t0 = System.nanoTime();
           Terms terms = coder.block().terms(coder.store(), x, s, false, true);
           NDArray loss = terms.loss(config, s);
+          long t1 = System.nanoTime();
           gc.backward(loss);
+          phaseNanos[0] += t1 - t0;
+          phaseNanos[1] += System.nanoTime() - t1;
           NDList stats = new NDList(loss, terms.logLik().mean(), terms.klL().mean(),
               terms.klS().mean(), terms.klV().mean(), terms.nnz().mean());
           NDList gradSums = new NDList();
@@ -259,7 +270,13 @@ public final class SdlgmTrainer {
     }
 
     void update() {
+      long t0 = System.nanoTime();
       adam.apply();
+      phaseNanos[2] += System.nanoTime() - t0;
+    }
+
+    void resetPhases() {
+      java.util.Arrays.fill(phaseNanos, 0);
     }
 
     void zeroGradients() {

@@ -19,6 +19,13 @@ public interface TrainingListener {
   /** After an epoch, with its history row. */
   default void onEpoch(EpochRecord record) {}
 
+  /**
+   * After an epoch, with the wall time its steps spent in each phase: building the graph and
+   * the loss (forward), {@code backward}, and the Adam update. For benchmarks and profiling.
+   */
+  default void onPhases(int epoch, int steps, double forwardSeconds, double backwardSeconds,
+      double updateSeconds) {}
+
   /** After a checkpoint was written. */
   default void onCheckpoint(long step, java.nio.file.Path dir) {}
 
