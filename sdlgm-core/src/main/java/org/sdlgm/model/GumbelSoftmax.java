@@ -74,8 +74,8 @@ public final class GumbelSoftmax {
    * softmax, then five cheap element-wise operations per step, with no clamp or logarithm
    * whose backward passes cost more than the forward (measured: the relaxation's forward and
    * backward at B = 100, K = 200, L0 = 20 took half the time). The values agree with the
-   * log-domain form to float rounding and its gradient is closer to a float64 evaluation of
-   * SPEC.md's recursion (tested). An entry whose 1 − a rounds to 0 keeps the mass
+   * log-domain form to float rounding and its gradient is at least as close to a float64
+   * evaluation of SPEC.md's recursion (tested). An entry whose 1 − a rounds to 0 keeps the mass
    * {@value #FLOOR} instead of a·ε^{1/τ}; both are negligible beside every other entry, whose
    * mass stays above e^−60 of the row maximum (the first softmax is clamped).
    *
@@ -87,7 +87,7 @@ public final class GumbelSoftmax {
     NDArray one = Scalars.of(m, 1f);
     NDArray floor = Scalars.of(m, FLOOR);
     // (1 − a)^{1/τ} by the cheapest exact route: τ = 1 and τ = 1/2 (the default τ_min, where
-    // most of training happens) need no power at all; otherwise exp(log(1 − a + 10⁻³⁰)/τ),
+    // annealing ends) need no power at all; otherwise exp(log(1 − a + 10⁻³⁰)/τ),
     // which is exactly 0 with a finite gradient where 1 − a is 0 (pow's backward is not).
     NDArray tiny = Scalars.of(m, 1e-30f);
     boolean identity = Math.abs(tau - 1.0) < 1e-12;
