@@ -132,6 +132,7 @@ final class BenchCommand implements Callable<Integer> {
     result.put("batch", batch);
     result.put("trainExamplesPerSecond", last.examplesPerSecond());
     result.put("trainStepMillis", stepMillis);
+    result.put("calibrationMatmulGflops", calibrationGflops());
     result.put("trainEpochSeconds", run.history().stream().map(EpochRecord::seconds).toList());
     result.put("rssAfterEpochBytes", rssPerEpoch);
     result.put("heapAfterEpochBytes", heapPerEpoch);
@@ -160,12 +161,12 @@ final class BenchCommand implements Callable<Integer> {
         List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0]))));
     AtomicFiles.writeString(json, ModelDirectory.toJson(result));
     System.out.println(String.format(Locale.ROOT,
-        "train %,.0f ex/s (step: forward %.1f, backward %.1f, update %.1f ms) | encode %,.0f ex/s (batch 100), %,.0f ex/s (batch 1000) | peak heap %.0f MiB, peak RSS %.0f MiB → %s",
+        "train %,.0f ex/s (step: forward %.1f, backward %.1f, update %.1f ms) | encode %,.0f ex/s (batch 100), %,.0f ex/s (batch 1000) | peak heap %.0f MiB, peak RSS %.0f MiB | machine %.0f GFLOP/s → %s",
         (double) result.get("trainExamplesPerSecond"), stepMillis.getOrDefault("forward", Double.NaN),
         stepMillis.getOrDefault("backward", Double.NaN), stepMillis.getOrDefault("update", Double.NaN),
         (double) result.get("encodeExamplesPerSecondBatch100"),
         (double) result.get("encodeExamplesPerSecondBatch1000"), peakHeap / 1048576.0,
-        peakRss() / 1048576.0, json));
+        peakRss() / 1048576.0, (double) result.get("calibrationMatmulGflops"), json));
     return 0;
   }
 
@@ -212,6 +213,7 @@ final class BenchCommand implements Callable<Integer> {
     result.put("batch", batch);
     result.put("trainExamplesPerSecond", last.examplesPerSecond());
     result.put("trainEpochSeconds", run.history().stream().map(TaggerEpoch::seconds).toList());
+    result.put("calibrationMatmulGflops", calibrationGflops());
     result.put("rssAfterEpochBytes", rssPerEpoch);
     try (Tagger tagger = run.tagger()) {
       MultiLabelDataset rowsToTag = tt.hasTest() ? tt.test() : train;
@@ -247,6 +249,27 @@ final class BenchCommand implements Callable<Integer> {
         peakHeap / 1048576.0, 4.0 * train.size() * train.numFeatures() / 1048576.0,
         peakRss() / 1048576.0, json));
     return 0;
+  }
+
+  /**
+   * The machine's speed right now: the best of 20 float32 products (1000 × 784)·(784 × 512)
+   * through libtorch, in GFLOP/s. Shared machines vary from minute to minute (on ours, 40 to
+   * 186 GFLOP/s within an hour), so a throughput is only comparable together with this.
+   */
+  static double calibrationGflops() {
+    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
+        ai.djl.ndarray.NDArray x = m.randomUniform(0f, 1f, new ai.djl.ndarray.types.Shape(1000, 784));
+        ai.djl.ndarray.NDArray w = m.randomUniform(0f, 1f, new ai.djl.ndarray.types.Shape(784, 512))) {
+      double best = Double.MAX_VALUE;
+      for (int i = 0; i < 23; i++) {
+        long t0 = System.nanoTime();
+        x.matMul(w).close();
+        if (i >= 3) {
+          best = Math.min(best, (System.nanoTime() - t0) / 1e9);
+        }
+      }
+      return 2.0 * 1000 * 784 * 512 / best / 1e9;
+    }
   }
 
   private static long peakHeap() {

@@ -163,7 +163,7 @@ class TrainEvalEncodeTest {
     assertTrue(r.out().contains("forward"), r.toString());
     JsonNode b = Cli.readJson(json);
     for (String f : new String[] {"trainExamplesPerSecond", "encodeExamplesPerSecondBatch100",
-        "encodeExamplesPerSecondBatch1000", "peakHeapBytes"}) {
+        "encodeExamplesPerSecondBatch1000", "peakHeapBytes", "calibrationMatmulGflops"}) {
       assertTrue(b.path(f).asDouble() > 0, f + " in " + b);
     }
     JsonNode phases = b.path("trainStepMillis");
