@@ -152,21 +152,17 @@ final class BenchCommand implements Callable<Integer> {
       result.put("encodeRows", n);
     }
     long peakHeap = peakHeap();
+    long peakRss = peakRss();
     result.put("peakHeapBytes", peakHeap);
-    result.put("peakRssBytes", peakRss());
-    result.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", -1));
-    result.put("cores", Runtime.getRuntime().availableProcessors());
-    result.put("model", config);
-    result.put("provenance", Provenance.current(
-        List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0]))));
-    AtomicFiles.writeString(json, ModelDirectory.toJson(result));
+    result.put("peakRssBytes", peakRss);
+    write(result, config);
     System.out.println(String.format(Locale.ROOT,
         "train %,.0f ex/s (step: forward %.1f, backward %.1f, update %.1f ms) | encode %,.0f ex/s (batch 100), %,.0f ex/s (batch 1000) | peak heap %.0f MiB, peak RSS %.0f MiB | machine %.0f GFLOP/s → %s",
         (double) result.get("trainExamplesPerSecond"), stepMillis.getOrDefault("forward", Double.NaN),
         stepMillis.getOrDefault("backward", Double.NaN), stepMillis.getOrDefault("update", Double.NaN),
         (double) result.get("encodeExamplesPerSecondBatch100"),
         (double) result.get("encodeExamplesPerSecondBatch1000"), peakHeap / 1048576.0,
-        peakRss() / 1048576.0, (double) result.get("calibrationMatmulGflops"), json));
+        peakRss / 1048576.0, (double) result.get("calibrationMatmulGflops"), json));
     return 0;
   }
 
@@ -234,21 +230,27 @@ final class BenchCommand implements Callable<Integer> {
       result.put("predictRows", n);
     }
     long peakHeap = peakHeap();
+    long peakRss = peakRss();
     result.put("peakHeapBytes", peakHeap);
-    result.put("peakRssBytes", peakRss());
+    result.put("peakRssBytes", peakRss);
     result.put("denseTrainMatrixBytes", 4L * train.size() * train.numFeatures());
+    write(result, config);
+    System.out.println(String.format(Locale.ROOT,
+        "train %,.0f ex/s | predict %,.0f rows/s (batch 500) | peak heap %.0f MiB (a dense training matrix would be %.0f MiB), peak RSS %.0f MiB → %s",
+        last.examplesPerSecond(), (double) result.get("predictRowsPerSecondBatch500"),
+        peakHeap / 1048576.0, 4.0 * train.size() * train.numFeatures() / 1048576.0,
+        peakRss / 1048576.0, json));
+    return 0;
+  }
+
+  /** Adds the machine, the model and the provenance to {@code result} and writes it to --json. */
+  private void write(Map<String, Object> result, Object config) {
     result.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", -1));
     result.put("cores", Runtime.getRuntime().availableProcessors());
     result.put("model", config);
     result.put("provenance", Provenance.current(
         List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0]))));
     AtomicFiles.writeString(json, ModelDirectory.toJson(result));
-    System.out.println(String.format(Locale.ROOT,
-        "train %,.0f ex/s | predict %,.0f rows/s (batch 500) | peak heap %.0f MiB (a dense training matrix would be %.0f MiB), peak RSS %.0f MiB → %s",
-        last.examplesPerSecond(), (double) result.get("predictRowsPerSecondBatch500"),
-        peakHeap / 1048576.0, 4.0 * train.size() * train.numFeatures() / 1048576.0,
-        peakRss() / 1048576.0, json));
-    return 0;
   }
 
   /**

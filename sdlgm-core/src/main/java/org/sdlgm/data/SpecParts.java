@@ -105,16 +105,7 @@ public final class SpecParts {
     return v;
   }
 
-  /** A row count option, -1 when absent. */
-  /** A positive integer option. */
-  public int positive(String key) {
-    int v = integer(key);
-    if (v < 1) {
-      throw bad(key, "expected a positive integer");
-    }
-    return v;
-  }
-
+  /** A positive integer option (a row, feature or label count), -1 when absent. */
   public int count(String key) {
     if (!options.containsKey(key)) {
       return -1;

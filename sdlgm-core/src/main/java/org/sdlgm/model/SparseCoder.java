@@ -53,6 +53,8 @@ public final class SparseCoder implements AutoCloseable {
     SparseCoder coder = new SparseCoder(config);
     try (InputStream in = Files.newInputStream(params);
         DataInputStream din = new DataInputStream(new BufferedInputStream(in))) {
+      // DJL's loading replaces each array without closing the random one it had.
+      coder.block.getParameters().values().forEach(ai.djl.nn.Parameter::close);
       coder.block.loadParameters(coder.manager, din);
       // Loaded arrays do not require gradients; re-initialising marks them so that a resumed
       // run can train them (initialisation itself is skipped for parameters that have arrays).
@@ -266,17 +268,17 @@ public final class SparseCoder implements AutoCloseable {
     }
   }
 
-  private static final ThreadLocal<java.nio.ByteBuffer[]> STAGING =
-      ThreadLocal.withInitial(() -> new java.nio.ByteBuffer[1]);
+  private static final ThreadLocal<java.nio.ByteBuffer> STAGING = new ThreadLocal<>();
 
   /** This thread's staging buffer, at least {@code bytes} long, positioned at 0 and limited to it. */
   private static java.nio.ByteBuffer staging(int bytes) {
-    java.nio.ByteBuffer[] holder = STAGING.get();
-    if (holder[0] == null || holder[0].capacity() < bytes) {
-      holder[0] = java.nio.ByteBuffer.allocateDirect(Math.max(bytes, 1 << 16))
+    java.nio.ByteBuffer buf = STAGING.get();
+    if (buf == null || buf.capacity() < bytes) {
+      buf = java.nio.ByteBuffer.allocateDirect(Math.max(bytes, 1 << 16))
           .order(java.nio.ByteOrder.nativeOrder());
+      STAGING.set(buf);
     }
-    return holder[0].clear().limit(bytes);
+    return buf.clear().limit(bytes);
   }
 
   private static void checkBatch(int batchSize) {

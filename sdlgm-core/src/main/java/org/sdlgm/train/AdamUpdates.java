@@ -42,11 +42,6 @@ public final class AdamUpdates {
     }
   }
 
-  /** The parameters that receive updates, in the block's order. */
-  public List<Parameter> trainable() {
-    return List.copyOf(trainable);
-  }
-
   public void apply() {
     for (Parameter p : trainable) {
       NDArray w = p.getArray();

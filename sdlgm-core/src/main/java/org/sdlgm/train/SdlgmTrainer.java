@@ -45,8 +45,6 @@ public final class SdlgmTrainer {
   /** Sub-directory of the output directory that holds the last checkpoint. */
   public static final String CHECKPOINT_DIR = "checkpoint";
 
-  /** More consecutive steps with non-finite gradients than this count as divergence. */
-  static final int MAX_SKIPPED_IN_A_ROW = 10;
 
   private final SdlgmConfig modelConfig;
   private final TrainConfig trainConfig;
@@ -76,7 +74,7 @@ public final class SdlgmTrainer {
           + train.name() + ") has " + train.dim());
     }
     Checkpoint start = resume ? Checkpoint.read(outputDir, config) : null;
-    Engine.getInstance().setRandomSeed(seedFor(-1));
+    Engine.getInstance().setRandomSeed(trainConfig.seedFor(-1));
     SparseCoder coder = start != null
         ? SparseCoder.load(config, start.params())
         : SparseCoder.create(config);
@@ -91,9 +89,6 @@ public final class SdlgmTrainer {
     }
   }
 
-  private int seedFor(int epoch) {
-    return (int) (trainConfig.seed() * 1_000_003L + epoch * 7919L + 17);
-  }
 
   private double loop(SdlgmConfig config, SparseCoder coder, Step trainer, Dataset train,
       Dataset validation, Path outputDir, Checkpoint start, List<EpochRecord> history) {
@@ -109,7 +104,7 @@ public final class SdlgmTrainer {
     int skippedInARow = 0;
     float[] x = new float[bs * d];
     for (int epoch = firstEpoch; epoch < trainConfig.epochs(); epoch++) {
-      Engine.getInstance().setRandomSeed(seedFor(epoch));
+      Engine.getInstance().setRandomSeed(trainConfig.seedFor(epoch));
       int[] order = org.sdlgm.data.Splits.shuffled(n, new Random(trainConfig.seed() * 31 + epoch));
       double[] sums = new double[6];
       int seen = 0;
@@ -135,7 +130,7 @@ public final class SdlgmTrainer {
         if (Float.isFinite(v[6])) {
           trainer.update();
           skippedInARow = 0;
-        } else if (++skippedInARow > MAX_SKIPPED_IN_A_ROW) {
+        } else if (++skippedInARow > TrainConfig.MAX_SKIPPED_IN_A_ROW) {
           throw diverged(epoch, step, "gradients were not finite for " + skippedInARow
               + " steps in a row", lastCheckpoint, outputDir);
         } else {

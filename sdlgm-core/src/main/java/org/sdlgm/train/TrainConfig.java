@@ -38,6 +38,17 @@ public record TrainConfig(
     }
   }
 
+  /** More consecutive steps with non-finite gradients than this count as divergence. */
+  public static final int MAX_SKIPPED_IN_A_ROW = 10;
+
+  /**
+   * The libtorch seed for an epoch (−1: initialisation), derived from {@link #seed}: reseeding
+   * at every epoch lets a run resumed at an epoch boundary draw the same noise.
+   */
+  public int seedFor(int epoch) {
+    return (int) (seed * 1_000_003L + epoch * 7919L + 17);
+  }
+
   public static Builder builder() {
     return new Builder();
   }

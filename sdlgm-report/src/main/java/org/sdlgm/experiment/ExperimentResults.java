@@ -12,6 +12,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.sdlgm.io.AtomicFiles;
+import org.sdlgm.io.ModelDirectory;
+import org.sdlgm.report.ReportOptions;
+import org.sdlgm.report.RunReport;
 import org.sdlgm.report.TradeoffChart;
 
 /**
@@ -78,14 +81,14 @@ public final class ExperimentResults {
     Map<String, String> cols = spec.task().equals("multilabel") ? MULTILABEL : UNSUPERVISED;
     for (ExperimentCell c : spec.cells()) {
       Path dir = outDir.resolve(c.name());
-      Path metricsFile = dir.resolve("metrics.json");
+      Path metricsFile = dir.resolve(ModelDirectory.METRICS);
       if (!Files.isRegularFile(metricsFile)) {
         missing.add(c);
         continue;
       }
       try {
         JsonNode m = JSON.readTree(Files.readString(metricsFile, StandardCharsets.UTF_8));
-        JsonNode config = JSON.readTree(Files.readString(dir.resolve("config.json"), StandardCharsets.UTF_8));
+        JsonNode config = JSON.readTree(Files.readString(dir.resolve(ModelDirectory.CONFIG), StandardCharsets.UTF_8));
         int l0Used = config.at("/model/maxLevel").asInt();
         double secs = m.path("trainSeconds").asDouble(Double.NaN);
         if (spec.task().equals("multilabel")) {
@@ -252,7 +255,7 @@ public final class ExperimentResults {
           }
           List<Double> x = rs.stream().map(r -> r.metrics().get("nnz_mean")).toList();
           List<Double> y = rs.stream().map(r -> r.metrics().get("recon_error")).toList();
-          pts.add(new TradeoffChart.Point(mean(x), std(x), mean(y), std(y), "L0 " + l));
+          pts.add(new TradeoffChart.Point(mean(x), std(x), mean(y), std(y)));
         }
         if (!pts.isEmpty()) {
           pts.sort(java.util.Comparator.comparingDouble(TradeoffChart.Point::x));
@@ -284,8 +287,8 @@ public final class ExperimentResults {
     sb.append("<table><tr><th>run</th><th>status</th><th>report</th><th>metrics</th><th>log</th></tr>\n");
     for (ExperimentCell c : spec.cells()) {
       Path dir = outDir.resolve(c.name());
-      boolean done = Files.isRegularFile(dir.resolve("metrics.json"));
-      boolean report = Files.isRegularFile(dir.resolve("report").resolve("report.html"));
+      boolean done = Files.isRegularFile(dir.resolve(ModelDirectory.METRICS));
+      boolean report = Files.isRegularFile(dir.resolve(ReportOptions.DIRECTORY).resolve(RunReport.HTML));
       sb.append("<tr><td>").append(esc(c.name())).append("</td><td>").append(done ? "done" : "missing")
           .append("</td><td>").append(report ? link(c.name() + "/report/report.html", "report") : "—")
           .append("</td><td>").append(done ? link(c.name() + "/metrics.json", "metrics.json") : "—")

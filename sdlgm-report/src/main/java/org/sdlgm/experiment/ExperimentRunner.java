@@ -12,6 +12,7 @@ import java.util.concurrent.Future;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.data.DataPlan;
 import org.sdlgm.data.multilabel.MultiLabelPlan;
+import org.sdlgm.io.ModelDirectory;
 
 /**
  * Runs an experiment grid: checks that every data set loads (so a typo fails before any
@@ -70,7 +71,7 @@ public final class ExperimentRunner {
     List<ExperimentCell> skipped = new ArrayList<>();
     List<ExperimentCell> todo = new ArrayList<>();
     for (ExperimentCell c : cells) {
-      (Files.isRegularFile(outDir.resolve(c.name()).resolve("metrics.json")) ? skipped : todo).add(c);
+      (Files.isRegularFile(outDir.resolve(c.name()).resolve(ModelDirectory.METRICS)) ? skipped : todo).add(c);
     }
     log.printf("experiment '%s': %d runs, %d done already, %d to run (%d at a time) → %s%n",
         spec.name(), cells.size(), skipped.size(), todo.size(), jobs, outDir);
@@ -91,7 +92,7 @@ public final class ExperimentRunner {
           } catch (Exception e) {
             code = -1;
           }
-          boolean ok = code == 0 && Files.isRegularFile(outDir.resolve(c.name()).resolve("metrics.json"));
+          boolean ok = code == 0 && Files.isRegularFile(outDir.resolve(c.name()).resolve(ModelDirectory.METRICS));
           if (!ok) {
             failed.add(c);
           }

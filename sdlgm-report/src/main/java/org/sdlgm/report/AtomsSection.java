@@ -31,9 +31,7 @@ public final class AtomsSection implements ReportSection {
     int k = ctx.config().latentDim();
     int d = ctx.config().inputDim();
     int[] usage = ctx.dimensionUsage();
-    Integer[] dims = new Integer[k];
-    Arrays.setAll(dims, i -> i);
-    Arrays.sort(dims, (a, b) -> usage[b] != usage[a] ? Integer.compare(usage[b], usage[a]) : Integer.compare(a, b));
+    Integer[] dims = DimensionUsageSection.byUsage(usage);
     int m = (int) Math.min(ctx.options().atoms(), Arrays.stream(usage).filter(u -> u > 0).count());
     double[] typical = typicalValues(ctx.codes(), k);
     // Rows 0..m-1: the scaled one-hot codes; row m: the zero code.

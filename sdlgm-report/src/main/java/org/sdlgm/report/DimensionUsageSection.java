@@ -45,9 +45,7 @@ public final class DimensionUsageSection implements ReportSection {
       source = "the test set (metrics.json)";
     }
     int k = usage.length;
-    Integer[] dims = new Integer[k];
-    Arrays.setAll(dims, i -> i);
-    Arrays.sort(dims, (a, b) -> usage[b] != usage[a] ? Integer.compare(usage[b], usage[a]) : Integer.compare(a, b));
+    Integer[] dims = byUsage(usage);
     DefaultCategoryDataset data = new DefaultCategoryDataset();
     for (int i = 0; i < k; i++) {
       data.addValue(100.0 * usage[dims[i]] / Math.max(1, n), "share of examples", "#" + dims[i]);
@@ -69,5 +67,13 @@ public final class DimensionUsageSection implements ReportSection {
     page.chart("dimension-usage", chart, 960, 360, "Share of " + source
         + " whose code uses each latent dimension, sorted by frequency; most used: " + top + "; "
         + (unused == 0 ? "every dimension is used." : unused + " of " + k + " dimensions are never used."));
+  }
+
+  /** Dimension indices, most used first (ties: lower index first). */
+  static Integer[] byUsage(int[] usage) {
+    Integer[] dims = new Integer[usage.length];
+    Arrays.setAll(dims, i -> i);
+    Arrays.sort(dims, (a, b) -> usage[b] != usage[a] ? Integer.compare(usage[b], usage[a]) : Integer.compare(a, b));
+    return dims;
   }
 }

@@ -94,6 +94,12 @@ public final class History {
     return c != null && Arrays.stream(c).anyMatch(Double::isFinite);
   }
 
+  /** Whether the column exists and has a finite value other than 0 (a term the run has). */
+  public boolean hasNonZero(String name) {
+    double[] c = columns.get(name);
+    return c != null && Arrays.stream(c).anyMatch(v -> Double.isFinite(v) && v != 0);
+  }
+
   /** The epoch numbers (column {@code epoch}, else 1..n). */
   public double[] epochs() {
     double[] e = columns.get("epoch");

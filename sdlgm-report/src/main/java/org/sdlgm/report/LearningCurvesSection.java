@@ -41,7 +41,7 @@ public final class LearningCurvesSection implements ReportSection {
     List<JFreeChart> charts = new ArrayList<>();
     boolean anyValidation = false;
     for (Panel p : PANELS) {
-      if (!h.hasValues(p.train()) || allZero(h.column(p.train()))) {
+      if (!h.hasNonZero(p.train())) {
         continue; // absent, or a term this method does not have (the KLs of the autoencoder)
       }
       String title = p.train().equals("train_loss") && !ctx.config().method().hasElbo()
@@ -95,14 +95,6 @@ public final class LearningCurvesSection implements ReportSection {
     return s;
   }
 
-  private static boolean allZero(double[] c) {
-    for (double v : c) {
-      if (Double.isFinite(v) && v != 0) {
-        return false;
-      }
-    }
-    return true;
-  }
 
   private static boolean varies(double[] c) {
     if (c == null) {

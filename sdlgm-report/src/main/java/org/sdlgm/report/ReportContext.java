@@ -73,7 +73,8 @@ public final class ReportContext implements AutoCloseable {
     return ctx;
   }
 
-  private static JsonNode readMetrics(Path file) {
+  /** metrics.json of a model directory as a tree, or null when the file is absent. */
+  static JsonNode readMetrics(Path file) {
     if (!Files.isRegularFile(file)) {
       return null;
     }
@@ -228,7 +229,11 @@ public final class ReportContext implements AutoCloseable {
 
   /** A short phrase naming the encoded rows, for captions ("the first 2,000 test examples"). */
   public String examplesPhrase() {
-    int n = examples == null ? 0 : examples.size();
+    return examplesPhrase(examples == null ? 0 : examples.size(), partSize, part);
+  }
+
+  /** "the first 2,000 test examples", "all 500 test examples" or "the one test example". */
+  static String examplesPhrase(int n, int partSize, String part) {
     String count = String.format(java.util.Locale.ROOT, "%,d", n);
     if (n == partSize) {
       return n == 1 ? "the one " + part + " example" : "all " + count + " " + part + " examples";

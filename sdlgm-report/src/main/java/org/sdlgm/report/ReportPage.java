@@ -3,7 +3,6 @@ package org.sdlgm.report;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -20,21 +19,10 @@ import org.sdlgm.io.AtomicFiles;
 public final class ReportPage {
   private final Path dir;
   private final StringBuilder body = new StringBuilder();
-  private final List<Path> figures = new ArrayList<>();
   private final Set<String> names = new HashSet<>();
 
   ReportPage(Path dir) {
     this.dir = dir;
-  }
-
-  /** The directory figures are written to. */
-  public Path directory() {
-    return dir;
-  }
-
-  /** The PNG files written so far. */
-  public List<Path> figures() {
-    return List.copyOf(figures);
   }
 
   /** A paragraph of plain text (escaped). */
@@ -77,7 +65,6 @@ public final class ReportPage {
         throw new IOException("no PNG writer available");
       }
     });
-    figures.add(path);
     body.append("<figure>\n<img src=\"").append(Html.escape(file)).append("\" width=\"")
         .append(image.getWidth()).append("\" height=\"").append(image.getHeight())
         .append("\" alt=\"").append(Html.escape(caption)).append("\">\n<figcaption>")

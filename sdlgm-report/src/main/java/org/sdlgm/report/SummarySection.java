@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import org.sdlgm.io.DataSchema;
 import org.sdlgm.io.ModelInfo;
+import org.sdlgm.io.Provenance;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.train.TrainConfig;
 
@@ -26,13 +27,35 @@ public final class SummarySection implements ReportSection {
 
   @Override
   public void render(ReportContext ctx, ReportPage page) {
-    for (String n : ctx.notes()) {
+    render(ctx.notes(), rows(ctx), ctx.metrics() != null, page);
+  }
+
+  /** The notes, then the summary table, then a hint when the run has no metrics.json. */
+  static void render(List<String> notes, List<String[]> rows, boolean hasMetrics, ReportPage page) {
+    for (String n : notes) {
       page.note(n);
     }
-    page.keyValueTable(rows(ctx));
-    if (ctx.metrics() == null) {
+    page.keyValueTable(rows);
+    if (!hasMetrics) {
       page.note("This run has no metrics.json (it was trained without test data or with "
           + "evaluation off): 'sdlgm eval --model DIR' computes the test metrics.");
+    }
+  }
+
+  /** Training seconds from metrics.json (may be null), else the sum over history.csv. */
+  static double trainSeconds(JsonNode metrics, History history) {
+    double seconds = metrics == null ? Double.NaN : metrics.path("trainSeconds").asDouble(Double.NaN);
+    return seconds > 0 ? seconds : history.sum("seconds");
+  }
+
+  /** The "Written by" and "Command" rows, when the model directory records its provenance. */
+  static void addProvenance(List<String[]> r, Provenance p) {
+    if (p != null) {
+      r.add(row("Written by", "sdlgm " + p.sdlgmVersion() + " on " + p.created()));
+      List<String> cmd = p.command();
+      if (cmd != null && !cmd.isEmpty()) {
+        r.add(row("Command", "sdlgm " + String.join(" ", cmd)));
+      }
     }
   }
 
@@ -63,10 +86,7 @@ public final class SummarySection implements ReportSection {
         d.trainSize(), d.validationSize(), d.testSize(), d.inputDim(),
         ctx.isImageData() ? ", " + d.imageHeight() + "×" + d.imageWidth() + " images" : "",
         d.numClasses() > 0 ? ", " + d.numClasses() + " classes" : "")));
-    double seconds = ev.isMissingNode() ? Double.NaN : ctx.metrics().path("trainSeconds").asDouble(Double.NaN);
-    if (!(seconds > 0)) {
-      seconds = ctx.history().sum("seconds");
-    }
+    double seconds = trainSeconds(ev.isMissingNode() ? null : ctx.metrics(), ctx.history());
     r.add(row("Training", String.format(Locale.ROOT, "%d of %d epochs, batch %d, learning rate %s, seed %d%s",
         ctx.history().size(), t.epochs(), t.batchSize(), num(t.learningRate()), t.seed(),
         seconds > 0 ? String.format(Locale.ROOT, ", %.0f s", seconds) : "")));
@@ -98,21 +118,14 @@ public final class SummarySection implements ReportSection {
         r.add(row("Effective support has exactly L_true atoms", pct(rec.path("effectiveExactShare").asDouble())));
       }
     }
-    if (info.provenance() != null) {
-      r.add(row("Written by", "sdlgm " + info.provenance().sdlgmVersion() + " on "
-          + info.provenance().created()));
-      List<String> cmd = info.provenance().command();
-      if (cmd != null && !cmd.isEmpty()) {
-        r.add(row("Command", "sdlgm " + String.join(" ", cmd)));
-      }
-    }
+    addProvenance(r, info.provenance());
     if (ctx.hasCodes()) {
       r.add(row("Figures drawn from", ctx.examplesPhrase()));
     }
     return r;
   }
 
-  private static String[] row(String k, String v) {
+  static String[] row(String k, String v) {
     return new String[] {k, v};
   }
 

@@ -43,7 +43,7 @@ public final class TaggerLearningCurvesSection implements TaggerSection {
     List<JFreeChart> charts = new ArrayList<>();
     for (Panel p : TRAINING) {
       // A count NLL that is identically 0 is a model without a count head: nothing to draw.
-      if (h.hasValues(p.column()) && !allZero(h.column(p.column()))) {
+      if (h.hasNonZero(p.column())) {
         charts.add(panel(p, epochs, h.column(p.column())));
       }
     }
@@ -75,12 +75,4 @@ public final class TaggerLearningCurvesSection implements TaggerSection {
     return Charts.lines(p.title(), "epoch", null, new XYSeriesCollection(s));
   }
 
-  private static boolean allZero(double[] c) {
-    for (double v : c) {
-      if (Double.isFinite(v) && v != 0) {
-        return false;
-      }
-    }
-    return true;
-  }
 }

@@ -2,14 +2,10 @@ package org.sdlgm.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.data.multilabel.FeatureTransform;
 import org.sdlgm.data.multilabel.MultiLabelDataset;
@@ -67,22 +63,11 @@ public final class TaggerReportContext implements AutoCloseable {
    */
   public static TaggerReportContext open(Path modelDir, ReportOptions options) {
     TaggerInfo info = TaggerDirectory.readInfo(modelDir);
-    JsonNode metrics = readMetrics(modelDir.resolve(ModelDirectory.METRICS));
+    JsonNode metrics = ReportContext.readMetrics(modelDir.resolve(ModelDirectory.METRICS));
     History history = History.read(modelDir.resolve(ModelDirectory.HISTORY));
     TaggerReportContext ctx = new TaggerReportContext(modelDir, options, info, metrics, history);
     ctx.loadAndPredict();
     return ctx;
-  }
-
-  private static JsonNode readMetrics(Path file) {
-    if (!Files.isRegularFile(file)) {
-      return null;
-    }
-    try {
-      return ModelDirectory.json().readTree(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new SdlgmException(file + ": cannot read (" + e.getMessage() + ")", e);
-    }
   }
 
   private void loadAndPredict() {
@@ -226,12 +211,7 @@ public final class TaggerReportContext implements AutoCloseable {
 
   /** A short phrase naming the scored rows, for captions ("the first 2,000 test examples"). */
   public String examplesPhrase() {
-    int n = size();
-    String count = String.format(Locale.ROOT, "%,d", n);
-    if (n == partSize) {
-      return n == 1 ? "the one " + part + " example" : "all " + count + " " + part + " examples";
-    }
-    return "the first " + count + " " + part + " examples";
+    return ReportContext.examplesPhrase(size(), partSize, part);
   }
 
   @Override

@@ -1,5 +1,7 @@
 package org.sdlgm.report;
 
+import static org.sdlgm.report.SummarySection.row;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,14 +30,7 @@ public final class TaggerSummarySection implements TaggerSection {
 
   @Override
   public void render(TaggerReportContext ctx, ReportPage page) {
-    for (String n : ctx.notes()) {
-      page.note(n);
-    }
-    page.keyValueTable(rows(ctx));
-    if (ctx.metrics() == null) {
-      page.note("This run has no metrics.json (it was trained without test data or with "
-          + "evaluation off): 'sdlgm eval --model DIR' computes the test metrics.");
-    }
+    SummarySection.render(ctx.notes(), rows(ctx), ctx.metrics() != null, page);
   }
 
   static List<String[]> rows(TaggerReportContext ctx) {
@@ -64,10 +59,7 @@ public final class TaggerSummarySection implements TaggerSection {
     r.add(row("Rows", String.format(Locale.ROOT, "train %,d, validation %,d, test %,d",
         d.trainSize(), d.validationSize(), d.testSize())));
     JsonNode metrics = ctx.metrics();
-    double seconds = metrics == null ? Double.NaN : metrics.path("trainSeconds").asDouble(Double.NaN);
-    if (!(seconds > 0)) {
-      seconds = ctx.history().sum("seconds");
-    }
+    double seconds = SummarySection.trainSeconds(metrics, ctx.history());
     int kept = metrics == null ? -1 : metrics.path("epochKept").asInt(-1);
     r.add(row("Training", String.format(Locale.ROOT, "%d of %d epochs, batch %d, learning rate %s, seed %d%s%s",
         ctx.history().size(), t.epochs(), t.batchSize(), SummarySection.num(t.learningRate()), t.seed(),
@@ -90,14 +82,7 @@ public final class TaggerSummarySection implements TaggerSection {
                 + f(v, "meanPredictedSetSize")));
       }
     }
-    if (ctx.info().provenance() != null) {
-      r.add(row("Written by", "sdlgm " + ctx.info().provenance().sdlgmVersion() + " on "
-          + ctx.info().provenance().created()));
-      List<String> cmd = ctx.info().provenance().command();
-      if (cmd != null && !cmd.isEmpty()) {
-        r.add(row("Command", "sdlgm " + String.join(" ", cmd)));
-      }
-    }
+    SummarySection.addProvenance(r, ctx.info().provenance());
     if (ctx.hasPredictions()) {
       r.add(row("Figures drawn from", ctx.examplesPhrase() + ", set rule " + ctx.rule().id()));
     }
@@ -109,9 +94,5 @@ public final class TaggerSummarySection implements TaggerSection {
     JsonNode n = ev.path(field);
     return n.isNumber() && Double.isFinite(n.asDouble())
         ? String.format(Locale.ROOT, "%.4f", n.asDouble()) : "—";
-  }
-
-  private static String[] row(String k, String v) {
-    return new String[] {k, v};
   }
 }

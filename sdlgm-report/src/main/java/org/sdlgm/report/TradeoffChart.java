@@ -25,7 +25,7 @@ public final class TradeoffChart {
   /**
    * One point of a curve: mean and std over seeds of x (mean nnz) and y (the quality measure).
    */
-  public record Point(double x, double xStd, double y, double yStd, String label) {}
+  public record Point(double x, double xStd, double y, double yStd) {}
 
   /** Writes the figure as a PNG (atomically). {@code curves} maps method → points in L0 order. */
   public static void write(Path png, String title, String xLabel, String yLabel,

@@ -60,8 +60,7 @@ public record MultiLabelPlan(String data, String test, String labels, double spl
             + testFrom + "); --split " + split + " would discard it: drop --split"
             + (dataSource.scheme().equals("synthetic-ml") ? ", or set test=0 in the spec" : ""));
       }
-      MultiLabelTrainTest s = MultiLabelTrainTest.split(train, split, seed);
-      return new MultiLabelTrainTest(s.train(), s.test());
+      return MultiLabelTrainTest.split(train, split, seed);
     }
     if (testPart != null) {
       requireCompatible(train, testPart, testFrom);

@@ -227,8 +227,8 @@ public final class MultiLabelSpecs {
     p.checkKeys(LIBSVM_KEYS);
     p.requirePositional(1, 1, "FILE", "libsvm:/path/to/train.svm,base=1");
     Path file = SpecParts.path(p.positional.get(0));
-    int features = p.options.containsKey("features") ? p.positive("features") : -1;
-    int labels = p.options.containsKey("labels") ? p.positive("labels") : -1;
+    int features = p.count("features");
+    int labels = p.count("labels");
     int base = 1;
     if (p.options.containsKey("base")) {
       String b = p.options.get("base");

@@ -157,16 +157,7 @@ public final class SyntheticMultiLabel {
 
   /** Zipf weights 1/rank^zipf handed to the labels in a random order, as a cumulative table. */
   private double[] popularity(SplittableRandom rng) {
-    int[] rank = new int[labels];
-    for (int c = 0; c < labels; c++) {
-      rank[c] = c;
-    }
-    for (int i = labels - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = rank[i];
-      rank[i] = rank[j];
-      rank[j] = t;
-    }
+    int[] rank = org.sdlgm.data.Splits.shuffled(labels, rng);
     double[] cum = new double[labels];
     double total = 0;
     for (int c = 0; c < labels; c++) {

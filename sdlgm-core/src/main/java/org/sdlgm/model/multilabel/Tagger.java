@@ -63,6 +63,8 @@ public final class Tagger implements AutoCloseable {
   private static Tagger read(TaggerConfig config, InputStream in, String source) {
     Tagger t = new Tagger(config);
     try (DataInputStream din = new DataInputStream(new BufferedInputStream(in))) {
+      // DJL's loading replaces each array without closing the random one it had.
+      t.block.getParameters().values().forEach(ai.djl.nn.Parameter::close);
       t.block.loadParameters(t.manager, din);
       t.block.initialize(t.manager, DataType.FLOAT32, new Shape(1, config.numFeatures()));
     } catch (IOException | ai.djl.MalformedModelException | RuntimeException e) {

@@ -176,22 +176,22 @@ public final class TaggerBlock extends AbstractBlock {
     long b = alpha.getShape().get(0);
     int k = (int) Math.min(l0, alpha.getShape().get(1));
     // Y′: the k highest-scoring labels among Y (non-labels pushed far below any logit).
-    NDArray pick = alpha.stopGradient().add(y.sub(1f).mul(1e9f));
+    NDArray one = Scalars.of(m, 1f);
+    NDArray pick = alpha.stopGradient().add(y.sub(one).mul(Scalars.of(m, 1e9f)));
     NDArray idx = pick.topK(k, 1, true, true).get(1);
     NDArray valid = y.gather(idx, 1);
     // A uniformly random order of the chosen labels, invalid slots last.
-    NDArray perm = m.randomUniform(0f, 1f, new Shape(b, k)).add(valid.neg().add(1f).mul(2f))
-        .argSort(1, true);
+    NDArray perm = m.randomUniform(0f, 1f, new Shape(b, k))
+        .add(valid.neg().add(one).mul(Scalars.of(m, 2f))).argSort(1, true);
     NDArray order = idx.gather(perm, 1);
     NDArray ok = valid.gather(perm, 1);
     NDArray chosen = m.zeros(alpha.getShape()).scatter(order, ok, 1);
 
     NDArray maxA = alpha.max(new int[] {1}, true).stopGradient();
     NDArray e = alpha.sub(maxA).maximum(Scalars.of(m, -80f)).exp();
-    NDArray outside = e.mul(chosen.neg().add(1f)).sum(new int[] {1}, true);
+    NDArray outside = e.mul(chosen.neg().add(one)).sum(new int[] {1}, true);
     NDArray eo = e.gather(order, 1).mul(ok);
-    NDArray pos = m.arange(0, k, 1, DataType.INT64);
-    NDArray suffix = pos.reshape(k, 1).gte(pos.reshape(1, k)).toType(DataType.FLOAT32, false);
+    NDArray suffix = GumbelSoftmax.triangle(m, k);
     NDArray logZ = outside.add(eo.matMul(suffix)).log().add(maxA);
     return logZ.sub(alpha.gather(order, 1)).mul(ok).sum(new int[] {1});
   }

@@ -43,8 +43,6 @@ import org.sdlgm.train.TrainingDivergedException;
  * moments restart from zero, as in the unsupervised trainer).
  */
 public final class TaggerTrainer {
-  static final int MAX_SKIPPED_IN_A_ROW = 10;
-
   private final TaggerConfig config;
   private final TrainConfig training;
   private final List<TaggerListener> listeners = new ArrayList<>();
@@ -100,7 +98,7 @@ public final class TaggerTrainer {
     if (keepBest && (validation == null || validation.size() == 0)) {
       throw new SdlgmException("selecting the best epoch needs validation rows (--validation > 0)");
     }
-    Engine.getInstance().setRandomSeed(seedFor(-1));
+    Engine.getInstance().setRandomSeed(training.seedFor(-1));
     State start = resume ? readState() : null;
     Tagger tagger = start == null ? Tagger.create(config)
         : Tagger.load(config, checkpointDir.resolve("model.params"));
@@ -113,9 +111,6 @@ public final class TaggerTrainer {
     }
   }
 
-  private int seedFor(int epoch) {
-    return (int) (training.seed() * 1_000_003L + epoch * 7919L + 17);
-  }
 
   private State readState() {
     if (checkpointDir == null) {
@@ -196,7 +191,7 @@ public final class TaggerTrainer {
       }
     }
     for (int epoch = start == null ? 0 : start.epoch(); epoch < training.epochs(); epoch++) {
-      Engine.getInstance().setRandomSeed(seedFor(epoch));
+      Engine.getInstance().setRandomSeed(training.seedFor(epoch));
       int[] order = org.sdlgm.data.Splits.shuffled(n, new Random(training.seed() * 31 + epoch));
       double[] sums = new double[4];
       int seen = 0;
@@ -222,7 +217,7 @@ public final class TaggerTrainer {
         if (Float.isFinite(v[4])) {
           step.update();
           skippedInARow = 0;
-        } else if (++skippedInARow > MAX_SKIPPED_IN_A_ROW) {
+        } else if (++skippedInARow > TrainConfig.MAX_SKIPPED_IN_A_ROW) {
           throw new TrainingDivergedException("training diverged at epoch " + (epoch + 1)
               + ", step " + (global + 1) + ": gradients were not finite for " + skippedInARow
               + " steps in a row. Try a lower --lr or --grad-clip.");
