@@ -18,7 +18,7 @@ import org.sdlgm.data.multilabel.MultiLabelPlan;
 import org.sdlgm.data.multilabel.MultiLabelTrainTest;
 import org.sdlgm.model.multilabel.Tagger;
 import org.sdlgm.model.multilabel.TaggerConfig;
-import org.sdlgm.train.multilabel.TaggerDefaults;
+import org.sdlgm.train.multilabel.MultiLabelWorkflow;
 import org.sdlgm.train.multilabel.TaggerEpoch;
 import org.sdlgm.train.multilabel.TaggerListener;
 import org.sdlgm.train.multilabel.TaggerRun;
@@ -175,22 +175,18 @@ final class BenchCommand implements Callable<Integer> {
     if (data.data == null) {
       data.data = "synthetic-ml:n=3000,test=1000,features=100000,labels=10000,lmax=5,seed=1";
     }
-    MultiLabelTrainTest tt = new MultiLabelPlan(data.data, data.test, multilabel.labels, data.split, 1).load();
+    MultiLabelPlan plan = new MultiLabelPlan(data.data, data.test, multilabel.labels, data.split, 1);
+    MultiLabelTrainTest tt = plan.load();
     MultiLabelDataset train = tt.train();
     if (train.size() > rows) {
-      int[] head = new int[rows];
-      for (int i = 0; i < rows; i++) {
-        head[i] = i;
-      }
-      train = train.subset(head);
+      train = train.subset(java.util.stream.IntStream.range(0, rows).toArray());
     }
-    TaggerConfig config = multilabel.apply(model).toBuilder()
-        .numFeatures(train.numFeatures()).numLabels(train.numLabels())
-        .maxLevel(model.maxLevel != null ? model.maxLevel : TaggerDefaults.maxLevel(train))
-        .topK(TaggerDefaults.topK(train))
-        .build();
-    FeatureTransform transform = FeatureTransform.fit(multilabel.featureKind(), train);
     TrainConfig tc = TrainConfig.builder().epochs(epochs).batchSize(batch).validationFraction(0).build();
+    // Filled in from the data exactly as `train --task multilabel` does.
+    TaggerConfig config = new MultiLabelWorkflow(plan, multilabel.apply(model), tc, multilabel.featureKind())
+        .autoMaxLevel(model.maxLevel == null).autoMinLevel(multilabel.autoMinLevel())
+        .resolve(train);
+    FeatureTransform transform = FeatureTransform.fit(multilabel.featureKind(), train);
     List<Long> rssPerEpoch = new java.util.ArrayList<>();
     TaggerRun run = new TaggerTrainer(config, tc).addListener(new TaggerListener() {
       @Override

@@ -205,4 +205,19 @@ class MultiLabelCliTest {
       assertTrue(s.noneMatch(p -> p.toString().endsWith(".tmp")));
     }
   }
+
+  @Test
+  void benchResolvesTheConfigurationLikeTrain() throws IOException {
+    // Options the user gives are kept (here --top-k), and L0 is filled in from the data.
+    Path json = tmp.resolve("bench.json");
+    Cli.ok("bench", "--task", "multilabel", "--data", SYN, "--rows", "200", "--epochs", "1",
+        "--hidden", "32", "--top-k", "7", "--encode-rows", "100", "--json", json.toString());
+    JsonNode b = Cli.readJson(json);
+    assertEquals(7, b.path("model").path("topK").asInt(), b.toString());
+    assertTrue(b.path("model").path("maxLevel").asInt() >= 1, b.toString());
+    for (String f : new String[] {"trainExamplesPerSecond", "predictRowsPerSecondBatch500",
+        "calibrationMatmulGflops"}) {
+      assertTrue(b.path(f).asDouble() > 0, f + " in " + b);
+    }
+  }
 }

@@ -142,8 +142,12 @@ public final class MultiLabelWorkflow {
     }
   }
 
-  /** The configuration with data-dependent values filled in. */
-  TaggerConfig resolve(MultiLabelDataset train) {
+  /**
+   * The configuration with data-dependent values filled in from the training rows: the width,
+   * L0 and L_min when they are automatic, and top-k when it is 0; fails when an explicit L0
+   * exceeds the labels or the feature count disagrees.
+   */
+  public TaggerConfig resolve(MultiLabelDataset train) {
     TaggerConfig.Builder b = modelConfig.toBuilder()
         .numFeatures(train.numFeatures())
         .numLabels(train.numLabels());
