@@ -1,5 +1,6 @@
 package org.sdlgm.cli;
 
+import org.sdlgm.SdlgmException;
 import org.sdlgm.train.TrainConfig;
 import picocli.CommandLine.Option;
 
@@ -26,6 +27,9 @@ public final class TrainingOptions {
   @Option(names = "--grad-clip", paramLabel = "C", description = "Clip gradient entries to [−C, C] (default 0: off).")
   Double gradClip;
 
+  @Option(names = "--adam-impl", paramLabel = "IMPL", description = "Adam's implementation: fused (default; one pass per parameter, several times faster) or djl (DJL's native update). Same formula.")
+  String adamImpl;
+
   TrainConfig apply(TrainConfig base) {
     TrainConfig.Builder b = base.toBuilder();
     if (epochs != null) {
@@ -49,7 +53,18 @@ public final class TrainingOptions {
     if (gradClip != null) {
       b.gradClip(gradClip);
     }
+    if (adamImpl != null) {
+      b.adam(adamImpl(adamImpl));
+    }
     return b.build();
+  }
+
+  static TrainConfig.AdamImpl adamImpl(String name) {
+    return switch (name) {
+      case "fused" -> TrainConfig.AdamImpl.FUSED;
+      case "djl" -> TrainConfig.AdamImpl.DJL;
+      default -> throw new SdlgmException("--adam-impl must be fused or djl, got '" + name + "'");
+    };
   }
 
   long seedOr(long dflt) {

@@ -10,6 +10,8 @@ import org.sdlgm.SdlgmException;
  *
  * @param checkpointEvery write a checkpoint every this many steps (0: only at epoch ends)
  * @param gradClip clip each gradient entry to [−c, c]; 0 disables clipping
+ * @param adam which implementation of Adam updates the parameters (see {@link AdamUpdates});
+ *     absent in model directories written before it existed, which used {@code DJL}
  */
 public record TrainConfig(
     int epochs,
@@ -18,9 +20,16 @@ public record TrainConfig(
     long seed,
     double validationFraction,
     int checkpointEvery,
-    double gradClip) {
+    double gradClip,
+    AdamImpl adam) {
+
+  /** The implementations of Adam's update: the same formula, see {@link AdamUpdates}. */
+  public enum AdamImpl { FUSED, DJL }
 
   public TrainConfig {
+    if (adam == null) {
+      adam = AdamImpl.DJL;
+    }
     if (epochs < 1) {
       throw new SdlgmException("epochs must be ≥ 1, got " + epochs);
     }
@@ -61,10 +70,11 @@ public record TrainConfig(
         .seed(seed)
         .validationFraction(validationFraction)
         .checkpointEvery(checkpointEvery)
-        .gradClip(gradClip);
+        .gradClip(gradClip)
+        .adam(adam);
   }
 
-  /** Builder for {@link TrainConfig}; defaults: 20 epochs, batch 100, lr 1e-3, seed 1, 5% validation. */
+  /** Builder for {@link TrainConfig}; defaults: 20 epochs, batch 100, lr 1e-3, seed 1, 5% validation, fused Adam. */
   public static final class Builder {
     private int epochs = 20;
     private int batchSize = 100;
@@ -73,6 +83,7 @@ public record TrainConfig(
     private double validationFraction = 0.05;
     private int checkpointEvery = 0;
     private double gradClip = 0;
+    private AdamImpl adam = AdamImpl.FUSED;
 
     public Builder epochs(int v) { epochs = v; return this; }
 
@@ -88,8 +99,10 @@ public record TrainConfig(
 
     public Builder gradClip(double v) { gradClip = v; return this; }
 
+    public Builder adam(AdamImpl v) { adam = v; return this; }
+
     public TrainConfig build() {
-      return new TrainConfig(epochs, batchSize, learningRate, seed, validationFraction, checkpointEvery, gradClip);
+      return new TrainConfig(epochs, batchSize, learningRate, seed, validationFraction, checkpointEvery, gradClip, adam);
     }
   }
 }
