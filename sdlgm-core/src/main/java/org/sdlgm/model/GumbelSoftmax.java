@@ -38,7 +38,12 @@ public final class GumbelSoftmax {
 
   /** Standard Gumbel noise G = −log(−log U) of the given shape. */
   public static NDArray gumbel(NDManager manager, Shape shape) {
-    NDArray u = manager.randomUniform(1e-10f, 1f, shape);
+    return gumbel(Noise.DIRECT, manager, shape);
+  }
+
+  /** Standard Gumbel noise from the uniform draws of {@code noise}. */
+  public static NDArray gumbel(Noise noise, NDManager manager, Shape shape) {
+    NDArray u = noise.uniform(manager, 1e-10f, 1f, shape);
     return u.log().neg().add(Scalars.of(manager, 1e-10f)).log().neg();
   }
 

@@ -158,7 +158,13 @@ public abstract class LatentBlock extends ai.djl.nn.AbstractBlock {
    * through the relaxations; {@code hard = true} samples the discrete model exactly (used by
    * evaluation, so that the reported ELBO is a bound of the discrete model).
    */
-  public abstract Terms terms(ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training);
+  public final Terms terms(ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training) {
+    return terms(ps, x, s, hard, training, Noise.DIRECT);
+  }
+
+  /** As {@link #terms(ParameterStore, NDArray, Schedule, boolean, boolean)}, drawing from {@code noise}. */
+  public abstract Terms terms(ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training,
+      Noise noise);
 
   /** The deterministic codes of a batch (SPEC.md, "Deterministic encoding"). */
   public abstract CodeBatch encode(ParameterStore ps, NDArray x);

@@ -76,7 +76,8 @@ public final class SdlgmBlock extends LatentBlock {
   }
 
   @Override
-  public Terms terms(ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training) {
+  public Terms terms(ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training,
+      Noise noise) {
     NDManager m = x.getManager();
     int l0 = config.maxLevel();
     long b = x.getShape().get(0);
@@ -86,7 +87,7 @@ public final class SdlgmBlock extends LatentBlock {
     NDArray mu = apply(muHead, ps, h, training);
     NDArray logSigma = boundedLogSigma(apply(logSigmaHead, ps, h, training));
 
-    NDArray keys = alpha.add(GumbelSoftmax.gumbel(m, new Shape(b, k)));
+    NDArray keys = alpha.add(GumbelSoftmax.gumbel(noise, m, new Shape(b, k)));
     NDArray order = GumbelSoftmax.order(keys.stopGradient(), l0);
 
     NDArray logQ = null;
@@ -95,7 +96,7 @@ public final class SdlgmBlock extends LatentBlock {
     if (!fixed) {
       logQ = apply(levelHead, ps, h, training).logSoftmax(1);
       q = logQ.exp();
-      levelNoise = GumbelSoftmax.gumbel(m, new Shape(b, l0));
+      levelNoise = GumbelSoftmax.gumbel(noise, m, new Shape(b, l0));
     }
 
     NDArray mask;
@@ -124,7 +125,7 @@ public final class SdlgmBlock extends LatentBlock {
       nnz = levelHard.toType(DataType.FLOAT32, false);
     }
 
-    NDArray eps = m.randomNormal(new Shape(b, k));
+    NDArray eps = noise.normal(m, new Shape(b, k));
     NDArray z = mask.mul(mu.add(logSigma.exp().mul(eps)));
     NDArray logLik = logLikelihood(ps, x, decode(ps, z, training), training);
 

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.sdlgm.SdlgmException;
+import org.sdlgm.Workers;
 import org.sdlgm.encode.SparseCode;
 import org.sdlgm.io.AtomicFiles;
 
@@ -105,27 +106,57 @@ public final class SparseCoder implements AutoCloseable {
   }
 
   /**
-   * Deterministic codes of {@code n} rows (row-major, {@code n × inputDim} floats), processed
-   * in batches of {@code batchSize}.
+   * Deterministic codes of {@code n} rows (row-major, {@code n × inputDim} floats), in forward
+   * passes of {@code batchSize} rows. The {@link Workers} threads each take a whole batch at a
+   * time; when there are fewer batches than threads, each batch is split among them instead.
+   * A row's code does not depend on the batch it is in.
    */
   public List<SparseCode> encode(float[] rows, int n, int batchSize) {
     checkBatch(batchSize);
+    Workers workers = Workers.shared();
+    int batches = (n + batchSize - 1) / batchSize;
+    List<SparseCode> out = new ArrayList<>(n);
+    if (batches < workers.size()) {
+      for (int from = 0; from < n; from += batchSize) {
+        int b = Math.min(batchSize, n - from);
+        int parts = workers.partsFor(b);
+        long[] bounds = Workers.bounds(b, parts);
+        int first = from;
+        for (List<SparseCode> part : workers.run(parts, i -> encodeRows(rows,
+            first + (int) bounds[i], (int) (bounds[i + 1] - bounds[i])))) {
+          out.addAll(part);
+        }
+      }
+      return out;
+    }
+    for (int batch = 0; batch < batches; batch += workers.size()) {
+      int first = batch;
+      int group = Math.min(workers.size(), batches - batch);
+      for (List<SparseCode> part : workers.run(group, i -> {
+        int from = (first + i) * batchSize;
+        return encodeRows(rows, from, Math.min(batchSize, n - from));
+      })) {
+        out.addAll(part);
+      }
+    }
+    return out;
+  }
+
+  /** Codes of rows [from, from + b) of {@code rows}, in one forward pass. */
+  private List<SparseCode> encodeRows(float[] rows, int from, int b) {
     int d = config.inputDim();
     int k = config.latentDim();
-    List<SparseCode> out = new ArrayList<>(n);
-    for (int from = 0; from < n; from += batchSize) {
-      int b = Math.min(batchSize, n - from);
-      try (NDManager sub = manager.newSubManager(); NDScope scope = new NDScope()) {
-        scope.suppressNotUsedWarning();
-        NDArray xs = tensor(sub, rows, from * d, new Shape(b, d));
-        NDArray heads = block.encodeHeads(store, xs);
-        if (heads != null) {
-          addFromHeads(out, heads.toFloatArray(), b);
-        } else {
-          CodeBatch codes = block.encode(store, xs);
-          addDense(out, codes.z().toFloatArray(), codes.levels().toLongArray(),
-              codes.levelProbs() == null ? null : codes.levelProbs().toFloatArray(), b, k);
-        }
+    List<SparseCode> out = new ArrayList<>(b);
+    try (NDManager sub = manager.newSubManager(); NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDArray xs = tensor(sub, rows, from * d, new Shape(b, d));
+      NDArray heads = block.encodeHeads(store, xs);
+      if (heads != null) {
+        addFromHeads(out, heads.toFloatArray(), b);
+      } else {
+        CodeBatch codes = block.encode(store, xs);
+        addDense(out, codes.z().toFloatArray(), codes.levels().toLongArray(),
+            codes.levelProbs() == null ? null : codes.levelProbs().toFloatArray(), b, k);
       }
     }
     return out;

@@ -22,6 +22,19 @@ public record Terms(NDArray logLik, NDArray klL, NDArray klS, NDArray klV, NDArr
     return logLik.sub(kl.mul(Scalars.of(m, (float) s.klScale()))).mean().neg();
   }
 
+  /**
+   * The share of a batch of {@code batchRows} rows in {@link #loss} that these rows (a part of
+   * that batch) contribute: their sum divided by {@code batchRows}. The parts' shares add up
+   * to the batch's loss, and so do their gradients.
+   */
+  public NDArray loss(SdlgmConfig c, Schedule s, long batchRows) {
+    NDManager m = logLik.getManager();
+    NDArray kl = klL.mul(Scalars.of(m, (float) c.betaL())).add(klS.mul(Scalars.of(m, (float) c.betaS())))
+        .add(klV.mul(Scalars.of(m, (float) c.betaV())));
+    return logLik.sub(kl.mul(Scalars.of(m, (float) s.klScale()))).sum()
+        .mul(Scalars.of(m, (float) (-1.0 / batchRows)));
+  }
+
   /** Per-example ELBO = log p − KL_L − KL_S − KL_v (unweighted), shape (B). */
   public NDArray elbo() {
     return logLik.sub(klL).sub(klS).sub(klV);

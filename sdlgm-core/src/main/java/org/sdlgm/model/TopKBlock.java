@@ -37,7 +37,8 @@ public final class TopKBlock extends LatentBlock {
   }
 
   @Override
-  public Terms terms(ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training) {
+  public Terms terms(ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training,
+      Noise noise) {
     NDManager m = x.getManager();
     long b = x.getShape().get(0);
     NDArray z = sparseCode(ps, x, training);

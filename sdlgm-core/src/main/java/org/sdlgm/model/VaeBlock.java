@@ -29,13 +29,14 @@ public final class VaeBlock extends LatentBlock {
   }
 
   @Override
-  public Terms terms(ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training) {
+  public Terms terms(ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training,
+      Noise noise) {
     NDManager m = x.getManager();
     long b = x.getShape().get(0);
     NDArray h = hidden(ps, x, training);
     NDArray mu = apply(muHead, ps, h, training);
     NDArray logSigma = boundedLogSigma(apply(logSigmaHead, ps, h, training));
-    NDArray z = mu.add(logSigma.exp().mul(m.randomNormal(mu.getShape())));
+    NDArray z = mu.add(logSigma.exp().mul(noise.normal(m, mu.getShape())));
     NDArray logLik = logLikelihood(ps, x, decode(ps, z, training), training);
     NDArray zeros = m.zeros(new Shape(b));
     NDArray klV = gaussianKl(mu, logSigma).sum(new int[] {1});

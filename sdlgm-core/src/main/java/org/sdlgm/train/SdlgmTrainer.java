@@ -8,7 +8,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -20,9 +21,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.sdlgm.SdlgmException;
+import org.sdlgm.Workers;
 import org.sdlgm.data.Dataset;
 import org.sdlgm.eval.HardElbo;
 import org.sdlgm.io.AtomicFiles;
+import org.sdlgm.model.BatchNoise;
+import org.sdlgm.model.Noise;
 import org.sdlgm.model.Schedule;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCoder;
@@ -79,8 +83,8 @@ public final class SdlgmTrainer {
         ? SparseCoder.load(config, start.params())
         : SparseCoder.create(config);
     List<EpochRecord> history = new ArrayList<>(start != null ? start.history() : List.of());
-    try {
-      double seconds = loop(config, coder, new Step(coder, new AdamUpdates(coder.block(), trainConfig)), train, validation,
+    try (AdamUpdates adam = new AdamUpdates(coder.block(), trainConfig)) {
+      double seconds = loop(config, coder, new Step(coder, adam), train, validation,
           outputDir, start, history);
       return new TrainingRun(coder, List.copyOf(history), seconds);
     } catch (RuntimeException e) {
@@ -211,6 +215,7 @@ public final class SdlgmTrainer {
   private static final class Step {
     private final SparseCoder coder;
     private final AdamUpdates adam;
+    private final Workers workers = Workers.shared();
     private final List<Parameter> sentinels = new ArrayList<>();
     /** Nanoseconds spent this epoch in forward, backward and update. */
     final long[] phaseNanos = new long[3];
@@ -239,28 +244,79 @@ public final class SdlgmTrainer {
     /**
      * Forward and backward pass; returns [loss, logLik, klL, klS, klV, nnz] batch means and,
      * last, a sum over gradient entries that is non-finite when any gradient is.
+     *
+     * <p>The batch is split into contiguous row ranges, one per {@link Workers} thread; each
+     * part runs its own forward and backward pass and adds its gradient into the parameters'
+     * (libtorch serialises the accumulation, and adding two parts is exact in either order,
+     * so the sum does not depend on which part finishes first).
      */
     float[] forwardBackward(SdlgmConfig config, Schedule s, float[] xb, int b) {
+      int parts = workers.partsFor(b);
+      long[] bounds = Workers.bounds(b, parts);
+      long t0 = System.nanoTime();
+      double[] sums = new double[6];
+      long forward = 0;
+      try (NDManager shared = coder.manager().newSubManager()) {
+        BatchNoise noise = parts > 1 ? new BatchNoise(shared, b) : null;
+        List<double[]> results = workers.run(parts, i -> part(config, s, xb,
+            (int) bounds[i], (int) bounds[i + 1], b,
+            noise == null ? Noise.DIRECT : noise.rows(bounds[i], bounds[i + 1])));
+        for (double[] r : results) {
+          for (int t = 0; t < 6; t++) {
+            sums[t] += r[t];
+          }
+          forward = Math.max(forward, (long) r[6]);
+        }
+      }
+      long t1 = System.nanoTime();
+      phaseNanos[0] += forward;
+      phaseNanos[1] += t1 - t0 - forward;
+      float[] v = new float[7];
+      v[0] = (float) sums[0];
+      for (int t = 1; t < 6; t++) {
+        v[t] = (float) (sums[t] / b);
+      }
+      v[6] = gradientSum();
+      return v;
+    }
+
+    /** Rows [from, to) of a batch of {@code b}: [loss share, sums of the five terms, forward ns]. */
+    private double[] part(SdlgmConfig config, Schedule s, float[] xb, int from, int to, int b,
+        Noise noise) {
+      int d = config.inputDim();
+      boolean gradMode = JniUtils.isGradMode();
+      JniUtils.setGradMode(true);
       try (NDManager sub = coder.manager().newSubManager(); NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
-        NDArray x = SparseCoder.tensor(sub, xb, new Shape(b, config.inputDim()));
-        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-          long t0 = System.nanoTime();
-          Terms terms = coder.block().terms(coder.store(), x, s, false, true);
-          NDArray loss = terms.loss(config, s);
-          long t1 = System.nanoTime();
-          gc.backward(loss);
-          phaseNanos[0] += t1 - t0;
-          phaseNanos[1] += System.nanoTime() - t1;
-          NDList stats = new NDList(loss, terms.logLik().mean(), terms.klL().mean(),
-              terms.klS().mean(), terms.klV().mean(), terms.nnz().mean());
-          NDList gradSums = new NDList();
-          for (Parameter p : sentinels) {
-            gradSums.add(p.getArray().getGradient().sum());
-          }
-          stats.add(NDArrays.stack(gradSums).sum());
-          return NDArrays.stack(stats).toFloatArray();
+        long t0 = System.nanoTime();
+        NDArray x = SparseCoder.tensor(sub, xb, from * d, new Shape(to - from, d));
+        Terms terms = coder.block().terms(coder.store(), x, s, false, true, noise);
+        NDArray loss = terms.loss(config, s, b);
+        long forward = System.nanoTime() - t0;
+        JniUtils.backward((PtNDArray) loss, (PtNDArray) sub.ones(loss.getShape()), false, false);
+        NDList stats = new NDList(loss, terms.logLik().sum(), terms.klL().sum(),
+            terms.klS().sum(), terms.klV().sum(), terms.nnz().sum());
+        float[] f = NDArrays.stack(stats).toFloatArray();
+        double[] r = new double[7];
+        for (int t = 0; t < 6; t++) {
+          r[t] = f[t];
         }
+        r[6] = forward;
+        return r;
+      } finally {
+        JniUtils.setGradMode(gradMode);
+      }
+    }
+
+    /** A sum over the sentinels' gradient entries: non-finite when any gradient is. */
+    private float gradientSum() {
+      try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        NDList gradSums = new NDList();
+        for (Parameter p : sentinels) {
+          gradSums.add(p.getArray().getGradient().sum());
+        }
+        return NDArrays.stack(gradSums).sum().getFloat();
       }
     }
 

@@ -102,9 +102,8 @@ public final class TaggerTrainer {
     State start = resume ? readState() : null;
     Tagger tagger = start == null ? Tagger.create(config)
         : Tagger.load(config, checkpointDir.resolve("model.params"));
-    try {
-      return loop(tagger, new Step(tagger, new AdamUpdates(tagger.block(), training)), train,
-          validation, features, start);
+    try (AdamUpdates adam = new AdamUpdates(tagger.block(), training)) {
+      return loop(tagger, new Step(tagger, adam), train, validation, features, start);
     } catch (RuntimeException e) {
       tagger.close();
       throw e;

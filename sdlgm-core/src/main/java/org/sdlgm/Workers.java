@@ -1,0 +1,133 @@
+package org.sdlgm;
+
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+/**
+ * The threads that share the work of one batch: training steps, evaluation and encoding split
+ * each batch into contiguous row ranges, one per thread, and the Adam update splits the
+ * parameters. Each worker runs libtorch single-threaded (intra-op threads =
+ * threads / workers), so the cores are busy with the many small element-wise operations of a
+ * step too, which libtorch would run on one core (below its parallel grain of 32,768
+ * elements), and no OpenMP barrier sits between operations (measured on 2 cores:
+ * docs/model.md, choice 25).
+ *
+ * <p>One pool per process, sized by {@link SdlgmRuntime#threads()}. libtorch's thread count
+ * is per thread once a thread has used it, but a thread's first use takes the process-wide
+ * value, which the workers set: threads that start using libtorch after the pool exists run
+ * it with the workers' count. The thread that creates the pool fixes its own count first.
+ */
+public final class Workers {
+  /** Fewer rows than this per part cost more in per-operation overhead than they save. */
+  public static final int MIN_ROWS = 16;
+
+  private static Workers shared;
+
+  private final int size;
+  private final ExecutorService pool;
+
+  private Workers(int size, int intraOpThreads) {
+    this.size = size;
+    if (size == 1) {
+      pool = null;
+      return;
+    }
+    // Fixes the creating thread's own libtorch thread count before the workers change the
+    // process-wide default.
+    JniUtils.getNumThreads();
+    AtomicInteger n = new AtomicInteger();
+    pool = Executors.newFixedThreadPool(size, r -> {
+      Thread t = new Thread(() -> {
+        JniUtils.setNumThreads(intraOpThreads);
+        // libtorch records autograd graphs in a new thread; DJL turns that off only on the
+        // thread that loads the engine. Training turns it on around its own passes.
+        JniUtils.setGradMode(false);
+        r.run();
+      }, "sdlgm-worker-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** The process's workers: {@link SdlgmRuntime#threads()} of them. */
+  public static synchronized Workers shared() {
+    if (shared == null) {
+      int threads = SdlgmRuntime.threads();
+      shared = new Workers(threads, 1);
+    }
+    return shared;
+  }
+
+  /** Number of worker threads. */
+  public int size() {
+    return size;
+  }
+
+  /** How many parts a batch of {@code rows} rows is split into: at most one per worker. */
+  public int partsFor(long rows) {
+    return (int) Math.max(1, Math.min(size, rows / MIN_ROWS));
+  }
+
+  /** Row boundaries of {@code parts} near-equal contiguous parts: part i is [b[i], b[i+1]). */
+  public static long[] bounds(long rows, int parts) {
+    long[] b = new long[parts + 1];
+    for (int i = 0; i <= parts; i++) {
+      b[i] = rows * i / parts;
+    }
+    return b;
+  }
+
+  /**
+   * Runs {@code task} for parts 0..parts−1 and returns the results in part order. One part
+   * runs on the calling thread; more run on the workers, and the call returns when all have
+   * finished. The first failure is rethrown after every part has ended.
+   */
+  public <T> List<T> run(int parts, IntFunction<T> task) {
+    if (parts <= 1 || pool == null) {
+      List<T> one = new ArrayList<>(1);
+      for (int i = 0; i < Math.max(parts, 1); i++) {
+        one.add(task.apply(i));
+      }
+      return one;
+    }
+    if (parts > size) {
+      throw new IllegalArgumentException(parts + " parts for " + size + " workers");
+    }
+    List<Future<T>> futures = new ArrayList<>(parts);
+    for (int i = 0; i < parts; i++) {
+      int part = i;
+      futures.add(pool.submit(() -> task.apply(part)));
+    }
+    List<T> results = new ArrayList<>(parts);
+    Throwable failure = null;
+    for (Future<T> f : futures) {
+      try {
+        results.add(f.get());
+      } catch (ExecutionException e) {
+        failure = failure == null ? e.getCause() : failure;
+        results.add(null);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failure = failure == null ? e : failure;
+        results.add(null);
+      }
+    }
+    if (failure instanceof RuntimeException re) {
+      throw re;
+    }
+    if (failure instanceof Error err) {
+      throw err;
+    }
+    if (failure != null) {
+      throw new IllegalStateException(failure);
+    }
+    return results;
+  }
+}
