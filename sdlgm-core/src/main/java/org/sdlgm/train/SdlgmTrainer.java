@@ -39,8 +39,10 @@ import org.sdlgm.model.Terms;
  * <p>Reproducible on CPU: epoch e shuffles with {@code Random(seed, e)} and reseeds libtorch
  * with a value derived from (seed, e), so the same seed and data give the same numbers, and a
  * run resumed at an epoch boundary draws the same noise as an uninterrupted one. Adam's moment
- * estimates are not checkpointed (DJL does not expose them); after a resume they restart from
- * zero, which perturbs the first few steps slightly.
+ * estimates are not checkpointed; after a resume they restart from zero, which perturbs the
+ * first few steps slightly. Each batch is split among the {@link Workers} threads, which share
+ * the batch's noise ({@link BatchNoise}), so the numbers depend on the seed, the data and the
+ * number of threads only.
  *
  * <p>Each step runs inside its own {@link NDScope} and sub-manager, so no per-batch tensor
  * outlives the step and memory stays flat over long runs.
