@@ -170,15 +170,24 @@ public abstract class LatentBlock extends ai.djl.nn.AbstractBlock {
   public abstract CodeBatch encode(ParameterStore ps, NDArray x);
 
   /**
-   * The raw encoder outputs the deterministic code is chosen from, or null when the method has
-   * none (the caller then uses {@link #encode}): one (B, 2·K + 2·levels) float tensor holding,
-   * per row, the selection logits α, the values μ, and — for models with a count head — the
-   * level logits and q(L | x). The caller picks L̂ and the top-L̂ of α on the Java side:
+   * The weights {@link #encodeHeads} needs, made once per encoding call by {@code manager}, or
+   * null when the method has no such path (the caller then uses {@link #encode}).
+   */
+  public NDList encodingWeights(ParameterStore ps, NDManager manager) {
+    return null;
+  }
+
+  /**
+   * The raw encoder outputs the deterministic code is chosen from: one (B, 2·K [+ L0]) float
+   * tensor holding, per row, the selection logits α, the values μ and — for models with a
+   * count head — the level logits. The caller picks L̂ and the top-L̂ of α on the Java side:
    * libtorch's top-k costs ≈ 3.5 µs per row (a third of encoding at batch 1,000, measured),
    * a Java partial selection of L̂ ≤ L0 out of K well under one.
+   *
+   * @param weights what {@link #encodingWeights} returned
    */
-  public NDArray encodeHeads(ParameterStore ps, NDArray x) {
-    return null;
+  public NDArray encodeHeads(ParameterStore ps, NDArray x, NDList weights) {
+    throw new UnsupportedOperationException(config.method() + " has no compact encoding path");
   }
 
   /** Builds the block for the configured method. */

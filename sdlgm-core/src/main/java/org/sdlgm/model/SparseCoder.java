@@ -1,6 +1,7 @@
 package org.sdlgm.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
@@ -116,43 +117,48 @@ public final class SparseCoder implements AutoCloseable {
     Workers workers = Workers.shared();
     int batches = (n + batchSize - 1) / batchSize;
     List<SparseCode> out = new ArrayList<>(n);
-    if (batches < workers.size()) {
-      for (int from = 0; from < n; from += batchSize) {
-        int b = Math.min(batchSize, n - from);
-        int parts = workers.partsFor(b);
-        long[] bounds = Workers.bounds(b, parts);
-        int first = from;
-        for (List<SparseCode> part : workers.run(parts, i -> encodeRows(rows,
-            first + (int) bounds[i], (int) (bounds[i + 1] - bounds[i])))) {
+    try (NDManager call = manager.newSubManager()) {
+      NDList weights = block.encodingWeights(store, call);
+      if (batches < workers.size()) {
+        for (int from = 0; from < n; from += batchSize) {
+          int b = Math.min(batchSize, n - from);
+          int parts = workers.partsFor(b);
+          long[] bounds = Workers.bounds(b, parts);
+          int first = from;
+          for (List<SparseCode> part : workers.run(parts, i -> encodeRows(rows,
+              first + (int) bounds[i], (int) (bounds[i + 1] - bounds[i]), weights))) {
+            out.addAll(part);
+          }
+        }
+        return out;
+      }
+      for (int batch = 0; batch < batches; batch += workers.size()) {
+        int first = batch;
+        int group = Math.min(workers.size(), batches - batch);
+        for (List<SparseCode> part : workers.run(group, i -> {
+          int from = (first + i) * batchSize;
+          return encodeRows(rows, from, Math.min(batchSize, n - from), weights);
+        })) {
           out.addAll(part);
         }
-      }
-      return out;
-    }
-    for (int batch = 0; batch < batches; batch += workers.size()) {
-      int first = batch;
-      int group = Math.min(workers.size(), batches - batch);
-      for (List<SparseCode> part : workers.run(group, i -> {
-        int from = (first + i) * batchSize;
-        return encodeRows(rows, from, Math.min(batchSize, n - from));
-      })) {
-        out.addAll(part);
       }
     }
     return out;
   }
 
-  /** Codes of rows [from, from + b) of {@code rows}, in one forward pass. */
-  private List<SparseCode> encodeRows(float[] rows, int from, int b) {
+  /**
+   * Codes of rows [from, from + b) of {@code rows}, in one forward pass; {@code weights} from
+   * {@link LatentBlock#encodingWeights}, or null for the dense path.
+   */
+  private List<SparseCode> encodeRows(float[] rows, int from, int b, NDList weights) {
     int d = config.inputDim();
     int k = config.latentDim();
     List<SparseCode> out = new ArrayList<>(b);
     try (NDManager sub = manager.newSubManager(); NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDArray xs = tensor(sub, rows, from * d, new Shape(b, d));
-      NDArray heads = block.encodeHeads(store, xs);
-      if (heads != null) {
-        addFromHeads(out, heads.toFloatArray(), b);
+      if (weights != null) {
+        addFromHeads(out, block.encodeHeads(store, xs, weights).toFloatArray(), b);
       } else {
         CodeBatch codes = block.encode(store, xs);
         addDense(out, codes.z().toFloatArray(), codes.levels().toLongArray(),
@@ -216,9 +222,28 @@ public final class SparseCoder implements AutoCloseable {
           rv[m++] = v;
         }
       }
-      float[] p = counted ? java.util.Arrays.copyOfRange(c, base + 2 * k + l0, base + 2 * k + 2 * l0) : null;
+      float[] p = counted ? softmax(c, base + 2 * k, l0) : null;
       out.add(new SparseCode(level, ri, rv, p));
     }
+  }
+
+  /** softmax of the {@code n} values of {@code c} from {@code from}, in double precision. */
+  private static float[] softmax(float[] c, int from, int n) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int l = 0; l < n; l++) {
+      max = Math.max(max, c[from + l]);
+    }
+    double[] e = new double[n];
+    double sum = 0;
+    for (int l = 0; l < n; l++) {
+      e[l] = Math.exp(c[from + l] - max);
+      sum += e[l];
+    }
+    float[] p = new float[n];
+    for (int l = 0; l < n; l++) {
+      p[l] = (float) (e[l] / sum);
+    }
+    return p;
   }
 
   private void addDense(List<SparseCode> out, float[] z, long[] levels, float[] probs, int b, int k) {

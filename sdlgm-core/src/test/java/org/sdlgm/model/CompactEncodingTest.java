@@ -14,7 +14,8 @@ import org.sdlgm.encode.SparseCode;
 
 /**
  * The fast encoding path (raw heads, one transfer, selection in Java) gives exactly the codes of the
- * dense definition — top-L̂ of α masking μ — for the SDLGM and its fixed-L ablation.
+ * dense definition — top-L̂ of α masking μ — for the SDLGM and its fixed-L ablation, and the
+ * same q(L | x).
  */
 class CompactEncodingTest {
   @Test
@@ -35,6 +36,7 @@ class CompactEncodingTest {
         CodeBatch dense = coder.block().encode(coder.store(), SparseCoder.tensor(sub, x, new Shape(n, 20)));
         float[] z = dense.z().toFloatArray();
         long[] levels = dense.levels().toLongArray();
+        float[] probs = dense.levelProbs() == null ? null : dense.levelProbs().toFloatArray();
         assertEquals(n, fast.size());
         for (int i = 0; i < n; i++) {
           float[] want = java.util.Arrays.copyOfRange(z, i * 30, (i + 1) * 30);
@@ -43,6 +45,13 @@ class CompactEncodingTest {
           }
           assertArrayEquals(want, fast.get(i).toDense(30), m + " row " + i);
           assertEquals(levels[i], fast.get(i).level());
+          if (probs == null) {
+            assertEquals(null, fast.get(i).levelProbs());
+          } else {
+            // q(L | x): libtorch's float softmax there, a double one here.
+            assertArrayEquals(java.util.Arrays.copyOfRange(probs, i * 6, (i + 1) * 6),
+                fast.get(i).levelProbs(), 1e-6f, m + " row " + i);
+          }
           assertTrue(fast.get(i).nnz() <= 6);
           int[] idx = fast.get(i).indices();
           for (int t = 1; t < idx.length; t++) {
