@@ -11,11 +11,20 @@ import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import org.sdlgm.SdlgmException;
 import org.sdlgm.Workers;
+import org.sdlgm.io.AtomicFiles;
 import org.sdlgm.model.Scalars;
 
 /**
@@ -238,6 +247,83 @@ public final class AdamUpdates implements AutoCloseable {
     NDManager m = g.getManager();
     try (NDArray lo = Scalars.of(m, -c); NDArray hi = Scalars.of(m, c); NDArray low = g.maximum(lo)) {
       return low.minimum(hi);
+    }
+  }
+
+  /** Magic first bytes of a saved Adam state (see {@link #save}). */
+  private static final String STATE_MAGIC = "SDLGM-ADAM-1";
+
+  /**
+   * Writes the fused update's state — its step count and both moments of every parameter —
+   * atomically to {@code file}, so that a resumed run continues exactly where this one was.
+   * Does nothing for DJL's Adam, whose state DJL keeps to itself.
+   */
+  public void save(Path file) {
+    if (mean == null) {
+      return;
+    }
+    AtomicFiles.write(file, os -> {
+      DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16));
+      out.writeUTF(STATE_MAGIC);
+      out.writeInt(steps);
+      out.writeInt(mean.length);
+      for (int i = 0; i < mean.length; i++) {
+        writeFloats(out, meanView[i]);
+        writeFloats(out, varianceView[i]);
+      }
+      out.flush();
+    });
+  }
+
+  /**
+   * Restores a state written by {@link #save} for the same parameters. A missing file (a
+   * checkpoint from DJL's Adam, or from before states were saved) leaves the moments at zero.
+   */
+  public void load(Path file) {
+    if (mean == null || !Files.isRegularFile(file)) {
+      return;
+    }
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+      if (!STATE_MAGIC.equals(in.readUTF())) {
+        throw new SdlgmException(file + ": not an Adam state written by sdlgm");
+      }
+      int savedSteps = in.readInt();
+      int count = in.readInt();
+      if (count != mean.length) {
+        throw new SdlgmException(file + ": Adam state for " + count + " parameters, the model has "
+            + mean.length);
+      }
+      for (int i = 0; i < count; i++) {
+        readFloats(in, meanView[i], file);
+        readFloats(in, varianceView[i], file);
+      }
+      steps = savedSteps;
+    } catch (IOException e) {
+      throw new SdlgmException(file + ": unreadable Adam state (" + e.getMessage() + ")", e);
+    }
+  }
+
+  private static void writeFloats(DataOutputStream out, FloatBuffer values) throws IOException {
+    int n = values.capacity();
+    out.writeInt(n);
+    float[] chunk = new float[Math.min(n, CHUNK)];
+    for (int from = 0; from < n; from += chunk.length) {
+      int len = Math.min(chunk.length, n - from);
+      values.get(from, chunk, 0, len);
+      for (int j = 0; j < len; j++) {
+        out.writeFloat(chunk[j]);
+      }
+    }
+  }
+
+  private static void readFloats(DataInputStream in, FloatBuffer into, Path file) throws IOException {
+    int n = in.readInt();
+    if (n != into.capacity()) {
+      throw new SdlgmException(file + ": Adam state of " + n + " values for a parameter of "
+          + into.capacity());
+    }
+    for (int j = 0; j < n; j++) {
+      into.put(j, in.readFloat());
     }
   }
 

@@ -38,9 +38,10 @@ import org.sdlgm.model.Terms;
  *
  * <p>Reproducible on CPU: epoch e shuffles with {@code Random(seed, e)} and reseeds libtorch
  * with a value derived from (seed, e), so the same seed and data give the same numbers, and a
- * run resumed at an epoch boundary draws the same noise as an uninterrupted one. Adam's moment
- * estimates are not checkpointed; after a resume they restart from zero, which perturbs the
- * first few steps slightly. Each batch is split among the {@link Workers} threads, which share
+ * run resumed at an epoch boundary draws the same noise as an uninterrupted one. Checkpoints
+ * hold the fused Adam's moments too ({@code adam.state}), so such a run continues exactly: the
+ * same numbers as an uninterrupted one. (With {@code --adam-impl djl} the moments restart from
+ * zero after a resume; DJL keeps them to itself.) Each batch is split among the {@link Workers} threads, which share
  * the batch's noise ({@link BatchNoise}), so the numbers depend on the seed, the data and the
  * number of threads only.
  *
@@ -86,6 +87,9 @@ public final class SdlgmTrainer {
         : SparseCoder.create(config);
     List<EpochRecord> history = new ArrayList<>(start != null ? start.history() : List.of());
     try (AdamUpdates adam = new AdamUpdates(coder.block(), trainConfig)) {
+      if (start != null) {
+        adam.load(start.adamState());
+      }
       double seconds = loop(config, coder, new Step(coder, adam), train, validation,
           outputDir, start, history);
       return new TrainingRun(coder, List.copyOf(history), seconds);
@@ -159,7 +163,7 @@ public final class SdlgmTrainer {
         }
         if (outputDir != null && trainConfig.checkpointEvery() > 0
             && step % trainConfig.checkpointEvery() == 0 && bi + 1 < batches) {
-          Checkpoint.write(outputDir, coder, epoch, bi + 1, step, history);
+          Checkpoint.write(outputDir, coder, trainer.adam, epoch, bi + 1, step, history);
           lastCheckpoint = "step " + step;
           notifyCheckpoint(step, outputDir);
         }
@@ -181,7 +185,7 @@ public final class SdlgmTrainer {
             trainer.phaseNanos[1] / 1e9, trainer.phaseNanos[2] / 1e9);
       }
       if (outputDir != null) {
-        Checkpoint.write(outputDir, coder, epoch + 1, 0, step, history);
+        Checkpoint.write(outputDir, coder, trainer.adam, epoch + 1, 0, step, history);
         lastCheckpoint = "step " + step;
         notifyCheckpoint(step, outputDir);
       }
@@ -216,7 +220,7 @@ public final class SdlgmTrainer {
   /** One optimisation step: forward and backward, then {@link AdamUpdates}. */
   private static final class Step {
     private final SparseCoder coder;
-    private final AdamUpdates adam;
+    final AdamUpdates adam;
     private final Workers workers = Workers.shared();
     private final List<Parameter> sentinels = new ArrayList<>();
     /** Nanoseconds spent this epoch in forward, backward and update. */
@@ -341,11 +345,18 @@ public final class SdlgmTrainer {
   /** The on-disk checkpoint: parameters, position in training, and the history so far. */
   record Checkpoint(Path params, int epoch, int batchInEpoch, long step, List<EpochRecord> history) {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Adam's step count and moments (fused Adam only), beside the parameters. */
+    static final String ADAM_STATE = "adam.state";
 
-    static void write(Path outputDir, SparseCoder coder, int epoch, int batchInEpoch, long step,
-        List<EpochRecord> history) {
+    Path adamState() {
+      return params.resolveSibling(ADAM_STATE);
+    }
+
+    static void write(Path outputDir, SparseCoder coder, AdamUpdates adam, int epoch,
+        int batchInEpoch, long step, List<EpochRecord> history) {
       Path dir = outputDir.resolve(CHECKPOINT_DIR);
       coder.saveParameters(dir.resolve("model.params"));
+      adam.save(dir.resolve(ADAM_STATE));
       org.sdlgm.io.ModelDirectory.writeHistory(dir.resolve("history.csv"), history);
       // Written last: a state file always refers to complete parameter and history files.
       try {

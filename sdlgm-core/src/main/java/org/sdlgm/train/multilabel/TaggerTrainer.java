@@ -38,9 +38,9 @@ import org.sdlgm.train.TrainingDivergedException;
  * stays flat. After each epoch the validation rows (if any) are scored with the model's own
  * set rule; with {@link #keepBest} the parameters of the epoch with the best validation
  * example-F1 are the ones returned. With a {@link #checkpointDir}, every epoch leaves
- * {@code model.params}, {@code best.params}, {@code history.csv} and (last, atomically)
- * {@code state.json} there, and {@link #resume} continues from them at the next epoch (Adam's
- * moments restart from zero, as in the unsupervised trainer).
+ * {@code model.params}, {@code adam.state} (the fused Adam's moments), {@code best.params},
+ * {@code history.csv} and (last, atomically) {@code state.json} there, and {@link #resume}
+ * continues from them at the next epoch, as the unsupervised trainer does.
  */
 public final class TaggerTrainer {
   private final TaggerConfig config;
@@ -48,6 +48,8 @@ public final class TaggerTrainer {
   private final List<TaggerListener> listeners = new ArrayList<>();
   private boolean keepBest;
   private Path checkpointDir;
+  /** Adam's step count and moments in a checkpoint (fused Adam only). */
+  private static final String ADAM_STATE = "adam.state";
   private boolean resume;
 
   /** {@code config} must have numFeatures and numLabels resolved. */
@@ -103,6 +105,9 @@ public final class TaggerTrainer {
     Tagger tagger = start == null ? Tagger.create(config)
         : Tagger.load(config, checkpointDir.resolve("model.params"));
     try (AdamUpdates adam = new AdamUpdates(tagger.block(), training)) {
+      if (start != null) {
+        adam.load(checkpointDir.resolve(ADAM_STATE));
+      }
       return loop(tagger, new Step(tagger, adam), train, validation, features, start);
     } catch (RuntimeException e) {
       tagger.close();
@@ -149,8 +154,10 @@ public final class TaggerTrainer {
   }
 
   /** Writes this epoch's checkpoint; {@code newBest} holds the parameters of a new best epoch, else null. */
-  private void writeCheckpoint(Tagger tagger, byte[] newBest, State state, List<TaggerEpoch> history) {
+  private void writeCheckpoint(Tagger tagger, AdamUpdates adam, byte[] newBest, State state,
+      List<TaggerEpoch> history) {
     tagger.saveParameters(checkpointDir.resolve("model.params"));
+    adam.save(checkpointDir.resolve(ADAM_STATE));
     if (newBest != null) {
       org.sdlgm.io.AtomicFiles.write(checkpointDir.resolve("best.params"), out -> out.write(newBest));
     }
@@ -257,7 +264,7 @@ public final class TaggerTrainer {
         bestParams = newBest;
       }
       if (checkpointDir != null) {
-        writeCheckpoint(tagger, newBest, new State(epoch + 1, global, bestEpoch, bestScore, config),
+        writeCheckpoint(tagger, step.adam, newBest, new State(epoch + 1, global, bestEpoch, bestScore, config),
             history);
       }
       for (TaggerListener l : listeners) {
@@ -275,7 +282,7 @@ public final class TaggerTrainer {
   /** One optimisation step: forward and backward, then {@link AdamUpdates}. */
   private static final class Step {
     private final Tagger tagger;
-    private final AdamUpdates adam;
+    final AdamUpdates adam;
     private final Parameter sentinel;
 
     Step(Tagger tagger, AdamUpdates adam) {
