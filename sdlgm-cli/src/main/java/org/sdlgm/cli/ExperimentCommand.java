@@ -45,7 +45,7 @@ final class ExperimentCommand implements Callable<Integer> {
   @Option(names = "--jobs", paramLabel = "N", description = "Runs at a time (default 1).")
   int jobs = 1;
 
-  @Option(names = "--threads-per-run", paramLabel = "T", description = "libtorch threads per run (default: all cores with --jobs 1, else 1).")
+  @Option(names = "--threads-per-run", paramLabel = "T", description = "Threads per run, as --threads (default: all cores with --jobs 1, else 1).")
   Integer threadsPerRun;
 
   @Option(names = "--dry-run", description = "Check the spec and data, print the commands, run nothing.")

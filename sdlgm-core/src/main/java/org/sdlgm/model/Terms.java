@@ -16,10 +16,7 @@ public record Terms(NDArray logLik, NDArray klL, NDArray klS, NDArray klV, NDArr
    * factor of the schedule.
    */
   public NDArray loss(SdlgmConfig c, Schedule s) {
-    NDManager m = logLik.getManager();
-    NDArray kl = klL.mul(Scalars.of(m, (float) c.betaL())).add(klS.mul(Scalars.of(m, (float) c.betaS())))
-        .add(klV.mul(Scalars.of(m, (float) c.betaV())));
-    return logLik.sub(kl.mul(Scalars.of(m, (float) s.klScale()))).mean().neg();
+    return loss(c, s, logLik.getShape().get(0));
   }
 
   /**
