@@ -1,5 +1,6 @@
 package org.sdlgm;
 
+import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +30,8 @@ public final class Workers {
   public static final int MIN_ROWS = 16;
 
   private static Workers shared;
+  /** True on this pool's threads: work they submit runs inline (waiting would deadlock). */
+  private static final ThreadLocal<Boolean> ON_WORKER = ThreadLocal.withInitial(() -> false);
 
   private final int size;
   private final ExecutorService pool;
@@ -39,8 +42,9 @@ public final class Workers {
       pool = null;
       return;
     }
-    // Fixes the creating thread's own libtorch thread count before the workers change the
-    // process-wide default.
+    // Loads libtorch if nothing has yet, then fixes the creating thread's own libtorch thread
+    // count before the workers change the process-wide default.
+    Engine.getInstance();
     JniUtils.getNumThreads();
     AtomicInteger n = new AtomicInteger();
     pool = Executors.newFixedThreadPool(size, r -> {
@@ -49,6 +53,7 @@ public final class Workers {
         // libtorch records autograd graphs in a new thread; DJL turns that off only on the
         // thread that loads the engine. Training turns it on around its own passes.
         JniUtils.setGradMode(false);
+        ON_WORKER.set(true);
         r.run();
       }, "sdlgm-worker-" + n.incrementAndGet());
       t.setDaemon(true);
@@ -86,11 +91,13 @@ public final class Workers {
 
   /**
    * Runs {@code task} for parts 0..parts−1 and returns the results in part order. One part
-   * runs on the calling thread; more run on the workers, and the call returns when all have
-   * finished. The first failure is rethrown after every part has ended.
+   * runs on the calling thread; more run on the workers (several callers may share them), and
+   * the call returns when all have
+   * finished. The first failure is rethrown after every part has ended. Called from a worker
+   * itself, the parts run one after another on that worker.
    */
   public <T> List<T> run(int parts, IntFunction<T> task) {
-    if (parts <= 1 || pool == null) {
+    if (parts <= 1 || pool == null || ON_WORKER.get()) {
       List<T> one = new ArrayList<>(1);
       for (int i = 0; i < Math.max(parts, 1); i++) {
         one.add(task.apply(i));

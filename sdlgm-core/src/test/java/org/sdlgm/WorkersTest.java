@@ -3,13 +3,21 @@ package org.sdlgm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Parts cover a batch exactly, results come back in part order, failures surface. */
 class WorkersTest {
+  @BeforeAll
+  static void offline() {
+    System.setProperty("ai.djl.offline", "true");
+  }
+
   @Test
   void boundsCoverEveryRowOnceInNearEqualParts() {
     assertArrayEquals(new long[] {0, 3, 7}, Workers.bounds(7, 2));
@@ -27,6 +35,19 @@ class WorkersTest {
     Workers w = Workers.shared();
     assertEquals(1, w.partsFor(Workers.MIN_ROWS - 1));
     assertEquals(Math.min(w.size(), 4), w.partsFor(4L * Workers.MIN_ROWS));
+  }
+
+  @Test
+  void workSubmittedFromAWorkerRunsInlineInsteadOfDeadlocking() {
+    Workers w = Workers.shared();
+    int parts = w.size();
+    List<List<Integer>> r = assertTimeoutPreemptively(Duration.ofSeconds(20),
+        () -> w.run(parts, i -> w.run(parts, j -> i * 10 + j)));
+    for (int i = 0; i < parts; i++) {
+      for (int j = 0; j < parts; j++) {
+        assertEquals(i * 10 + j, r.get(i).get(j));
+      }
+    }
   }
 
   @Test
