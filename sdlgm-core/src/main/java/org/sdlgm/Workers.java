@@ -12,13 +12,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 /**
- * The threads that share the work of one batch: training steps, evaluation and encoding split
- * each batch into contiguous row ranges, one per thread, and the Adam update splits the
- * parameters. Each worker runs libtorch single-threaded (intra-op threads =
- * threads / workers), so the cores are busy with the many small element-wise operations of a
- * step too, which libtorch would run on one core (below its parallel grain of 32,768
- * elements), and no OpenMP barrier sits between operations (measured on 2 cores:
- * docs/model.md, choice 25).
+ * The threads that share the work of one batch: a training step splits its batch into
+ * contiguous row ranges, one per thread, encoding gives each thread whole batches, and the
+ * Adam update shares out the parameters. Each worker runs libtorch single-threaded, so the
+ * cores are busy with the many small element-wise operations of a step too, which libtorch
+ * would run on one core (below its parallel grain of 32,768 elements), and no OpenMP barrier
+ * sits between operations (measured on 2 cores: docs/model.md, choice 21).
  *
  * <p>One pool per process, sized by {@link SdlgmRuntime#threads()}. libtorch's thread count
  * is per thread once a thread has used it, but a thread's first use takes the process-wide

@@ -38,10 +38,10 @@ import org.sdlgm.model.Scalars;
  * <ul>
  *   <li>{@code FUSED} (default): one pass over each parameter's memory in Java, through
  *       libtorch's own buffers for the weight, its gradient and the two moments (a chunk at a
- *       time, so that the Java heap holds none of them). DJL's native update makes about eleven passes over every parameter
- *       (gradient copy, weight decay at zero decay, moments, root, quotient, step); this is
- *       3–8× faster (docs/model.md, choice 24) and its results agree with DJL's to float
- *       rounding (tested).</li>
+ *       time, so that the Java heap holds none of them). DJL's native update makes about
+ *       eleven passes over every parameter (gradient copy, weight decay at zero decay,
+ *       moments, root, quotient, step); this is 3–8× faster (docs/model.md, choice 24) and
+ *       its results agree with DJL's to float rounding (tested).</li>
  *   <li>{@code DJL}: DJL's own {@link Adam}. Its native clamp only bounds from above, so the
  *       symmetric clip is applied first.</li>
  * </ul>
