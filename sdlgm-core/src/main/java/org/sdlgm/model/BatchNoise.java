@@ -23,6 +23,7 @@ public final class BatchNoise {
   private final NDManager owner;
   private final long rows;
   private final List<NDArray> draws = new ArrayList<>();
+  private final List<Boolean> normals = new ArrayList<>();
 
   /** Draws for a batch of {@code rows} rows, held by {@code owner}. */
   public BatchNoise(NDManager owner, long rows) {
@@ -37,12 +38,20 @@ public final class BatchNoise {
 
       @Override
       public NDArray uniform(NDManager manager, float low, float high, Shape shape) {
-        return slice(manager, draw(next++, shape, false, low, high), from, to);
+        return slice(manager, draw(next++, rowsOf(shape), false, low, high), from, to);
       }
 
       @Override
       public NDArray normal(NDManager manager, Shape shape) {
-        return slice(manager, draw(next++, shape, true, 0, 0), from, to);
+        return slice(manager, draw(next++, rowsOf(shape), true, 0, 0), from, to);
+      }
+
+      private Shape rowsOf(Shape shape) {
+        if (shape.dimension() == 0 || shape.get(0) != to - from) {
+          throw new IllegalArgumentException("noise for rows [" + from + ", " + to
+              + ") must have " + (to - from) + " rows, asked " + shape);
+        }
+        return shape;
       }
     };
   }
@@ -50,21 +59,27 @@ public final class BatchNoise {
   private synchronized NDArray draw(int index, Shape partShape, boolean normal, float low,
       float high) {
     if (index < draws.size()) {
-      return draws.get(index);
+      NDArray made = draws.get(index);
+      Shape shape = made.getShape();
+      if (normal != normals.get(index) || shape.dimension() != partShape.dimension()
+          || !shape.slice(1).equals(partShape.slice(1))) {
+        throw new IllegalStateException("draw " + index + " was made as " + shape + " ("
+            + (normals.get(index) ? "normal" : "uniform") + "), asked again as " + partShape + " ("
+            + (normal ? "normal" : "uniform") + "): the parts of a batch must ask for the same draws");
+      }
+      return made;
     }
     if (index != draws.size()) {
       throw new IllegalStateException("draw " + index + " asked before draw " + draws.size());
     }
     long[] dims = partShape.getShape().clone();
-    if (dims.length == 0) {
-      throw new IllegalArgumentException("batch noise needs a row axis, got shape " + partShape);
-    }
     dims[0] = rows;
     Shape full = new Shape(dims);
     NDArray all = normal ? owner.randomNormal(full) : owner.randomUniform(low, high, full);
     // Made on whichever thread asked first; it must outlive that thread's scope.
     NDScope.unregister(all);
     draws.add(all);
+    normals.add(normal);
     return all;
   }
 

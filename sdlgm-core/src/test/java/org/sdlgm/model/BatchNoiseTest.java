@@ -2,6 +2,7 @@ package org.sdlgm.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -45,6 +46,18 @@ class BatchNoiseTest {
       assertArrayEquals(java.util.Arrays.copyOfRange(u, 12, 18), uLate);
       assertArrayEquals(java.util.Arrays.copyOfRange(g, 0, 8), gEarly);
       assertArrayEquals(java.util.Arrays.copyOfRange(g, 8, 12), gLate);
+    }
+  }
+
+  @Test
+  void partsThatAskForDifferentDrawsAreRefused() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      BatchNoise shared = new BatchNoise(m, 6);
+      Noise a = shared.rows(0, 3);
+      Noise b = shared.rows(3, 6);
+      a.uniform(m, 0f, 1f, new Shape(3, 4));
+      assertThrows(IllegalStateException.class, () -> b.normal(m, new Shape(3, 4)));
+      assertThrows(IllegalArgumentException.class, () -> b.uniform(m, 0f, 1f, new Shape(2, 4)));
     }
   }
 
