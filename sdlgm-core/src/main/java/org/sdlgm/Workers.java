@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 /**
- * The threads that share the work of one batch: a training step splits its batch into
- * contiguous row ranges, one per thread, encoding gives each thread whole batches, and the
- * Adam update shares out the parameters. Each worker runs libtorch single-threaded, so the
+ * The threads that share the work of one batch: a training step splits its batch into (at
+ * most two) contiguous row ranges, encoding gives each thread whole batches, and the Adam
+ * update shares out the parameters. Each worker runs libtorch single-threaded, so the
  * cores are busy with the many small element-wise operations of a step too, which libtorch
  * would run on one core (below its parallel grain of 32,768 elements), and no OpenMP barrier
  * sits between operations (measured on 2 cores: docs/model.md, choice 21).
@@ -89,11 +89,11 @@ public final class Workers {
   }
 
   /**
-   * Runs {@code task} for parts 0..parts−1 and returns the results in part order. One part
-   * runs on the calling thread; more run on the workers (several callers may share them), and
-   * the call returns when all have
-   * finished. The first failure is rethrown after every part has ended. Called from a worker
-   * itself, the parts run one after another on that worker.
+   * Runs {@code task} for parts 0..parts−1 and returns the results in part order. A single
+   * part runs on the calling thread; several run on the workers (callers may share them) while
+   * the caller waits, and the call returns when all have ended, even if the caller is
+   * interrupted meanwhile. The first failure is rethrown after every part has ended. Called
+   * from a worker itself, the parts run one after another on that worker.
    */
   public <T> List<T> run(int parts, IntFunction<T> task) {
     if (parts <= 1 || pool == null || ON_WORKER.get()) {
@@ -113,17 +113,26 @@ public final class Workers {
     }
     List<T> results = new ArrayList<>(parts);
     Throwable failure = null;
+    boolean interrupted = false;
     for (Future<T> f : futures) {
-      try {
-        results.add(f.get());
-      } catch (ExecutionException e) {
-        failure = failure == null ? e.getCause() : failure;
-        results.add(null);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        failure = failure == null ? e : failure;
-        results.add(null);
+      // Every part must have ended before this returns (the caller then frees what the parts
+      // use), so an interrupt is remembered, not obeyed, until they have.
+      while (true) {
+        try {
+          results.add(f.get());
+          break;
+        } catch (ExecutionException e) {
+          failure = failure == null ? e.getCause() : failure;
+          results.add(null);
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+      failure = failure == null ? new InterruptedException("interrupted while workers ran") : failure;
     }
     if (failure instanceof RuntimeException re) {
       throw re;

@@ -23,7 +23,8 @@ public final class BatchNoise {
   private final NDManager owner;
   private final long rows;
   private final List<NDArray> draws = new ArrayList<>();
-  private final List<Boolean> normals = new ArrayList<>();
+  /** What each draw is: "normal" or "uniform[low, high)". */
+  private final List<String> kinds = new ArrayList<>();
 
   /** Draws for a batch of {@code rows} rows, held by {@code owner}. */
   public BatchNoise(NDManager owner, long rows) {
@@ -61,11 +62,12 @@ public final class BatchNoise {
     if (index < draws.size()) {
       NDArray made = draws.get(index);
       Shape shape = made.getShape();
-      if (normal != normals.get(index) || shape.dimension() != partShape.dimension()
+      String asked = kind(normal, low, high);
+      if (!asked.equals(kinds.get(index)) || shape.dimension() != partShape.dimension()
           || !shape.slice(1).equals(partShape.slice(1))) {
-        throw new IllegalStateException("draw " + index + " was made as " + shape + " ("
-            + (normals.get(index) ? "normal" : "uniform") + "), asked again as " + partShape + " ("
-            + (normal ? "normal" : "uniform") + "): the parts of a batch must ask for the same draws");
+        throw new IllegalStateException("draw " + index + " was made as " + shape + " "
+            + kinds.get(index) + ", asked again as " + partShape + " " + asked
+            + ": the parts of a batch must ask for the same draws");
       }
       return made;
     }
@@ -79,8 +81,12 @@ public final class BatchNoise {
     // Made on whichever thread asked first; it must outlive that thread's scope.
     NDScope.unregister(all);
     draws.add(all);
-    normals.add(normal);
+    kinds.add(kind(normal, low, high));
     return all;
+  }
+
+  private static String kind(boolean normal, float low, float high) {
+    return normal ? "normal" : "uniform[" + low + ", " + high + ")";
   }
 
   private static NDArray slice(NDManager manager, NDArray all, long from, long to) {

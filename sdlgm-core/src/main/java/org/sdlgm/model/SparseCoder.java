@@ -110,7 +110,8 @@ public final class SparseCoder implements AutoCloseable {
    * Deterministic codes of {@code n} rows (row-major, {@code n × inputDim} floats), in forward
    * passes of {@code batchSize} rows. The {@link Workers} threads each take a whole batch at a
    * time; when there are fewer batches than threads, each batch is split among them instead.
-   * A row's code does not depend on the batch it is in.
+   * A row's code is defined row by row (the matrix products' rounding can still differ with
+   * the batch's row count, which matters only where two entries nearly tie).
    */
   public List<SparseCode> encode(float[] rows, int n, int batchSize) {
     checkBatch(batchSize);

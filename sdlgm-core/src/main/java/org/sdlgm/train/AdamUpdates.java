@@ -2,6 +2,7 @@ package org.sdlgm.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
@@ -50,7 +51,7 @@ import org.sdlgm.model.Scalars;
  * not depend on the number of threads); DJL's runs on the calling thread.
  */
 public final class AdamUpdates implements AutoCloseable {
-  /** Floats per chunk of the fused update: the five chunk buffers stay in the core's L1/L2. */
+  /** Floats per chunk of the fused update: the four chunk buffers stay in the core's L1/L2. */
   private static final int CHUNK = 4096;
 
   private final List<Parameter> trainable = new ArrayList<>();
@@ -70,6 +71,7 @@ public final class AdamUpdates implements AutoCloseable {
   /** The arrays whose memory {@link #weightView} was checked to be live (not a copy). */
   private final NDArray[] checked;
   private int steps;
+  private boolean closed;
 
   /**
    * Adam with the learning rate, gradient clipping and implementation of {@code training}.
@@ -107,6 +109,8 @@ public final class AdamUpdates implements AutoCloseable {
       // Zeros made by libtorch are contiguous, so their buffers are the memory itself.
       mean[i] = w.getManager().zeros(new Shape(sizes[i]));
       variance[i] = w.getManager().zeros(new Shape(sizes[i]));
+      // Owned by this object until close, whatever scope it is created in.
+      NDScope.unregister(mean[i], variance[i]);
       meanView[i] = floats(mean[i]);
       varianceView[i] = floats(variance[i]);
     }
@@ -120,6 +124,7 @@ public final class AdamUpdates implements AutoCloseable {
 
   /** One Adam step on every trainable parameter; the gradients are zero afterwards. */
   public void apply() {
+    checkOpen();
     if (djl != null) {
       applyDjl();
       return;
@@ -134,6 +139,8 @@ public final class AdamUpdates implements AutoCloseable {
       for (int i : groups.get(g)) {
         NDArray w = trainable.get(i).getArray();
         FloatBuffer weight = weightView(i, w);
+        // libtorch keeps a gradient in its parameter's (contiguous) layout, so this is a view
+        // of the gradient's memory, not a copy.
         try (NDArray grad = w.getGradient()) {
           update(weight, floats(grad), meanView[i], varianceView[i], scratch[g], step, b1, b2, eps);
         }
@@ -259,7 +266,14 @@ public final class AdamUpdates implements AutoCloseable {
    * Does nothing for DJL's Adam, whose state DJL keeps to itself.
    */
   public void save(Path file) {
+    checkOpen();
     if (mean == null) {
+      // A state left by an earlier fused run must not be restored into this one's resume.
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("cannot delete stale " + file, e);
+      }
       return;
     }
     AtomicFiles.write(file, os -> {
@@ -280,6 +294,7 @@ public final class AdamUpdates implements AutoCloseable {
    * checkpoint from DJL's Adam, or from before states were saved) leaves the moments at zero.
    */
   public void load(Path file) {
+    checkOpen();
     if (mean == null || !Files.isRegularFile(file)) {
       return;
     }
@@ -293,9 +308,16 @@ public final class AdamUpdates implements AutoCloseable {
         throw new SdlgmException(file + ": Adam state for " + count + " parameters, the model has "
             + mean.length);
       }
+      // Read everything before changing anything: a bad file leaves the moments as they were.
+      float[][] m = new float[count][];
+      float[][] v = new float[count][];
       for (int i = 0; i < count; i++) {
-        readFloats(in, meanView[i], file);
-        readFloats(in, varianceView[i], file);
+        m[i] = readFloats(in, meanView[i].capacity(), file);
+        v[i] = readFloats(in, varianceView[i].capacity(), file);
+      }
+      for (int i = 0; i < count; i++) {
+        meanView[i].put(0, m[i]);
+        varianceView[i].put(0, v[i]);
       }
       steps = savedSteps;
     } catch (IOException e) {
@@ -316,20 +338,32 @@ public final class AdamUpdates implements AutoCloseable {
     }
   }
 
-  private static void readFloats(DataInputStream in, FloatBuffer into, Path file) throws IOException {
+  private static float[] readFloats(DataInputStream in, int size, Path file) throws IOException {
     int n = in.readInt();
-    if (n != into.capacity()) {
+    if (n != size) {
       throw new SdlgmException(file + ": Adam state of " + n + " values for a parameter of "
-          + into.capacity());
+          + size);
     }
+    float[] values = new float[n];
     for (int j = 0; j < n; j++) {
-      into.put(j, in.readFloat());
+      values[j] = in.readFloat();
+    }
+    return values;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("this AdamUpdates is closed");
     }
   }
 
   /** Frees the moments of the fused update. */
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
     if (mean != null) {
       for (int i = 0; i < mean.length; i++) {
         mean[i].close();

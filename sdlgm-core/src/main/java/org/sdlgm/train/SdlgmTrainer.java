@@ -220,6 +220,8 @@ public final class SdlgmTrainer {
   /** One optimisation step: forward and backward, then {@link AdamUpdates}. */
   private static final class Step {
     private final SparseCoder coder;
+    /** Parts per batch beyond which the gradient sum would depend on thread timing. */
+    static final int MAX_PARTS = 2;
     final AdamUpdates adam;
     private final Workers workers = Workers.shared();
     private final List<Parameter> sentinels = new ArrayList<>();
@@ -251,13 +253,15 @@ public final class SdlgmTrainer {
      * Forward and backward pass; returns [loss, logLik, klL, klS, klV, nnz] batch means and,
      * last, a sum over gradient entries that is non-finite when any gradient is.
      *
-     * <p>The batch is split into contiguous row ranges, one per {@link Workers} thread; each
-     * part runs its own forward and backward pass and adds its gradient into the parameters'
-     * (libtorch serialises the accumulation, and adding two parts is exact in either order,
-     * so the sum does not depend on which part finishes first).
+     * <p>The batch is split into contiguous row ranges, one per {@link Workers} thread, at most
+     * {@link #MAX_PARTS}; each part runs its own forward and backward pass and adds its
+     * gradient into the parameters'. libtorch serialises the accumulation in whatever order
+     * the parts finish: adding two parts is exact in either order (a + b = b + a in floating
+     * point), three or more would not be ((a + b) + c ≠ (a + c) + b), and runs would no longer
+     * be reproducible.
      */
     float[] forwardBackward(SdlgmConfig config, Schedule s, float[] xb, int b) {
-      int parts = workers.partsFor(b);
+      int parts = Math.min(MAX_PARTS, workers.partsFor(b));
       long[] bounds = Workers.bounds(b, parts);
       long t0 = System.nanoTime();
       double[] sums = new double[6];

@@ -16,9 +16,12 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The fused Adam makes the same updates as DJL's (to float rounding), zeroes the gradients,
@@ -75,6 +78,41 @@ class AdamUpdatesTest {
           assertEquals(0f, g);
         }
       }
+    }
+  }
+
+  @Test
+  void aSavedStateComesBackAndDjlAdamLeavesNoStaleState(@TempDir Path dir) throws Exception {
+    System.setProperty("ai.djl.offline", "true");
+    Path file = dir.resolve("adam.state");
+    try (NDManager m = NDManager.newBaseManager()) {
+      SequentialBlock block = block(m);
+      try (AdamUpdates fused = new AdamUpdates(block,
+          TrainConfig.builder().adam(TrainConfig.AdamImpl.FUSED).build())) {
+        backward(m, block, 0);
+        fused.apply();
+        fused.save(file);
+      }
+      byte[] saved = Files.readAllBytes(file);
+      try (AdamUpdates again = new AdamUpdates(block,
+          TrainConfig.builder().adam(TrainConfig.AdamImpl.FUSED).build())) {
+        again.load(file);
+        again.save(dir.resolve("copy.state"));
+      }
+      assertArrayEquals(saved, Files.readAllBytes(dir.resolve("copy.state")));
+      // A truncated file is refused with its name.
+      Files.write(file, java.util.Arrays.copyOf(saved, saved.length / 2));
+      try (AdamUpdates broken = new AdamUpdates(block,
+          TrainConfig.builder().adam(TrainConfig.AdamImpl.FUSED).build())) {
+        org.sdlgm.SdlgmException e = org.junit.jupiter.api.Assertions.assertThrows(
+            org.sdlgm.SdlgmException.class, () -> broken.load(file));
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+      }
+      try (AdamUpdates djl = new AdamUpdates(block,
+          TrainConfig.builder().adam(TrainConfig.AdamImpl.DJL).build())) {
+        djl.save(file);
+      }
+      assertTrue(!Files.exists(file), "DJL's Adam removes a fused state it cannot replace");
     }
   }
 
