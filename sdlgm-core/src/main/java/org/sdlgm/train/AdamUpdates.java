@@ -51,7 +51,7 @@ import org.sdlgm.model.Scalars;
  * not depend on the number of threads); DJL's runs on the calling thread.
  */
 public final class AdamUpdates implements AutoCloseable {
-  /** Floats per chunk of the fused update: the four chunk buffers stay in the core's L1/L2. */
+  /** Floats per chunk of the fused update: the chunk buffers stay in the core's L1/L2. */
   private static final int CHUNK = 4096;
 
   private final List<Parameter> trainable = new ArrayList<>();
@@ -66,7 +66,7 @@ public final class AdamUpdates implements AutoCloseable {
   private final Workers workers = Workers.shared();
   /** The trainable parameters' indices, one group per worker, of near-equal total size. */
   private final List<int[]> groups = new ArrayList<>();
-  /** Per group: chunk buffers for weight, gradient, mean and variance. */
+  /** Per group: chunk buffers for weight, gradient, mean, variance and a further gradient. */
   private final float[][][] scratch;
   /** The arrays whose memory {@link #weightView} was checked to be live (not a copy). */
   private final NDArray[] checked;
@@ -115,7 +115,7 @@ public final class AdamUpdates implements AutoCloseable {
       varianceView[i] = floats(variance[i]);
     }
     groups.addAll(balance(sizes, Math.max(1, Math.min(workers.size(), n))));
-    scratch = new float[groups.size()][4][CHUNK];
+    scratch = new float[groups.size()][5][CHUNK];
   }
 
   private static FloatBuffer floats(NDArray a) {
@@ -142,12 +142,65 @@ public final class AdamUpdates implements AutoCloseable {
         // libtorch keeps a gradient in its parameter's (contiguous) layout, so this is a view
         // of the gradient's memory, not a copy.
         try (NDArray grad = w.getGradient()) {
-          update(weight, floats(grad), meanView[i], varianceView[i], scratch[g], step, b1, b2, eps);
+          update(weight, new FloatBuffer[] {floats(grad)}, meanView[i], varianceView[i],
+              scratch[g], step, b1, b2, eps);
         }
         JniUtils.zeroGrad((PtNDArray) w);
       }
       return null;
     });
+  }
+
+  /**
+   * One Adam step from the gradients of the parts of a split batch, added in part order; the
+   * parameters' own gradients are neither read nor changed. A parameter no part used is left
+   * as it is.
+   */
+  void apply(List<PartGradients> parts) {
+    checkOpen();
+    if (djl != null) {
+      applyDjl(parts);
+      return;
+    }
+    steps++;
+    float b1 = 0.9f;
+    float b2 = 0.999f;
+    float eps = 1e-8f;
+    float step = (float) (learningRate * Math.sqrt(1 - Math.pow(b2, steps)) / (1 - Math.pow(b1, steps)));
+    workers.run(groups.size(), g -> {
+      for (int i : groups.get(g)) {
+        Parameter p = trainable.get(i);
+        List<FloatBuffer> grads = new ArrayList<>(parts.size());
+        for (PartGradients part : parts) {
+          NDArray grad = part.gradient(p);
+          if (grad != null) {
+            grads.add(floats(grad));
+          }
+        }
+        if (!grads.isEmpty()) {
+          update(weightView(i, p.getArray()), grads.toArray(new FloatBuffer[0]), meanView[i],
+              varianceView[i], scratch[g], step, b1, b2, eps);
+        }
+      }
+      return null;
+    });
+  }
+
+  private void applyDjl(List<PartGradients> parts) {
+    for (Parameter p : trainable) {
+      NDArray sum = null;
+      for (PartGradients part : parts) {
+        NDArray grad = part.gradient(p);
+        if (grad != null) {
+          sum = sum == null ? grad : sum.add(grad);
+        }
+      }
+      if (sum != null) {
+        try (NDArray c = clip > 0 ? clipped(sum, clip) : null) {
+          djl.update(p.getId(), p.getArray(), c == null ? sum : c);
+        }
+      }
+    }
   }
 
   /**
@@ -183,7 +236,7 @@ public final class AdamUpdates implements AutoCloseable {
     return groups;
   }
 
-  private void update(FloatBuffer weight, FloatBuffer grad, FloatBuffer mean, FloatBuffer var,
+  private void update(FloatBuffer weight, FloatBuffer[] grads, FloatBuffer mean, FloatBuffer var,
       float[][] chunk, float step, float b1, float b2, float eps) {
     float c1 = 1 - b1;
     float c2 = 1 - b2;
@@ -193,11 +246,19 @@ public final class AdamUpdates implements AutoCloseable {
     float[] g = chunk[1];
     float[] m = chunk[2];
     float[] v = chunk[3];
+    float[] more = chunk[4];
     int size = weight.capacity();
     for (int from = 0; from < size; from += CHUNK) {
       int n = Math.min(CHUNK, size - from);
       weight.get(from, w, 0, n);
-      grad.get(from, g, 0, n);
+      grads[0].get(from, g, 0, n);
+      // The parts' gradients in part order, so the sum never depends on thread timing.
+      for (int q = 1; q < grads.length; q++) {
+        grads[q].get(from, more, 0, n);
+        for (int j = 0; j < n; j++) {
+          g[j] += more[j];
+        }
+      }
       mean.get(from, m, 0, n);
       var.get(from, v, 0, n);
       // Every array indexed alike, so that C2 vectorises the loop (measured 5x faster than

@@ -220,9 +220,10 @@ public final class SdlgmTrainer {
   /** One optimisation step: forward and backward, then {@link AdamUpdates}. */
   private static final class Step {
     private final SparseCoder coder;
-    /** Parts per batch beyond which the gradient sum would depend on thread timing. */
-    static final int MAX_PARTS = 2;
     final AdamUpdates adam;
+    /** The gradients of the last forward-backward pass, until the update (or discard). */
+    private NDManager pending;
+    private final List<PartGradients> pendingParts = new ArrayList<>();
     private final Workers workers = Workers.shared();
     private final List<Parameter> sentinels = new ArrayList<>();
     /** Nanoseconds spent this epoch in forward, backward and update. */
@@ -251,25 +252,29 @@ public final class SdlgmTrainer {
 
     /**
      * Forward and backward pass; returns [loss, logLik, klL, klS, klV, nnz] batch means and,
-     * last, a sum over gradient entries that is non-finite when any gradient is.
+     * last, a sum over gradient entries that is non-finite when any gradient is. The
+     * gradients wait for {@link #update} or {@link #zeroGradients}.
      *
-     * <p>The batch is split into contiguous row ranges, one per {@link Workers} thread, at most
-     * {@link #MAX_PARTS}; each part runs its own forward and backward pass and adds its
-     * gradient into the parameters'. libtorch serialises the accumulation in whatever order
-     * the parts finish: adding two parts is exact in either order (a + b = b + a in floating
-     * point), three or more would not be ((a + b) + c ≠ (a + c) + b), and runs would no longer
-     * be reproducible.
+     * <p>The batch is split into contiguous row ranges, one per {@link Workers} thread; each
+     * part runs its own forward and backward pass into its own gradients
+     * ({@link PartGradients}), which the update adds in part order.
      */
     float[] forwardBackward(SdlgmConfig config, Schedule s, float[] xb, int b) {
-      int parts = Math.min(MAX_PARTS, workers.partsFor(b));
+      discardPending();
+      int parts = workers.partsFor(b);
       long[] bounds = Workers.bounds(b, parts);
       long t0 = System.nanoTime();
       double[] sums = new double[6];
       long forward = 0;
-      try (NDManager shared = coder.manager().newSubManager()) {
+      pending = coder.manager().newSubManager();
+      try {
+        NDManager shared = pending;
         BatchNoise noise = parts > 1 ? new BatchNoise(shared, b) : null;
+        for (int i = 0; i < parts; i++) {
+          pendingParts.add(new PartGradients(shared));
+        }
         List<double[]> results = workers.run(parts, i -> part(config, s, xb,
-            (int) bounds[i], (int) bounds[i + 1], b,
+            (int) bounds[i], (int) bounds[i + 1], b, pendingParts.get(i),
             noise == null ? Noise.DIRECT : noise.rows(bounds[i], bounds[i + 1])));
         for (double[] r : results) {
           for (int t = 0; t < 6; t++) {
@@ -277,22 +282,25 @@ public final class SdlgmTrainer {
           }
           forward = Math.max(forward, (long) r[6]);
         }
+        long t1 = System.nanoTime();
+        phaseNanos[0] += forward;
+        phaseNanos[1] += t1 - t0 - forward;
+        float[] v = new float[7];
+        v[0] = (float) sums[0];
+        for (int t = 1; t < 6; t++) {
+          v[t] = (float) (sums[t] / b);
+        }
+        v[6] = gradientSum();
+        return v;
+      } catch (RuntimeException | Error e) {
+        discardPending();
+        throw e;
       }
-      long t1 = System.nanoTime();
-      phaseNanos[0] += forward;
-      phaseNanos[1] += t1 - t0 - forward;
-      float[] v = new float[7];
-      v[0] = (float) sums[0];
-      for (int t = 1; t < 6; t++) {
-        v[t] = (float) (sums[t] / b);
-      }
-      v[6] = gradientSum();
-      return v;
     }
 
     /** Rows [from, to) of a batch of {@code b}: [loss share, sums of the five terms, forward ns]. */
     private double[] part(SdlgmConfig config, Schedule s, float[] xb, int from, int to, int b,
-        Noise noise) {
+        PartGradients store, Noise noise) {
       int d = config.inputDim();
       boolean gradMode = JniUtils.isGradMode();
       JniUtils.setGradMode(true);
@@ -300,7 +308,7 @@ public final class SdlgmTrainer {
         scope.suppressNotUsedWarning();
         long t0 = System.nanoTime();
         NDArray x = SparseCoder.tensor(sub, xb, from * d, new Shape(to - from, d));
-        Terms terms = coder.block().terms(coder.store(), x, s, false, true, noise);
+        Terms terms = coder.block().terms(store, x, s, false, true, noise);
         NDArray loss = terms.loss(config, s, b);
         long forward = System.nanoTime() - t0;
         JniUtils.backward((PtNDArray) loss, (PtNDArray) sub.ones(loss.getShape()), false, false);
@@ -323,26 +331,46 @@ public final class SdlgmTrainer {
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
         NDList gradSums = new NDList();
-        for (Parameter p : sentinels) {
-          gradSums.add(p.getArray().getGradient().sum());
+        for (PartGradients part : pendingParts) {
+          for (Parameter p : sentinels) {
+            NDArray g = part.gradient(p);
+            if (g != null) {
+              gradSums.add(g.sum());
+            }
+          }
         }
-        return NDArrays.stack(gradSums).sum().getFloat();
+        return gradSums.isEmpty() ? 0f : NDArrays.stack(gradSums).sum().getFloat();
       }
     }
 
     void update() {
       long t0 = System.nanoTime();
-      adam.apply();
+      try {
+        adam.apply(pendingParts);
+      } finally {
+        discardPending();
+      }
       phaseNanos[2] += System.nanoTime() - t0;
+    }
+
+    /** Drops the gradients of the last pass (a step whose gradient was not finite). */
+    void zeroGradients() {
+      discardPending();
+    }
+
+    private void discardPending() {
+      pendingParts.clear();
+      if (pending != null) {
+        pending.close();
+        pending = null;
+      }
     }
 
     void resetPhases() {
       java.util.Arrays.fill(phaseNanos, 0);
     }
 
-    void zeroGradients() {
-      adam.discard();
-    }
+
   }
 
 
