@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 /**
- * The threads that share the work of one batch: a training step splits its batch into
- * contiguous row ranges, encoding gives each thread whole batches, and the Adam update shares
- * out the parameters. Each worker runs libtorch single-threaded, so the
+ * The threads that share the work of one batch: a training step and the hard-sample ELBO
+ * split a batch into contiguous row ranges, encoding gives each thread whole batches, and the
+ * Adam update shares out the parameters. Each worker runs libtorch single-threaded, so the
  * cores are busy with the many small element-wise operations of a step too, which libtorch
  * would run on one core (below its parallel grain of 32,768 elements), and no OpenMP barrier
  * sits between operations (measured on 2 cores: docs/model.md, choice 21).

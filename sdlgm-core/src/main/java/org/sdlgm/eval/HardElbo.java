@@ -5,7 +5,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import org.sdlgm.Workers;
 import org.sdlgm.data.Dataset;
+import org.sdlgm.model.BatchNoise;
+import org.sdlgm.model.Noise;
 import org.sdlgm.model.Schedule;
 import org.sdlgm.model.SparseCoder;
 import org.sdlgm.model.Terms;
@@ -15,6 +18,7 @@ import org.sdlgm.model.Terms;
  * Gumbel-max, the support by Gumbel-top-k, v from q(v | x); never the relaxed sampler, so the
  * mean is an unbiased estimate of a true lower bound of log p(x) in nats. KL_L is exact; KL_S
  * uses the exact per-step KLs on the sampled prefix weighted by q(L ≥ j | x) (SPEC.md).
+ * Each batch is split among the {@link Workers} threads.
  *
  * @param elbo per-example ELBO
  * @param logLik per-example log p(x | z)
@@ -42,17 +46,32 @@ public record HardElbo(float[] elbo, float[] logLik, float[] klL, float[] klS, f
     int n = data.size();
     int d = coder.config().inputDim();
     float[][] out = new float[6][n];
+    Workers workers = Workers.shared();
     for (int from = 0; from < n; from += batchSize) {
       int b = Math.min(batchSize, n - from);
-      try (NDManager sub = coder.manager().newSubManager(); NDScope scope = new NDScope()) {
-        scope.suppressNotUsedWarning();
-        Terms t = coder.block().terms(coder.store(),
-            SparseCoder.tensor(sub, data.features(), from * d, new Shape(b, d)), s, true, false);
-        float[] v = NDArrays.stack(new NDList(t.elbo(), t.logLik(), t.klL(), t.klS(), t.klV(),
-            t.nnz())).toFloatArray();
-        for (int r = 0; r < 6; r++) {
-          System.arraycopy(v, r * b, out[r], from, b);
-        }
+      // Split among the workers like a training step: every row sees the noise of an unsplit
+      // batch (BatchNoise), and each part writes its own rows of the output.
+      int parts = workers.partsFor(b);
+      long[] bounds = Workers.bounds(b, parts);
+      int first = from;
+      try (NDManager shared = coder.manager().newSubManager()) {
+        BatchNoise noise = parts > 1 ? new BatchNoise(shared, b) : null;
+        workers.run(parts, i -> {
+          int start = first + (int) bounds[i];
+          int rows = (int) (bounds[i + 1] - bounds[i]);
+          try (NDManager sub = coder.manager().newSubManager(); NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            Terms t = coder.block().terms(coder.store(),
+                SparseCoder.tensor(sub, data.features(), start * d, new Shape(rows, d)), s, true,
+                false, noise == null ? Noise.DIRECT : noise.rows(bounds[i], bounds[i + 1]));
+            float[] v = NDArrays.stack(new NDList(t.elbo(), t.logLik(), t.klL(), t.klS(), t.klV(),
+                t.nnz())).toFloatArray();
+            for (int r = 0; r < 6; r++) {
+              System.arraycopy(v, r * rows, out[r], start, rows);
+            }
+          }
+          return null;
+        });
       }
     }
     return new HardElbo(out[0], out[1], out[2], out[3], out[4], out[5]);
