@@ -8,6 +8,6 @@ import picocli.CommandLine.Option;
  * loads); this mixin makes it known to picocli and its help.
  */
 public final class ThreadsOption {
-  @Option(names = "--threads", paramLabel = "N", description = "Threads to use (default: all cores). Training steps and encoding spread each batch over this many worker threads, each running libtorch single-threaded; other work runs libtorch with N threads.")
+  @Option(names = "--threads", paramLabel = "N", description = "Threads to use (default: all cores). Training steps, ELBO evaluation and encoding spread each batch over this many worker threads, each running libtorch single-threaded; other work runs libtorch with N threads.")
   int threads;
 }
