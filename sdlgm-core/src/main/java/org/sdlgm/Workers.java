@@ -35,7 +35,7 @@ public final class Workers {
   private final int size;
   private final ExecutorService pool;
 
-  private Workers(int size, int intraOpThreads) {
+  private Workers(int size) {
     this.size = size;
     if (size == 1) {
       pool = null;
@@ -48,7 +48,7 @@ public final class Workers {
     AtomicInteger n = new AtomicInteger();
     pool = Executors.newFixedThreadPool(size, r -> {
       Thread t = new Thread(() -> {
-        JniUtils.setNumThreads(intraOpThreads);
+        JniUtils.setNumThreads(1);
         // libtorch records autograd graphs in a new thread; DJL turns that off only on the
         // thread that loads the engine. Training turns it on around its own passes.
         JniUtils.setGradMode(false);
@@ -63,8 +63,7 @@ public final class Workers {
   /** The process's workers: {@link SdlgmRuntime#threads()} of them. */
   public static synchronized Workers shared() {
     if (shared == null) {
-      int threads = SdlgmRuntime.threads();
-      shared = new Workers(threads, 1);
+      shared = new Workers(SdlgmRuntime.threads());
     }
     return shared;
   }

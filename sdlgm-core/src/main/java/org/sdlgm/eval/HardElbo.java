@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
 import org.sdlgm.Workers;
 import org.sdlgm.data.Dataset;
 import org.sdlgm.model.BatchNoise;
@@ -55,7 +56,7 @@ public record HardElbo(float[] elbo, float[] logLik, float[] klL, float[] klS, f
       long[] bounds = Workers.bounds(b, parts);
       int first = from;
       try (NDManager shared = coder.manager().newSubManager()) {
-        BatchNoise noise = parts > 1 ? new BatchNoise(shared, b) : null;
+        List<Noise> noise = BatchNoise.split(shared, bounds);
         workers.run(parts, i -> {
           int start = first + (int) bounds[i];
           int rows = (int) (bounds[i + 1] - bounds[i]);
@@ -63,7 +64,7 @@ public record HardElbo(float[] elbo, float[] logLik, float[] klL, float[] klS, f
             scope.suppressNotUsedWarning();
             Terms t = coder.block().terms(coder.store(),
                 SparseCoder.tensor(sub, data.features(), start * d, new Shape(rows, d)), s, true,
-                false, noise == null ? Noise.DIRECT : noise.rows(bounds[i], bounds[i + 1]));
+                false, noise.get(i));
             float[] v = NDArrays.stack(new NDList(t.elbo(), t.logLik(), t.klL(), t.klS(), t.klV(),
                 t.nnz())).toFloatArray();
             for (int r = 0; r < 6; r++) {

@@ -22,14 +22,33 @@ import java.util.List;
 public final class BatchNoise {
   private final NDManager owner;
   private final long rows;
-  private final List<NDArray> draws = new ArrayList<>();
-  /** What each draw is: "normal" or "uniform[low, high)". */
-  private final List<String> kinds = new ArrayList<>();
+  private final List<Draw> draws = new ArrayList<>();
+
+  /** A whole-batch draw and what it is: "normal" or "uniform[low, high)". */
+  private record Draw(NDArray all, String kind) {}
 
   /** Draws for a batch of {@code rows} rows, held by {@code owner}. */
   public BatchNoise(NDManager owner, long rows) {
     this.owner = owner;
     this.rows = rows;
+  }
+
+  /**
+   * The noise of each part of a batch split at {@code bounds} (part i is rows
+   * [bounds[i], bounds[i+1])): rows of shared whole-batch draws made by {@code owner}, or
+   * {@link Noise#DIRECT} when the batch is not split.
+   */
+  public static List<Noise> split(NDManager owner, long[] bounds) {
+    int parts = bounds.length - 1;
+    if (parts == 1) {
+      return List.of(Noise.DIRECT);
+    }
+    BatchNoise shared = new BatchNoise(owner, bounds[parts] - bounds[0]);
+    List<Noise> noise = new ArrayList<>(parts);
+    for (int i = 0; i < parts; i++) {
+      noise.add(shared.rows(bounds[i] - bounds[0], bounds[i + 1] - bounds[0]));
+    }
+    return noise;
   }
 
   /** The noise seen by rows [from, to) of the batch. */
@@ -59,17 +78,17 @@ public final class BatchNoise {
 
   private synchronized NDArray draw(int index, Shape partShape, boolean normal, float low,
       float high) {
+    String asked = kind(normal, low, high);
     if (index < draws.size()) {
-      NDArray made = draws.get(index);
-      Shape shape = made.getShape();
-      String asked = kind(normal, low, high);
-      if (!asked.equals(kinds.get(index)) || shape.dimension() != partShape.dimension()
+      Draw made = draws.get(index);
+      Shape shape = made.all().getShape();
+      if (!asked.equals(made.kind()) || shape.dimension() != partShape.dimension()
           || !shape.slice(1).equals(partShape.slice(1))) {
         throw new IllegalStateException("draw " + index + " was made as " + shape + " "
-            + kinds.get(index) + ", asked again as " + partShape + " " + asked
+            + made.kind() + ", asked again as " + partShape + " " + asked
             + ": the parts of a batch must ask for the same draws");
       }
-      return made;
+      return made.all();
     }
     if (index != draws.size()) {
       throw new IllegalStateException("draw " + index + " asked before draw " + draws.size());
@@ -80,8 +99,7 @@ public final class BatchNoise {
     NDArray all = normal ? owner.randomNormal(full) : owner.randomUniform(low, high, full);
     // Made on whichever thread asked first; it must outlive that thread's scope.
     NDScope.unregister(all);
-    draws.add(all);
-    kinds.add(kind(normal, low, high));
+    draws.add(new Draw(all, asked));
     return all;
   }
 

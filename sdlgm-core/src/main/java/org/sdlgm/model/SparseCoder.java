@@ -116,31 +116,26 @@ public final class SparseCoder implements AutoCloseable {
   public List<SparseCode> encode(float[] rows, int n, int batchSize) {
     checkBatch(batchSize);
     Workers workers = Workers.shared();
-    int batches = (n + batchSize - 1) / batchSize;
+    // The forward passes as [first row, rows]: the batches, or their parts when there are
+    // fewer batches than workers.
+    boolean split = (n + batchSize - 1) / batchSize < workers.size();
+    List<int[]> passes = new ArrayList<>();
+    for (int from = 0; from < n; from += batchSize) {
+      int b = Math.min(batchSize, n - from);
+      long[] bounds = Workers.bounds(b, split ? workers.partsFor(b) : 1);
+      for (int i = 0; i + 1 < bounds.length; i++) {
+        passes.add(new int[] {from + (int) bounds[i], (int) (bounds[i + 1] - bounds[i])});
+      }
+    }
     List<SparseCode> out = new ArrayList<>(n);
     try (NDManager call = manager.newSubManager()) {
       NDList weights = block.encodingWeights(store, call);
-      if (batches < workers.size()) {
-        for (int from = 0; from < n; from += batchSize) {
-          int b = Math.min(batchSize, n - from);
-          int parts = workers.partsFor(b);
-          long[] bounds = Workers.bounds(b, parts);
-          int first = from;
-          for (List<SparseCode> part : workers.run(parts, i -> encodeRows(rows,
-              first + (int) bounds[i], (int) (bounds[i + 1] - bounds[i]), weights))) {
-            out.addAll(part);
-          }
-        }
-        return out;
-      }
-      for (int batch = 0; batch < batches; batch += workers.size()) {
-        int first = batch;
-        int group = Math.min(workers.size(), batches - batch);
-        for (List<SparseCode> part : workers.run(group, i -> {
-          int from = (first + i) * batchSize;
-          return encodeRows(rows, from, Math.min(batchSize, n - from), weights);
-        })) {
-          out.addAll(part);
+      for (int first = 0; first < passes.size(); first += workers.size()) {
+        int start = first;
+        int group = Math.min(workers.size(), passes.size() - first);
+        for (List<SparseCode> codes : workers.run(group, i -> encodeRows(rows,
+            passes.get(start + i)[0], passes.get(start + i)[1], weights))) {
+          out.addAll(codes);
         }
       }
     }

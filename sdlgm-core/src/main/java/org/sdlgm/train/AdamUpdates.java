@@ -19,10 +19,11 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.Workers;
 import org.sdlgm.io.AtomicFiles;
@@ -53,6 +54,12 @@ import org.sdlgm.model.Scalars;
 public final class AdamUpdates implements AutoCloseable {
   /** Floats per chunk of the fused update: the chunk buffers stay in the core's L1/L2. */
   private static final int CHUNK = 4096;
+  /** Adam's defaults, as DJL's builder has them. */
+  private static final float B1 = 0.9f;
+  private static final float B2 = 0.999f;
+  private static final float EPS = 1e-8f;
+  /** The file name of a saved state in a checkpoint directory (see {@link #save}). */
+  public static final String STATE_FILE = "adam.state";
 
   private final List<Parameter> trainable = new ArrayList<>();
   private final float learningRate;
@@ -124,31 +131,7 @@ public final class AdamUpdates implements AutoCloseable {
 
   /** One Adam step on every trainable parameter; the gradients are zero afterwards. */
   public void apply() {
-    checkOpen();
-    if (djl != null) {
-      applyDjl();
-      return;
-    }
-    steps++;
-    // Adam's defaults (β₁ 0.9, β₂ 0.999, ε 1e-8), as DJL's builder has them.
-    float b1 = 0.9f;
-    float b2 = 0.999f;
-    float eps = 1e-8f;
-    float step = (float) (learningRate * Math.sqrt(1 - Math.pow(b2, steps)) / (1 - Math.pow(b1, steps)));
-    workers.run(groups.size(), g -> {
-      for (int i : groups.get(g)) {
-        NDArray w = trainable.get(i).getArray();
-        FloatBuffer weight = weightView(i, w);
-        // libtorch keeps a gradient in its parameter's (contiguous) layout, so this is a view
-        // of the gradient's memory, not a copy.
-        try (NDArray grad = w.getGradient()) {
-          update(weight, new FloatBuffer[] {floats(grad)}, meanView[i], varianceView[i],
-              scratch[g], step, b1, b2, eps);
-        }
-        JniUtils.zeroGrad((PtNDArray) w);
-      }
-      return null;
-    });
+    step(p -> List.of(p.getArray().getGradient()), true);
   }
 
   /**
@@ -157,49 +140,81 @@ public final class AdamUpdates implements AutoCloseable {
    * as it is.
    */
   void apply(List<PartGradients> parts) {
+    step(p -> {
+      List<NDArray> grads = new ArrayList<>(parts.size());
+      for (PartGradients part : parts) {
+        NDArray grad = part.gradient(p);
+        if (grad != null) {
+          grads.add(grad);
+        }
+      }
+      return grads;
+    }, false);
+  }
+
+  /**
+   * One step with each parameter's gradients from {@code gradientsOf} (several are added in
+   * list order). With {@code ofParameters} they are handles on the parameters' own
+   * gradients: closed after use, and the gradients zeroed (DJL's native update zeroes them
+   * itself).
+   */
+  private void step(Function<Parameter, List<NDArray>> gradientsOf, boolean ofParameters) {
     checkOpen();
     if (djl != null) {
-      applyDjl(parts);
+      for (Parameter p : trainable) {
+        List<NDArray> grads = gradientsOf.apply(p);
+        try {
+          if (!grads.isEmpty()) {
+            djlUpdate(p, grads);
+          }
+        } finally {
+          if (ofParameters) {
+            grads.forEach(NDArray::close);
+          }
+        }
+      }
       return;
     }
     steps++;
-    float b1 = 0.9f;
-    float b2 = 0.999f;
-    float eps = 1e-8f;
-    float step = (float) (learningRate * Math.sqrt(1 - Math.pow(b2, steps)) / (1 - Math.pow(b1, steps)));
+    float step = (float) (learningRate * Math.sqrt(1 - Math.pow(B2, steps)) / (1 - Math.pow(B1, steps)));
     workers.run(groups.size(), g -> {
       for (int i : groups.get(g)) {
         Parameter p = trainable.get(i);
-        List<FloatBuffer> grads = new ArrayList<>(parts.size());
-        for (PartGradients part : parts) {
-          NDArray grad = part.gradient(p);
-          if (grad != null) {
-            grads.add(floats(grad));
+        List<NDArray> grads = gradientsOf.apply(p);
+        try {
+          if (!grads.isEmpty()) {
+            // libtorch keeps a gradient in its parameter's (contiguous) layout, so these are
+            // views of the gradients' memory, not copies.
+            FloatBuffer[] views = new FloatBuffer[grads.size()];
+            for (int q = 0; q < views.length; q++) {
+              views[q] = floats(grads.get(q));
+            }
+            update(weightView(i, p.getArray()), views, meanView[i], varianceView[i], scratch[g],
+                step);
           }
-        }
-        if (!grads.isEmpty()) {
-          update(weightView(i, p.getArray()), grads.toArray(new FloatBuffer[0]), meanView[i],
-              varianceView[i], scratch[g], step, b1, b2, eps);
+        } finally {
+          if (ofParameters) {
+            grads.forEach(NDArray::close);
+            JniUtils.zeroGrad((PtNDArray) p.getArray());
+          }
         }
       }
       return null;
     });
   }
 
-  private void applyDjl(List<PartGradients> parts) {
-    for (Parameter p : trainable) {
-      NDArray sum = null;
-      for (PartGradients part : parts) {
-        NDArray grad = part.gradient(p);
-        if (grad != null) {
-          sum = sum == null ? grad : sum.add(grad);
-        }
-      }
-      if (sum != null) {
-        try (NDArray c = clip > 0 ? clipped(sum, clip) : null) {
-          djl.update(p.getId(), p.getArray(), c == null ? sum : c);
-        }
-      }
+  /** DJL's Adam on the sum of {@code grads} (in list order), clipped first when asked. */
+  private void djlUpdate(Parameter p, List<NDArray> grads) {
+    NDArray sum = grads.get(0);
+    List<NDArray> sums = new ArrayList<>();
+    for (int q = 1; q < grads.size(); q++) {
+      sum = sum.add(grads.get(q));
+      sums.add(sum);
+    }
+    try (NDArray c = clip > 0 ? clipped(sum, clip) : null) {
+      djl.update(p.getId(), p.getArray(), c == null ? sum : c);
+    } finally {
+      sums.forEach(NDArray::close);
     }
   }
 
@@ -237,9 +252,9 @@ public final class AdamUpdates implements AutoCloseable {
   }
 
   private void update(FloatBuffer weight, FloatBuffer[] grads, FloatBuffer mean, FloatBuffer var,
-      float[][] chunk, float step, float b1, float b2, float eps) {
-    float c1 = 1 - b1;
-    float c2 = 1 - b2;
+      float[][] chunk, float step) {
+    float c1 = 1 - B1;
+    float c2 = 1 - B2;
     float lo = clip > 0 ? -clip : Float.NEGATIVE_INFINITY;
     float hi = clip > 0 ? clip : Float.POSITIVE_INFINITY;
     float[] w = chunk[0];
@@ -265,11 +280,11 @@ public final class AdamUpdates implements AutoCloseable {
       // indexing the moments at an offset).
       for (int j = 0; j < n; j++) {
         float gj = Math.max(lo, Math.min(hi, g[j]));
-        float mj = b1 * m[j] + c1 * gj;
-        float vj = b2 * v[j] + c2 * gj * gj;
+        float mj = B1 * m[j] + c1 * gj;
+        float vj = B2 * v[j] + c2 * gj * gj;
         m[j] = mj;
         v[j] = vj;
-        w[j] -= step * mj / ((float) Math.sqrt(vj) + eps);
+        w[j] -= step * mj / ((float) Math.sqrt(vj) + EPS);
       }
       weight.put(from, w, 0, n);
       mean.put(from, m, 0, n);
@@ -299,15 +314,6 @@ public final class AdamUpdates implements AutoCloseable {
       checked[i] = w;
     }
     return view;
-  }
-
-  private void applyDjl() {
-    for (Parameter p : trainable) {
-      NDArray w = p.getArray();
-      try (NDArray g = w.getGradient(); NDArray c = clip > 0 ? clipped(g, clip) : null) {
-        djl.update(p.getId(), w, c == null ? g : c);
-      }
-    }
   }
 
   /** {@code g} clipped to [−c, c] element-wise (a new array). */

@@ -25,6 +25,7 @@ import java.util.Map;
 final class PartGradients extends ParameterStore {
   private final NDManager owner;
   private final Map<Parameter, NDArray> leaves = new IdentityHashMap<>();
+  private final Map<Parameter, NDArray> gradients = new IdentityHashMap<>();
 
   PartGradients(NDManager owner) {
     super(owner, false);
@@ -52,15 +53,24 @@ final class PartGradients extends ParameterStore {
     return leaf;
   }
 
-  /** This part's gradient of {@code parameter}, or null when its pass did not use it. */
-  NDArray gradient(Parameter parameter) {
-    NDArray leaf = leaves.get(parameter);
-    if (leaf == null) {
-      return null;
+  /**
+   * Takes hold of the gradients this part's backward pass left on its leaves; called once, on
+   * the part's thread, after that pass. They belong to {@code owner} from then on.
+   */
+  void collectGradients() {
+    for (Map.Entry<Parameter, NDArray> e : leaves.entrySet()) {
+      NDArray g = e.getValue().getGradient();
+      NDScope.unregister(g);
+      g.attach(owner);
+      gradients.put(e.getKey(), g);
     }
-    NDArray g = leaf.getGradient();
-    NDScope.unregister(g);
-    g.attach(owner);
-    return g;
+  }
+
+  /**
+   * This part's gradient of {@code parameter} (after {@link #collectGradients}), or null when
+   * its pass did not use it.
+   */
+  NDArray gradient(Parameter parameter) {
+    return gradients.get(parameter);
   }
 }

@@ -41,9 +41,9 @@ import org.sdlgm.model.Terms;
  * run resumed at an epoch boundary draws the same noise as an uninterrupted one. Checkpoints
  * hold the fused Adam's moments too ({@code adam.state}), so such a run continues exactly: the
  * same numbers as an uninterrupted one. (With {@code --adam-impl djl} the moments restart from
- * zero after a resume; DJL keeps them to itself.) Each batch is split among the {@link Workers} threads, which share
- * the batch's noise ({@link BatchNoise}), so the numbers depend on the seed, the data and the
- * number of threads only.
+ * zero after a resume; DJL keeps them to itself.) Each batch is split among the
+ * {@link Workers} threads, which share the batch's noise ({@link BatchNoise}), so the numbers
+ * depend on the seed, the data and the number of threads only.
  *
  * <p>Each step runs inside its own {@link NDScope} and sub-manager, so no per-batch tensor
  * outlives the step and memory stays flat over long runs.
@@ -51,7 +51,6 @@ import org.sdlgm.model.Terms;
 public final class SdlgmTrainer {
   /** Sub-directory of the output directory that holds the last checkpoint. */
   public static final String CHECKPOINT_DIR = "checkpoint";
-
 
   private final SdlgmConfig modelConfig;
   private final TrainConfig trainConfig;
@@ -268,14 +267,12 @@ public final class SdlgmTrainer {
       long forward = 0;
       pending = coder.manager().newSubManager();
       try {
-        NDManager shared = pending;
-        BatchNoise noise = parts > 1 ? new BatchNoise(shared, b) : null;
+        List<Noise> noise = BatchNoise.split(pending, bounds);
         for (int i = 0; i < parts; i++) {
-          pendingParts.add(new PartGradients(shared));
+          pendingParts.add(new PartGradients(pending));
         }
         List<double[]> results = workers.run(parts, i -> part(config, s, xb,
-            (int) bounds[i], (int) bounds[i + 1], b, pendingParts.get(i),
-            noise == null ? Noise.DIRECT : noise.rows(bounds[i], bounds[i + 1])));
+            (int) bounds[i], (int) bounds[i + 1], b, pendingParts.get(i), noise.get(i)));
         for (double[] r : results) {
           for (int t = 0; t < 6; t++) {
             sums[t] += r[t];
@@ -312,6 +309,7 @@ public final class SdlgmTrainer {
         NDArray loss = terms.loss(config, s, b);
         long forward = System.nanoTime() - t0;
         JniUtils.backward((PtNDArray) loss, (PtNDArray) sub.ones(loss.getShape()), false, false);
+        store.collectGradients();
         NDList stats = new NDList(loss, terms.logLik().sum(), terms.klL().sum(),
             terms.klS().sum(), terms.klV().sum(), terms.nnz().sum());
         float[] f = NDArrays.stack(stats).toFloatArray();
@@ -369,8 +367,6 @@ public final class SdlgmTrainer {
     void resetPhases() {
       java.util.Arrays.fill(phaseNanos, 0);
     }
-
-
   }
 
 
@@ -378,17 +374,15 @@ public final class SdlgmTrainer {
   record Checkpoint(Path params, int epoch, int batchInEpoch, long step, List<EpochRecord> history) {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Adam's step count and moments (fused Adam only), beside the parameters. */
-    static final String ADAM_STATE = "adam.state";
-
     Path adamState() {
-      return params.resolveSibling(ADAM_STATE);
+      return params.resolveSibling(AdamUpdates.STATE_FILE);
     }
 
     static void write(Path outputDir, SparseCoder coder, AdamUpdates adam, int epoch,
         int batchInEpoch, long step, List<EpochRecord> history) {
       Path dir = outputDir.resolve(CHECKPOINT_DIR);
       coder.saveParameters(dir.resolve("model.params"));
-      adam.save(dir.resolve(ADAM_STATE));
+      adam.save(dir.resolve(AdamUpdates.STATE_FILE));
       org.sdlgm.io.ModelDirectory.writeHistory(dir.resolve("history.csv"), history);
       // Written last: a state file always refers to complete parameter and history files.
       try {

@@ -84,6 +84,7 @@ class PartGradientsTest {
               noise.rows(from, to));
           NDArray share = t.loss(c, s, b);
           JniUtils.backward((PtNDArray) share, (PtNDArray) m.ones(share.getShape()), false, false);
+          parts.get(i).collectGradients();
         }
         for (int k = 0; k < params.size(); k++) {
           float[] sum = null;

@@ -48,8 +48,6 @@ public final class TaggerTrainer {
   private final List<TaggerListener> listeners = new ArrayList<>();
   private boolean keepBest;
   private Path checkpointDir;
-  /** Adam's step count and moments in a checkpoint (fused Adam only). */
-  private static final String ADAM_STATE = "adam.state";
   private boolean resume;
 
   /** {@code config} must have numFeatures and numLabels resolved. */
@@ -106,7 +104,7 @@ public final class TaggerTrainer {
         : Tagger.load(config, checkpointDir.resolve("model.params"));
     try (AdamUpdates adam = new AdamUpdates(tagger.block(), training)) {
       if (start != null) {
-        adam.load(checkpointDir.resolve(ADAM_STATE));
+        adam.load(checkpointDir.resolve(AdamUpdates.STATE_FILE));
       }
       return loop(tagger, new Step(tagger, adam), train, validation, features, start);
     } catch (RuntimeException e) {
@@ -157,7 +155,7 @@ public final class TaggerTrainer {
   private void writeCheckpoint(Tagger tagger, AdamUpdates adam, byte[] newBest, State state,
       List<TaggerEpoch> history) {
     tagger.saveParameters(checkpointDir.resolve("model.params"));
-    adam.save(checkpointDir.resolve(ADAM_STATE));
+    adam.save(checkpointDir.resolve(AdamUpdates.STATE_FILE));
     if (newBest != null) {
       org.sdlgm.io.AtomicFiles.write(checkpointDir.resolve("best.params"), out -> out.write(newBest));
     }
