@@ -163,8 +163,19 @@ public abstract class LatentBlock extends ai.djl.nn.AbstractBlock {
   }
 
   /** As {@link #terms(ParameterStore, NDArray, Schedule, boolean, boolean)}, drawing from {@code noise}. */
+  public final Terms terms(ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training,
+      Noise noise) {
+    return terms(ps, x, s, hard, training, noise, null);
+  }
+
+  /**
+   * As {@link #terms(ParameterStore, NDArray, Schedule, boolean, boolean, Noise)}, for a pass
+   * whose backward goes through {@code tape} ({@link Tape#backward}); null keeps the whole
+   * pass in libtorch's graph. Methods may compute parts of a relaxed pass outside that graph
+   * when given a tape; the values and gradients are the same to float rounding.
+   */
   public abstract Terms terms(ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training,
-      Noise noise);
+      Noise noise, Tape tape);
 
   /** The deterministic codes of a batch (SPEC.md, "Deterministic encoding"). */
   public abstract CodeBatch encode(ParameterStore ps, NDArray x);

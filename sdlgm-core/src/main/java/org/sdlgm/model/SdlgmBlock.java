@@ -78,18 +78,42 @@ public final class SdlgmBlock extends LatentBlock {
 
   @Override
   public Terms terms(ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training,
-      Noise noise) {
+      Noise noise, Tape tape) {
     NDManager m = x.getManager();
     int l0 = config.maxLevel();
     long b = x.getShape().get(0);
     long k = config.latentDim();
+    // With a tape, a relaxed pass computes the successive relaxation and the selection KL in
+    // Java (SuccessiveRelaxation, SelectionKl); their gradients reach α, ℓ and β after the
+    // loss's backward pass, and the cut lets the trunk below the heads run backward once.
+    boolean taped = tape != null && !hard;
     NDArray h = hidden(ps, x, training);
+    if (taped) {
+      h = tape.cut(h);
+    }
     NDArray alpha = apply(selectHead, ps, h, training);
     NDArray mu = apply(muHead, ps, h, training);
     NDArray logSigma = boundedLogSigma(apply(logSigmaHead, ps, h, training));
 
-    NDArray keys = alpha.add(GumbelSoftmax.gumbel(noise, m, new Shape(b, k)));
-    NDArray order = GumbelSoftmax.order(keys.stopGradient(), l0);
+    // Keys r = α + G′ and their top L0 dimensions, the prefix of the ordered draws.
+    NDArray gumbelKeys = GumbelSoftmax.gumbel(noise, m, new Shape(b, k));
+    NDArray keys = null;
+    NDArray order = null;
+    Tape.Input alphaIn = null;
+    float[] keyValues = null;
+    int[] prefix = null;
+    if (taped) {
+      alphaIn = tape.input(alpha);
+      keyValues = gumbelKeys.toFloatArray();
+      float[] a = alphaIn.values();
+      for (int i = 0; i < keyValues.length; i++) {
+        keyValues[i] += a[i];
+      }
+      prefix = SelectionKl.order(keyValues, (int) b, (int) k, l0);
+    } else {
+      keys = alpha.add(gumbelKeys);
+      order = GumbelSoftmax.order(keys.stopGradient(), l0);
+    }
 
     NDArray logQ = null;
     NDArray q = null;
@@ -109,17 +133,22 @@ public final class SdlgmBlock extends LatentBlock {
       mask = GumbelSoftmax.hardMask(order, levels, k);
       nnz = levels.toType(DataType.FLOAT32, false);
     } else {
-      NDArray c = GumbelSoftmax.successive(keys, s.tau(), l0);
       NDArray levelHard;
+      NDArray level = null;
       if (fixed) {
-        mask = c.get(":, " + (l0 - 1) + ", :");
         levelHard = m.full(new Shape(b), l0, DataType.INT64);
       } else {
-        NDArray level = GumbelSoftmax.relaxedLevel(logQ, levelNoise, s.tau());
-        mask = GumbelSoftmax.relaxedMask(level, c);
+        level = GumbelSoftmax.relaxedLevel(logQ, levelNoise, s.tau());
         levelHard = level.argMax(1).add(1);
       }
+      mask = taped
+          ? GumbelSoftmax.relaxedMask(tape, keyValues, alphaIn,
+              level == null ? null : tape.input(level), s.tau(), l0)
+          : GumbelSoftmax.relaxedMask(keys, level, s.tau(), l0, null);
       if (config.straightThrough()) {
+        if (order == null) {
+          order = m.create(prefix, new Shape(b, l0)).toType(DataType.INT64, false);
+        }
         NDArray hardMask = GumbelSoftmax.hardMask(order, levelHard, k);
         mask = hardMask.add(mask.sub(mask.stopGradient()));
       }
@@ -140,7 +169,10 @@ public final class SdlgmBlock extends LatentBlock {
       survival = GumbelSoftmax.survival(q);
     }
     NDArray beta = selectionPrior == null ? null : ps.getValue(selectionPrior, m.getDevice(), training);
-    NDArray klS = survival.mul(GumbelSoftmax.stepKl(alpha, beta, order, l0)).sum(new int[] {1});
+    NDArray stepKl = taped
+        ? SelectionKl.taped(tape, alphaIn, beta == null ? null : tape.input(beta), prefix, l0)
+        : GumbelSoftmax.stepKl(alpha, beta, order, l0);
+    NDArray klS = survival.mul(stepKl).sum(new int[] {1});
     NDArray klDim = gaussianKl(mu, logSigma);
     NDArray klV = config.klV() == KlV.SELECTED
         ? klDim.mul(mask).sum(new int[] {1})

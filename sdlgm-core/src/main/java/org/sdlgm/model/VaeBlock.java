@@ -30,7 +30,7 @@ public final class VaeBlock extends LatentBlock {
 
   @Override
   public Terms terms(ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training,
-      Noise noise) {
+      Noise noise, Tape tape) {
     NDManager m = x.getManager();
     long b = x.getShape().get(0);
     NDArray h = hidden(ps, x, training);

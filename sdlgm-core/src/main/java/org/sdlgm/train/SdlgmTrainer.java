@@ -30,6 +30,7 @@ import org.sdlgm.model.Noise;
 import org.sdlgm.model.Schedule;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCoder;
+import org.sdlgm.model.Tape;
 import org.sdlgm.model.Terms;
 
 /**
@@ -305,10 +306,11 @@ public final class SdlgmTrainer {
         scope.suppressNotUsedWarning();
         long t0 = System.nanoTime();
         NDArray x = SparseCoder.tensor(sub, xb, from * d, new Shape(to - from, d));
-        Terms terms = coder.block().terms(store, x, s, false, true, noise);
+        Tape tape = new Tape();
+        Terms terms = coder.block().terms(store, x, s, false, true, noise, tape);
         NDArray loss = terms.loss(config, s, b);
         long forward = System.nanoTime() - t0;
-        JniUtils.backward((PtNDArray) loss, (PtNDArray) sub.ones(loss.getShape()), false, false);
+        tape.backward(loss);
         store.collectGradients();
         NDList stats = new NDList(loss, terms.logLik().sum(), terms.klL().sum(),
             terms.klS().sum(), terms.klV().sum(), terms.nnz().sum());
