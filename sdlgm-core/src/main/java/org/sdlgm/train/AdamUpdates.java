@@ -58,6 +58,18 @@ public final class AdamUpdates implements AutoCloseable {
   private static final float B1 = 0.9f;
   private static final float B2 = 0.999f;
   private static final float EPS = 1e-8f;
+  /**
+   * Denormal floats make x86 arithmetic take a microcode path about 20× slower, for a whole
+   * vector when one lane is denormal (measured on this loop: 1.2 ms per 1.27M parameters, 21 ms
+   * with every tenth gradient at 10⁻²¹). Adam produces them: the square of any gradient below
+   * 10⁻¹⁹, and moments that decay geometrically where the gradient stays 0 (a first-layer
+   * weight of an always-black pixel: m after ≈ 800 steps). Gradients and first moments are
+   * therefore rounded to multiples of 2⁻⁵⁴ ≈ 5.6·10⁻¹⁷ (|x| < 2.8·10⁻¹⁷ becomes 0, so every
+   * square is normal) and second moments to multiples of 2⁻⁸⁵ ≈ 2.6·10⁻²⁶: a flush-to-zero at
+   * magnitudes whose effect on a step, m/(√v + 10⁻⁸), is below 3·10⁻⁹ of the learning rate.
+   */
+  private static final float FLUSH_G = 0x1p-31f;
+  private static final float FLUSH_V = 0x1p-62f;
   /** The file name of a saved state in a checkpoint directory (see {@link #save}). */
   public static final String STATE_FILE = "adam.state";
 
@@ -285,9 +297,11 @@ public final class AdamUpdates implements AutoCloseable {
       // indexing the moments at an offset); the clamp has a loop of its own, taken only with
       // clipping (Math.min/max on floats made this loop 1.5x slower, measured).
       for (int j = 0; j < n; j++) {
-        float gj = g[j];
-        float mj = B1 * m[j] + c1 * gj;
-        float vj = B2 * v[j] + c2 * gj * gj;
+        // (x + C) − C rounds x to a multiple of C·2⁻²³ and so sends |x| below C·2⁻²⁴ to 0,
+        // keeping every value here a normal float (see FLUSH_G).
+        float gj = (g[j] + FLUSH_G) - FLUSH_G;
+        float mj = (B1 * m[j] + c1 * gj + FLUSH_G) - FLUSH_G;
+        float vj = (B2 * v[j] + c2 * gj * gj + FLUSH_V) - FLUSH_V;
         m[j] = mj;
         v[j] = vj;
         w[j] -= step * mj / ((float) Math.sqrt(vj) + EPS);
