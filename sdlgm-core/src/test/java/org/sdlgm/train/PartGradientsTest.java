@@ -11,15 +11,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sdlgm.Workers;
 import org.sdlgm.model.BatchNoise;
-import org.sdlgm.model.Noise;
 import org.sdlgm.model.Schedule;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCoder;
@@ -41,28 +38,15 @@ class PartGradientsTest {
     SdlgmConfig c = SdlgmConfig.builder().inputDim(12).latentDim(10).maxLevel(4)
         .encoderHidden(List.of(16)).decoderHidden(List.of(16)).build();
     int b = 9;
-    float[] x = new float[b * 12];
-    Random r = new Random(4);
-    for (int i = 0; i < x.length; i++) {
-      x[i] = r.nextFloat();
-    }
+    float[] x = GradientFixtures.uniformRows(b, 12, 4);
     Schedule s = new Schedule(0.8, 1.0, 1.0);
     try (SparseCoder coder = SparseCoder.create(c); NDManager m = coder.manager().newSubManager()) {
-      List<Parameter> params = new ArrayList<>();
-      for (Pair<String, Parameter> p : coder.block().getParameters()) {
-        if (p.getValue().requiresGradient()) {
-          params.add(p.getValue());
-        }
-      }
+      List<Parameter> params = GradientFixtures.trainable(coder);
       boolean gradMode = JniUtils.isGradMode();
       JniUtils.setGradMode(true);
       try {
         // The whole batch through the parameters themselves.
-        Engine.getInstance().setRandomSeed(2);
-        Terms whole = coder.block().terms(coder.store(), SparseCoder.tensor(m, x, new Shape(b, 12)),
-            s, false, true, Noise.DIRECT);
-        NDArray loss = whole.loss(c, s, b);
-        JniUtils.backward((PtNDArray) loss, (PtNDArray) m.ones(loss.getShape()), false, false);
+        GradientFixtures.referencePass(coder, m, c, x, b, s, 2);
         List<float[]> expected = new ArrayList<>();
         for (Parameter p : params) {
           expected.add(p.getArray().getGradient().toFloatArray());

@@ -8,12 +8,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
-import ai.djl.util.Pair;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sdlgm.model.Method;
@@ -52,28 +48,14 @@ class TapeTest {
     String what = c.method() + (c.straightThrough() ? " straight-through" : "")
         + (c.learnSelectionPrior() ? " learned β" : "") + ", tau " + tau;
     int b = 7;
-    float[] x = new float[b * 12];
-    Random r = new Random(3);
-    for (int i = 0; i < x.length; i++) {
-      x[i] = r.nextFloat();
-    }
+    float[] x = GradientFixtures.uniformRows(b, 12, 3);
     Schedule s = new Schedule(tau, 1.0, 1.0);
     try (SparseCoder coder = SparseCoder.create(c); NDManager m = coder.manager().newSubManager()) {
-      List<Parameter> params = new ArrayList<>();
-      for (Pair<String, Parameter> p : coder.block().getParameters()) {
-        if (p.getValue().requiresGradient()) {
-          params.add(p.getValue());
-        }
-      }
+      List<Parameter> params = GradientFixtures.trainable(coder);
       boolean gradMode = JniUtils.isGradMode();
       JniUtils.setGradMode(true);
       try {
-        Engine.getInstance().setRandomSeed(5);
-        Terms plain = coder.block().terms(coder.store(), SparseCoder.tensor(m, x, new Shape(b, 12)),
-            s, false, true, Noise.DIRECT);
-        NDArray loss = plain.loss(c, s, b);
-        JniUtils.backward((PtNDArray) loss, (PtNDArray) m.ones(loss.getShape()), false, false);
-        float wantLoss = loss.getFloat();
+        float wantLoss = GradientFixtures.referencePass(coder, m, c, x, b, s, 5).getFloat();
 
         Engine.getInstance().setRandomSeed(5);
         PartGradients leaves = new PartGradients(m);
