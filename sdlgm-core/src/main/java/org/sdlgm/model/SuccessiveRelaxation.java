@@ -3,20 +3,24 @@ package org.sdlgm.model;
 /**
  * The successive relaxation and the relaxed mask of SPEC.md, m = Σ_j ℓ_j · min(1, Σ_{t≤j} a_t),
  * evaluated for a batch in one pass over plain arrays, together with its vector-Jacobian
- * product. It computes exactly what {@link GumbelSoftmax#successive} followed by
+ * product. It computes what {@link GumbelSoftmax#successive} followed by
  * {@link GumbelSoftmax#relaxedMask} compute (the same clamp, floor and multiplicative form of
- * the recursion; equal to float rounding, tested), but as one fused loop: through libtorch the
- * same computation is about 140 small operations forward and twice that backward, whose fixed
- * cost per operation, not their arithmetic, made it the largest part of a training step
- * (docs/model.md, choice 25). The gradient is routed back into libtorch's graph by a
- * {@link Tape}.
+ * the recursion), but as a few fused loops: through libtorch the same computation is about
+ * 140 small operations forward and twice that backward, whose fixed cost per operation, not
+ * their arithmetic, made it the largest part of a training step (docs/model.md, choice 25).
+ * The gradient is routed back into libtorch's graph by a {@link Tape}.
  *
- * <p>Element-wise arithmetic is in float like libtorch's; sums over the K dimensions of a row
- * are accumulated in double. {@code (1 − a)^{1/τ}} is {@code 1 − a} at τ = 1, its square at
- * τ = ½, and otherwise {@code exp(log(1 − a + 10⁻³⁰)/τ)}, for small a by the Taylor series
- * of log1p and exp (relative error below 10⁻⁹, far below float rounding): all but a few of a
- * row's K entries are small, and the JDK's {@code Math.log}/{@code Math.exp} would make that
- * power three quarters of the kernel's time (measured).
+ * <p>One step is more exact than libtorch's float32 operations: 1 − a of a row's dominant
+ * entry is computed from the other entries (see normalise), so where a float a rounds
+ * to 1 the next step still sees how far from 1 it is. Elsewhere the two agree to float
+ * rounding; {@code SuccessiveRelaxationTest} checks both against a float64 evaluation.
+ *
+ * <p>Element-wise arithmetic is in float like libtorch's; sums over a row use four
+ * accumulators. {@code (1 − a)^{1/τ}} is {@code 1 − a} at τ = 1, its square at τ = ½, and
+ * otherwise {@code exp(log(1 − a + 10⁻³⁰)/τ)}, for small a by the Taylor series of log1p and
+ * exp (truncation below 10⁻⁸, under float rounding): all but a few of a row's K entries are
+ * small, and the JDK's {@code Math.log}/{@code Math.exp} made that power three quarters of
+ * the kernel's time (measured).
  */
 final class SuccessiveRelaxation {
   private static final int GENERAL = 0;
