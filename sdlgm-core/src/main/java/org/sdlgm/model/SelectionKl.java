@@ -32,6 +32,12 @@ final class SelectionKl {
   private final double[] z;
   private final double[] zb;
   private final float[] kl;
+  /** e = exp(α − max α) clamped at e^−80, (rows, K), and max α per row; the backward reuses both. */
+  private final float[] e;
+  private final float[] rowMax;
+  /** The same for β (null for the uniform prior), and max β. */
+  private final float[] eb;
+  private final float mb;
 
   /**
    * Runs the forward pass.
@@ -56,12 +62,13 @@ final class SelectionKl {
     z = new double[rows * steps];
     zb = beta == null ? null : new double[rows * steps];
     kl = new float[rows * steps];
-    float[] eb = beta == null ? null : exps(beta, 0, new float[k]);
-    float mb = beta == null ? 0f : max(beta, 0, k);
-    float[] e = new float[k];
+    e = new float[rows * k];
+    rowMax = new float[rows];
+    eb = beta == null ? null : new float[k];
+    mb = beta == null ? 0f : exps(beta, 0, k, eb);
     boolean[] inPrefix = new boolean[k];
     for (int r = 0; r < rows; r++) {
-      forwardRow(r, e, eb, mb, inPrefix);
+      forwardRow(r, inPrefix);
     }
   }
 
@@ -114,11 +121,11 @@ final class SelectionKl {
     return out;
   }
 
-  private void forwardRow(int r, float[] e, float[] eb, float mb, boolean[] inPrefix) {
+  private void forwardRow(int r, boolean[] inPrefix) {
     int ab = r * k;
     int ob = r * steps;
-    float mx = max(alpha, ab, k);
-    exps(alpha, ab, e);
+    float mx = exps(alpha, ab, k, e);
+    rowMax[r] = mx;
     for (int t = 0; t < steps; t++) {
       inPrefix[order[ob + t]] = true;
     }
@@ -129,10 +136,10 @@ final class SelectionKl {
     double zbo = 0;
     for (int i = 0; i < k; i++) {
       if (!inPrefix[i]) {
-        zo += e[i];
-        so += e[i] * (alpha[ab + i] - mx);
+        zo += e[ab + i];
+        so += e[ab + i] * (alpha[ab + i] - mx);
         if (beta != null) {
-          sbo += e[i] * (beta[i] - mb);
+          sbo += e[ab + i] * (beta[i] - mb);
           zbo += eb[i];
         }
       }
@@ -147,13 +154,13 @@ final class SelectionKl {
     double zbs = zbo;
     for (int t = steps - 1; t >= 0; t--) {
       int o = order[ob + t];
-      zs += e[o];
-      ss += e[o] * (alpha[ab + o] - mx);
+      zs += e[ab + o];
+      ss += e[ab + o] * (alpha[ab + o] - mx);
       double klt = ss / zs - Math.log(zs);
       if (beta == null) {
         klt += Math.log(k - t);
       } else {
-        sbs += e[o] * (beta[o] - mb);
+        sbs += e[ab + o] * (beta[o] - mb);
         zbs += eb[o];
         klt += -sbs / zs + Math.log(zbs);
         zb[ob + t] = zbs;
@@ -168,9 +175,6 @@ final class SelectionKl {
    * (rows, K) and, with a β, {@code gradBeta} (K).
    */
   void backward(float[] gradKl, float[] gradAlpha, float[] gradBeta) {
-    float[] e = new float[k];
-    float[] eb = beta == null ? null : exps(beta, 0, new float[k]);
-    float mb = beta == null ? 0f : max(beta, 0, k);
     boolean[] inPrefix = new boolean[k];
     double[] aAt = new double[steps];
     double[] dAt = new double[steps];
@@ -178,8 +182,7 @@ final class SelectionKl {
     for (int r = 0; r < rows; r++) {
       int ab = r * k;
       int ob = r * steps;
-      float mx = max(alpha, ab, k);
-      exps(alpha, ab, e);
+      float mx = rowMax[r];
       // Over steps j (where k ∈ R_j): A = Σ g_j/Z_j, D = Σ g_j·d_j/Z_j, AB = Σ g_j/ZB_j, with
       // log p_jk − log q_jk − kl_j = (α_k − max α) − (β_k − max β) − d_j.
       double a = 0;
@@ -211,18 +214,18 @@ final class SelectionKl {
           continue;
         }
         float rel = alpha[ab + i] - mx - (beta == null ? 0f : beta[i] - mb);
-        gradAlpha[ab + i] += e[i] * (rel * fa - fd);
+        gradAlpha[ab + i] += e[ab + i] * (rel * fa - fd);
         if (gradBeta != null) {
-          gradBeta[i] += eb[i] * fab - e[i] * fa;
+          gradBeta[i] += eb[i] * fab - e[ab + i] * fa;
         }
       }
       for (int t = 0; t < steps; t++) {
         int o = order[ob + t];
         inPrefix[o] = false;
         float rel = alpha[ab + o] - mx - (beta == null ? 0f : beta[o] - mb);
-        gradAlpha[ab + o] += e[o] * (rel * (float) aAt[t] - (float) dAt[t]);
+        gradAlpha[ab + o] += e[ab + o] * (rel * (float) aAt[t] - (float) dAt[t]);
         if (gradBeta != null) {
-          gradBeta[o] += eb[o] * (float) abAt[t] - e[o] * (float) aAt[t];
+          gradBeta[o] += eb[o] * (float) abAt[t] - e[ab + o] * (float) aAt[t];
         }
       }
     }
@@ -236,13 +239,15 @@ final class SelectionKl {
     return mx;
   }
 
-  /** out_i = exp(max(x_i − max x, −80)) over x[from, from + out.length). */
-  private static float[] exps(float[] x, int from, float[] out) {
-    int n = out.length;
+  /**
+   * out[from + i] = exp(max(x[from + i] − max x, −80)) for i < n, the maximum taken over
+   * x[from, from + n), which is returned.
+   */
+  private static float exps(float[] x, int from, int n, float[] out) {
     float mx = max(x, from, n);
     for (int i = 0; i < n; i++) {
-      out[i] = (float) Math.exp(Math.max(x[from + i] - mx, CLAMP));
+      out[from + i] = (float) Math.exp(Math.max(x[from + i] - mx, CLAMP));
     }
-    return out;
+    return mx;
   }
 }

@@ -45,6 +45,8 @@ final class SuccessiveRelaxation {
   private final float[][] factor;
   /** Σ_k p_jk, the normaliser of step j. */
   private final float[] z;
+  /** max_k r_k/τ per row: the first softmax clamps below it (and its backward needs it). */
+  private final float[] rowMax;
   private final float[] mask;
 
   /**
@@ -72,6 +74,7 @@ final class SuccessiveRelaxation {
     a = new float[rows * steps][];
     factor = new float[rows * steps][];
     z = new float[rows * steps];
+    rowMax = new float[rows];
     mask = new float[rows * k];
     float[] prefix = new float[k];
     for (int r = 0; r < rows; r++) {
@@ -93,15 +96,6 @@ final class SuccessiveRelaxation {
     return level[r * steps + j];
   }
 
-  /** The first softmax's inputs, r/τ clamped to at least max − 60, for row r (as GumbelSoftmax.softmax). */
-  private float[] scaledKeys(int r, float[] u) {
-    System.arraycopy(keys, r * k, u, 0, k);
-    for (int i = 0; i < k; i++) {
-      u[i] *= invTau;
-    }
-    return u;
-  }
-
   private static float max(float[] x) {
     float mx = Float.NEGATIVE_INFINITY;
     for (float v : x) {
@@ -113,8 +107,15 @@ final class SuccessiveRelaxation {
   private void forwardRow(int r, float[] prefix, float[] m) {
     int base = r * steps;
     float[] rest = new float[k];
-    float[] aj = scaledKeys(r, new float[k]);
-    float floor = max(aj) + GumbelSoftmax.CUT;
+    // Step 0: a_1 = softmax of r/τ clamped to at least its maximum − 60 (GumbelSoftmax.softmax).
+    float[] aj = new float[k];
+    for (int i = 0; i < k; i++) {
+      aj[i] = keys[r * k + i] * invTau;
+    }
+    rowMax[r] = max(aj);
+    float floor = rowMax[r] + GumbelSoftmax.CUT;
+    // The shift is the floor plus 60 (in float, within a rounding of the maximum): any shift
+    // gives the same softmax, and this one is what the recorded runs used.
     float mx = floor - GumbelSoftmax.CUT;
     for (int i = 0; i < k; i++) {
       aj[i] = (float) Math.exp(Math.max(aj[i], floor) - mx);
@@ -230,7 +231,6 @@ final class SuccessiveRelaxation {
     float[] direct = new float[k];
     float[] carry = new float[k];
     float[] ga = new float[k];
-    float[] scratch = new float[k];
     for (int r = 0; r < rows; r++) {
       int base = r * steps;
       System.arraycopy(gradMask, r * k, g, 0, k);
@@ -266,10 +266,9 @@ final class SuccessiveRelaxation {
             carry[i] = (ga[i] - d) * iz * fj[i];
           }
         } else {
-          float[] u = scaledKeys(r, scratch);
-          float floor = max(u) + GumbelSoftmax.CUT;
+          float floor = rowMax[r] + GumbelSoftmax.CUT;
           for (int i = 0; i < k; i++) {
-            gradKeys[r * k + i] += u[i] < floor ? 0f : aj[i] * (ga[i] - d) * invTau;
+            gradKeys[r * k + i] += keys[r * k + i] * invTau < floor ? 0f : aj[i] * (ga[i] - d) * invTau;
           }
         }
       }
