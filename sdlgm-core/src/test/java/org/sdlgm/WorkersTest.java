@@ -4,7 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -68,5 +72,44 @@ class WorkersTest {
     }));
     assertEquals("part " + (parts - 1), e.getMessage());
     assertEquals(parts, finished.get());
+  }
+
+  @Test
+  @SuppressWarnings("try") // the join is a scope; its body need not name it
+  void aJoinedCallerRunsPartZeroAsAWorkerWouldAndGetsItsSettingsBack() {
+    Workers w = Workers.shared();
+    assumeTrue(w.size() >= 2, "needs at least 2 threads to split a call (this JVM: "
+        + w.size() + ")");
+    Engine.getInstance();
+    Thread caller = Thread.currentThread();
+    int threads = JniUtils.getNumThreads();
+    boolean gradMode = JniUtils.isGradMode();
+    JniUtils.setNumThreads(2);
+    JniUtils.setGradMode(true);
+    // [on the caller?, libtorch threads, grad mode] per part
+    java.util.function.IntFunction<Object[]> probe = i -> new Object[] {
+        Thread.currentThread() == caller, JniUtils.getNumThreads(), JniUtils.isGradMode()};
+    try {
+      for (Object[] part : w.run(w.size(), probe)) {
+        assertEquals(false, part[0], "without join, every part runs on a worker");
+      }
+      List<Object[]> seen;
+      try (Workers.Joined joined = w.join()) {
+        seen = w.run(w.size(), probe);
+        assertTrue(JniUtils.isGradMode(), "the caller's grad mode is restored after each run");
+      }
+      for (int i = 0; i < seen.size(); i++) {
+        assertEquals(i == 0, seen.get(i)[0], "part " + i + " on the caller?");
+        assertEquals(1, seen.get(i)[1], "part " + i + " runs libtorch single-threaded");
+        assertEquals(false, seen.get(i)[2], "part " + i + " starts without autograd");
+      }
+      assertEquals(2, JniUtils.getNumThreads(), "the caller's thread count is restored");
+      // A worker's count stays its own after the caller's changed the process-wide default.
+      assertEquals(1, w.run(w.size(), probe).get(1)[1]);
+      assertThrows(IllegalArgumentException.class, () -> w.run(0, i -> i));
+    } finally {
+      JniUtils.setNumThreads(threads);
+      JniUtils.setGradMode(gradMode);
+    }
   }
 }

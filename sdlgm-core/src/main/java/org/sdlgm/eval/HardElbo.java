@@ -43,11 +43,20 @@ public record HardElbo(float[] elbo, float[] logLik, float[] klL, float[] klS, f
    * As {@link #estimate(SparseCoder, Dataset, int)} with the level prior of a training
    * schedule (its phase-in weight), so that validation curves match the training objective.
    */
+  @SuppressWarnings("try") // the join is a scope; its body need not name it
   public static HardElbo estimate(SparseCoder coder, Dataset data, int batchSize, Schedule s) {
+    float[][] out = new float[6][data.size()];
+    Workers workers = Workers.shared();
+    try (Workers.Joined joined = workers.join()) {
+      estimate(coder, data, batchSize, s, workers, out);
+    }
+    return new HardElbo(out[0], out[1], out[2], out[3], out[4], out[5]);
+  }
+
+  private static void estimate(SparseCoder coder, Dataset data, int batchSize, Schedule s,
+      Workers workers, float[][] out) {
     int n = data.size();
     int d = coder.config().inputDim();
-    float[][] out = new float[6][n];
-    Workers workers = Workers.shared();
     for (int from = 0; from < n; from += batchSize) {
       int b = Math.min(batchSize, n - from);
       // Split among the workers like a training step: every row sees the noise of an unsplit
@@ -75,7 +84,6 @@ public record HardElbo(float[] elbo, float[] logLik, float[] klL, float[] klS, f
         });
       }
     }
-    return new HardElbo(out[0], out[1], out[2], out[3], out[4], out[5]);
   }
 
   /** Means of [elbo, logLik, klL, klS, klV, level]. */

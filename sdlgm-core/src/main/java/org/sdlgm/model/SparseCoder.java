@@ -113,6 +113,7 @@ public final class SparseCoder implements AutoCloseable {
    * A row's code is defined row by row (the matrix products' rounding can still differ with
    * the batch's row count, which matters only where two entries nearly tie).
    */
+  @SuppressWarnings("try") // the join is a scope; its body need not name it
   public List<SparseCode> encode(float[] rows, int n, int batchSize) {
     checkBatch(batchSize);
     Workers workers = Workers.shared();
@@ -128,7 +129,7 @@ public final class SparseCoder implements AutoCloseable {
       }
     }
     List<SparseCode> out = new ArrayList<>(n);
-    try (NDManager call = manager.newSubManager()) {
+    try (NDManager call = manager.newSubManager(); Workers.Joined joined = workers.join()) {
       NDList weights = block.encodingWeights(store, call);
       for (int first = 0; first < passes.size(); first += workers.size()) {
         int start = first;

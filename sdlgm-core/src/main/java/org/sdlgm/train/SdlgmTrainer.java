@@ -74,6 +74,7 @@ public final class SdlgmTrainer {
    * @param outputDir where checkpoints go ({@code outputDir/checkpoint}); null disables them
    * @param resume continue from the checkpoint in {@code outputDir} instead of starting anew
    */
+  @SuppressWarnings("try") // the join is a scope; its body need not name it
   public TrainingRun fit(Dataset train, Dataset validation, Path outputDir, boolean resume) {
     SdlgmConfig config = modelConfig.inputDim() == 0 ? modelConfig.withInputDim(train.dim()) : modelConfig;
     if (config.inputDim() != train.dim()) {
@@ -86,7 +87,8 @@ public final class SdlgmTrainer {
         ? SparseCoder.load(config, start.params())
         : SparseCoder.create(config);
     List<EpochRecord> history = new ArrayList<>(start != null ? start.history() : List.of());
-    try (AdamUpdates adam = new AdamUpdates(coder.block(), trainConfig)) {
+    try (AdamUpdates adam = new AdamUpdates(coder.block(), trainConfig);
+        Workers.Joined joined = Workers.shared().join()) {
       if (start != null) {
         adam.load(start.adamState());
       }
@@ -265,6 +267,7 @@ public final class SdlgmTrainer {
       long[] bounds = Workers.bounds(b, parts);
       long t0 = System.nanoTime();
       double[] sums = new double[6];
+      float gradientSum = 0f;
       long forward = 0;
       pending = coder.manager().newSubManager();
       try {
@@ -279,6 +282,7 @@ public final class SdlgmTrainer {
             sums[t] += r[t];
           }
           forward = Math.max(forward, (long) r[6]);
+          gradientSum += (float) r[7];
         }
         long t1 = System.nanoTime();
         phaseNanos[0] += forward;
@@ -288,7 +292,7 @@ public final class SdlgmTrainer {
         for (int t = 1; t < 6; t++) {
           v[t] = (float) (sums[t] / b);
         }
-        v[6] = gradientSum();
+        v[6] = gradientSum;
         return v;
       } catch (RuntimeException | Error e) {
         discardPending();
@@ -296,7 +300,11 @@ public final class SdlgmTrainer {
       }
     }
 
-    /** Rows [from, to) of a batch of {@code b}: [loss share, sums of the five terms, forward ns]. */
+    /**
+     * Rows [from, to) of a batch of {@code b}: [loss share, sums of the five terms, forward ns,
+     * sum over the sentinels' gradient entries]. The sum is taken here, on the part's thread,
+     * while the gradients are fresh in its cache, not afterwards on the caller's.
+     */
     private double[] part(SdlgmConfig config, Schedule s, float[] xb, int from, int to, int b,
         PartGradients store, Noise noise) {
       int d = config.inputDim();
@@ -314,32 +322,26 @@ public final class SdlgmTrainer {
         store.collectGradients();
         NDList stats = new NDList(loss, terms.logLik().sum(), terms.klL().sum(),
             terms.klS().sum(), terms.klV().sum(), terms.nnz().sum());
+        for (Parameter p : sentinels) {
+          NDArray g = store.gradient(p);
+          if (g != null) {
+            stats.add(g.sum());
+          }
+        }
         float[] f = NDArrays.stack(stats).toFloatArray();
-        double[] r = new double[7];
+        double[] r = new double[8];
         for (int t = 0; t < 6; t++) {
           r[t] = f[t];
         }
         r[6] = forward;
+        float gradientSum = 0f;
+        for (int t = 6; t < f.length; t++) {
+          gradientSum += f[t];
+        }
+        r[7] = gradientSum;
         return r;
       } finally {
         JniUtils.setGradMode(gradMode);
-      }
-    }
-
-    /** A sum over the sentinels' gradient entries: non-finite when any gradient is. */
-    private float gradientSum() {
-      try (NDScope scope = new NDScope()) {
-        scope.suppressNotUsedWarning();
-        NDList gradSums = new NDList();
-        for (PartGradients part : pendingParts) {
-          for (Parameter p : sentinels) {
-            NDArray g = part.gradient(p);
-            if (g != null) {
-              gradSums.add(g.sum());
-            }
-          }
-        }
-        return gradSums.isEmpty() ? 0f : NDArrays.stack(gradSums).sum().getFloat();
       }
     }
 
