@@ -83,37 +83,19 @@ public final class SdlgmBlock extends LatentBlock {
     int l0 = config.maxLevel();
     long b = x.getShape().get(0);
     long k = config.latentDim();
-    // With a tape, a relaxed pass computes the successive relaxation and the selection KL in
-    // Java (SuccessiveRelaxation, SelectionKl); their gradients reach α, ℓ and β after the
-    // loss's backward pass, and the cut lets the trunk below the heads run backward once.
-    boolean taped = tape != null && !hard;
     NDArray h = hidden(ps, x, training);
-    if (taped) {
-      h = tape.cut(h);
+    if (tape != null && !hard) {
+      // The latent layer in Java; the cut lets the trunk run backward once, after every
+      // head's gradient has reached it.
+      return tapedTerms(ps, x, tape.cut(h), s, training, noise, tape);
     }
     NDArray alpha = apply(selectHead, ps, h, training);
     NDArray mu = apply(muHead, ps, h, training);
     NDArray logSigma = boundedLogSigma(apply(logSigmaHead, ps, h, training));
 
     // Keys r = α + G′ and their top L0 dimensions, the prefix of the ordered draws.
-    NDArray gumbelKeys = GumbelSoftmax.gumbel(noise, m, new Shape(b, k));
-    NDArray keys = null;
-    NDArray order = null;
-    Tape.Input alphaIn = null;
-    float[] keyValues = null;
-    int[] prefix = null;
-    if (taped) {
-      alphaIn = tape.input(alpha);
-      keyValues = gumbelKeys.toFloatArray();
-      float[] a = alphaIn.values();
-      for (int i = 0; i < keyValues.length; i++) {
-        keyValues[i] += a[i];
-      }
-      prefix = SelectionKl.order(keyValues, (int) b, (int) k, l0);
-    } else {
-      keys = alpha.add(gumbelKeys);
-      order = GumbelSoftmax.order(keys.stopGradient(), l0);
-    }
+    NDArray keys = alpha.add(GumbelSoftmax.gumbel(noise, m, new Shape(b, k)));
+    NDArray order = GumbelSoftmax.order(keys.stopGradient(), l0);
 
     NDArray logQ = null;
     NDArray q = null;
@@ -141,14 +123,8 @@ public final class SdlgmBlock extends LatentBlock {
         level = GumbelSoftmax.relaxedLevel(logQ, levelNoise, s.tau());
         levelHard = level.argMax(1).add(1);
       }
-      mask = taped
-          ? GumbelSoftmax.relaxedMask(tape, keyValues, alphaIn,
-              level == null ? null : tape.input(level), s.tau(), l0)
-          : GumbelSoftmax.relaxedMask(keys, level, s.tau(), l0, null);
+      mask = GumbelSoftmax.relaxedMask(keys, level, s.tau(), l0, null);
       if (config.straightThrough()) {
-        if (order == null) {
-          order = m.create(prefix, new Shape(b, l0)).toType(DataType.INT64, false);
-        }
         NDArray hardMask = GumbelSoftmax.hardMask(order, levelHard, k);
         mask = hardMask.add(mask.sub(mask.stopGradient()));
       }
@@ -169,15 +145,59 @@ public final class SdlgmBlock extends LatentBlock {
       survival = GumbelSoftmax.survival(q);
     }
     NDArray beta = selectionPrior == null ? null : ps.getValue(selectionPrior, m.getDevice(), training);
-    NDArray stepKl = taped
-        ? SelectionKl.taped(tape, alphaIn, beta == null ? null : tape.input(beta), prefix, l0)
-        : GumbelSoftmax.stepKl(alpha, beta, order, l0);
-    NDArray klS = survival.mul(stepKl).sum(new int[] {1});
+    NDArray klS = survival.mul(GumbelSoftmax.stepKl(alpha, beta, order, l0)).sum(new int[] {1});
     NDArray klDim = gaussianKl(mu, logSigma);
     NDArray klV = config.klV() == KlV.SELECTED
         ? klDim.mul(mask).sum(new int[] {1})
         : klDim.sum(new int[] {1});
     return new Terms(logLik, klL, klS, klV, nnz);
+  }
+
+  /**
+   * The relaxed pass with the latent layer in Java ({@link RelaxedLatent}): the heads' outputs
+   * are read as tape inputs, and z and the three KL terms come back as leaves. Draws the same
+   * noise, in the same order, as the libtorch path below it.
+   */
+  private Terms tapedTerms(ParameterStore ps, NDArray x, NDArray h, Schedule s, boolean training,
+      Noise noise, Tape tape) {
+    NDManager m = x.getManager();
+    int l0 = config.maxLevel();
+    int b = (int) x.getShape().get(0);
+    int k = config.latentDim();
+    Tape.Input alpha = tape.input(apply(selectHead, ps, h, training));
+    Tape.Input mu = tape.input(apply(muHead, ps, h, training));
+    Tape.Input logSigma = tape.input(apply(logSigmaHead, ps, h, training));
+    float[] keys = GumbelSoftmax.gumbel(noise, m, new Shape(b, k)).toFloatArray();
+    float[] a = alpha.values();
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] += a[i];
+    }
+    int[] prefix = SelectionKl.order(keys, b, k, l0);
+    Tape.Input levelLogits = fixed ? null : tape.input(apply(levelHead, ps, h, training));
+    float[] levelNoise = fixed ? null
+        : GumbelSoftmax.gumbel(noise, m, new Shape(b, l0)).toFloatArray();
+    float[] eps = noise.normal(m, new Shape(b, k)).toFloatArray();
+    Tape.Input beta = selectionPrior == null ? null
+        : tape.input(ps.getValue(selectionPrior, m.getDevice(), training));
+    boolean learnedPrior = !fixed && levelPriorLogits != null;
+    Tape.Input prior = learnedPrior
+        ? tape.input(ps.getValue(levelPriorLogits, m.getDevice(), training))
+        : null;
+    float[] logPrior = fixed ? null
+        : learnedPrior ? prior.values() : logPrior(ps, m, s.priorWeight(), training).toFloatArray();
+    RelaxedLatent latent = new RelaxedLatent(keys, prefix, a,
+        beta == null ? null : beta.values(), fixed ? null : levelLogits.values(), levelNoise,
+        logPrior, learnedPrior, mu.values(), logSigma.values(), eps, b, k, l0, s.tau(),
+        config.straightThrough(), config.klV() == KlV.SELECTED);
+    Shape rows = new Shape(b);
+    NDArray[] out = tape.outputs(m,
+        new float[][] {latent.z(), latent.klL(), latent.klS(), latent.klV()},
+        new Shape[] {new Shape(b, k), rows, rows, rows},
+        g -> latent.backward(g[0], g[1], g[2], g[3], alpha.gradient(),
+            beta == null ? null : beta.gradient(), fixed ? null : levelLogits.gradient(),
+            prior == null ? null : prior.gradient(), mu.gradient(), logSigma.gradient()));
+    NDArray logLik = logLikelihood(ps, x, decode(ps, out[0], training), training);
+    return new Terms(logLik, out[1], out[2], out[3], SparseCoder.tensor(m, latent.levels(), rows));
   }
 
   @Override

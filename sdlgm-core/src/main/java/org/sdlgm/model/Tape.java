@@ -60,15 +60,39 @@ public final class Tape {
    * loss's backward pass is handed to {@code vjp}; the part adds its inputs' gradients there.
    */
   NDArray output(NDManager manager, float[] values, Shape shape, Consumer<float[]> vjp) {
-    NDArray leaf = SparseCoder.tensor(manager, values, shape);
-    leaf.setRequiresGradient(true);
+    return outputs(manager, new float[][] {values}, new Shape[] {shape}, g -> {
+      if (g[0] != null) {
+        vjp.accept(g[0]);
+      }
+    })[0];
+  }
+
+  /**
+   * Leaves holding {@code values[i]} (shape {@code shapes[i]}), computed together by one Java
+   * part; after the loss's backward pass their gradients are handed to {@code vjp} at once,
+   * null for a leaf that received none.
+   */
+  NDArray[] outputs(NDManager manager, float[][] values, Shape[] shapes, Consumer<float[][]> vjp) {
+    NDArray[] leaves = new NDArray[values.length];
+    for (int i = 0; i < leaves.length; i++) {
+      leaves[i] = SparseCoder.tensor(manager, values[i], shapes[i]);
+      leaves[i].setRequiresGradient(true);
+    }
     routes.add(() -> {
-      PtNDArray g = JniUtils.getGradient((PtNDArray) leaf);
-      if (g != null) {
-        vjp.accept(g.toFloatArray());
+      float[][] g = new float[leaves.length][];
+      boolean any = false;
+      for (int i = 0; i < leaves.length; i++) {
+        PtNDArray gi = JniUtils.getGradient((PtNDArray) leaves[i]);
+        if (gi != null) {
+          g[i] = gi.toFloatArray();
+          any = true;
+        }
+      }
+      if (any) {
+        vjp.accept(g);
       }
     });
-    return leaf;
+    return leaves;
   }
 
   /**

@@ -12,6 +12,8 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sdlgm.model.KlV;
+import org.sdlgm.model.LevelPrior;
 import org.sdlgm.model.Method;
 import org.sdlgm.model.Noise;
 import org.sdlgm.model.Schedule;
@@ -23,8 +25,10 @@ import org.sdlgm.model.Terms;
 /**
  * A training pass whose relaxation runs in Java and whose backward pass goes through a
  * {@link Tape} gives every parameter the gradient that libtorch's autograd gives the same pass
- * computed entirely by libtorch operations (same noise), for sdlgm at the identity, square and
- * general temperatures, sdlgm-fixed, and the straight-through mask.
+ * computed entirely by libtorch operations (same noise), and the same terms, for sdlgm at the
+ * identity, square and general temperatures, sdlgm-fixed, the straight-through mask, learned
+ * selection and level priors, the geometric prior while it phases in, KL_v over the selected
+ * dimensions, and a warm-up weight.
  */
 class TapeTest {
   @BeforeAll
@@ -36,25 +40,34 @@ class TapeTest {
   void tapeGradientsEqualAutogradGradients() {
     SdlgmConfig base = SdlgmConfig.builder().inputDim(12).latentDim(10).maxLevel(4)
         .encoderHidden(List.of(16)).decoderHidden(List.of(16)).build();
-    compare(base, 1.0);
-    compare(base, 0.5);
-    compare(base, 0.77);
-    compare(base.toBuilder().method(Method.SDLGM_FIXED).build(), 0.77);
-    compare(base.toBuilder().straightThrough(true).build(), 0.77);
-    compare(base.toBuilder().learnSelectionPrior(true).build(), 0.77);
+    compare(base, new Schedule(1.0, 1.0, 1.0));
+    compare(base, new Schedule(0.5, 1.0, 1.0));
+    compare(base, new Schedule(0.77, 1.0, 1.0));
+    compare(base.toBuilder().method(Method.SDLGM_FIXED).build(), new Schedule(0.77, 1.0, 1.0));
+    compare(base.toBuilder().straightThrough(true).build(), new Schedule(0.77, 1.0, 1.0));
+    compare(base.toBuilder().learnSelectionPrior(true).build(), new Schedule(0.77, 1.0, 1.0));
+    compare(base.toBuilder().levelPrior(LevelPrior.LEARNED).build(), new Schedule(0.77, 1.0, 1.0));
+    compare(base.toBuilder().levelPrior(LevelPrior.GEOMETRIC).rho(0.6).build(),
+        new Schedule(0.77, 0.3, 0.5));
+    compare(base.toBuilder().klV(KlV.SELECTED).build(), new Schedule(0.77, 1.0, 1.0));
+    compare(base.toBuilder().klV(KlV.SELECTED).straightThrough(true).method(Method.SDLGM_FIXED)
+        .build(), new Schedule(0.6, 1.0, 1.0));
   }
 
-  private static void compare(SdlgmConfig c, double tau) {
+  private static void compare(SdlgmConfig c, Schedule s) {
     String what = c.method() + (c.straightThrough() ? " straight-through" : "")
-        + (c.learnSelectionPrior() ? " learned β" : "") + ", tau " + tau;
+        + (c.learnSelectionPrior() ? " learned β" : "") + ", prior " + c.levelPrior() + ", KL_v "
+        + c.klV() + ", " + s;
     int b = 7;
     float[] x = GradientFixtures.uniformRows(b, 12, 3);
-    Schedule s = new Schedule(tau, 1.0, 1.0);
     try (SparseCoder coder = SparseCoder.create(c); NDManager m = coder.manager().newSubManager()) {
       List<Parameter> params = GradientFixtures.trainable(coder);
       boolean gradMode = JniUtils.isGradMode();
       JniUtils.setGradMode(true);
       try {
+        Engine.getInstance().setRandomSeed(5);
+        float[][] wantTerms = values(coder.block().terms(coder.store(),
+            SparseCoder.tensor(m, x, new Shape(b, 12)), s, false, true, Noise.DIRECT));
         float wantLoss = GradientFixtures.referencePass(coder, m, c, x, b, s, 5).getFloat();
 
         Engine.getInstance().setRandomSeed(5);
@@ -66,6 +79,15 @@ class TapeTest {
         tape.backward(tapedLoss);
         leaves.collectGradients();
         assertEquals(wantLoss, tapedLoss.getFloat(), 1e-4 * Math.max(1, Math.abs(wantLoss)), what);
+        float[][] gotTerms = values(taped);
+        String[] names = {"log-lik", "KL_L", "KL_S", "KL_v", "nnz"};
+        for (int t = 0; t < names.length; t++) {
+          for (int r = 0; r < b; r++) {
+            float want = wantTerms[t][r];
+            assertEquals(want, gotTerms[t][r], 1e-4 * Math.max(1, Math.abs(want)),
+                what + ": " + names[t] + " of row " + r);
+          }
+        }
 
         for (Parameter p : params) {
           float[] want = p.getArray().getGradient().toFloatArray();
@@ -84,5 +106,10 @@ class TapeTest {
         JniUtils.setGradMode(gradMode);
       }
     }
+  }
+
+  private static float[][] values(Terms t) {
+    return new float[][] {t.logLik().toFloatArray(), t.klL().toFloatArray(),
+        t.klS().toFloatArray(), t.klV().toFloatArray(), t.nnz().toFloatArray()};
   }
 }
