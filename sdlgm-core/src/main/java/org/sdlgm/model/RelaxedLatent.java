@@ -141,20 +141,11 @@ final class RelaxedLatent {
     float[] scores = new float[steps];
     for (int r = 0; r < rows; r++) {
       int base = r * steps;
-      float mx = Float.NEGATIVE_INFINITY;
-      for (int j = 0; j < steps; j++) {
-        mx = Math.max(mx, logits[base + j]);
-      }
-      double sum = 0;
-      for (int j = 0; j < steps; j++) {
-        sum += Math.exp(logits[base + j] - mx);
-      }
-      float lse = (float) Math.log(sum);
+      logSoftmax(logits, base, steps, logQ);
       double kl = 0;
       float smax = Float.NEGATIVE_INFINITY;
       for (int j = 0; j < steps; j++) {
-        float lq = logits[base + j] - mx - lse;
-        logQ[base + j] = lq;
+        float lq = logQ[base + j];
         q[base + j] = (float) Math.exp(lq);
         kl += q[base + j] * (lq - logPrior[j]);
         scores[j] = (lq + noise[base + j]) * invTau;
@@ -184,20 +175,25 @@ final class RelaxedLatent {
   }
 
   private static float[] logSoftmax(float[] logits) {
+    float[] out = new float[logits.length];
+    logSoftmax(logits, 0, logits.length, out);
+    return out;
+  }
+
+  /** out[from..from+n) = log softmax of x[from..from+n), in float with the sum in double. */
+  private static void logSoftmax(float[] x, int from, int n, float[] out) {
     float mx = Float.NEGATIVE_INFINITY;
-    for (float v : logits) {
-      mx = Math.max(mx, v);
+    for (int j = from; j < from + n; j++) {
+      mx = Math.max(mx, x[j]);
     }
     double sum = 0;
-    for (float v : logits) {
-      sum += Math.exp(v - mx);
+    for (int j = from; j < from + n; j++) {
+      sum += Math.exp(x[j] - mx);
     }
     float lse = (float) Math.log(sum);
-    float[] out = new float[logits.length];
-    for (int j = 0; j < logits.length; j++) {
-      out[j] = logits[j] - mx - lse;
+    for (int j = from; j < from + n; j++) {
+      out[j] = x[j] - mx - lse;
     }
-    return out;
   }
 
   /** Ones on the first L̂ dimensions of each row's prefix. */
