@@ -120,33 +120,11 @@ public final class GumbelSoftmax {
   /**
    * The relaxed mask of keys r (B, K) in one call: {@code relaxedMask(level,
    * successive(keys, tau, steps))}, or the last step's c_steps when {@code level} is null.
-   * With a tape it is computed by {@link SuccessiveRelaxation} outside libtorch's graph, and the
-   * tape's backward pass routes its gradient to {@code keys} and {@code level}; without one,
-   * by libtorch's operations.
+   * (Training computes the same in Java, {@link RelaxedLatent}.)
    */
-  public static NDArray relaxedMask(NDArray keys, NDArray level, double tau, int steps, Tape tape) {
-    if (tape == null) {
-      NDArray c = successive(keys, tau, steps);
-      return level == null ? c.get(":, " + (steps - 1) + ", :") : relaxedMask(level, c);
-    }
-    Tape.Input in = tape.input(keys);
-    return relaxedMask(tape, in.values(), in, level == null ? null : tape.input(level), tau, steps);
-  }
-
-  /**
-   * The relaxed mask by {@link SuccessiveRelaxation} on a tape: keys r given as values, whose
-   * gradient is added to {@code keysGradient} (r = α + G′ has α's gradient), and the level
-   * (null for the last step's c_steps).
-   */
-  static NDArray relaxedMask(Tape tape, float[] keys, Tape.Input keysGradient, Tape.Input level,
-      double tau, int steps) {
-    NDManager m = keysGradient.manager();
-    int k = (int) keysGradient.shape().get(1);
-    int rows = keys.length / k;
-    SuccessiveRelaxation kernel = new SuccessiveRelaxation(keys,
-        level == null ? null : level.values(), rows, k, steps, tau);
-    return tape.output(m, kernel.mask(), new Shape(rows, k), g -> kernel.backward(g,
-        keysGradient.gradient(), level == null ? null : level.gradient()));
+  public static NDArray relaxedMask(NDArray keys, NDArray level, double tau, int steps) {
+    NDArray c = successive(keys, tau, steps);
+    return level == null ? c.get(":, " + (steps - 1) + ", :") : relaxedMask(level, c);
   }
 
   /** Relaxed mask m = Σ_l ℓ_l c_l, shape (B, K), from ℓ (B, L0) and c (B, L0, K). */

@@ -123,7 +123,7 @@ public final class SdlgmBlock extends LatentBlock {
         level = GumbelSoftmax.relaxedLevel(logQ, levelNoise, s.tau());
         levelHard = level.argMax(1).add(1);
       }
-      mask = GumbelSoftmax.relaxedMask(keys, level, s.tau(), l0, null);
+      mask = GumbelSoftmax.relaxedMask(keys, level, s.tau(), l0);
       if (config.straightThrough()) {
         NDArray hardMask = GumbelSoftmax.hardMask(order, levelHard, k);
         mask = hardMask.add(mask.sub(mask.stopGradient()));

@@ -1,8 +1,5 @@
 package org.sdlgm.model;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
-
 /**
  * The per-step selection KLs of SPEC.md, kl_j = KL(softmax(α over R_j) ‖ softmax(β over R_j))
  * with R_j the dimensions outside the sampled prefix o_1..o_{j−1}, evaluated for a batch in
@@ -70,21 +67,6 @@ final class SelectionKl {
     for (int r = 0; r < rows; r++) {
       forwardRow(r, inPrefix);
     }
-  }
-
-  /**
-   * The per-step KLs (rows, steps) on a tape: α and, for a learned prior, β read as inputs,
-   * whose gradients the tape's backward pass receives from {@link #backward}.
-   *
-   * @param order the prefix, as {@link #order} gives it
-   */
-  static NDArray taped(Tape tape, Tape.Input alpha, Tape.Input beta, int[] order, int steps) {
-    int k = (int) alpha.shape().get(1);
-    int rows = (int) alpha.shape().get(0);
-    SelectionKl kernel = new SelectionKl(alpha.values(), beta == null ? null : beta.values(),
-        order, rows, k, steps);
-    return tape.output(alpha.manager(), kernel.kl(), new Shape(rows, steps), g ->
-        kernel.backward(g, alpha.gradient(), beta == null ? null : beta.gradient()));
   }
 
   /** kl_j per row and step, (rows, steps) row-major. */

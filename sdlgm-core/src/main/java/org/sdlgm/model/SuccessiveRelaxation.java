@@ -8,7 +8,7 @@ package org.sdlgm.model;
  * the recursion), but as a few fused loops: through libtorch the same computation is about
  * 140 small operations forward and twice that backward, whose fixed cost per operation, not
  * their arithmetic, made it the largest part of a training step (docs/model.md, choice 25).
- * The gradient is routed back into libtorch's graph by a {@link Tape}.
+ * {@link RelaxedLatent} uses it in training, on a {@link Tape}.
  *
  * <p>One step is more exact than libtorch's float32 operations: 1 − a of a row's dominant
  * entry is computed from the other entries (see normalise), so where a float a rounds

@@ -81,7 +81,7 @@ class SuccessiveRelaxationTest {
         if (l32 != null) {
           l32.setRequiresGradient(true);
         }
-        NDArray mask32 = GumbelSoftmax.relaxedMask(k32, l32, tau, steps, null);
+        NDArray mask32 = GumbelSoftmax.relaxedMask(k32, l32, tau, steps);
         NDArray loss32 = mask32.mul(m.create(upstream, new Shape(rows, k))).sum();
         JniUtils.backward((PtNDArray) loss32, (PtNDArray) loss32.onesLike(), false, false);
         float[] torchKeys = k32.getGradient().toFloatArray();
