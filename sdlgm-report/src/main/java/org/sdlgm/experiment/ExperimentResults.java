@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.sdlgm.io.AtomicFiles;
 import org.sdlgm.io.ModelDirectory;
+import org.sdlgm.report.Html;
 import org.sdlgm.report.ReportOptions;
 import org.sdlgm.report.RunReport;
 import org.sdlgm.report.TradeoffChart;
@@ -276,20 +277,20 @@ public final class ExperimentResults {
 
   String html(List<String> figures) {
     StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>")
-        .append(esc(spec.name())).append("</title><style>body{font-family:sans-serif;margin:2em;max-width:1100px}"
+        .append(Html.escape(spec.name())).append("</title><style>body{font-family:sans-serif;margin:2em;max-width:1100px}"
             + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}"
-            + "img{max-width:100%}</style></head><body>\n<h1>").append(esc(spec.name())).append("</h1>\n");
+            + "img{max-width:100%}</style></head><body>\n<h1>").append(Html.escape(spec.name())).append("</h1>\n");
     sb.append("<p>Results: <a href=\"results.md\">results.md</a> (mean ± std over seeds), "
         + "<a href=\"results.csv\">results.csv</a> (one row per run and rule).</p>\n");
     for (String f : figures) {
-      sb.append("<p><img src=\"").append(esc(f)).append("\" alt=\"trade-off\"></p>\n");
+      sb.append("<p><img src=\"").append(Html.escape(f)).append("\" alt=\"trade-off\"></p>\n");
     }
     sb.append("<table><tr><th>run</th><th>status</th><th>report</th><th>metrics</th><th>log</th></tr>\n");
     for (ExperimentCell c : spec.cells()) {
       Path dir = outDir.resolve(c.name());
       boolean done = Files.isRegularFile(dir.resolve(ModelDirectory.METRICS));
       boolean report = Files.isRegularFile(dir.resolve(ReportOptions.DIRECTORY).resolve(RunReport.HTML));
-      sb.append("<tr><td>").append(esc(c.name())).append("</td><td>").append(done ? "done" : "missing")
+      sb.append("<tr><td>").append(Html.escape(c.name())).append("</td><td>").append(done ? "done" : "missing")
           .append("</td><td>").append(report ? link(c.name() + "/report/report.html", "report") : "—")
           .append("</td><td>").append(done ? link(c.name() + "/metrics.json", "metrics.json") : "—")
           .append("</td><td>").append(Files.isRegularFile(outDir.resolve(c.name() + ".log"))
@@ -300,10 +301,6 @@ public final class ExperimentResults {
   }
 
   private static String link(String href, String text) {
-    return "<a href=\"" + esc(href) + "\">" + esc(text) + "</a>";
-  }
-
-  private static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    return "<a href=\"" + Html.escape(href) + "\">" + Html.escape(text) + "</a>";
   }
 }

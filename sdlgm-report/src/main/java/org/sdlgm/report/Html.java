@@ -1,10 +1,11 @@
 package org.sdlgm.report;
 
-/** HTML text escaping. */
-final class Html {
+/** HTML text escaping, shared by the run reports and the experiment index. */
+public final class Html {
   private Html() {}
 
-  static String escape(String s) {
+  /** {@code s} with &lt;, &gt;, &amp; and both quotes as character references. */
+  public static String escape(String s) {
     StringBuilder b = new StringBuilder(s.length() + 16);
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
