@@ -24,8 +24,16 @@ public final class BatchNoise {
   private final long rows;
   private final List<Draw> draws = new ArrayList<>();
 
-  /** A whole-batch draw and what it is: "normal" or "uniform[low, high)". */
-  private record Draw(NDArray all, String kind) {}
+  /** A whole-batch draw and what it is: normal, or uniform on [low, high). */
+  private record Draw(NDArray all, boolean normal, float low, float high) {
+    boolean is(boolean normal, float low, float high) {
+      return this.normal == normal && (normal || (this.low == low && this.high == high));
+    }
+
+    String kind() {
+      return BatchNoise.kind(normal, low, high);
+    }
+  }
 
   /** Draws for a batch of {@code rows} rows, held by {@code owner}. */
   public BatchNoise(NDManager owner, long rows) {
@@ -78,14 +86,13 @@ public final class BatchNoise {
 
   private synchronized NDArray draw(int index, Shape partShape, boolean normal, float low,
       float high) {
-    String asked = kind(normal, low, high);
     if (index < draws.size()) {
       Draw made = draws.get(index);
       Shape shape = made.all().getShape();
-      if (!asked.equals(made.kind()) || shape.dimension() != partShape.dimension()
+      if (!made.is(normal, low, high) || shape.dimension() != partShape.dimension()
           || !shape.slice(1).equals(partShape.slice(1))) {
         throw new IllegalStateException("draw " + index + " was made as " + shape + " "
-            + made.kind() + ", asked again as " + partShape + " " + asked
+            + made.kind() + ", asked again as " + partShape + " " + kind(normal, low, high)
             + ": the parts of a batch must ask for the same draws");
       }
       return made.all();
@@ -99,7 +106,7 @@ public final class BatchNoise {
     NDArray all = normal ? owner.randomNormal(full) : owner.randomUniform(low, high, full);
     // Made on whichever thread asked first; it must outlive that thread's scope.
     NDScope.unregister(all);
-    draws.add(new Draw(all, asked));
+    draws.add(new Draw(all, normal, low, high));
     return all;
   }
 

@@ -239,7 +239,7 @@ public final class SparseCoder implements AutoCloseable {
       buf = new float[n];
       HEADS.set(buf);
     }
-    a.toByteBuffer(true).asFloatBuffer().get(buf, 0, n);
+    view(a).get(buf, 0, n);
     return buf;
   }
 
@@ -337,9 +337,17 @@ public final class SparseCoder implements AutoCloseable {
     NDArray t = manager.create(shape, ai.djl.ndarray.types.DataType.FLOAT32);
     if (size > 0) {
       // A fresh tensor is contiguous, so this is a view of its memory, not a copy of it.
-      t.toByteBuffer(true).asFloatBuffer().put(data, offset, size);
+      view(t).put(data, offset, size);
     }
     return t;
+  }
+
+  /**
+   * The values of a float tensor as a buffer: for a contiguous CPU tensor DJL hands out
+   * libtorch's own memory (reads and writes go straight to the tensor), otherwise a copy.
+   */
+  public static java.nio.FloatBuffer view(NDArray a) {
+    return a.toByteBuffer(true).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
   }
 
   private static void checkBatch(int batchSize) {

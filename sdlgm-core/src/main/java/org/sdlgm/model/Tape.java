@@ -11,15 +11,14 @@ import java.util.function.Consumer;
 
 /**
  * The backward pass of one training forward pass whose graph leaves libtorch's autograd in
- * places: parts computed in Java with their own vector-Jacobian products (the successive
- * relaxation, {@link SuccessiveRelaxation}, and the per-step selection KL, {@link SelectionKl}),
- * and a cut that lets their inputs be reached without running the shared layers below them
- * backward more than once.
+ * places: a part computed in Java with its own vector-Jacobian product ({@link RelaxedLatent},
+ * the latent layer), and a cut that lets its inputs be reached without running the shared
+ * layers below them backward more than once.
  *
  * <p>A Java part reads its tensor inputs through {@link #input} (their values as a Java array,
- * and a gradient the part adds to) and hands its result downstream as an {@link #output} leaf.
+ * and a gradient the part adds to) and hands its results downstream as {@link #outputs} leaves.
  * {@link #backward} first runs libtorch's backward pass from the loss, which leaves a gradient
- * on every leaf; then, latest first, each output's gradient goes through its part's
+ * on every leaf; then, latest first, the outputs' gradients go through their part's
  * vector-Jacobian product into the inputs, each input's summed gradient into its tensor's
  * graph, and each cut's gradient into the layers below it. A gradient is thus always whole
  * before it is passed further up, and every tensor's graph is entered once.
@@ -56,18 +55,6 @@ public final class Tape {
   }
 
   /**
-   * A leaf holding {@code values} (computed in Java, {@code shape}), whose gradient after the
-   * loss's backward pass is handed to {@code vjp}; the part adds its inputs' gradients there.
-   */
-  NDArray output(NDManager manager, float[] values, Shape shape, Consumer<float[]> vjp) {
-    return outputs(manager, new float[][] {values}, new Shape[] {shape}, g -> {
-      if (g[0] != null) {
-        vjp.accept(g[0]);
-      }
-    })[0];
-  }
-
-  /**
    * Leaves holding {@code values[i]} (shape {@code shapes[i]}), computed together by one Java
    * part; after the loss's backward pass their gradients are handed to {@code vjp} at once,
    * null for a leaf that received none.
@@ -101,8 +88,8 @@ public final class Tape {
    * the forward pass read its parameters from.
    */
   public void backward(NDArray loss) {
-    // The graph is kept: an input's backward pass goes through operations the loss's pass
-    // already went through (a head whose output feeds both a Java part and the loss). It is
+    // The graph is kept, so that a tensor may feed both a Java part and the loss: its input's
+    // backward pass then goes through operations the loss's pass already went through. It is
     // freed with the pass's tensors.
     JniUtils.backward((PtNDArray) loss, (PtNDArray) loss.onesLike(), true, false);
     for (int i = routes.size() - 1; i >= 0; i--) {
@@ -122,16 +109,6 @@ public final class Tape {
     private Input(NDArray x) {
       this.x = x;
       this.values = x.toFloatArray();
-    }
-
-    /** The manager of the tensor. */
-    NDManager manager() {
-      return x.getManager();
-    }
-
-    /** The tensor's shape. */
-    Shape shape() {
-      return x.getShape();
     }
 
     /** The tensor's values; not to be modified. */

@@ -17,7 +17,6 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +27,7 @@ import org.sdlgm.SdlgmException;
 import org.sdlgm.Workers;
 import org.sdlgm.io.AtomicFiles;
 import org.sdlgm.model.Scalars;
+import org.sdlgm.model.SparseCoder;
 
 /**
  * Adam applied directly to every trainable parameter of a block, as both trainers use it.
@@ -130,15 +130,11 @@ public final class AdamUpdates implements AutoCloseable {
       variance[i] = w.getManager().zeros(new Shape(sizes[i]));
       // Owned by this object until close, whatever scope it is created in.
       NDScope.unregister(mean[i], variance[i]);
-      meanView[i] = floats(mean[i]);
-      varianceView[i] = floats(variance[i]);
+      meanView[i] = SparseCoder.view(mean[i]);
+      varianceView[i] = SparseCoder.view(variance[i]);
     }
     groups.addAll(balance(sizes, Math.max(1, Math.min(workers.size(), n))));
     scratch = new float[groups.size()][5][CHUNK];
-  }
-
-  private static FloatBuffer floats(NDArray a) {
-    return a.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
   }
 
   /** One Adam step on every trainable parameter; the gradients are zero afterwards. */
@@ -199,7 +195,7 @@ public final class AdamUpdates implements AutoCloseable {
             // views of the gradients' memory, not copies.
             FloatBuffer[] views = new FloatBuffer[grads.size()];
             for (int q = 0; q < views.length; q++) {
-              views[q] = floats(grads.get(q));
+              views[q] = SparseCoder.view(grads.get(q));
             }
             update(weightView(i, p.getArray()), views, meanView[i], varianceView[i], scratch[g],
                 step);
@@ -319,9 +315,9 @@ public final class AdamUpdates implements AutoCloseable {
    * through another).
    */
   private FloatBuffer weightView(int i, NDArray w) {
-    FloatBuffer view = floats(w);
+    FloatBuffer view = SparseCoder.view(w);
     if (checked[i] != w) {
-      FloatBuffer other = floats(w);
+      FloatBuffer other = SparseCoder.view(w);
       float original = view.get(0);
       float probe = original == 1f ? 2f : 1f;
       view.put(0, probe);
