@@ -201,6 +201,21 @@ public abstract class LatentBlock extends ai.djl.nn.AbstractBlock {
     throw new UnsupportedOperationException(config.method() + " has no compact encoding path");
   }
 
+  /**
+   * Called by the trainer on its own thread after every optimisation step, with the batch mean
+   * of the sampled number of non-zeros. Methods that adapt state which is not a gradient
+   * parameter (e.g. a level cost steered towards a budget) do it here; the default does nothing.
+   */
+  public void afterStep(ParameterStore ps, NDManager manager, double meanNnz) {}
+
+  /**
+   * Called by the trainer once, after the last epoch, with the training rows (row-major, n × D).
+   * Methods whose inference needs a statistic of the training data (e.g. a global activation
+   * threshold) estimate it here and keep it in a non-trainable parameter, so that it is saved
+   * with the model; the default does nothing.
+   */
+  public void afterTraining(ParameterStore ps, NDManager manager, float[] rows, int n) {}
+
   /** Builds the block for the configured method. */
   public static LatentBlock of(SdlgmConfig config) {
     switch (config.method()) {

@@ -40,13 +40,18 @@ public record SdlgmConfig(
     double betaL,
     double betaS,
     double betaV,
-    int warmupEpochs) {
+    int warmupEpochs,
+    double targetNnz) {
 
   public SdlgmConfig {
     encoderHidden = List.copyOf(encoderHidden);
     decoderHidden = List.copyOf(decoderHidden);
     validate(method, inputDim, latentDim, maxLevel, tau0, tauMin, levelPrior, rho, priorPhaseStart,
         priorPhaseEnd, sigmaXInit, encoderHidden, decoderHidden);
+    if (!(targetNnz >= 0) || targetNnz > maxLevel) {
+      throw new SdlgmException("the target mean number of non-zeros must be in [0, L0 = " + maxLevel
+          + "] (0 = no target), got " + targetNnz);
+    }
   }
 
   private static void validate(Method method, int inputDim, int latentDim, int maxLevel,
@@ -142,6 +147,7 @@ public record SdlgmConfig(
     private double betaS = 1.0;
     private double betaV = 1.0;
     private int warmupEpochs = 0;
+    private double targetNnz = 0;
 
     private Builder() {}
 
@@ -171,6 +177,7 @@ public record SdlgmConfig(
       betaS = c.betaS;
       betaV = c.betaV;
       warmupEpochs = c.warmupEpochs;
+      targetNnz = c.targetNnz;
     }
 
     public Builder method(Method v) { method = v; return this; }
@@ -221,11 +228,14 @@ public record SdlgmConfig(
 
     public Builder warmupEpochs(int v) { warmupEpochs = v; return this; }
 
+    /** The budget: a target mean number of non-zeros per code (0 = none). */
+    public Builder targetNnz(double v) { targetNnz = v; return this; }
+
     public SdlgmConfig build() {
       return new SdlgmConfig(method, inputDim, latentDim, maxLevel, encoderHidden, decoder,
           decoderHidden, likelihood, learnSigmaX, sigmaXInit, klV, straightThrough, tau0, tauMin,
           tauRate, tauPerEpoch, levelPrior, rho, priorPhaseStart, priorPhaseEnd,
-          learnSelectionPrior, betaL, betaS, betaV, warmupEpochs);
+          learnSelectionPrior, betaL, betaS, betaV, warmupEpochs, targetNnz);
     }
   }
 }

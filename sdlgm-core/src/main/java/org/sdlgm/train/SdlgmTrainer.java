@@ -93,6 +93,7 @@ public final class SdlgmTrainer {
       }
       double seconds = loop(config, coder, new Step(coder, adam), train, validation,
           outputDir, start, history);
+      coder.block().afterTraining(coder.store(), coder.manager(), train.features(), train.size());
       return new TrainingRun(coder, List.copyOf(history), seconds);
     } catch (RuntimeException e) {
       coder.close();
@@ -140,6 +141,7 @@ public final class SdlgmTrainer {
         }
         if (Float.isFinite(v[6])) {
           trainer.update();
+          coder.block().afterStep(coder.store(), coder.manager(), v[5]);
           skippedInARow = 0;
         } else if (++skippedInARow > TrainConfig.MAX_SKIPPED_IN_A_ROW) {
           throw diverged(epoch, step, "gradients were not finite for " + skippedInARow
