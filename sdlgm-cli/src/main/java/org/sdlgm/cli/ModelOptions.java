@@ -16,7 +16,9 @@ import picocli.CommandLine.Option;
  */
 public final class ModelOptions {
   @Option(names = "--method", paramLabel = "M",
-      description = "sdlgm (default), sdlgm-fixed (L = L0), vae (dense VAE) or topk-ae (k-sparse AE, k = L0).")
+      description = "sdlgm (default), sdlgm-fixed (L = L0), vae (dense VAE), topk-ae (k-sparse AE, k = L0), "
+          + "batchtopk-ae (BatchTopK AE: mean k non-zeros, k = --target-nnz or L0/2, capped at L0) "
+          + "or vsc (spike-and-slab variational sparse coding, codes capped at L0).")
   String method;
 
   @Option(names = {"-K", "--latent-dim"}, paramLabel = "K", description = "Width of the sparse code (default 200).")

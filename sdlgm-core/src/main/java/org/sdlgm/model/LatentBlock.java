@@ -226,6 +226,10 @@ public abstract class LatentBlock extends ai.djl.nn.AbstractBlock {
         return new VaeBlock(config);
       case TOPK_AE:
         return new TopKBlock(config);
+      case BATCHTOPK_AE:
+        return new BatchTopKBlock(config);
+      case VSC:
+        return new VscBlock(config);
       default:
         throw new IllegalArgumentException("unknown method " + config.method());
     }

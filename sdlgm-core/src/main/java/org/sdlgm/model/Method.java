@@ -10,14 +10,18 @@ import org.sdlgm.SdlgmException;
  * Which model a run trains. {@code sdlgm} is the model of SPEC.md; the others are the baselines
  * that go through the same data, training, evaluation and encoding pipeline so that their
  * numbers are comparable: {@code sdlgm-fixed} (the ablation with L = L0 always), {@code vae}
- * (a dense Gaussian VAE with K latent dimensions) and {@code topk-ae} (a k-sparse autoencoder
- * with k = L0, Makhzani and Frey 2013).
+ * (a dense Gaussian VAE with K latent dimensions), {@code topk-ae} (a k-sparse autoencoder
+ * with k = L0, Makhzani and Frey 2013), {@code batchtopk-ae} (a BatchTopK autoencoder with a
+ * mean of k non-zeros and a global threshold at inference, capped at L0, Bussmann et al.
+ * 2024) and {@code vsc} (spike-and-slab variational sparse coding, Tonolini et al. 2020).
  */
 public enum Method {
   SDLGM("sdlgm"),
   SDLGM_FIXED("sdlgm-fixed"),
   VAE("vae"),
-  TOPK_AE("topk-ae");
+  TOPK_AE("topk-ae"),
+  BATCHTOPK_AE("batchtopk-ae"),
+  VSC("vsc");
 
   private final String id;
 
@@ -35,9 +39,9 @@ public enum Method {
     return this == SDLGM || this == SDLGM_FIXED;
   }
 
-  /** True when the model defines an ELBO (everything but the plain autoencoder). */
+  /** True when the model defines an ELBO (everything but the two autoencoders). */
   public boolean hasElbo() {
-    return this != TOPK_AE;
+    return this != TOPK_AE && this != BATCHTOPK_AE;
   }
 
   @JsonCreator
