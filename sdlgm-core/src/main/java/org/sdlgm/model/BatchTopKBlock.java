@@ -133,8 +133,8 @@ public final class BatchTopKBlock extends LatentBlock {
   public CodeBatch encode(ParameterStore ps, NDArray x) {
     NDArray v = preActivations(ps, x, false);
     NDArray magnitudes = v.abs();
-    NDArray mask = capped(magnitudes, selection(ps, magnitudes));
-    return new CodeBatch(v.mul(mask), mask.sum(new int[] {1}).toType(DataType.INT64, false), null);
+    NDArray z = v.mul(capped(magnitudes, selection(ps, magnitudes)));
+    return new CodeBatch(z, z.neq(0f).sum(new int[] {1}).toType(DataType.INT64, false), null);
   }
 
   /**

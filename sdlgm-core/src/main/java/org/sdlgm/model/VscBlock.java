@@ -109,7 +109,7 @@ public final class VscBlock extends LatentBlock {
         .sum(new int[] {1}).minimum(Scalars.of(m, (float) config.maxLevel()));
     NDArray mask = GumbelSoftmax.hardMask(GumbelSoftmax.order(logits, config.maxLevel()), levels,
         config.latentDim());
-    NDArray mu = apply(muHead, ps, h, false);
-    return new CodeBatch(mu.mul(mask), levels.toType(DataType.INT64, false), null);
+    NDArray z = apply(muHead, ps, h, false).mul(mask);
+    return new CodeBatch(z, z.neq(0f).sum(new int[] {1}).toType(DataType.INT64, false), null);
   }
 }
