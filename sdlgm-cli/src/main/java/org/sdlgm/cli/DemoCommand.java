@@ -52,6 +52,7 @@ final class DemoCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     TrainingWorkflow.Result r = new TrainingWorkflow(new DataPlan(data, null, 0, tc.seed()), config, tc,
         EvalOptions.defaults())
+        .inputScaling(training.inputScaling())
         .addListener(new ProgressBar(System.err, tc.epochs()))
         .command(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])))
         .run(out, true, false);

@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
         "Encode rows into deterministic sparse codes (L̂ = argmax q(L|x), the top-L̂ selection",
         "logits, values μ): never more than L0 non-zeros. JSON Lines, one object per row:",
         "  {\"id\":0,\"L\":3,\"indices\":[4,17,90],\"values\":[0.8,-1.2,0.3],\"pL\":[...]}",
-        "or CSV with the dense code (id,L,nnz,z0..zK-1).",
+        "or CSV with the dense code (id,L,nnz,z0..zK-1). Rows are scaled with the model's",
+        "input scaling (scaling.json, fitted on its training rows) first.",
         "",
         "Example: sdlgm encode --model runs/fmnist --data fashion-mnist:/usr/share/datasets/fashion-mnist --part test --out codes.jsonl"})
 final class EncodeCommand implements Callable<Integer> {
@@ -85,6 +86,7 @@ final class EncodeCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     int k = info.model().latentDim();
     int d = rows.dim();
+    // This coder scales the raw rows itself (the model directory's scaling.json).
     try (SparseCoder coder = ModelDirectory.load(model, info)) {
       AtomicFiles.write(out, os -> {
         try (CodeWriter writer = CodeWriter.of(fmt, os, k)) {

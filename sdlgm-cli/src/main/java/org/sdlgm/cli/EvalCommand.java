@@ -15,6 +15,7 @@ import org.sdlgm.io.TaggerInfo;
 import org.sdlgm.model.multilabel.SetRule;
 import org.sdlgm.model.multilabel.Tagger;
 import org.sdlgm.data.DataPlan;
+import org.sdlgm.data.InputScaling;
 import org.sdlgm.data.TrainTest;
 import org.sdlgm.eval.EvalOptions;
 import org.sdlgm.eval.Evaluation;
@@ -36,7 +37,8 @@ import picocli.CommandLine.Option;
         "Evaluate a trained model: hard-sample test ELBO and its terms, reconstruction error,",
         "nnz statistics, effective support, per-class sparsity, linear probe, and on synthetic",
         "data the recovery of each example's true sparsity. Without --data, the test part of",
-        "the data the model was trained on is used.",
+        "the data the model was trained on is used. Rows are scaled with the model's input",
+        "scaling (scaling.json) first.",
         "",
         "Example: sdlgm eval --model runs/fmnist --json runs/fmnist/metrics-again.json"})
 final class EvalCommand implements Callable<Integer> {
@@ -80,10 +82,13 @@ final class EvalCommand implements Callable<Integer> {
           + " has no test part; give --test SPEC or --split F");
     }
     checkDim(info, tt.test().dim(), plan.test() != null ? plan.test() : plan.data());
+    // The evaluator compares x̂ with the rows, so it gets them scaled and the coder does not
+    // scale again.
+    InputScaling scaling = ModelDirectory.readScaling(model, info);
     ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
-    try (SparseCoder coder = ModelDirectory.load(model, info)) {
+    try (SparseCoder coder = ModelDirectory.loadForScaledRows(model, info)) {
       Evaluation ev = new Evaluator(EvalOptions.defaults().withProbe(!noProbe).withDelta(delta))
-          .evaluate(coder, tt.train(), tt.test());
+          .evaluate(coder, scaling.apply(tt.train()), scaling.apply(tt.test()));
       Summary.print(System.out, ev);
       if (json != null) {
         AtomicFiles.writeString(json, ModelDirectory.toJson(ev));

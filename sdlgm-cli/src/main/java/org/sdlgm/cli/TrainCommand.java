@@ -24,7 +24,7 @@ import picocli.CommandLine.Model.CommandSpec;
         "Train a model into a model directory, then evaluate it.",
         "",
         "Train a model and write it to a model directory (config.json, model.params,",
-        "history.csv, and metrics.json from an evaluation on the test part).",
+        "scaling.json, history.csv, and metrics.json from an evaluation on the test part).",
         "",
         "Example: sdlgm train --data fashion-mnist:/usr/share/datasets/fashion-mnist --out runs/fmnist",
         "         sdlgm train --data synthetic --decoder linear --likelihood gaussian -K 32 -L 8 --hard \\",
@@ -77,6 +77,7 @@ final class TrainCommand implements Callable<Integer> {
     TrainConfig tc = training.apply(TrainConfig.builder().build());
     TrainingWorkflow job = new TrainingWorkflow(data.plan(tc.seed()), config, tc,
         EvalOptions.defaults().withDelta(delta))
+        .inputScaling(training.inputScaling())
         .addListener(new ProgressBar(System.err, tc.epochs()))
         .command(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])))
         .evaluate(!noEval);
@@ -94,6 +95,8 @@ final class TrainCommand implements Callable<Integer> {
 
   private int multilabel() {
     forbid(MultiLabelOptions.UNSUPERVISED_ONLY, "--task unsupervised");
+    // Multi-label data has its own fitted preprocessing (--features).
+    forbid(List.of("--input-scaling"), "--task unsupervised (multi-label data: use --features)");
     if (data.data == null) {
       throw new SdlgmException("--task multilabel needs --data (e.g. mulan:DIR, arff:FILE, xc:FILE)");
     }

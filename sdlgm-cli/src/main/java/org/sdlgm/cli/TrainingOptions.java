@@ -1,6 +1,7 @@
 package org.sdlgm.cli;
 
 import org.sdlgm.SdlgmException;
+import org.sdlgm.data.InputScaling;
 import org.sdlgm.train.TrainConfig;
 import picocli.CommandLine.Option;
 
@@ -26,6 +27,12 @@ public final class TrainingOptions {
 
   @Option(names = "--grad-clip", paramLabel = "C", description = "Clip gradient entries to [−C, C] (default 0: off).")
   Double gradClip;
+
+  @Option(names = "--input-scaling", paramLabel = "S", description = {
+      "Unsupervised task: none (default), minmax or standardize, fitted on the training rows,",
+      "stored in the model directory and reapplied by encode and eval. With the Bernoulli",
+      "likelihood, training values must lie in [0,1] after it, and later rows are clipped to [0,1]."})
+  String inputScaling;
 
   @Option(names = "--adam-impl", paramLabel = "IMPL", description = "Adam's implementation: fused (default; one pass per parameter, several times faster) or djl (DJL's native update). Same formula.")
   String adamImpl;
@@ -65,6 +72,11 @@ public final class TrainingOptions {
       case "djl" -> TrainConfig.AdamImpl.DJL;
       default -> throw new SdlgmException("--adam-impl must be fused or djl, got '" + name + "'");
     };
+  }
+
+  /** The requested input scaling (none when not given). */
+  InputScaling.Kind inputScaling() {
+    return inputScaling == null ? InputScaling.Kind.NONE : InputScaling.Kind.of(inputScaling);
   }
 
   long seedOr(long dflt) {

@@ -48,6 +48,7 @@ public final class CsvReader implements DataSource {
   private final int limit;
   private volatile long[] classValues;
   private volatile List<String> columnNames;
+  private volatile int[] featureColumns;
 
   /** A reader with defaults: header auto-detected, no label column, comma-separated, all rows. */
   public CsvReader(Path file) {
@@ -110,6 +111,15 @@ public final class CsvReader implements DataSource {
   /** Column names from the header row (including the label column), or null without one. */
   public List<String> columnNames() {
     return columnNames;
+  }
+
+  /**
+   * The 0-based file column of each feature (the label column skipped), or null before {@link
+   * #read()}: lets messages about a feature name the column a user sees in the file.
+   */
+  public int[] featureColumns() {
+    int[] f = featureColumns;
+    return f == null ? null : f.clone();
   }
 
   /** Parses the file. Throws {@link DataException} naming file and line for bad content. */
@@ -188,6 +198,13 @@ public final class CsvReader implements DataSource {
       b.labels(mapLabels(rawLabels));
     }
     columnNames = names == null ? null : List.copyOf(names);
+    int[] cols = new int[dim];
+    for (int c = 0, k = 0; c < width; c++) {
+      if (c != labelCol) {
+        cols[k++] = c;
+      }
+    }
+    featureColumns = cols;
     return b.build();
   }
 

@@ -10,14 +10,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.sdlgm.SdlgmException;
+import org.sdlgm.data.InputScaling;
 import org.sdlgm.model.SparseCoder;
 import org.sdlgm.train.EpochRecord;
 
 /**
  * The on-disk form of a trained model: a directory with {@code config.json} ({@link
- * ModelInfo}), {@code model.params} (DJL's parameter format), {@code history.csv} (one row per
- * epoch) and, after evaluation, {@code metrics.json}. Every file is written atomically; loading
- * checks the format version and names any missing or unreadable file.
+ * ModelInfo}), {@code model.params} (DJL's parameter format), {@code scaling.json} (the
+ * {@link InputScaling} fitted on the training rows; absent in directories written before it
+ * existed, which means none), {@code history.csv} (one row per epoch) and, after evaluation,
+ * {@code metrics.json}. Every file is written atomically; loading checks the format version and
+ * names any missing or unreadable file.
  */
 public final class ModelDirectory {
   /** Value of {@link ModelInfo#format()}. */
@@ -28,6 +31,7 @@ public final class ModelDirectory {
   public static final String PARAMS = "model.params";
   public static final String HISTORY = "history.csv";
   public static final String METRICS = "metrics.json";
+  public static final String SCALING = "scaling.json";
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT);
@@ -48,9 +52,24 @@ public final class ModelDirectory {
     }
   }
 
-  /** Writes config, parameters and history of a trained model into {@code dir}. */
+  /**
+   * Writes config, parameters and history of a trained model into {@code dir}, without a
+   * scaling file (the model takes its rows as they are).
+   */
   public static void save(Path dir, ModelInfo info, SparseCoder coder, List<EpochRecord> history) {
+    save(dir, info, coder, null, history);
+  }
+
+  /**
+   * Writes config, parameters, input scaling (unless null) and history of a trained model into
+   * {@code dir}.
+   */
+  public static void save(Path dir, ModelInfo info, SparseCoder coder, InputScaling scaling,
+      List<EpochRecord> history) {
     coder.saveParameters(dir.resolve(PARAMS));
+    if (scaling != null) {
+      writeScaling(dir, scaling);
+    }
     writeHistory(dir.resolve(HISTORY), history);
     // config.json last: its presence marks a complete model directory.
     AtomicFiles.writeString(dir.resolve(CONFIG), toJson(info));
@@ -122,18 +141,67 @@ public final class ModelDirectory {
     }
   }
 
-  /** Loads the model of a directory; close the returned coder when done. */
+  /** Writes {@code dir/scaling.json} atomically. */
+  public static void writeScaling(Path dir, InputScaling scaling) {
+    AtomicFiles.writeString(dir.resolve(SCALING), toJson(scaling));
+  }
+
+  /**
+   * The input scaling of a model directory: {@code scaling.json}, or none when the file is
+   * absent (directories written before scaling existed). Fails, naming the file, when it cannot
+   * be read or was fitted on another number of columns than the model takes.
+   */
+  public static InputScaling readScaling(Path dir, ModelInfo info) {
+    Path f = dir.resolve(SCALING);
+    int d = info.model().inputDim();
+    if (!Files.exists(f)) {
+      return InputScaling.none(d);
+    }
+    InputScaling s;
+    try {
+      s = JSON.readValue(Files.readString(f, StandardCharsets.UTF_8), InputScaling.class);
+    } catch (IOException | RuntimeException e) {
+      String why = e instanceof IOException io ? getOriginalMessage(io) : e.getMessage();
+      throw new SdlgmException(f + ": cannot read (" + why + ")", e);
+    }
+    if (s == null || s.dim() != d) {
+      throw new SdlgmException(f + ": scaling for " + (s == null ? 0 : s.dim())
+          + " columns, but the model takes " + d);
+    }
+    return s;
+  }
+
+  /**
+   * Loads the model of a directory; its {@link SparseCoder#encode} scales raw rows of the
+   * training source with the directory's input scaling. Close the returned coder when done.
+   */
   public static SparseCoder load(Path dir) {
     return load(dir, readInfo(dir));
   }
 
-  /** Loads the model of a directory whose {@code config.json} was already read. */
+  /**
+   * Loads the model of a directory whose {@code config.json} was already read; as {@link
+   * #load(Path)}, encoding applies the directory's input scaling.
+   */
   public static SparseCoder load(Path dir, ModelInfo info) {
+    return SparseCoder.load(info.model(), params(dir), readScaling(dir, info));
+  }
+
+  /**
+   * Loads the model without its input scaling: for code that scales the rows itself, with
+   * {@link #readScaling}, because it also compares them with reconstructions or feeds them to
+   * the network directly (evaluation, reports). Encoding then expects scaled rows.
+   */
+  public static SparseCoder loadForScaledRows(Path dir, ModelInfo info) {
+    return SparseCoder.load(info.model(), params(dir));
+  }
+
+  private static Path params(Path dir) {
     Path params = dir.resolve(PARAMS);
     if (!Files.isRegularFile(params)) {
       throw new SdlgmException(params + ": parameter file is missing");
     }
-    return SparseCoder.load(info.model(), params);
+    return params;
   }
 
   /**

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.Workers;
+import org.sdlgm.data.InputScaling;
 import org.sdlgm.encode.SparseCode;
 import org.sdlgm.io.AtomicFiles;
 
@@ -27,15 +28,23 @@ import org.sdlgm.io.AtomicFiles;
  * A model in memory — configuration, network and parameters — and what you do with a trained
  * one: turn rows into deterministic sparse codes, reconstruct them, save and load parameters.
  * It owns a native memory scope; close it when done.
+ *
+ * <p>A coder loaded with an {@link InputScaling} (as {@code ModelDirectory.load} does) scales
+ * the rows given to {@link #encode} itself, so callers pass raw rows of the training source;
+ * every other method, and the network, work on scaled rows (x̂ of {@link #decodeMean} is in the
+ * scaled space).
  */
 public final class SparseCoder implements AutoCloseable {
   private final SdlgmConfig config;
   private final NDManager manager;
   private final LatentBlock block;
   private final ParameterStore store;
+  private final InputScaling inputScaling;
 
-  private SparseCoder(SdlgmConfig config) {
+  private SparseCoder(SdlgmConfig config, InputScaling inputScaling) {
     this.config = config;
+    this.inputScaling = inputScaling != null ? inputScaling : InputScaling.none(config.inputDim());
+    this.inputScaling.checkDim(config.inputDim(), "model");
     this.manager = NDManager.newBaseManager();
     this.block = LatentBlock.of(config);
     block.initialize(manager, DataType.FLOAT32, new Shape(1, config.inputDim()));
@@ -47,12 +56,20 @@ public final class SparseCoder implements AutoCloseable {
    * ({@code Engine.getInstance().setRandomSeed}) for reproducible runs.
    */
   public static SparseCoder create(SdlgmConfig config) {
-    return new SparseCoder(config);
+    return new SparseCoder(config, null);
   }
 
   /** A model with parameters read from a file written by {@link #saveParameters}. */
   public static SparseCoder load(SdlgmConfig config, Path params) {
-    SparseCoder coder = new SparseCoder(config);
+    return load(config, params, null);
+  }
+
+  /**
+   * As {@link #load(SdlgmConfig, Path)}, with the input scaling that {@link #encode} applies to
+   * its rows (null: none).
+   */
+  public static SparseCoder load(SdlgmConfig config, Path params, InputScaling inputScaling) {
+    SparseCoder coder = new SparseCoder(config, inputScaling);
     try (InputStream in = Files.newInputStream(params);
         DataInputStream din = new DataInputStream(new BufferedInputStream(in))) {
       // DJL's loading replaces each array without closing the random one it had.
@@ -86,6 +103,11 @@ public final class SparseCoder implements AutoCloseable {
     return config;
   }
 
+  /** The scaling {@link #encode} applies to its rows (the identity unless loaded with one). */
+  public InputScaling inputScaling() {
+    return inputScaling;
+  }
+
   /** The network (for training and evaluation code in this library). */
   public LatentBlock block() {
     return block;
@@ -111,11 +133,13 @@ public final class SparseCoder implements AutoCloseable {
    * passes of {@code batchSize} rows. The {@link Workers} threads each take a whole batch at a
    * time; when there are fewer batches than threads, each batch is split among them instead.
    * A row's code is defined row by row (the matrix products' rounding can still differ with
-   * the batch's row count, which matters only where two entries nearly tie).
+   * the batch's row count, which matters only where two entries nearly tie). The rows are first
+   * scaled (in a copy) by {@link #inputScaling()}.
    */
   @SuppressWarnings("try") // the join is a scope; its body need not name it
-  public List<SparseCode> encode(float[] rows, int n, int batchSize) {
+  public List<SparseCode> encode(float[] raw, int n, int batchSize) {
     checkBatch(batchSize);
+    float[] rows = inputScaling.isIdentity() ? raw : inputScaling.apply(raw, n);
     Workers workers = Workers.shared();
     // The forward passes as [first row, rows]: the batches, or their parts when there are
     // fewer batches than workers.

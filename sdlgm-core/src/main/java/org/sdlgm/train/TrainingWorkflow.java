@@ -3,8 +3,14 @@ package org.sdlgm.train;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.sdlgm.SdlgmException;
+import org.sdlgm.data.CsvReader;
+import org.sdlgm.data.DataException;
 import org.sdlgm.data.DataPlan;
+import org.sdlgm.data.DataSource;
+import org.sdlgm.data.DataSpecs;
 import org.sdlgm.data.Dataset;
+import org.sdlgm.data.InputScaling;
 import org.sdlgm.data.Splits;
 import org.sdlgm.data.TrainTest;
 import org.sdlgm.eval.EvalOptions;
@@ -14,14 +20,17 @@ import org.sdlgm.io.DataSchema;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
 import org.sdlgm.io.Provenance;
+import org.sdlgm.model.Likelihood;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCoder;
 
 /**
  * The whole "train a model into a directory" job that the CLI's {@code train} and {@code demo}
- * run: check the output directory, load and split the data, hold out validation rows, train
- * (or resume), write the model directory, then evaluate on the test part and write {@code
- * metrics.json}. Each step is a separate library call; this class only sequences them.
+ * run: check the output directory, load and split the data, hold out validation rows, fit the
+ * input scaling on the training rows and apply it to every part, check that a Bernoulli
+ * likelihood gets values in [0,1], train (or resume), write the model directory, then evaluate
+ * on the test part and write {@code metrics.json}. Each step is a separate library call; this
+ * class only sequences them.
  */
 public final class TrainingWorkflow {
   private final DataPlan plan;
@@ -31,6 +40,7 @@ public final class TrainingWorkflow {
   private final List<TrainingListener> listeners = new ArrayList<>();
   private List<String> command = List.of();
   private boolean evaluate = true;
+  private InputScaling.Kind scalingKind = InputScaling.Kind.NONE;
 
   public TrainingWorkflow(DataPlan plan, SdlgmConfig modelConfig, TrainConfig trainConfig,
       EvalOptions evalOptions) {
@@ -57,6 +67,12 @@ public final class TrainingWorkflow {
     return this;
   }
 
+  /** The input scaling to fit on the training rows (default none). */
+  public TrainingWorkflow inputScaling(InputScaling.Kind kind) {
+    this.scalingKind = java.util.Objects.requireNonNull(kind, "kind");
+    return this;
+  }
+
   /** What a finished job produced; {@code evaluation} is null without test data. */
   public record Result(ModelInfo info, List<EpochRecord> history, double trainSeconds,
       Evaluation evaluation) {}
@@ -79,21 +95,105 @@ public final class TrainingWorkflow {
       validation = tv.test();
     }
     SdlgmConfig config = modelConfig.inputDim() == 0 ? modelConfig.withInputDim(train.dim()) : modelConfig;
+    boolean bernoulli = config.likelihood() == Likelihood.BERNOULLI;
+    // Clipping only where scaling is asked for: unscaled runs must see exactly the rows they
+    // always did, and their training rows are checked to lie in [0,1] anyway.
+    InputScaling scaling = InputScaling.fit(train, scalingKind)
+        .withClip(bernoulli && scalingKind != InputScaling.Kind.NONE);
+    if (bernoulli) {
+      checkUnitRange(train, scaling);
+    }
+    if (resume) {
+      checkSameScaling(outDir, scaling);
+    }
+    // Written before training so that a stopped run's directory says how it scaled its rows.
+    ModelDirectory.writeScaling(outDir, scaling);
+    train = scaling.apply(train);
+    validation = scaling.apply(validation);
+    Dataset test = scaling.apply(tt.test());
     SdlgmTrainer trainer = new SdlgmTrainer(config, trainConfig);
     listeners.forEach(trainer::addListener);
     TrainingRun run = trainer.fit(train, validation, outDir, resume);
     try (SparseCoder coder = run.coder()) {
       Provenance prov = Provenance.current(command);
       ModelInfo info = new ModelInfo(ModelDirectory.FORMAT, ModelDirectory.FORMAT_VERSION, config,
-          trainConfig, DataSchema.of(plan, train, validation, tt.test()), prov);
-      ModelDirectory.save(outDir, info, coder, run.history());
+          trainConfig, DataSchema.of(plan, train, validation, test), prov);
+      ModelDirectory.save(outDir, info, coder, scaling, run.history());
       Evaluation ev = null;
-      if (evaluate && tt.hasTest()) {
-        ev = new Evaluator(evalOptions).evaluate(coder, train, tt.test());
+      if (evaluate && test != null) {
+        ev = new Evaluator(evalOptions).evaluate(coder, train, test);
         ModelDirectory.writeMetrics(outDir, new Metrics(plan.test() != null ? plan.test() : plan.data(),
-            tt.test().size(), run.trainSeconds(), ev, prov));
+            test.size(), run.trainSeconds(), ev, prov));
       }
       return new Result(info, run.history(), run.trainSeconds(), ev);
+    }
+  }
+
+  /**
+   * Fails before any training when a training value lies outside [0,1] after {@code scaling}:
+   * the Bernoulli log-likelihood of such a value is not a likelihood, and training on it gives a
+   * meaningless model without any other sign. The message points at the first such value in
+   * the source's own row order (the rows here may be shuffled by a split).
+   */
+  private void checkUnitRange(Dataset train, InputScaling scaling) {
+    if (scaling.firstOutsideUnit(train) == null) {
+      return;
+    }
+    DataSource source = DataSpecs.parse(plan.data());
+    Dataset ordered = source.load().train();
+    InputScaling.Outlier o = scaling.firstOutsideUnit(ordered);
+    String where;
+    if (o == null) {
+      // Cannot happen for a deterministic source; keep a useful message regardless.
+      o = scaling.firstOutsideUnit(train);
+      where = "a training row (row " + (o.row() + 1) + " after the split), " + featureName(o.column());
+    } else if (source instanceof CsvReader csv) {
+      where = "row " + (o.row() + 1) + " (1-based, header not counted), " + csvColumn(csv, o.column());
+    } else {
+      where = "row " + (o.row() + 1) + " (1-based), " + featureName(o.column());
+    }
+    String value = "value " + o.value() + (scalingKind == InputScaling.Kind.NONE ? ""
+        : " (" + o.scaled() + " after " + scalingKind + " scaling)");
+    throw new DataException(plan.data() + ": " + where + ": " + value + " is outside [0,1], "
+        + "which the Bernoulli likelihood needs; use --input-scaling minmax, or --likelihood "
+        + "gaussian");
+  }
+
+  private static String csvColumn(CsvReader csv, int feature) {
+    int[] cols = csv.featureColumns();
+    int col = cols != null && feature < cols.length ? cols[feature] : feature;
+    List<String> names = csv.columnNames();
+    if (names != null && col < names.size()) {
+      return "column '" + names.get(col) + "'";
+    }
+    return "column " + (col + 1) + " (1-based, of every column in the file)";
+  }
+
+  private static String featureName(int feature) {
+    return "feature " + (feature + 1) + " (1-based)";
+  }
+
+  /** A resumed run must scale its rows as the run it continues did. */
+  private static void checkSameScaling(Path outDir, InputScaling scaling) {
+    Path f = outDir.resolve(ModelDirectory.SCALING);
+    if (!java.nio.file.Files.exists(f)) {
+      if (!scaling.isIdentity()) {
+        throw new SdlgmException(outDir + ": the run to resume had no input scaling; resume it "
+            + "without --input-scaling (or with none)");
+      }
+      return;
+    }
+    InputScaling before;
+    try {
+      before = ModelDirectory.json().readValue(
+          java.nio.file.Files.readString(f, java.nio.charset.StandardCharsets.UTF_8), InputScaling.class);
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new SdlgmException(f + ": cannot read (" + e.getMessage() + ")", e);
+    }
+    if (!before.equals(scaling)) {
+      throw new SdlgmException(f + ": the run to resume used input scaling " + before.kind()
+          + " (fitted on the same rows); resume it with --input-scaling " + before.kind()
+          + ", not " + scaling.kind());
     }
   }
 }

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.List;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.data.Dataset;
+import org.sdlgm.data.InputScaling;
 import org.sdlgm.data.TrainTest;
 import org.sdlgm.encode.SparseCode;
 import org.sdlgm.io.ModelDirectory;
@@ -21,7 +22,8 @@ import org.sdlgm.model.SparseCoder;
 /**
  * Everything a report section may draw on, loaded once: the model directory's {@code
  * config.json}, {@code metrics.json} (if any), {@code history.csv}, the model itself, and the
- * first {@link ReportOptions#rows} test rows with their deterministic codes.
+ * first {@link ReportOptions#rows} test rows, scaled with the model's input scaling, with their
+ * deterministic codes.
  *
  * <p>Loading degrades rather than fails where the report can still say something: when the
  * data named in {@code config.json} cannot be loaded or the parameters cannot be read, {@link
@@ -105,8 +107,17 @@ public final class ReportContext implements AutoCloseable {
           + info.model().inputDim() + "; figures that need codes are left out.");
       return;
     }
+    InputScaling scaling;
+    try {
+      scaling = ModelDirectory.readScaling(modelDir, info);
+    } catch (SdlgmException e) {
+      notes.add("The model's input scaling could not be read, so figures that need codes are "
+          + "left out: " + e.getMessage());
+      return;
+    }
     partSize = source.size();
-    examples = source.head(options.rows());
+    // Scaled as the model saw its rows, so that inputs and reconstructions x̂ share one scale.
+    examples = scaling.apply(source.head(options.rows()));
   }
 
   private void loadModelAndEncode() {
@@ -114,7 +125,7 @@ public final class ReportContext implements AutoCloseable {
       return;
     }
     try {
-      coder = ModelDirectory.load(modelDir, info);
+      coder = ModelDirectory.loadForScaledRows(modelDir, info);
     } catch (SdlgmException e) {
       notes.add("The model could not be loaded, so figures that need codes are left out: "
           + e.getMessage());
@@ -179,7 +190,7 @@ public final class ReportContext implements AutoCloseable {
     return codes != null;
   }
 
-  /** The encoded rows (the first {@code rows} of the test part), or null. */
+  /** The encoded rows (the first {@code rows} of the test part, input scaling applied), or null. */
   public Dataset examples() {
     return examples;
   }

@@ -12,6 +12,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import org.sdlgm.SdlgmRuntime;
 import org.sdlgm.data.DataPlan;
+import org.sdlgm.data.InputScaling;
 import org.sdlgm.data.multilabel.FeatureTransform;
 import org.sdlgm.data.multilabel.MultiLabelPlan;
 import org.sdlgm.eval.EvalOptions;
@@ -51,7 +52,8 @@ final class TinyRuns {
 
   /**
    * A labelled CSV of 240 rows × 12 features in 3 classes, no test part (so no metrics.json),
-   * K = 8, L0 = 3, one epoch, no validation.
+   * K = 8, L0 = 3, one epoch, no validation; values spread a little beyond [0,1], so it is
+   * trained with minmax input scaling (as the Bernoulli likelihood requires).
    */
   static synchronized Path labelledCsv() {
     if (labelledCsv == null) {
@@ -74,7 +76,7 @@ final class TinyRuns {
       }
       DataPlan plan = new DataPlan("csv:" + csv.toAbsolutePath() + ",label=last", null, 0, 1);
       train(plan, tiny(8, 3), TrainConfig.builder().epochs(1).batchSize(40)
-          .validationFraction(0).seed(1).build(), dir);
+          .validationFraction(0).seed(1).build(), dir, InputScaling.Kind.MINMAX);
       labelledCsv = dir;
     }
     return labelledCsv;
@@ -151,9 +153,14 @@ final class TinyRuns {
   }
 
   private static void train(DataPlan plan, SdlgmConfig model, TrainConfig training, Path dir) {
+    train(plan, model, training, dir, InputScaling.Kind.NONE);
+  }
+
+  private static void train(DataPlan plan, SdlgmConfig model, TrainConfig training, Path dir,
+      InputScaling.Kind scaling) {
     SdlgmRuntime.configure(0);
     new TrainingWorkflow(plan, model, training, EvalOptions.defaults().withProbe(false))
-        .command(List.of("(test)")).run(dir, true, false);
+        .inputScaling(scaling).command(List.of("(test)")).run(dir, true, false);
   }
 
   /** An empty directory {@code ROOT/name} (deleting what an earlier run left). */
