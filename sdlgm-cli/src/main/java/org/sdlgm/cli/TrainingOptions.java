@@ -28,10 +28,7 @@ public final class TrainingOptions {
   @Option(names = "--grad-clip", paramLabel = "C", description = "Clip gradient entries to [−C, C] (default 0: off).")
   Double gradClip;
 
-  @Option(names = "--input-scaling", paramLabel = "S", description = {
-      "Unsupervised task: none (default), minmax or standardize, fitted on the training rows,",
-      "stored in the model directory and reapplied by encode and eval. With the Bernoulli",
-      "likelihood, training values must lie in [0,1] after it, and later rows are clipped to [0,1]."})
+  @Option(names = "--input-scaling", paramLabel = "none|minmax|standardize", description = "Unsupervised task: per-column scaling fitted on the training rows, stored in the model directory (scaling.json) and reapplied by encode and eval (default none). With the Bernoulli likelihood, training values must lie in [0,1] after it, and minmax or standardize clip later rows to [0,1].")
   String inputScaling;
 
   @Option(names = "--adam-impl", paramLabel = "IMPL", description = "Adam's implementation: fused (default; one pass per parameter, several times faster) or djl (DJL's native update). Same formula.")

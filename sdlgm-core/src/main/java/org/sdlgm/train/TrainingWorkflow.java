@@ -105,9 +105,11 @@ public final class TrainingWorkflow {
     }
     if (resume) {
       checkSameScaling(outDir, scaling);
+    } else {
+      // Written before training so that a stopped run's directory says how it scaled its rows,
+      // which --resume checks; a resume writes it (unchanged) with the model.
+      ModelDirectory.writeScaling(outDir, scaling);
     }
-    // Written before training so that a stopped run's directory says how it scaled its rows.
-    ModelDirectory.writeScaling(outDir, scaling);
     train = scaling.apply(train);
     validation = scaling.apply(validation);
     Dataset test = scaling.apply(tt.test());
@@ -152,8 +154,8 @@ public final class TrainingWorkflow {
     } else {
       where = "row " + (o.row() + 1) + " (1-based), " + featureName(o.column());
     }
-    String value = "value " + o.value() + (scalingKind == InputScaling.Kind.NONE ? ""
-        : " (" + o.scaled() + " after " + scalingKind + " scaling)");
+    String value = "value " + number(o.value()) + (scalingKind == InputScaling.Kind.NONE ? ""
+        : " (" + number(o.scaled()) + " after " + scalingKind + " scaling)");
     throw new DataException(plan.data() + ": " + where + ": " + value + " is outside [0,1], "
         + "which the Bernoulli likelihood needs; use --input-scaling minmax, or --likelihood "
         + "gaussian");
@@ -167,6 +169,11 @@ public final class TrainingWorkflow {
       return "column '" + names.get(col) + "'";
     }
     return "column " + (col + 1) + " (1-based, of every column in the file)";
+  }
+
+  /** 16 rather than 16.0: the value as it most likely appears in the file. */
+  private static String number(float v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e7f ? Long.toString((long) v) : Float.toString(v);
   }
 
   private static String featureName(int feature) {
