@@ -6,6 +6,7 @@ import org.sdlgm.model.KlV;
 import org.sdlgm.model.LevelPrior;
 import org.sdlgm.model.Likelihood;
 import org.sdlgm.model.Method;
+import org.sdlgm.model.Selection;
 import org.sdlgm.model.SdlgmConfig;
 import picocli.CommandLine.Option;
 
@@ -87,6 +88,21 @@ public final class ModelOptions {
   @Option(names = "--warmup", paramLabel = "E", description = "Linear KL warm-up over the first E epochs (default 0).")
   Integer warmup;
 
+  @Option(names = "--target-nnz", paramLabel = "T",
+      description = "Budget: the mean number of non-zeros per code to aim for (sdlgm: steers the "
+          + "geometric level prior's cost during training; batchtopk-ae, vsc: their k and spike "
+          + "prior). Each code still has between 1 and L0 non-zeros. Default: none.")
+  Double targetNnz;
+
+  @Option(names = "--selection", paramLabel = "head|values",
+      description = "Selection logits α of q(S|x): head (a head of their own, SPEC.md) or values "
+          + "(α = c·|μ|, so inputs select the dimensions they give large values).")
+  String selection;
+
+  @Option(names = "--selection-scale", paramLabel = "C",
+      description = "c of --selection values, α = c·|μ| (default 5).")
+  Double selectionScale;
+
   /** The base configuration with every option the user gave applied. */
   SdlgmConfig apply(SdlgmConfig base) {
     SdlgmConfig.Builder b = base.toBuilder();
@@ -161,6 +177,18 @@ public final class ModelOptions {
     }
     if (warmup != null) {
       b.warmupEpochs(warmup);
+    }
+    if (selection != null) {
+      b.selection(Selection.of(selection));
+    }
+    if (selectionScale != null) {
+      b.selectionScale(selectionScale);
+    }
+    if (targetNnz != null) {
+      b.targetNnz(targetNnz);
+      if (prior == null) {
+        b.levelPrior(LevelPrior.GEOMETRIC);
+      }
     }
     return b.build();
   }

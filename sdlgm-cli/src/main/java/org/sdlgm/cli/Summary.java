@@ -25,6 +25,9 @@ final class Summary {
         "effective nnz", e.effectiveNnz().mean(), e.effectiveNnz().median(), e.effectiveNnz().max(), e.delta()));
     out.println(String.format(Locale.ROOT, "%-34s %d of %d", "latent dimensions used",
         e.activeDimensions(), e.dimensionUsage().length));
+    if (e.collapseWarning() != null) {
+      out.println("WARNING: " + e.collapseWarning());
+    }
     if (e.nnzPerClass() != null) {
       StringBuilder sb = new StringBuilder();
       for (double v : e.nnzPerClass()) {

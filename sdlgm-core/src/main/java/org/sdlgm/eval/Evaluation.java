@@ -8,7 +8,8 @@ package org.sdlgm.eval;
  * the non-zeros and the chosen L̂ per example against the cap; {@code effectiveNnz} counts the
  * active dimensions whose removal changes x̂ by more than {@code delta} in L2 norm.
  * Per-class arrays, the probe and the recovery block are null where the data has no labels or
- * no ground truth.
+ * no ground truth. {@code collapseWarning} is {@link Collapse#message}'s verdict, null when the
+ * codes carry information.
  */
 public record Evaluation(
     String method,
@@ -29,4 +30,5 @@ public record Evaluation(
     double[] nnzPerClass,
     double[] levelPerClass,
     LinearProbeResult probe,
-    Recovery recovery) {}
+    Recovery recovery,
+    String collapseWarning) {}

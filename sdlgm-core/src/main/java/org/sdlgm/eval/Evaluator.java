@@ -70,11 +70,15 @@ public final class Evaluator {
 
     Recovery recovery = test.hasGroundTruth() ? recovery(coder, test, levels, effective) : null;
     boolean hasElbo = c.method().hasElbo();
+    CountStats nnzStats = CountStats.of(nnz, cap);
+    CountStats effStats = CountStats.of(effNnz, cap);
+    String collapse = Collapse.message(nnzStats.mean(), effStats.mean(),
+        hasElbo ? elbo[4] : Double.NaN);
     return new Evaluation(c.method().id(), n, cap, hasElbo ? elbo[0] : Double.NaN, elbo[1],
-        elbo[2], elbo[3], elbo[4], recon, CountStats.of(nnz, cap),
+        elbo[2], elbo[3], elbo[4], recon, nnzStats,
         c.method().isSdlgm() ? CountStats.of(levels, c.maxLevel()) : null,
-        CountStats.of(effNnz, cap), options.delta(), active, usage, nnzPerClass, levelPerClass,
-        probe, recovery);
+        effStats, options.delta(), active, usage, nnzPerClass, levelPerClass,
+        probe, recovery, collapse);
   }
 
   /** Row-major dense codes (n × k) from sparse codes. */

@@ -26,12 +26,21 @@ public final class SdlgmBlock extends LatentBlock {
   private final Linear logSigmaHead;
   private final Parameter selectionPrior;
   private final Parameter levelPriorLogits;
+  /**
+   * With a budget ({@link SdlgmConfig#targetNnz}): the cost λ in nats per level of the
+   * geometric prior π_l ∝ e^(−λ·l), steered after every step so that the training mean level
+   * meets the budget (dual ascent on the constraint E[L] = target). Not a gradient parameter,
+   * but a parameter all the same, so that it is saved with the model and its checkpoints.
+   */
+  private final Parameter levelCost;
 
   SdlgmBlock(SdlgmConfig config) {
     super(config);
     fixed = config.method() == Method.SDLGM_FIXED;
     levelHead = fixed ? null : addChildBlock("levelHead", head(config.maxLevel()));
-    selectHead = addChildBlock("selectHead", head(config.latentDim()));
+    selectHead = config.selection() == Selection.HEAD
+        ? addChildBlock("selectHead", head(config.latentDim()))
+        : null;
     muHead = addChildBlock("muHead", head(config.latentDim()));
     logSigmaHead = addChildBlock("logSigmaHead", head(config.latentDim()));
     selectionPrior = config.learnSelectionPrior()
@@ -40,6 +49,43 @@ public final class SdlgmBlock extends LatentBlock {
     levelPriorLogits = !fixed && config.levelPrior() == LevelPrior.LEARNED
         ? addParameter(zeros("levelPrior", config.maxLevel()))
         : null;
+    levelCost = !fixed && config.targetNnz() > 0
+        ? addParameter(Parameter.builder().setName("levelCost").setType(Parameter.Type.OTHER)
+            .optShape(new Shape(1))
+            .optInitializer(new ConstantInitializer((float) -Math.log(config.rho())))
+            .optRequiresGrad(false).build())
+        : null;
+  }
+
+  /**
+   * Step size of the level cost's dual ascent, in nats per level of budget miss per step: fast
+   * enough to settle within an epoch of a few hundred steps, slow beside Adam's updates of
+   * q(L | x), so the two do not chase each other.
+   */
+  static final double COST_RATE = Double.parseDouble(System.getProperty("sdlgm.costRate", "0.02"));
+
+  /** α: the selection head's output, or c·|μ| ({@link Selection#VALUES}). */
+  private NDArray selectionLogits(ParameterStore ps, NDArray h, NDArray mu, boolean training) {
+    if (selectHead != null) {
+      return apply(selectHead, ps, h, training);
+    }
+    return mu.abs().mul(Scalars.of(mu.getManager(), (float) config.selectionScale()));
+  }
+
+  @Override
+  public void afterStep(ParameterStore ps, NDManager manager, double meanNnz) {
+    if (levelCost == null) {
+      return;
+    }
+    NDArray cost = ps.getValue(levelCost, manager.getDevice(), false);
+    float next = (float) (cost.getFloat() + COST_RATE * (meanNnz - config.targetNnz()));
+    cost.set(new float[] {next});
+  }
+
+  /** The current level cost λ (nats per level), or NaN without a budget. */
+  public double levelCost(ParameterStore ps, NDManager manager) {
+    return levelCost == null ? Double.NaN
+        : ps.getValue(levelCost, manager.getDevice(), false).getFloat();
   }
 
   private static Parameter zeros(String name, int n) {
@@ -52,7 +98,9 @@ public final class SdlgmBlock extends LatentBlock {
     if (levelHead != null) {
       levelHead.initialize(manager, dataType, hidden);
     }
-    selectHead.initialize(manager, dataType, hidden);
+    if (selectHead != null) {
+      selectHead.initialize(manager, dataType, hidden);
+    }
     muHead.initialize(manager, dataType, hidden);
     logSigmaHead.initialize(manager, dataType, hidden);
   }
@@ -65,7 +113,8 @@ public final class SdlgmBlock extends LatentBlock {
         return ps.getValue(levelPriorLogits, m.getDevice(), training).logSoftmax(0).reshape(1, l0);
       case GEOMETRIC: {
         float[] logits = new float[l0];
-        double logRho = Math.log(config.rho());
+        double logRho = levelCost == null ? Math.log(config.rho())
+            : -ps.getValue(levelCost, m.getDevice(), false).getFloat();
         for (int l = 0; l < l0; l++) {
           logits[l] = (float) (w * (l + 1) * logRho);
         }
@@ -89,8 +138,8 @@ public final class SdlgmBlock extends LatentBlock {
       // head's gradient has reached it.
       return tapedTerms(ps, x, tape.cut(h), s, training, noise, tape);
     }
-    NDArray alpha = apply(selectHead, ps, h, training);
     NDArray mu = apply(muHead, ps, h, training);
+    NDArray alpha = selectionLogits(ps, h, mu, training);
     NDArray logSigma = boundedLogSigma(apply(logSigmaHead, ps, h, training));
 
     // Keys r = α + G′ and their top L0 dimensions, the prefix of the ordered draws.
@@ -164,8 +213,9 @@ public final class SdlgmBlock extends LatentBlock {
     int l0 = config.maxLevel();
     int b = (int) x.getShape().get(0);
     int k = config.latentDim();
-    Tape.Input alpha = tape.input(apply(selectHead, ps, h, training));
-    Tape.Input mu = tape.input(apply(muHead, ps, h, training));
+    NDArray muOut = apply(muHead, ps, h, training);
+    Tape.Input alpha = tape.input(selectionLogits(ps, h, muOut, training));
+    Tape.Input mu = tape.input(muOut);
     Tape.Input logSigma = tape.input(apply(logSigmaHead, ps, h, training));
     float[] keys = GumbelSoftmax.gumbel(noise, m, new Shape(b, k)).toFloatArray();
     float[] a = alpha.values();
@@ -206,8 +256,8 @@ public final class SdlgmBlock extends LatentBlock {
     long b = x.getShape().get(0);
     int k = config.latentDim();
     NDArray heads = encodeHeads(ps, x, encodingWeights(ps, m));
-    NDArray alpha = heads.get(":, 0:" + k);
     NDArray mu = heads.get(":, " + k + ":" + 2 * k);
+    NDArray alpha = heads.get(":, 0:" + k);
     NDArray levels;
     NDArray probs = null;
     if (fixed) {
@@ -231,7 +281,15 @@ public final class SdlgmBlock extends LatentBlock {
   public NDList encodingWeights(ParameterStore ps, NDManager manager) {
     NDList weights = new NDList();
     NDList biases = new NDList();
-    for (Linear head : fixed ? List.of(selectHead, muHead) : List.of(selectHead, muHead, levelHead)) {
+    List<Linear> heads = new java.util.ArrayList<>();
+    if (selectHead != null) {
+      heads.add(selectHead);
+    }
+    heads.add(muHead);
+    if (!fixed) {
+      heads.add(levelHead);
+    }
+    for (Linear head : heads) {
       weights.add(ps.getValue(head.getParameters().get("weight"), manager.getDevice(), false));
       biases.add(ps.getValue(head.getParameters().get("bias"), manager.getDevice(), false));
     }
@@ -244,6 +302,11 @@ public final class SdlgmBlock extends LatentBlock {
 
   @Override
   public NDArray encodeHeads(ParameterStore ps, NDArray x, NDList weights) {
-    return Linear.linear(hidden(ps, x, false), weights.get(0), weights.get(1)).head();
+    NDArray out = Linear.linear(hidden(ps, x, false), weights.get(0), weights.get(1)).head();
+    if (selectHead != null) {
+      return out;
+    }
+    // (μ, levels) from the map; α's columns are |μ| (the top-L̂ of c·|μ| is the top-L̂ of |μ|).
+    return NDArrays.concat(new NDList(out.get(":, 0:" + config.latentDim()).abs(), out), 1);
   }
 }

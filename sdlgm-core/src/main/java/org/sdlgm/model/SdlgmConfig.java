@@ -41,9 +41,17 @@ public record SdlgmConfig(
     double betaS,
     double betaV,
     int warmupEpochs,
-    double targetNnz) {
+    double targetNnz,
+    Selection selection,
+    double selectionScale) {
 
   public SdlgmConfig {
+    // Model directories written before these fields existed used SPEC.md's selection head.
+    selection = selection == null ? Selection.HEAD : selection;
+    selectionScale = selectionScale == 0 ? DEFAULT_SELECTION_SCALE : selectionScale;
+    if (!(selectionScale > 0) || Double.isInfinite(selectionScale)) {
+      throw new SdlgmException("the selection scale c must be > 0, got " + selectionScale);
+    }
     encoderHidden = List.copyOf(encoderHidden);
     decoderHidden = List.copyOf(decoderHidden);
     validate(method, inputDim, latentDim, maxLevel, tau0, tauMin, levelPrior, rho, priorPhaseStart,
@@ -51,6 +59,10 @@ public record SdlgmConfig(
     if (!(targetNnz >= 0) || targetNnz > maxLevel) {
       throw new SdlgmException("the target mean number of non-zeros must be in [0, L0 = " + maxLevel
           + "] (0 = no target), got " + targetNnz);
+    }
+    if (targetNnz > 0 && method == Method.SDLGM && levelPrior != LevelPrior.GEOMETRIC) {
+      throw new SdlgmException("a target mean number of non-zeros steers the cost of the "
+          + "geometric level prior; it cannot be combined with the " + levelPrior + " prior");
     }
   }
 
@@ -96,6 +108,9 @@ public record SdlgmConfig(
       }
     }
   }
+
+  /** Default c of {@link Selection#VALUES} (α = c·|μ|): a value of 1 gives a key gap of 5 nats. */
+  public static final double DEFAULT_SELECTION_SCALE = 5.0;
 
   /** SPEC.md's plain defaults: K = 200, L0 = 20, 784-512-256 MLPs, Bernoulli, uniform prior. */
   public static Builder builder() {
@@ -148,6 +163,8 @@ public record SdlgmConfig(
     private double betaV = 1.0;
     private int warmupEpochs = 0;
     private double targetNnz = 0;
+    private Selection selection = Selection.HEAD;
+    private double selectionScale = DEFAULT_SELECTION_SCALE;
 
     private Builder() {}
 
@@ -178,6 +195,8 @@ public record SdlgmConfig(
       betaV = c.betaV;
       warmupEpochs = c.warmupEpochs;
       targetNnz = c.targetNnz;
+      selection = c.selection;
+      selectionScale = c.selectionScale;
     }
 
     public Builder method(Method v) { method = v; return this; }
@@ -231,11 +250,17 @@ public record SdlgmConfig(
     /** The budget: a target mean number of non-zeros per code (0 = none). */
     public Builder targetNnz(double v) { targetNnz = v; return this; }
 
+    public Builder selection(Selection v) { selection = v; return this; }
+
+    /** c of {@link Selection#VALUES}: α = c·|μ|. */
+    public Builder selectionScale(double v) { selectionScale = v; return this; }
+
     public SdlgmConfig build() {
       return new SdlgmConfig(method, inputDim, latentDim, maxLevel, encoderHidden, decoder,
           decoderHidden, likelihood, learnSigmaX, sigmaXInit, klV, straightThrough, tau0, tauMin,
           tauRate, tauPerEpoch, levelPrior, rho, priorPhaseStart, priorPhaseEnd,
-          learnSelectionPrior, betaL, betaS, betaV, warmupEpochs, targetNnz);
+          learnSelectionPrior, betaL, betaS, betaV, warmupEpochs, targetNnz, selection,
+          selectionScale);
     }
   }
 }

@@ -61,4 +61,45 @@ class CompactEncodingTest {
       }
     }
   }
+
+  @Test
+  void valueSelectionKeepsTheLargestMagnitudes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    System.setProperty("ai.djl.offline", "true");
+    Engine.getInstance().setRandomSeed(4);
+    // sdlgm-fixed with L0 = K codes every μ; the same parameters with L0 = 3 must keep the
+    // three μ of largest magnitude (α = c·|μ|), whatever their sign.
+    SdlgmConfig all = SdlgmConfig.builder().method(Method.SDLGM_FIXED).inputDim(20).latentDim(9)
+        .maxLevel(9).selection(Selection.VALUES).encoderHidden(List.of(16))
+        .decoderHidden(List.of(16)).build();
+    SdlgmConfig three = all.toBuilder().maxLevel(3).build();
+    Random rnd = new Random(2);
+    int n = 25;
+    float[] x = new float[n * 20];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) rnd.nextGaussian();
+    }
+    java.nio.file.Path params = dir.resolve("p.params");
+    List<SparseCode> dense;
+    try (SparseCoder coder = SparseCoder.create(all)) {
+      dense = coder.encode(x, n, 10);
+      coder.saveParameters(params);
+    }
+    try (SparseCoder coder = SparseCoder.load(three, params)) {
+      List<SparseCode> top = coder.encode(x, n, 10);
+      for (int i = 0; i < n; i++) {
+        float[] mu = dense.get(i).toDense(9);
+        float[] got = top.get(i).toDense(9);
+        Integer[] byMagnitude = new Integer[9];
+        for (int j = 0; j < 9; j++) {
+          byMagnitude[j] = j;
+        }
+        java.util.Arrays.sort(byMagnitude, (a, b) -> Float.compare(Math.abs(mu[b]), Math.abs(mu[a])));
+        float[] want = new float[9];
+        for (int t = 0; t < 3; t++) {
+          want[byMagnitude[t]] = mu[byMagnitude[t]];
+        }
+        assertArrayEquals(want, got, "row " + i);
+      }
+    }
+  }
 }

@@ -17,6 +17,7 @@ import org.sdlgm.model.LevelPrior;
 import org.sdlgm.model.Method;
 import org.sdlgm.model.Noise;
 import org.sdlgm.model.Schedule;
+import org.sdlgm.model.Selection;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCoder;
 import org.sdlgm.model.Tape;
@@ -52,10 +53,16 @@ class TapeTest {
     compare(base.toBuilder().klV(KlV.SELECTED).build(), new Schedule(0.77, 1.0, 1.0));
     compare(base.toBuilder().klV(KlV.SELECTED).straightThrough(true).method(Method.SDLGM_FIXED)
         .build(), new Schedule(0.6, 1.0, 1.0));
+    compare(base.toBuilder().selection(Selection.VALUES).selectionScale(3).build(),
+        new Schedule(0.77, 1.0, 1.0));
+    compare(base.toBuilder().selection(Selection.VALUES).straightThrough(true).klV(KlV.SELECTED)
+        .levelPrior(LevelPrior.GEOMETRIC).targetNnz(2).betaS(0.01).build(),
+        new Schedule(0.6, 1.0, 1.0));
   }
 
   private static void compare(SdlgmConfig c, Schedule s) {
-    String what = c.method() + (c.straightThrough() ? " straight-through" : "")
+    String what = c.method() + " selection " + c.selection()
+        + (c.straightThrough() ? " straight-through" : "")
         + (c.learnSelectionPrior() ? " learned β" : "") + ", prior " + c.levelPrior() + ", KL_v "
         + c.klV() + ", " + s;
     int b = 7;

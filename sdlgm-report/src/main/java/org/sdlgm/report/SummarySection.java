@@ -105,6 +105,9 @@ public final class SummarySection implements ReportSection {
       r.add(row("L̂ per code: mean / median / max", ev.path("level").isObject()
           ? counts(ev.path("level")) : null));
       r.add(row("Effective nnz: mean / median / max", counts(ev.path("effectiveNnz"))));
+      if (ev.path("collapseWarning").isTextual()) {
+        r.add(row("Warning", ev.path("collapseWarning").asText()));
+      }
       if (ev.path("activeDimensions").isNumber()) {
         r.add(row("Latent dimensions ever used", ev.path("activeDimensions").asInt() + " of " + m.latentDim()));
       }
