@@ -21,15 +21,16 @@ import org.sdlgm.report.TradeoffChart;
 /**
  * The results of an experiment, gathered from each finished run's {@code metrics.json} and
  * {@code config.json}: {@code results.csv} (one row per run and set rule), {@code results.md}
- * (mean ± std over seeds per data set, method, L0 and rule), the sparsity/quality trade-off
- * figure per data set for unsupervised grids with several L0 values ({@code tradeoff-DATA.png}:
- * reconstruction error against mean nnz), and {@code index.html} linking all of it and every
- * run's report.
+ * (mean ± std over seeds per data set, method, L0 or target, and rule; collapse warnings listed
+ * under it), two sparsity/quality trade-off figures per data set for unsupervised grids over
+ * targets or several L0 values ({@code tradeoff-DATA.png}: reconstruction error against mean
+ * nnz; {@code probe-DATA.png}: linear-probe accuracy against mean nnz), and {@code index.html}
+ * linking all of it and every run's report.
  */
 public final class ExperimentResults {
   /** Metric columns per task: (column, JSON pointer inside one evaluation). */
   static final Map<String, String> UNSUPERVISED = linked(
-      "elbo", "/elbo", "recon_error", "/reconError", "nnz_mean", "/nnz/mean", "nnz_max", "/nnz/max",
+      "elbo", "/elbo", "recon_error", "/reconError", "nnz_mean", "/nnz/mean", "nnz_std", "/nnz/std", "nnz_max", "/nnz/max",
       "share_at_cap", "/nnz/shareAtCap", "effective_nnz_mean", "/effectiveNnz/mean",
       "probe_accuracy", "/probe/testAccuracy", "spearman_level", "/recovery/spearmanLevel",
       "effective_support_exact", "/recovery/effectiveExactShare");
@@ -47,9 +48,16 @@ public final class ExperimentResults {
   private final List<Row> rows;
   private final List<ExperimentCell> missing;
 
-  /** One finished run under one set rule ("-" for unsupervised runs). */
+  /**
+   * One finished run under one set rule ("-" for unsupervised runs); {@code collapseWarning} is
+   * the evaluation's posterior-collapse verdict, null when it has none.
+   */
   public record Row(ExperimentCell cell, String rule, int l0Used, double trainSeconds,
-      Map<String, Double> metrics) {}
+      Map<String, Double> metrics, String collapseWarning) {
+    public Row(ExperimentCell cell, String rule, int l0Used, double trainSeconds, Map<String, Double> metrics) {
+      this(cell, rule, l0Used, trainSeconds, metrics, null);
+    }
+  }
 
   private ExperimentResults(ExperimentSpec spec, Path outDir, List<Row> rows, List<ExperimentCell> missing) {
     this.spec = spec;
@@ -105,7 +113,10 @@ public final class ExperimentResults {
             rows.add(new Row(c, e.getKey(), bound, secs, extract(e.getValue(), cols)));
           }
         } else {
-          rows.add(new Row(c, "-", l0Used, secs, extract(m.path("evaluation"), cols)));
+          JsonNode ev = m.path("evaluation");
+          JsonNode warning = ev.path("collapseWarning");
+          rows.add(new Row(c, "-", l0Used, secs, extract(ev, cols),
+              warning.isTextual() && !warning.asText().isBlank() ? warning.asText() : null));
         }
       } catch (IOException e) {
         missing.add(c);
@@ -129,39 +140,64 @@ public final class ExperimentResults {
 
   /** Writes results.csv, results.md, the trade-off figures and index.html. */
   public void write() {
+    try {
+      Files.createDirectories(outDir);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     AtomicFiles.writeString(outDir.resolve("results.csv"), csv());
     List<String> figures = tradeoffFigures();
     AtomicFiles.writeString(outDir.resolve("results.md"), markdown(figures));
     AtomicFiles.writeString(outDir.resolve("index.html"), html(figures));
   }
 
+  private boolean unsupervised() {
+    return spec.task().equals("unsupervised");
+  }
+
   String csv() {
-    StringBuilder sb = new StringBuilder("dataset,method,l0,seed,rule,l0_used,train_seconds");
+    StringBuilder sb = new StringBuilder("dataset,method,l0,target,seed,rule,l0_used,train_seconds");
     columns().keySet().forEach(c -> sb.append(',').append(c));
+    if (unsupervised()) {
+      sb.append(",collapse_warning");
+    }
     sb.append('\n');
     for (Row r : rows) {
       sb.append(r.cell().dataset()).append(',').append(r.cell().method()).append(',')
-          .append(r.cell().l0()).append(',').append(r.cell().seed()).append(',').append(r.rule())
+          .append(r.cell().l0()).append(',').append(r.cell().target() == null ? "" : r.cell().target())
+          .append(',').append(r.cell().seed()).append(',').append(r.rule())
           .append(',').append(r.l0Used() > 0 ? Integer.toString(r.l0Used()) : "")
           .append(',').append(num(r.trainSeconds()));
       r.metrics().values().forEach(v -> sb.append(',').append(num(v)));
+      if (unsupervised()) {
+        sb.append(',').append(r.collapseWarning() == null ? "" : csvQuote(r.collapseWarning()));
+      }
       sb.append('\n');
     }
     return sb.toString();
+  }
+
+  /** RFC 4180 quoting: a warning is prose with commas. */
+  private static String csvQuote(String s) {
+    return "\"" + s.replace("\"", "\"\"").replaceAll("\\s*\\n\\s*", " ") + "\"";
   }
 
   private static String num(double v) {
     return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
   }
 
-  /** Rows grouped by (data set, method, L0, rule), in grid order. */
+  /** Rows grouped by (data set, method, L0, target or "", rule), in grid order. */
   Map<List<String>, List<Row>> groups() {
     Map<List<String>, List<Row>> g = new LinkedHashMap<>();
     for (Row r : rows) {
-      g.computeIfAbsent(List.of(r.cell().dataset(), r.cell().method(), r.cell().l0(), r.rule()),
+      g.computeIfAbsent(key(r.cell().dataset(), r.cell().method(), r.cell().l0(), r.cell().target(), r.rule()),
           k -> new ArrayList<>()).add(r);
     }
     return g;
+  }
+
+  private static List<String> key(String dataset, String method, String l0, String target, String rule) {
+    return List.of(dataset, method, l0, target == null ? "" : target, rule);
   }
 
   static double mean(List<Double> v) {
@@ -202,33 +238,73 @@ public final class ExperimentResults {
 
   String markdown(List<String> figures) {
     StringBuilder sb = new StringBuilder("# ").append(spec.name()).append("\n\n");
+    String seeds = spec.seedsPerTarget().isEmpty() ? "seeds " + spec.seeds()
+        : "seeds " + spec.seeds() + " (at targets " + spec.seedsPerTarget().entrySet().stream()
+            .map(e -> e.getKey() + ": " + e.getValue()).reduce((a, b) -> a + "; " + b).orElse("") + ")";
     sb.append(String.format(Locale.ROOT,
-        "%d finished runs (%s task); mean ± std over seeds %s. L0 is the cap given (auto: the command's default); \"L0 (k) used\" is the bound on the set size the run resolved: L0, or k for a top-k rule (— for a threshold rule). Generated by `sdlgm experiment`.%n%n",
-        rows.stream().map(Row::cell).distinct().count(), spec.task(), spec.seeds()));
+        "%d finished runs (%s task); mean ± std over %s. L0 is the cap given (auto: the command's default); \"L0 (k) used\" is the bound on the set size the run resolved: L0, or k for a top-k rule (— for a threshold rule).%s Generated by `sdlgm experiment`.%n%n",
+        rows.stream().map(Row::cell).distinct().count(), spec.task(), seeds,
+        spec.hasTargets() ? String.format(Locale.ROOT, " The target is the budget, the mean number of non-zeros per code aimed for: methods that take one train with --target-nnz and L0 = ⌈%s·target⌉ (at most K), fixed-k methods with L0 = k = target, vae with neither.", fmt(spec.capFactor())) : ""));
     if (!missing.isEmpty()) {
       sb.append("Missing runs: ").append(missing.stream().map(ExperimentCell::name).toList()).append("\n\n");
     }
     List<String> shown = shownColumns();
-    sb.append("| data | method | L0 | L0 (k) used | rule | seeds |");
+    boolean targets = spec.hasTargets();
+    boolean warnings = rows.stream().anyMatch(r -> r.collapseWarning() != null);
+    sb.append(targets ? "| data | method | target | L0 | L0 (k) used | rule | seeds |"
+        : "| data | method | L0 | L0 (k) used | rule | seeds |");
     shown.forEach(c -> sb.append(' ').append(c).append(" |"));
-    sb.append("\n|---|---|---|---|---|---|");
+    if (warnings) {
+      sb.append(" collapse |");
+    }
+    sb.append(targets ? "\n|---|---|---|---|---|---|---|" : "\n|---|---|---|---|---|---|");
     shown.forEach(c -> sb.append("---|"));
+    if (warnings) {
+      sb.append("---|");
+    }
     sb.append('\n');
     for (Map.Entry<List<String>, List<Row>> g : groups().entrySet()) {
       List<Row> rs = g.getValue();
-      sb.append("| ").append(String.join(" | ", g.getKey().subList(0, 3))).append(" | ")
+      List<String> k = g.getKey();
+      sb.append("| ").append(k.get(0)).append(" | ").append(k.get(1)).append(" | ");
+      if (targets) {
+        sb.append(k.get(3).isEmpty() ? "—" : k.get(3)).append(" | ");
+      }
+      sb.append(k.get(2)).append(" | ")
           .append(rs.stream().map(Row::l0Used).distinct().map(v -> v > 0 ? String.valueOf(v) : "—")
               .reduce((a, b) -> a + "/" + b).orElse(""))
-          .append(" | ").append(g.getKey().get(3)).append(" | ").append(rs.size()).append(" |");
+          .append(" | ").append(k.get(4)).append(" | ").append(rs.size()).append(" |");
       for (String c : shown) {
         sb.append(' ').append(cell(rs.stream().map(r -> r.metrics().get(c)).toList())).append(" |");
       }
+      if (warnings) {
+        long n = rs.stream().filter(r -> r.collapseWarning() != null).count();
+        sb.append(' ').append(n == 0 ? "—" : "⚠ " + n + "/" + rs.size()).append(" |");
+      }
       sb.append('\n');
     }
+    if (warnings) {
+      sb.append("\nCollapse warnings (the evaluation's verdict, per run):\n\n");
+      for (Row r : rows) {
+        if (r.collapseWarning() != null) {
+          sb.append("- ").append(r.cell().name()).append(": ")
+              .append(r.collapseWarning().replaceAll("\\s*\\n\\s*", " ")).append('\n');
+        }
+      }
+    }
     for (String f : figures) {
-      sb.append("\n![sparsity/quality trade-off](").append(f).append(")\n");
+      sb.append("\n![").append(caption(f)).append("](").append(f).append(")\n");
     }
     return sb.toString();
+  }
+
+  /** The alt text of a figure, by its file name (see {@link #tradeoffFigures}). */
+  private static String caption(String figure) {
+    return figure.startsWith(PROBE_PREFIX) ? "probe accuracy against sparsity" : "sparsity/quality trade-off";
+  }
+
+  private static String fmt(double v) {
+    return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
 
   /** The metric columns with a value in at least one run (synthetic-only ones drop out elsewhere). */
@@ -238,41 +314,68 @@ public final class ExperimentResults {
         .toList();
   }
 
-  /** One trade-off figure per data set of an unsupervised grid with at least two numeric L0 values. */
+  /** File name prefixes of the two figures per data set. */
+  static final String TRADEOFF_PREFIX = "tradeoff-";
+  static final String PROBE_PREFIX = "probe-";
+
+  /**
+   * The trade-off figures per data set of an unsupervised grid over targets or at least two
+   * numeric L0 values: reconstruction error ({@code tradeoff-DATA.png}) and linear-probe accuracy
+   * ({@code probe-DATA.png}, only when some run has a probe) against mean nnz, one curve per
+   * method, one point per target or L0 value.
+   */
   List<String> tradeoffFigures() {
     List<String> out = new ArrayList<>();
-    if (!spec.task().equals("unsupervised") || spec.l0().stream().filter(l -> !l.equals("auto")).count() < 2) {
+    if (!unsupervised()
+        || (!spec.hasTargets() && spec.l0().stream().filter(l -> !l.equals("auto")).count() < 2)) {
       return out;
     }
-    Map<List<String>, List<Row>> groups = groups();
     for (String d : spec.datasets().keySet()) {
-      Map<String, List<TradeoffChart.Point>> curves = new LinkedHashMap<>();
-      for (String m : spec.methods()) {
-        List<TradeoffChart.Point> pts = new ArrayList<>();
-        for (String l : spec.l0()) {
-          List<Row> rs = groups.getOrDefault(List.of(d, m, l, "-"), List.of());
-          if (rs.isEmpty()) {
-            continue;
-          }
-          List<Double> x = rs.stream().map(r -> r.metrics().get("nnz_mean")).toList();
-          List<Double> y = rs.stream().map(r -> r.metrics().get("recon_error")).toList();
-          pts.add(new TradeoffChart.Point(mean(x), std(x), mean(y), std(y)));
-        }
-        if (!pts.isEmpty()) {
-          pts.sort(java.util.Comparator.comparingDouble(TradeoffChart.Point::x));
-          curves.put(m, pts);
-        }
+      String axis = spec.hasTargets() ? "targets " + String.join(", ", spec.targetValues(d))
+          : "L0 = " + String.join(", ", spec.l0());
+      Map<String, List<TradeoffChart.Point>> recon = curves(d, "recon_error");
+      if (!recon.isEmpty()) {
+        String name = TRADEOFF_PREFIX + d + ".png";
+        TradeoffChart.write(outDir.resolve(name), d + ": reconstruction error against sparsity (" + axis + ")",
+            "mean non-zeros per code", "reconstruction error Σ(x − x̂)²", recon);
+        out.add(name);
       }
-      if (curves.isEmpty()) {
-        continue;
+      Map<String, List<TradeoffChart.Point>> probe = curves(d, "probe_accuracy");
+      if (!probe.isEmpty()) {
+        String name = PROBE_PREFIX + d + ".png";
+        TradeoffChart.write(outDir.resolve(name), d + ": linear-probe accuracy against sparsity (" + axis + ")",
+            "mean non-zeros per code", "linear-probe test accuracy", probe);
+        out.add(name);
       }
-      String name = "tradeoff-" + d + ".png";
-      TradeoffChart.write(outDir.resolve(name), d + ": reconstruction error against sparsity (L0 = "
-          + String.join(", ", spec.l0()) + ")", "mean non-zeros per code", "reconstruction error Σ(x − x̂)²",
-          curves);
-      out.add(name);
     }
     return out;
+  }
+
+  /** Per method, (mean nnz, {@code metric}) ± std over seeds per grid point with a value, by mean nnz. */
+  private Map<String, List<TradeoffChart.Point>> curves(String dataset, String metric) {
+    Map<String, List<TradeoffChart.Point>> curves = new LinkedHashMap<>();
+    Map<List<String>, List<Row>> groups = groups();
+    for (String m : spec.methods()) {
+      List<TradeoffChart.Point> pts = new ArrayList<>();
+      for (Map.Entry<List<String>, List<Row>> g : groups.entrySet()) {
+        List<String> k = g.getKey();
+        // Groups of a target grid are one per target; of an L0 grid, one per numeric L0.
+        if (!k.get(0).equals(dataset) || !k.get(1).equals(m) || !k.get(4).equals("-")
+            || (!spec.hasTargets() && k.get(2).equals("auto"))) {
+          continue;
+        }
+        List<Double> x = g.getValue().stream().map(r -> r.metrics().get("nnz_mean")).toList();
+        List<Double> y = g.getValue().stream().map(r -> r.metrics().get(metric)).toList();
+        if (!Double.isNaN(mean(x)) && !Double.isNaN(mean(y))) {
+          pts.add(new TradeoffChart.Point(mean(x), std(x), mean(y), std(y)));
+        }
+      }
+      if (!pts.isEmpty()) {
+        pts.sort(java.util.Comparator.comparingDouble(TradeoffChart.Point::x));
+        curves.put(m, pts);
+      }
+    }
+    return curves;
   }
 
   String html(List<String> figures) {
@@ -283,7 +386,8 @@ public final class ExperimentResults {
     sb.append("<p>Results: <a href=\"results.md\">results.md</a> (mean ± std over seeds), "
         + "<a href=\"results.csv\">results.csv</a> (one row per run and rule).</p>\n");
     for (String f : figures) {
-      sb.append("<p><img src=\"").append(Html.escape(f)).append("\" alt=\"trade-off\"></p>\n");
+      sb.append("<p><a href=\"").append(Html.escape(f)).append("\"><img src=\"").append(Html.escape(f))
+          .append("\" alt=\"").append(Html.escape(caption(f))).append("\"></a></p>\n");
     }
     sb.append("<table><tr><th>run</th><th>status</th><th>report</th><th>metrics</th><th>log</th></tr>\n");
     for (ExperimentCell c : spec.cells()) {
