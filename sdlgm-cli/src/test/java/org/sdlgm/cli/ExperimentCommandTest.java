@@ -66,15 +66,47 @@ class ExperimentCommandTest {
   }
 
   @Test
+  void tinyTargetGridTrainsEachMethodAtTheBudget() throws IOException {
+    Path spec = tmp.resolve("budget.yaml");
+    Path out = tmp.resolve("budget");
+    Files.writeString(spec, String.join("\n",
+        "name: tiny budget grid",
+        "datasets:",
+        "  syn: {data: \"" + Cli.SYN + "\"}",
+        "methods: [sdlgm, topk-ae, vae]",
+        "targets: [2]",
+        "options: [-K, \"16\", --encoder, \"32\", --decoder-hidden, \"32\", --epochs, \"1\", --validation, \"0\", --no-report]",
+        "methodOptions: {vae: [-L, \"16\"]}",  // vae gets no -L; its default 20 exceeds K
+        ""));
+    Cli.Result dry = Cli.ok("experiment", spec.toString(), "--out", out.toString(), "--dry-run");
+    assertTrue(dry.out().contains("--method sdlgm -L 4 --target-nnz 2 --seed 1 -K 16"), dry.out());
+    assertTrue(dry.out().contains("--method topk-ae -L 2 --seed 1 -K 16"), dry.out());
+    assertTrue(dry.out().contains("--method vae --seed 1 -K 16 --encoder 32 --decoder-hidden 32 --epochs 1 --validation 0 --no-report -L 16 --out"), dry.out());
+    assertTrue(dry.out().contains("3 runs; data sets load"), dry.out());
+
+    Cli.Result r = Cli.ok("experiment", spec.toString(), "--out", out.toString(), "--in-process");
+    assertTrue(r.out().contains("3 runs done now"), r.out());
+    List<String> csv = Files.readAllLines(out.resolve("results.csv"));
+    assertEquals(4, csv.size(), String.join("\n", csv));
+    assertTrue(csv.get(0).contains(",target,") && csv.get(0).endsWith(",collapse_warning"), csv.get(0));
+    assertTrue(csv.get(1).startsWith("syn,sdlgm,4,2,1,-,4,"), csv.get(1));
+    assertTrue(csv.get(2).startsWith("syn,topk-ae,2,2,1,-,2,"), csv.get(2));
+    String md = Files.readString(out.resolve("results.md"));
+    assertTrue(md.contains("| syn | topk-ae | 2 | 2 | 2 | - | 1 |"), md);
+    assertTrue(Files.size(out.resolve("tradeoff-syn.png")) > 1000);
+    assertTrue(Files.readString(out.resolve("index.html")).contains("syn-vae-T2-s1"));
+  }
+
+  @Test
   void badExperimentFilesFailBeforeTraining() throws IOException {
     Path out = tmp.resolve("never");
     Path unknown = tmp.resolve("u.yaml");
-    Files.writeString(unknown, "datasets:\n  syn: {data: \"" + Cli.SYN + "\"}\nmethods: [sdlgm, vsc]\n");
+    Files.writeString(unknown, "datasets:\n  syn: {data: \"" + Cli.SYN + "\"}\nmethods: [sdlgm, sparse-pca]\n");
     Path missing = tmp.resolve("m.yaml");
     Files.writeString(missing, "datasets:\n  gone: {data: \"csv:" + tmp.resolve("absent.csv") + "\"}\nmethods: [sdlgm]\n");
     Path malformed = tmp.resolve("x.yaml");
     Files.writeString(malformed, "datasets:\n  syn: {data: \"synthetic\"\nmethods: [sdlgm]\n");
-    for (Object[] c : new Object[][] {{unknown, "unknown method 'vsc'"}, {missing, "dataset 'gone'"},
+    for (Object[] c : new Object[][] {{unknown, "unknown method 'sparse-pca'"}, {missing, "dataset 'gone'"},
         {malformed, "malformed experiment file"}}) {
       Cli.Result r = Cli.run("experiment", c[0].toString(), "--out", out.toString());
       assertEquals(2, r.code(), r.toString());

@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.model.Method;
+import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.multilabel.TaggerMethod;
 
 /**
@@ -268,6 +269,14 @@ public record ExperimentSpec(
           }
         }
         Integer k = latentDim(given);
+        // vae gets no -L, so sdlgm train checks its default cap against K and would fail after
+        // the other cells had trained; say so now, with the fix.
+        int defaultCap = SdlgmConfig.builder().build().maxLevel();
+        if (rule == TargetRule.NONE && k != null && k < defaultCap
+            && given.stream().noneMatch(a -> a.equals("-L") || a.matches("-L=?\\d+|--(max-level|l0)(=.*)?"))) {
+          throw new SdlgmException(source + ": " + m + " of " + d + " gets no -L from 'targets', and the default "
+              + "L0 = " + defaultCap + " exceeds K = " + k + "; add methodOptions {" + m + ": [-L, \"" + k + "\"]}");
+        }
         for (String t : targetValues(d)) {
           double v = Double.parseDouble(t);
           if (k != null && v > k) {

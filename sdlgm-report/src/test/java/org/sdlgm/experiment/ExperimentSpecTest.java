@@ -119,7 +119,7 @@ class ExperimentSpecTest {
       "targets: [3, 10]",
       "seeds: [7]",
       "seedsPerTarget: {\"3\": [1, 2]}",
-      "methodOptions: {\"sdlgm:plain\": [--plain]}", "");
+      "methodOptions: {\"sdlgm:plain\": [--plain], vae: [-L, \"16\"]}", "");
 
   private static List<String> train(String method, String... rest) {
     List<String> a = new java.util.ArrayList<>(List.of("train", "--task", "unsupervised", "--data",
@@ -158,7 +158,8 @@ class ExperimentSpecTest {
     ExperimentCell vae = cells.get(18);
     assertEquals(new ExperimentCell("syn", "vae", "auto", "3", 1), vae);
     assertEquals("syn-vae-T3-s1", vae.name());
-    assertEquals(train("vae", "--seed", "1", "-K", "16"), s.trainArguments(vae));
+    // vae takes neither; its -L comes from methodOptions (the default 20 > K = 16).
+    assertEquals(train("vae", "--seed", "1", "-K", "16", "-L", "16"), s.trainArguments(vae));
   }
 
   @Test
@@ -213,6 +214,9 @@ class ExperimentSpecTest {
     }
     String ml = error("ml.yaml", "task: multilabel\ndatasets:\n  a: {data: \"mulan:x\"}\nmethods: [sdlgm]\ntargets: [2]\n");
     assertTrue(ml.contains("'targets' (budgets of non-zeros per code) are for unsupervised grids"), ml);
+    String vae = error("vae.yaml", "datasets:\n  a: {data: synthetic}\nmethods: [vae]\ntargets: [2]\noptions: [-K, \"16\"]\n");
+    assertTrue(vae.contains("vae of a gets no -L from 'targets', and the default L0 = 20 exceeds K = 16; "
+        + "add methodOptions {vae: [-L, \"16\"]}"), vae);
     String own = error("own.yaml", "datasets:\n  a: {data: synthetic, targets: [2]}\nmethods: [sdlgm]\n");
     assertTrue(own.contains("dataset 'a' lists targets"), own);
   }
