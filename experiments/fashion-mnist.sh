@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 data=fashion-mnist:/usr/share/datasets/fashion-mnist
 out=${OUT:-runs/fmnist}
-common="--data $data -K 200 -L 20 --epochs 20 --batch 100 --validation 0 --threads 1 --overwrite"
+common="--data $data --plain -K 200 -L 20 --epochs 20 --batch 100 --validation 0 --threads 1 --overwrite"
 mkdir -p "$out"
 jobs=(
   "sdlgm|--method sdlgm"

@@ -101,7 +101,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     TrainTest tt = new DataPlan(data.data, data.test, data.split, 1).load();
     Dataset train = tt.train().head(rows);
-    SdlgmConfig config = model.apply(SdlgmConfig.builder().build()).withInputDim(train.dim());
+    SdlgmConfig config = model.resolve().withInputDim(train.dim());
     TrainConfig tc = TrainConfig.builder().epochs(epochs).batchSize(batch).validationFraction(0).build();
     List<Long> rssPerEpoch = new java.util.ArrayList<>();
     List<Long> heapPerEpoch = new java.util.ArrayList<>();

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.sdlgm.data.DataPlan;
 import org.sdlgm.eval.EvalOptions;
+import org.sdlgm.SdlgmException;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.train.Recipes;
 import org.sdlgm.train.TrainConfig;
@@ -45,6 +46,10 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (model.plain) {
+      throw new SdlgmException("--plain is for train and bench; the demo runs its own recipe "
+          + "(use train --data synthetic --plain for SPEC.md's plain model on this data)");
+    }
     SdlgmConfig config = model.apply(Recipes.syntheticModel());
     TrainConfig tc = training.apply(Recipes.syntheticTraining());
     System.err.println("sdlgm demo: " + data + ", K = " + config.latentDim() + ", L0 = "

@@ -8,6 +8,7 @@ import org.sdlgm.model.Likelihood;
 import org.sdlgm.model.Method;
 import org.sdlgm.model.Selection;
 import org.sdlgm.model.SdlgmConfig;
+import org.sdlgm.train.Recipes;
 import picocli.CommandLine.Option;
 
 /**
@@ -91,8 +92,13 @@ public final class ModelOptions {
   @Option(names = "--target-nnz", paramLabel = "T",
       description = "Budget: the mean number of non-zeros per code to aim for (sdlgm: steers the "
           + "geometric level prior's cost during training; batchtopk-ae, vsc: their k and spike "
-          + "prior). Each code still has between 1 and L0 non-zeros. Default: none.")
+          + "prior). No code has more than L0. Default: L0/2 (none with --plain).")
   Double targetNnz;
+
+  @Option(names = "--plain",
+      description = "SPEC.md's plain model and objective (the ELBO with all KL weights 1, uniform "
+          + "level prior, selection head) instead of the default objective for useful codes.")
+  boolean plain;
 
   @Option(names = "--selection", paramLabel = "head|values",
       description = "Selection logits α of q(S|x): head (a head of their own, SPEC.md) or values "
@@ -102,6 +108,25 @@ public final class ModelOptions {
   @Option(names = "--selection-scale", paramLabel = "C",
       description = "c of --selection values, α = c·|μ| (default 5).")
   Double selectionScale;
+
+  /**
+   * The configuration {@code sdlgm train} starts from: SPEC.md's plain model with
+   * {@code --plain}, else the default objective ({@link Recipes#sparseCodes}) at the cap and
+   * budget given (budget L0/2 when none is) — with every option the user gave applied.
+   */
+  SdlgmConfig resolve() {
+    if (plain) {
+      return apply(Recipes.plain());
+    }
+    int l0 = maxLevel != null ? maxLevel : Recipes.plain().maxLevel();
+    SdlgmConfig c = apply(Recipes.sparseCodes(l0, 0));
+    boolean budgeted = c.method() == Method.SDLGM || c.method() == Method.BATCHTOPK_AE
+        || c.method() == Method.VSC;
+    if (targetNnz == null && budgeted && c.levelPrior() == LevelPrior.GEOMETRIC && rho == null) {
+      c = c.toBuilder().targetNnz(Recipes.defaultTarget(c.maxLevel())).build();
+    }
+    return c;
+  }
 
   /** The base configuration with every option the user gave applied. */
   SdlgmConfig apply(SdlgmConfig base) {

@@ -73,7 +73,7 @@ final class TrainCommand implements Callable<Integer> {
       default:
         throw new SdlgmException("--task takes unsupervised or multilabel; got '" + task + "'");
     }
-    SdlgmConfig config = model.apply(SdlgmConfig.builder().build());
+    SdlgmConfig config = model.resolve();
     TrainConfig tc = training.apply(TrainConfig.builder().build());
     TrainingWorkflow job = new TrainingWorkflow(data.plan(tc.seed()), config, tc,
         EvalOptions.defaults().withDelta(delta))
