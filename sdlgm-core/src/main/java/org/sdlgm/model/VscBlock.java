@@ -13,8 +13,10 @@ import ai.djl.training.ParameterStore;
  * spike-and-slab prior p(z_k) = (1 − α) δ(0) + α N(0, 1) and posterior q(z_k | x) =
  * (1 − γ_k) δ(0) + γ_k N(μ_k, σ_k²), with heads for μ, log σ and the spike logits on the
  * encoder trunk. Each dimension switches on independently, so a sample has no cap; the cap
- * L0 applies to the deterministic code only: the dimensions with γ_k > 0.5, at most the L0
- * most probable, with values μ. Training samples the spikes through a binary-concrete
+ * L0 applies to the deterministic code only: the round(Σ_k γ_k) most probable dimensions —
+ * the expected number of spikes — at most L0, with values μ. (The rule γ_k > 0.5 would be the
+ * per-dimension mode, but with a sparse prior few γ_k pass 0.5 while their sum is several:
+ * on Fashion-MNIST it left 0.34 non-zeros per code against 3.2 spikes per training sample.) Training samples the spikes through a binary-concrete
  * relaxation at the schedule's τ; evaluation samples them exactly. The prior spike
  * probability α is {@code targetNnz}/K when a target is set, else L0/(2K).
  */
@@ -104,9 +106,8 @@ public final class VscBlock extends LatentBlock {
     NDArray h = hidden(ps, x, false);
     // Unbounded logits, so that dimensions whose γ rounds to the bound still rank by logit.
     NDArray logits = apply(spikeHead, ps, h, false);
-    // γ > 0.5 ⇔ logit > 0; a row's top-`count` logits are then exactly those, before the cap.
-    NDArray levels = logits.gt(Scalars.of(m, 0f)).toType(DataType.FLOAT32, false)
-        .sum(new int[] {1}).minimum(Scalars.of(m, (float) config.maxLevel()));
+    NDArray levels = Activation.sigmoid(logits).sum(new int[] {1}).round()
+        .minimum(Scalars.of(m, (float) config.maxLevel()));
     NDArray mask = GumbelSoftmax.hardMask(GumbelSoftmax.order(logits, config.maxLevel()), levels,
         config.latentDim());
     NDArray z = apply(muHead, ps, h, false).mul(mask);
