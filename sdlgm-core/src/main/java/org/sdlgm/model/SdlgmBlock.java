@@ -64,12 +64,15 @@ public final class SdlgmBlock extends LatentBlock {
    */
   static final double COST_RATE = Double.parseDouble(System.getProperty("sdlgm.costRate", "0.02"));
 
-  /** α: the selection head's output, or c·|μ| ({@link Selection#VALUES}). */
+  /** α: c times the selection head's output, or c·|μ| ({@link Selection#VALUES}). */
   private NDArray selectionLogits(ParameterStore ps, NDArray h, NDArray mu, boolean training) {
+    float c = (float) config.selectionFactor();
     if (selectHead != null) {
-      return apply(selectHead, ps, h, training);
+      NDArray a = apply(selectHead, ps, h, training);
+      // c = 1 leaves SPEC.md's graph (and its bits) untouched.
+      return c == 1f ? a : a.mul(Scalars.of(a.getManager(), c));
     }
-    return mu.abs().mul(Scalars.of(mu.getManager(), (float) config.selectionScale()));
+    return mu.abs().mul(Scalars.of(mu.getManager(), c));
   }
 
   @Override

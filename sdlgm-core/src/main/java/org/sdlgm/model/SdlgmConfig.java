@@ -48,9 +48,9 @@ public record SdlgmConfig(
   public SdlgmConfig {
     // Model directories written before these fields existed used SPEC.md's selection head.
     selection = selection == null ? Selection.HEAD : selection;
-    selectionScale = selectionScale == 0 ? DEFAULT_SELECTION_SCALE : selectionScale;
-    if (!(selectionScale > 0) || Double.isInfinite(selectionScale)) {
-      throw new SdlgmException("the selection scale c must be > 0, got " + selectionScale);
+    if (!(selectionScale >= 0) || Double.isInfinite(selectionScale)) {
+      throw new SdlgmException("the selection scale c must be > 0 (0 = the default of the "
+          + "selection form), got " + selectionScale);
     }
     encoderHidden = List.copyOf(encoderHidden);
     decoderHidden = List.copyOf(decoderHidden);
@@ -112,6 +112,18 @@ public record SdlgmConfig(
   /** Default c of {@link Selection#VALUES} (α = c·|μ|): a value of 1 gives a key gap of 5 nats. */
   public static final double DEFAULT_SELECTION_SCALE = 5.0;
 
+  /**
+   * The factor c of the selection logits: α = c·a_S(h) ({@link Selection#HEAD}) or c·|μ|
+   * ({@link Selection#VALUES}). {@code selectionScale} 0 means the form's default: 1 for the
+   * head (SPEC.md's α = a_S(h)), {@link #DEFAULT_SELECTION_SCALE} for values.
+   */
+  public double selectionFactor() {
+    if (selectionScale > 0) {
+      return selectionScale;
+    }
+    return selection == Selection.VALUES ? DEFAULT_SELECTION_SCALE : 1.0;
+  }
+
   /** SPEC.md's plain defaults: K = 200, L0 = 20, 784-512-256 MLPs, Bernoulli, uniform prior. */
   public static Builder builder() {
     return new Builder();
@@ -164,7 +176,7 @@ public record SdlgmConfig(
     private int warmupEpochs = 0;
     private double targetNnz = 0;
     private Selection selection = Selection.HEAD;
-    private double selectionScale = DEFAULT_SELECTION_SCALE;
+    private double selectionScale = 0;
 
     private Builder() {}
 
@@ -252,7 +264,7 @@ public record SdlgmConfig(
 
     public Builder selection(Selection v) { selection = v; return this; }
 
-    /** c of {@link Selection#VALUES}: α = c·|μ|. */
+    /** c of the selection logits ({@link #selectionFactor}); 0 = the form's default. */
     public Builder selectionScale(double v) { selectionScale = v; return this; }
 
     public SdlgmConfig build() {
