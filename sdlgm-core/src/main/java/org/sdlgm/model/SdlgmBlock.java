@@ -64,15 +64,28 @@ public final class SdlgmBlock extends LatentBlock {
    */
   static final double COST_RATE = Double.parseDouble(System.getProperty("sdlgm.costRate", "0.02"));
 
+  /** How far below its row maximum a selection logit may lie (nats); see selectionLogits. */
+  static final float ALPHA_RANGE = 60f;
+
   /** α: c times the selection head's output, or c·|μ| ({@link Selection#VALUES}). */
   private NDArray selectionLogits(ParameterStore ps, NDArray h, NDArray mu, boolean training) {
     float c = (float) config.selectionFactor();
+    NDArray a;
     if (selectHead != null) {
-      NDArray a = apply(selectHead, ps, h, training);
+      a = apply(selectHead, ps, h, training);
       // c = 1 leaves SPEC.md's graph (and its bits) untouched.
-      return c == 1f ? a : a.mul(Scalars.of(a.getManager(), c));
+      a = c == 1f ? a : a.mul(Scalars.of(a.getManager(), c));
+    } else {
+      a = mu.abs().mul(Scalars.of(mu.getManager(), c));
     }
-    return mu.abs().mul(Scalars.of(mu.getManager(), c));
+    // The selection KL normalises every step by the row's largest α and clamps exponentials
+    // at e^−80 (never denormal); a step whose remaining α all lie further below would get a
+    // wrong, even negative, KL (measured: KL_S = −89 nats with c = 20). Logits kept within
+    // RANGE of the row maximum make the kernels exact for the distribution actually used; the
+    // clamp is inactive (the same values and gradients) whenever the spread is below it.
+    NDArray floor = a.max(new int[] {1}, true).stopGradient()
+        .sub(Scalars.of(a.getManager(), ALPHA_RANGE));
+    return a.maximum(floor);
   }
 
   @Override

@@ -109,4 +109,32 @@ class LatentBlockTest {
       }
     }
   }
+
+  @Test
+  void selectionKlStaysNonNegativeForWideLogits() {
+    // Selection logits scaled far beyond the kernels' e^−80 clamp: every KL_S, relaxed (in
+    // the Java kernel) or hard (libtorch), must stay a KL, i.e. ≥ 0.
+    for (Selection sel : Selection.values()) {
+      SdlgmConfig c = small(Method.SDLGM, true).toBuilder().selection(sel).selectionScale(5000)
+          .build();
+      Engine.getInstance().setRandomSeed(3);
+      try (org.sdlgm.model.SparseCoder coder = SparseCoder.create(c);
+          NDManager m = coder.manager().newSubManager()) {
+        float[] x = new float[20 * 12];
+        java.util.Random rnd = new java.util.Random(1);
+        for (int i = 0; i < x.length; i++) {
+          x[i] = rnd.nextFloat() * 4f;
+        }
+        NDArray xs = SparseCoder.tensor(m, x, new Shape(20, 12));
+        Schedule s = new Schedule(0.5, 1.0, 1.0);
+        for (boolean hard : new boolean[] {false, true}) {
+          Terms t = coder.block().terms(coder.store(), xs, s, hard, false, Noise.DIRECT,
+              hard ? null : new Tape());
+          for (float kl : t.klS().toFloatArray()) {
+            assertTrue(kl >= -1e-3f, sel + (hard ? " hard" : " relaxed") + " KL_S " + kl);
+          }
+        }
+      }
+    }
+  }
 }
