@@ -203,10 +203,10 @@ public abstract class LatentBlock extends ai.djl.nn.AbstractBlock {
 
   /**
    * Called by the trainer on its own thread after every optimisation step, with the batch mean
-   * of the sampled number of non-zeros. Methods that adapt state which is not a gradient
+   * of the rows' expected number of non-zeros ({@link Terms#expectedNnz}). Methods that adapt state which is not a gradient
    * parameter (e.g. a level cost steered towards a budget) do it here; the default does nothing.
    */
-  public void afterStep(ParameterStore ps, NDManager manager, double meanNnz) {}
+  public void afterStep(ParameterStore ps, NDManager manager, double meanExpectedNnz) {}
 
   /**
    * Called by the trainer once, after the last epoch, with the training rows (row-major, n × D).

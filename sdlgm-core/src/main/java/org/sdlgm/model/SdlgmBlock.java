@@ -29,7 +29,10 @@ public final class SdlgmBlock extends LatentBlock {
   /**
    * With a budget ({@link SdlgmConfig#targetNnz}): the cost λ in nats per level of the
    * geometric prior π_l ∝ e^(−λ·l), steered after every step so that the training mean level
-   * meets the budget (dual ascent on the constraint E[L] = target). Not a gradient parameter,
+   * E_q[L | x] meets the budget (dual ascent on the constraint mean E_q[L | x] = target). The
+   * expected level rather than the sampled one, so that the codes {@code encode} writes (L̂ =
+   * argmax q, close to the mean when q is sharp) meet it too; rather than L̂ itself, which jumps
+   * from one level to another and would make the steering oscillate. Not a gradient parameter,
    * but a parameter all the same, so that it is saved with the model and its checkpoints.
    */
   private final Parameter levelCost;
@@ -89,12 +92,12 @@ public final class SdlgmBlock extends LatentBlock {
   }
 
   @Override
-  public void afterStep(ParameterStore ps, NDManager manager, double meanNnz) {
+  public void afterStep(ParameterStore ps, NDManager manager, double meanExpectedNnz) {
     if (levelCost == null) {
       return;
     }
     NDArray cost = ps.getValue(levelCost, manager.getDevice(), false);
-    float next = (float) (cost.getFloat() + COST_RATE * (meanNnz - config.targetNnz()));
+    float next = (float) (cost.getFloat() + COST_RATE * (meanExpectedNnz - config.targetNnz()));
     cost.set(new float[] {next});
   }
 
@@ -215,7 +218,9 @@ public final class SdlgmBlock extends LatentBlock {
     NDArray klV = config.klV() == KlV.SELECTED
         ? klDim.mul(mask).sum(new int[] {1})
         : klDim.sum(new int[] {1});
-    return new Terms(logLik, klL, klS, klV, nnz);
+    NDArray expected = fixed ? nnz
+        : q.mul(m.arange(1f, l0 + 1f).reshape(1, l0)).sum(new int[] {1});
+    return new Terms(logLik, klL, klS, klV, nnz, expected);
   }
 
   /**
@@ -263,7 +268,29 @@ public final class SdlgmBlock extends LatentBlock {
             beta == null ? null : beta.gradient(), fixed ? null : levelLogits.gradient(),
             prior == null ? null : prior.gradient(), mu.gradient(), logSigma.gradient()));
     NDArray logLik = logLikelihood(ps, x, decode(ps, out[0], training), training);
-    return new Terms(logLik, out[1], out[2], out[3], SparseCoder.tensor(m, latent.levels(), rows));
+    NDArray sampled = SparseCoder.tensor(m, latent.levels(), rows);
+    return new Terms(logLik, out[1], out[2], out[3], sampled,
+        fixed ? sampled : SparseCoder.tensor(m, expectedLevels(levelLogits.values(), b, l0), rows));
+  }
+
+  /** E_q[L | x] = Σ_l l·q(l | x) of each row, from the level logits. */
+  private static float[] expectedLevels(float[] logits, int rows, int l0) {
+    float[] out = new float[rows];
+    for (int r = 0; r < rows; r++) {
+      double mx = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < l0; j++) {
+        mx = Math.max(mx, logits[r * l0 + j]);
+      }
+      double z = 0;
+      double m = 0;
+      for (int j = 0; j < l0; j++) {
+        double e = Math.exp(logits[r * l0 + j] - mx);
+        z += e;
+        m += e * (j + 1);
+      }
+      out[r] = (float) (m / z);
+    }
+    return out;
   }
 
   @Override

@@ -109,8 +109,13 @@ public record SdlgmConfig(
     }
   }
 
-  /** Default c of {@link Selection#VALUES} (α = c·|μ|): a value of 1 gives a key gap of 5 nats. */
-  public static final double DEFAULT_SELECTION_SCALE = 5.0;
+  /**
+   * Default c of {@link Selection#VALUES} (α = c·|μ|): a value of 1 puts its dimension 3 nats
+   * ahead of a zero one. Chosen on Fashion-MNIST (budget 5, 20 epochs): c = 2, 3, 5, 20 gave
+   * reconstruction errors 12.46, 12.32, 12.46, 13.81 — enough noise to keep exploring
+   * dimensions, not so much that the codes of training differ much from the deterministic ones.
+   */
+  public static final double DEFAULT_SELECTION_SCALE = 3.0;
 
   /**
    * The factor c of the selection logits: α = c·a_S(h) ({@link Selection#HEAD}) or c·|μ|
@@ -123,6 +128,7 @@ public record SdlgmConfig(
     }
     return selection == Selection.VALUES ? DEFAULT_SELECTION_SCALE : 1.0;
   }
+
 
   /** SPEC.md's plain defaults: K = 200, L0 = 20, 784-512-256 MLPs, Bernoulli, uniform prior. */
   public static Builder builder() {

@@ -6,10 +6,17 @@ import ai.djl.ndarray.NDManager;
 /**
  * The per-example terms of the objective for one batch, each of shape (B): the expected
  * log-likelihood log p(x | z) and the three KL divergences, plus the number of non-zeros of
- * the sampled mask. Kept separate so that every term is reported on its own; {@link #loss}
+ * the sampled mask and its expectation ({@code expectedNnz}: E_q[L | x] for sdlgm, which a
+ * budget steers; the sample's count for the other methods). Kept separate so that every term is reported on its own; {@link #loss}
  * combines them into the minimised negative ELBO.
  */
-public record Terms(NDArray logLik, NDArray klL, NDArray klS, NDArray klV, NDArray nnz) {
+public record Terms(NDArray logLik, NDArray klL, NDArray klS, NDArray klV, NDArray nnz,
+    NDArray expectedNnz) {
+
+  /** Terms whose expected number of non-zeros is the sample's ({@code expectedNnz = nnz}). */
+  public Terms(NDArray logLik, NDArray klL, NDArray klS, NDArray klV, NDArray nnz) {
+    this(logLik, klL, klS, klV, nnz, nnz);
+  }
 
   /**
    * Mean over the batch of −[log p − s·(β_L KL_L + β_S KL_S + β_v KL_v)], with s the warm-up

@@ -141,7 +141,7 @@ public final class SdlgmTrainer {
         }
         if (Float.isFinite(v[6])) {
           trainer.update();
-          coder.block().afterStep(coder.store(), coder.manager(), v[5]);
+          coder.block().afterStep(coder.store(), coder.manager(), v[7]);
           skippedInARow = 0;
         } else if (++skippedInARow > TrainConfig.MAX_SKIPPED_IN_A_ROW) {
           throw diverged(epoch, step, "gradients were not finite for " + skippedInARow
@@ -254,8 +254,9 @@ public final class SdlgmTrainer {
     }
 
     /**
-     * Forward and backward pass; returns [loss, logLik, klL, klS, klV, nnz] batch means and,
-     * last, a sum over gradient entries that is non-finite when any gradient is. The
+     * Forward and backward pass; returns [loss, logLik, klL, klS, klV, nnz] batch means, a sum
+     * over gradient entries that is non-finite when any gradient is, and the rows' mean expected
+     * number of non-zeros. The
      * gradients wait for {@link #update} or {@link #zeroGradients}.
      *
      * <p>The batch is split into contiguous row ranges, one per {@link Workers} thread; each
@@ -269,6 +270,7 @@ public final class SdlgmTrainer {
       long t0 = System.nanoTime();
       double[] sums = new double[6];
       float gradientSum = 0f;
+      double expectedNnz = 0;
       long forward = 0;
       pending = coder.manager().newSubManager();
       try {
@@ -284,16 +286,18 @@ public final class SdlgmTrainer {
           }
           forward = Math.max(forward, (long) r[6]);
           gradientSum += (float) r[7];
+          expectedNnz += r[8];
         }
         long t1 = System.nanoTime();
         phaseNanos[0] += forward;
         phaseNanos[1] += t1 - t0 - forward;
-        float[] v = new float[7];
+        float[] v = new float[8];
         v[0] = (float) sums[0];
         for (int t = 1; t < 6; t++) {
           v[t] = (float) (sums[t] / b);
         }
         v[6] = gradientSum;
+        v[7] = (float) (expectedNnz / b);
         return v;
       } catch (RuntimeException | Error e) {
         discardPending();
@@ -303,7 +307,7 @@ public final class SdlgmTrainer {
 
     /**
      * Rows [from, to) of a batch of {@code b}: [loss share, sums of the five terms, forward ns,
-     * sum over the sentinels' gradient entries]. The sum is taken here, on the part's thread,
+     * sum over the sentinels' gradient entries, sum of the expected non-zeros]. The sum is taken here, on the part's thread,
      * while the gradients are fresh in its cache, not afterwards on the caller's.
      */
     private double[] part(SdlgmConfig config, Schedule s, float[] xb, int from, int to, int b,
@@ -322,7 +326,7 @@ public final class SdlgmTrainer {
         tape.backward(loss);
         store.collectGradients();
         NDList stats = new NDList(loss, terms.logLik().sum(), terms.klL().sum(),
-            terms.klS().sum(), terms.klV().sum(), terms.nnz().sum());
+            terms.klS().sum(), terms.klV().sum(), terms.nnz().sum(), terms.expectedNnz().sum());
         for (Parameter p : sentinels) {
           NDArray g = store.gradient(p);
           if (g != null) {
@@ -330,16 +334,17 @@ public final class SdlgmTrainer {
           }
         }
         float[] f = NDArrays.stack(stats).toFloatArray();
-        double[] r = new double[8];
+        double[] r = new double[9];
         for (int t = 0; t < 6; t++) {
           r[t] = f[t];
         }
         r[6] = forward;
         float gradientSum = 0f;
-        for (int t = 6; t < f.length; t++) {
+        for (int t = 7; t < f.length; t++) {
           gradientSum += f[t];
         }
         r[7] = gradientSum;
+        r[8] = f[6];
         return r;
       } finally {
         JniUtils.setGradMode(gradMode);

@@ -48,6 +48,7 @@ class BudgetTest {
     for (double target : new double[] {2, 6}) {
       TrainingRun run = train(target);
       try (SparseCoder coder = run.coder()) {
+        // The steering holds E_q[L | x] at the budget, so the sampled levels' mean meets it.
         List<EpochRecord> h = run.history();
         double last = h.get(h.size() - 1).trainNnz();
         assertEquals(target, last, 0.6, "training mean nnz in the last epoch, target " + target);
