@@ -1,0 +1,58 @@
+package org.sdlgm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What {@code train} resolves for unsupervised data: the default objective with a budget of
+ * L0/2, a budget given on the command line, and SPEC.md's plain model with {@code --plain};
+ * and the options that the multi-label task refuses.
+ */
+class DefaultObjectiveTest {
+  private static JsonNode model(Path dir) throws java.io.IOException {
+    return Cli.readJson(dir.resolve("config.json")).path("model");
+  }
+
+  @Test
+  void defaultPlainAndBudget(@TempDir Path tmp) throws java.io.IOException {
+    Cli.trainTiny(tmp.resolve("default"), 1);
+    JsonNode d = model(tmp.resolve("default"));
+    assertEquals("values", d.path("selection").asText(), d::toString);
+    assertTrue(d.path("straightThrough").asBoolean(), d::toString);
+    assertEquals("geometric", d.path("levelPrior").asText(), d::toString);
+    assertEquals(d.path("maxLevel").asDouble() / 2, d.path("targetNnz").asDouble(), 1e-9);
+    assertEquals(0.01, d.path("betaS").asDouble(), 1e-12);
+
+    Cli.trainTiny(tmp.resolve("budget"), 1, "--target-nnz", "1.5");
+    assertEquals(1.5, model(tmp.resolve("budget")).path("targetNnz").asDouble(), 1e-12);
+
+    Cli.trainTiny(tmp.resolve("plain"), 1, "--plain");
+    JsonNode p = model(tmp.resolve("plain"));
+    assertEquals("head", p.path("selection").asText(), p::toString);
+    assertEquals("uniform", p.path("levelPrior").asText(), p::toString);
+    assertEquals(0.0, p.path("targetNnz").asDouble(), p::toString);
+    assertEquals(1.0, p.path("betaS").asDouble(), 1e-12);
+  }
+
+  @Test
+  void budgetAboveTheCapIsRefused(@TempDir Path tmp) {
+    Cli.Result r = Cli.run(Cli.args("train", "--data", Cli.SYN, Cli.TINY, "--epochs", "1",
+        "--target-nnz", "9", "--out", tmp.resolve("m").toString()));
+    assertEquals(2, r.code(), r::toString);
+    assertTrue(r.err().contains("target mean number of non-zeros"), r::toString);
+  }
+
+  @Test
+  void multilabelRefusesTheUnsupervisedObjectiveOptions(@TempDir Path tmp) {
+    for (String opt : new String[] {"--plain", "--target-nnz=2", "--selection=values"}) {
+      Cli.Result r = Cli.run("train", "--task", "multilabel", "--data", "synthetic-ml:n=50",
+          opt, "--out", tmp.resolve("m").toString());
+      assertEquals(2, r.code(), r::toString);
+    }
+  }
+}
