@@ -105,12 +105,35 @@ final class TinyRuns {
   /** Where Debian's dataset-fashion-mnist package puts Fashion-MNIST. */
   static final Path FASHION = Path.of("/usr/share/datasets/fashion-mnist");
 
-  /** The shared data folder, found as sdlgm-core's SharedData does. */
+  /**
+   * The shared real data folder, found as sdlgm-core's test helper SharedData finds it: the
+   * system property {@code sdlgm.shared.data} (set by the pom for surefire), else the
+   * environment variable {@code SDLGM_SHARED_DATA}, else {@code ../shared/data} relative to the
+   * project's root directory (the nearest folder upwards from the working directory whose
+   * pom.xml lists the module sdlgm-core). Tests that need it skip when it does not exist.
+   */
   static Path sharedData() {
-    return Stream.of(System.getProperty("sdlgm.shared.data"), System.getenv("SDLGM_SHARED_DATA"),
-            "/work/shared/data")
+    return Stream.of(System.getProperty("sdlgm.shared.data"), System.getenv("SDLGM_SHARED_DATA"))
         .filter(p -> p != null && !p.isBlank()).map(Path::of).filter(Files::isDirectory)
-        .findFirst().orElse(Path.of("../shared/data"));
+        .findFirst().orElseGet(TinyRuns::sharedDataBesideProject);
+  }
+
+  /** {@code ../shared/data} relative to the project root (else to the working directory). */
+  private static Path sharedDataBesideProject() {
+    Path base = Path.of("").toAbsolutePath();
+    for (Path d = base; d != null; d = d.getParent()) {
+      Path pom = d.resolve("pom.xml");
+      try {
+        if (Files.isRegularFile(pom)
+            && Files.readString(pom, StandardCharsets.UTF_8).contains("<module>sdlgm-core</module>")) {
+          base = d;
+          break;
+        }
+      } catch (IOException e) {
+        // an unreadable pom.xml is not the root; keep walking up
+      }
+    }
+    return base.resolve("..").resolve("shared").resolve("data").normalize();
   }
 
   /**
