@@ -82,12 +82,30 @@ public final class Main {
     return SdlgmRuntime.defaultThreads();
   }
 
-  /** Prints library, DJL and engine versions. */
+  /**
+   * Prints library, DJL and engine versions. The DJL and PyTorch versions come from
+   * {@code org/sdlgm/cli/sdlgm-versions.properties}, which Maven fills in from the root pom's
+   * {@code djl.version} and {@code pytorch.native.version}; "unknown" if it is missing.
+   */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
+      java.util.Properties v = buildVersions();
       return new String[] {"sdlgm " + org.sdlgm.io.Provenance.libraryVersion()
-          + " (DJL 0.36.0, PyTorch engine 2.7.1, CPU)"};
+          + " (DJL " + v.getProperty("djl.version", "unknown")
+          + ", PyTorch engine " + v.getProperty("pytorch.native.version", "unknown") + ", CPU)"};
+    }
+
+    private static java.util.Properties buildVersions() {
+      java.util.Properties p = new java.util.Properties();
+      try (java.io.InputStream in = Main.class.getResourceAsStream("sdlgm-versions.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      } catch (java.io.IOException ex) {
+        // leave the versions unknown
+      }
+      return p;
     }
   }
 }

@@ -59,6 +59,10 @@ class HelpTest {
     Cli.Result r = Cli.ok("--version");
     assertTrue(r.out().startsWith("sdlgm "), r::toString);
     assertTrue(r.out().contains("DJL"), r::toString);
+    // The versions come from the filtered sdlgm-versions.properties (the root pom's properties).
+    assertTrue(r.out().contains("(DJL " + ai.djl.engine.Engine.getDjlVersion() + ", PyTorch engine "),
+        r::toString);
+    assertTrue(!r.out().contains("unknown") && !r.out().contains("${"), r::toString);
   }
 
   @Test
