@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the Fashion-MNIST table of docs/results.md: SPEC.md's configuration (K = 200,
+# Regenerates the Fashion-MNIST table of docs/results.md: the plain model's configuration (K = 200,
 # L0 = 20, 784-512-256 MLPs, Bernoulli, batch 100, 20 epochs, the full 60k/10k split) for
 # sdlgm, its recipe variants and the baselines. Two runs at a time, one libtorch thread
 # each (faster in total on 2 cores than one run with two threads). Needs

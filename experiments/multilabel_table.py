@@ -2,7 +2,7 @@
 """Prints the multi-label tables of docs/results.md from runs/multilabel/*/metrics.json.
 
 One row per data set, method and set rule (sdlgm: count; br-mlp: threshold and top-k), with
-every metric of SPEC.md, the L0 and L_min used, and the true mean set size of the test part.
+every metric of docs/multilabel.md, the L0 and L_min used, and the true mean set size of the test part.
 With several seeds per cell the mean ± std over seeds is shown.
 """
 import glob, json, os, statistics, sys

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
-"""A plain PyTorch re-implementation of the unsupervised SDLGM (SPEC.md), as a speed reference.
+"""A plain PyTorch re-implementation of the unsupervised SDLGM (docs/model.md), as a speed reference.
 
 It trains the same model on the same objective as sdlgm's Java/DJL trainer with the bench's
 default configuration (K = 200, L0 = 20, encoder 784-512-256, MLP decoder 200-256-512-784,
 Bernoulli likelihood, kl-v "all", relaxed mask (no straight-through), tau = max(0.5, exp(-1e-4 t)),
 uniform level prior, beta = 0 selection prior, all KL weights 1, no warm-up, batch 100,
 Adam lr 1e-3, no gradient clipping), then times the deterministic encoder at batch 100 and
-1000. Written the way a PyTorch user would write it from SPEC.md: nn.Linear layers, autograd
+1000. Written the way a PyTorch user would write it from docs/model.md: nn.Linear layers, autograd
 for every gradient, torch.optim.Adam, a Python loop over the L0 steps of the successive
 relaxation. It is a reference for examples/s, not for bit-exact numbers.
 
@@ -37,7 +37,7 @@ ENCODER_HIDDEN = [512, 256]
 DECODER_HIDDEN = [256, 512]
 TAU0, TAU_MIN, TAU_RATE = 1.0, 0.5, 1e-4   # tau_t = max(tauMin, tau0 * exp(-rate * step))
 LEARNING_RATE = 1e-3                        # Adam, betas (0.9, 0.999), eps 1e-8
-EPS_LOG = 1e-20     # SPEC.md: log(max(1 - a, eps))
+EPS_LOG = 1e-20     # docs/model.md: log(max(1 - a, eps))
 LOG_SIGMA_MIN, LOG_SIGMA_MAX = -8.0, 4.0    # LatentBlock.boundedLogSigma
 
 
@@ -141,7 +141,7 @@ class Sdlgm(nn.Module):
 
     @torch.no_grad()
     def encode(self, x):
-        """Deterministic code (SPEC.md): L = argmax q(L|x), S = top-L of alpha, z_S = mu_S."""
+        """Deterministic code (docs/model.md): L = argmax q(L|x), S = top-L of alpha, z_S = mu_S."""
         alpha, mu, _, level_logits = self.heads(x)
         probs = F.softmax(level_logits, dim=1)
         levels = level_logits.argmax(1) + 1
@@ -222,7 +222,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", default=None)
     ap.add_argument("--no-flush-denormal", action="store_true",
-                    help="leave denormal floats on (SPEC.md: the reference implementation flushed them)")
+                    help="leave denormal floats on (by default they are flushed to zero; docs/model.md, choice 2)")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)

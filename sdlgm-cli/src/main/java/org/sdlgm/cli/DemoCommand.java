@@ -48,7 +48,8 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() {
     if (model.plain) {
       throw new SdlgmException("--plain is for train and bench; the demo runs its own recipe "
-          + "(use train --data synthetic --plain for SPEC.md's plain model on this data)");
+          + "(use train --data synthetic --plain for the plain model of docs/model.md on this "
+          + "data)");
     }
     SdlgmConfig config = model.apply(Recipes.syntheticModel());
     TrainConfig tc = training.apply(Recipes.syntheticTraining());

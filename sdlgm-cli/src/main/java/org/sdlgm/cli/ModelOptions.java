@@ -13,8 +13,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The model hyperparameters as command-line options (a picocli mixin); every default is
- * {@link SdlgmConfig}'s, i.e. SPEC.md's plain defaults. Only options the user gave override
- * a base configuration (the demo's recipe, for instance).
+ * {@link SdlgmConfig}'s, i.e. the plain model's (docs/model.md, "Two objectives"). Only options the
+ * user gave override a base configuration (the demo's recipe, for instance).
  */
 public final class ModelOptions {
   @Option(names = "--method", paramLabel = "M",
@@ -96,13 +96,14 @@ public final class ModelOptions {
   Double targetNnz;
 
   @Option(names = "--plain",
-      description = "SPEC.md's plain model and objective (the ELBO with all KL weights 1, uniform "
-          + "level prior, selection head) instead of the default objective for useful codes.")
+      description = "The plain model and objective of docs/model.md (the ELBO with all KL weights "
+          + "1, uniform level prior, selection head) instead of the default objective for useful "
+          + "codes.")
   boolean plain;
 
   @Option(names = "--selection", paramLabel = "head|values",
-      description = "Selection logits α of q(S|x): head (a head of their own, SPEC.md) or values "
-          + "(α = c·|μ|, so inputs select the dimensions they give large values).")
+      description = "Selection logits α of q(S|x): head (a head of their own, the plain model's) "
+          + "or values (α = c·|μ|, so inputs select the dimensions they give large values).")
   String selection;
 
   @Option(names = "--selection-scale", paramLabel = "C",
@@ -110,7 +111,7 @@ public final class ModelOptions {
   Double selectionScale;
 
   /**
-   * The configuration {@code sdlgm train} starts from: SPEC.md's plain model with
+   * The configuration {@code sdlgm train} starts from: the plain model with
    * {@code --plain}, else the default objective ({@link Recipes#sparseCodes}) at the cap and
    * budget given (budget L0/2 when none is) — with every option the user gave applied.
    */

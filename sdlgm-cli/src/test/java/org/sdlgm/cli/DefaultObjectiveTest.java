@@ -10,7 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What {@code train} resolves for unsupervised data: the default objective with a budget of
- * L0/2, a budget given on the command line, and SPEC.md's plain model with {@code --plain};
+ * L0/2, a budget given on the command line, and the plain model with {@code --plain};
  * and the options that the multi-label task refuses.
  */
 class DefaultObjectiveTest {

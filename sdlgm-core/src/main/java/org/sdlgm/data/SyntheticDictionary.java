@@ -61,7 +61,7 @@ public final class SyntheticDictionary implements DataSource {
         n, test, seed, atoms, dim, lmax, noise, wmin, wmax, kind.name().toLowerCase(Locale.ROOT));
   }
 
-  /** A builder holding the documented defaults (the SPEC's reference configuration). */
+  /** A builder holding the documented defaults (the demo's data, docs/results.md §1). */
   public static Builder builder() {
     return new Builder();
   }

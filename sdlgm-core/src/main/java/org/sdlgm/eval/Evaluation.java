@@ -1,7 +1,7 @@
 package org.sdlgm.eval;
 
 /**
- * Every metric of one model on one test set (SPEC.md, "Metrics"), as written to
+ * Every metric of one model on one test set (docs/model.md, "The model"), as written to
  * {@code metrics.json}. ELBO terms are nats per example from hard samples of the discrete
  * model ({@code elbo} is NaN for the top-k autoencoder, which has none); the reconstruction
  * error is Σ_d (x_d − x̂_d)² at the deterministic code; {@code nnz} and {@code level} summarise

@@ -18,8 +18,8 @@ import org.sdlgm.model.Terms;
  * Single-sample estimates of the ELBO of the <em>discrete</em> model, per example: L drawn by
  * Gumbel-max, the support by Gumbel-top-k, v from q(v | x); never the relaxed sampler, so the
  * mean is an unbiased estimate of a true lower bound of log p(x) in nats. KL_L is exact; KL_S
- * uses the exact per-step KLs on the sampled prefix weighted by q(L ≥ j | x) (SPEC.md).
- * Each batch is split among the {@link Workers} threads.
+ * uses the exact per-step KLs on the sampled prefix weighted by q(L ≥ j | x) (docs/model.md,
+ * "Evaluation"). Each batch is split among the {@link Workers} threads.
  *
  * @param elbo per-example ELBO
  * @param logLik per-example log p(x | z)

@@ -9,13 +9,13 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 
 /**
- * The two Gumbel-Softmax relaxations of SPEC.md and their exact (hard) counterparts, vectorised
- * over the batch: the relaxed sparsity level ℓ, the successive top-k relaxation c_1..c_L0, the
- * relaxed mask m = Σ ℓ_l c_l, the hard top-L mask, and the per-step selection KL on the
- * sampled prefix.
+ * The two Gumbel-Softmax relaxations of docs/model.md and their exact (hard) counterparts,
+ * vectorised over the batch: the relaxed sparsity level ℓ, the successive top-k relaxation
+ * c_1..c_L0, the relaxed mask m = Σ ℓ_l c_l, the hard top-L mask, and the per-step selection KL
+ * on the sampled prefix.
  *
- * <p>Denormal floats slow libtorch on CPU by up to 10× (SPEC.md, performance note) and DJL
- * cannot set flush-to-zero. Softmaxes here therefore go through {@link #softmax}, which clamps
+ * <p>Denormal floats slow libtorch's CPU arithmetic many times over (docs/model.md, choice 2) and
+ * DJL cannot set flush-to-zero. Softmaxes here therefore go through {@link #softmax}, which clamps
  * scores to at least {@value #CUT} below the row maximum (e^−60 ≈ 10⁻²⁶ is a normal float and
  * negligible), and the successive relaxation runs in the probability domain with a floor of
  * {@value #FLOOR} (see {@link #successive}).
@@ -30,7 +30,8 @@ public final class GumbelSoftmax {
 
   /**
    * Floor added to the unnormalised masses of the successive relaxation: plays the part of
-   * SPEC.md's ε for an entry whose 1 − a rounded to 0, and keeps every mass a normal float.
+   * the log-domain recursion's ε for an entry whose 1 − a rounded to 0, and keeps every mass a
+   * normal float.
    */
   static final float FLOOR = 1e-35f;
 
@@ -74,13 +75,14 @@ public final class GumbelSoftmax {
    * The successive relaxation of ordered draws without replacement: returns the relaxed j-hot
    * vectors c_j = min(1, Σ_{t≤j} a_t) for j = 1..steps, shape (B, steps, K).
    *
-   * <p>SPEC.md's recursion w_j = w_{j−1} + log max(1 − a_{j−1}, ε), a_j = softmax(w_j / τ) is
-   * evaluated in its equivalent multiplicative form a_j ∝ a_{j−1} · (1 − a_{j−1})^{1/τ}: one
+   * <p>The recursion w_j = w_{j−1} + log max(1 − a_{j−1}, ε), a_j = softmax(w_j / τ) of
+   * docs/model.md is evaluated in its equivalent multiplicative form
+   * a_j ∝ a_{j−1} · (1 − a_{j−1})^{1/τ}: one
    * softmax, then five cheap element-wise operations per step, with no clamp or logarithm
    * whose backward passes cost more than the forward (measured: the relaxation's forward and
    * backward at B = 100, K = 200, L0 = 20 took half the time). The values agree with the
    * log-domain form to float rounding and its gradient is at least as close to a float64
-   * evaluation of SPEC.md's recursion (tested). An entry whose 1 − a rounds to 0 keeps the mass
+   * evaluation of that recursion (tested). An entry whose 1 − a rounds to 0 keeps the mass
    * {@value #FLOOR} instead of a·ε^{1/τ}; both are negligible beside every other entry, whose
    * mass stays above e^−60 of the row maximum (the first softmax is clamped).
    *
@@ -177,7 +179,8 @@ public final class GumbelSoftmax {
   /**
    * Per-step KLs kl_j = KL(softmax(α over R_j) ‖ softmax(β over R_j)) with R_j the dimensions
    * not in the sampled prefix o_1..o_{j−1}; shape (B, steps). Gradients flow through α (and β)
-   * for the fixed prefix; the prefix's own dependence on α is not differentiated (SPEC.md).
+   * for the fixed prefix; the prefix's own dependence on α is not differentiated (docs/model.md,
+   * choice 6).
    *
    * <p>Computed in O(B·K + B·steps²) rather than materialising a (B, steps, K) tensor: with
    * e_k = exp(α_k − max α), every sum over R_j is the sum over the dimensions outside the

@@ -177,7 +177,7 @@ public abstract class LatentBlock extends ai.djl.nn.AbstractBlock {
   public abstract Terms terms(ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training,
       Noise noise, Tape tape);
 
-  /** The deterministic codes of a batch (SPEC.md, "Deterministic encoding"). */
+  /** The deterministic codes of a batch (docs/model.md, "Deterministic encoding"). */
   public abstract CodeBatch encode(ParameterStore ps, NDArray x);
 
   /**

@@ -7,8 +7,8 @@ import java.util.stream.Collectors;
 import org.sdlgm.SdlgmException;
 
 /**
- * Which model a run trains. {@code sdlgm} is the model of SPEC.md; the others are the baselines
- * that go through the same data, training, evaluation and encoding pipeline so that their
+ * Which model a run trains. {@code sdlgm} is the model of docs/model.md; the others are the
+ * baselines that go through the same data, training, evaluation and encoding pipeline so that their
  * numbers are comparable: {@code sdlgm-fixed} (the ablation with L = L0 always), {@code vae}
  * (a dense Gaussian VAE with K latent dimensions), {@code topk-ae} (a k-sparse autoencoder
  * with k = L0, Makhzani and Frey 2013), {@code batchtopk-ae} (a BatchTopK autoencoder with a

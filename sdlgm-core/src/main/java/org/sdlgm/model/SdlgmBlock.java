@@ -13,7 +13,7 @@ import ai.djl.training.initializer.ConstantInitializer;
 import java.util.List;
 
 /**
- * The unsupervised SDLGM of SPEC.md (and, with {@link Method#SDLGM_FIXED}, its ablation with
+ * The unsupervised SDLGM of docs/model.md (and, with {@link Method#SDLGM_FIXED}, its ablation with
  * L = L0): heads for q(L | x), the selection logits α and q(v | x) on the encoder trunk; codes
  * z = s ⊙ v where the support s comes from the two-step Gumbel-Softmax sampler during
  * training and from exact Gumbel-max / Gumbel-top-k samples during evaluation.
@@ -76,7 +76,7 @@ public final class SdlgmBlock extends LatentBlock {
     NDArray a;
     if (selectHead != null) {
       a = apply(selectHead, ps, h, training);
-      // c = 1 leaves SPEC.md's graph (and its bits) untouched.
+      // c = 1 leaves the plain model's graph (and its bits) untouched.
       a = c == 1f ? a : a.mul(Scalars.of(a.getManager(), c));
     } else {
       a = mu.abs().mul(Scalars.of(mu.getManager(), c));

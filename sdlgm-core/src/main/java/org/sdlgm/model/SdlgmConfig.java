@@ -8,7 +8,7 @@ import org.sdlgm.SdlgmException;
  * Every hyperparameter that defines a model and its objective: architecture, likelihood, the
  * two Gumbel-Softmax relaxations and their temperature schedule, the priors and the KL weights.
  * An immutable value with a {@link Builder} and a JSON form (it is written to the model
- * directory's {@code config.json}); the defaults are SPEC.md's plain defaults, and the
+ * directory's {@code config.json}); the defaults are the plain model's (docs/model.md), and the
  * recommended recipe switches ({@code straightThrough}, {@code klV = selected}, a geometric
  * level prior phased in) are documented in {@code docs/model.md}.
  *
@@ -46,7 +46,7 @@ public record SdlgmConfig(
     double selectionScale) {
 
   public SdlgmConfig {
-    // Model directories written before these fields existed used SPEC.md's selection head.
+    // Model directories written before these fields existed used the plain model's selection head.
     selection = selection == null ? Selection.HEAD : selection;
     if (!(selectionScale >= 0) || Double.isInfinite(selectionScale)) {
       throw new SdlgmException("the selection scale c must be > 0 (0 = the default of the "
@@ -120,7 +120,7 @@ public record SdlgmConfig(
   /**
    * The factor c of the selection logits: α = c·a_S(h) ({@link Selection#HEAD}) or c·|μ|
    * ({@link Selection#VALUES}). {@code selectionScale} 0 means the form's default: 1 for the
-   * head (SPEC.md's α = a_S(h)), {@link #DEFAULT_SELECTION_SCALE} for values.
+   * head (the plain model's α = a_S(h)), {@link #DEFAULT_SELECTION_SCALE} for values.
    */
   public double selectionFactor() {
     if (selectionScale > 0) {
@@ -130,7 +130,7 @@ public record SdlgmConfig(
   }
 
 
-  /** SPEC.md's plain defaults: K = 200, L0 = 20, 784-512-256 MLPs, Bernoulli, uniform prior. */
+  /** The plain model's defaults: K = 200, L0 = 20, 784-512-256 MLPs, Bernoulli, uniform prior. */
   public static Builder builder() {
     return new Builder();
   }

@@ -1,14 +1,14 @@
 package org.sdlgm.model;
 
 /**
- * The per-step selection KLs of SPEC.md, kl_j = KL(softmax(α over R_j) ‖ softmax(β over R_j))
+ * The per-step selection KLs of docs/model.md, kl_j = KL(softmax(α over R_j) ‖ softmax(β over R_j))
  * with R_j the dimensions outside the sampled prefix o_1..o_{j−1}, evaluated for a batch in
  * plain arrays together with their vector-Jacobian product — what
  * {@link GumbelSoftmax#stepKl} computes with about 25 libtorch operations (and twice that
  * backward), and the same closed form: with e_k = exp(α_k − max α), every sum over R_j is the
  * sum outside the whole prefix plus a suffix sum over the prefix positions, all of positive
  * terms. The prefix itself — the top {@code steps} dimensions of the keys, {@link #order} —
- * is not differentiated (SPEC.md).
+ * is not differentiated (docs/model.md, choice 6).
  *
  * <p>The gradient has a closed form too: ∂kl_j/∂α_k = p_jk (log p_jk − log q_jk − kl_j) and
  * ∂kl_j/∂β_k = q_jk − p_jk on R_j, so for each dimension only the sums over the steps whose R_j

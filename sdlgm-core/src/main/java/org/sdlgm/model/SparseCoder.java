@@ -191,7 +191,7 @@ public final class SparseCoder implements AutoCloseable {
   }
 
   /**
-   * Codes from {@link LatentBlock#encodeHeads}'s layout (SPEC.md, "Deterministic encoding"):
+   * Codes from {@link LatentBlock#encodeHeads}'s layout (docs/model.md, "Deterministic encoding"):
    * L̂ = argmax q(L | x) (the first maximum on ties, as libtorch's argmax), S = the top-L̂ of α
    * (the lower index first on ties), z_S = μ_S; indices ascending, exact zeros dropped.
    */

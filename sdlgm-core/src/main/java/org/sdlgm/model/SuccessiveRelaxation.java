@@ -1,7 +1,7 @@
 package org.sdlgm.model;
 
 /**
- * The successive relaxation and the relaxed mask of SPEC.md, m = Σ_j ℓ_j · min(1, Σ_{t≤j} a_t),
+ * The successive relaxation and the relaxed mask of docs/model.md, m = Σ_j ℓ_j·min(1, Σ_{t≤j} a_t),
  * evaluated for a batch in one pass over plain arrays, together with its vector-Jacobian
  * product. It computes what {@link GumbelSoftmax#successive} followed by
  * {@link GumbelSoftmax#relaxedMask} compute (the same clamp, floor and multiplicative form of

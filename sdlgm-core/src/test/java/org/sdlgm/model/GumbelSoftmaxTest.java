@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The relaxations and KLs of SPEC.md on small inputs with known answers. */
+/** The relaxations and KLs of docs/model.md ("The model") on small inputs with known answers. */
 class GumbelSoftmaxTest {
   static NDManager manager;
 
@@ -81,7 +81,8 @@ class GumbelSoftmaxTest {
       err += Math.abs(sums[i] - hardLevels[i]);
       meanLevel += hardLevels[i];
     }
-    // SPEC.md: near-ties make the relaxed mask sum a few percent short of L.
+    // docs/model.md ("The model", relaxed mask): near-ties make the relaxed mask sum a few
+    // percent short of L.
     assertTrue(err / meanLevel < 0.06, "relative |Σm − L| = " + err / meanLevel);
     // And over the Gumbel noise, E[Σ m] ≈ E_q[L].
     float[] q = logQ.exp().toFloatArray();
@@ -135,7 +136,7 @@ class GumbelSoftmaxTest {
   }
 
   /**
-   * The multiplicative form of the successive relaxation is SPEC.md's log-domain recursion
+   * The multiplicative form of the successive relaxation is docs/model.md's log-domain recursion
    * w_j = w_{j−1} + log max(1 − a_{j−1}, 1e-20), a_j = softmax(w_j / τ): its mask values agree
    * with that recursion evaluated literally in float32, and its gradient with respect to α is
    * at least as close to a float64 evaluation as the literal float32 one — for τ on and off the

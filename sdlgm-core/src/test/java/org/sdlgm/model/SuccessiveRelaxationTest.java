@@ -108,8 +108,8 @@ class SuccessiveRelaxationTest {
   }
 
   /**
-   * SPEC.md's relaxation in float64 by plain libtorch operations, with GumbelSoftmax's clamp
-   * of the first softmax and floor: a_1 = softmax(max(r/τ, max r/τ − 60)),
+   * The relaxation of docs/model.md ("The model") in float64 by plain libtorch operations, with
+   * GumbelSoftmax's clamp of the first softmax and floor: a_1 = softmax(max(r/τ, max r/τ − 60)),
    * a_j ∝ a_{j−1}(1 − a_{j−1} + 10⁻³⁰)^{1/τ} + 10⁻³⁵, m = Σ_j ℓ_j min(1, Σ_{t≤j} a_t), where
    * 1 − a_i is computed as Σ_{l≠i} p_l / Σ_l p_l (a product with ones minus the identity), so
    * that it keeps its digits however close a_i is to 1.

@@ -3,7 +3,7 @@ package org.sdlgm.eval.multilabel;
 import java.util.Locale;
 
 /**
- * Supervised (multi-label) test metrics of one run, with the conventions of SPEC.md ("Metrics"):
+ * Supervised (multi-label) test metrics of one run, with the conventions of docs/multilabel.md:
  * P@k and nDCG@k (k = 1, 3, 5; Extreme Classification repository definitions, IDCG over
  * min(k, |Y|) relevant items) are averaged over rows whose true set is non-empty, and
  * {@code rowsWithoutLabels} says how many rows were left out of those averages; example-based F1

@@ -4,8 +4,8 @@ import java.util.Objects;
 
 /**
  * Computes {@link MultiLabelEvaluation} from per-row truth sets, predicted sets, per-label scores
- * and predicted levels L̂, with the definitions of SPEC.md ("Metrics" → "Supervised" and
- * "Conventions"). Labels are 0-based indices in [0, numLabels); a set may be given in any order
+ * and predicted levels L̂, with the definitions of docs/multilabel.md ("The model",
+ * Metrics). Labels are 0-based indices in [0, numLabels); a set may be given in any order
  * but must not repeat a label (IllegalArgumentException — a duplicate would silently inflate
  * |Ŷ| and TP). The ranking for P@k and nDCG@k sorts labels by descending score and breaks ties
  * by the lower label index first, so results are deterministic when a model emits equal scores
@@ -15,7 +15,7 @@ import java.util.Objects;
  */
 public final class MultiLabelMetrics {
 
-  /** The cut-offs of P@k and nDCG@k, fixed by the spec. */
+  /** The cut-offs of P@k and nDCG@k, fixed by docs/multilabel.md. */
   private static final int[] KS = {1, 3, 5};
 
   private static final int MAX_K = 5;
@@ -182,7 +182,7 @@ public final class MultiLabelMetrics {
         }
       }
       numRows++;
-      // Both empty is a perfect prediction, per the spec's convention.
+      // Both empty is a perfect prediction, per the convention of docs/multilabel.md.
       sumExampleF1 += (ySize + pSize == 0) ? 1.0 : 2.0 * inter / (ySize + pSize);
       sumHamming += (double) (ySize + pSize - 2 * inter) / numLabels;
       if (inter == ySize && inter == pSize) {

@@ -19,8 +19,8 @@ import org.sdlgm.model.GumbelSoftmax;
 import org.sdlgm.model.Scalars;
 
 /**
- * The network of the supervised model (SPEC.md, "Supervised"): an MLP trunk h = f(x), label
- * logits α = W_α h (K = C, the sparse representation is the label indicator itself) and, for
+ * The network of the supervised model (docs/multilabel.md, "The model"): an MLP trunk h = f(x),
+ * label logits α = W_α h (K = C, the sparse representation is the label indicator itself) and, for
  * {@code sdlgm}, a count head q(L | x) over L_min..L0. {@link #loss} computes the training
  * objective of the configured method; {@link #forwardInternal} returns α and the level
  * probabilities for prediction.

@@ -4,7 +4,7 @@ import java.util.List;
 import org.sdlgm.SdlgmException;
 
 /**
- * Every hyperparameter of a multi-label model (SPEC.md, "Supervised"): method and set
+ * Every hyperparameter of a multi-label model (docs/multilabel.md, "The model"): method and set
  * objective, the MLP trunk, the cap L0 and the smallest level L_min of the count head
  * ({@code 1}, or {@code 0} for data with empty label sets), the weight λ of the count term,
  * the temperature schedule of the two relaxations, the BCE squash ε_b, and the set rules of
@@ -117,7 +117,7 @@ public record TaggerConfig(
     return new Builder(this);
   }
 
-  /** Builder for {@link TaggerConfig}; defaults: sdlgm, relaxed-bce, one hidden layer of 512, L0 = 10, L_min = 1, λ = 1, SPEC.md's τ schedule, ε_b = 1e-6. */
+  /** Builder for {@link TaggerConfig}; defaults: sdlgm, relaxed-bce, one hidden layer of 512, L0 = 10, L_min = 1, λ = 1, the unsupervised model's τ schedule, ε_b = 1e-6. */
   public static final class Builder {
     private TaggerMethod method = TaggerMethod.SDLGM;
     private SetObjective objective = SetObjective.RELAXED_BCE;

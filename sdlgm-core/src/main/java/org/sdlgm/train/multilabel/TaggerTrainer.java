@@ -29,8 +29,8 @@ import org.sdlgm.train.TrainConfig;
 import org.sdlgm.train.TrainingDivergedException;
 
 /**
- * Fits a multi-label model by mini-batch Adam on its objective (SPEC.md, "Supervised"): for
- * {@code sdlgm}, λ·(−log q(n(Y) | x)) plus the relaxed-BCE or Plackett–Luce set loss; for
+ * Fits a multi-label model by mini-batch Adam on its objective (docs/multilabel.md, "The model"):
+ * for {@code sdlgm}, λ·(−log q(n(Y) | x)) plus the relaxed-BCE or Plackett–Luce set loss; for
  * {@code br-mlp}, per-label BCE. Only one mini-batch of features and labels is ever dense.
  *
  * <p>Seeded like the unsupervised trainer: epoch e shuffles with {@code Random(seed·31 + e)}

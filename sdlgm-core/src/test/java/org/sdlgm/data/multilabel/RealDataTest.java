@@ -11,7 +11,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.sdlgm.data.SharedData;
 
-/** The Mulan benchmark files in shared/data, when present; shapes from MANIFEST.md. */
+/** The Mulan benchmark files in the shared data folder, when present, with their known shapes. */
 class RealDataTest {
   private static MultiLabelDataset load(String set, String arff, String xml) {
     Path dir = SharedData.dir().resolve(set);

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The supervised objectives of SPEC.md on inputs with known answers, and the cap on predicted sets. */
+/**
+ * The supervised objectives of docs/multilabel.md ("The model") on inputs with known answers, and
+ * the cap on predicted sets.
+ */
 class TaggerBlockTest {
   static NDManager manager;
 
