@@ -107,7 +107,7 @@ public final class ModelOptions {
   String selection;
 
   @Option(names = "--selection-scale", paramLabel = "C",
-      description = "c of --selection values, α = c·|μ| (default 5).")
+      description = "Factor c of the selection logits: α = c·|μ| with --selection values (default 3), c·a_S(h) with the head (default 1).")
   Double selectionScale;
 
   /**
