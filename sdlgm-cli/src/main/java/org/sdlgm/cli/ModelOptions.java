@@ -120,10 +120,14 @@ public final class ModelOptions {
       return apply(Recipes.plain());
     }
     int l0 = maxLevel != null ? maxLevel : Recipes.plain().maxLevel();
-    SdlgmConfig c = apply(Recipes.sparseCodes(l0, 0));
+    Method m = method == null ? Method.SDLGM : Method.of(method);
+    // The default objective is sdlgm's (and its fixed-level ablation's); the other methods
+    // keep their own objectives, with every KL weight 1.
+    SdlgmConfig c = apply(m.isSdlgm() ? Recipes.sparseCodes(l0, 0) : Recipes.plain());
     boolean budgeted = c.method() == Method.SDLGM || c.method() == Method.BATCHTOPK_AE
         || c.method() == Method.VSC;
-    if (targetNnz == null && budgeted && c.levelPrior() == LevelPrior.GEOMETRIC && rho == null) {
+    if (targetNnz == null && budgeted && rho == null
+        && (c.method() != Method.SDLGM || c.levelPrior() == LevelPrior.GEOMETRIC)) {
       c = c.toBuilder().targetNnz(Recipes.defaultTarget(c.maxLevel())).build();
     }
     return c;
