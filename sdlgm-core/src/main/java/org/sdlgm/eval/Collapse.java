@@ -21,14 +21,19 @@ public final class Collapse {
   /**
    * The warning for a model whose codes average {@code nnzMean} non-zeros of which
    * {@code effectiveMean} are effective, with value KL {@code klV} (NaN where the method has
-   * none); null when there is nothing to warn about.
+   * none); null when there is nothing to warn about. {@code variational} says whether the
+   * objective has KL terms (the advice differs: an autoencoder has none to lower).
    */
-  public static String message(double nnzMean, double effectiveMean, double klV) {
+  public static String message(double nnzMean, double effectiveMean, double klV,
+      boolean variational) {
     if (!(nnzMean > 0)) {
       return null;
     }
-    String help = " Train without --plain (the default objective down-weights the KL terms "
-        + "that make the decoder ignore the code), or lower --beta-v and --beta-s (e.g. 0.01).";
+    String help = variational
+        ? " Train without --plain (the default objective down-weights the KL terms that make "
+            + "the decoder ignore the code), or lower --beta-v and --beta-s (e.g. 0.01)."
+        : " The codes are wider than the data needs at this δ: a smaller budget or cap gives "
+            + "the same reconstruction with fewer non-zeros (or re-evaluate with a smaller --delta).";
     if (effectiveMean < COLLAPSED) {
       return String.format(Locale.ROOT, "posterior collapse: the codes carry no information "
           + "(effective nnz %.2f of %.2f non-zeros%s).", effectiveMean, nnzMean,

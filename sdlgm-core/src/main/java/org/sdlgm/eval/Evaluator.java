@@ -73,7 +73,7 @@ public final class Evaluator {
     CountStats nnzStats = CountStats.of(nnz, cap);
     CountStats effStats = CountStats.of(effNnz, cap);
     String collapse = Collapse.message(nnzStats.mean(), effStats.mean(),
-        hasElbo ? elbo[4] : Double.NaN);
+        hasElbo ? elbo[4] : Double.NaN, hasElbo);
     return new Evaluation(c.method().id(), n, cap, hasElbo ? elbo[0] : Double.NaN, elbo[1],
         elbo[2], elbo[3], elbo[4], recon, nnzStats,
         c.method().isSdlgm() ? CountStats.of(levels, c.maxLevel()) : null,

@@ -25,14 +25,17 @@ class CollapseTest {
 
   @Test
   void thresholds() {
-    assertNull(Collapse.message(5, 4, 10));
-    assertNull(Collapse.message(5, 2.5, 10));
-    assertTrue(Collapse.message(5, 2.4, 10).startsWith("partial collapse"));
-    String full = Collapse.message(5, 0.05, 0.001);
+    assertNull(Collapse.message(5, 4, 10, true));
+    assertNull(Collapse.message(5, 2.5, 10, true));
+    assertTrue(Collapse.message(5, 2.4, 10, true).startsWith("partial collapse"));
+    String full = Collapse.message(5, 0.05, 0.001, true);
     assertTrue(full.startsWith("posterior collapse"), full);
     assertTrue(full.contains("--beta-v"), full);
-    assertTrue(Collapse.message(5, 0.0, Double.NaN).startsWith("posterior collapse"));
-    assertNull(Collapse.message(0, 0, 0), "a code with no non-zeros at all is not a collapse");
+    String autoencoder = Collapse.message(20, 7, Double.NaN, false);
+    assertTrue(autoencoder.startsWith("partial collapse"), autoencoder);
+    assertTrue(!autoencoder.contains("--beta-v") && autoencoder.contains("--delta"), autoencoder);
+    assertTrue(Collapse.message(5, 0.0, Double.NaN, false).startsWith("posterior collapse"));
+    assertNull(Collapse.message(0, 0, 0, true), "a code with no non-zeros at all is not a collapse");
   }
 
   @Test
