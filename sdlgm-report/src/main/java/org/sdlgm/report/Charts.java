@@ -35,7 +35,8 @@ final class Charts {
   /** Series colours: blue, orange, green, red, purple (the common "tab10" start). */
   static final Color[] PALETTE = {
       new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
-      new Color(0x9467bd)};
+      new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
+      new Color(0xbcbd22), new Color(0x17becf)};
   static final Color GRID = new Color(0xdddddd);
   static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 14);
   static final Font LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
