@@ -32,7 +32,7 @@ import org.jfree.data.xy.XYSeriesCollection;
  * grid, one palette; rendering to images without a display.
  */
 final class Charts {
-  /** Series colours: blue, orange, green, red, purple (the common "tab10" start). */
+  /** Series colours: the ten of the common "tab10" palette, blue, orange, green, red, purple first. */
   static final Color[] PALETTE = {
       new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
       new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
