@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sdlgm.data.DataPlan;
 import org.sdlgm.data.TrainTest;
-import org.sdlgm.encode.SparseCode;
 import org.sdlgm.eval.EvalOptions;
 import org.sdlgm.eval.Evaluation;
 import org.sdlgm.eval.Evaluator;
@@ -17,11 +16,12 @@ import org.sdlgm.io.DataSchema;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
 import org.sdlgm.io.Provenance;
+import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.SdlgmConfig;
+import org.sdlgm.model.SparseCode;
 import org.sdlgm.model.SparseCoder;
 import org.sdlgm.train.Recipes;
 import org.sdlgm.train.SdlgmTrainer;
-import org.sdlgm.train.TrainConfig;
 import org.sdlgm.train.TrainingRun;
 
 /** The Java example of README.md, kept compiling and running (with a smaller data set). */

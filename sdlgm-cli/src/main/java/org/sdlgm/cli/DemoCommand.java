@@ -3,18 +3,18 @@ package org.sdlgm.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.sdlgm.SdlgmException;
 import org.sdlgm.data.DataPlan;
 import org.sdlgm.eval.EvalOptions;
-import org.sdlgm.SdlgmException;
+import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.train.Recipes;
-import org.sdlgm.train.TrainConfig;
 import org.sdlgm.train.TrainingWorkflow;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code sdlgm demo}: the built-in end-to-end run on synthetic data with known sparsity. */
 @Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,

@@ -2,7 +2,7 @@ package org.sdlgm.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
-import org.sdlgm.train.EpochRecord;
+import org.sdlgm.io.EpochRecord;
 import org.sdlgm.train.TrainingListener;
 
 /**

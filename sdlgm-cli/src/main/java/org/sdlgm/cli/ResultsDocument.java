@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.sdlgm.SdlgmException;
-import org.sdlgm.io.AtomicFiles;
+import org.sdlgm.util.AtomicFiles;
 
 /**
  * Puts an experiment's generated table into a hand-written document (docs/results.md) between

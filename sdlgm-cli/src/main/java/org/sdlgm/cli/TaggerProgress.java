@@ -2,7 +2,7 @@ package org.sdlgm.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
-import org.sdlgm.train.multilabel.TaggerEpoch;
+import org.sdlgm.io.TaggerEpoch;
 import org.sdlgm.train.multilabel.TaggerListener;
 
 /**

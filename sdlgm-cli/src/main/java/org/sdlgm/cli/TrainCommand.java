@@ -6,16 +6,16 @@ import java.util.concurrent.Callable;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.data.multilabel.MultiLabelPlan;
 import org.sdlgm.eval.EvalOptions;
-import org.sdlgm.model.multilabel.TaggerConfig;
-import org.sdlgm.train.multilabel.MultiLabelWorkflow;
+import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.SdlgmConfig;
-import org.sdlgm.train.TrainConfig;
+import org.sdlgm.model.multilabel.TaggerConfig;
 import org.sdlgm.train.TrainingWorkflow;
+import org.sdlgm.train.multilabel.MultiLabelWorkflow;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code sdlgm train}: fit a model on data into a model directory, then evaluate it. */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,

@@ -2,7 +2,7 @@ package org.sdlgm.cli;
 
 import org.sdlgm.SdlgmException;
 import org.sdlgm.data.InputScaling;
-import org.sdlgm.train.TrainConfig;
+import org.sdlgm.io.TrainConfig;
 import picocli.CommandLine.Option;
 
 /** Training-loop options as a picocli mixin; defaults are {@link TrainConfig}'s. */

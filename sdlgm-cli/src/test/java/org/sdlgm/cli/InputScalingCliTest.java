@@ -20,9 +20,9 @@ import org.sdlgm.data.DataSpecs;
 import org.sdlgm.data.Dataset;
 import org.sdlgm.data.InputScaling;
 import org.sdlgm.encode.CodeWriter;
-import org.sdlgm.encode.SparseCode;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
+import org.sdlgm.model.SparseCode;
 import org.sdlgm.model.SparseCoder;
 
 /**

@@ -12,6 +12,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import org.sdlgm.SdlgmException;
+import org.sdlgm.model.SparseCode;
 
 /**
  * Streams sparse codes to an output, one row at a time, so that encoding millions of rows

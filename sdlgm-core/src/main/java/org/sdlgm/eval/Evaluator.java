@@ -5,8 +5,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.sdlgm.data.Dataset;
-import org.sdlgm.encode.SparseCode;
 import org.sdlgm.model.SdlgmConfig;
+import org.sdlgm.model.SparseCode;
 import org.sdlgm.model.SparseCoder;
 
 /**

@@ -1,4 +1,4 @@
-package org.sdlgm.train;
+package org.sdlgm.io;
 
 /**
  * One row of {@code history.csv}: the schedule and the mean of every objective term over an

@@ -12,7 +12,7 @@ import java.util.List;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.data.InputScaling;
 import org.sdlgm.model.SparseCoder;
-import org.sdlgm.train.EpochRecord;
+import org.sdlgm.util.AtomicFiles;
 
 /**
  * The on-disk form of a trained model: a directory with {@code config.json} ({@link

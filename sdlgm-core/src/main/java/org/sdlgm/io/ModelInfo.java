@@ -1,7 +1,6 @@
 package org.sdlgm.io;
 
 import org.sdlgm.model.SdlgmConfig;
-import org.sdlgm.train.TrainConfig;
 
 /**
  * The content of a model directory's {@code config.json}: the file format and its version,

@@ -8,7 +8,7 @@ import java.util.List;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.data.multilabel.FeatureTransform;
 import org.sdlgm.model.multilabel.Tagger;
-import org.sdlgm.train.multilabel.TaggerEpoch;
+import org.sdlgm.util.AtomicFiles;
 
 /**
  * The on-disk form of a trained multi-label model: {@code config.json} ({@link TaggerInfo},

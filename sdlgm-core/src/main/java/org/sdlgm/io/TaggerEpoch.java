@@ -1,6 +1,7 @@
-package org.sdlgm.train.multilabel;
+package org.sdlgm.io;
 
 import java.util.Locale;
+import org.sdlgm.util.AtomicFiles;
 
 /**
  * One row of a multi-label run's {@code history.csv}: the epoch's mean training terms (total
@@ -46,7 +47,7 @@ public record TaggerEpoch(
     for (TaggerEpoch r : history) {
       csv.append(r.toCsv()).append('\n');
     }
-    org.sdlgm.io.AtomicFiles.writeString(file, csv.toString());
+    AtomicFiles.writeString(file, csv.toString());
   }
 
   /** Parses a line written by {@link #toCsv} (empty fields are NaN). */

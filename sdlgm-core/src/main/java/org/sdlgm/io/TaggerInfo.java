@@ -1,7 +1,6 @@
 package org.sdlgm.io;
 
 import org.sdlgm.model.multilabel.TaggerConfig;
-import org.sdlgm.train.TrainConfig;
 
 /**
  * The content of a multi-label model directory's {@code config.json}: format and version,

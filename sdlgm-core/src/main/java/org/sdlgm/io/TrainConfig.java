@@ -1,4 +1,4 @@
-package org.sdlgm.train;
+package org.sdlgm.io;
 
 import org.sdlgm.SdlgmException;
 
@@ -10,8 +10,9 @@ import org.sdlgm.SdlgmException;
  *
  * @param checkpointEvery write a checkpoint every this many steps (0: only at epoch ends)
  * @param gradClip clip each gradient entry to [−c, c]; 0 disables clipping
- * @param adam which implementation of Adam updates the parameters (see {@link AdamUpdates});
- *     absent in model directories written before it existed, which used {@code DJL}
+ * @param adam which implementation of Adam updates the parameters (see {@link
+ *     org.sdlgm.train.AdamUpdates}); absent in model directories written before it existed,
+ *     which used {@code DJL}
  */
 public record TrainConfig(
     int epochs,
@@ -23,7 +24,10 @@ public record TrainConfig(
     double gradClip,
     AdamImpl adam) {
 
-  /** The implementations of Adam's update: the same formula, see {@link AdamUpdates}. */
+  /**
+   * The implementations of Adam's update: the same formula, see {@link
+   * org.sdlgm.train.AdamUpdates}.
+   */
   public enum AdamImpl { FUSED, DJL }
 
   public TrainConfig {

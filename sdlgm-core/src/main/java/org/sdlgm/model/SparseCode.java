@@ -1,4 +1,4 @@
-package org.sdlgm.encode;
+package org.sdlgm.model;
 
 /**
  * The deterministic sparse code of one example: the chosen level L̂, the active dimensions

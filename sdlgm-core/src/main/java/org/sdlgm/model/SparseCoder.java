@@ -21,8 +21,7 @@ import java.util.List;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.Workers;
 import org.sdlgm.data.InputScaling;
-import org.sdlgm.encode.SparseCode;
-import org.sdlgm.io.AtomicFiles;
+import org.sdlgm.util.AtomicFiles;
 
 /**
  * A model in memory — configuration, network and parameters — and what you do with a trained

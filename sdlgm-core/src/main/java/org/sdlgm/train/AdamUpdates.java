@@ -25,9 +25,10 @@ import java.util.List;
 import java.util.function.Function;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.Workers;
-import org.sdlgm.io.AtomicFiles;
+import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.Scalars;
 import org.sdlgm.model.SparseCoder;
+import org.sdlgm.util.AtomicFiles;
 
 /**
  * Adam applied directly to every trainable parameter of a block, as both trainers use it.

@@ -1,5 +1,6 @@
 package org.sdlgm.train;
 
+import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.Decoder;
 import org.sdlgm.model.KlV;
 import org.sdlgm.model.LevelPrior;

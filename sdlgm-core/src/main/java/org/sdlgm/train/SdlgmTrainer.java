@@ -23,7 +23,8 @@ import org.sdlgm.SdlgmException;
 import org.sdlgm.Workers;
 import org.sdlgm.data.Dataset;
 import org.sdlgm.eval.HardElbo;
-import org.sdlgm.io.AtomicFiles;
+import org.sdlgm.io.EpochRecord;
+import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.BatchNoise;
 import org.sdlgm.model.Noise;
 import org.sdlgm.model.Schedule;
@@ -31,6 +32,7 @@ import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCoder;
 import org.sdlgm.model.Tape;
 import org.sdlgm.model.Terms;
+import org.sdlgm.util.AtomicFiles;
 
 /**
  * Fits a model by mini-batch Adam on the negative ELBO (or the reconstruction loss of the

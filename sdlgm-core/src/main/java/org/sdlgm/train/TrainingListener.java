@@ -1,5 +1,7 @@
 package org.sdlgm.train;
 
+import org.sdlgm.io.EpochRecord;
+
 /**
  * Observes a training run without being part of it: progress bars, logging and tests attach
  * listeners rather than the trainer growing flags. All callbacks run on the training thread;

@@ -1,6 +1,7 @@
 package org.sdlgm.train;
 
 import java.util.List;
+import org.sdlgm.io.EpochRecord;
 import org.sdlgm.model.SparseCoder;
 
 /**

@@ -1,4 +1,4 @@
-package org.sdlgm.io;
+package org.sdlgm.util;
 
 import java.io.IOException;
 import java.io.OutputStream;

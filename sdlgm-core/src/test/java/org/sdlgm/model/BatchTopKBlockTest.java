@@ -16,10 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sdlgm.data.DataSpecs;
 import org.sdlgm.data.TrainTest;
-import org.sdlgm.encode.SparseCode;
 import org.sdlgm.eval.Evaluator;
+import org.sdlgm.io.TrainConfig;
 import org.sdlgm.train.SdlgmTrainer;
-import org.sdlgm.train.TrainConfig;
 import org.sdlgm.train.TrainingRun;
 
 /** The batch rule's budget, the cap, the threshold's estimate and its persistence. */

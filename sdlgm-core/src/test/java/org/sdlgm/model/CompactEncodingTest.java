@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.sdlgm.encode.SparseCode;
 
 /**
  * The fast encoding path (raw heads, one transfer, selection in Java) gives exactly the codes of the

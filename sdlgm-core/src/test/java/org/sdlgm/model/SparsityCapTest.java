@@ -8,7 +8,6 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.sdlgm.encode.SparseCode;
 
 /**
  * The central promise: no code ever has more than L0 non-zeros, whatever the input — random,

@@ -14,9 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sdlgm.data.DataSpecs;
 import org.sdlgm.data.TrainTest;
-import org.sdlgm.encode.SparseCode;
+import org.sdlgm.io.TrainConfig;
 import org.sdlgm.train.SdlgmTrainer;
-import org.sdlgm.train.TrainConfig;
 import org.sdlgm.train.TrainingRun;
 
 /** The spike-and-slab KL against a hand computation, the samples, the cap and a short training. */

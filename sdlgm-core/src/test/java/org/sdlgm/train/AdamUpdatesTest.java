@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sdlgm.io.TrainConfig;
 
 /**
  * The fused Adam makes the same updates as DJL's (to float rounding), zeroes the gradients,

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sdlgm.data.DataSpecs;
 import org.sdlgm.data.TrainTest;
+import org.sdlgm.io.EpochRecord;
+import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.KlV;
 import org.sdlgm.model.LevelPrior;
 import org.sdlgm.model.SdlgmBlock;

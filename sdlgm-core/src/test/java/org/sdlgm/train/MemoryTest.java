@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sdlgm.data.DataSpecs;
 import org.sdlgm.data.TrainTest;
+import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCoder;
 

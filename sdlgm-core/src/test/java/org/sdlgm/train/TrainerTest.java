@@ -14,9 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sdlgm.data.DataSpecs;
 import org.sdlgm.data.TrainTest;
-import org.sdlgm.encode.SparseCode;
+import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.Method;
 import org.sdlgm.model.SdlgmConfig;
+import org.sdlgm.model.SparseCode;
 import org.sdlgm.model.SparseCoder;
 
 /** Reproducibility, save/load equality, resume and the divergence guard of the trainer. */

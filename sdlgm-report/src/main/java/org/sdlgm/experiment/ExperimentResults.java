@@ -11,12 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.sdlgm.io.AtomicFiles;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.report.Html;
 import org.sdlgm.report.ReportOptions;
 import org.sdlgm.report.RunReport;
 import org.sdlgm.report.TradeoffChart;
+import org.sdlgm.util.AtomicFiles;
 
 /**
  * The results of an experiment, gathered from each finished run's {@code metrics.json} and

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import org.sdlgm.encode.SparseCode;
+import org.sdlgm.model.SparseCode;
 
 /**
  * For image data: the decoder's image of each of the most-used latent dimensions ("atoms").

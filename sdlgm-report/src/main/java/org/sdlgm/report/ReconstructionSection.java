@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import org.sdlgm.data.Dataset;
-import org.sdlgm.encode.SparseCode;
+import org.sdlgm.model.SparseCode;
 
 /**
  * For image data: test inputs beside their reconstructions x̂ (the decoder mean of the

@@ -13,10 +13,10 @@ import org.sdlgm.SdlgmException;
 import org.sdlgm.data.Dataset;
 import org.sdlgm.data.InputScaling;
 import org.sdlgm.data.TrainTest;
-import org.sdlgm.encode.SparseCode;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
 import org.sdlgm.model.SdlgmConfig;
+import org.sdlgm.model.SparseCode;
 import org.sdlgm.model.SparseCoder;
 
 /**

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import org.jfree.chart.JFreeChart;
-import org.sdlgm.io.AtomicFiles;
+import org.sdlgm.util.AtomicFiles;
 
 /**
  * The body of the report as it is assembled: sections add paragraphs, tables and figures; each

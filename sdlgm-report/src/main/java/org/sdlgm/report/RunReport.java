@@ -13,11 +13,11 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.sdlgm.SdlgmException;
-import org.sdlgm.io.AtomicFiles;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.Provenance;
 import org.sdlgm.io.TaggerDirectory;
 import org.sdlgm.model.Method;
+import org.sdlgm.util.AtomicFiles;
 
 /**
  * Writes the report of a model directory: {@code report.html} and the PNG figures it shows,

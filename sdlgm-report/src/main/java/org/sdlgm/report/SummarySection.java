@@ -7,8 +7,8 @@ import java.util.Locale;
 import org.sdlgm.io.DataSchema;
 import org.sdlgm.io.ModelInfo;
 import org.sdlgm.io.Provenance;
+import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.SdlgmConfig;
-import org.sdlgm.train.TrainConfig;
 
 /**
  * The run summary table: method and hyperparameters ({@code config.json}), data, training time,

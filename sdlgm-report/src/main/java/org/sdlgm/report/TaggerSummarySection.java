@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.sdlgm.io.MultiLabelSchema;
+import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.multilabel.TaggerConfig;
-import org.sdlgm.train.TrainConfig;
 
 /**
  * The run summary of a multi-label model: method, objective, the count head's range L_min..L0,

@@ -11,7 +11,7 @@ import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.renderer.xy.XYErrorRenderer;
 import org.jfree.data.xy.XYIntervalSeries;
 import org.jfree.data.xy.XYIntervalSeriesCollection;
-import org.sdlgm.io.AtomicFiles;
+import org.sdlgm.util.AtomicFiles;
 
 /**
  * The sparsity/quality trade-off figure of an experiment: one curve per method of a quality

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sdlgm.encode.SparseCode;
+import org.sdlgm.model.SparseCode;
 
 /** The pieces of a report that need no model. */
 class PartsTest {

@@ -16,9 +16,9 @@ import org.sdlgm.data.InputScaling;
 import org.sdlgm.data.multilabel.FeatureTransform;
 import org.sdlgm.data.multilabel.MultiLabelPlan;
 import org.sdlgm.eval.EvalOptions;
+import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.multilabel.TaggerConfig;
-import org.sdlgm.train.TrainConfig;
 import org.sdlgm.train.TrainingWorkflow;
 import org.sdlgm.train.multilabel.MultiLabelWorkflow;
 

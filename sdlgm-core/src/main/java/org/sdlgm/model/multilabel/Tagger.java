@@ -17,8 +17,8 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.sdlgm.SdlgmException;
-import org.sdlgm.io.AtomicFiles;
 import org.sdlgm.model.SparseCoder;
+import org.sdlgm.util.AtomicFiles;
 
 /**
  * A multi-label model in memory — configuration, network and parameters — and what a trained

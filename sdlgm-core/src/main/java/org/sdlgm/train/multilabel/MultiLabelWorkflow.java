@@ -15,11 +15,12 @@ import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.MultiLabelSchema;
 import org.sdlgm.io.Provenance;
 import org.sdlgm.io.TaggerDirectory;
+import org.sdlgm.io.TaggerEpoch;
 import org.sdlgm.io.TaggerInfo;
+import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.multilabel.SetRule;
 import org.sdlgm.model.multilabel.Tagger;
 import org.sdlgm.model.multilabel.TaggerConfig;
-import org.sdlgm.train.TrainConfig;
 
 /**
  * The "train a multi-label model into a directory" job behind {@code sdlgm train --task

@@ -1,5 +1,7 @@
 package org.sdlgm.train.multilabel;
 
+import org.sdlgm.io.TaggerEpoch;
+
 /**
  * Observes a multi-label training run (progress display, logging, tests). Callbacks run on
  * the training thread; keep them cheap.

@@ -1,6 +1,7 @@
 package org.sdlgm.train.multilabel;
 
 import java.util.List;
+import org.sdlgm.io.TaggerEpoch;
 import org.sdlgm.model.multilabel.Tagger;
 
 /**

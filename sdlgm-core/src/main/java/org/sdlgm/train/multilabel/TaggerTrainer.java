@@ -20,12 +20,13 @@ import org.sdlgm.data.multilabel.FeatureRows;
 import org.sdlgm.data.multilabel.MultiLabelDataset;
 import org.sdlgm.eval.multilabel.MultiLabelEvaluation;
 import org.sdlgm.eval.multilabel.TaggerEvaluator;
+import org.sdlgm.io.TaggerEpoch;
+import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.SparseCoder;
 import org.sdlgm.model.multilabel.SetRule;
 import org.sdlgm.model.multilabel.Tagger;
 import org.sdlgm.model.multilabel.TaggerConfig;
 import org.sdlgm.train.AdamUpdates;
-import org.sdlgm.train.TrainConfig;
 import org.sdlgm.train.TrainingDivergedException;
 
 /**
@@ -157,12 +158,12 @@ public final class TaggerTrainer {
     tagger.saveParameters(checkpointDir.resolve("model.params"));
     adam.save(checkpointDir.resolve(AdamUpdates.STATE_FILE));
     if (newBest != null) {
-      org.sdlgm.io.AtomicFiles.write(checkpointDir.resolve("best.params"), out -> out.write(newBest));
+      org.sdlgm.util.AtomicFiles.write(checkpointDir.resolve("best.params"), out -> out.write(newBest));
     }
     TaggerEpoch.writeCsv(checkpointDir.resolve("history.csv"), history);
     try {
       // Written last: a state file always refers to complete parameter and history files.
-      org.sdlgm.io.AtomicFiles.writeString(checkpointDir.resolve("state.json"),
+      org.sdlgm.util.AtomicFiles.writeString(checkpointDir.resolve("state.json"),
           JSON.writeValueAsString(state));
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);

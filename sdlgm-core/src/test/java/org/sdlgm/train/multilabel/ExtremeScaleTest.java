@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.sdlgm.data.multilabel.FeatureTransform;
 import org.sdlgm.data.multilabel.MultiLabelDataset;
 import org.sdlgm.data.multilabel.SyntheticMultiLabel;
+import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.multilabel.LabelPrediction;
 import org.sdlgm.model.multilabel.SetRule;
 import org.sdlgm.model.multilabel.Tagger;
 import org.sdlgm.model.multilabel.TaggerConfig;
-import org.sdlgm.train.TrainConfig;
 
 /**
  * Issue 3's scale check at test-suite size: 2,000 rows with 10^5 sparse features and 10^4

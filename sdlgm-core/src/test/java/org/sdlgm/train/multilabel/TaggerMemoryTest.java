@@ -9,10 +9,10 @@ import org.junit.jupiter.api.Test;
 import org.sdlgm.data.multilabel.FeatureTransform;
 import org.sdlgm.data.multilabel.MultiLabelTrainTest;
 import org.sdlgm.data.multilabel.SyntheticMultiLabel;
+import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.multilabel.SetObjective;
 import org.sdlgm.model.multilabel.TaggerConfig;
 import org.sdlgm.model.multilabel.TaggerMethod;
-import org.sdlgm.train.TrainConfig;
 
 /**
  * Multi-label training steps, validation passes and predictions leave no tensor behind: after
