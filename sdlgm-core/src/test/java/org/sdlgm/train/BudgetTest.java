@@ -36,11 +36,11 @@ class BudgetTest {
     return SdlgmConfig.builder().inputDim(48).latentDim(16).maxLevel(8)
         .encoderHidden(List.of(32)).decoderHidden(List.of(32)).straightThrough(true)
         .klV(KlV.SELECTED).betaS(0.01).betaV(0.01).selection(Selection.VALUES)
-        .levelPrior(LevelPrior.GEOMETRIC).targetNnz(target).build();
+        .levelPrior(LevelPrior.GEOMETRIC).rho(0.99).targetNnz(target).build();
   }
 
   private static TrainingRun train(double target) {
-    TrainConfig tc = TrainConfig.builder().epochs(4).batchSize(50).seed(1).validationFraction(0)
+    TrainConfig tc = TrainConfig.builder().epochs(8).batchSize(50).seed(1).validationFraction(0)
         .build();
     return new SdlgmTrainer(config(target), tc).fit(data.train(), null, null, false);
   }
