@@ -95,6 +95,11 @@ public final class ModelOptions {
           + "prior). No code has more than L0. Default: L0/2 (none with --plain).")
   Double targetNnz;
 
+  @Option(names = "--settle", paramLabel = "F",
+      description = "Share of the epochs, at the end, trained without sampling noise so that "
+          + "they fit the deterministic codes (default 0.1; 0 with --plain).")
+  Double settle;
+
   @Option(names = "--plain",
       description = "The plain model and objective of docs/model.md (the ELBO with all KL weights "
           + "1, uniform level prior, selection head) instead of the default objective for useful "
@@ -207,6 +212,9 @@ public final class ModelOptions {
     }
     if (warmup != null) {
       b.warmupEpochs(warmup);
+    }
+    if (settle != null) {
+      b.settleFraction(settle);
     }
     if (selection != null) {
       b.selection(Selection.of(selection));

@@ -54,7 +54,7 @@ public final class MultiLabelOptions {
   static final List<String> UNSUPERVISED_ONLY = List.of("--latent-dim", "--encoder", "--decoder",
       "--decoder-hidden", "--likelihood", "--sigma-x", "--fixed-sigma-x", "--kl-v", "--tau-per-epoch",
       "--prior", "--rho", "--prior-phase", "--learn-selection-prior", "--beta-l", "--beta-s",
-      "--beta-v", "--warmup", "--checkpoint-every", "--delta", "--plain", "--target-nnz",
+      "--beta-v", "--warmup", "--checkpoint-every", "--delta", "--plain", "--target-nnz", "--settle",
       "--selection", "--selection-scale");
 
   /** Options of this mixin that make no sense for an unsupervised run. */

@@ -9,8 +9,21 @@ package org.sdlgm.model;
  * @param tau temperature τ_t = max(τ_min, τ_0 · exp(−r · t))
  * @param klScale KL warm-up factor in [0, 1]
  * @param priorWeight phase-in weight w in [0, 1]
+ * @param noiseScale factor on the Gumbel and Gaussian noise of a training pass: 1 samples the
+ *     variational posterior, 0 (the settling epochs at the end of training) trains the
+ *     deterministic codes that encoding outputs
  */
-public record Schedule(double tau, double klScale, double priorWeight) {
+public record Schedule(double tau, double klScale, double priorWeight, double noiseScale) {
+
+  /** A schedule with the full sampling noise ({@code noiseScale} 1). */
+  public Schedule(double tau, double klScale, double priorWeight) {
+    this(tau, klScale, priorWeight, 1.0);
+  }
+
+  /** The same schedule with the training noise scaled by {@code s} (0: noise-free steps). */
+  public Schedule withNoiseScale(double s) {
+    return new Schedule(tau, klScale, priorWeight, s);
+  }
 
   /** The schedule at global step {@code step} (0-based) during epoch {@code epoch} (0-based). */
   public static Schedule at(SdlgmConfig c, long step, int epoch) {

@@ -171,7 +171,9 @@ public final class SdlgmBlock extends LatentBlock {
     NDArray logSigma = boundedLogSigma(apply(logSigmaHead, ps, h, training));
 
     // Keys r = α + G′ and their top L0 dimensions, the prefix of the ordered draws.
-    NDArray keys = alpha.add(GumbelSoftmax.gumbel(noise, m, new Shape(b, k)));
+    // The noise scale is 1 except in the settling epochs of training (Schedule.noiseScale).
+    float ns = hard ? 1f : (float) s.noiseScale();
+    NDArray keys = alpha.add(noisy(GumbelSoftmax.gumbel(noise, m, new Shape(b, k)), ns));
     NDArray order = GumbelSoftmax.order(keys.stopGradient(), l0);
 
     NDArray logQ = null;
@@ -180,7 +182,7 @@ public final class SdlgmBlock extends LatentBlock {
     if (!fixed) {
       logQ = apply(levelHead, ps, h, training).logSoftmax(1);
       q = logQ.exp();
-      levelNoise = GumbelSoftmax.gumbel(noise, m, new Shape(b, l0));
+      levelNoise = noisy(GumbelSoftmax.gumbel(noise, m, new Shape(b, l0)), ns);
     }
 
     NDArray mask;
@@ -208,7 +210,7 @@ public final class SdlgmBlock extends LatentBlock {
       nnz = levelHard.toType(DataType.FLOAT32, false);
     }
 
-    NDArray eps = noise.normal(m, new Shape(b, k));
+    NDArray eps = noisy(noise.normal(m, new Shape(b, k)), ns);
     NDArray z = mask.mul(mu.add(logSigma.exp().mul(eps)));
     NDArray logLik = logLikelihood(ps, x, decode(ps, z, training), training);
 
@@ -249,14 +251,19 @@ public final class SdlgmBlock extends LatentBlock {
     Tape.Input logSigma = tape.input(apply(logSigmaHead, ps, h, training));
     float[] keys = GumbelSoftmax.gumbel(noise, m, new Shape(b, k)).toFloatArray();
     float[] a = alpha.values();
+    float ns = (float) s.noiseScale();
     for (int i = 0; i < keys.length; i++) {
-      keys[i] += a[i];
+      keys[i] = a[i] + (ns == 1f ? keys[i] : ns * keys[i]);
     }
     int[] prefix = SelectionKl.order(keys, b, k, l0);
     Tape.Input levelLogits = fixed ? null : tape.input(apply(levelHead, ps, h, training));
     float[] levelNoise = fixed ? null
         : GumbelSoftmax.gumbel(noise, m, new Shape(b, l0)).toFloatArray();
     float[] eps = noise.normal(m, new Shape(b, k)).toFloatArray();
+    if (ns != 1f) {
+      scale(levelNoise, ns);
+      scale(eps, ns);
+    }
     Tape.Input beta = selectionPrior == null ? null
         : tape.input(ps.getValue(selectionPrior, m.getDevice(), training));
     boolean learnedPrior = !fixed && levelPriorLogits != null;
@@ -280,6 +287,18 @@ public final class SdlgmBlock extends LatentBlock {
     NDArray sampled = SparseCoder.tensor(m, latent.levels(), rows);
     return new Terms(logLik, out[1], out[2], out[3], sampled,
         fixed ? sampled : SparseCoder.tensor(m, expectedLevels(levelLogits.values(), b, l0), rows));
+  }
+
+  private static NDArray noisy(NDArray draw, float f) {
+    return f == 1f ? draw : draw.mul(Scalars.of(draw.getManager(), f));
+  }
+
+  private static void scale(float[] x, float f) {
+    if (x != null) {
+      for (int i = 0; i < x.length; i++) {
+        x[i] *= f;
+      }
+    }
   }
 
   /** E_q[L | x] = Σ_l l·q(l | x) of each row, from the level logits. */

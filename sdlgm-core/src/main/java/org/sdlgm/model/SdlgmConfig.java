@@ -43,7 +43,8 @@ public record SdlgmConfig(
     int warmupEpochs,
     double targetNnz,
     Selection selection,
-    double selectionScale) {
+    double selectionScale,
+    double settleFraction) {
 
   public SdlgmConfig {
     // Model directories written before these fields existed used the plain model's selection head.
@@ -51,6 +52,10 @@ public record SdlgmConfig(
     if (!(selectionScale >= 0) || Double.isInfinite(selectionScale)) {
       throw new SdlgmException("the selection scale c must be > 0 (0 = the default of the "
           + "selection form), got " + selectionScale);
+    }
+    if (!(settleFraction >= 0 && settleFraction < 1)) {
+      throw new SdlgmException("the settling share of the epochs must be in [0, 1), got "
+          + settleFraction);
     }
     encoderHidden = List.copyOf(encoderHidden);
     decoderHidden = List.copyOf(decoderHidden);
@@ -128,6 +133,16 @@ public record SdlgmConfig(
     }
     return selection == Selection.VALUES ? DEFAULT_SELECTION_SCALE : 1.0;
   }
+  /**
+   * How many of a run of {@code epochs} epochs, at its end, train without sampling noise: the
+   * Gumbel noise of the level and of the selection keys and the Gaussian noise of the values
+   * are scaled to 0, so those epochs fit the deterministic codes that encoding outputs
+   * (the KL terms still weigh on q). round(epochs · settleFraction).
+   */
+  public int settleEpochs(int epochs) {
+    return (int) Math.round(epochs * settleFraction);
+  }
+
 
 
   /** The plain model's defaults: K = 200, L0 = 20, 784-512-256 MLPs, Bernoulli, uniform prior. */
@@ -183,6 +198,7 @@ public record SdlgmConfig(
     private double targetNnz = 0;
     private Selection selection = Selection.HEAD;
     private double selectionScale = 0;
+    private double settleFraction = 0;
 
     private Builder() {}
 
@@ -215,6 +231,7 @@ public record SdlgmConfig(
       targetNnz = c.targetNnz;
       selection = c.selection;
       selectionScale = c.selectionScale;
+      settleFraction = c.settleFraction;
     }
 
     public Builder method(Method v) { method = v; return this; }
@@ -270,6 +287,12 @@ public record SdlgmConfig(
 
     public Builder selection(Selection v) { selection = v; return this; }
 
+    /**
+     * The share of a run's epochs, at its end, trained without sampling noise (the settling
+     * epochs; {@link #settleEpochs}).
+     */
+    public Builder settleFraction(double v) { settleFraction = v; return this; }
+
     /** c of the selection logits ({@link #selectionFactor}); 0 = the form's default. */
     public Builder selectionScale(double v) { selectionScale = v; return this; }
 
@@ -278,7 +301,7 @@ public record SdlgmConfig(
           decoderHidden, likelihood, learnSigmaX, sigmaXInit, klV, straightThrough, tau0, tauMin,
           tauRate, tauPerEpoch, levelPrior, rho, priorPhaseStart, priorPhaseEnd,
           learnSelectionPrior, betaL, betaS, betaV, warmupEpochs, targetNnz, selection,
-          selectionScale);
+          selectionScale, settleFraction);
     }
   }
 }

@@ -44,7 +44,8 @@ public final class Recipes {
    * from the value magnitudes, KL_S and KL_v down-weighted to 0.01 and KL_L to 0.1 (so that
    * q(S | x) and q(v | x) can carry information and q(L | x) can be sharp), and a geometric
    * level prior whose cost is steered to a budget of {@code targetNnz} mean non-zeros
-   * (1 ≤ targetNnz ≤ maxLevel). K, the networks and the likelihood are the plain model's defaults.
+   * (1 ≤ targetNnz ≤ maxLevel), and the last tenth of the epochs trained without sampling
+   * noise (the settling epochs). K, the networks and the likelihood are the plain model's defaults.
    */
   public static SdlgmConfig sparseCodes(int maxLevel, double targetNnz) {
     return SdlgmConfig.builder()
@@ -57,6 +58,7 @@ public final class Recipes {
         .betaV(0.01)
         .levelPrior(LevelPrior.GEOMETRIC)
         .targetNnz(targetNnz)
+        .settleFraction(0.1)
         .build();
   }
 

@@ -135,6 +135,9 @@ public final class SdlgmTrainer {
           System.arraycopy(f, order[from + i] * d, x, i * d, d);
         }
         s = Schedule.at(config, step, epoch);
+        if (epoch >= trainConfig.epochs() - config.settleEpochs(trainConfig.epochs())) {
+          s = s.withNoiseScale(0);
+        }
         float[] v = trainer.forwardBackward(config, s, x, b);
         if (!Float.isFinite(v[0])) {
           throw diverged(epoch, step, String.format(java.util.Locale.ROOT,

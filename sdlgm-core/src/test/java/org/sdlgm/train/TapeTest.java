@@ -58,6 +58,8 @@ class TapeTest {
     compare(base.toBuilder().selection(Selection.VALUES).straightThrough(true).klV(KlV.SELECTED)
         .levelPrior(LevelPrior.GEOMETRIC).targetNnz(2).betaS(0.01).build(),
         new Schedule(0.6, 1.0, 1.0));
+    compare(base.toBuilder().selection(Selection.VALUES).straightThrough(true).build(),
+        new Schedule(0.6, 1.0, 1.0, 0.0));
   }
 
   private static void compare(SdlgmConfig c, Schedule s) {
