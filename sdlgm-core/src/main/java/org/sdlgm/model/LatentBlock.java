@@ -203,7 +203,8 @@ public abstract class LatentBlock extends ai.djl.nn.AbstractBlock {
 
   /**
    * Called by the trainer on its own thread after every optimisation step, with the batch mean
-   * of the rows' expected number of non-zeros ({@link Terms#expectedNnz}). Methods that adapt state which is not a gradient
+   * of the rows' expected number of non-zeros ({@link Terms#expectedNnz}) — in a settling step
+   * (no sampling noise) the number of its codes' non-zeros. Methods that adapt state which is not a gradient
    * parameter (e.g. a level cost steered towards a budget) do it here; the default does nothing.
    */
   public void afterStep(ParameterStore ps, NDManager manager, double meanExpectedNnz) {}

@@ -146,7 +146,10 @@ public final class SdlgmTrainer {
         }
         if (Float.isFinite(v[6])) {
           trainer.update();
-          coder.block().afterStep(coder.store(), coder.manager(), v[7]);
+          // In a settling step the sampled level is the code's own (no noise), so the budget
+          // is steered by it; otherwise by E_q[L | x], which the sampled level scatters around.
+          coder.block().afterStep(coder.store(), coder.manager(),
+              s.noiseScale() == 0 ? v[5] : v[7]);
           skippedInARow = 0;
         } else if (++skippedInARow > TrainConfig.MAX_SKIPPED_IN_A_ROW) {
           throw diverged(epoch, step, "gradients were not finite for " + skippedInARow
