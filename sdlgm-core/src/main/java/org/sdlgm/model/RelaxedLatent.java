@@ -196,6 +196,22 @@ final class RelaxedLatent {
     }
   }
 
+  /** E_q[L | x] = Σ_l l·q(l | x) per row, from the q of the forward pass (null for sdlgm-fixed). */
+  float[] expectedLevels() {
+    if (q == null) {
+      return null;
+    }
+    float[] out = new float[rows];
+    for (int r = 0; r < rows; r++) {
+      double m = 0;
+      for (int j = 0; j < steps; j++) {
+        m += q[r * steps + j] * (j + 1.0);
+      }
+      out[r] = (float) m;
+    }
+    return out;
+  }
+
   /** Ones on the first L̂ dimensions of each row's prefix. */
   private float[] hardMask(int[] prefix) {
     float[] mask = new float[rows * k];

@@ -286,7 +286,7 @@ public final class SdlgmBlock extends LatentBlock {
     NDArray logLik = logLikelihood(ps, x, decode(ps, out[0], training), training);
     NDArray sampled = SparseCoder.tensor(m, latent.levels(), rows);
     return new Terms(logLik, out[1], out[2], out[3], sampled,
-        fixed ? sampled : SparseCoder.tensor(m, expectedLevels(levelLogits.values(), b, l0), rows));
+        fixed ? sampled : SparseCoder.tensor(m, latent.expectedLevels(), rows));
   }
 
   private static NDArray noisy(NDArray draw, float f) {
@@ -299,26 +299,6 @@ public final class SdlgmBlock extends LatentBlock {
         x[i] *= f;
       }
     }
-  }
-
-  /** E_q[L | x] = Σ_l l·q(l | x) of each row, from the level logits. */
-  private static float[] expectedLevels(float[] logits, int rows, int l0) {
-    float[] out = new float[rows];
-    for (int r = 0; r < rows; r++) {
-      double mx = Double.NEGATIVE_INFINITY;
-      for (int j = 0; j < l0; j++) {
-        mx = Math.max(mx, logits[r * l0 + j]);
-      }
-      double z = 0;
-      double m = 0;
-      for (int j = 0; j < l0; j++) {
-        double e = Math.exp(logits[r * l0 + j] - mx);
-        z += e;
-        m += e * (j + 1);
-      }
-      out[r] = (float) (m / z);
-    }
-    return out;
   }
 
   @Override

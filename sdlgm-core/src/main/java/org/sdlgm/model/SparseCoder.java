@@ -132,13 +132,12 @@ public final class SparseCoder implements AutoCloseable {
    * passes of {@code batchSize} rows. The {@link Workers} threads each take a whole batch at a
    * time; when there are fewer batches than threads, each batch is split among them instead.
    * A row's code is defined row by row (the matrix products' rounding can still differ with
-   * the batch's row count, which matters only where two entries nearly tie). The rows are first
-   * scaled (in a copy) by {@link #inputScaling()}.
+   * the batch's row count, which matters only where two entries nearly tie). Each pass's rows
+   * are scaled (in a copy of that pass) by {@link #inputScaling()}.
    */
   @SuppressWarnings("try") // the join is a scope; its body need not name it
   public List<SparseCode> encode(float[] raw, int n, int batchSize) {
     checkBatch(batchSize);
-    float[] rows = inputScaling.isIdentity() ? raw : inputScaling.apply(raw, n);
     Workers workers = Workers.shared();
     // The forward passes as [first row, rows]: the batches, or their parts when there are
     // fewer batches than workers.
@@ -157,7 +156,7 @@ public final class SparseCoder implements AutoCloseable {
       for (int first = 0; first < passes.size(); first += workers.size()) {
         int start = first;
         int group = Math.min(workers.size(), passes.size() - first);
-        for (List<SparseCode> codes : workers.run(group, i -> encodeRows(rows,
+        for (List<SparseCode> codes : workers.run(group, i -> encodeRows(raw,
             passes.get(start + i)[0], passes.get(start + i)[1], weights))) {
           out.addAll(codes);
         }
@@ -167,8 +166,8 @@ public final class SparseCoder implements AutoCloseable {
   }
 
   /**
-   * Codes of rows [from, from + b) of {@code rows}, in one forward pass; {@code weights} from
-   * {@link LatentBlock#encodingWeights}, or null for the dense path.
+   * Codes of rows [from, from + b) of {@code rows} (raw: scaled here), in one forward pass;
+   * {@code weights} from {@link LatentBlock#encodingWeights}, or null for the dense path.
    */
   private List<SparseCode> encodeRows(float[] rows, int from, int b, NDList weights) {
     int d = config.inputDim();
@@ -176,7 +175,15 @@ public final class SparseCoder implements AutoCloseable {
     List<SparseCode> out = new ArrayList<>(b);
     try (NDManager sub = manager.newSubManager(); NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      NDArray xs = tensor(sub, rows, from * d, new Shape(b, d));
+      NDArray xs;
+      if (inputScaling.isIdentity()) {
+        xs = tensor(sub, rows, from * d, new Shape(b, d));
+      } else {
+        // Scaled one pass at a time: no copy of the whole input.
+        float[] part = java.util.Arrays.copyOfRange(rows, from * d, (from + b) * d);
+        inputScaling.applyInPlace(part, b);
+        xs = tensor(sub, part, new Shape(b, d));
+      }
       if (weights != null) {
         NDArray heads = block.encodeHeads(store, xs, weights);
         addFromHeads(out, values(heads), (int) heads.size(), b);

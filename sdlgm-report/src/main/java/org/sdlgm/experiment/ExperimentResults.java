@@ -333,23 +333,25 @@ public final class ExperimentResults {
     for (String d : spec.datasets().keySet()) {
       String axis = spec.hasTargets() ? "targets " + String.join(", ", spec.targetValues(d))
           : "L0 = " + String.join(", ", spec.l0());
-      Map<String, List<TradeoffChart.Point>> recon = curves(d, "recon_error");
-      if (!recon.isEmpty()) {
-        String name = TRADEOFF_PREFIX + d + ".png";
-        TradeoffChart.write(outDir.resolve(name), d + ": reconstruction error against sparsity (" + axis + ")",
-            "mean non-zeros per code", "reconstruction error Σ(x − x̂)²", recon);
-        out.add(name);
-      }
-      Map<String, List<TradeoffChart.Point>> probe = curves(d, "probe_accuracy");
-      if (!probe.isEmpty()) {
-        String name = PROBE_PREFIX + d + ".png";
-        TradeoffChart.write(outDir.resolve(name), d + ": linear-probe accuracy against sparsity (" + axis + ")",
-            "mean non-zeros per code", "linear-probe test accuracy", probe);
-        out.add(name);
-      }
+      figure(out, TRADEOFF_PREFIX + d + ".png", d, "recon_error",
+          d + ": reconstruction error against sparsity (" + axis + ")",
+          "reconstruction error Σ(x − x̂)²");
+      figure(out, PROBE_PREFIX + d + ".png", d, "probe_accuracy",
+          d + ": linear-probe accuracy against sparsity (" + axis + ")",
+          "linear-probe test accuracy");
     }
     return out;
   }
+  /** Draws {@code metric} against mean nnz for data set {@code d} into {@code name}, if any run has it. */
+  private void figure(List<String> out, String name, String d, String metric, String title,
+      String yLabel) {
+    Map<String, List<TradeoffChart.Point>> points = curves(d, metric);
+    if (!points.isEmpty()) {
+      TradeoffChart.write(outDir.resolve(name), title, "mean non-zeros per code", yLabel, points);
+      out.add(name);
+    }
+  }
+
 
   /** Per method, (mean nnz, {@code metric}) ± std over seeds per grid point with a value, by mean nnz. */
   private Map<String, List<TradeoffChart.Point>> curves(String dataset, String metric) {
