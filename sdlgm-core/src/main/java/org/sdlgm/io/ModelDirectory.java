@@ -152,8 +152,12 @@ public final class ModelDirectory {
    * be read or was fitted on another number of columns than the model takes.
    */
   public static InputScaling readScaling(Path dir, ModelInfo info) {
+    return readScaling(dir, info.model().inputDim());
+  }
+
+  /** As {@link #readScaling(Path, ModelInfo)}, for a model that takes {@code d} columns. */
+  public static InputScaling readScaling(Path dir, int d) {
     Path f = dir.resolve(SCALING);
-    int d = info.model().inputDim();
     if (!Files.exists(f)) {
       return InputScaling.none(d);
     }

@@ -184,25 +184,12 @@ public final class TrainingWorkflow {
 
   /** A resumed run must scale its rows as the run it continues did. */
   private static void checkSameScaling(Path outDir, InputScaling scaling) {
-    Path f = outDir.resolve(ModelDirectory.SCALING);
-    if (!java.nio.file.Files.exists(f)) {
-      if (!scaling.isIdentity()) {
-        throw new SdlgmException(outDir + ": the run to resume had no input scaling; resume it "
-            + "without --input-scaling (or with none)");
-      }
-      return;
-    }
-    InputScaling before;
-    try {
-      before = ModelDirectory.json().readValue(
-          java.nio.file.Files.readString(f, java.nio.charset.StandardCharsets.UTF_8), InputScaling.class);
-    } catch (java.io.IOException | RuntimeException e) {
-      throw new SdlgmException(f + ": cannot read (" + e.getMessage() + ")", e);
-    }
+    InputScaling before = ModelDirectory.readScaling(outDir, scaling.dim());
     if (!before.equals(scaling)) {
-      throw new SdlgmException(f + ": the run to resume used input scaling " + before.kind()
-          + " (fitted on the same rows); resume it with --input-scaling " + before.kind()
-          + ", not " + scaling.kind());
+      throw new SdlgmException(outDir.resolve(ModelDirectory.SCALING) + ": the run to resume "
+          + "used input scaling " + before.kind() + " (fitted on the same rows); resume it with "
+          + "--input-scaling " + before.kind() + ", not " + scaling.kind());
     }
   }
+
 }
