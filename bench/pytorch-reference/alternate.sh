@@ -10,7 +10,7 @@ root="$(cd "$here/../.." && pwd)"
 rounds="${1:-3}"
 out="$(mktemp -d)"
 for r in $(seq "$rounds"); do
-  "$root/sdlgm" bench --data fashion-mnist:/usr/share/datasets/fashion-mnist --rows 10000 \
+  "$root/sdlgm" bench --plain --data fashion-mnist:/usr/share/datasets/fashion-mnist --rows 10000 \
       --epochs 3 --overwrite --json "$out/sdlgm.json" > /dev/null 2>&1
   /usr/bin/python3 - "$out/sdlgm.json" <<'PY'
 import json, sys
