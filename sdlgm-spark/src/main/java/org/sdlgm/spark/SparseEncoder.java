@@ -1,0 +1,228 @@
+package org.sdlgm.spark;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Objects;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.sdlgm.SdlgmException;
+import org.sdlgm.io.ModelDirectory;
+import org.sdlgm.io.ModelInfo;
+import org.sdlgm.model.SparseCode;
+import org.sdlgm.model.SparseCoder;
+
+/**
+ * Encodes a Spark Dataset with an unsupervised sdlgm model: {@link #transform} adds the
+ * columns {@code level} (int, L̂), {@code code} (a Spark ML {@code SparseVector} of size K with
+ * at most L0 non-zeros) and {@code levelProbs} ({@code array<float>}, q(L | x) over 1..L0; null
+ * for models without a count head), each row's result equal to {@code sdlgm encode}'s (the
+ * same input scaling, the same deterministic code). The model directory is read and checked
+ * on the driver, broadcast once, and loaded once per executor JVM ({@link ExecutorModels});
+ * rows are encoded in mini-batches inside {@code mapPartitions}. The input column and model
+ * are checked when {@code transform} is called, before any task runs.
+ *
+ * <pre>{@code
+ * Dataset<Row> codes = SparseEncoder.builder(Path.of("runs/fmnist"))
+ *     .inputColumn("features").batchSize(1000).build()
+ *     .transform(images);
+ * }</pre>
+ */
+public final class SparseEncoder {
+  private final ModelBundle bundle;
+  private final ModelInfo info;
+  private final String inputColumn;
+  private final int batchSize;
+  private final String levelColumn;
+  private final String codeColumn;
+  private final String levelProbsColumn;
+  private final boolean checkFirstRow;
+
+  private SparseEncoder(Builder b) {
+    this.bundle = ModelBundle.read(b.model);
+    if (bundle.kind() != ModelBundle.Kind.ENCODER) {
+      throw new SdlgmException(b.model + ": is a multi-label model; use SparseTagger with it");
+    }
+    this.info = ModelDirectory.readInfo(b.model);
+    this.inputColumn = b.inputColumn;
+    this.batchSize = b.batchSize;
+    this.levelColumn = b.levelColumn;
+    this.codeColumn = b.codeColumn;
+    this.levelProbsColumn = b.levelProbsColumn;
+    this.checkFirstRow = b.checkFirstRow;
+  }
+
+  /** A builder for the model directory {@code model} (written by {@code sdlgm train}). */
+  public static Builder builder(Path model) {
+    return new Builder(model);
+  }
+
+  /** The number of features D the model takes. */
+  public int inputDim() {
+    return info.model().inputDim();
+  }
+
+  /** The code width K. */
+  public int latentDim() {
+    return info.model().latentDim();
+  }
+
+  /** The schema {@link #transform} produces from {@code input}. */
+  public StructType outputSchema(StructType input) {
+    return input.add(levelColumn, DataTypes.IntegerType, false)
+        .add(codeColumn, SQLDataTypes.VectorType(), false)
+        .add(levelProbsColumn, DataTypes.createArrayType(DataTypes.FloatType, false), true);
+  }
+
+  /**
+   * {@code data} with the code columns added (lazily: nothing runs until an action).
+   *
+   * @throws SdlgmException when the input column is missing, of another type or size than the
+   *     model takes, or an output column exists already
+   */
+  public Dataset<Row> transform(Dataset<Row> data) {
+    FeatureColumn col = FeatureColumn.check(data, inputColumn, inputDim(), bundle.source(),
+        checkFirstRow, List.of(levelColumn, codeColumn, levelProbsColumn));
+    Broadcast<ModelBundle> shipped = JavaSparkContext.fromSparkContext(
+        data.sparkSession().sparkContext()).broadcast(bundle);
+    StructType out = outputSchema(data.schema());
+    return data.mapPartitions(new Encode(shipped, bundle.fingerprint(), col, batchSize,
+        latentDim(), inputDim()), Encoders.row(out));
+  }
+
+  /** The per-partition work; serialised to the executors with the broadcast handle. */
+  private static final class Encode implements MapPartitionsFunction<Row, Row> {
+    private static final long serialVersionUID = 1L;
+    private final Broadcast<ModelBundle> bundle;
+    private final String fingerprint;
+    private final FeatureColumn col;
+    private final int batch;
+    private final int k;
+    private final int d;
+
+    Encode(Broadcast<ModelBundle> bundle, String fingerprint, FeatureColumn col, int batch, int k, int d) {
+      this.bundle = bundle;
+      this.fingerprint = fingerprint;
+      this.col = col;
+      this.batch = batch;
+      this.k = k;
+      this.d = d;
+    }
+
+    @Override
+    public Iterator<Row> call(Iterator<Row> rows) {
+      if (!rows.hasNext()) {
+        return rows;
+      }
+      TaskContext task = TaskContext.get();
+      SparseCoder coder = ExecutorModels.coder(fingerprint, bundle, task == null ? 1 : task.cpus());
+      float[] x = new float[batch * d];
+      return Batches.map(rows, batch, in -> {
+        int n = in.size();
+        for (int i = 0; i < n; i++) {
+          col.dense(in.get(i), x, i * d);
+        }
+        List<SparseCode> codes = coder.encode(x, n, batch);
+        List<Row> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+          SparseCode c = codes.get(i);
+          double[] v = new double[c.nnz()];
+          for (int t = 0; t < v.length; t++) {
+            v[t] = c.values()[t];
+          }
+          out.add(Batches.extend(in.get(i), c.level(), Vectors.sparse(k, c.indices(), v),
+              c.levelProbs() == null ? null : boxed(c.levelProbs())));
+        }
+        return out;
+      });
+    }
+  }
+
+  static Float[] boxed(float[] a) {
+    Float[] b = new Float[a.length];
+    for (int i = 0; i < a.length; i++) {
+      b[i] = a[i];
+    }
+    return b;
+  }
+
+  /** Options of a {@link SparseEncoder}; {@link #build} reads and checks the model directory. */
+  public static final class Builder {
+    private final Path model;
+    private String inputColumn = "features";
+    private int batchSize = 1000;
+    private String levelColumn = "level";
+    private String codeColumn = "code";
+    private String levelProbsColumn = "levelProbs";
+    private boolean checkFirstRow = true;
+
+    private Builder(Path model) {
+      this.model = Objects.requireNonNull(model, "model");
+    }
+
+    /** The features column (default {@code features}). */
+    public Builder inputColumn(String c) {
+      inputColumn = name(c, "input");
+      return this;
+    }
+
+    /** Rows per forward pass (default 1000, as {@code sdlgm encode}). */
+    public Builder batchSize(int b) {
+      if (b < 1) {
+        throw new SdlgmException("batch size must be ≥ 1, got " + b);
+      }
+      batchSize = b;
+      return this;
+    }
+
+    public Builder levelColumn(String c) {
+      levelColumn = name(c, "level");
+      return this;
+    }
+
+    public Builder codeColumn(String c) {
+      codeColumn = name(c, "code");
+      return this;
+    }
+
+    public Builder levelProbsColumn(String c) {
+      levelProbsColumn = name(c, "levelProbs");
+      return this;
+    }
+
+    /**
+     * Whether {@code transform} reads the first row to check the vector size when the column
+     * declares none in its metadata (default true; a one-row job). Without it, a row of the
+     * wrong size fails its task instead.
+     */
+    public Builder checkFirstRow(boolean v) {
+      checkFirstRow = v;
+      return this;
+    }
+
+    /**
+     * @throws SdlgmException when the model directory does not exist, is not an unsupervised
+     *     sdlgm model, or lacks a file it needs
+     */
+    public SparseEncoder build() {
+      return new SparseEncoder(this);
+    }
+  }
+
+  static String name(String c, String what) {
+    if (c == null || c.isBlank()) {
+      throw new SdlgmException("the " + what + " column name must not be empty");
+    }
+    return c;
+  }
+}
