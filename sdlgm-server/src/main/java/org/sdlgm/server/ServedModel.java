@@ -1,0 +1,35 @@
+package org.sdlgm.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import org.sdlgm.io.ModelDirectory;
+import org.sdlgm.io.TaggerDirectory;
+
+/**
+ * The model a server answers with, loaded once: an unsupervised coder ({@link ServedCoder}) or a
+ * multi-label tagger ({@link ServedTagger}), told apart by the {@code format} of the directory's
+ * {@code config.json}.
+ */
+sealed interface ServedModel extends AutoCloseable permits ServedCoder, ServedTagger {
+
+  /** Loads the model of {@code dir}, whichever kind it is. */
+  static ServedModel load(Path dir) {
+    String format = ModelDirectory.formatOf(dir);
+    if (TaggerDirectory.FORMAT.equals(format)) {
+      return ServedTagger.load(dir);
+    }
+    return ServedCoder.load(dir);
+  }
+
+  /** "coder" or "tagger". */
+  String kind();
+
+  /** The width of an input row. */
+  int inputDim();
+
+  /** What {@code GET /v1/model} reports: kind, widths, configuration, provenance, metrics. */
+  ObjectNode describe();
+
+  @Override
+  void close();
+}

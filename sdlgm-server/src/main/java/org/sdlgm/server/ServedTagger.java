@@ -1,0 +1,147 @@
+package org.sdlgm.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.sdlgm.data.multilabel.FeatureTransform;
+import org.sdlgm.data.multilabel.MultiLabelDataset;
+import org.sdlgm.io.TaggerDirectory;
+import org.sdlgm.io.TaggerInfo;
+import org.sdlgm.model.multilabel.LabelPrediction;
+import org.sdlgm.model.multilabel.SetRule;
+import org.sdlgm.model.multilabel.Tagger;
+
+/**
+ * A multi-label model served: raw feature rows in, transformed by the model's fitted feature
+ * preprocessing exactly as {@code sdlgm predict} does (the rows become a sparse data set that the
+ * {@link FeatureTransform} densifies), label sets out under the model's first set rule, with an
+ * optional top-N ranking beyond the set.
+ */
+final class ServedTagger implements ServedModel {
+  /** One request's rows and how many ranked labels it wants (0: none). */
+  record Job(Rows rows, int top) {}
+
+  private final Path dir;
+  private final TaggerInfo info;
+  private final Tagger tagger;
+  private final FeatureTransform transform;
+  private final SetRule rule;
+
+  private ServedTagger(Path dir, TaggerInfo info, Tagger tagger, FeatureTransform transform) {
+    this.dir = dir;
+    this.info = info;
+    this.tagger = tagger;
+    this.transform = transform;
+    this.rule = info.model().setRules().get(0);
+  }
+
+  static ServedTagger load(Path dir) {
+    TaggerInfo info = TaggerDirectory.readInfo(dir);
+    FeatureTransform transform = TaggerDirectory.readTransform(dir, info);
+    return new ServedTagger(dir, info, TaggerDirectory.load(dir, info), transform);
+  }
+
+  TaggerInfo info() {
+    return info;
+  }
+
+  List<String> labelNames() {
+    return info.data().labelNames();
+  }
+
+  int minLevel() {
+    return tagger.config().minLevel();
+  }
+
+  @Override
+  public String kind() {
+    return "tagger";
+  }
+
+  @Override
+  public int inputDim() {
+    return info.model().numFeatures();
+  }
+
+  /** Predictions for the jobs of one micro-batch: one forward pass over all their rows. */
+  List<LabelPrediction[]> run(List<Job> jobs) {
+    int d = inputDim();
+    int total = 0;
+    int nnz = 0;
+    int top = 0;
+    for (Job j : jobs) {
+      total += j.rows().size();
+      nnz += j.rows().indices().length;
+      top = Math.max(top, j.top());
+    }
+    int[] ptr = new int[total + 1];
+    int[] idx = new int[nnz];
+    float[] val = new float[nnz];
+    int r = 0;
+    int at = 0;
+    for (Job j : jobs) {
+      Rows rows = j.rows();
+      System.arraycopy(rows.indices(), 0, idx, at, rows.indices().length);
+      System.arraycopy(rows.values(), 0, val, at, rows.values().length);
+      for (int i = 0; i < rows.size(); i++) {
+        ptr[r + 1] = at + rows.rowPtr()[i + 1];
+        r++;
+      }
+      at += rows.indices().length;
+    }
+    MultiLabelDataset ds = new MultiLabelDataset("request", d, List.of(), labelNames(), ptr, idx,
+        val, new int[total + 1], new int[0]);
+    float[] x = new float[total * d];
+    transform.denseRows(ds, 0, total, x);
+    LabelPrediction[] all = tagger.predict(tagger.score(x, total), rule, top);
+    List<LabelPrediction[]> out = new ArrayList<>(jobs.size());
+    int from = 0;
+    for (Job j : jobs) {
+      LabelPrediction[] mine = new LabelPrediction[j.rows().size()];
+      for (int i = 0; i < mine.length; i++) {
+        mine[i] = trimmed(all[from + i], j.top());
+      }
+      out.add(mine);
+      from += mine.length;
+    }
+    return out;
+  }
+
+  /**
+   * The prediction as a pass asked only for {@code top} ranked labels would give it: the
+   * ranking is the best max(L̂, top) labels, so a shorter request sees a prefix.
+   */
+  private static LabelPrediction trimmed(LabelPrediction p, int top) {
+    int keep = Math.min(p.ranked().length, Math.max(p.level(), top));
+    if (keep == p.ranked().length) {
+      return p;
+    }
+    return new LabelPrediction(p.level(), p.labels(), p.scores(),
+        Arrays.copyOf(p.ranked(), keep), Arrays.copyOf(p.rankedScores(), keep), p.levelProbs());
+  }
+
+  @Override
+  public ObjectNode describe() {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("kind", kind());
+    n.put("directory", dir.toAbsolutePath().normalize().toString());
+    n.put("method", info.model().method().id());
+    n.put("inputDim", inputDim());
+    n.put("numLabels", info.model().numLabels());
+    n.put("maxLevel", info.model().maxLevel());
+    n.put("minLevel", minLevel());
+    n.put("setRule", rule.id());
+    n.putNull("image");
+    n.set("labelNames", Json.MAPPER.valueToTree(labelNames()));
+    n.set("config", Json.MAPPER.valueToTree(info));
+    n.set("metrics", ServedCoder.metrics(dir));
+    return n;
+  }
+
+  @Override
+  public void close() {
+    tagger.close();
+  }
+}
