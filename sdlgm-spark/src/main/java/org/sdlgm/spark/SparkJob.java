@@ -1,0 +1,227 @@
+package org.sdlgm.spark;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.sdlgm.SdlgmException;
+import org.sdlgm.SdlgmRuntime;
+import org.sdlgm.io.ModelDirectory;
+import org.sdlgm.io.TaggerDirectory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The spark-submit job: encode (unsupervised model) or tag (multi-label model) the rows of a
+ * Parquet, LIBSVM, CSV or Extreme Classification text input and write Parquet. The output has
+ * the input's columns except the features (unless {@code --keep-features}), plus the columns
+ * {@link SparseEncoder} or {@link SparseTagger} add; text inputs get a {@code rowId}
+ * (increasing in input order, not contiguous). Bad options, a missing input or model, or an
+ * input that does not fit the model fail with one line and exit code 2, before any task runs
+ * where the check allows; the output is written through Spark's commit protocol, so a failed
+ * job leaves no part files behind as output.
+ */
+@Command(name = "sdlgm-spark", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Encode or tag rows with an sdlgm model on Spark, writing Parquet.", "",
+        "Example (local mode): sdlgm-spark/spark-local --master 'local[*]' --model runs/fmnist "
+            + "--input images.parquet --output codes.parquet"})
+public final class SparkJob implements Callable<Integer> {
+  @Option(names = {"-m", "--model"}, required = true, paramLabel = "DIR",
+      description = "Model directory (unsupervised: encode; multi-label: tag).")
+  Path model;
+
+  @Option(names = {"-i", "--input"}, required = true, paramLabel = "PATH", description = "Input file or directory.")
+  String input;
+
+  @Option(names = "--format", paramLabel = "parquet|libsvm|csv|xc", description = "Input format (default parquet).")
+  String format = "parquet";
+
+  @Option(names = {"-o", "--output"}, required = true, paramLabel = "PATH", description = "Output Parquet directory.")
+  String output;
+
+  @Option(names = "--features-column", paramLabel = "C",
+      description = "Features column of a Parquet input (default features): a Spark ML vector, array<float> or array<double>.")
+  String featuresColumn = "features";
+
+  @Option(names = "--batch", paramLabel = "B", description = "Rows per forward pass (default 1000 encode, 500 tag).")
+  Integer batch;
+
+  @Option(names = "--rule", paramLabel = "R", description = "Set rule of a multi-label model (default: the model's first).")
+  String rule;
+
+  @Option(names = "--csv-header", description = "The CSV input's first line is a header (every column is a feature).")
+  boolean csvHeader;
+
+  @Option(names = "--keep-features", description = "Keep the features column in the output.")
+  boolean keepFeatures;
+
+  @Option(names = "--master", paramLabel = "URL",
+      description = "Spark master when not run by spark-submit (default local[*]).")
+  String master;
+
+  @Option(names = "--overwrite", description = "Replace an existing output.")
+  boolean overwrite;
+
+  @picocli.CommandLine.Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  private SparkJob() {}
+
+  public static void main(String[] args) {
+    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+  }
+
+  /** Runs the job; returns the exit code (0, 1 for an unexpected failure, 2 for bad input). */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    // Before anything loads DJL: offline, and per-task threads chosen on the executors.
+    System.setProperty("ai.djl.offline", "true");
+    System.setProperty("OPT_OUT_TRACKING", System.getProperty("OPT_OUT_TRACKING", "true"));
+    System.setProperty("DJL_OFFLINE", System.getProperty("DJL_OFFLINE", "true"));
+    CommandLine cl = new CommandLine(new SparkJob()).setOut(out).setErr(err);
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      String m = userMessage(e);
+      if (m != null) {
+        err.println("sdlgm-spark: " + m);
+        return 2;
+      }
+      err.println("sdlgm-spark: failed: " + e);
+      e.printStackTrace(err);
+      return 1;
+    });
+    return cl.execute(args);
+  }
+
+  /** The message of a user-input failure, also when Spark wrapped it; null for anything else. */
+  static String userMessage(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SdlgmException) {
+        return t.getMessage();
+      }
+      if (t instanceof org.apache.spark.sql.AnalysisException a) {
+        return a.getSimpleMessage();
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public Integer call() {
+    String fmt = format.toLowerCase(Locale.ROOT);
+    if (!List.of("parquet", "libsvm", "csv", "xc").contains(fmt)) {
+      throw new SdlgmException("--format must be parquet, libsvm, csv or xc, got '" + format + "'");
+    }
+    if (batch != null && batch < 1) {
+      throw new SdlgmException("--batch must be ≥ 1, got " + batch);
+    }
+    boolean tagging = TaggerDirectory.FORMAT.equals(ModelDirectory.formatOf(model));
+    SparseEncoder encoder = null;
+    SparseTagger tagger = null;
+    int dim;
+    if (tagging) {
+      SparseTagger.Builder b = SparseTagger.builder(model).rule(rule).inputColumn(column(fmt));
+      tagger = (batch == null ? b : b.batchSize(batch)).build();
+      dim = tagger.inputDim();
+    } else {
+      if (rule != null) {
+        throw new SdlgmException("--rule applies to multi-label models; " + model + " is unsupervised");
+      }
+      SparseEncoder.Builder b = SparseEncoder.builder(model).inputColumn(column(fmt));
+      encoder = (batch == null ? b : b.batchSize(batch)).build();
+      dim = encoder.inputDim();
+    }
+    long t0 = System.nanoTime();
+    boolean created = SparkSession.getActiveSession().isEmpty()
+        && SparkSession.getDefaultSession().isEmpty();
+    SparkSession spark = session();
+    try {
+      org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(output);
+      org.apache.hadoop.fs.FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (fs.exists(out) && !overwrite) {
+        throw new SdlgmException(output + ": exists; use --overwrite to replace it");
+      }
+      Dataset<Row> in = read(spark, fmt, dim);
+      Dataset<Row> result = tagging ? tagger.transform(in) : encoder.transform(in);
+      if (!keepFeatures) {
+        result = result.drop(column(fmt));
+      }
+      result.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).parquet(output);
+      long rows = spark.read().parquet(output).count();
+      double secs = (System.nanoTime() - t0) / 1e9;
+      spec.commandLine().getErr().println(String.format(Locale.ROOT, "%s %d rows in %.2f s (%,.0f rows/s) into %s",
+          tagging ? "tagged" : "encoded", rows, secs, rows / Math.max(secs, 1e-9), output));
+      return 0;
+    } catch (java.io.IOException e) {
+      throw new SdlgmException(output + ": cannot check the output path (" + e.getMessage() + ")", e);
+    } finally {
+      if (created) {
+        spark.stop();
+      }
+    }
+  }
+
+  private String column(String fmt) {
+    return fmt.equals("parquet") ? featuresColumn : "features";
+  }
+
+  /** The session spark-submit configured, or a local one bound to the loopback address. */
+  private SparkSession session() {
+    SparkSession.Builder b = SparkSession.builder().appName("sdlgm-spark");
+    // spark-submit passes its master as the system property spark.master.
+    String m = master != null ? master : System.getProperty("spark.master", "local[*]");
+    b.master(m);
+    if (m.startsWith("local")) {
+      b.config("spark.driver.host", System.getProperty("spark.driver.host", "127.0.0.1"))
+          .config("spark.driver.bindAddress", System.getProperty("spark.driver.bindAddress", "127.0.0.1"))
+          .config("spark.ui.enabled", System.getProperty("spark.ui.enabled", "false"));
+    }
+    SdlgmRuntime.configure(0);
+    return b.getOrCreate();
+  }
+
+  private Dataset<Row> read(SparkSession spark, String fmt, int dim) {
+    switch (fmt) {
+      case "parquet":
+        return spark.read().parquet(input);
+      case "libsvm":
+        return spark.read().format("libsvm").option("numFeatures", Integer.toString(dim)).load(input)
+            .withColumn("rowId", functions.monotonically_increasing_id());
+      case "csv": {
+        StructType schema = new StructType();
+        List<Column> cols = new ArrayList<>();
+        for (int j = 0; j < dim; j++) {
+          schema = schema.add("c" + j, DataTypes.DoubleType, true);
+          cols.add(functions.col("c" + j));
+        }
+        Dataset<Row> csv = spark.read().schema(schema).option("header", csvHeader)
+            .option("mode", "FAILFAST").csv(input);
+        return csv.select(functions.array(cols.toArray(new Column[0])).as("features"))
+            .withColumn("rowId", functions.monotonically_increasing_id());
+      }
+      case "xc": {
+        Dataset<Row> lines = spark.read().text(input);
+        List<Row> first = lines.limit(1).collectAsList();
+        if (!first.isEmpty() && XcLines.isHeader(first.get(0).getString(0))
+            && XcLines.headerDim(first.get(0).getString(0)) != dim) {
+          throw new SdlgmException(input + ": header '" + first.get(0).getString(0).strip()
+              + "' gives " + XcLines.headerDim(first.get(0).getString(0))
+              + " features, but the model takes " + dim);
+        }
+        return lines.mapPartitions(new XcLines(input, dim), org.apache.spark.sql.Encoders.row(XcLines.SCHEMA))
+            .withColumn("rowId", functions.monotonically_increasing_id());
+      }
+      default:
+        throw new IllegalStateException(fmt);
+    }
+  }
+}

@@ -1,0 +1,245 @@
+package org.sdlgm.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.SparseVector;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sdlgm.data.multilabel.ExtremeTextReader;
+import org.sdlgm.data.multilabel.FeatureTransform;
+import org.sdlgm.data.multilabel.MultiLabelDataset;
+import org.sdlgm.data.multilabel.MultiLabelPlan;
+import org.sdlgm.io.ModelDirectory;
+import org.sdlgm.io.TaggerDirectory;
+import org.sdlgm.io.TaggerInfo;
+import org.sdlgm.model.SparseCode;
+import org.sdlgm.model.SparseCoder;
+import org.sdlgm.model.multilabel.LabelPrediction;
+import org.sdlgm.model.multilabel.Tagger;
+
+/** The spark-submit job on each input format, and its one-line errors with exit code 2. */
+class SparkJobTest {
+  @TempDir static Path dir;
+  static SparkSession spark;
+  static Path encoder;
+  static Path tagger;
+  static float[] x;
+  static int n;
+  static List<SparseCode> codes;
+
+  @BeforeAll
+  static void setUp() {
+    encoder = TinyModels.encoder(dir);
+    tagger = TinyModels.tagger(dir);
+    x = TinyModels.rows();
+    n = x.length / TinyModels.D;
+    try (SparseCoder coder = ModelDirectory.load(encoder)) {
+      codes = coder.encode(x, n, 1000);
+    }
+    spark = TinyModels.spark();
+  }
+
+  @AfterAll
+  static void tearDown() {
+    spark.stop();
+    ExecutorModels.clear();
+  }
+
+  record Run(int code, String err) {}
+
+  static Run job(String... args) {
+    StringWriter err = new StringWriter();
+    int code = SparkJob.run(new PrintWriter(new StringWriter()), new PrintWriter(err, true), args);
+    return new Run(code, err.toString());
+  }
+
+  /** The job's output, ordered by {@code order}. */
+  static List<Row> output(Path out, String order) {
+    return spark.read().parquet(out.toString()).orderBy(order).collectAsList();
+  }
+
+  static void assertCodes(List<Row> rows, String id) {
+    assertEquals(n, rows.size());
+    for (int k = 0; k < n; k++) {
+      Row r = rows.get(k);
+      int i = id.equals("rowId") ? k : r.getInt(r.fieldIndex(id));
+      SparseVector c = (SparseVector) r.get(r.fieldIndex("code"));
+      assertEquals(codes.get(i).level(), r.getInt(r.fieldIndex("level")));
+      assertArrayEquals(codes.get(i).indices(), c.indices(), "row " + i);
+      for (int t = 0; t < c.indices().length; t++) {
+        assertEquals(codes.get(i).values()[t], c.values()[t], 1e-5);
+      }
+    }
+  }
+
+  @Test
+  void parquetInput() {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      double[] d = new double[TinyModels.D];
+      for (int j = 0; j < d.length; j++) {
+        d[j] = x[i * TinyModels.D + j];
+      }
+      rows.add(RowFactory.create(i, Vectors.dense(d)));
+    }
+    Path in = dir.resolve("in.parquet");
+    spark.createDataFrame(rows, new StructType().add("id", DataTypes.IntegerType)
+        .add("pixels", SQLDataTypes.VectorType())).repartition(3).write().parquet(in.toString());
+    Path out = dir.resolve("parquet-out");
+    Run r = job("--model", encoder.toString(), "--input", in.toString(), "--output", out.toString(),
+        "--features-column", "pixels", "--batch", "64");
+    assertEquals(0, r.code(), r.err());
+    List<Row> got = output(out, "id");
+    assertFalse(List.of(got.get(0).schema().fieldNames()).contains("pixels"));
+    assertCodes(got, "id");
+
+    Run again = job("--model", encoder.toString(), "--input", in.toString(), "--output", out.toString(),
+        "--features-column", "pixels");
+    assertEquals(2, again.code());
+    assertEquals("sdlgm-spark: " + out + ": exists; use --overwrite to replace it\n", again.err());
+  }
+
+  @Test
+  void csvAndLibsvmInputs() throws IOException {
+    StringBuilder csv = new StringBuilder();
+    StringBuilder svm = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      svm.append('0');
+      for (int j = 0; j < TinyModels.D; j++) {
+        float v = x[i * TinyModels.D + j];
+        csv.append(String.format(Locale.ROOT, "%.4f", v)).append(j + 1 < TinyModels.D ? "," : "\n");
+        if (v != 0f) {
+          svm.append(String.format(Locale.ROOT, " %d:%.4f", j + 1, v));
+        }
+      }
+      svm.append('\n');
+    }
+    Path c = dir.resolve("rows-in.csv");
+    Path s = dir.resolve("rows.libsvm");
+    Files.writeString(c, csv.toString(), StandardCharsets.UTF_8);
+    Files.writeString(s, svm.toString(), StandardCharsets.UTF_8);
+    Path out = dir.resolve("csv-out");
+    Run r = job("--model", encoder.toString(), "--input", c.toString(), "--format", "csv",
+        "--output", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertCodes(output(out, "rowId"), "rowId");
+    out = dir.resolve("libsvm-out");
+    r = job("--model", encoder.toString(), "--input", s.toString(), "--format", "libsvm",
+        "--output", out.toString());
+    assertEquals(0, r.code(), r.err());
+    assertCodes(output(out, "rowId"), "rowId");
+  }
+
+  @Test
+  void xcInputWithTagger() throws IOException {
+    MultiLabelDataset test = new MultiLabelPlan(TinyModels.MULTI_LABEL, null, null, 0, 1).load().test();
+    StringBuilder b = new StringBuilder(test.size() + " " + test.numFeatures() + " " + test.numLabels() + "\n");
+    for (int i = 0; i < test.size(); i++) {
+      int[] labels = test.labels(i);
+      for (int t = 0; t < labels.length; t++) {
+        b.append(t > 0 ? "," : "").append(labels[t]);
+      }
+      int[] idx = test.featureIndices(i);
+      float[] val = test.featureValues(i);
+      // Features in descending order: the job must sort them.
+      for (int t = idx.length - 1; t >= 0; t--) {
+        b.append(' ').append(idx[t]).append(':').append(val[t]);
+      }
+      b.append('\n');
+    }
+    Path xc = dir.resolve("test.xc.txt");
+    Files.writeString(xc, b.toString(), StandardCharsets.UTF_8);
+
+    // The job's line parser reads what the core reader reads.
+    MultiLabelDataset core = ExtremeTextReader.readXc(xc);
+    XcLines lines = new XcLines(xc.toString(), test.numFeatures());
+    String[] text = b.toString().split("\n");
+    for (int i = 0; i < core.size(); i++) {
+      Row r = lines.parse(text[i + 1]);
+      SparseVector v = (SparseVector) r.get(1);
+      assertArrayEquals(core.featureIndices(i), v.indices());
+      assertArrayEquals(core.labels(i), java.util.Arrays.stream((Integer[]) r.get(0)).mapToInt(Integer::intValue).toArray());
+      for (int t = 0; t < v.indices().length; t++) {
+        assertEquals(core.featureValues(i)[t], (float) v.values()[t]);
+      }
+    }
+
+    Path out = dir.resolve("xc-out");
+    Run r = job("--model", tagger.toString(), "--input", xc.toString(), "--format", "xc",
+        "--output", out.toString());
+    assertEquals(0, r.code(), r.err());
+    List<Row> got = output(out, "rowId");
+    TaggerInfo info = TaggerDirectory.readInfo(tagger);
+    FeatureTransform tf = TaggerDirectory.readTransform(tagger, info);
+    LabelPrediction[] want;
+    try (Tagger t = TaggerDirectory.load(tagger, info)) {
+      float[] dense = new float[core.size() * core.numFeatures()];
+      tf.denseRows(core, 0, core.size(), dense);
+      want = t.predict(t.score(dense, core.size()), info.model().setRules().get(0), 0);
+    }
+    assertEquals(core.size(), got.size());
+    for (int i = 0; i < got.size(); i++) {
+      Row row = got.get(i);
+      assertEquals(want[i].level(), row.getInt(row.fieldIndex("level")));
+      List<String> names = new ArrayList<>();
+      for (int l : want[i].labels()) {
+        names.add(info.data().labelNames().get(l));
+      }
+      assertEquals(names, row.getList(row.fieldIndex("labels")));
+      List<Integer> targets = row.getList(row.fieldIndex("targets"));
+      assertEquals(core.labels(i).length, targets.size());
+    }
+
+    Path wrongHeader = dir.resolve("wrong.xc.txt");
+    Files.writeString(wrongHeader, "1 7 3\n0 1:1.0\n", StandardCharsets.UTF_8);
+    Run bad = job("--model", tagger.toString(), "--input", wrongHeader.toString(), "--format", "xc",
+        "--output", dir.resolve("never").toString());
+    assertEquals(2, bad.code());
+    assertEquals("sdlgm-spark: " + wrongHeader + ": header '1 7 3' gives 7 features, but the model takes 500\n",
+        bad.err());
+  }
+
+  @Test
+  void badArgumentsExitTwoWithOneLine() {
+    Path out = dir.resolve("never");
+    Run r = job("--model", dir.resolve("missing").toString(), "--input", "x", "--output", out.toString());
+    assertEquals(2, r.code());
+    assertEquals("sdlgm-spark: " + dir.resolve("missing") + ": model directory does not exist\n", r.err());
+
+    r = job("--model", encoder.toString(), "--input", "x", "--format", "json", "--output", out.toString());
+    assertEquals(2, r.code());
+    assertEquals("sdlgm-spark: --format must be parquet, libsvm, csv or xc, got 'json'\n", r.err());
+
+    r = job("--model", encoder.toString(), "--input", dir.resolve("absent.parquet").toString(),
+        "--output", out.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().startsWith("sdlgm-spark: ") && r.err().contains("absent.parquet")
+        && r.err().strip().lines().count() == 1, r.err());
+
+    r = job("--model", encoder.toString(), "--input", "x");
+    assertEquals(2, r.code());
+    assertTrue(r.err().startsWith("Missing required option: '--output=PATH'"), r.err());
+    assertFalse(Files.exists(out));
+  }
+}
