@@ -85,11 +85,21 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace an existing --json file.")
   boolean overwrite;
 
+  private static void positive(String option, int value) {
+    if (value < 1) {
+      throw new SdlgmException(option + " must be ≥ 1, got " + value);
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     if (Files.exists(json) && !overwrite) {
       throw new SdlgmException(json + ": exists; use --overwrite to replace it");
     }
+    positive("--rows", rows);
+    positive("--epochs", epochs);
+    positive("--batch", batch);
+    positive("--encode-rows", encodeRows);
     if (task.equals("multilabel")) {
       return benchMultiLabel();
     }

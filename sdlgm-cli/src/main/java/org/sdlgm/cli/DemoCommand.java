@@ -34,8 +34,11 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Model directory (default runs/demo; replaced if present).")
+  @Option(names = {"-o", "--out"}, paramLabel = "DIR", description = "Model directory (default runs/demo); one that holds a model is replaced only with --overwrite.")
   Path out = Path.of("runs", "demo");
+
+  @Option(names = "--overwrite", description = "Replace the model in --out (only files sdlgm wrote; a folder with other files is refused).")
+  boolean overwrite;
 
   @Option(names = {"-d", "--data"}, paramLabel = "SPEC", description = "Synthetic data spec (default synthetic:n=10000,test=2000,seed=1).")
   String data = "synthetic:n=10000,test=2000,seed=1";
@@ -61,9 +64,14 @@ final class DemoCommand implements Callable<Integer> {
         .inputScaling(training.inputScaling())
         .addListener(new ProgressBar(System.err, tc.epochs()))
         .command(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])))
-        .run(out, true, false);
+        .run(out, overwrite, false);
     System.out.println();
-    Summary.print(System.out, r.evaluation());
+    if (r.evaluation() != null) {
+      Summary.print(System.out, r.evaluation());
+    } else {
+      System.out.println(data + " has no test part, so there is no evaluation; the demo's "
+          + "report needs one (use a synthetic spec, or 'sdlgm train --split F' for a file)");
+    }
     System.out.println(String.format(java.util.Locale.ROOT, "total time %.1f s (training %.1f s); model and metrics in %s",
         (System.nanoTime() - t0) / 1e9, r.trainSeconds(), out));
     Reports.writeAfterTraining(out);

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /**
  * Entry point of the {@code sdlgm} command-line tool. Sets DJL offline before any DJL class
  * loads, then dispatches to the sub-commands. Exit codes: 0 success, 2 bad input or usage
- * (with one clear message), 3 training diverged, 1 anything else (a bug: stack trace shown).
+ * (with one clear message), 3 training diverged, 70 an unexpected exception — a bug, reported
+ * as one line that says so and names a log file holding the full trace ({@link BugReport}).
  */
 @Command(name = "sdlgm", mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
@@ -45,8 +46,7 @@ public final class Main {
         err.println("error: " + ex.getMessage());
         return 2;
       }
-      ex.printStackTrace(err);
-      return 1;
+      return BugReport.report(ex, args, err);
     });
     cl.setParameterExceptionHandler((ex, a) -> {
       // One clear line, and where to look, rather than the whole usage text.
@@ -57,7 +57,17 @@ public final class Main {
       }
       return 2;
     });
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      // Errors pass picocli's handler; the up-front size checks make this rare.
+      System.err.println("error: out of memory (" + e.getMessage() + "); give Java more memory "
+          + "(JAVA_OPTS=-Xmx…), or use fewer rows, a smaller model or a smaller --batch");
+      return 2;
+    } catch (RuntimeException | Error e) {
+      PrintWriter err = new PrintWriter(System.err, true);
+      return BugReport.report(e, args, err);
+    }
   }
 
   /** libtorch's thread count must be set before the engine loads, so read it early. */

@@ -41,4 +41,9 @@ final class ProgressBar implements TrainingListener {
         r.epoch(), epochs, r.trainLoss(), r.trainLogLik(), r.trainKlL(), r.trainKlS(), r.trainKlV(),
         r.trainNnz(), r.tau(), r.examplesPerSecond(), r.seconds(), val, skipped));
   }
+
+  @Override
+  public void onNote(String note) {
+    line.line("note: " + note);
+  }
 }

@@ -81,11 +81,19 @@ final class TrainCommand implements Callable<Integer> {
         .addListener(new ProgressBar(System.err, tc.epochs()))
         .command(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])))
         .evaluate(!noEval);
-    TrainingWorkflow.Result r = job.run(out, overwrite, resume);
+    TrainingWorkflow.Result r;
+    InterruptNotice notice = new InterruptNotice(out, originalArgs());
+    try {
+      r = job.run(out, overwrite, resume);
+    } finally {
+      notice.close();
+    }
     System.out.println("model written to " + out);
     if (r.evaluation() != null) {
       Summary.print(System.out, r.evaluation());
       System.out.println("metrics written to " + out.resolve("metrics.json"));
+    } else if (!noEval) {
+      System.out.println("no test part (give --test SPEC or --split F), so no evaluation and no metrics.json");
     }
     if (!noReport) {
       Reports.writeAfterTraining(out);
@@ -110,7 +118,13 @@ final class TrainCommand implements Callable<Integer> {
         .evaluate(!noEval)
         .addListener(new TaggerProgress(System.err, tc.epochs()))
         .command(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
-    MultiLabelWorkflow.Result r = job.run(out, overwrite, resume);
+    MultiLabelWorkflow.Result r;
+    InterruptNotice notice = new InterruptNotice(out, originalArgs());
+    try {
+      r = job.run(out, overwrite, resume);
+    } finally {
+      notice.close();
+    }
     TaggerConfig c = r.info().model();
     System.out.println(String.format(java.util.Locale.ROOT,
         "model written to %s (%s, %d features, %d labels, L0 %d, L_min %d%s)", out, c.method(),
@@ -124,6 +138,10 @@ final class TrainCommand implements Callable<Integer> {
       Reports.writeAfterTraining(out);
     }
     return 0;
+  }
+
+  private List<String> originalArgs() {
+    return List.copyOf(spec.commandLine().getParseResult().originalArgs());
   }
 
   /** Rejects options that belong to the other task, naming them. */

@@ -230,21 +230,41 @@ class BadInputTest {
   // ---- existing outputs ----
 
   @Test
-  void trainRefusesANonEmptyOutputDirectory() throws IOException {
+  void trainRefusesAFolderWithTheUsersFilesEvenWithOverwrite() throws IOException {
     Path out = tmp.resolve("out");
     Files.createDirectories(out);
     Path keep = out.resolve("notes.txt");
     Files.writeString(keep, "mine");
+    for (String[] a : List.of(train(Cli.SYN, out), train(Cli.SYN, out, "--overwrite"))) {
+      Cli.Result r = Cli.run(a);
+      assertEquals(2, r.code(), r::toString);
+      String e = r.error();
+      assertTrue(e.contains(out.toString()) && e.contains("notes.txt"), e);
+      assertEquals(List.of("notes.txt"), Cli.filesUnder(out));
+      assertEquals("mine", Files.readString(keep));
+    }
+  }
+
+  @Test
+  void trainRefusesAModelFolderWithoutOverwriteAndReplacesItWithIt() throws IOException {
+    Path out = tmp.resolve("out");
+    Cli.copyTree(model, out);
+    Files.createDirectories(out.resolve("report"));
+    Files.writeString(out.resolve("report").resolve("report.html"), "old report");
+    Files.writeString(out.resolve("metrics.json"), "{\"old\": true}");
+    Files.writeString(out.resolve(".history.csv.123.tmp"), "stale");
     Cli.Result r = Cli.run(train(Cli.SYN, out));
     assertEquals(2, r.code(), r::toString);
     String e = r.error();
     assertTrue(e.contains(out.toString()) && e.contains("--overwrite"), e);
-    assertEquals(List.of("notes.txt"), Cli.filesUnder(out));
-    assertEquals("mine", Files.readString(keep));
+    assertTrue(Files.isRegularFile(out.resolve("metrics.json")));
 
     Cli.ok(train(Cli.SYN, out, "--overwrite"));
     assertTrue(Files.isRegularFile(out.resolve("config.json")));
     assertTrue(Files.isRegularFile(out.resolve("model.params")));
+    // What the previous model left is gone: the folder describes the new model only.
+    assertFalse(Files.exists(out.resolve("metrics.json")), "--no-eval: the old metrics must go");
+    assertFalse(Files.exists(out.resolve("report")), "--no-report: the old report must go");
     Cli.assertNoTmp(out);
   }
 

@@ -175,7 +175,7 @@ class MultiLabelCliTest {
     assertTrue(all.get(4).startsWith("4,"), all.get(4));
     assertTrue(Files.isRegularFile(dir.resolve("metrics.json")), r.toString());
 
-    expectBadInput(null, "another model configuration", Cli.args("train", "--task", "multilabel",
+    expectBadInput(null, "model.hidden '[16]'", Cli.args("train", "--task", "multilabel",
         "--data", SYN, "--hidden", "32", "--validation", "0.1", "--keep-best", "--no-report",
         "--out", dir.toString(), "--epochs", "5", "--resume"));
     expectBadInput(null, "no checkpoint to resume from", Cli.args("train", "--task", "multilabel",

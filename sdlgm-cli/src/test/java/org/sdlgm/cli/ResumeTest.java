@@ -55,7 +55,7 @@ class ResumeTest {
         "--no-eval", "--resume", "--out", dir.toString()));
     assertEquals(2, r.code(), r::toString);
     String e = r.error();
-    assertTrue(e.contains("state.json"), e);
+    assertTrue(e.contains("no checkpoint to resume from"), e);
     assertEquals(List.of(), Cli.filesUnder(dir));
     assertFalse(r.err().contains("\tat "), r::toString);
   }

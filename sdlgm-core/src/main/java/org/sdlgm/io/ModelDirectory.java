@@ -209,22 +209,93 @@ public final class ModelDirectory {
   }
 
   /**
-   * Checks that {@code dir} can receive a new model: it must not exist, be empty, or
-   * {@code overwrite} must be set. Called before any work starts, so that nothing is lost.
+   * Checks, before any work starts, that {@code dir} could receive a new model: it must not be
+   * a file, and unless {@code overwrite} is set it must not hold a model or checkpoint. A cheap
+   * first check without the lock; {@link #checkRun} decides under the {@link RunLock}.
    */
   public static void checkWritable(Path dir, boolean overwrite) {
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
       throw new SdlgmException(dir + ": exists and is a file, not a directory; choose another --out");
     }
-    if (Files.exists(dir) && !overwrite) {
-      try (var entries = Files.list(dir)) {
-        if (entries.findAny().isPresent()) {
-          throw new SdlgmException(dir + ": output directory exists and is not empty; "
-              + "use --overwrite to replace it (or --resume to continue its training)");
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+    if (Files.exists(dir) && !overwrite && (Files.exists(dir.resolve(CONFIG))
+        || Checkpoint.exists(dir))) {
+      throw notEmpty(dir);
+    }
+  }
+
+  /**
+   * The names sdlgm writes into a model folder: everything else there is the user's, and never
+   * deleted. Temporary files of interrupted writes ({@link AtomicFiles#isTemporary}) are
+   * sdlgm's too.
+   */
+  public static final java.util.Set<String> OWNED = java.util.Set.of(CONFIG, PARAMS, HISTORY,
+      METRICS, SCALING, TaggerDirectory.FEATURES, RunLock.FILE, Checkpoint.DIR, Checkpoint.NEW,
+      Checkpoint.OLD, "report");
+
+  /**
+   * Decides, with the folder's {@link RunLock} held and before anything is deleted or loaded,
+   * whether a run may write {@code dir}: recovers a checkpoint a crash left between renames and
+   * deletes stale temporary files, then refuses (one message) a folder holding files sdlgm did
+   * not write, and a folder holding a model or checkpoint unless {@code overwrite} or {@code
+   * resume}. A folder left by a run stopped before its first checkpoint holds nothing worth
+   * keeping and is reused. Returns whether {@link #clearForRun} has anything to delete.
+   */
+  public static boolean checkRun(Path dir, boolean overwrite, boolean resume) {
+    if (overwrite && resume) {
+      throw new SdlgmException("--resume continues the model in " + dir + ", --overwrite "
+          + "replaces it; give one of them");
+    }
+    Checkpoint.recover(dir);
+    AtomicFiles.deleteStale(dir);
+    java.util.List<String> names = entries(dir);
+    names.remove(RunLock.FILE);
+    java.util.Optional<String> foreign = names.stream().filter(n -> !OWNED.contains(n)).findFirst();
+    if (foreign.isPresent()) {
+      if (resume) {
+        return false; // the user's files beside a model being continued stay untouched
       }
+      throw new SdlgmException(dir + ": holds '" + foreign.get() + "', which sdlgm did not "
+          + "write; " + (overwrite ? "--overwrite only replaces a model folder's own files, " : "")
+          + "move your files away or choose another --out");
+    }
+    if (resume || names.isEmpty()) {
+      return false;
+    }
+    boolean valuable = names.contains(CONFIG) || names.contains(Checkpoint.DIR);
+    if (valuable && !overwrite) {
+      throw notEmpty(dir);
+    }
+    return true;
+  }
+
+  /**
+   * Deletes every file and folder sdlgm owns in {@code dir} (see {@link #OWNED}) but the lock,
+   * so that a new model is not mixed with what the previous one left ({@code metrics.json},
+   * {@code report/}, …). Only after {@link #checkRun} and with the {@link RunLock} held.
+   */
+  public static void clearForRun(Path dir) {
+    for (String n : entries(dir)) {
+      if (!n.equals(RunLock.FILE) && (OWNED.contains(n) || AtomicFiles.isTemporary(n))) {
+        AtomicFiles.deleteTree(dir.resolve(n));
+      }
+    }
+  }
+
+  private static SdlgmException notEmpty(Path dir) {
+    return new SdlgmException(dir + ": output directory exists and is not empty; use "
+        + "--overwrite to replace the model in it (or --resume to continue its training)");
+  }
+
+  /** The names in a folder (empty if it does not exist). */
+  private static java.util.List<String> entries(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return new java.util.ArrayList<>();
+    }
+    try (var s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted()
+          .collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
     }
   }
 

@@ -10,9 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +21,9 @@ import org.sdlgm.SdlgmException;
 import org.sdlgm.Workers;
 import org.sdlgm.data.Dataset;
 import org.sdlgm.eval.HardElbo;
+import org.sdlgm.io.Checkpoint;
 import org.sdlgm.io.EpochRecord;
+import org.sdlgm.io.RunOptions;
 import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.BatchNoise;
 import org.sdlgm.model.Noise;
@@ -32,7 +32,6 @@ import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCoder;
 import org.sdlgm.model.Tape;
 import org.sdlgm.model.Terms;
-import org.sdlgm.util.AtomicFiles;
 
 /**
  * Fits a model by mini-batch Adam on the negative ELBO (or the reconstruction loss of the
@@ -51,12 +50,13 @@ import org.sdlgm.util.AtomicFiles;
  * outlives the step and memory stays flat over long runs.
  */
 public final class SdlgmTrainer {
-  /** Sub-directory of the output directory that holds the last checkpoint. */
-  public static final String CHECKPOINT_DIR = "checkpoint";
+  /** Sub-directory of the output directory that holds the last checkpoint ({@link Checkpoint}). */
+  public static final String CHECKPOINT_DIR = Checkpoint.DIR;
 
   private final SdlgmConfig modelConfig;
   private final TrainConfig trainConfig;
   private final List<TrainingListener> listeners = new ArrayList<>();
+  private RunOptions dataOptions = RunOptions.builder().build();
 
   public SdlgmTrainer(SdlgmConfig modelConfig, TrainConfig trainConfig) {
     this.modelConfig = modelConfig;
@@ -67,6 +67,22 @@ public final class SdlgmTrainer {
   public SdlgmTrainer addListener(TrainingListener l) {
     listeners.add(l);
     return this;
+  }
+
+  /**
+   * The options of the run beyond the model and training configurations that change its result
+   * (the data spec, the input scaling, …): recorded in each checkpoint and, with the model's and
+   * the training's, required unchanged by a resume.
+   */
+  public SdlgmTrainer options(RunOptions v) {
+    dataOptions = v;
+    return this;
+  }
+
+  /** Everything a checkpoint records and a resume compares. */
+  private RunOptions runOptions(SdlgmConfig config) {
+    return RunOptions.builder().putAll(dataOptions).putTraining(trainConfig)
+        .put("--threads", Workers.shared().size()).putFields("model", config).build();
   }
 
   /**
@@ -82,7 +98,8 @@ public final class SdlgmTrainer {
       throw new SdlgmException("model expects " + config.inputDim() + " features but the data ("
           + train.name() + ") has " + train.dim());
     }
-    Checkpoint start = resume ? Checkpoint.read(outputDir, config) : null;
+    RunOptions options = runOptions(config);
+    Resume start = resume ? Resume.read(outputDir, options) : null;
     Engine.getInstance().setRandomSeed(trainConfig.seedFor(-1));
     SparseCoder coder = start != null
         ? SparseCoder.load(config, start.params())
@@ -94,7 +111,7 @@ public final class SdlgmTrainer {
         adam.load(start.adamState());
       }
       double seconds = loop(config, coder, new Step(coder, adam), train, validation,
-          outputDir, start, history);
+          outputDir, start, history, options);
       coder.block().afterTraining(coder.store(), coder.manager(), train.features(), train.size());
       return new TrainingRun(coder, List.copyOf(history), seconds);
     } catch (RuntimeException e) {
@@ -105,7 +122,8 @@ public final class SdlgmTrainer {
 
 
   private double loop(SdlgmConfig config, SparseCoder coder, Step trainer, Dataset train,
-      Dataset validation, Path outputDir, Checkpoint start, List<EpochRecord> history) {
+      Dataset validation, Path outputDir, Resume start, List<EpochRecord> history,
+      RunOptions options) {
     int n = train.size();
     int d = config.inputDim();
     int bs = trainConfig.batchSize();
@@ -174,7 +192,7 @@ public final class SdlgmTrainer {
         }
         if (outputDir != null && trainConfig.checkpointEvery() > 0
             && step % trainConfig.checkpointEvery() == 0 && bi + 1 < batches) {
-          Checkpoint.write(outputDir, coder, trainer.adam, epoch, bi + 1, step, history);
+          Resume.write(outputDir, coder, trainer.adam, epoch, bi + 1, step, history, options);
           lastCheckpoint = "step " + step;
           notifyCheckpoint(step, outputDir);
         }
@@ -196,7 +214,7 @@ public final class SdlgmTrainer {
             trainer.phaseNanos[1] / 1e9, trainer.phaseNanos[2] / 1e9);
       }
       if (outputDir != null) {
-        Checkpoint.write(outputDir, coder, trainer.adam, epoch + 1, 0, step, history);
+        Resume.write(outputDir, coder, trainer.adam, epoch + 1, 0, step, history, options);
         lastCheckpoint = "step " + step;
         notifyCheckpoint(step, outputDir);
       }
@@ -214,13 +232,13 @@ public final class SdlgmTrainer {
         + (lastCheckpoint == null
             ? "No checkpoint was written yet."
             : "The last good checkpoint (" + lastCheckpoint + ") is in "
-                + outputDir.resolve(CHECKPOINT_DIR) + "; continue with --resume.")
+                + outputDir.resolve(Checkpoint.DIR) + "; continue with --resume.")
         + " Try a lower --lr or --grad-clip.");
   }
 
   private void notifyCheckpoint(long step, Path outputDir) {
     for (TrainingListener l : listeners) {
-      l.onCheckpoint(step, outputDir.resolve(CHECKPOINT_DIR));
+      l.onCheckpoint(step, outputDir.resolve(Checkpoint.DIR));
     }
   }
 
@@ -388,80 +406,56 @@ public final class SdlgmTrainer {
   }
 
 
-  /** The on-disk checkpoint: parameters, position in training, and the history so far. */
-  record Checkpoint(Path params, int epoch, int batchInEpoch, long step, List<EpochRecord> history) {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    /** Adam's step count and moments (fused Adam only), beside the parameters. */
+  /**
+   * Where a checkpoint lets training continue: its verified files, the position in training
+   * (epoch, batch within it, global step) and the history so far.
+   */
+  record Resume(Checkpoint checkpoint, int epoch, int batchInEpoch, long step,
+      List<EpochRecord> history) {
+    private static final String PARAMS = "model.params";
+    private static final String HISTORY = "history.csv";
+
+    /** The position written into a checkpoint's manifest. */
+    record Position(int epoch, int batchInEpoch, long step) {}
+
+    Path params() {
+      return checkpoint.file(PARAMS);
+    }
+
     Path adamState() {
-      return params.resolveSibling(AdamUpdates.STATE_FILE);
+      return checkpoint.file(AdamUpdates.STATE_FILE);
     }
 
     static void write(Path outputDir, SparseCoder coder, AdamUpdates adam, int epoch,
-        int batchInEpoch, long step, List<EpochRecord> history) {
-      Path dir = outputDir.resolve(CHECKPOINT_DIR);
-      coder.saveParameters(dir.resolve("model.params"));
-      adam.save(dir.resolve(AdamUpdates.STATE_FILE));
-      org.sdlgm.io.ModelDirectory.writeHistory(dir.resolve("history.csv"), history);
-      // Written last: a state file always refers to complete parameter and history files.
-      try {
-        AtomicFiles.writeString(dir.resolve("state.json"), JSON.writeValueAsString(
-            java.util.Map.of("epoch", epoch, "batchInEpoch", batchInEpoch, "step", step,
-                "model", coder.config())));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+        int batchInEpoch, long step, List<EpochRecord> history, RunOptions options) {
+      Checkpoint.begin(outputDir, org.sdlgm.io.ModelDirectory.FORMAT)
+          .put(PARAMS, coder::saveParameters)
+          .put(AdamUpdates.STATE_FILE, adam::save)
+          .put(HISTORY, f -> org.sdlgm.io.ModelDirectory.writeHistory(f, history))
+          .publish(new Position(epoch, batchInEpoch, step), options);
     }
 
-    static Checkpoint read(Path outputDir, SdlgmConfig config) {
+    static Resume read(Path outputDir, RunOptions options) {
       if (outputDir == null) {
         throw new SdlgmException("--resume needs an output directory");
       }
-      Path dir = outputDir.resolve(CHECKPOINT_DIR);
-      Path state = dir.resolve("state.json");
-      if (!Files.isRegularFile(state)) {
-        throw new SdlgmException(state + ": no checkpoint to resume from (file missing)");
-      }
+      Checkpoint c = Checkpoint.read(outputDir, org.sdlgm.io.ModelDirectory.FORMAT);
+      c.requireSameOptions(options);
+      List<EpochRecord> history = new ArrayList<>();
+      Path h = c.file(HISTORY);
       try {
-        var node = JSON.readTree(Files.readString(state, StandardCharsets.UTF_8));
-        List<EpochRecord> history = new ArrayList<>();
-        Path h = dir.resolve("history.csv");
-        if (Files.isRegularFile(h)) {
-          List<String> lines = Files.readAllLines(h, StandardCharsets.UTF_8);
-          for (String line : lines.subList(1, lines.size())) {
-            if (!line.isBlank()) {
-              history.add(EpochRecord.parseCsv(line));
-            }
+        List<String> lines = Files.readAllLines(h, StandardCharsets.UTF_8);
+        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+          if (!line.isBlank()) {
+            history.add(EpochRecord.parseCsv(line));
           }
         }
-        if (node.has("model")) {
-          SdlgmConfig saved = JSON.treeToValue(node.get("model"), SdlgmConfig.class);
-          if (!saved.equals(config)) {
-            throw new SdlgmException(state + ": the checkpoint was written for another model "
-                + "configuration or data width; resume with the same options (differences: "
-                + differences(saved, config) + ")");
-          }
-        }
-        return new Checkpoint(dir.resolve("model.params"), node.get("epoch").asInt(),
-            node.get("batchInEpoch").asInt(), node.get("step").asLong(), history);
-      } catch (SdlgmException e) {
-        throw e;
-      } catch (IOException | RuntimeException e) {
-        throw new SdlgmException(state + ": unreadable checkpoint state (" + e.getMessage() + ")", e);
+      } catch (IOException | IllegalArgumentException e) {
+        throw new SdlgmException(h + ": unreadable history (" + e.getMessage() + ")", e);
       }
-    }
-
-    /** "field: saved → given" for every field that differs. */
-    private static String differences(SdlgmConfig saved, SdlgmConfig given) {
-      var a = JSON.valueToTree(saved);
-      var b = JSON.valueToTree(given);
-      StringBuilder sb = new StringBuilder();
-      a.fieldNames().forEachRemaining(f -> {
-        if (!a.get(f).equals(b.get(f))) {
-          sb.append(sb.length() == 0 ? "" : ", ").append(f).append(": ").append(a.get(f))
-              .append(" → ").append(b.get(f));
-        }
-      });
-      return sb.toString();
+      var st = c.state();
+      return new Resume(c, st.path("epoch").asInt(), st.path("batchInEpoch").asInt(),
+          st.path("step").asLong(), history);
     }
   }
 }

@@ -28,6 +28,9 @@ public interface TrainingListener {
   default void onPhases(int epoch, int steps, double forwardSeconds, double backwardSeconds,
       double updateSeconds) {}
 
+  /** A remark the user should see (a skipped step of the job and why), one line. */
+  default void onNote(String note) {}
+
   /** After a checkpoint was written. */
   default void onCheckpoint(long step, java.nio.file.Path dir) {}
 

@@ -21,6 +21,7 @@ import org.sdlgm.io.EpochRecord;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
 import org.sdlgm.io.Provenance;
+import org.sdlgm.io.RunOptions;
 import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.Likelihood;
 import org.sdlgm.model.SdlgmConfig;
@@ -83,11 +84,20 @@ public final class TrainingWorkflow {
   public record Metrics(String testData, int testSize, double trainSeconds,
       Evaluation evaluation, Provenance provenance) {}
 
-  /** Runs the job into {@code outDir}. */
+  /**
+   * Runs the job into {@code outDir}, which it holds locked ({@link RunFolder}) throughout.
+   * Everything that can be checked before training is — the output folder, sizes, the data, the
+   * options of a resumed run — and nothing in the folder changes until those checks pass.
+   */
   public Result run(Path outDir, boolean overwrite, boolean resume) {
-    if (!resume) {
-      ModelDirectory.checkWritable(outDir, overwrite);
+    Limits.checkData(plan.data());
+    Limits.checkData(plan.test());
+    try (RunFolder folder = RunFolder.open(outDir, ModelDirectory.FORMAT, overwrite, resume)) {
+      return run(folder, outDir, resume);
     }
+  }
+
+  private Result run(RunFolder folder, Path outDir, boolean resume) {
     TrainTest tt = plan.load();
     Dataset train = tt.train();
     Dataset validation = null;
@@ -97,6 +107,7 @@ public final class TrainingWorkflow {
       validation = tv.test();
     }
     SdlgmConfig config = modelConfig.inputDim() == 0 ? modelConfig.withInputDim(train.dim()) : modelConfig;
+    Limits.checkModel(config, trainConfig.batchSize());
     boolean bernoulli = config.likelihood() == Likelihood.BERNOULLI;
     // Clipping only where scaling is asked for: unscaled runs must see exactly the rows they
     // always did, and their training rows are checked to lie in [0,1] anyway.
@@ -107,7 +118,9 @@ public final class TrainingWorkflow {
     }
     if (resume) {
       checkSameScaling(outDir, scaling);
-    } else {
+    }
+    folder.begin();
+    if (!resume) {
       // Written before training so that a stopped run's directory says how it scaled its rows,
       // which --resume checks; a resume writes it (unchanged) with the model.
       ModelDirectory.writeScaling(outDir, scaling);
@@ -115,7 +128,9 @@ public final class TrainingWorkflow {
     train = scaling.apply(train);
     validation = scaling.apply(validation);
     Dataset test = scaling.apply(tt.test());
-    SdlgmTrainer trainer = new SdlgmTrainer(config, trainConfig);
+    SdlgmTrainer trainer = new SdlgmTrainer(config, trainConfig).options(RunOptions.builder()
+        .put("--data", plan.data()).put("--test", plan.test()).put("--split", plan.split())
+        .put("--input-scaling", scalingKind.name().toLowerCase(java.util.Locale.ROOT)).build());
     listeners.forEach(trainer::addListener);
     TrainingRun run = trainer.fit(train, validation, outDir, resume);
     try (SparseCoder coder = run.coder()) {
@@ -125,7 +140,14 @@ public final class TrainingWorkflow {
       ModelDirectory.save(outDir, info, coder, scaling, run.history());
       Evaluation ev = null;
       if (evaluate && test != null) {
-        ev = new Evaluator(evalOptions).evaluate(coder, train, test);
+        EvalOptions options = evalOptions;
+        if (options.probe() && !LinearProbes.feasible(train, test)) {
+          for (TrainingListener l : listeners) {
+            l.onNote("linear probe skipped: " + LinearProbes.why(train, test));
+          }
+          options = options.withProbe(false);
+        }
+        ev = new Evaluator(options).evaluate(coder, train, test);
         ModelDirectory.writeMetrics(outDir, new Metrics(plan.test() != null ? plan.test() : plan.data(),
             test.size(), run.trainSeconds(), ev, prov));
       }

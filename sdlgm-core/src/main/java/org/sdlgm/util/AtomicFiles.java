@@ -1,18 +1,27 @@
 package org.sdlgm.util;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Writes files so that a reader never sees half of one: the content goes to a temporary file
  * in the same directory, which is renamed over the target only once it is complete. A crash or
- * an error mid-way leaves the previous version (or nothing) in place.
+ * an error mid-way leaves the previous version (or nothing) in place. The content is forced to
+ * the disk before the rename. Temporary files are named {@code .NAME.DIGITS.tmp}; {@link
+ * #deleteStale} removes those a killed process left.
  */
 public final class AtomicFiles {
   private AtomicFiles() {}
@@ -30,8 +39,24 @@ public final class AtomicFiles {
     try {
       Files.createDirectories(dir);
       tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-      try (OutputStream out = Files.newOutputStream(tmp)) {
-        writer.write(out);
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        // Writers may close the stream they are given; the channel must stay open to force it.
+        OutputStream raw = Channels.newOutputStream(ch);
+        OutputStream out = new FilterOutputStream(raw) {
+          @Override
+          public void write(byte[] b, int off, int len) throws IOException {
+            raw.write(b, off, len);
+          }
+
+          @Override
+          public void close() throws IOException {
+            flush();
+          }
+        };
+        writer.write(FaultInjection.wrap(file.getFileName().toString(), out));
+        // On disk before the rename: after a power cut the name must not point at a file
+        // whose blocks never arrived.
+        ch.force(true);
       }
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -48,6 +73,63 @@ public final class AtomicFiles {
           // The rename already consumed it, or the directory is gone: nothing to clean.
         }
       }
+    }
+  }
+
+  /** The names of the temporary files this class writes ({@code .NAME.DIGITS.tmp}). */
+  private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.[0-9]+\\.tmp");
+
+  /** Whether {@code name} is the name of one of this class's temporary files. */
+  public static boolean isTemporary(String name) {
+    return TEMPORARY.matcher(name).matches();
+  }
+
+  /**
+   * Deletes the temporary files that writes interrupted by a crash left directly in {@code dir};
+   * returns how many. Only call it on a folder no other process writes (hold its {@code
+   * org.sdlgm.io.RunLock}).
+   */
+  public static int deleteStale(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    int n = 0;
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        if (Files.isRegularFile(p) && isTemporary(p.getFileName().toString())) {
+          Files.delete(p);
+          n++;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clean temporary files in " + dir + ": " + e.getMessage(), e);
+    }
+    return n;
+  }
+
+  /** Deletes {@code path} and, if it is a folder, everything in it; nothing if it is absent. */
+  public static void deleteTree(Path path) {
+    if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(path)) {
+      for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Forces a folder's entries (names created or renamed in it) to the disk, where the platform
+   * allows opening a folder; elsewhere a no-op.
+   */
+  public static void syncFolder(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // Windows cannot open a folder as a channel; its renames are durable on their own.
     }
   }
 

@@ -14,6 +14,7 @@ import org.sdlgm.eval.multilabel.TaggerEvaluator;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.MultiLabelSchema;
 import org.sdlgm.io.Provenance;
+import org.sdlgm.io.RunOptions;
 import org.sdlgm.io.TaggerDirectory;
 import org.sdlgm.io.TaggerEpoch;
 import org.sdlgm.io.TaggerInfo;
@@ -21,6 +22,7 @@ import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.multilabel.SetRule;
 import org.sdlgm.model.multilabel.Tagger;
 import org.sdlgm.model.multilabel.TaggerConfig;
+import org.sdlgm.train.RunFolder;
 
 /**
  * The "train a multi-label model into a directory" job behind {@code sdlgm train --task
@@ -99,9 +101,14 @@ public final class MultiLabelWorkflow {
    * checkpoint an earlier, stopped run left in {@code outDir/checkpoint}.
    */
   public Result run(Path outDir, boolean overwrite, boolean resume) {
-    if (!resume) {
-      ModelDirectory.checkWritable(outDir, overwrite);
+    org.sdlgm.train.Limits.checkData(plan.data());
+    org.sdlgm.train.Limits.checkData(plan.test());
+    try (RunFolder folder = RunFolder.open(outDir, TaggerDirectory.FORMAT, overwrite, resume)) {
+      return run(folder, outDir, resume);
     }
+  }
+
+  private Result run(RunFolder folder, Path outDir, boolean resume) {
     MultiLabelTrainTest tt = plan.load();
     MultiLabelDataset train = tt.train();
     MultiLabelDataset validation = null;
@@ -115,9 +122,13 @@ public final class MultiLabelWorkflow {
       throw new SdlgmException(plan.data() + ": no training rows left after holding out validation rows");
     }
     TaggerConfig config = resolve(train);
+    org.sdlgm.train.Limits.checkModel(config, trainConfig.batchSize());
     FeatureTransform transform = FeatureTransform.fit(transformKind, train);
+    folder.begin();
     TaggerTrainer trainer = new TaggerTrainer(config, trainConfig).keepBest(keepBest)
-        .checkpointDir(outDir.resolve(org.sdlgm.train.SdlgmTrainer.CHECKPOINT_DIR)).resume(resume);
+        .outputDir(outDir).resume(resume).options(RunOptions.builder()
+            .put("--data", plan.data()).put("--test", plan.test()).put("--labels", plan.labels())
+            .put("--split", plan.split()).put("--features", transform.kind().id()).build());
     listeners.forEach(trainer::addListener);
     TaggerRun run = trainer.fit(train, validation, transform::denseRows);
     try (Tagger tagger = run.tagger()) {

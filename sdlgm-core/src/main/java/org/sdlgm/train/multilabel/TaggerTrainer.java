@@ -20,6 +20,10 @@ import org.sdlgm.data.multilabel.FeatureRows;
 import org.sdlgm.data.multilabel.MultiLabelDataset;
 import org.sdlgm.eval.multilabel.MultiLabelEvaluation;
 import org.sdlgm.eval.multilabel.TaggerEvaluator;
+import org.sdlgm.io.Checkpoint;
+import org.sdlgm.io.ModelDirectory;
+import org.sdlgm.io.RunOptions;
+import org.sdlgm.io.TaggerDirectory;
 import org.sdlgm.io.TaggerEpoch;
 import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.SparseCoder;
@@ -38,18 +42,19 @@ import org.sdlgm.train.TrainingDivergedException;
  * and reseeds libtorch from (seed, e). Each step runs in its own {@link NDScope}, so memory
  * stays flat. After each epoch the validation rows (if any) are scored with the model's own
  * set rule; with {@link #keepBest} the parameters of the epoch with the best validation
- * example-F1 are the ones returned. With a {@link #checkpointDir}, every epoch leaves
- * {@code model.params}, {@code adam.state} (the fused Adam's moments), {@code best.params},
- * {@code history.csv} and (last, atomically) {@code state.json} there, and {@link #resume}
- * continues from them at the next epoch, as the unsupervised trainer does.
+ * example-F1 are the ones returned. With an {@link #outputDir}, every epoch leaves a {@link
+ * Checkpoint} there ({@code model.params}, {@code adam.state} (the fused Adam's moments), {@code
+ * best.params}, {@code history.csv}, published atomically with its position and options), and
+ * {@link #resume} continues from it at the next epoch, as the unsupervised trainer does.
  */
 public final class TaggerTrainer {
   private final TaggerConfig config;
   private final TrainConfig training;
   private final List<TaggerListener> listeners = new ArrayList<>();
   private boolean keepBest;
-  private Path checkpointDir;
+  private Path outputDir;
   private boolean resume;
+  private RunOptions dataOptions = RunOptions.builder().build();
 
   /** {@code config} must have numFeatures and numLabels resolved. */
   public TaggerTrainer(TaggerConfig config, TrainConfig training) {
@@ -68,23 +73,39 @@ public final class TaggerTrainer {
     return this;
   }
 
-  /** Where per-epoch checkpoints are written; null: nowhere. */
-  public TaggerTrainer checkpointDir(Path dir) {
-    checkpointDir = dir;
+  /** The model folder whose {@link Checkpoint} is written every epoch; null: none. */
+  public TaggerTrainer outputDir(Path dir) {
+    outputDir = dir;
     return this;
   }
 
-  /** Continue from the checkpoint in {@link #checkpointDir} instead of starting anew. */
+  /**
+   * The run's options beyond the model and training configurations that change its result (data
+   * spec, feature preprocessing, …): recorded in each checkpoint and, with the model's and the
+   * training's, required unchanged by a resume.
+   */
+  public TaggerTrainer options(RunOptions v) {
+    dataOptions = v;
+    return this;
+  }
+
+  private RunOptions runOptions() {
+    return RunOptions.builder().putAll(dataOptions).putTraining(training)
+        .put("--keep-best", keepBest).putFields("model", config).build();
+  }
+
+  /** Continue from the checkpoint in {@link #outputDir} instead of starting anew. */
   public TaggerTrainer resume(boolean v) {
     resume = v;
     return this;
   }
 
-  /** Where a run is, as written to {@code state.json} after each epoch. */
-  record State(int epoch, long step, int bestEpoch, double bestScore, TaggerConfig model) {}
+  /** Where a run is, as written into each checkpoint's manifest. */
+  record State(int epoch, long step, int bestEpoch, double bestScore) {}
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final String PARAMS = "model.params";
+  private static final String BEST = "best.params";
+  private static final String HISTORY = "history.csv";
 
   /** Trains on {@code train}; {@code validation} may be null. */
   public TaggerRun fit(MultiLabelDataset train, MultiLabelDataset validation, FeatureRows features) {
@@ -100,14 +121,17 @@ public final class TaggerTrainer {
       throw new SdlgmException("selecting the best epoch needs validation rows (--validation > 0)");
     }
     Engine.getInstance().setRandomSeed(training.seedFor(-1));
-    State start = resume ? readState() : null;
+    RunOptions options = runOptions();
+    Checkpoint checkpoint = resume ? readCheckpoint(options) : null;
+    State start = checkpoint == null ? null : readState(checkpoint);
     Tagger tagger = start == null ? Tagger.create(config)
-        : Tagger.load(config, checkpointDir.resolve("model.params"));
+        : Tagger.load(config, checkpoint.file(PARAMS));
     try (AdamUpdates adam = new AdamUpdates(tagger.block(), training)) {
       if (start != null) {
-        adam.load(checkpointDir.resolve(AdamUpdates.STATE_FILE));
+        adam.load(checkpoint.file(AdamUpdates.STATE_FILE));
       }
-      return loop(tagger, new Step(tagger, adam), train, validation, features, start);
+      return loop(tagger, new Step(tagger, adam), train, validation, features, checkpoint, start,
+          options);
     } catch (RuntimeException e) {
       tagger.close();
       throw e;
@@ -115,63 +139,55 @@ public final class TaggerTrainer {
   }
 
 
-  private State readState() {
-    if (checkpointDir == null) {
+  private Checkpoint readCheckpoint(RunOptions options) {
+    if (outputDir == null) {
       throw new SdlgmException("--resume needs an output directory");
     }
-    Path state = checkpointDir.resolve("state.json");
-    if (!java.nio.file.Files.isRegularFile(state)) {
-      throw new SdlgmException(state + ": no checkpoint to resume from (file missing)");
-    }
-    State s;
-    try {
-      s = JSON.readValue(java.nio.file.Files.readString(state), State.class);
-    } catch (java.io.IOException e) {
-      throw new SdlgmException(state + ": unreadable checkpoint state (" + e.getMessage() + ")", e);
-    }
-    if (!s.model().equals(config)) {
-      throw new SdlgmException(state + ": the checkpoint was written for another model "
-          + "configuration or data; resume with the same options and data");
-    }
-    return s;
+    Checkpoint c = Checkpoint.read(outputDir, TaggerDirectory.FORMAT);
+    c.requireSameOptions(options);
+    return c;
   }
 
-  private List<TaggerEpoch> readHistory() {
+  private static State readState(Checkpoint c) {
     try {
-      List<String> lines = java.nio.file.Files.readAllLines(checkpointDir.resolve("history.csv"));
-      List<TaggerEpoch> h = new ArrayList<>();
-      for (String line : lines.subList(1, lines.size())) {
-        if (!line.isBlank()) {
-          h.add(TaggerEpoch.parseCsv(line));
-        }
-      }
-      return h;
-    } catch (java.io.IOException | RuntimeException e) {
-      throw new SdlgmException(checkpointDir.resolve("history.csv") + ": unreadable ("
+      return ModelDirectory.json().treeToValue(c.state(), State.class);
+    } catch (java.io.IOException e) {
+      throw new SdlgmException(c.file(Checkpoint.MANIFEST) + ": unreadable position ("
           + e.getMessage() + ")", e);
     }
   }
 
-  /** Writes this epoch's checkpoint; {@code newBest} holds the parameters of a new best epoch, else null. */
-  private void writeCheckpoint(Tagger tagger, AdamUpdates adam, byte[] newBest, State state,
-      List<TaggerEpoch> history) {
-    tagger.saveParameters(checkpointDir.resolve("model.params"));
-    adam.save(checkpointDir.resolve(AdamUpdates.STATE_FILE));
-    if (newBest != null) {
-      org.sdlgm.util.AtomicFiles.write(checkpointDir.resolve("best.params"), out -> out.write(newBest));
-    }
-    TaggerEpoch.writeCsv(checkpointDir.resolve("history.csv"), history);
+  private static List<TaggerEpoch> readHistory(Checkpoint c) {
+    Path h = c.file(HISTORY);
     try {
-      // Written last: a state file always refers to complete parameter and history files.
-      org.sdlgm.util.AtomicFiles.writeString(checkpointDir.resolve("state.json"),
-          JSON.writeValueAsString(state));
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      List<String> lines = java.nio.file.Files.readAllLines(h);
+      List<TaggerEpoch> out = new ArrayList<>();
+      for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
+        if (!line.isBlank()) {
+          out.add(TaggerEpoch.parseCsv(line));
+        }
+      }
+      return out;
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      throw new SdlgmException(h + ": unreadable history (" + e.getMessage() + ")", e);
     }
   }
 
+  /** Publishes this epoch's checkpoint; {@code best} holds the best epoch's parameters, or null. */
+  private void writeCheckpoint(Tagger tagger, AdamUpdates adam, byte[] best, State state,
+      List<TaggerEpoch> history, RunOptions options) {
+    Checkpoint.Draft d = Checkpoint.begin(outputDir, TaggerDirectory.FORMAT)
+        .put(PARAMS, tagger::saveParameters)
+        .put(AdamUpdates.STATE_FILE, adam::save);
+    if (best != null) {
+      d.put(BEST, f -> org.sdlgm.util.AtomicFiles.write(f, out -> out.write(best)));
+    }
+    d.put(HISTORY, f -> TaggerEpoch.writeCsv(f, history)).publish(state, options);
+  }
+
   private TaggerRun loop(Tagger tagger, Step step, MultiLabelDataset train,
-      MultiLabelDataset validation, FeatureRows features, State start) {
+      MultiLabelDataset validation, FeatureRows features, Checkpoint checkpoint, State start,
+      RunOptions options) {
     int n = train.size();
     int d = config.numFeatures();
     int c = config.numLabels();
@@ -181,7 +197,7 @@ public final class TaggerTrainer {
     float[] x = new float[bs * d];
     float[] y = new float[bs * c];
     float[] count = new float[bs * nl];
-    List<TaggerEpoch> history = start == null ? new ArrayList<>() : readHistory();
+    List<TaggerEpoch> history = start == null ? new ArrayList<>() : readHistory(checkpoint);
     long global = start == null ? 0 : start.step();
     double seconds = 0;
     int skippedInARow = 0;
@@ -190,9 +206,9 @@ public final class TaggerTrainer {
     byte[] bestParams = null;
     if (start != null && keepBest && bestEpoch > 0) {
       try {
-        bestParams = java.nio.file.Files.readAllBytes(checkpointDir.resolve("best.params"));
+        bestParams = java.nio.file.Files.readAllBytes(checkpoint.file(BEST));
       } catch (java.io.IOException e) {
-        throw new SdlgmException(checkpointDir.resolve("best.params") + ": missing or unreadable", e);
+        throw new SdlgmException(checkpoint.file(BEST) + ": missing or unreadable", e);
       }
     }
     for (int epoch = start == null ? 0 : start.epoch(); epoch < training.epochs(); epoch++) {
@@ -255,16 +271,15 @@ public final class TaggerTrainer {
           val == null ? Double.NaN : val.exampleF1(), val == null ? Double.NaN : val.countAccuracy(),
           val == null ? Double.NaN : val.meanPredictedSetSize(), skipped);
       history.add(rec);
-      byte[] newBest = null;
       if (keepBest && val.exampleF1() > bestScore) {
         bestScore = val.exampleF1();
         bestEpoch = epoch + 1;
-        newBest = tagger.parameters();
-        bestParams = newBest;
+        bestParams = tagger.parameters();
       }
-      if (checkpointDir != null) {
-        writeCheckpoint(tagger, step.adam, newBest, new State(epoch + 1, global, bestEpoch, bestScore, config),
-            history);
+      if (outputDir != null) {
+        // The best epoch's parameters go into every checkpoint: each one stands alone.
+        writeCheckpoint(tagger, step.adam, bestParams, new State(epoch + 1, global, bestEpoch,
+            bestScore), history, options);
       }
       for (TaggerListener l : listeners) {
         l.onEpoch(rec);

@@ -1,0 +1,61 @@
+package org.sdlgm.train;
+
+import java.nio.file.Path;
+import org.sdlgm.io.Checkpoint;
+import org.sdlgm.io.ModelDirectory;
+import org.sdlgm.io.RunLock;
+
+/**
+ * The model folder of one training run, as both workflows use it: {@link #open} locks it
+ * ({@link RunLock}) and decides whether the run may write it ({@link ModelDirectory#checkRun}),
+ * verifying the checkpoint at once when resuming; nothing is deleted until {@link #begin},
+ * which the workflow calls once the data has loaded and every up-front check has passed. A run
+ * that ends before {@link #begin} leaves the folder as it found it (and removes it if it
+ * created it). Closing releases the lock.
+ */
+public final class RunFolder implements AutoCloseable {
+  private final RunLock lock;
+  private final boolean clear;
+  private boolean begun;
+
+  private RunFolder(RunLock lock, boolean clear) {
+    this.lock = lock;
+    this.clear = clear;
+  }
+
+  /**
+   * Locks and checks {@code dir} for a run writing a model of {@code kind} ({@link
+   * ModelDirectory#FORMAT} or {@link org.sdlgm.io.TaggerDirectory#FORMAT}).
+   */
+  public static RunFolder open(Path dir, String kind, boolean overwrite, boolean resume) {
+    ModelDirectory.checkWritable(dir, overwrite || resume);
+    RunLock lock = RunLock.acquire(dir, "sdlgm train");
+    try {
+      boolean clear = ModelDirectory.checkRun(dir, overwrite, resume);
+      if (resume) {
+        Checkpoint.read(dir, kind);
+      }
+      return new RunFolder(lock, clear);
+    } catch (RuntimeException e) {
+      lock.abandon();
+      throw e;
+    }
+  }
+
+  /** The run starts writing: what a previous model left is deleted now (see {@link ModelDirectory#clearForRun}). */
+  public void begin() {
+    if (clear) {
+      ModelDirectory.clearForRun(lock.dir());
+    }
+    begun = true;
+  }
+
+  @Override
+  public void close() {
+    if (begun) {
+      lock.close();
+    } else {
+      lock.abandon();
+    }
+  }
+}
