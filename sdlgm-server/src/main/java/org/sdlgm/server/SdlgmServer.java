@@ -80,7 +80,7 @@ public final class SdlgmServer implements AutoCloseable {
     this.model = m;
     this.index = nb;
     this.examples = ex;
-    this.metrics = new ServerMetrics(this::waiting);
+    this.metrics = new ServerMetrics(this::waiting, this::inFlight);
     if (m instanceof ServedCoder c) {
       coderBatcher = new MicroBatcher<>("sdlgm-encode", config.inferenceThreads(), config.maxBatch(),
           config.maxWait(), config.queueCapacity(), c::run, metrics::pass);
@@ -139,6 +139,11 @@ public final class SdlgmServer implements AutoCloseable {
     return List.copyOf(routes);
   }
 
+  /** Requests being handled by the /v1 routes now (for tests). */
+  int inFlight() {
+    return inFlight.get();
+  }
+
   private int waiting() {
     return coderBatcher != null ? coderBatcher.waiting() : taggerBatcher.waiting();
   }
@@ -194,6 +199,9 @@ public final class SdlgmServer implements AutoCloseable {
         }
       });
       cfg.http.maxRequestSize = config.bodyLimit();
+      // Jetty's graceful stop (Javalin installs its StatisticsHandler) waits for requests it has
+      // begun to handle, also those not yet in a route handler.
+      cfg.jetty.modifyServer(server -> server.setStopTimeout(30_000));
       cfg.staticFiles.add(sf -> {
         sf.hostedPath = "/";
         sf.directory = "/org/sdlgm/server/web";

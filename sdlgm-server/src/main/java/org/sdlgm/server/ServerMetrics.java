@@ -24,7 +24,7 @@ final class ServerMetrics {
   private final Histogram passSeconds;
   private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
 
-  ServerMetrics(IntSupplier queueDepth) {
+  ServerMetrics(IntSupplier queueDepth, IntSupplier inFlight) {
     requests = Counter.builder().name("sdlgm_http_requests_total")
         .help("HTTP requests by method, route and status").labelNames("method", "route", "status")
         .register(registry);
@@ -45,6 +45,9 @@ final class ServerMetrics {
     GaugeWithCallback.builder().name("sdlgm_queue_waiting")
         .help("Requests waiting for a forward pass")
         .callback(cb -> cb.call(queueDepth.getAsInt())).register(registry);
+    GaugeWithCallback.builder().name("sdlgm_requests_in_flight")
+        .help("Requests being handled by the /v1 routes")
+        .callback(cb -> cb.call(inFlight.getAsInt())).register(registry);
   }
 
   void request(String method, String route, int status, long nanos) {

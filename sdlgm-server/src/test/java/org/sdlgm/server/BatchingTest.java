@@ -1,0 +1,117 @@
+package org.sdlgm.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Micro-batching: concurrent requests share forward passes; a full queue is 503; close drains. */
+class BatchingTest {
+  private static String row(int d, float v) {
+    StringBuilder sb = new StringBuilder("{\"inputs\": [[");
+    for (int j = 0; j < d; j++) {
+      sb.append(j == 0 ? "" : ",").append(j % 7 == 0 ? v : 0);
+    }
+    return sb.append("]]}").toString();
+  }
+
+  @Test
+  void concurrentRequestsShareForwardPasses() throws Exception {
+    int n = 32;
+    try (SdlgmServer s = SdlgmServer.start(Fixtures.local(Fixtures.coder()).maxBatch(64)
+        .maxWait(Duration.ofMillis(200)).build())) {
+      List<CompletableFuture<HttpResponse<String>>> fs = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(s.url() + "/v1/encode"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(row(784, 0.1f + i / 100f))).build();
+        fs.add(Http.CLIENT.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
+      }
+      for (var f : fs) {
+        HttpResponse<String> r = f.get(60, TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(1, Json.MAPPER.readTree(r.body()).get("results").size());
+      }
+      long passes = s.forwardPasses();
+      assertTrue(passes >= 1 && passes < n, n + " requests took " + passes + " forward passes");
+      String metrics = Http.get(s, "/metrics").body();
+      assertTrue(metrics.contains("sdlgm_batch_requests_count " + passes), metrics);
+    }
+  }
+
+  @Test
+  void withMaxBatchOneEveryRequestIsItsOwnPass() {
+    try (SdlgmServer s = SdlgmServer.start(Fixtures.local(Fixtures.coder()).maxBatch(1).build())) {
+      for (int i = 0; i < 3; i++) {
+        assertEquals(200, Http.post(s, "/v1/encode", row(784, 0.5f)).status());
+      }
+      assertEquals(3, s.forwardPasses());
+    }
+  }
+
+  @Test
+  void aFullQueueRefusesWith503() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch running = new CountDownLatch(1);
+    try (MicroBatcher<Integer, Integer> b = new MicroBatcher<>("test", 1, 1, Duration.ZERO, 2,
+        jobs -> {
+          running.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return jobs;
+        }, (jobs, rows, nanos) -> { })) {
+      CompletableFuture<Integer> first = b.submit(1, 1);
+      assertTrue(running.await(10, TimeUnit.SECONDS));
+      CompletableFuture<Integer> second = b.submit(2, 1);
+      CompletableFuture<Integer> third = b.submit(3, 1);
+      ApiException full = assertThrows(ApiException.class, () -> b.submit(4, 1));
+      assertEquals(503, full.status());
+      release.countDown();
+      assertEquals(1, first.get(10, TimeUnit.SECONDS));
+      assertEquals(2, second.get(10, TimeUnit.SECONDS));
+      assertEquals(3, third.get(10, TimeUnit.SECONDS));
+      assertEquals(3, b.passes());
+    }
+  }
+
+  @Test
+  void closeDrainsRequestsInFlightAndRefusesNewOnes() throws Exception {
+    // A long max wait keeps the first request in flight while the server is closed.
+    SdlgmServer s = SdlgmServer.start(Fixtures.local(Fixtures.coder()).maxBatch(64)
+        .maxWait(Duration.ofMillis(1500)).build());
+    HttpRequest req = HttpRequest.newBuilder(URI.create(s.url() + "/v1/encode"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(row(784, 0.3f))).build();
+    String url = s.url();
+    CompletableFuture<HttpResponse<String>> inFlight = Http.CLIENT.sendAsync(req, HttpResponse.BodyHandlers.ofString());
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (s.inFlight() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(5);
+    }
+    assertEquals(1, s.inFlight());
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(s::close);
+    Thread.sleep(100);
+    Http.Response late = Http.send(HttpRequest.newBuilder(URI.create(url + "/v1/encode"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(row(784, 0.3f))));
+    assertEquals(503, late.status(), late.body());
+    assertEquals(503, Http.send(HttpRequest.newBuilder(URI.create(url + "/healthz")).GET()).status());
+    assertTrue(!inFlight.isDone(), "still waiting for its pass");
+    HttpResponse<String> r = inFlight.get(30, TimeUnit.SECONDS);
+    assertEquals(200, r.statusCode(), r.body());
+    closing.get(30, TimeUnit.SECONDS);
+  }
+}
