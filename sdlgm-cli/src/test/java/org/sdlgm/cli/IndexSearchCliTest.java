@@ -1,0 +1,168 @@
+package org.sdlgm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code index} → {@code search} on a tiny synthetic model, checked against brute force; bad input. */
+class IndexSearchCliTest {
+  static final String DATA = "synthetic:n=600,test=150,seed=1,dim=64,atoms=8,lmax=3";
+  static final int TRAIN = 600;
+
+  @TempDir static Path shared;
+  static Path model;
+  static Path index;
+  static Path ids;
+
+  @BeforeAll
+  static void trainAndIndex() throws IOException {
+    model = shared.resolve("model");
+    Cli.ok(Cli.args("train", "--data", DATA, Cli.TINY, "--epochs", "1", "--out", model.toString()));
+    ids = shared.resolve("ids.txt");
+    Files.write(ids, IntStream.range(0, TRAIN).mapToObj(i -> "row-" + i).toList(), StandardCharsets.UTF_8);
+    index = shared.resolve("index");
+    Cli.Result r = Cli.ok("index", "--model", model.toString(), "--data", DATA, "--out", index.toString(),
+        "--ids", ids.toString());
+    assertTrue(r.err().contains("indexed 600 rows"), r::toString);
+  }
+
+  /** The codes that {@code encode} writes for a part, in row order. */
+  static List<JsonNode> codes(String part) throws IOException {
+    Path out = shared.resolve("codes-" + part + ".jsonl");
+    if (!Files.exists(out)) {
+      Cli.ok("encode", "--model", model.toString(), "--data", DATA, "--part", part, "--out", out.toString());
+    }
+    List<JsonNode> list = new ArrayList<>();
+    for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+      list.add(Cli.JSON.readTree(line));
+    }
+    return list;
+  }
+
+  /** Σ over common dimensions, ascending, in double: the index's exact score. */
+  static double dot(JsonNode a, JsonNode b) {
+    double s = 0;
+    int i = 0;
+    int j = 0;
+    JsonNode ai = a.get("indices");
+    JsonNode bi = b.get("indices");
+    while (i < ai.size() && j < bi.size()) {
+      int x = ai.get(i).asInt();
+      int y = bi.get(j).asInt();
+      if (x == y) {
+        s += (double) (float) a.get("values").get(i).asDouble() * (float) b.get("values").get(j).asDouble();
+        i++;
+        j++;
+      } else if (x < y) {
+        i++;
+      } else {
+        j++;
+      }
+    }
+    return s + 0.0;
+  }
+
+  @Test
+  void searchFindsTheExactNearestCodes() throws IOException {
+    Path out = shared.resolve("hits.jsonl");
+    Cli.Result r = Cli.ok("search", "--index", index.toString(), "--model", model.toString(), "--data", DATA,
+        "--k", "5", "--out", out.toString(), "--exact");
+    assertTrue(r.err().contains("identical ranking for 150 of 150 queries"), r::toString);
+    List<JsonNode> train = codes("train");
+    List<JsonNode> test = codes("test");
+    List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+    assertEquals(test.size(), lines.size());
+    for (int q = 0; q < lines.size(); q++) {
+      JsonNode line = Cli.JSON.readTree(lines.get(q));
+      assertEquals(q, line.get("query").asInt());
+      JsonNode hits = line.get("hits");
+      assertEquals(5, hits.size(), lines.get(q));
+      // Brute force over the codes that encode writes: score descending, then row ascending.
+      JsonNode query = test.get(q);
+      List<Integer> want = IntStream.range(0, TRAIN).boxed()
+          .sorted(Comparator.<Integer>comparingDouble(d -> -dot(query, train.get(d))).thenComparing(d -> d))
+          .limit(5).toList();
+      for (int h = 0; h < 5; h++) {
+        int row = want.get(h);
+        assertEquals("row-" + row, hits.get(h).get("id").asText(), "query " + q + " hit " + h);
+        assertEquals(dot(query, train.get(row)), hits.get(h).get("score").asDouble(), 0.0);
+        assertFalse(hits.get(h).has("label"), "synthetic rows have no labels");
+      }
+    }
+  }
+
+  @Test
+  void searchRefusesAnotherModel() throws IOException {
+    Path other = shared.resolve("other-model");
+    Cli.copyTree(model, other);
+    byte[] params = Files.readAllBytes(other.resolve("model.params"));
+    params[params.length - 1] ^= 1;
+    Files.write(other.resolve("model.params"), params);
+    Path out = shared.resolve("other.jsonl");
+    Cli.Result r = Cli.run("search", "--index", index.toString(), "--model", other.toString(), "--data", DATA,
+        "--out", out.toString());
+    assertEquals(2, r.code(), r::toString);
+    assertTrue(r.error().contains("index was built from the model " + model.toAbsolutePath()), r::toString);
+    assertFalse(r.err().contains("\tat "), "stack trace printed");
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
+  void badInputGivesOneLineAndExit2() throws IOException {
+    Path out = shared.resolve("bad.jsonl");
+    String m = model.toString();
+    expectError("index directory does not exist", "search", "--index", shared.resolve("no-index").toString(),
+        "--model", m, "--data", DATA, "--out", out.toString());
+    expectError("not a code index", "search", "--index", model.toString(), "--model", m, "--data", DATA,
+        "--out", out.toString());
+    expectError("--k must be ≥ 1, got 0", "search", "--index", index.toString(), "--model", m, "--data", DATA,
+        "--k", "0", "--out", out.toString());
+    assertFalse(Files.exists(out), "an output file was written by a failed search");
+
+    Path fresh = shared.resolve("fresh-index");
+    Path shortIds = shared.resolve("short-ids.txt");
+    Files.write(shortIds, IntStream.range(0, TRAIN - 1).mapToObj(i -> "r" + i).toList(), StandardCharsets.UTF_8);
+    expectError(shortIds + ": 599 lines, but the data have 600 rows", "index", "--model", m, "--data", DATA,
+        "--out", fresh.toString(), "--ids", shortIds.toString());
+    Path longIds = shared.resolve("long-ids.txt");
+    Files.write(longIds, IntStream.range(0, TRAIN + 3).mapToObj(i -> "r" + i).toList(), StandardCharsets.UTF_8);
+    expectError(longIds + " line 601: more ids than the 600 rows", "index", "--model", m, "--data", DATA,
+        "--out", fresh.toString(), "--ids", longIds.toString());
+    Path dupIds = shared.resolve("dup-ids.txt");
+    List<String> dup = new ArrayList<>(IntStream.range(0, TRAIN).mapToObj(i -> "r" + i).toList());
+    dup.set(9, "r2");
+    Files.write(dupIds, dup, StandardCharsets.UTF_8);
+    expectError(dupIds + " line 10: duplicate id 'r2' (also on line 3)", "index", "--model", m, "--data", DATA,
+        "--out", fresh.toString(), "--ids", dupIds.toString());
+    assertFalse(Files.exists(fresh), "a failed index build left its directory");
+    try (var s = Files.list(shared)) {
+      assertTrue(s.noneMatch(p -> p.getFileName().toString().contains(".building-")), "a build directory was left");
+    }
+
+    expectError("exists and is not empty; use --overwrite", "index", "--model", m, "--data", DATA,
+        "--out", index.toString());
+    expectError("rows have 32 features, but the model was trained on 64", "index", "--model", m,
+        "--data", "synthetic:n=50,seed=1,dim=32", "--out", fresh.toString());
+    assertFalse(Files.exists(fresh));
+  }
+
+  private static void expectError(String fragment, String... args) {
+    Cli.Result r = Cli.run(args);
+    assertEquals(2, r.code(), r::toString);
+    assertTrue(r.error().contains(fragment), () -> "expected '" + fragment + "'\n" + r);
+    assertFalse(r.err().contains("\tat "), () -> "stack trace printed\n" + r);
+  }
+}
