@@ -71,6 +71,8 @@ final class EvalCommand implements Callable<Integer> {
     if (json != null && json.toFile().exists() && !overwrite) {
       throw new SdlgmException(json + ": exists; use --overwrite to replace it");
     }
+    OutputChecks.file(json, "--json");
+    OutputChecks.delta(delta);
     if (TaggerDirectory.FORMAT.equals(ModelDirectory.formatOf(model))) {
       return evalTagger();
     }
@@ -85,6 +87,7 @@ final class EvalCommand implements Callable<Integer> {
     // The evaluator compares x̂ with the rows, so it gets them scaled and the coder does not
     // scale again.
     InputScaling scaling = ModelDirectory.readScaling(model, info);
+    ModelDirectory.checkParams(model, info); // before seeding: it builds a model
     ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
     try (SparseCoder coder = ModelDirectory.loadForScaledRows(model, info)) {
       Evaluation ev = new Evaluator(EvalOptions.defaults().withProbe(!noProbe).withDelta(delta))

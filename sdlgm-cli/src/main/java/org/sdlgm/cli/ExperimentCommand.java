@@ -27,12 +27,16 @@ import picocli.CommandLine.Parameters;
         "Reads SPEC (YAML or JSON: name, task, out, datasets, methods, l0 or targets, capFactor,",
         "seeds, seedsPerTarget, options, methodOptions), checks it and loads every data set",
         "before any training, runs each cell as 'sdlgm train' in its own JVM (skipping cells",
-        "already finished, so a stopped experiment resumes), then writes results.csv,",
+        "already finished, so a stopped experiment resumes; a finished cell whose arguments",
+        "the spec has changed since is refused), then writes results.csv,",
         "results.md (mean +- std over seeds), for unsupervised grids over targets or several",
         "L0 values the reconstruction-error and probe-accuracy against mean nnz figures, and",
         "index.html linking every run's report. Targets are budgets (mean non-zeros per code):",
         "sdlgm, batchtopk-ae and vsc get --target-nnz T and -L ceil(capFactor*T) (at most K),",
         "topk-ae and sdlgm-fixed -L T, vae neither. Paths are relative to the working folder.",
+        "",
+        "Ctrl-C or SIGTERM is passed on to the running cells, which stop at once (each keeps",
+        "its last checkpoint), and waited for.",
         "",
         "Example: sdlgm experiment experiments/multilabel.yaml --jobs 2"})
 final class ExperimentCommand implements Callable<Integer> {
@@ -110,6 +114,7 @@ final class ExperimentCommand implements Callable<Integer> {
         : childJvm(threads), inProcess ? 1 : jobs, System.err);
     if (dryRun) {
       runner.checkData();
+      runner.checkDone();
       for (ExperimentCell c : spec.cells()) {
         System.out.println("sdlgm " + String.join(" ", spec.trainArguments(c)) + " --out "
             + dir.resolve(c.name()));
@@ -117,7 +122,19 @@ final class ExperimentCommand implements Callable<Integer> {
       System.out.println(spec.cells().size() + " runs; data sets load; nothing was run (--dry-run)");
       return;
     }
-    ExperimentRunner.Outcome o = runner.run();
+    ExperimentRunner.Outcome o;
+    ChildProcesses children = ChildProcesses.INSTANCE;
+    Thread hook = new Thread(children::stopAll, "sdlgm-experiment-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      o = runner.run();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // already shutting down: the hook stops the children
+      }
+    }
     System.out.println(String.format(Locale.ROOT,
         "%d runs done now, %d were done before, %d failed; results in %s (results.md, results.csv, index.html)",
         o.ran().size(), o.skipped().size(), o.failed().size(), dir));
@@ -146,7 +163,12 @@ final class ExperimentCommand implements Callable<Integer> {
       pb.environment().putIfAbsent("MALLOC_TRIM_THRESHOLD_", "4294967296");
       pb.environment().putIfAbsent("MALLOC_TOP_PAD_", "268435456");
       pb.environment().putIfAbsent("MALLOC_MMAP_THRESHOLD_", "33554432");
-      return pb.start().waitFor();
+      Process p = ChildProcesses.INSTANCE.start(pb);
+      try {
+        return p.waitFor();
+      } finally {
+        ChildProcesses.INSTANCE.forget(p);
+      }
     };
   }
 

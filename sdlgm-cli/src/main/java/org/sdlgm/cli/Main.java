@@ -28,7 +28,12 @@ public final class Main {
 
   /** Runs the tool with {@code args} and returns the exit code (tests call this directly). */
   public static int run(String... args) {
-    SdlgmRuntime.configure(threadsFrom(args));
+    int threads = threadsFrom(args);
+    if (threads < 1) {
+      System.err.println("error: --threads must be ≥ 1, got " + threads);
+      return 2;
+    }
+    SdlgmRuntime.configure(threads);
     CommandLine cl = new CommandLine(new Main());
     // The descriptions are written for 100 columns; picocli would wrap them at 80.
     cl.setUsageHelpWidth(100);

@@ -64,6 +64,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    OutputChecks.delta(delta);
     switch (task) {
       case "multilabel":
         return multilabel();

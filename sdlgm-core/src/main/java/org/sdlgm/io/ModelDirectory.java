@@ -188,13 +188,69 @@ public final class ModelDirectory {
    * #load(Path)}, encoding applies the directory's input scaling.
    */
   public static SparseCoder load(Path dir, ModelInfo info) {
+    checkParams(dir, info);
     return SparseCoder.load(info.model(), params(dir), readScaling(dir, info));
+  }
+
+  /**
+   * Fails, naming both files, when {@code model.params} is not the parameter file of the model
+   * {@code config.json} describes: its size must be exactly that of the parameters of a model
+   * built from the configuration (DJL stores names, shapes and values, so any other shape or a
+   * truncated file has another size). Builds such a model, which draws from the engine's random
+   * generator: callers that seed it for reproducible numbers check before seeding.
+   */
+  public static void checkParams(Path dir, ModelInfo info) {
+    Path params = params(dir);
+    long expected;
+    try (SparseCoder reference = SparseCoder.create(info.model())) {
+      expected = serializedSize(out -> reference.block().saveParameters((java.io.DataOutputStream) out));
+    }
+    checkSize(params, expected, dir.resolve(CONFIG), "K " + info.model().latentDim() + ", L0 "
+        + info.model().maxLevel() + ", " + info.model().inputDim() + " features, encoder "
+        + info.model().encoderHidden());
+  }
+
+  /** Bytes a parameter writer produces. */
+  static long serializedSize(AtomicFiles.Writer writer) {
+    long[] n = new long[1];
+    java.io.OutputStream counter = new java.io.OutputStream() {
+      @Override
+      public void write(int b) {
+        n[0]++;
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) {
+        n[0] += len;
+      }
+    };
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(counter)) {
+      writer.write(out);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return n[0];
+  }
+
+  static void checkSize(Path params, long expected, Path config, String model) {
+    long actual;
+    try {
+      actual = Files.size(params);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + params + ": " + e.getMessage(), e);
+    }
+    if (actual != expected) {
+      throw new SdlgmException(params + ": " + actual + " bytes, but the model " + config
+          + " describes (" + model + ") has " + expected + " bytes of parameters; the file is "
+          + (actual < expected ? "truncated or " : "") + "from another configuration");
+    }
   }
 
   /**
    * Loads the model without its input scaling: for code that scales the rows itself, with
    * {@link #readScaling}, because it also compares them with reconstructions or feeds them to
-   * the network directly (evaluation, reports). Encoding then expects scaled rows.
+   * the network directly (evaluation, reports). Encoding then expects scaled rows. Does not
+   * {@link #checkParams} (which would draw random numbers after a caller seeded): call it first.
    */
   public static SparseCoder loadForScaledRows(Path dir, ModelInfo info) {
     return SparseCoder.load(info.model(), params(dir));

@@ -204,7 +204,12 @@ public final class RunLock implements AutoCloseable {
   }
 
   private static String reason(FileSystemException e) {
-    return e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+    if (e.getReason() != null) {
+      return e.getReason();
+    }
+    return e instanceof java.nio.file.NoSuchFileException ? "no such file or folder: " + e.getFile()
+        : e instanceof java.nio.file.FileAlreadyExistsException ? "a file is in the way: " + e.getFile()
+        : "cannot create or open " + e.getFile();
   }
 
   private static void closeQuietly(FileChannel ch) {

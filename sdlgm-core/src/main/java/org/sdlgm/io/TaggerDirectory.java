@@ -79,12 +79,23 @@ public final class TaggerDirectory {
     }
   }
 
-  /** Loads the network of a directory whose config was read; close it when done. */
+  /**
+   * Loads the network of a directory whose config was read, after checking that {@code
+   * model.params} has the size of the configured model's parameters; close it when done.
+   */
   public static Tagger load(Path dir, TaggerInfo info) {
     Path params = dir.resolve(ModelDirectory.PARAMS);
     if (!Files.isRegularFile(params)) {
       throw new SdlgmException(params + ": parameter file is missing");
     }
+    long expected;
+    try (Tagger reference = Tagger.create(info.model())) {
+      expected = reference.parameters().length;
+    }
+    // As ModelDirectory.checkParams: the file must be the parameters of the configured model.
+    ModelDirectory.checkSize(params, expected, dir.resolve(ModelDirectory.CONFIG), info.model().method()
+        + ", " + info.model().numFeatures() + " features, " + info.model().numLabels()
+        + " labels, hidden " + info.model().hidden());
     return Tagger.load(info.model(), params);
   }
 }

@@ -18,7 +18,10 @@ import org.sdlgm.io.ModelDirectory;
  * Runs an experiment grid: checks that every data set loads (so a typo fails before any
  * training), runs every cell whose folder has no {@code metrics.json} yet (so a stopped
  * experiment resumes where it stopped), {@code jobs} at a time, then writes the results
- * ({@link ExperimentResults}). A failed cell is reported and does not stop the others.
+ * ({@link ExperimentResults}). A finished cell counts as done only if it was trained with the
+ * arguments the spec gives it now (recorded in {@code CELL.cmd}); a cell trained under an
+ * edited spec is refused, naming the option and both values, before anything runs. A failed
+ * cell is reported and does not stop the others; an unexpected exception (a bug) stops the run.
  */
 public final class ExperimentRunner {
   private final ExperimentSpec spec;
@@ -60,6 +63,82 @@ public final class ExperimentRunner {
     }
   }
 
+  /** The suffix of the file beside each cell's folder that records its train arguments. */
+  public static final String CMD = ".cmd";
+
+  /**
+   * Refuses finished cells whose recorded arguments ({@code CELL.cmd}) differ from what the
+   * spec gives them now: their results belong to another experiment. Cells without a record
+   * (run by an older sdlgm) are taken as they are.
+   */
+  public void checkDoneCells(List<ExperimentCell> done) {
+    for (ExperimentCell c : done) {
+      Path cmd = outDir.resolve(c.name() + CMD);
+      if (!Files.isRegularFile(cmd)) {
+        continue;
+      }
+      List<String> was;
+      try {
+        was = List.of(Files.readString(cmd).strip().split(" "));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot read " + cmd + ": " + e.getMessage(), e);
+      }
+      int out = was.indexOf("--out");
+      List<String> recorded = was.subList(was.isEmpty() || !was.get(0).equals("sdlgm") ? 0 : 1,
+          out < 0 ? was.size() : out);
+      String diff = firstDifference(recorded, spec.trainArguments(c));
+      if (diff != null) {
+        throw new SdlgmException(outDir.resolve(c.name()) + ": finished under another spec ("
+            + diff + "); delete that folder to run it again under this spec, or use another --out");
+      }
+    }
+  }
+
+  /** The first option whose value differs between two argument lists, with both values. */
+  static String firstDifference(List<String> was, List<String> now) {
+    java.util.Map<String, String> a = options(was);
+    java.util.Map<String, String> b = options(now);
+    java.util.Set<String> names = new java.util.LinkedHashSet<>(a.keySet());
+    names.addAll(b.keySet());
+    for (String n : names) {
+      if (!java.util.Objects.equals(a.get(n), b.get(n))) {
+        return "it ran with " + show(n, a.get(n)) + ", the spec now gives " + show(n, b.get(n));
+      }
+    }
+    return null;
+  }
+
+  private static String show(String name, String value) {
+    return value == null ? "no " + name : value.isEmpty() ? name : name + " " + value;
+  }
+
+  /** Options and their values ("" for a flag); the first word (the command) counts as one too. */
+  private static java.util.Map<String, String> options(List<String> args) {
+    java.util.Map<String, String> m = new java.util.LinkedHashMap<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      if (a.startsWith("-") && !a.matches("-[0-9.].*")) {
+        boolean hasValue = i + 1 < args.size() && !(args.get(i + 1).startsWith("-")
+            && !args.get(i + 1).matches("-[0-9.].*"));
+        m.put(a, hasValue ? args.get(++i) : "");
+      } else {
+        m.put("(argument " + (i + 1) + ")", a);
+      }
+    }
+    return m;
+  }
+
+  /** {@link #checkDoneCells} for every cell that has finished in the output folder. */
+  public void checkDone() {
+    List<ExperimentCell> done = new ArrayList<>();
+    for (ExperimentCell c : spec.cells()) {
+      if (Files.isRegularFile(outDir.resolve(c.name()).resolve(ModelDirectory.METRICS))) {
+        done.add(c);
+      }
+    }
+    checkDoneCells(done);
+  }
+
   public Outcome run() throws InterruptedException {
     checkData();
     try {
@@ -73,6 +152,7 @@ public final class ExperimentRunner {
     for (ExperimentCell c : cells) {
       (Files.isRegularFile(outDir.resolve(c.name()).resolve(ModelDirectory.METRICS)) ? skipped : todo).add(c);
     }
+    checkDoneCells(skipped);
     log.printf("experiment '%s': %d runs, %d done already, %d to run (%d at a time) → %s%n",
         spec.name(), cells.size(), skipped.size(), todo.size(), jobs, outDir);
     List<ExperimentCell> failed = Collections.synchronizedList(new ArrayList<>());
@@ -86,11 +166,16 @@ public final class ExperimentRunner {
           Path logFile = outDir.resolve(c.name() + ".log");
           long t0 = System.nanoTime();
           int code;
+          String why;
           try {
-            Files.writeString(outDir.resolve(c.name() + ".cmd"), "sdlgm " + String.join(" ", args) + "\n");
+            org.sdlgm.util.AtomicFiles.writeString(outDir.resolve(c.name() + CMD),
+                "sdlgm " + String.join(" ", args) + "\n");
             code = launcher.run(args, logFile);
-          } catch (Exception e) {
+            why = "exit " + code + ", see " + logFile;
+          } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            // The cell could not be started (its log or process): a failed cell, said so.
             code = -1;
+            why = e.getMessage();
           }
           boolean ok = code == 0 && Files.isRegularFile(outDir.resolve(c.name()).resolve(ModelDirectory.METRICS));
           if (!ok) {
@@ -98,14 +183,21 @@ public final class ExperimentRunner {
           }
           synchronized (log) {
             log.printf("%s %s (%.0f s)%s%n", ok ? "done" : "FAILED", c.name(),
-                (System.nanoTime() - t0) / 1e9, ok ? "" : ": exit " + code + ", see " + logFile);
+                (System.nanoTime() - t0) / 1e9, ok ? "" : ": " + why);
           }
+          return null;
         }));
       }
       for (Future<?> f : futures) {
         try {
           f.get();
         } catch (java.util.concurrent.ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException r) {
+            throw r;
+          }
+          if (e.getCause() instanceof Error err) {
+            throw err;
+          }
           throw new IllegalStateException(e.getCause());
         }
       }
