@@ -3,6 +3,7 @@ package org.sdlgm.cli;
 import java.util.List;
 import org.sdlgm.model.Decoder;
 import org.sdlgm.model.KlV;
+import org.sdlgm.model.LevelEstimator;
 import org.sdlgm.model.LevelPrior;
 import org.sdlgm.model.Likelihood;
 import org.sdlgm.model.Method;
@@ -115,6 +116,12 @@ public final class ModelOptions {
       description = "Factor c of the selection logits: α = c·|μ| with --selection values (default 3), c·a_S(h) with the head (default 1).")
   Double selectionScale;
 
+  @Option(names = "--level-estimator", paramLabel = "relaxed|exact",
+      description = "How training takes the expectation over the level L in log p(x|z): at one "
+          + "relaxed sample (relaxed, the plain model's) or summed over all L0 levels (exact: "
+          + "one decoder pass per level, so L̂ stops over-counting).")
+  String levelEstimator;
+
   /**
    * The configuration {@code sdlgm train} starts from: the plain model with
    * {@code --plain}, else the default objective ({@link Recipes#sparseCodes}) at the cap and
@@ -221,6 +228,9 @@ public final class ModelOptions {
     }
     if (selectionScale != null) {
       b.selectionScale(selectionScale);
+    }
+    if (levelEstimator != null) {
+      b.levelEstimator(LevelEstimator.of(levelEstimator));
     }
     if (targetNnz != null) {
       b.targetNnz(targetNnz);

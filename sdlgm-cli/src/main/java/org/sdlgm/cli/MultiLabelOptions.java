@@ -55,7 +55,7 @@ public final class MultiLabelOptions {
       "--decoder-hidden", "--likelihood", "--sigma-x", "--fixed-sigma-x", "--kl-v", "--tau-per-epoch",
       "--prior", "--rho", "--prior-phase", "--learn-selection-prior", "--beta-l", "--beta-s",
       "--beta-v", "--warmup", "--checkpoint-every", "--delta", "--plain", "--target-nnz", "--settle",
-      "--selection", "--selection-scale");
+      "--selection", "--selection-scale", "--level-estimator");
 
   /** Options of this mixin that make no sense for an unsupervised run. */
   static final List<String> MULTILABEL_ONLY = List.of("--labels", "--objective", "--hidden",

@@ -161,7 +161,8 @@ public final class SdlgmBlock extends LatentBlock {
     long b = x.getShape().get(0);
     long k = config.latentDim();
     NDArray h = hidden(ps, x, training);
-    if (tape != null && !hard) {
+    boolean exactLevel = !fixed && !hard && config.levelEstimator() == LevelEstimator.EXACT;
+    if (tape != null && !hard && !exactLevel) {
       // The latent layer in Java; the cut lets the trunk run backward once, after every
       // head's gradient has reached it.
       return tapedTerms(ps, x, tape.cut(h), s, training, noise, tape);
@@ -185,6 +186,10 @@ public final class SdlgmBlock extends LatentBlock {
       levelNoise = noisy(GumbelSoftmax.gumbel(noise, m, new Shape(b, l0)), ns);
     }
 
+    if (exactLevel) {
+      return exactLevelTerms(ps, x, s, training, noise, mu, alpha, logSigma, keys, order, logQ,
+          q, levelNoise, ns);
+    }
     NDArray mask;
     NDArray nnz;
     if (hard) {
@@ -232,6 +237,49 @@ public final class SdlgmBlock extends LatentBlock {
     NDArray expected = fixed ? nnz
         : q.mul(m.arange(1f, l0 + 1f).reshape(1, l0)).sum(new int[] {1});
     return new Terms(logLik, klL, klS, klV, nnz, expected);
+  }
+
+  /**
+   * The training pass of {@link LevelEstimator#EXACT}: the likelihood's expectation over the
+   * level summed over l = 1..L0 with the one sampled selection order, Σ_l q_l·log p(x | z_l),
+   * z_l = m_l ⊙ v, m_l the first l steps of the relaxation (or, straight-through, the hard
+   * top-l mask forward and the relaxed one backward). KL_v with {@link KlV#SELECTED} weighs
+   * each dimension by its expected mask Σ_l q_l m_l; KL_L and KL_S are the relaxed pass's. The
+   * sampled level is drawn as there (the same noise, in the same order) for the nnz statistics
+   * and the budget.
+   */
+  private Terms exactLevelTerms(ParameterStore ps, NDArray x, Schedule s, boolean training,
+      Noise noise, NDArray mu, NDArray alpha, NDArray logSigma, NDArray keys, NDArray order,
+      NDArray logQ, NDArray q, NDArray levelNoise, float ns) {
+    NDManager m = x.getManager();
+    int l0 = config.maxLevel();
+    long b = x.getShape().get(0);
+    long k = config.latentDim();
+    long d = x.getShape().get(1);
+    NDArray sampled = GumbelSoftmax.relaxedLevel(logQ, levelNoise, s.tau()).argMax(1).add(1)
+        .toType(DataType.FLOAT32, false);
+    NDArray masks = GumbelSoftmax.successive(keys, s.tau(), l0);
+    if (config.straightThrough()) {
+      NDArray steps = m.zeros(new Shape(b, l0, k))
+          .scatter(order.reshape(b, l0, 1), m.ones(new Shape(b, l0, 1)), 2);
+      masks = steps.cumSum(1).add(masks.sub(masks.stopGradient()));
+    }
+    NDArray eps = noisy(noise.normal(m, new Shape(b, k)), ns);
+    NDArray v = mu.add(logSigma.exp().mul(eps));
+    NDArray z = masks.mul(v.expandDims(1)).reshape(b * l0, k);
+    NDArray xs = x.expandDims(1).broadcast(new Shape(b, l0, d)).reshape(b * l0, d);
+    NDArray logLik = logLikelihood(ps, xs, decode(ps, z, training), training).reshape(b, l0)
+        .mul(q).sum(new int[] {1});
+    NDArray klL = q.mul(logQ.sub(logPrior(ps, m, s.priorWeight(), training))).sum(new int[] {1});
+    NDArray beta = selectionPrior == null ? null : ps.getValue(selectionPrior, m.getDevice(), training);
+    NDArray klS = GumbelSoftmax.survival(q).mul(GumbelSoftmax.stepKl(alpha, beta, order, l0))
+        .sum(new int[] {1});
+    NDArray klDim = gaussianKl(mu, logSigma);
+    NDArray klV = config.klV() == KlV.SELECTED
+        ? klDim.mul(q.expandDims(1).matMul(masks).squeeze(1)).sum(new int[] {1})
+        : klDim.sum(new int[] {1});
+    NDArray expected = q.mul(m.arange(1f, l0 + 1f).reshape(1, l0)).sum(new int[] {1});
+    return new Terms(logLik, klL, klS, klV, sampled, expected);
   }
 
   /**

@@ -44,11 +44,13 @@ public record SdlgmConfig(
     double targetNnz,
     Selection selection,
     double selectionScale,
-    double settleFraction) {
+    double settleFraction,
+    LevelEstimator levelEstimator) {
 
   public SdlgmConfig {
     // Model directories written before these fields existed used the plain model's selection head.
     selection = selection == null ? Selection.HEAD : selection;
+    levelEstimator = levelEstimator == null ? LevelEstimator.RELAXED : levelEstimator;
     if (!(selectionScale >= 0) || Double.isInfinite(selectionScale)) {
       throw new SdlgmException("the selection scale c must be > 0 (0 = the default of the "
           + "selection form), got " + selectionScale);
@@ -199,6 +201,7 @@ public record SdlgmConfig(
     private Selection selection = Selection.HEAD;
     private double selectionScale = 0;
     private double settleFraction = 0;
+    private LevelEstimator levelEstimator = LevelEstimator.RELAXED;
 
     private Builder() {}
 
@@ -232,6 +235,7 @@ public record SdlgmConfig(
       selection = c.selection;
       selectionScale = c.selectionScale;
       settleFraction = c.settleFraction;
+      levelEstimator = c.levelEstimator;
     }
 
     public Builder method(Method v) { method = v; return this; }
@@ -296,12 +300,15 @@ public record SdlgmConfig(
     /** c of the selection logits ({@link #selectionFactor}); 0 = the form's default. */
     public Builder selectionScale(double v) { selectionScale = v; return this; }
 
+    /** How training takes the expectation over the level ({@link LevelEstimator}). */
+    public Builder levelEstimator(LevelEstimator v) { levelEstimator = v; return this; }
+
     public SdlgmConfig build() {
       return new SdlgmConfig(method, inputDim, latentDim, maxLevel, encoderHidden, decoder,
           decoderHidden, likelihood, learnSigmaX, sigmaXInit, klV, straightThrough, tau0, tauMin,
           tauRate, tauPerEpoch, levelPrior, rho, priorPhaseStart, priorPhaseEnd,
           learnSelectionPrior, betaL, betaS, betaV, warmupEpochs, targetNnz, selection,
-          selectionScale, settleFraction);
+          selectionScale, settleFraction, levelEstimator);
     }
   }
 }
