@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
         "Sparse representations with a per-example number of non-zeros under a hard cap L0",
         "(SDLGM: Xu, Onoro Rubio, Serra, Niepert, IJCNN 2021)."},
     subcommands = {TrainCommand.class, EvalCommand.class, EncodeCommand.class, PredictCommand.class,
-        DemoCommand.class, BenchCommand.class, ReportCommand.class, ExperimentCommand.class, IndexCommand.class, SearchCommand.class, CommandLine.HelpCommand.class})
+        DemoCommand.class, BenchCommand.class, ReportCommand.class, ExperimentCommand.class, IndexCommand.class, SearchCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   private Main() {}
 

@@ -1,0 +1,119 @@
+package org.sdlgm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code sdlgm serve}: bad options fail with one line; SIGTERM drains and exits 0. */
+class ServeCommandTest {
+  @TempDir static Path dir;
+  private static Path model;
+
+  @BeforeAll
+  static void train() {
+    model = dir.resolve("model");
+    List<String> args = new ArrayList<>(List.of("train", "--data", Cli.SYN, "--epochs", "1",
+        "--out", model.toString()));
+    args.addAll(Cli.TINY);
+    Cli.ok(args.toArray(String[]::new));
+  }
+
+  @Test
+  void badOptionsFailWithOneLine() throws Exception {
+    Cli.Result missing = Cli.run("serve", "--model", dir.resolve("nope").toString());
+    assertEquals(2, missing.code(), missing.toString());
+    assertTrue(missing.error().contains("does not exist"), missing.error());
+
+    Cli.Result key = Cli.run("serve", "--model", model.toString(), "--api-key-file",
+        dir.resolve("no-key").toString());
+    assertEquals(2, key.code());
+    assertTrue(key.error().contains("--api-key-file"), key.error());
+
+    Path empty = Files.writeString(dir.resolve("empty-key"), "\n");
+    Cli.Result blank = Cli.run("serve", "--model", model.toString(), "--api-key-file", empty.toString());
+    assertEquals(2, blank.code());
+    assertTrue(blank.error().contains("empty"), blank.error());
+
+    Cli.Result batch = Cli.run("serve", "--model", model.toString(), "--max-batch", "0");
+    assertEquals(2, batch.code());
+    assertTrue(batch.error().contains("--max-batch"), batch.error());
+
+    Cli.Result index = Cli.run("serve", "--model", model.toString(), "--index", dir.toString());
+    assertEquals(2, index.code());
+    assertTrue(index.error().contains("not a code index"), index.error());
+  }
+
+  /** A request waiting for its micro-batch when SIGTERM arrives still gets its answer. */
+  @Test
+  void sigtermDrainsAndExitsZero() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        "-Dai.djl.offline=true", "org.sdlgm.cli.Main", "serve", "--model", model.toString(),
+        "--port", "0", "--max-wait-ms", "2000", "--threads", "1");
+    pb.environment().put("DJL_OFFLINE", "true");
+    pb.environment().put("OPT_OUT_TRACKING", "true");
+    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    // stderr to a file: Process.destroy() closes the pipes, and the last lines come after it.
+    Path errFile = dir.resolve("serve.err");
+    pb.redirectError(errFile.toFile());
+    Process p = pb.start();
+    try {
+      Pattern listening = Pattern.compile("on (http://127\\.0\\.0\\.1:\\d+)/ ");
+      String url = null;
+      long deadline = System.nanoTime() + 60_000_000_000L;
+      while (url == null && p.isAlive() && System.nanoTime() < deadline) {
+        Matcher m = listening.matcher(Files.readString(errFile));
+        if (m.find()) {
+          url = m.group(1);
+        } else {
+          Thread.sleep(50);
+        }
+      }
+      assertNotNull(url, "no 'listening' line:\n" + Files.readString(errFile));
+      StringBuilder row = new StringBuilder("{\"inputs\": [[");
+      for (int j = 0; j < 64; j++) {
+        row.append(j == 0 ? "" : ",").append(j % 5 == 0 ? "0.5" : "0");
+      }
+      row.append("]]}");
+      HttpClient client = HttpClient.newHttpClient();
+      CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
+          HttpRequest.newBuilder(URI.create(url + "/v1/encode")).header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(row.toString())).build(),
+          HttpResponse.BodyHandlers.ofString());
+      // Wait until the server holds the request (it waits up to 2 s for companions).
+      long until = System.nanoTime() + 30_000_000_000L;
+      while (!client.send(HttpRequest.newBuilder(URI.create(url + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body().contains("sdlgm_requests_in_flight 1")
+          && System.nanoTime() < until) {
+        Thread.sleep(20);
+      }
+      assertTrue(!inFlight.isDone(), "the request is still waiting for its forward pass");
+      p.destroy(); // SIGTERM
+      HttpResponse<String> r = inFlight.get(30, TimeUnit.SECONDS);
+      assertEquals(200, r.statusCode(), r.body());
+      assertTrue(r.body().contains("\"indices\""), r.body());
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS), "exits after draining");
+      String log = Files.readString(errFile);
+      assertEquals(0, p.exitValue(), log);
+      assertTrue(log.contains("sdlgm serve: stopped"), log);
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+}
