@@ -155,11 +155,15 @@ public final class SparkJob implements Callable<Integer> {
       if (!keepFeatures) {
         result = result.drop(column(fmt));
       }
+      long t1 = System.nanoTime();
       result.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).parquet(output);
+      long t2 = System.nanoTime();
       long rows = spark.read().parquet(output).count();
-      double secs = (System.nanoTime() - t0) / 1e9;
-      spec.commandLine().getErr().println(String.format(Locale.ROOT, "%s %d rows in %.2f s (%,.0f rows/s) into %s",
-          tagging ? "tagged" : "encoded", rows, secs, rows / Math.max(secs, 1e-9), output));
+      double job = (t2 - t1) / 1e9;
+      spec.commandLine().getErr().println(String.format(Locale.ROOT,
+          "%s %d rows in %.2f s (%,.0f rows/s; %.2f s with Spark's start-up) into %s; peak heap %d MB",
+          tagging ? "tagged" : "encoded", rows, job, rows / Math.max(job, 1e-9), (t2 - t0) / 1e9,
+          output, peakHeapBytes() >> 20));
       return 0;
     } catch (java.io.IOException e) {
       throw new SdlgmException(output + ": cannot check the output path (" + e.getMessage() + ")", e);
@@ -168,6 +172,20 @@ public final class SparkJob implements Callable<Integer> {
         spark.stop();
       }
     }
+  }
+
+  /**
+   * The sum of the heap pools' peak usages since the JVM started: an upper bound of the peak
+   * heap of this JVM (in local mode the driver and the executor together).
+   */
+  static long peakHeapBytes() {
+    long sum = 0;
+    for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == java.lang.management.MemoryType.HEAP && p.getPeakUsage() != null) {
+        sum += p.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
   }
 
   private String column(String fmt) {
