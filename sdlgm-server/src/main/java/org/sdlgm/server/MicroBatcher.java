@@ -9,12 +9,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 
 /**
  * Gathers concurrent requests into one forward pass. A request is a job of some rows; jobs wait
  * in a bounded queue, and each of the inference threads takes the first waiting job, then more
  * until the pass holds {@code maxBatch} rows or {@code maxWait} has passed since it took the
- * first, and runs them together. A job larger than {@code maxBatch} runs alone. When the queue
+ * first, and runs them together. It waits only while more requests are in flight than the pass
+ * holds (requests still being read or parsed may join): a lone client's request runs at once
+ * instead of sitting out the wait. A job larger than {@code maxBatch} runs alone. When the queue
  * is full, {@link #submit} refuses at once (the server answers 503) instead of letting latency
  * grow without bound.
  *
@@ -27,6 +30,9 @@ final class MicroBatcher<J, R> implements AutoCloseable {
     void pass(int jobs, int rows, long nanos);
   }
 
+  /** How often a waiting pass checks whether anyone else can still join it. */
+  private static final long SLICE_NANOS = 200_000;
+
   private record Pending<J, R>(J job, int rows, CompletableFuture<R> result) {}
 
   private final BlockingQueue<Pending<J, R>> queue;
@@ -34,20 +40,23 @@ final class MicroBatcher<J, R> implements AutoCloseable {
   private final int maxBatch;
   private final long maxWaitNanos;
   private final PassListener listener;
+  private final IntSupplier inFlight;
   private final List<Thread> threads = new ArrayList<>();
   private final AtomicLong passes = new AtomicLong();
   private volatile boolean closing;
 
   /**
    * @param run runs the jobs of one pass and returns one result per job, in order
+   * @param inFlight how many requests are being served now, those of this pass included
    */
   MicroBatcher(String name, int threads, int maxBatch, Duration maxWait, int capacity,
-      Function<List<J>, List<R>> run, PassListener listener) {
+      Function<List<J>, List<R>> run, PassListener listener, IntSupplier inFlight) {
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.run = run;
     this.maxBatch = maxBatch;
     this.maxWaitNanos = maxWait.toNanos();
     this.listener = listener;
+    this.inFlight = inFlight;
     for (int i = 0; i < threads; i++) {
       Thread t = new Thread(this::loop, name + "-" + (i + 1));
       t.setDaemon(true);
@@ -104,16 +113,17 @@ final class MicroBatcher<J, R> implements AutoCloseable {
         Pending<J, R> next = queue.poll();
         if (next == null) {
           long left = deadline - System.nanoTime();
-          if (left <= 0 || closing) {
+          if (left <= 0 || closing || inFlight.getAsInt() <= pass.size()) {
             break;
           }
           try {
-            next = queue.poll(left, TimeUnit.NANOSECONDS);
+            // In slices, so that the pass starts as soon as no one else can join it.
+            next = queue.poll(Math.min(left, SLICE_NANOS), TimeUnit.NANOSECONDS);
           } catch (InterruptedException e) {
             break;
           }
           if (next == null) {
-            break;
+            continue;
           }
         }
         if (rows + next.rows() > maxBatch) {

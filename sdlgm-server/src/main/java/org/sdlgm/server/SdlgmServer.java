@@ -83,12 +83,12 @@ public final class SdlgmServer implements AutoCloseable {
     this.metrics = new ServerMetrics(this::waiting, this::inFlight);
     if (m instanceof ServedCoder c) {
       coderBatcher = new MicroBatcher<>("sdlgm-encode", config.inferenceThreads(), config.maxBatch(),
-          config.maxWait(), config.queueCapacity(), c::run, metrics::pass);
+          config.maxWait(), config.queueCapacity(), c::run, metrics::pass, inFlight::get);
       taggerBatcher = null;
     } else {
       ServedTagger t = (ServedTagger) m;
       taggerBatcher = new MicroBatcher<>("sdlgm-predict", config.inferenceThreads(), config.maxBatch(),
-          config.maxWait(), config.queueCapacity(), t::run, metrics::pass);
+          config.maxWait(), config.queueCapacity(), t::run, metrics::pass, inFlight::get);
       coderBatcher = null;
     }
   }

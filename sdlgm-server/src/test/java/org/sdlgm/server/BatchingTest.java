@@ -72,7 +72,7 @@ class BatchingTest {
             Thread.currentThread().interrupt();
           }
           return jobs;
-        }, (jobs, rows, nanos) -> { })) {
+        }, (jobs, rows, nanos) -> { }, () -> 1)) {
       CompletableFuture<Integer> first = b.submit(1, 1);
       assertTrue(running.await(10, TimeUnit.SECONDS));
       CompletableFuture<Integer> second = b.submit(2, 1);
@@ -87,31 +87,32 @@ class BatchingTest {
     }
   }
 
+  /**
+   * A request whose body is still arriving when the server is closed gets its answer; requests
+   * that arrive meanwhile get 503 and /healthz says "draining".
+   */
   @Test
   void closeDrainsRequestsInFlightAndRefusesNewOnes() throws Exception {
-    // A long max wait keeps the first request in flight while the server is closed.
-    SdlgmServer s = SdlgmServer.start(Fixtures.local(Fixtures.coder()).maxBatch(64)
-        .maxWait(Duration.ofMillis(1500)).build());
-    HttpRequest req = HttpRequest.newBuilder(URI.create(s.url() + "/v1/encode"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(row(784, 0.3f))).build();
+    SdlgmServer s = SdlgmServer.start(Fixtures.local(Fixtures.coder()).build());
     String url = s.url();
-    CompletableFuture<HttpResponse<String>> inFlight = Http.CLIENT.sendAsync(req, HttpResponse.BodyHandlers.ofString());
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (s.inFlight() == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(5);
+    try (SlowRequest slow = new SlowRequest(s.port(), "/v1/encode", row(784, 0.3f))) {
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (s.inFlight() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertEquals(1, s.inFlight());
+      CompletableFuture<Void> closing = CompletableFuture.runAsync(s::close);
+      Thread.sleep(200);
+      Http.Response late = Http.send(HttpRequest.newBuilder(URI.create(url + "/v1/encode"))
+          .header("Content-Type", "application/json")
+          .POST(HttpRequest.BodyPublishers.ofString(row(784, 0.3f))));
+      assertEquals(503, late.status(), late.body());
+      assertEquals(503, Http.send(HttpRequest.newBuilder(URI.create(url + "/healthz")).GET()).status());
+      assertTrue(!closing.isDone(), "close waits for the request in flight");
+      String response = slow.finish();
+      assertTrue(response.startsWith("HTTP/1.1 200"), response);
+      assertTrue(response.contains("\"indices\""), response);
+      closing.get(30, TimeUnit.SECONDS);
     }
-    assertEquals(1, s.inFlight());
-    CompletableFuture<Void> closing = CompletableFuture.runAsync(s::close);
-    Thread.sleep(100);
-    Http.Response late = Http.send(HttpRequest.newBuilder(URI.create(url + "/v1/encode"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(row(784, 0.3f))));
-    assertEquals(503, late.status(), late.body());
-    assertEquals(503, Http.send(HttpRequest.newBuilder(URI.create(url + "/healthz")).GET()).status());
-    assertTrue(!inFlight.isDone(), "still waiting for its pass");
-    HttpResponse<String> r = inFlight.get(30, TimeUnit.SECONDS);
-    assertEquals(200, r.statusCode(), r.body());
-    closing.get(30, TimeUnit.SECONDS);
   }
 }
