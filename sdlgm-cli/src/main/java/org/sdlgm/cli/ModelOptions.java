@@ -18,11 +18,19 @@ import picocli.CommandLine.Option;
  * user gave override a base configuration (the demo's recipe, for instance).
  */
 public final class ModelOptions {
-  @Option(names = "--method", paramLabel = "M",
-      description = "sdlgm (default), sdlgm-fixed (L = L0), vae (dense VAE), topk-ae (k-sparse AE, k = L0), "
-          + "batchtopk-ae (BatchTopK AE: mean k non-zeros, k = --target-nnz or L0/2, capped at L0) "
-          + "or vsc (spike-and-slab variational sparse coding, codes capped at L0).")
+  @Option(names = "--method", paramLabel = "M", completionCandidates = MethodIds.class,
+      description = "Which model: ${COMPLETION-CANDIDATES} (default sdlgm; docs/model.md describes "
+          + "each baseline). sdlgm, batchtopk-ae and vsc aim at a mean of --target-nnz non-zeros "
+          + "(default L0/2) under the cap L0; sdlgm-fixed and topk-ae use L0 per code; vae is dense.")
   String method;
+
+  /** The ids of {@link Method}, for the help: a new method appears without an edit here. */
+  static final class MethodIds implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return java.util.Arrays.stream(Method.values()).map(Method::id).iterator();
+    }
+  }
 
   @Option(names = {"-K", "--latent-dim"}, paramLabel = "K", description = "Width of the sparse code (default 200).")
   Integer latentDim;
@@ -136,8 +144,7 @@ public final class ModelOptions {
     // The default objective is sdlgm's (and its fixed-level ablation's); the other methods
     // keep their own objectives, with every KL weight 1.
     SdlgmConfig c = apply(m.isSdlgm() ? Recipes.sparseCodes(l0, 0) : Recipes.plain());
-    boolean budgeted = c.method() == Method.SDLGM || c.method() == Method.BATCHTOPK_AE
-        || c.method() == Method.VSC;
+    boolean budgeted = c.method().budget() == Method.Budget.MEAN;
     if (targetNnz == null && budgeted && rho == null
         && (c.method() != Method.SDLGM || c.levelPrior() == LevelPrior.GEOMETRIC)) {
       c = c.toBuilder().targetNnz(Recipes.defaultTarget(c.maxLevel())).build();

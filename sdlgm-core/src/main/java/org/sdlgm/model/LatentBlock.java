@@ -219,22 +219,9 @@ public abstract class LatentBlock extends ai.djl.nn.AbstractBlock {
 
   /** Builds the block for the configured method. */
   public static LatentBlock of(SdlgmConfig config) {
-    switch (config.method()) {
-      case SDLGM:
-      case SDLGM_FIXED:
-        return new SdlgmBlock(config);
-      case VAE:
-        return new VaeBlock(config);
-      case TOPK_AE:
-        return new TopKBlock(config);
-      case BATCHTOPK_AE:
-        return new BatchTopKBlock(config);
-      case VSC:
-        return new VscBlock(config);
-      default:
-        throw new IllegalArgumentException("unknown method " + config.method());
-    }
+    return config.method().newBlock(config);
   }
+
 
   /** KL(N(μ, σ²) ‖ N(0, 1)) per dimension, shape (B, K). */
   protected static NDArray gaussianKl(NDArray mu, NDArray logSigma) {

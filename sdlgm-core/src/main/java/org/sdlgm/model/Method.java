@@ -16,17 +16,33 @@ import org.sdlgm.SdlgmException;
  * 2024) and {@code vsc} (spike-and-slab variational sparse coding, Tonolini et al. 2020).
  */
 public enum Method {
-  SDLGM("sdlgm"),
-  SDLGM_FIXED("sdlgm-fixed"),
-  VAE("vae"),
-  TOPK_AE("topk-ae"),
-  BATCHTOPK_AE("batchtopk-ae"),
-  VSC("vsc");
+  SDLGM("sdlgm", SdlgmBlock::new, Budget.MEAN, true),
+  SDLGM_FIXED("sdlgm-fixed", SdlgmBlock::new, Budget.CAP, true),
+  VAE("vae", VaeBlock::new, Budget.NONE, true),
+  TOPK_AE("topk-ae", TopKBlock::new, Budget.CAP, false),
+  BATCHTOPK_AE("batchtopk-ae", BatchTopKBlock::new, Budget.MEAN, false),
+  VSC("vsc", VscBlock::new, Budget.MEAN, true);
+
+  /**
+   * How a method takes a budget of non-zeros, so that methods can be compared at the same
+   * mean nnz: {@code MEAN} aims at a target mean (the target is {@code --target-nnz}, the
+   * per-code cap L0 stays), {@code CAP} has exactly L0 non-zeros per code (so its budget is
+   * its cap), {@code NONE} gives dense codes.
+   */
+  public enum Budget { MEAN, CAP, NONE }
 
   private final String id;
+  private final java.util.function.Function<SdlgmConfig, LatentBlock> block;
+  private final Budget budget;
+  private final boolean elbo;
 
-  Method(String id) {
+  // A new method is one constant here and its block class: everything else asks these.
+  Method(String id, java.util.function.Function<SdlgmConfig, LatentBlock> block, Budget budget,
+      boolean elbo) {
     this.id = id;
+    this.block = block;
+    this.budget = budget;
+    this.elbo = elbo;
   }
 
   @JsonValue
@@ -41,7 +57,17 @@ public enum Method {
 
   /** True when the model defines an ELBO (everything but the two autoencoders). */
   public boolean hasElbo() {
-    return this != TOPK_AE && this != BATCHTOPK_AE;
+    return elbo;
+  }
+
+  /** How the method takes a budget of non-zeros. */
+  public Budget budget() {
+    return budget;
+  }
+
+  /** A new, uninitialised block of this method for {@code config}. */
+  LatentBlock newBlock(SdlgmConfig config) {
+    return block.apply(config);
   }
 
   @JsonCreator

@@ -328,11 +328,10 @@ public record ExperimentSpec(
 
   /** How a grid method receives a target: by its base method (see {@link TargetRule}). */
   public static TargetRule targetRule(String method) {
-    // No default branch: a new Method must decide here how it takes a budget.
-    return switch (Method.of(baseMethod(method))) {
-      case SDLGM, BATCHTOPK_AE, VSC -> TargetRule.BUDGET;
-      case TOPK_AE, SDLGM_FIXED -> TargetRule.FIXED_K;
-      case VAE -> TargetRule.NONE;
+    return switch (Method.of(baseMethod(method)).budget()) {
+      case MEAN -> TargetRule.BUDGET;
+      case CAP -> TargetRule.FIXED_K;
+      case NONE -> TargetRule.NONE;
     };
   }
 
