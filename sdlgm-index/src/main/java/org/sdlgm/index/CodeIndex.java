@@ -6,16 +6,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
-import org.apache.lucene.document.Document;
+import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.CorruptIndexException;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.IndexFormatTooNewException;
 import org.apache.lucene.index.IndexFormatTooOldException;
 import org.apache.lucene.index.IndexNotFoundException;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.ReaderUtil;
 import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
@@ -45,6 +48,7 @@ public final class CodeIndex implements AutoCloseable {
   private final ConcurrentLinkedQueue<ScoreBoard> boards = new ConcurrentLinkedQueue<>();
   private final LongAdder queries = new LongAdder();
   private final LongAdder postings = new LongAdder();
+  private static final Set<String> INPUT_ONLY = Set.of(CodeIndexWriter.INPUT);
 
   private CodeIndex(Path path, IndexInfo info, FSDirectory directory, DirectoryReader reader) {
     this.path = path;
@@ -140,6 +144,14 @@ public final class CodeIndex implements AutoCloseable {
 
   /** {@link #search(SparseCode, int)} for each query, in order. */
   public List<List<SearchHit>> search(List<SparseCode> queries, int k) {
+    return search(queries, k, true);
+  }
+
+  /**
+   * {@link #search(List, int)}, reading the hits' raw input rows only when {@code withInputs}
+   * (they are the bulk of a document; without them {@link SearchHit#input()} is null).
+   */
+  public List<List<SearchHit>> search(List<SparseCode> queries, int k, boolean withInputs) {
     if (k < 1) {
       throw new SdlgmException("k must be ≥ 1, got " + k);
     }
@@ -149,15 +161,15 @@ public final class CodeIndex implements AutoCloseable {
     }
     ScoreBoard board = borrow();
     try {
-      StoredFields stored = reader.storedFields();
+      StoredFields stored = withInputs && info.inputStored() ? reader.storedFields() : null;
       List<List<SearchHit>> out = new ArrayList<>(checked.size());
       for (Query q : checked) {
         int[] docs = rank(q, k, board);
-        List<SearchHit> hits = new ArrayList<>(docs.length);
-        for (int d : docs) {
-          hits.add(hit(stored, d, board.score(d)));
+        double[] scores = new double[docs.length];
+        for (int i = 0; i < docs.length; i++) {
+          scores[i] = board.score(docs[i]);
         }
-        out.add(hits);
+        out.add(hits(docs, scores, stored));
       }
       return out;
     } catch (IOException e) {
@@ -200,29 +212,78 @@ public final class CodeIndex implements AutoCloseable {
     return board.top(k, maxDoc);
   }
 
-  private SearchHit hit(StoredFields stored, int doc, double score) throws IOException {
-    Document d = stored.document(doc);
-    BytesRef code = d.getBinaryValue(CodeIndexWriter.CODE);
+  /**
+   * The hits for documents {@code docs} (in that order): id, label and code from doc values,
+   * read in ascending document order as their iterators require; inputs from stored fields
+   * unless {@code stored} is null.
+   */
+  private List<SearchHit> hits(int[] docs, double[] scores, StoredFields stored) throws IOException {
+    Integer[] order = new Integer[docs.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (a, b) -> Integer.compare(docs[a], docs[b]));
+    SearchHit[] out = new SearchHit[docs.length];
+    LeafReaderContext leaf = null;
+    BinaryDocValues ids = null;
+    BinaryDocValues labels = null;
+    BinaryDocValues codes = null;
     int[][] idx = new int[1][];
     float[][] val = new float[1][];
-    StoredCodec.decodeCode(code.bytes, code.offset, code.length, idx, val);
-    BytesRef in = d.getBinaryValue(CodeIndexWriter.INPUT);
-    float[] input = in == null ? null : StoredCodec.decodeInput(in.bytes, in.offset, in.length);
-    return new SearchHit(doc, d.get(CodeIndexWriter.ID), d.get(CodeIndexWriter.LABEL), score,
-        idx[0], val[0], input);
+    for (int p : order) {
+      int doc = docs[p];
+      LeafReaderContext l = leaves.get(ReaderUtil.subIndex(doc, leaves));
+      if (l != leaf) {
+        leaf = l;
+        ids = DocValues.getBinary(l.reader(), CodeIndexWriter.ID);
+        labels = DocValues.getBinary(l.reader(), CodeIndexWriter.LABEL);
+        codes = DocValues.getBinary(l.reader(), CodeIndexWriter.CODE);
+      }
+      int ld = doc - leaf.docBase;
+      String id = ids.advanceExact(ld) ? ids.binaryValue().utf8ToString() : null;
+      String label = labels.advanceExact(ld) ? labels.binaryValue().utf8ToString() : null;
+      if (!codes.advanceExact(ld)) {
+        throw new SdlgmException(path + ": document " + doc + " has no code; rebuild the index");
+      }
+      BytesRef c = codes.binaryValue();
+      StoredCodec.decodeCode(c.bytes, c.offset, c.length, idx, val);
+      float[] input = null;
+      if (stored != null) {
+        BytesRef in = stored.document(doc, INPUT_ONLY).getBinaryValue(CodeIndexWriter.INPUT);
+        input = in == null ? null : StoredCodec.decodeInput(in.bytes, in.offset, in.length);
+      }
+      out[p] = new SearchHit(doc, id, label, scores[p], idx[0], val[0], input);
+    }
+    return Arrays.asList(out);
   }
 
-  /** The stored code of document {@code doc} (for brute-force comparisons). */
+  /**
+   * The stored code of document {@code doc} (for brute-force comparisons); {@code level} is its
+   * number of non-zeros and {@code levelProbs} null.
+   */
   public SparseCode code(int doc) {
     if (doc < 0 || doc >= maxDoc) {
       throw new IndexOutOfBoundsException("document " + doc + " of " + maxDoc);
     }
+    return hitsOrFail(new int[] {doc}).get(0);
+  }
+
+  /** Every document's code, in document order. */
+  public List<SparseCode> codes() {
+    int[] all = new int[maxDoc];
+    for (int i = 0; i < maxDoc; i++) {
+      all[i] = i;
+    }
+    return hitsOrFail(all);
+  }
+
+  private List<SparseCode> hitsOrFail(int[] docs) {
     try {
-      BytesRef code = reader.storedFields().document(doc).getBinaryValue(CodeIndexWriter.CODE);
-      int[][] idx = new int[1][];
-      float[][] val = new float[1][];
-      StoredCodec.decodeCode(code.bytes, code.offset, code.length, idx, val);
-      return new SparseCode(idx[0].length, idx[0], val[0], null);
+      List<SparseCode> out = new ArrayList<>(docs.length);
+      for (SearchHit h : hits(docs, new double[docs.length], null)) {
+        out.add(new SparseCode(h.indices().length, h.indices(), h.values(), null));
+      }
+      return out;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the index " + path + ": " + e.getMessage(), e);
     }

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
@@ -22,6 +23,7 @@ import org.apache.lucene.index.LogDocMergePolicy;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.util.BytesRef;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.model.SparseCode;
 
@@ -177,11 +179,13 @@ public final class CodeIndexWriter implements AutoCloseable {
     Document doc = new Document();
     doc.add(new Field(DIM, tokens.set(code.indices(), code.values()), DIM_TYPE));
     doc.add(new NumericDocValuesField(ORDER, count));
-    doc.add(new StoredField(ID, id));
+    // Id, label and code as doc values: a hit reads a few small blocks instead of
+    // decompressing a stored-fields chunk that the raw rows make large.
+    doc.add(new BinaryDocValuesField(ID, new BytesRef(id)));
     if (label != null) {
-      doc.add(new StoredField(LABEL, label));
+      doc.add(new BinaryDocValuesField(LABEL, new BytesRef(label)));
     }
-    doc.add(new StoredField(CODE, StoredCodec.encodeCode(code.indices(), code.values())));
+    doc.add(new BinaryDocValuesField(CODE, new BytesRef(StoredCodec.encodeCode(code.indices(), code.values()))));
     if (storeInput && input != null) {
       doc.add(new StoredField(INPUT, StoredCodec.encodeInput(input)));
     }

@@ -27,8 +27,9 @@ public final class ExactSearch {
     int latent = index.info().latentDim();
     int n = index.size();
     float[] dense = new float[Math.multiplyExact(n, latent)];
+    List<SparseCode> codes = index.codes();
     for (int d = 0; d < n; d++) {
-      SparseCode c = index.code(d);
+      SparseCode c = codes.get(d);
       for (int j = 0; j < c.indices().length; j++) {
         dense[d * latent + c.indices()[j]] = c.values()[j];
       }

@@ -18,7 +18,7 @@ import org.sdlgm.model.SparseCode;
 
 /**
  * A benchmark of {@link CodeIndex#search} (not a test; run by hand, see docs/results.md):
- * {@code SearchBench INDEX CODES.jsonl [k] [threads]} reads query codes written by {@code sdlgm
+ * {@code SearchBench INDEX CODES.jsonl [k] [threads] [withInputs]} reads query codes written by {@code sdlgm
  * encode}, warms up, then times every query one by one on one thread (latency percentiles),
  * against {@link ExactSearch}, and with {@code threads} threads sharing the index.
  */
@@ -30,6 +30,7 @@ public final class SearchBench {
     List<SparseCode> queries = readCodes(Path.of(args[1]));
     int k = args.length > 2 ? Integer.parseInt(args[2]) : 10;
     int threads = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+    boolean withInputs = args.length > 4 && Boolean.parseBoolean(args[4]);
     try (CodeIndex index = CodeIndex.open(indexDir)) {
       int warm = Math.min(1000, queries.size());
       index.search(queries.subList(0, warm), k);
@@ -38,12 +39,12 @@ public final class SearchBench {
       long t0 = System.nanoTime();
       for (int i = 0; i < queries.size(); i++) {
         long s = System.nanoTime();
-        index.search(queries.get(i), k);
+        index.search(List.of(queries.get(i)), k, withInputs);
         lat[i] = System.nanoTime() - s;
       }
       double secs = (System.nanoTime() - t0) / 1e9;
       double postings = (double) (index.postingsVisited() - p0) / queries.size();
-      report("index, 1 thread", queries.size(), secs, lat);
+      report("index, 1 thread" + (withInputs ? ", with inputs" : ""), queries.size(), secs, lat);
       System.out.printf(Locale.ROOT, "  postings read per query: %.1f of %d documents%n", postings, index.size());
 
       ExactSearch exact = ExactSearch.of(index);
@@ -64,7 +65,7 @@ public final class SearchBench {
         t0 = System.nanoTime();
         List<Future<?>> fs = new ArrayList<>();
         for (SparseCode q : queries) {
-          fs.add(pool.submit(() -> index.search(q, k)));
+          fs.add(pool.submit(() -> index.search(List.of(q), k, withInputs)));
         }
         for (Future<?> f : fs) {
           f.get();
