@@ -67,6 +67,16 @@ public final class Dataset {
   /** Row-major features, {@code size() * dim()} floats. Do not modify. */
   public float[] features() { return features; }
 
+  /** A copy of row {@code i} (0-based). */
+  public float[] row(int i) {
+    if (i < 0 || i >= size) {
+      throw new IndexOutOfBoundsException("row " + i + " of " + size + " in " + name);
+    }
+    float[] r = new float[dim];
+    System.arraycopy(features, i * dim, r, 0, dim);
+    return r;
+  }
+
   /** Class labels in 0..numClasses-1, or null when the data has none. */
   public int[] labels() { return labels; }
 

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.sdlgm.SdlgmException;
+import org.sdlgm.data.DataPlan;
+import org.sdlgm.data.Dataset;
 import org.sdlgm.data.InputScaling;
 import org.sdlgm.model.SparseCoder;
 import org.sdlgm.util.AtomicFiles;
@@ -50,6 +52,21 @@ public final class ModelDirectory {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
     }
+  }
+
+  /**
+   * Writes a model trained from a program into {@code dir}: its configuration, parameters,
+   * input scaling and history, with the metadata the CLI records built here — the data schema
+   * of {@code train} (its name stands for the data spec, which a later {@code sdlgm eval}
+   * cannot reload) and the current library and engine versions.
+   */
+  public static void save(Path dir, SparseCoder coder, TrainConfig training, Dataset train,
+      List<EpochRecord> history) {
+    DataSchema schema = DataSchema.of(new DataPlan(train.name(), null, 0, training.seed()),
+        train, null, null);
+    ModelInfo info = new ModelInfo(FORMAT, FORMAT_VERSION, coder.config(), training, schema,
+        Provenance.current(List.of()));
+    save(dir, info, coder, coder.inputScaling(), history);
   }
 
   /**

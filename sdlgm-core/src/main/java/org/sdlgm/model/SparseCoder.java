@@ -128,6 +128,18 @@ public final class SparseCoder implements AutoCloseable {
   }
 
   /**
+   * The deterministic code of one input row, as the data gives it (the model's input scaling
+   * is applied here). For many rows, {@link #encode(float[], int, int)} batches the passes.
+   */
+  public SparseCode encode(float[] row) {
+    if (row.length != config.inputDim()) {
+      throw new SdlgmException("the row has " + row.length + " values; this model takes "
+          + config.inputDim());
+    }
+    return encode(row, 1, 1).get(0);
+  }
+
+  /**
    * Deterministic codes of {@code n} rows (row-major, {@code n × inputDim} floats), in forward
    * passes of {@code batchSize} rows. The {@link Workers} threads each take a whole batch at a
    * time; when there are fewer batches than threads, each batch is split among them instead.

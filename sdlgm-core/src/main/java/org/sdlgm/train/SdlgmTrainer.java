@@ -85,6 +85,11 @@ public final class SdlgmTrainer {
         .put("--threads", Workers.shared().size()).putFields("model", config).build();
   }
 
+  /** Trains on {@code train}: no validation part, no checkpoints. */
+  public TrainingRun fit(Dataset train) {
+    return fit(train, null, null, false);
+  }
+
   /**
    * Trains on {@code train}, scoring {@code validation} (may be null) after each epoch.
    *
