@@ -23,7 +23,11 @@ final class BugReport {
   static int report(Throwable ex, String[] args, PrintWriter err) {
     StringWriter trace = new StringWriter();
     try (PrintWriter w = new PrintWriter(trace)) {
-      w.println(new Main.Version().getVersion()[0]);
+      try {
+        w.println(new Main.Version().getVersion()[0]);
+      } catch (RuntimeException | LinkageError e) {
+        w.println("sdlgm (version unknown: " + e + ")");
+      }
       w.println("command: sdlgm " + String.join(" ", args));
       ex.printStackTrace(w);
     }

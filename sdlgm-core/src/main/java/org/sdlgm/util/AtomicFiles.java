@@ -53,7 +53,9 @@ public final class AtomicFiles {
             flush();
           }
         };
-        writer.write(FaultInjection.wrap(file.getFileName().toString(), out));
+        OutputStream content = FaultInjection.wrap(file.getFileName().toString(), out);
+        writer.write(content);
+        content.close();
         // On disk before the rename: after a power cut the name must not point at a file
         // whose blocks never arrived.
         ch.force(true);

@@ -1,6 +1,5 @@
 package org.sdlgm.util;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,15 +11,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * recovery is tested at exact moments — inside a checkpoint write, between two renames —
  * rather than at whatever moment a timer happens to hit. Inactive unless the system property
  * {@value #PROPERTY} is set, as {@code POINT@N}: die the N-th time (1-based) the process passes
- * {@code POINT}. For a point named {@code write:FILE}, the process dies once 4 KiB of the
- * N-th write of a file named {@code FILE} have reached the disk: a half-written file.
+ * {@code POINT}. For a point named {@code write:FILE}, the process dies once half of the
+ * N-th write of a file named {@code FILE} has reached the disk: a half-written file.
  */
 public final class FaultInjection {
   /** The system property that names the point to die at. */
   public static final String PROPERTY = "sdlgm.test.haltAt";
   /** The exit status of an injected death, as a shell reports a SIGKILL. */
   public static final int STATUS = 137;
-  private static final int PARTIAL_BYTES = 4096;
   private static final ConcurrentHashMap<String, AtomicInteger> PASSES = new ConcurrentHashMap<>();
 
   private FaultInjection() {}
@@ -34,29 +32,19 @@ public final class FaultInjection {
 
   /**
    * {@code out} itself, or — when the property names {@code write:FILE} for this file and this
-   * is the chosen pass — a stream that dies after {@value #PARTIAL_BYTES} bytes.
+   * is the chosen pass — a stream that collects the content and, when it is closed, writes the
+   * first half of it to {@code out}, flushes and dies: a half-written file.
    */
   public static OutputStream wrap(String fileName, OutputStream out) {
     if (!chosen("write:" + fileName)) {
       return out;
     }
-    return new FilterOutputStream(out) {
-      private long written;
-
+    return new java.io.ByteArrayOutputStream() {
       @Override
-      public void write(int b) throws IOException {
-        out.write(b);
-        if (++written >= PARTIAL_BYTES) {
-          out.flush();
-          Runtime.getRuntime().halt(STATUS);
-        }
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        for (int i = 0; i < len; i++) {
-          write(b[off + i]);
-        }
+      public void close() throws IOException {
+        out.write(buf, 0, count / 2);
+        out.flush();
+        Runtime.getRuntime().halt(STATUS);
       }
     };
   }
