@@ -332,7 +332,7 @@ public final class SdlgmServer implements AutoCloseable {
 
   private void encode(Context ctx) {
     ServedCoder coder = requireCoder("/v1/encode");
-    JsonNode body = RequestParser.object(body(ctx));
+    RequestParser.Body body = RequestParser.object(body(ctx));
     Rows rows = RequestParser.rows(body, "inputs", coder.inputDim());
     boolean reconstruct = RequestParser.boolOption(body, "reconstruct");
     ServedCoder.Result r = await(coderBatcher.submit(
@@ -354,7 +354,7 @@ public final class SdlgmServer implements AutoCloseable {
       throw new ApiException(400, "/v1/predict needs a multi-label model; this server serves an"
           + " unsupervised coder (use /v1/encode)", null);
     }
-    JsonNode body = RequestParser.object(body(ctx));
+    RequestParser.Body body = RequestParser.object(body(ctx));
     Rows rows = RequestParser.rows(body, "inputs", tagger.inputDim());
     int top = RequestParser.intOption(body, "top", 0, 0, MAX_TOP);
     LabelPrediction[] p = await(taggerBatcher.submit(new ServedTagger.Job(rows, top), rows.size()));
@@ -391,7 +391,7 @@ public final class SdlgmServer implements AutoCloseable {
     if (index == null) {
       throw new ApiException(400, "no index: start the server with --index DIR (built by 'sdlgm index')", null);
     }
-    JsonNode body = RequestParser.object(body(ctx));
+    RequestParser.Body body = RequestParser.object(body(ctx));
     int k = RequestParser.intOption(body, "k", 10, 1, MAX_K);
     boolean hasInputs = body.hasNonNull("inputs");
     boolean hasCodes = body.hasNonNull("codes");

@@ -127,6 +127,25 @@ class BrowserTest {
       assertTrue(driver.findElement(By.id("error")).getText().isEmpty());
       shot("search.png");
 
+      // An uploaded picture: scaled by the browser into the model's 28×28 frame, grey levels.
+      Path png = SHOTS.resolve("upload.png").toAbsolutePath();
+      java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(56, 56,
+          java.awt.image.BufferedImage.TYPE_INT_RGB);
+      java.awt.Graphics2D g = img.createGraphics();
+      g.setColor(java.awt.Color.WHITE);
+      g.fillRect(20, 8, 16, 40); // a bright bar in the middle, black around it
+      g.dispose();
+      javax.imageio.ImageIO.write(img, "png", png.toFile());
+      driver.findElement(By.id("upload")).sendKeys(png.toString());
+      await().until(d -> d.findElement(By.id("example-label")).getText().startsWith("uploaded"));
+      JsonNode uploaded = Json.MAPPER.readTree(driver.findElement(By.id("row-text")).getDomProperty("value"));
+      assertEquals(784, uploaded.size());
+      assertEquals(1.0, uploaded.get(14 * 28 + 14).doubleValue(), 0.05, "centre of the bar");
+      assertEquals(0.0, uploaded.get(0).doubleValue(), 0.05, "corner");
+      driver.findElement(By.id("encode-btn")).click();
+      await().until(d -> d.findElement(By.id("code-summary")).getText().contains("non-zeros"));
+      assertTrue(driver.findElement(By.id("error")).getText().isEmpty());
+
       // A bad row: the page shows the server's error, naming the field.
       WebElement text = driver.findElement(By.id("row-text"));
       text.clear();

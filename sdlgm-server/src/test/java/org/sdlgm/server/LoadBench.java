@@ -74,7 +74,9 @@ public final class LoadBench {
       ServerConfig config = ServerConfig.builder(model).port(0).maxBatch(maxBatch)
           .maxWait(Duration.ofMillis(2)).queueCapacity(4096).build();
       try (SdlgmServer s = SdlgmServer.start(config)) {
-        run(s, bodies, 4, 2); // warm-up
+        // Warm-up: the JIT compiles the request path and the pass before anything is timed.
+        run(s, bodies, 8, 5);
+        run(s, bodies, 1, 3);
         for (int c : clients) {
           long passes0 = s.forwardPasses();
           Result r = run(s, bodies, c, seconds);
