@@ -63,6 +63,19 @@ class ReliabilityTest {
   }
 
   @Test
+  void aFolderLeftBeforeTheFirstCheckpointIsReusedWithoutOverwrite() throws IOException {
+    Path out = tmp.resolve("stopped");
+    Files.createDirectories(out.resolve(Checkpoint.NEW));
+    Files.writeString(out.resolve(Checkpoint.NEW).resolve("model.params"), "half");
+    Files.writeString(out.resolve("scaling.json"), "{}");
+    Files.writeString(out.resolve(".config.json.12345.tmp"), "half");
+    Cli.trainTiny(out, 1, "--no-eval");
+    assertTrue(Files.isRegularFile(out.resolve("config.json")));
+    assertFalse(Files.exists(out.resolve(Checkpoint.NEW)));
+    Cli.assertNoTmp(out);
+  }
+
+  @Test
   void aBugIsReportedAsABugWithItsTraceInALogFile() throws IOException {
     StringWriter err = new StringWriter();
     int code = BugReport.report(new IllegalStateException("boom"), new String[] {"train", "--x"},
