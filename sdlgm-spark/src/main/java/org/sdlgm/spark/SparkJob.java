@@ -150,6 +150,12 @@ public final class SparkJob implements Callable<Integer> {
       if (fs.exists(out) && !overwrite) {
         throw new SdlgmException(output + ": exists; use --overwrite to replace it");
       }
+      org.apache.hadoop.fs.Path inPath = new org.apache.hadoop.fs.Path(input);
+      org.apache.hadoop.fs.FileStatus[] found = inPath.getFileSystem(
+          spark.sparkContext().hadoopConfiguration()).globStatus(inPath);
+      if (found == null || found.length == 0) {
+        throw new SdlgmException(input + ": input does not exist");
+      }
       Dataset<Row> in = read(spark, fmt, dim);
       Dataset<Row> result = tagging ? tagger.transform(in) : encoder.transform(in);
       if (!keepFeatures) {
@@ -166,7 +172,7 @@ public final class SparkJob implements Callable<Integer> {
           output, peakHeapBytes() >> 20));
       return 0;
     } catch (java.io.IOException e) {
-      throw new SdlgmException(output + ": cannot check the output path (" + e.getMessage() + ")", e);
+      throw new SdlgmException("cannot check the input or output path (" + e.getMessage() + ")", e);
     } finally {
       if (created) {
         spark.stop();
