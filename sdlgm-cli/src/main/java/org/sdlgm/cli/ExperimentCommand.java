@@ -112,6 +112,10 @@ final class ExperimentCommand implements Callable<Integer> {
         : jobs == 1 ? Runtime.getRuntime().availableProcessors() : 1;
     ExperimentRunner runner = new ExperimentRunner(spec, dir, inProcess ? inProcess(threads)
         : childJvm(threads), inProcess ? 1 : jobs, System.err);
+    // Every cell's arguments are checked as train checks them before anything runs.
+    for (ExperimentCell c : spec.cells()) {
+      checkArguments(c.name(), spec.trainArguments(c), dir.resolve(c.name()));
+    }
     if (dryRun) {
       runner.checkData();
       runner.checkDone();
@@ -142,6 +146,25 @@ final class ExperimentCommand implements Callable<Integer> {
       throw new SdlgmException(o.failed().size() + " runs failed: "
           + o.failed().stream().map(ExperimentCell::name).toList() + "; see their .log files in " + dir
           + " and run the same command again to retry them");
+    }
+  }
+
+  /**
+   * Parses a cell's arguments as {@code sdlgm train} would and runs its data-free checks
+   * ({@link TrainCommand#checkOptions}), so that a dry run fails where the real run would.
+   */
+  private static void checkArguments(String cell, List<String> args, Path out) {
+    List<String> a = new ArrayList<>(args);
+    a.addAll(List.of("--out", out.toString()));
+    picocli.CommandLine cl = new picocli.CommandLine(Main.class);
+    try {
+      picocli.CommandLine.ParseResult pr = cl.parseArgs(a.toArray(new String[0]));
+      Object cmd = pr.subcommand().commandSpec().userObject();
+      if (cmd instanceof TrainCommand train) {
+        train.checkOptions();
+      }
+    } catch (picocli.CommandLine.ParameterException | SdlgmException e) {
+      throw new SdlgmException("run " + cell + ": " + e.getMessage() + " — nothing was run");
     }
   }
 

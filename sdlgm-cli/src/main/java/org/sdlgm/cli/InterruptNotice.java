@@ -37,7 +37,9 @@ final class InterruptNotice implements AutoCloseable {
   /** What to tell the user when the run in {@code out} is interrupted now. */
   static String message(Path out, List<String> args) {
     Path manifest = out.resolve(Checkpoint.DIR).resolve(Checkpoint.MANIFEST);
-    String resume = "sdlgm train " + String.join(" ", quoted(resumeArgs(args)));
+    // The arguments as given to sdlgm (starting with "train") or to the subcommand.
+    String command = !args.isEmpty() && args.get(0).equals("train") ? "sdlgm " : "sdlgm train ";
+    String resume = command + String.join(" ", quoted(resumeArgs(args)));
     if (Files.isRegularFile(manifest)) {
       String after = "";
       try {
@@ -56,7 +58,7 @@ final class InterruptNotice implements AutoCloseable {
     List<String> again = new ArrayList<>(args);
     again.remove("--resume");
     return "interrupted before the first checkpoint; nothing to resume in " + out
-        + "; start again with: sdlgm train " + String.join(" ", quoted(again));
+        + "; start again with: " + command + String.join(" ", quoted(again));
   }
 
   /** The same arguments with --resume and without --overwrite. */

@@ -141,6 +141,32 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * The checks of {@link #call} that need no data: option values and combinations, the model
+   * and training configurations. {@code experiment --dry-run} runs them on every cell.
+   */
+  void checkOptions() {
+    OutputChecks.delta(delta);
+    TrainConfig tc = training.apply(TrainConfig.builder().build());
+    switch (task) {
+      case "multilabel" -> {
+        forbid(MultiLabelOptions.UNSUPERVISED_ONLY, "--task unsupervised");
+        forbid(List.of("--input-scaling"), "--task unsupervised (multi-label data: use --features)");
+        multilabel.apply(model);
+        multilabel.featureKind();
+      }
+      case "unsupervised" -> {
+        forbid(MultiLabelOptions.MULTILABEL_ONLY, "--task multilabel");
+        model.resolve();
+        training.inputScaling();
+      }
+      default -> throw new SdlgmException("--task takes unsupervised or multilabel; got '" + task + "'");
+    }
+    if (tc.epochs() < 1) {
+      throw new SdlgmException("--epochs must be ≥ 1");
+    }
+  }
+
   private List<String> originalArgs() {
     return List.copyOf(spec.commandLine().getParseResult().originalArgs());
   }

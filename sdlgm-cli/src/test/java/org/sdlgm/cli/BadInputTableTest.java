@@ -190,10 +190,18 @@ class BadInputTableTest {
         c("bench: rows 0", t -> Cli.args("bench", "--rows", "0", "--json", t.resolve("b.json").toString()), "--rows"),
         c("bench: epochs 0", t -> Cli.args("bench", "--epochs", "0", "--json", t.resolve("b.json").toString()), "--epochs"),
         c("experiment: spec missing", t -> Cli.args("experiment", t.resolve("none.yaml").toString(), "--out", t.resolve("x").toString()), "none.yaml"),
+        c("experiment: a cell's option unknown (dry run)", t -> Cli.args("experiment", write(t, "g.yaml", grid("--nope")).toString(), "--out", t.resolve("x").toString(), "--dry-run"), "--nope"),
+        c("experiment: a cell's L0 above K", t -> Cli.args("experiment", write(t, "g.yaml", grid("-K, \"4\"")).toString(), "--out", t.resolve("x").toString(), "--in-process"), "L0"),
         c("experiment: spec not YAML", t -> Cli.args("experiment", write(t, "bad.yaml", "name: [unclosed\n").toString(), "--out", t.resolve("x").toString()), "bad.yaml"));
   }
 
   static final List<RunLock> LOCKS = new ArrayList<>();
+
+  /** A one-cell experiment at L0 8 with extra options. */
+  static String grid(String options) {
+    return String.join("\n", "name: g", "datasets:", "  syn: {data: \"" + Cli.SYN + "\"}",
+        "methods: [sdlgm]", "l0: [\"8\"]", "seeds: [1]", "options: [" + options + ", --epochs, \"1\"]", "");
+  }
 
   static void flip(Path f) throws IOException {
     byte[] b = Files.readAllBytes(f);

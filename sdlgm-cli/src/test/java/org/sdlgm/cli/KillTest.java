@@ -66,6 +66,48 @@ class KillTest {
     assertEquals(all.size(), refused + identical, sb::toString);
   }
 
+  @Test
+  void sigtermSaysWhereTheCheckpointIsAndTheResumeCommandWorks() throws Exception {
+    Path out = tmp.resolve("term");
+    List<String> args = new ArrayList<>(withOut(UNSUPERVISED, out));
+    args.set(args.indexOf("3"), "30"); // long enough to be stopped in training
+    List<String> cmd = javaCommand(null);
+    cmd.addAll(args);
+    Path log = tmp.resolve("term.log");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("DJL_OFFLINE", "true");
+    pb.environment().put("OPT_OUT_TRACKING", "true");
+    Process p = pb.start();
+    while (p.isAlive() && !Files.isDirectory(out.resolve(Checkpoint.DIR))) {
+      Thread.sleep(5);
+    }
+    p.destroy(); // SIGTERM
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the training did not stop on SIGTERM");
+    String output = Files.readString(log, StandardCharsets.UTF_8);
+    String notice = output.lines().filter(l -> l.startsWith("interrupted")).findFirst().orElse("");
+    assertTrue(notice.contains(out.resolve(Checkpoint.DIR).toString()) && notice.endsWith(" --resume"),
+        () -> "no resume instructions after SIGTERM:\n" + output);
+    // The printed command continues the run (here for fewer epochs, to stay short).
+    List<String> resume = new ArrayList<>(List.of(notice.substring(notice.indexOf("sdlgm train ")
+        + "sdlgm ".length()).split(" ")));
+    resume.set(resume.indexOf("30"), "4");
+    Run r = run(resume, null, -1);
+    assertEquals(0, r.code, r.output);
+  }
+
+  /** {@code java … Main}, with {@code haltAt} as the fault-injection point (null: none). */
+  private static List<String> javaCommand(String haltAt) {
+    List<String> cmd = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dai.djl.offline=true", "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
+        System.getProperty("java.class.path")));
+    if (haltAt != null) {
+      cmd.add("-D" + FaultInjection.PROPERTY + "=" + haltAt);
+    }
+    cmd.add(Main.class.getName());
+    return cmd;
+  }
+
   private List<Outcome> campaign(String name, List<String> args, List<String> points,
       int randomKills) throws Exception {
     Path ref = tmp.resolve(name + "-reference");
@@ -131,13 +173,7 @@ class KillTest {
 
   /** Runs the tool in a fresh JVM; {@code haltAt} or a kill after {@code delayMillis} (≥ 0) stop it. */
   private Run run(List<String> args, String haltAt, long delayMillis) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dai.djl.offline=true", "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path")));
-    if (haltAt != null) {
-      cmd.add("-D" + FaultInjection.PROPERTY + "=" + haltAt);
-    }
-    cmd.add(Main.class.getName());
+    List<String> cmd = javaCommand(haltAt);
     cmd.addAll(args);
     Path log = Files.createTempFile(tmp, "run", ".log");
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());

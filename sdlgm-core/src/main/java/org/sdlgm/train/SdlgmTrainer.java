@@ -237,8 +237,9 @@ public final class SdlgmTrainer {
         + (lastCheckpoint == null
             ? "No checkpoint was written yet."
             : "The last good checkpoint (" + lastCheckpoint + ") is in "
-                + outputDir.resolve(Checkpoint.DIR) + "; continue with --resume.")
-        + " Try a lower --lr or --grad-clip.");
+                + outputDir.resolve(Checkpoint.DIR) + " (--resume continues it with the same "
+                + "options only).")
+        + " Start again with a lower --lr or a --grad-clip (and --overwrite).");
   }
 
   private void notifyCheckpoint(long step, Path outputDir) {
