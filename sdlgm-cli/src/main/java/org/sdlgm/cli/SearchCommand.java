@@ -206,7 +206,7 @@ final class SearchCommand implements Callable<Integer> {
     double secs = (System.nanoTime() - t0) / 1e9;
     int n = queries.size();
     System.err.println(String.format(Locale.ROOT,
-        "brute force over %d dense codes (loaded in %.2f s): %.2f s, %,.0f queries/s, latency p50 %.3f ms, p99 %.3f ms; "
+        "brute force over the %d codes (loaded in %.2f s): %.2f s, %,.0f queries/s, latency p50 %.3f ms, p99 %.3f ms; "
             + "index recall@%d %.4f, identical ranking for %d of %d queries",
         idx.size(), loadSecs, secs, n / Math.max(secs, 1e-9), percentile(nanos, 0.5) / 1e6,
         percentile(nanos, 0.99) / 1e6, k, total == 0 ? 1.0 : (double) found / total, identical, n));
