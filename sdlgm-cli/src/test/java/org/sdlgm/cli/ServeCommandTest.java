@@ -57,6 +57,13 @@ class ServeCommandTest {
     assertEquals(2, batch.code());
     assertTrue(batch.error().contains("--max-batch"), batch.error());
 
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Cli.Result busy = Cli.run("serve", "--model", model.toString(), "--port",
+          Integer.toString(taken.getLocalPort()));
+      assertEquals(2, busy.code(), busy.toString());
+      assertTrue(busy.error().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), busy.error());
+    }
+
     Cli.Result index = Cli.run("serve", "--model", model.toString(), "--index", dir.toString());
     assertEquals(2, index.code());
     assertTrue(index.error().contains("not a code index"), index.error());

@@ -51,6 +51,7 @@ public final class SdlgmServer implements AutoCloseable {
   private final List<String> routes = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile boolean draining;
   private Javalin app;
+  private org.eclipse.jetty.server.Server jetty;
 
   private SdlgmServer(ServerConfig config) {
     this.config = config;
@@ -102,10 +103,14 @@ public final class SdlgmServer implements AutoCloseable {
     try {
       s.app = s.createApp();
       s.app.start(config.host(), config.port());
-    } catch (RuntimeException e) {
+      // Jetty's graceful stop (Javalin installs its StatisticsHandler) waits for requests it has
+      // begun to handle, also those not yet in a route handler. Set once started: a failed
+      // start stops the server at once, and a graceful stop there hid the cause.
+      s.jetty.setStopTimeout(30_000);
+    } catch (Exception e) { // Javalin (Kotlin) may throw checked exceptions undeclared
       s.closeModel();
-      if (e instanceof SdlgmException) {
-        throw e;
+      if (e instanceof SdlgmException se) {
+        throw se;
       }
       throw new SdlgmException("cannot listen on " + config.host() + ":" + config.port() + " ("
           + rootMessage(e) + ")", e);
@@ -199,9 +204,7 @@ public final class SdlgmServer implements AutoCloseable {
         }
       });
       cfg.http.maxRequestSize = config.bodyLimit();
-      // Jetty's graceful stop (Javalin installs its StatisticsHandler) waits for requests it has
-      // begun to handle, also those not yet in a route handler.
-      cfg.jetty.modifyServer(server -> server.setStopTimeout(30_000));
+      cfg.jetty.modifyServer(server -> jetty = server);
       cfg.staticFiles.add(sf -> {
         sf.hostedPath = "/";
         sf.directory = "/org/sdlgm/server/web";
