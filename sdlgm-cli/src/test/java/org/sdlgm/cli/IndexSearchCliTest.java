@@ -159,6 +159,16 @@ class IndexSearchCliTest {
     assertFalse(Files.exists(fresh));
   }
 
+  @Test
+  void helpShowsAnExample() {
+    for (String c : new String[] {"index", "search"}) {
+      Cli.Result r = Cli.ok(c, "--help");
+      assertTrue(r.out().contains("Usage: sdlgm " + c), r::toString);
+      assertTrue(r.out().contains("Example: sdlgm " + c), r::toString);
+      assertTrue(Cli.ok("--help").out().contains(c), c + " is not listed by sdlgm --help");
+    }
+  }
+
   private static void expectError(String fragment, String... args) {
     Cli.Result r = Cli.run(args);
     assertEquals(2, r.code(), r::toString);
