@@ -38,6 +38,14 @@ class ServeCommandTest {
   }
 
   @Test
+  void helpShowsAnExample() {
+    Cli.Result r = Cli.ok("serve", "--help");
+    assertTrue(r.out().contains("Example: sdlgm serve"), r::toString);
+    assertTrue(r.out().contains("--api-key-file"), r::toString);
+    assertEquals("", r.err(), "help must not print to stderr");
+  }
+
+  @Test
   void badOptionsFailWithOneLine() throws Exception {
     Cli.Result missing = Cli.run("serve", "--model", dir.resolve("nope").toString());
     assertEquals(2, missing.code(), missing.toString());
