@@ -21,6 +21,7 @@ import org.sdlgm.index.CodeIndexWriter;
 import org.sdlgm.index.IndexInfo;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
+import org.sdlgm.model.Method;
 import org.sdlgm.model.SparseCode;
 import org.sdlgm.model.SparseCoder;
 import picocli.CommandLine.Command;
@@ -70,6 +71,10 @@ final class IndexCommand implements Callable<Integer> {
       throw new SdlgmException("--batch must be ≥ 1, got " + batch);
     }
     ModelInfo info = ModelDirectory.readInfo(model);
+    if (info.model().method() == Method.VAE) {
+      throw new SdlgmException(model + ": a dense VAE (method vae) gives codes with all "
+          + info.model().latentDim() + " dimensions non-zero; the index holds sparse codes of at most L0");
+    }
     IndexInfo indexInfo = IndexInfo.forModel(model, info).toBuilder().data(data, part).build();
     long t0 = System.nanoTime();
     double encodeSecs = 0;

@@ -160,6 +160,16 @@ class IndexSearchCliTest {
   }
 
   @Test
+  void denseVaeCodesAreRefused() {
+    Path vae = shared.resolve("vae");
+    Cli.ok(Cli.args("train", "--data", DATA, Cli.TINY, "--method", "vae", "--epochs", "1", "--no-eval",
+        "--out", vae.toString()));
+    expectError("a dense VAE (method vae)", "index", "--model", vae.toString(), "--data", DATA,
+        "--out", shared.resolve("vae-index").toString());
+    assertFalse(Files.exists(shared.resolve("vae-index")));
+  }
+
+  @Test
   void helpShowsAnExample() {
     for (String c : new String[] {"index", "search"}) {
       Cli.Result r = Cli.ok(c, "--help");
