@@ -50,8 +50,8 @@ final class FeatureColumn implements Serializable {
    *
    * @throws SdlgmException naming the column, its type or size, and what the model expects
    */
-  static FeatureColumn check(Dataset<Row> data, String column, int dim, String model,
-      boolean firstRow, List<String> outputs) {
+  static FeatureColumn check(Dataset<Row> data, String column, int dim, boolean firstRow,
+      List<String> outputs) {
     StructType schema = data.schema();
     List<String> names = Arrays.asList(schema.fieldNames());
     if (!names.contains(column)) {

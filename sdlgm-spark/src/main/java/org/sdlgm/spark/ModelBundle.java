@@ -109,11 +109,6 @@ public final class ModelBundle implements Serializable {
     return files.values().stream().mapToLong(b -> b.length).sum();
   }
 
-  /** The bundled files, read-only. */
-  Map<String, byte[]> files() {
-    return java.util.Collections.unmodifiableMap(files);
-  }
-
   /**
    * Writes the files into a fresh temporary directory, so that the core library's loaders (and
    * exactly their checks and preprocessing) can read them; the caller deletes it after loading.

@@ -91,8 +91,8 @@ public final class SparseEncoder {
    *     model takes, or an output column exists already
    */
   public Dataset<Row> transform(Dataset<Row> data) {
-    FeatureColumn col = FeatureColumn.check(data, inputColumn, inputDim(), bundle.source(),
-        checkFirstRow, List.of(levelColumn, codeColumn, levelProbsColumn));
+    FeatureColumn col = FeatureColumn.check(data, inputColumn, inputDim(), checkFirstRow,
+        List.of(levelColumn, codeColumn, levelProbsColumn));
     Broadcast<ModelBundle> shipped = JavaSparkContext.fromSparkContext(
         data.sparkSession().sparkContext()).broadcast(bundle);
     StructType out = outputSchema(data.schema());

@@ -93,8 +93,8 @@ public final class SparseTagger {
    *     model takes, or an output column exists already
    */
   public Dataset<Row> transform(Dataset<Row> data) {
-    FeatureColumn col = FeatureColumn.check(data, inputColumn, inputDim(), bundle.source(),
-        checkFirstRow, List.of(levelColumn, labelsColumn, scoresColumn, levelProbsColumn));
+    FeatureColumn col = FeatureColumn.check(data, inputColumn, inputDim(), checkFirstRow,
+        List.of(levelColumn, labelsColumn, scoresColumn, levelProbsColumn));
     Broadcast<ModelBundle> shipped = JavaSparkContext.fromSparkContext(
         data.sparkSession().sparkContext()).broadcast(bundle);
     return data.mapPartitions(new Tag(shipped, bundle.fingerprint(), col, batchSize, rule,

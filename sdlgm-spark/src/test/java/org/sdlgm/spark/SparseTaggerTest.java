@@ -152,10 +152,10 @@ class SparseTaggerTest {
     } finally {
       spark.sparkContext().clearJobGroup();
     }
-    e2();
   }
 
-  private static void e2() {
+  @Test
+  void sizeIsCheckedOnTheFirstRow() {
     Dataset<Row> narrow = frame(DataTypes.createArrayType(DataTypes.DoubleType), i -> new Double[] {1.0});
     SdlgmException e = assertThrows(SdlgmException.class,
         () -> SparseTagger.builder(model).build().transform(narrow));
