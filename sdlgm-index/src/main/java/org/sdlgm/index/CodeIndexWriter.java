@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -23,6 +24,8 @@ import org.apache.lucene.index.LogDocMergePolicy;
 import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.Lock;
+import org.apache.lucene.store.LockObtainFailedException;
 import org.apache.lucene.util.BytesRef;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.model.SparseCode;
@@ -116,6 +119,7 @@ public final class CodeIndexWriter implements AutoCloseable {
     Objects.requireNonNull(info, "info");
     Path target = dir.toAbsolutePath().normalize();
     checkTarget(target, overwrite);
+    removeDeadBuilds(target);
     Path building = target.resolveSibling("." + target.getFileName() + ".building-" + UUID.randomUUID());
     try {
       Files.createDirectories(building);
@@ -139,6 +143,39 @@ public final class CodeIndexWriter implements AutoCloseable {
     if (!Files.isRegularFile(target.resolve(IndexInfo.FILE))) {
       throw new SdlgmException(target + ": exists and is not a code index (no " + IndexInfo.FILE
           + "); refusing to replace it, choose another output");
+    }
+  }
+
+  /**
+   * Deletes the hidden build directories of {@code target} that no writer holds any more (a
+   * build killed before it could clean up): Lucene's write lock is free only when the process
+   * that built there is gone.
+   */
+  private static void removeDeadBuilds(Path target) {
+    Path parent = target.getParent();
+    if (parent == null || !Files.isDirectory(parent)) {
+      return;
+    }
+    String prefix = "." + target.getFileName() + ".building-";
+    List<Path> builds;
+    try (Stream<Path> s = Files.list(parent)) {
+      builds = s.filter(p -> p.getFileName().toString().startsWith(prefix) && Files.isDirectory(p)).toList();
+    } catch (IOException e) {
+      return; // nothing to tidy if the folder cannot be listed; create() reports real problems
+    }
+    for (Path b : builds) {
+      boolean dead;
+      try (FSDirectory d = FSDirectory.open(b); Lock lock = d.obtainLock(IndexWriter.WRITE_LOCK_NAME)) {
+        lock.ensureValid();
+        dead = true;
+      } catch (LockObtainFailedException e) {
+        dead = false; // a live writer
+      } catch (IOException e) {
+        dead = false;
+      }
+      if (dead) {
+        deleteTree(b);
+      }
     }
   }
 

@@ -294,6 +294,28 @@ class CodeIndexTest {
   }
 
   @Test
+  void aKilledBuildIsTidiedByTheNextOneButALiveBuildIsNot(@TempDir Path tmp) throws IOException {
+    Path dir = tmp.resolve("idx");
+    Path dead = Files.createDirectories(tmp.resolve(".idx.building-dead"));
+    Files.writeString(dead.resolve("_0.fdt"), "half", StandardCharsets.UTF_8);
+    try (CodeIndexWriter live = CodeIndexWriter.create(dir, info(D))) {
+      assertFalse(Files.exists(dead), "the dead build was not removed");
+      try (CodeIndexWriter second = CodeIndexWriter.create(dir, info(D))) {
+        assertEquals(0, second.size());
+        try (Stream<Path> s = Files.list(tmp)) {
+          assertEquals(2, s.filter(p -> p.getFileName().toString().startsWith(".idx.building-")).count(),
+              "a live build was removed");
+        }
+      }
+      live.add("a", null, docs.get(1), null);
+      live.commit();
+    }
+    try (CodeIndex index = CodeIndex.open(dir)) {
+      assertEquals(1, index.size());
+    }
+  }
+
+  @Test
   void outputDirectoryRules(@TempDir Path tmp) throws IOException {
     Path dir = tmp.resolve("idx");
     try (CodeIndexWriter w = CodeIndexWriter.create(dir, info(D))) {
