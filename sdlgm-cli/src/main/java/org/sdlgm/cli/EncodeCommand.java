@@ -64,6 +64,7 @@ final class EncodeCommand implements Callable<Integer> {
     if (Files.exists(out) && !overwrite) {
       throw new SdlgmException(out + ": exists; use --overwrite to replace it");
     }
+    OutputChecks.file(out, "--out");
     String fmt = format != null ? format.toLowerCase(Locale.ROOT)
         : out.toString().toLowerCase(Locale.ROOT).endsWith(".csv") ? "csv" : "jsonl";
     if (!fmt.equals("jsonl") && !fmt.equals("csv")) {

@@ -61,8 +61,21 @@ final class ReportCommand implements Callable<Integer> {
     Path model = modelArg != null ? modelArg : modelOption;
     ReportOptions options = ReportOptions.defaults().withRows(rows).withExamples(examples)
         .withAtoms(atoms).withOutputDir(out);
+    checkModel(model);
     Path html = RunReport.write(model, options);
     System.out.println("report written to " + html);
     return 0;
+  }
+
+  /**
+   * A report of a folder whose parameters are missing or do not match its configuration would
+   * be a page of errors: refuse it up front, naming the file.
+   */
+  private static void checkModel(Path model) {
+    if (org.sdlgm.io.TaggerDirectory.FORMAT.equals(org.sdlgm.io.ModelDirectory.formatOf(model))) {
+      org.sdlgm.io.TaggerDirectory.load(model, org.sdlgm.io.TaggerDirectory.readInfo(model)).close();
+    } else {
+      org.sdlgm.io.ModelDirectory.checkParams(model, org.sdlgm.io.ModelDirectory.readInfo(model));
+    }
   }
 }

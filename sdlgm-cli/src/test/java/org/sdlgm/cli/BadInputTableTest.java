@@ -184,6 +184,9 @@ class BadInputTableTest {
         c("encode: out exists", t -> Cli.args("encode", "--model", model.toString(), "--data", Cli.SYN, "--out", write(t, "c.jsonl", "keep").toString()), "c.jsonl", "--overwrite"),
         c("encode: batch 0", t -> Cli.args("encode", "--model", model.toString(), "--data", Cli.SYN, "--batch", "0", "--out", t.resolve("c.jsonl").toString()), "--batch"),
         c("predict: an unsupervised model", t -> Cli.args("predict", "--model", model.toString(), "--out", t.resolve("p.jsonl").toString()), "unsupervised model"),
+        c("report: params missing", t -> { Path m = copy(t); Files.delete(m.resolve("model.params")); return Cli.args("report", m.toString()); }, "model.params"),
+        c("report: params do not match config", t -> { Path m = copy(t); editConfig(m, "latentDim", 8); return Cli.args("report", m.toString()); }, "model.params", "config.json"),
+        c("encode: --out below a file", t -> { write(t, "f", "x"); return Cli.args("encode", "--model", model.toString(), "--data", Cli.SYN, "--out", t.resolve("f/c.jsonl").toString()); }, "--out", "{TMP}/f"),
         c("report: model missing", t -> Cli.args("report", t.resolve("none").toString()), "{TMP}/none"),
         // ---- bench, experiment ----
         c("bench: encode rows negative", t -> Cli.args("bench", "--encode-rows", "-3", "--json", t.resolve("b.json").toString()), "--encode-rows", "-3"),
