@@ -47,6 +47,8 @@ public final class SparseEncoder {
   private final String codeColumn;
   private final String levelProbsColumn;
   private final boolean checkFirstRow;
+  private Broadcast<ModelBundle> shipped;
+  private org.apache.spark.SparkContext shippedTo;
 
   private SparseEncoder(Builder b) {
     this.bundle = ModelBundle.read(b.model);
@@ -93,11 +95,22 @@ public final class SparseEncoder {
   public Dataset<Row> transform(Dataset<Row> data) {
     FeatureColumn col = FeatureColumn.check(data, inputColumn, inputDim(), checkFirstRow,
         List.of(levelColumn, codeColumn, levelProbsColumn));
-    Broadcast<ModelBundle> shipped = JavaSparkContext.fromSparkContext(
-        data.sparkSession().sparkContext()).broadcast(bundle);
+    Broadcast<ModelBundle> shipped = ship(data.sparkSession().sparkContext());
     StructType out = outputSchema(data.schema());
     return data.mapPartitions(new Encode(shipped, bundle.fingerprint(), col, batchSize,
         latentDim(), inputDim()), Encoders.row(out));
+  }
+
+  /**
+   * The model's broadcast on {@code sc}: made once per context and reused by later transforms
+   * of this instance, so that repeated calls do not send the files again.
+   */
+  private synchronized Broadcast<ModelBundle> ship(org.apache.spark.SparkContext sc) {
+    if (shipped == null || shippedTo != sc || sc.isStopped()) {
+      shipped = JavaSparkContext.fromSparkContext(sc).broadcast(bundle);
+      shippedTo = sc;
+    }
+    return shipped;
   }
 
   /** The per-partition work; serialised to the executors with the broadcast handle. */

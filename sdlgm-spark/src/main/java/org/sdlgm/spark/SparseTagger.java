@@ -42,6 +42,8 @@ public final class SparseTagger {
   private final String scoresColumn;
   private final String levelProbsColumn;
   private final boolean checkFirstRow;
+  private Broadcast<ModelBundle> shipped;
+  private org.apache.spark.SparkContext shippedTo;
 
   private SparseTagger(Builder b) {
     this.bundle = ModelBundle.read(b.model);
@@ -95,10 +97,21 @@ public final class SparseTagger {
   public Dataset<Row> transform(Dataset<Row> data) {
     FeatureColumn col = FeatureColumn.check(data, inputColumn, inputDim(), checkFirstRow,
         List.of(levelColumn, labelsColumn, scoresColumn, levelProbsColumn));
-    Broadcast<ModelBundle> shipped = JavaSparkContext.fromSparkContext(
-        data.sparkSession().sparkContext()).broadcast(bundle);
+    Broadcast<ModelBundle> shipped = ship(data.sparkSession().sparkContext());
     return data.mapPartitions(new Tag(shipped, bundle.fingerprint(), col, batchSize, rule,
         inputDim()), Encoders.row(outputSchema(data.schema())));
+  }
+
+  /**
+   * The model's broadcast on {@code sc}: made once per context and reused by later transforms
+   * of this instance, so that repeated calls do not send the files again.
+   */
+  private synchronized Broadcast<ModelBundle> ship(org.apache.spark.SparkContext sc) {
+    if (shipped == null || shippedTo != sc || sc.isStopped()) {
+      shipped = JavaSparkContext.fromSparkContext(sc).broadcast(bundle);
+      shippedTo = sc;
+    }
+    return shipped;
   }
 
   /** The per-partition work; serialised to the executors with the broadcast handle. */

@@ -137,7 +137,7 @@ class SparseEncoderTest {
     SparseEncoder enc = SparseEncoder.builder(model).batchSize(16).build();
     Dataset<Row> in = frame(SQLDataTypes.VectorType(), SparseEncoderTest::dense).repartition(6);
     assertEquals(n, enc.transform(in).count());
-    // A second job and a second transform (a new broadcast of the same model) reuse it.
+    // A second job, and a second encoder (a new broadcast of the same model), reuse it.
     assertEquals(n, enc.transform(in).collectAsList().size());
     assertEquals(n, SparseEncoder.builder(model).build().transform(in).count());
     assertEquals(1, ExecutorModels.loads());
