@@ -81,6 +81,12 @@ class KillTest {
     while (p.isAlive() && !Files.isDirectory(out.resolve(Checkpoint.DIR))) {
       Thread.sleep(5);
     }
+    // A second writer, in another JVM, is refused at once, naming the holder.
+    List<String> second = new ArrayList<>(args);
+    second.add("--resume");
+    Run refused = run(second, null, -1);
+    assertEquals(2, refused.code, refused.output);
+    assertTrue(refused.output.contains("in use by another sdlgm run (pid " + p.pid()), refused.output);
     p.destroy(); // SIGTERM
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the training did not stop on SIGTERM");
     String output = Files.readString(log, StandardCharsets.UTF_8);
@@ -93,6 +99,36 @@ class KillTest {
     resume.set(resume.indexOf("30"), "4");
     Run r = run(resume, null, -1);
     assertEquals(0, r.code, r.output);
+  }
+
+  @Test
+  void sigtermToAnExperimentStopsItsCellsAndWaitsForThem() throws Exception {
+    Path spec = tmp.resolve("grid.yaml");
+    Path out = tmp.resolve("exp");
+    Files.writeString(spec, String.join("\n", "name: one long cell", "datasets:",
+        "  syn: {data: \"" + Cli.SYN + "\"}", "methods: [sdlgm]", "l0: [\"4\"]", "seeds: [1]",
+        "options: [-K, \"16\", --encoder, \"32\", --decoder-hidden, \"32\", --epochs, \"200\", --validation, \"0\", --no-report]", ""));
+    List<String> cmd = javaCommand(null);
+    cmd.addAll(List.of("experiment", spec.toString(), "--out", out.toString(), "--threads-per-run", "1"));
+    Path log = tmp.resolve("exp.log");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("DJL_OFFLINE", "true");
+    pb.environment().put("OPT_OUT_TRACKING", "true");
+    Process p = pb.start();
+    Path cell = out.resolve("syn-sdlgm-L4-s1");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (p.isAlive() && !Files.isDirectory(cell.resolve(Checkpoint.DIR)) && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    List<ProcessHandle> children = p.descendants().toList();
+    assertFalse(children.isEmpty(), () -> "no child JVM is running the cell");
+    p.destroy(); // SIGTERM to the experiment only
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the experiment did not stop on SIGTERM");
+    for (ProcessHandle c : children) {
+      assertFalse(c.isAlive(), "child " + c.pid() + " outlived the experiment");
+    }
+    String cellLog = Files.readString(out.resolve("syn-sdlgm-L4-s1.log"), StandardCharsets.UTF_8);
+    assertTrue(cellLog.contains("interrupted: the last checkpoint"), cellLog);
   }
 
   /** {@code java … Main}, with {@code haltAt} as the fault-injection point (null: none). */
