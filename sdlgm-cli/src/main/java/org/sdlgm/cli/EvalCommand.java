@@ -115,7 +115,7 @@ final class EvalCommand implements Callable<Integer> {
     FeatureTransform transform = TaggerDirectory.readTransform(model, info);
     try (Tagger tagger = TaggerDirectory.load(model, info)) {
       Map<SetRule, MultiLabelEvaluation> ev = TaggerEvaluator.evaluate(tagger, tt.test(),
-          transform::denseRows, 500);
+          transform, 500);
       MultiLabelSummary.print(System.out, ev);
       if (json != null) {
         AtomicFiles.writeString(json, ModelDirectory.toJson(ev));

@@ -12,4 +12,13 @@ public interface FeatureRows {
    * {@code rows[from .. from + count)} of {@code data}.
    */
   void denseRows(MultiLabelDataset data, int[] rows, int from, int count, float[] dst);
+
+  /**
+   * The same rows as a padded sparse batch, or null when this source gives dense rows only
+   * (the default). A model whose first layer can read sparse rows uses this when it is not
+   * null, so that a step costs in proportion to the batch's non-zeros rather than to D.
+   */
+  default SparseBatch sparseRows(MultiLabelDataset data, int[] rows, int from, int count) {
+    return null;
+  }
 }

@@ -33,7 +33,7 @@ import org.sdlgm.data.DataException;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] mean,
-    float[] std) {
+    float[] std) implements FeatureRows {
 
   /** The preprocessing kinds; JSON and command-line names are lower case. */
   public enum Kind {
@@ -260,6 +260,77 @@ public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] 
     for (int i = 0; i < count; i++) {
       row(ds, from + i, dst, i * numFeatures);
     }
+  }
+
+  /**
+   * True when the transform maps 0 to 0 (every kind but {@code standardize}), so that a
+   * transformed row is as sparse as the raw one and {@link #sparseRows} applies.
+   */
+  public boolean keepsZeros() {
+    return kind != Kind.STANDARDIZE;
+  }
+
+  /**
+   * The transformed rows {@code ds[rows[from]], ..., ds[rows[from+count-1]]} as a padded sparse
+   * batch, or null when the transform does not keep zeros ({@link #keepsZeros}): the same
+   * values {@link #denseRows} writes, at the row's non-zero positions.
+   *
+   * @throws DataException as {@link #denseRows}
+   */
+  @Override
+  public SparseBatch sparseRows(MultiLabelDataset ds, int[] rows, int from, int count) {
+    if (!keepsZeros()) {
+      return null;
+    }
+    if (from < 0 || count < 0 || from > rows.length - count) {
+      throw new IndexOutOfBoundsException(
+          "positions [" + from + ", " + from + "+" + count + ") of " + rows.length + " rows");
+    }
+    if (ds.numFeatures() != numFeatures) {
+      throw new DataException(ds.name() + ": " + ds.numFeatures()
+          + " features, but the feature transform was fitted on " + numFeatures);
+    }
+    int width = 1;
+    for (int i = 0; i < count; i++) {
+      int r = rows[from + i];
+      if (r < 0 || r >= ds.size()) {
+        throw new IndexOutOfBoundsException("row " + r + " of " + ds.size());
+      }
+      width = Math.max(width, ds.rowEnd(r) - ds.rowStart(r));
+    }
+    int[] indices = new int[count * width];
+    float[] values = new float[count * width];
+    long nonZeros = 0;
+    for (int i = 0; i < count; i++) {
+      int r = rows[from + i];
+      int base = i * width;
+      double sq = 0;
+      int n = 0;
+      for (int k = ds.rowStart(r), e = ds.rowEnd(r); k < e; k++, n++) {
+        int j = ds.featureIndexAt(k);
+        float v = ds.featureValueAt(k);
+        if (!Float.isFinite(v)) {
+          throw new DataException(ds.name() + ": row " + (r + 1) + ", feature " + j
+              + featureName(ds, j) + " is " + v + "; feature transforms need finite values");
+        }
+        float t = switch (kind) {
+          case BINARY -> v != 0f ? 1f : 0f;
+          case TFIDF -> v * idf[j];
+          default -> v;
+        };
+        sq += (double) t * t;
+        indices[base + n] = j;
+        values[base + n] = t;
+      }
+      nonZeros += n;
+      if (kind == Kind.TFIDF && sq > 0) {
+        float inv = (float) (1.0 / Math.sqrt(sq));
+        for (int q = 0; q < n; q++) {
+          values[base + q] *= inv;
+        }
+      }
+    }
+    return new SparseBatch(count, width, indices, values, nonZeros);
   }
 
   private void prepare(MultiLabelDataset ds, int count, float[] dst) {

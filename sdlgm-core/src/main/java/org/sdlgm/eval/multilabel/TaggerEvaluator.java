@@ -48,11 +48,17 @@ public final class TaggerEvaluator {
     }
     int d = c.numFeatures();
     int labels = c.numLabels();
-    float[] x = new float[batchSize * d];
+    boolean sparse = tagger.denseReason(data, features) == null;
+    float[] x = sparse ? null : new float[batchSize * d];
     for (int from = 0; from < n; from += batchSize) {
       int b = Math.min(batchSize, n - from);
-      features.denseRows(data, all, from, b, x);
-      Tagger.Scores s = tagger.score(x, b);
+      Tagger.Scores s;
+      if (sparse) {
+        s = tagger.score(features.sparseRows(data, all, from, b));
+      } else {
+        features.denseRows(data, all, from, b, x);
+        s = tagger.score(x, b);
+      }
       LabelPrediction[][] p = new LabelPrediction[rules.size()][];
       for (int r = 0; r < rules.size(); r++) {
         p[r] = tagger.predict(s, rules.get(r), 0);

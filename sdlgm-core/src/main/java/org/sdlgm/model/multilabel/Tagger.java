@@ -17,6 +17,9 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.sdlgm.SdlgmException;
+import org.sdlgm.data.multilabel.FeatureRows;
+import org.sdlgm.data.multilabel.MultiLabelDataset;
+import org.sdlgm.data.multilabel.SparseBatch;
 import org.sdlgm.model.SparseCoder;
 import org.sdlgm.util.AtomicFiles;
 
@@ -131,6 +134,68 @@ public final class Tagger implements AutoCloseable {
       }
       return new Scores(b, alpha.toFloatArray(), out.size() > 1 ? out.get(1).toFloatArray() : null);
     }
+  }
+
+  /**
+   * {@link #score(float[], int)} for sparse rows, through the first layer's sparse product
+   * when the network has a hidden layer (else densified here, one batch at a time).
+   */
+  public Scores score(SparseBatch rows) {
+    int b = rows.rows();
+    if (!block.readsSparseRows()) {
+      float[] x = new float[b * config.numFeatures()];
+      for (int i = 0; i < rows.indices().length; i++) {
+        x[(i / rows.width()) * config.numFeatures() + rows.indices()[i]] += rows.values()[i];
+      }
+      return score(x, b);
+    }
+    try (NDManager sub = manager.newSubManager(); NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDArray[] in = sparseInput(sub, rows);
+      NDList out = block.sparseForward(store, in[0], in[1]);
+      NDArray alpha = out.get(0);
+      if (config.method() == TaggerMethod.BR_MLP) {
+        alpha = ai.djl.nn.Activation.sigmoid(alpha);
+      }
+      return new Scores(b, alpha.toFloatArray(), out.size() > 1 ? out.get(1).toFloatArray() : null);
+    }
+  }
+
+  /**
+   * Share of non-zero features below which prediction reads sparse rows: a dense pass costs
+   * B·D·H, a sparse one B·M·H for the batch's widest row M plus a gather, so below a few
+   * percent the sparse pass wins by far, and above a tenth the dense product is about as cheap
+   * (results.md, "Sparse inputs").
+   */
+  public static final double SPARSE_DENSITY = 0.1;
+
+  /**
+   * Why this network should read {@code data} as dense rows, or null when it should read them
+   * sparse: it has a hidden layer, {@code features} gives sparse rows, and fewer than
+   * {@link #SPARSE_DENSITY} of the entries are non-zero. Evaluation and prediction ask this one
+   * rule, so a data set always takes the same path. (Training reads dense rows: see
+   * {@link TaggerBlock#sparseForward}.)
+   */
+  public String denseReason(MultiLabelDataset data, FeatureRows features) {
+    if (!block.readsSparseRows()) {
+      return "the network has no hidden layer";
+    }
+    if (data.size() == 0 || features.sparseRows(data, new int[] {0}, 0, 1) == null) {
+      return "the feature transform fills in zeros";
+    }
+    double density = data.rowEnd(data.size() - 1) / ((double) data.size() * config.numFeatures());
+    if (density >= SPARSE_DENSITY) {
+      return String.format(java.util.Locale.ROOT, "%.1f%% of the features are non-zero",
+          100 * density);
+    }
+    return null;
+  }
+
+  /** The index (int64) and value tensors of a sparse batch, (rows, width) each. */
+  public static NDArray[] sparseInput(NDManager manager, SparseBatch rows) {
+    Shape shape = new Shape(rows.rows(), rows.width());
+    NDArray idx = manager.create(rows.indices(), shape).toType(DataType.INT64, false);
+    return new NDArray[] {idx, SparseCoder.tensor(manager, rows.values(), 0, shape)};
   }
 
   /** Scores of a batch: {@code labels} is b × C, {@code levels} b × (L0 − L_min + 1) or null. */

@@ -93,6 +93,55 @@ public final class TaggerBlock extends AbstractBlock {
     return new NDList(alpha, apply(levelHead, ps, h, training).softmax(1));
   }
 
+  /**
+   * {@link #forwardInternal}'s prediction pass for sparse rows: α (B, C) and, with a count head,
+   * q(L | x), with the first layer computed from the rows' non-zeros ({@link #sparseHidden}).
+   */
+  public NDList sparseForward(ParameterStore ps, NDArray indices, NDArray values) {
+    NDArray h = sparseHidden(ps, indices, values);
+    NDArray alpha = apply(labelHead, ps, h, false);
+    if (levelHead == null) {
+      return new NDList(alpha);
+    }
+    return new NDList(alpha, apply(levelHead, ps, h, false).softmax(1));
+  }
+
+  /** True when the network has a hidden layer, whose first product {@link #sparseHidden} reads. */
+  public boolean readsSparseRows() {
+    return !config.hidden().isEmpty();
+  }
+
+  /**
+   * The trunk's output for sparse rows: the first layer's product W x + b gathered from the
+   * columns of W at each row's non-zeros and summed with their values, (B, M, H) → (B, H), then
+   * the rest of the trunk as usual — B·M·H operations instead of B·D·H. Prediction only:
+   * training keeps the dense product, because autograd would still materialise W's whole
+   * (H, D) gradient and Adam would still update every entry (results.md, "Sparse inputs").
+   *
+   * @param indices feature indices (B, M), int64, padded with any index
+   * @param values their values (B, M), 0 at padding
+   */
+  NDArray sparseHidden(ParameterStore ps, NDArray indices, NDArray values) {
+    if (!readsSparseRows()) {
+      throw new IllegalStateException("a network without hidden layers reads dense rows only");
+    }
+    java.util.List<Block> layers = trunk.getChildren().values();
+    Linear first = (Linear) layers.get(0);
+    NDArray w = ps.getValue(first.getParameters().get("weight"), indices.getDevice(), false);
+    NDArray bias = ps.getValue(first.getParameters().get("bias"), indices.getDevice(), false);
+    long b = indices.getShape().get(0);
+    long width = indices.getShape().get(1);
+    // Columns of the (H, D) weight: (H, B·M), then rows of the batch. Values first, so that
+    // the results belong to the batch's manager, not the parameters'.
+    NDArray columns = w.get(new ai.djl.ndarray.index.NDIndex(":, {}", indices.reshape(b * width)));
+    NDArray h = values.expandDims(2).mul(columns.transpose().reshape(b, width, -1))
+        .sum(new int[] {1}).add(bias);
+    for (int i = 1; i < layers.size(); i++) {
+      h = apply(layers.get(i), ps, h, false);
+    }
+    return h;
+  }
+
   private static NDArray apply(Block b, ParameterStore ps, NDArray x, boolean training) {
     return b.forward(ps, new NDList(x), training).singletonOrThrow();
   }

@@ -130,7 +130,7 @@ public final class MultiLabelWorkflow {
             .put("--data", plan.data()).put("--test", plan.test()).put("--labels", plan.labels())
             .put("--split", plan.split()).put("--features", transform.kind().id()).build());
     listeners.forEach(trainer::addListener);
-    TaggerRun run = trainer.fit(train, validation, transform::denseRows);
+    TaggerRun run = trainer.fit(train, validation, transform);
     try (Tagger tagger = run.tagger()) {
       Provenance prov = Provenance.current(command);
       MultiLabelSchema schema = new MultiLabelSchema(plan.data(), plan.test(), plan.labels(),
@@ -144,7 +144,7 @@ public final class MultiLabelWorkflow {
       TaggerDirectory.save(outDir, info, tagger, transform, run.history());
       Map<SetRule, MultiLabelEvaluation> ev = Map.of();
       if (evaluate && tt.hasTest()) {
-        ev = TaggerEvaluator.evaluate(tagger, tt.test(), transform::denseRows, 500);
+        ev = TaggerEvaluator.evaluate(tagger, tt.test(), transform, 500);
         ModelDirectory.writeMetrics(outDir, new Metrics(plan.test() != null ? plan.test() : plan.data(),
             tt.test().size(), run.trainSeconds(), run.epochKept(), ev, prov));
       }
