@@ -86,7 +86,9 @@ public final class ExperimentRunner {
       int out = was.indexOf("--out");
       List<String> recorded = was.subList(was.isEmpty() || !was.get(0).equals("sdlgm") ? 0 : 1,
           out < 0 ? was.size() : out);
-      String diff = firstDifference(recorded, spec.trainArguments(c));
+      // Compared as recorded: joined with spaces and split again.
+      List<String> now = List.of(String.join(" ", spec.trainArguments(c)).split(" "));
+      String diff = firstDifference(recorded, now);
       if (diff != null) {
         throw new SdlgmException(outDir.resolve(c.name()) + ": finished under another spec ("
             + diff + "); delete that folder to run it again under this spec, or use another --out");
