@@ -67,7 +67,8 @@ public final class Main {
     } catch (OutOfMemoryError e) {
       // Errors pass picocli's handler; the up-front size checks make this rare.
       System.err.println("error: out of memory (" + e.getMessage() + "); give Java more memory "
-          + "(JAVA_OPTS=-Xmx…), or use fewer rows, a smaller model or a smaller --batch");
+          + "(java -Xmx…, or SDLGM_JAVA_OPTS=-Xmx… for ./sdlgm), or use fewer rows, a smaller "
+          + "model or a smaller --batch");
       return 2;
     } catch (RuntimeException | Error e) {
       PrintWriter err = new PrintWriter(System.err, true);

@@ -42,7 +42,7 @@ public final class Limits {
     if (floats > 0 && 4 * floats > heap) {
       throw new SdlgmException(spec + ": the data set needs at least " + bytes(4 * floats)
           + " of heap for its rows, more than the " + bytes(heap) + " this Java has (-Xmx); "
-          + "use fewer rows or give Java more memory (JAVA_OPTS=-Xmx…)");
+          + "use fewer rows or give Java more memory (java -Xmx…, or SDLGM_JAVA_OPTS=-Xmx… for ./sdlgm)");
     }
     if (floats > MAX_ARRAY && spec.startsWith("synthetic:")) {
       throw new SdlgmException(spec + ": " + (long) floats + " values are more than one array holds ("
