@@ -21,6 +21,20 @@ final class BugReport {
 
   /** Writes the log, prints the line and returns {@value #EXIT}. */
   static int report(Throwable ex, String[] args, PrintWriter err) {
+    String where = log(ex, args);
+    String what = ex.getClass().getName() + (ex.getMessage() == null ? ""
+        : ": " + ex.getMessage().lines().findFirst().orElse(""));
+    err.println("error: internal error, a bug in sdlgm rather than in your input (" + what
+        + "); " + where + "; please report it with that file");
+    err.flush();
+    return EXIT;
+  }
+
+  /**
+   * Writes the command and the stack trace to a new log file in the temporary folder; returns
+   * "the full trace is in FILE" (or why it could not be written).
+   */
+  static String log(Throwable ex, String[] args) {
     StringWriter trace = new StringWriter();
     try (PrintWriter w = new PrintWriter(trace)) {
       try {
@@ -31,19 +45,12 @@ final class BugReport {
       w.println("command: sdlgm " + String.join(" ", args));
       ex.printStackTrace(w);
     }
-    String where;
     try {
       Path log = Files.createTempFile("sdlgm-bug-", ".log");
       Files.writeString(log, trace.toString(), StandardCharsets.UTF_8);
-      where = "the full trace is in " + log;
+      return "the full trace is in " + log;
     } catch (IOException | RuntimeException e) {
-      where = "the trace could not be written to a log file (" + e.getMessage() + ")";
+      return "the trace could not be written to a log file (" + e.getMessage() + ")";
     }
-    String what = ex.getClass().getName() + (ex.getMessage() == null ? ""
-        : ": " + ex.getMessage().lines().findFirst().orElse(""));
-    err.println("error: internal error, a bug in sdlgm rather than in your input (" + what
-        + "); " + where + "; please report it with that file");
-    err.flush();
-    return EXIT;
   }
 }

@@ -181,7 +181,7 @@ public final class ModelDirectory {
     InputScaling s;
     try {
       s = JSON.readValue(Files.readString(f, StandardCharsets.UTF_8), InputScaling.class);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | IllegalArgumentException e) {
       String why = e instanceof IOException io ? getOriginalMessage(io) : e.getMessage();
       throw new SdlgmException(f + ": cannot read (" + why + ")", e);
     }

@@ -71,10 +71,8 @@ public final class TaggerDirectory {
             + " features, but the model has " + info.model().numFeatures());
       }
       return t;
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof SdlgmException s) {
-        throw s;
-      }
+    } catch (IOException | IllegalArgumentException e) {
+      // Jackson reports unreadable JSON as IOException, a record's own checks as the other.
       throw new SdlgmException(f + ": cannot read (" + e.getMessage() + ")", e);
     }
   }

@@ -56,7 +56,8 @@ public final class ExperimentRunner {
         } else {
           new DataPlan(d.data(), d.test(), 0, 1).load();
         }
-      } catch (RuntimeException ex) {
+      } catch (SdlgmException | java.io.UncheckedIOException ex) {
+        // Bad data only; anything else is a bug and goes up as one.
         throw new SdlgmException("dataset '" + e.getKey() + "' (" + d.data() + "): "
             + ex.getMessage() + " — nothing was run", ex);
       }
