@@ -48,6 +48,17 @@ class ResumeTest {
   }
 
   @Test
+  void aResumedModelIsNotDescribedByTheStoppedRunsMetrics() throws IOException {
+    Path dir = tmp.resolve("run");
+    Cli.trainTiny(dir, 1);
+    assertTrue(Files.isRegularFile(dir.resolve("metrics.json")));
+    Cli.trainTiny(dir, 2, "--no-eval", "--resume");
+    assertFalse(Files.exists(dir.resolve("metrics.json")), "metrics of the 1-epoch model beside the 2-epoch one");
+    assertTrue(Cli.readJson(dir.resolve("config.json")).at("/training/epochs").asInt() == 2,
+        () -> "config.json describes the resumed run");
+  }
+
+  @Test
   void resumeWithoutACheckpoint() throws IOException {
     Path dir = tmp.resolve("empty");
     Files.createDirectories(dir);

@@ -83,6 +83,7 @@ public final class ModelDirectory {
    */
   public static void save(Path dir, ModelInfo info, SparseCoder coder, InputScaling scaling,
       List<EpochRecord> history) {
+    retirePrevious(dir);
     coder.saveParameters(dir.resolve(PARAMS));
     if (scaling != null) {
       writeScaling(dir, scaling);
@@ -90,6 +91,23 @@ public final class ModelDirectory {
     writeHistory(dir.resolve(HISTORY), history);
     // config.json last: its presence marks a complete model directory.
     AtomicFiles.writeString(dir.resolve(CONFIG), toJson(info));
+  }
+
+  /**
+   * Before new parameters are written over a model (a resumed run finishing): removes what
+   * describes the previous ones — {@code config.json} first, so that a crash during the save
+   * leaves a folder that loading refuses rather than new parameters under the old description,
+   * then {@code metrics.json} and {@code report/}, which the new run writes again if asked to.
+   */
+  static void retirePrevious(Path dir) {
+    try {
+      Files.deleteIfExists(dir.resolve(CONFIG));
+      AtomicFiles.syncFolder(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot replace " + dir.resolve(CONFIG) + ": " + e.getMessage(), e);
+    }
+    AtomicFiles.deleteTree(dir.resolve(METRICS));
+    AtomicFiles.deleteTree(dir.resolve("report"));
   }
 
   /** Writes {@code history.csv}. */

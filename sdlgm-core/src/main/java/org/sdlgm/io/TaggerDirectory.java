@@ -26,6 +26,7 @@ public final class TaggerDirectory {
   /** Writes parameters, preprocessing, history and (last) config of a trained model. */
   public static void save(Path dir, TaggerInfo info, Tagger tagger, FeatureTransform transform,
       List<TaggerEpoch> history) {
+    ModelDirectory.retirePrevious(dir);
     tagger.saveParameters(dir.resolve(ModelDirectory.PARAMS));
     AtomicFiles.writeString(dir.resolve(FEATURES), ModelDirectory.toJson(transform));
     TaggerEpoch.writeCsv(dir.resolve(ModelDirectory.HISTORY), history);
