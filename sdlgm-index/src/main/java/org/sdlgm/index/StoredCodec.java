@@ -4,9 +4,10 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The byte layouts of the stored code and input of a document. Inputs are stored losslessly but
- * compactly: a row whose every value is exactly b/255 for a byte b (images read from IDX files)
- * takes one byte per value, any other row four.
+ * The byte layouts of a document's code (a doc value: the count, the indices, then the values,
+ * little-endian) and of its raw input (a stored field). Inputs are kept losslessly but compactly:
+ * a row whose every value is exactly b/255 for a byte b (images read from IDX files) takes one
+ * byte per value, any other row four.
  */
 final class StoredCodec {
   private static final byte FLOAT32 = 0;
