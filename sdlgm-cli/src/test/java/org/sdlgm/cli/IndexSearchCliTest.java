@@ -170,6 +170,41 @@ class IndexSearchCliTest {
   }
 
   @Test
+  void labelsOfTheDataAreStoredAndScored() throws IOException {
+    // 200 rows of 8 values in [0,1]; the label is the position of the largest of the first two.
+    java.util.Random r = new java.util.Random(3);
+    StringBuilder csv = new StringBuilder();
+    for (int i = 0; i < 200; i++) {
+      double[] x = r.doubles(8).toArray();
+      for (double v : x) {
+        csv.append(String.format(java.util.Locale.ROOT, "%.4f,", v));
+      }
+      csv.append(x[0] > x[1] ? 0 : 1).append('\n');
+    }
+    Path file = shared.resolve("rows.csv");
+    Files.writeString(file, csv, StandardCharsets.UTF_8);
+    String data = "csv:" + file + ",header=false,label=last";
+    Path m = shared.resolve("csv-model");
+    Cli.ok(Cli.args("train", "--data", data, "--split", "0.8", Cli.TINY, "--epochs", "1", "--no-eval",
+        "--out", m.toString()));
+    Path idx = shared.resolve("csv-index");
+    Cli.ok("index", "--model", m.toString(), "--data", data, "--out", idx.toString());
+    Path out = shared.resolve("csv-hits.jsonl");
+    Cli.Result res = Cli.ok("search", "--index", idx.toString(), "--model", m.toString(), "--data", data,
+        "--part", "train", "--k", "3", "--out", out.toString());
+    assertTrue(res.err().contains("label precision@3: "), res::toString);
+    List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+    assertEquals(200, lines.size());
+    String[] rows = csv.toString().split("\n");
+    for (String line : lines) {
+      for (JsonNode h : Cli.JSON.readTree(line).get("hits")) {
+        String row = rows[Integer.parseInt(h.get("id").asText())];
+        assertEquals(row.substring(row.lastIndexOf(',') + 1), h.get("label").asText(), line);
+      }
+    }
+  }
+
+  @Test
   void helpShowsAnExample() {
     for (String c : new String[] {"index", "search"}) {
       Cli.Result r = Cli.ok(c, "--help");
