@@ -68,14 +68,28 @@ final class ReportCommand implements Callable<Integer> {
   }
 
   /**
-   * A report of a folder whose parameters are missing or do not match its configuration would
-   * be a page of errors: refuse it up front, naming the file.
+   * A report of a folder whose parameters are missing or do not match its configuration, or
+   * whose data cannot be loaded, would be a page of notes instead of figures: refuse it up
+   * front, naming the file or the data spec.
    */
   private static void checkModel(Path model) {
     if (org.sdlgm.io.TaggerDirectory.FORMAT.equals(org.sdlgm.io.ModelDirectory.formatOf(model))) {
-      org.sdlgm.io.TaggerDirectory.load(model, org.sdlgm.io.TaggerDirectory.readInfo(model)).close();
+      org.sdlgm.io.TaggerInfo info = org.sdlgm.io.TaggerDirectory.readInfo(model);
+      org.sdlgm.io.TaggerDirectory.load(model, info).close();
+      checkData(info.data().spec(), () -> info.data().plan().load());
     } else {
-      org.sdlgm.io.ModelDirectory.checkParams(model, org.sdlgm.io.ModelDirectory.readInfo(model));
+      org.sdlgm.io.ModelInfo info = org.sdlgm.io.ModelDirectory.readInfo(model);
+      org.sdlgm.io.ModelDirectory.checkParams(model, info);
+      checkData(info.data().spec(), () -> info.data().plan().load());
+    }
+  }
+
+  private static void checkData(String spec, Runnable load) {
+    try {
+      load.run();
+    } catch (SdlgmException e) {
+      throw new SdlgmException("the run's data (" + spec + ") cannot be loaded, and the report "
+          + "needs it for its figures: " + e.getMessage());
     }
   }
 }

@@ -187,6 +187,7 @@ class BadInputTableTest {
         c("report: params missing", t -> { Path m = copy(t); Files.delete(m.resolve("model.params")); return Cli.args("report", m.toString()); }, "model.params"),
         c("report: params do not match config", t -> { Path m = copy(t); editConfig(m, "latentDim", 8); return Cli.args("report", m.toString()); }, "model.params", "config.json"),
         c("encode: --out below a file", t -> { write(t, "f", "x"); return Cli.args("encode", "--model", model.toString(), "--data", Cli.SYN, "--out", t.resolve("f/c.jsonl").toString()); }, "--out", "{TMP}/f"),
+        c("report: the run's data gone", t -> { Path csv = write(t, "d.csv", tinyCsv()); Path m = t.resolve("m"); Cli.ok(trainData("csv:" + csv + ",label=last", m, "--split", "0.5")); Files.delete(csv); return Cli.args("report", m.toString()); }, "d.csv", "report"),
         c("report: model missing", t -> Cli.args("report", t.resolve("none").toString()), "{TMP}/none"),
         // ---- bench, experiment ----
         c("bench: encode rows negative", t -> Cli.args("bench", "--encode-rows", "-3", "--json", t.resolve("b.json").toString()), "--encode-rows", "-3"),
@@ -204,6 +205,14 @@ class BadInputTableTest {
   static String grid(String options) {
     return String.join("\n", "name: g", "datasets:", "  syn: {data: \"" + Cli.SYN + "\"}",
         "methods: [sdlgm]", "l0: [\"8\"]", "seeds: [1]", "options: [" + options + ", --epochs, \"1\"]", "");
+  }
+
+  static String tinyCsv() {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 40; i++) {
+      sb.append(i % 3 * 0.3).append(',').append(0.5).append(',').append(i % 2 * 0.9).append(',').append(i % 2).append('\n');
+    }
+    return sb.toString();
   }
 
   static void flip(Path f) throws IOException {
