@@ -105,6 +105,7 @@ class BadInputTableTest {
         c("latent dim 2^31-1", t -> Cli.args("train", "--data", Cli.SYN, "-K", "2147483647", "-L", "4", "--epochs", "1", "--out", t.resolve("out").toString()), "model too large", "2147483647"),
         c("encoder width 2e9", t -> train(t.resolve("out"), "--encoder", "2000000000"), "model too large", "2000000000"),
         c("batch 2^31-1", t -> train(t.resolve("out"), "--batch", "2147483647"), "--batch 2147483647"),
+        c("multi-label hidden width 2e9", t -> Cli.args("train", "--task", "multilabel", "--data", "synthetic-ml:n=200,test=50,features=100,labels=10,lmax=3,seed=3", "--hidden", "2000000000", "--out", t.resolve("out").toString()), "model too large", "2000000000"),
         c("data larger than the heap", t -> trainData("synthetic:n=2700000", t.resolve("out")), "synthetic:n=2700000", "heap"),
         // ---- training options ----
         c("batch 0", t -> train(t.resolve("out"), "--batch", "0"), "batch"),
