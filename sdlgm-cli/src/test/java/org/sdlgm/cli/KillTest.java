@@ -70,7 +70,7 @@ class KillTest {
   void sigtermSaysWhereTheCheckpointIsAndTheResumeCommandWorks() throws Exception {
     Path out = tmp.resolve("term");
     List<String> args = new ArrayList<>(withOut(UNSUPERVISED, out));
-    args.set(args.indexOf("3"), "30"); // long enough to be stopped in training
+    args.set(args.indexOf("3"), "300"); // long enough to be stopped in training
     List<String> cmd = javaCommand(null);
     cmd.addAll(args);
     Path log = tmp.resolve("term.log");
@@ -96,7 +96,7 @@ class KillTest {
     // The printed command continues the run (here for fewer epochs, to stay short).
     List<String> resume = new ArrayList<>(List.of(notice.substring(notice.indexOf("sdlgm train ")
         + "sdlgm ".length()).split(" ")));
-    resume.set(resume.indexOf("30"), "4");
+    resume.set(resume.indexOf("300"), "4");
     Run r = run(resume, null, -1);
     assertEquals(0, r.code, r.output);
   }
