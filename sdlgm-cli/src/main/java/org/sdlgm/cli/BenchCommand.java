@@ -122,7 +122,7 @@ final class BenchCommand implements Callable<Integer> {
     TrainConfig tc = TrainConfig.builder().epochs(epochs).batchSize(batch).validationFraction(0).build();
     List<Long> rssPerEpoch = new java.util.ArrayList<>();
     List<Long> heapPerEpoch = new java.util.ArrayList<>();
-    Map<String, Object> stepMillis = new LinkedHashMap<>();
+    Map<String, Double> stepMillis = new LinkedHashMap<>();
     TrainingRun run = new SdlgmTrainer(config, tc)
         .addListener(new org.sdlgm.train.TrainingListener() {
           @Override
@@ -207,8 +207,9 @@ final class BenchCommand implements Callable<Integer> {
     if (!input.equals("auto") && !input.equals("dense")) {
       throw new SdlgmException("--input must be auto or dense, got '" + input + "'");
     }
-    // A method reference gives dense rows only.
-    FeatureRows rowSource = input.equals("dense") ? transform::denseRows : transform;
+    // A lambda over denseRows gives dense rows only (FeatureRows' default sparseRows is null).
+    FeatureRows rowSource = input.equals("dense")
+        ? (d, r, from, count, dst) -> transform.denseRows(d, r, from, count, dst) : transform;
     List<Long> rssPerEpoch = new java.util.ArrayList<>();
     TaggerRun run = new TaggerTrainer(config, tc).addListener(new TaggerListener() {
       @Override

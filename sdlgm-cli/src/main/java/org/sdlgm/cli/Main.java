@@ -71,7 +71,8 @@ public final class Main {
           + "model or a smaller --batch");
       return 2;
     } catch (RuntimeException | Error e) {
-      PrintWriter err = new PrintWriter(System.err, true);
+      PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err,
+          java.nio.charset.StandardCharsets.UTF_8), true);
       return BugReport.report(e, args, err);
     }
   }

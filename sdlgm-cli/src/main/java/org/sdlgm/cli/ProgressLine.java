@@ -12,6 +12,8 @@ final class ProgressLine {
   private final boolean interactive;
   private long lastDraw;
 
+  // Java 17: System.console() is null exactly when standard input and output are not a terminal.
+  @SuppressWarnings("SystemConsoleNull")
   ProgressLine(PrintStream out) {
     this.out = out;
     this.interactive = System.console() != null;

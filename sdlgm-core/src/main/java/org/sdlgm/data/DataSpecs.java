@@ -22,6 +22,7 @@ public final class DataSpecs {
   public static final List<String> SCHEMES = List.of("fashion-mnist", "mnist", "idx", "csv", "synthetic");
 
   /** One line per scheme: the syntax and options, suitable for {@code --help} output. */
+  @SuppressWarnings("StringConcatToTextBlock") // one aligned line per scheme reads better
   public static final String SYNTAX = String.join("\n",
       "fashion-mnist:DIR[,binarize=T][,limit=N][,test-limit=N]   the four IDX files in DIR (.gz or raw)",
       "mnist:DIR[,binarize=T][,limit=N][,test-limit=N]           same layout as fashion-mnist",

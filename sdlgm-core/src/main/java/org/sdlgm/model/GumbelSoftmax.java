@@ -151,7 +151,7 @@ public final class GumbelSoftmax {
     NDManager m = order.getManager();
     long b = order.getShape().get(0);
     long steps = order.getShape().get(1);
-    NDArray on = m.arange(0, steps, 1, DataType.INT64).reshape(1, steps)
+    NDArray on = m.arange(0f, (float) steps, 1f, DataType.INT64).reshape(1, steps)
         .lt(levels.toType(DataType.INT64, false).reshape(b, 1)).toType(DataType.FLOAT32, false);
     return m.zeros(new Shape(b, k)).scatter(order, on, 1);
   }

@@ -32,6 +32,7 @@ public enum Method {
   public enum Budget { MEAN, CAP, NONE }
 
   private final String id;
+  @SuppressWarnings("ImmutableEnumChecker") // constructor references, which hold no state
   private final java.util.function.Function<SdlgmConfig, LatentBlock> block;
   private final Budget budget;
   private final boolean elbo;

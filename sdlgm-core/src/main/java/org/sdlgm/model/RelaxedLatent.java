@@ -26,7 +26,6 @@ final class RelaxedLatent {
   private final int rows;
   private final int k;
   private final int steps;
-  private final boolean straightThrough;
   private final boolean klVSelected;
   private final SuccessiveRelaxation relaxation;
   private final SelectionKl selection;
@@ -72,7 +71,6 @@ final class RelaxedLatent {
     this.rows = rows;
     this.k = k;
     this.steps = steps;
-    this.straightThrough = straightThrough;
     this.klVSelected = klVSelected;
     this.mu = mu;
     this.logSigmaRaw = logSigmaRaw;

@@ -39,9 +39,9 @@ public final class Limits {
     }
     double floats = floatsOf(spec);
     long heap = Runtime.getRuntime().maxMemory();
-    if (floats > 0 && 4 * floats > heap) {
+    if (floats > 0 && 4 * floats > (double) heap) {
       throw new SdlgmException(spec + ": the data set needs at least " + bytes(4 * floats)
-          + " of heap for its rows, more than the " + bytes(heap) + " this Java has (-Xmx); "
+          + " of heap for its rows, more than the " + bytes((double) heap) + " this Java has (-Xmx); "
           + "use fewer rows or give Java more memory (java -Xmx…, or SDLGM_JAVA_OPTS=-Xmx… for ./sdlgm)");
     }
     if (floats > MAX_ARRAY && spec.startsWith("synthetic:")) {
@@ -101,17 +101,17 @@ public final class Limits {
     long memory = physicalMemory();
     if (memory > 0 && need > memory) {
       throw new SdlgmException("model too large (" + what + "): " + total + " weights need "
-          + bytes(need) + " to train (values, gradients, Adam's moments), more than this "
-          + "machine's " + bytes(memory) + "; use smaller -K, --encoder or --decoder-hidden");
+          + bytes((double) need) + " to train (values, gradients, Adam's moments), more than this "
+          + "machine's " + bytes((double) memory) + "; use smaller -K, --encoder or --decoder-hidden");
     }
   }
 
   private static void checkBatch(long batch, long width) {
     double floats = (double) batch * width;
     long heap = Runtime.getRuntime().maxMemory();
-    if (floats > MAX_ARRAY || 4 * floats > heap) {
+    if (floats > MAX_ARRAY || 4 * floats > (double) heap) {
       throw new SdlgmException("--batch " + batch + ": one batch of " + batch + " rows × " + width
-          + " values needs " + bytes(4 * floats) + ", more than the " + bytes(heap)
+          + " values needs " + bytes(4 * floats) + ", more than the " + bytes((double) heap)
           + " heap (-Xmx) or one array allows; use a smaller --batch");
     }
   }
@@ -127,7 +127,7 @@ public final class Limits {
       long n = 10000;
       long test = 2000;
       long dim = 784;
-      for (String part : rest.split(",")) {
+      for (String part : rest.split(",", -1)) {
         String[] kv = part.split("=", 2);
         if (kv.length == 2) {
           try {

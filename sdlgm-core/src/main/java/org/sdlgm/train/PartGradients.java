@@ -24,8 +24,8 @@ import java.util.Map;
  */
 final class PartGradients extends ParameterStore {
   private final NDManager owner;
-  private final Map<Parameter, NDArray> leaves = new IdentityHashMap<>();
-  private final Map<Parameter, NDArray> gradients = new IdentityHashMap<>();
+  private final IdentityHashMap<Parameter, NDArray> leaves = new IdentityHashMap<>();
+  private final IdentityHashMap<Parameter, NDArray> gradients = new IdentityHashMap<>();
 
   PartGradients(NDManager owner) {
     super(owner, false);

@@ -190,7 +190,7 @@ public final class RunReport {
     b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<title>").append(Html.escape(title)).append("</title>\n<style>\n").append(CSS)
         .append("</style>\n</head>\n<body>\n<h1>").append(Html.escape(title)).append("</h1>\n")
-        .append("<p class=\"meta\">").append(Html.escape("Written " + ZonedDateTime.now()
+        .append("<p class=\"meta\">").append(Html.escape("Written " + ZonedDateTime.now(java.time.ZoneId.systemDefault())
             .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z", Locale.ROOT)) + " by sdlgm "
             + Provenance.libraryVersion() + " from " + dataSpec + "."))
         .append("</p>\n<nav><ul>\n");

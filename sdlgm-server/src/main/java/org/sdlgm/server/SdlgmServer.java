@@ -540,7 +540,7 @@ public final class SdlgmServer implements AutoCloseable {
     } else {
       n.put("field", field);
     }
-    ctx.attribute(ERROR_WRITTEN, Boolean.TRUE);
+    ctx.attribute(ERROR_WRITTEN, true);
     ctx.status(status);
     json(ctx, n);
   }

@@ -39,11 +39,11 @@ public final class ModelBundle implements Serializable {
   private final String fingerprint;
   private final LinkedHashMap<String, byte[]> files;
 
-  private ModelBundle(String source, Kind kind, String fingerprint, LinkedHashMap<String, byte[]> files) {
+  private ModelBundle(String source, Kind kind, String fingerprint, java.util.Map<String, byte[]> files) {
     this.source = source;
     this.kind = kind;
     this.fingerprint = fingerprint;
-    this.files = files;
+    this.files = new LinkedHashMap<>(files); // callers pass their files in order
   }
 
   /**

@@ -106,7 +106,8 @@ public final class ParquetExport implements Callable<Integer> {
             .mapPartitions(new Synthetic(dim, nnz), Encoders.row(schema));
       }
       rows.write().parquet(output);
-      new PrintWriter(System.err, true).println(String.format(Locale.ROOT, "wrote %d rows to %s", n, output));
+      new PrintWriter(new java.io.OutputStreamWriter(System.err,
+          java.nio.charset.StandardCharsets.UTF_8), true).println(String.format(Locale.ROOT, "wrote %d rows to %s", n, output));
       return 0;
     } finally {
       spark.stop();

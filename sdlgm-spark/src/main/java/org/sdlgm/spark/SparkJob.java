@@ -79,7 +79,9 @@ public final class SparkJob implements Callable<Integer> {
   private SparkJob() {}
 
   public static void main(String[] args) {
-    System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;
+    System.exit(run(new PrintWriter(new java.io.OutputStreamWriter(System.out, utf8), true),
+        new PrintWriter(new java.io.OutputStreamWriter(System.err, utf8), true), args));
   }
 
   /** Runs the job; returns the exit code (0, 1 for an unexpected failure, 2 for bad input). */

@@ -224,6 +224,8 @@ public final class SparseEncoder {
     }
 
     /**
+     * The encoder, with the model directory read and checked on the driver.
+     *
      * @throws SdlgmException when the model directory does not exist, is not an unsupervised
      *     sdlgm model, or lacks a file it needs
      */

@@ -237,6 +237,8 @@ public final class SparseTagger {
     }
 
     /**
+     * The tagger, with the model directory read and checked on the driver.
+     *
      * @throws SdlgmException when the model directory does not exist, is not a multi-label
      *     sdlgm model, lacks a file it needs, or the set rule does not apply to it
      */

@@ -45,7 +45,10 @@ final class XcLines implements MapPartitionsFunction<Row, Row>, Serializable {
 
   /** D of a header line. */
   static int headerDim(String s) {
-    return Integer.parseInt(s.strip().split("\\s+")[1]);
+    // strip() first, so that split never sees leading whitespace (no empty first field).
+    @SuppressWarnings("StringSplitter")
+    String[] fields = s.strip().split("\\s+");
+    return Integer.parseInt(fields[1]);
   }
 
   @Override

@@ -105,7 +105,6 @@ public final class ArffReader {
   }
 
   private static final class Parser {
-    final Path path;
     final String file;
     final BufferedReader in;
     final LabelSpec spec;
@@ -121,7 +120,6 @@ public final class ArffReader {
     String[] labelNames;
 
     Parser(Path path, BufferedReader in, LabelSpec spec) {
-      this.path = path;
       this.file = path.toString();
       this.in = in;
       this.spec = spec;

@@ -232,6 +232,7 @@ public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] 
    * @throws DataException if {@code ds} has a different number of features than the training
    *     data, or a selected row holds a non-finite value
    */
+  @Override
   public void denseRows(MultiLabelDataset ds, int[] rows, int from, int count, float[] dst) {
     if (from < 0 || count < 0 || from > rows.length - count) {
       throw new IndexOutOfBoundsException(

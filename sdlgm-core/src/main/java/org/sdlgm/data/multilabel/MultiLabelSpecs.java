@@ -31,6 +31,7 @@ public final class MultiLabelSpecs {
       "synthetic-ml");
 
   /** One line per scheme: the syntax and options, suitable for {@code --help} output. */
+  @SuppressWarnings("StringConcatToTextBlock") // one aligned line per scheme reads better
   public static final String SYNTAX = String.join("\n",
       "mulan:DIR[,name=NAME]                           Mulan folder: NAME-train.arff(.gz), NAME-test.arff(.gz) (or -sparse), NAME.xml;"
           + " official test part (NAME defaults to the folder's name)",
