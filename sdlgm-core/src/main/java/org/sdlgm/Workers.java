@@ -12,27 +12,29 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 /**
- * The threads that share the work of one batch: a training step and the hard-sample ELBO
- * split a batch into contiguous row ranges, encoding gives each thread whole batches, and the
- * Adam update shares out the parameters. Each worker runs libtorch single-threaded, so the
- * cores are busy with the many small element-wise operations of a step too, which libtorch
- * would run on one core (below its parallel grain of 32,768 elements), and no OpenMP barrier
- * sits between operations (measured on 2 cores: docs/model.md, choice 21).
+ * The threads that share the work of one batch: a training step and the hard-sample ELBO split a
+ * batch into contiguous row ranges, encoding gives each thread whole batches, and the Adam update
+ * shares out the parameters. Each worker runs libtorch single-threaded, so the cores are busy with
+ * the many small element-wise operations of a step too, which libtorch would run on one core (below
+ * its parallel grain of 32,768 elements), and no OpenMP barrier sits between operations (measured
+ * on 2 cores: docs/model.md, choice 21).
  *
- * <p>One pool per process, sized by {@link SdlgmRuntime#threads()}. A caller that does many
- * calls in a row (the trainer) can {@link #join} them: it then runs part 0 of each call
- * itself. libtorch's thread count
- * is per thread once a thread has used it, but a thread's first use takes the process-wide
- * value, which the workers set: threads that start using libtorch after the pool exists run
- * it with the workers' count. The thread that creates the pool fixes its own count first.
+ * <p>One pool per process, sized by {@link SdlgmRuntime#threads()}. A caller that does many calls
+ * in a row (the trainer) can {@link #join} them: it then runs part 0 of each call itself.
+ * libtorch's thread count is per thread once a thread has used it, but a thread's first use takes
+ * the process-wide value, which the workers set: threads that start using libtorch after the pool
+ * exists run it with the workers' count. The thread that creates the pool fixes its own count
+ * first.
  */
 public final class Workers {
   /** How long a caller that has finished its part polls for the others before sleeping. */
   private static final long SPIN_NANOS = 2_000_000;
+
   /** Fewer rows than this per part cost more in per-operation overhead than they save. */
   public static final int MIN_ROWS = 16;
 
   private static Workers shared;
+
   /** True on this pool's threads: work they submit runs inline (waiting would deadlock). */
   private static final ThreadLocal<Boolean> ON_WORKER = ThreadLocal.withInitial(() -> false);
 
@@ -59,22 +61,31 @@ public final class Workers {
     Engine.getInstance();
     JniUtils.getNumThreads();
     AtomicInteger n = new AtomicInteger();
-    pool = Executors.newFixedThreadPool(size, r -> {
-      Thread t = new Thread(() -> {
-        // A thread's first use of libtorch copies the process-wide count (lazily, whenever
-        // that comes): take it now, then set this thread's own, so no later change of the
-        // process-wide value reaches the workers.
-        JniUtils.getNumThreads();
-        JniUtils.setNumThreads(1);
-        // libtorch records autograd graphs in a new thread; DJL turns that off only on the
-        // thread that loads the engine. Training turns it on around its own passes.
-        JniUtils.setGradMode(false);
-        ON_WORKER.set(true);
-        r.run();
-      }, "sdlgm-worker-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    pool =
+        Executors.newFixedThreadPool(
+            size,
+            r -> {
+              Thread t =
+                  new Thread(
+                      () -> {
+                        // A thread's first use of libtorch copies the process-wide count (lazily,
+                        // whenever
+                        // that comes): take it now, then set this thread's own, so no later change
+                        // of the
+                        // process-wide value reaches the workers.
+                        JniUtils.getNumThreads();
+                        JniUtils.setNumThreads(1);
+                        // libtorch records autograd graphs in a new thread; DJL turns that off only
+                        // on the
+                        // thread that loads the engine. Training turns it on around its own passes.
+                        JniUtils.setGradMode(false);
+                        ON_WORKER.set(true);
+                        r.run();
+                      },
+                      "sdlgm-worker-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** The process's workers: {@link SdlgmRuntime#threads()} of them. */
@@ -92,16 +103,15 @@ public final class Workers {
 
   /**
    * Until the returned scope is closed, the calling thread runs part 0 of each {@link #run} it
-   * makes, with libtorch single-threaded like the workers (its own count is restored on
-   * close; libtorch's process-wide default follows it, as it does for the linear probe).
-   * Handing every part to a sleeping worker made the second part start up to 2 ms late in a
-   * training step (the scheduler put both woken threads on one core for a while) and woke the
-   * caller again at the end, twice per step. Scopes on one thread nest; a pool of one thread
-   * has nothing to join.
+   * makes, with libtorch single-threaded like the workers (its own count is restored on close;
+   * libtorch's process-wide default follows it, as it does for the linear probe). Handing every
+   * part to a sleeping worker made the second part start up to 2 ms late in a training step (the
+   * scheduler put both woken threads on one core for a while) and woke the caller again at the end,
+   * twice per step. Scopes on one thread nest; a pool of one thread has nothing to join.
    */
   public Joined join() {
     if (pool == null || JOINED.get() || ON_WORKER.get()) {
-      return () -> { };
+      return () -> {};
     }
     int threads = JniUtils.getNumThreads();
     if (threads != 1) {
@@ -132,11 +142,11 @@ public final class Workers {
 
   /**
    * Runs {@code task} for parts 0..parts−1 ({@code parts} ≥ 1) and returns the results in part
-   * order. A single part runs on the calling thread. Several run on the workers (callers may
-   * share them) while the caller waits — or, inside {@link #join}, the caller runs part 0
-   * itself; the call returns when all have ended, even if the caller is interrupted meanwhile.
-   * The first failure is rethrown after every part has ended. Called from a worker, or from
-   * within part 0, the parts run one after another on that thread.
+   * order. A single part runs on the calling thread. Several run on the workers (callers may share
+   * them) while the caller waits — or, inside {@link #join}, the caller runs part 0 itself; the
+   * call returns when all have ended, even if the caller is interrupted meanwhile. The first
+   * failure is rethrown after every part has ended. Called from a worker, or from within part 0,
+   * the parts run one after another on that thread.
    */
   public <T> List<T> run(int parts, IntFunction<T> task) {
     if (parts < 1) {
@@ -205,7 +215,8 @@ public final class Workers {
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
-      failure = failure == null ? new InterruptedException("interrupted while workers ran") : failure;
+      failure =
+          failure == null ? new InterruptedException("interrupted while workers ran") : failure;
     }
     if (failure instanceof RuntimeException re) {
       throw re;

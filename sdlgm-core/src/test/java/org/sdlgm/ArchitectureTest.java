@@ -12,56 +12,78 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 
 /**
- * The package layering of sdlgm-core, enforced on its main classes (tests may cross layers).
- * From the bottom: {@code org.sdlgm} itself (exception, runtime, workers) and {@code util};
- * {@code data}; {@code model}; {@code io} (the on-disk form of models, including the training
- * settings and history rows it persists) and {@code encode} (code and prediction writers);
- * {@code eval}; {@code train} on top. No packages may depend on each other in a cycle, and the
- * rules below forbid the wrong-way dependencies that once made such cycles.
+ * The package layering of sdlgm-core, enforced on its main classes (tests may cross layers). From
+ * the bottom: {@code org.sdlgm} itself (exception, runtime, workers) and {@code util}; {@code
+ * data}; {@code model}; {@code io} (the on-disk form of models, including the training settings and
+ * history rows it persists) and {@code encode} (code and prediction writers); {@code eval}; {@code
+ * train} on top. No packages may depend on each other in a cycle, and the rules below forbid the
+ * wrong-way dependencies that once made such cycles.
  */
 @AnalyzeClasses(packages = "org.sdlgm", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
   /** No cycle between any two packages (each package, subpackages included, is a slice). */
   @ArchTest
-  static final ArchRule noPackageCycles = slices().matching("org.sdlgm.(**)")
-      .should().beFreeOfCycles();
+  static final ArchRule noPackageCycles =
+      slices().matching("org.sdlgm.(**)").should().beFreeOfCycles();
 
   /** No cycle between the top-level packages either (a package with its subpackages). */
   @ArchTest
-  static final ArchRule noTopLevelCycles = slices().matching("org.sdlgm.(*)..")
-      .should().beFreeOfCycles();
+  static final ArchRule noTopLevelCycles =
+      slices().matching("org.sdlgm.(*)..").should().beFreeOfCycles();
 
   /** The root package is the bottom layer. */
   @ArchTest
-  static final ArchRule rootDependsOnNoSubpackage = noClasses()
-      .that().resideInAPackage("org.sdlgm")
-      .should().dependOnClassesThat(
-          resideInAPackage("org.sdlgm..").and(not(resideInAPackage("org.sdlgm"))))
-      .as("classes of org.sdlgm itself should not depend on its subpackages");
+  static final ArchRule rootDependsOnNoSubpackage =
+      noClasses()
+          .that()
+          .resideInAPackage("org.sdlgm")
+          .should()
+          .dependOnClassesThat(
+              resideInAPackage("org.sdlgm..").and(not(resideInAPackage("org.sdlgm"))))
+          .as("classes of org.sdlgm itself should not depend on its subpackages");
 
   @ArchTest
-  static final ArchRule utilDependsOnNothingAbove = noClasses()
-      .that().resideInAPackage("org.sdlgm.util..")
-      .should().dependOnClassesThat(resideInAPackage("org.sdlgm..")
-          .and(not(resideInAnyPackage("org.sdlgm", "org.sdlgm.util.."))))
-      .as("org.sdlgm.util should depend on nothing of sdlgm but the root package");
+  static final ArchRule utilDependsOnNothingAbove =
+      noClasses()
+          .that()
+          .resideInAPackage("org.sdlgm.util..")
+          .should()
+          .dependOnClassesThat(
+              resideInAPackage("org.sdlgm..")
+                  .and(not(resideInAnyPackage("org.sdlgm", "org.sdlgm.util.."))))
+          .as("org.sdlgm.util should depend on nothing of sdlgm but the root package");
 
   @ArchTest
-  static final ArchRule dataIsBelowModels = noClasses()
-      .that().resideInAPackage("org.sdlgm.data..")
-      .should().dependOnClassesThat().resideInAnyPackage(
-          "org.sdlgm.model..", "org.sdlgm.io..", "org.sdlgm.encode..", "org.sdlgm.eval..",
-          "org.sdlgm.train..");
+  static final ArchRule dataIsBelowModels =
+      noClasses()
+          .that()
+          .resideInAPackage("org.sdlgm.data..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "org.sdlgm.model..",
+              "org.sdlgm.io..",
+              "org.sdlgm.encode..",
+              "org.sdlgm.eval..",
+              "org.sdlgm.train..");
 
   @ArchTest
-  static final ArchRule modelIsBelowIoAndTraining = noClasses()
-      .that().resideInAPackage("org.sdlgm.model..")
-      .should().dependOnClassesThat().resideInAnyPackage(
-          "org.sdlgm.io..", "org.sdlgm.encode..", "org.sdlgm.eval..", "org.sdlgm.train..");
+  static final ArchRule modelIsBelowIoAndTraining =
+      noClasses()
+          .that()
+          .resideInAPackage("org.sdlgm.model..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "org.sdlgm.io..", "org.sdlgm.encode..", "org.sdlgm.eval..", "org.sdlgm.train..");
 
   @ArchTest
-  static final ArchRule ioIsBelowTraining = noClasses()
-      .that().resideInAPackage("org.sdlgm.io..")
-      .should().dependOnClassesThat().resideInAnyPackage("org.sdlgm.train..");
+  static final ArchRule ioIsBelowTraining =
+      noClasses()
+          .that()
+          .resideInAPackage("org.sdlgm.io..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("org.sdlgm.train..");
 }

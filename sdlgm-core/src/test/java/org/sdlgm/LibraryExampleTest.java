@@ -37,13 +37,13 @@ class LibraryExampleTest {
     List<SparseCode> codes;
     SdlgmConfig config;
     // --- README example starts ---
-    SdlgmRuntime.configure(0);                             // DJL offline; default thread count
+    SdlgmRuntime.configure(0); // DJL offline; default thread count
     TrainTest data = new DataPlan(spec, null, 0, 1).load();
     config = Recipes.syntheticModel().withInputDim(data.train().dim());
     TrainConfig training = Recipes.syntheticTraining();
     TrainingRun run = new SdlgmTrainer(config, training).fit(data.train());
     try (SparseCoder coder = run.coder()) {
-      one = coder.encode(data.test().row(0));   // L̂, indices, values, q(L|x)
+      one = coder.encode(data.test().row(0)); // L̂, indices, values, q(L|x)
       codes = coder.encode(data.test().features(), data.test().size(), 1000);
       ev = new Evaluator(EvalOptions.defaults()).evaluate(coder, data.train(), data.test());
       ModelDirectory.save(dir, coder, training, data.train(), run.history());
@@ -69,14 +69,21 @@ class LibraryExampleTest {
   void readmeShowsTheTestedCode() throws IOException {
     String readme = Files.readString(Path.of("..", "README.md"));
     int from = readme.indexOf("```java", readme.indexOf("## Use it from Java"));
-    String block = readme.substring(readme.indexOf('\n', from) + 1, readme.indexOf("```", from + 7));
+    String block =
+        readme.substring(readme.indexOf('\n', from) + 1, readme.indexOf("```", from + 7));
     String source = Files.readString(SOURCE);
-    String tested = source.substring(source.indexOf("// --- README example starts ---"),
-        source.indexOf("// --- README example ends ---"));
-    String shown = block.lines().filter(l -> !l.startsWith("String spec ="))
-        .map(LibraryExampleTest::statement).reduce("", String::concat);
-    String ran = tested.lines().skip(1).map(LibraryExampleTest::statement)
-        .reduce("", String::concat);
+    String tested =
+        source.substring(
+            source.indexOf("// --- README example starts ---"),
+            source.indexOf("// --- README example ends ---"));
+    String shown =
+        block
+            .lines()
+            .filter(l -> !l.startsWith("String spec ="))
+            .map(LibraryExampleTest::statement)
+            .reduce("", String::concat);
+    String ran =
+        tested.lines().skip(1).map(LibraryExampleTest::statement).reduce("", String::concat);
     assertEquals(ran, shown);
   }
 

@@ -45,8 +45,9 @@ class WorkersTest {
   void workSubmittedFromAWorkerRunsInlineInsteadOfDeadlocking() {
     Workers w = Workers.shared();
     int parts = w.size();
-    List<List<Integer>> r = assertTimeoutPreemptively(Duration.ofSeconds(20),
-        () -> w.run(parts, i -> w.run(parts, j -> i * 10 + j)));
+    List<List<Integer>> r =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(20), () -> w.run(parts, i -> w.run(parts, j -> i * 10 + j)));
     for (int i = 0; i < parts; i++) {
       for (int j = 0; j < parts; j++) {
         assertEquals(i * 10 + j, r.get(i).get(j));
@@ -63,13 +64,19 @@ class WorkersTest {
       assertEquals(i * 10, r.get(i));
     }
     AtomicInteger finished = new AtomicInteger();
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> w.run(parts, i -> {
-      finished.incrementAndGet();
-      if (i == parts - 1) {
-        throw new IllegalStateException("part " + i);
-      }
-      return i;
-    }));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                w.run(
+                    parts,
+                    i -> {
+                      finished.incrementAndGet();
+                      if (i == parts - 1) {
+                        throw new IllegalStateException("part " + i);
+                      }
+                      return i;
+                    }));
     assertEquals("part " + (parts - 1), e.getMessage());
     assertEquals(parts, finished.get());
   }
@@ -78,8 +85,8 @@ class WorkersTest {
   @SuppressWarnings("try") // the join is a scope; its body need not name it
   void aJoinedCallerRunsPartZeroAsAWorkerWouldAndGetsItsSettingsBack() {
     Workers w = Workers.shared();
-    assumeTrue(w.size() >= 2, "needs at least 2 threads to split a call (this JVM: "
-        + w.size() + ")");
+    assumeTrue(
+        w.size() >= 2, "needs at least 2 threads to split a call (this JVM: " + w.size() + ")");
     Engine.getInstance();
     Thread caller = Thread.currentThread();
     int threads = JniUtils.getNumThreads();
@@ -87,8 +94,11 @@ class WorkersTest {
     JniUtils.setNumThreads(2);
     JniUtils.setGradMode(true);
     // [on the caller?, libtorch threads, grad mode] per part
-    java.util.function.IntFunction<Object[]> probe = i -> new Object[] {
-        Thread.currentThread() == caller, JniUtils.getNumThreads(), JniUtils.isGradMode()};
+    java.util.function.IntFunction<Object[]> probe =
+        i ->
+            new Object[] {
+              Thread.currentThread() == caller, JniUtils.getNumThreads(), JniUtils.isGradMode()
+            };
     try {
       for (Object[] part : w.run(w.size(), probe)) {
         assertEquals(false, part[0], "without join, every part runs on a worker");

@@ -43,50 +43,74 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code sdlgm bench}: throughput and memory of one configuration, written as JSON. Training
- * speed is the examples/s of the last of {@code --epochs} epochs over {@code --rows} rows (the
- * first epoch includes JIT and allocator warm-up); encoding speed is the best of three passes
- * at batch 100 and 1000; memory is the JVM's peak heap and the process's peak RSS (libtorch
- * allocates outside the heap).
+ * {@code sdlgm bench}: throughput and memory of one configuration, written as JSON. Training speed
+ * is the examples/s of the last of {@code --epochs} epochs over {@code --rows} rows (the first
+ * epoch includes JIT and allocator warm-up); encoding speed is the best of three passes at batch
+ * 100 and 1000; memory is the JVM's peak heap and the process's peak RSS (libtorch allocates
+ * outside the heap).
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     versionProvider = Main.Version.class,
     description = {
-        "Measure training/encoding throughput and memory, as JSON.",
-        "",
-        "Measure training examples/s, encoding examples/s (batch 100 and 1000) and peak memory",
-        "for a configuration, and write them as JSON.",
-        "",
-        "Example: sdlgm bench --data fashion-mnist:/usr/share/datasets/fashion-mnist --json bench.json"})
+      "Measure training/encoding throughput and memory, as JSON.",
+      "",
+      "Measure training examples/s, encoding examples/s (batch 100 and 1000) and peak memory",
+      "for a configuration, and write them as JSON.",
+      "",
+      "Example: sdlgm bench --data fashion-mnist:/usr/share/datasets/fashion-mnist --json bench.json"
+    })
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin DataOptions data;
   @Mixin ModelOptions model;
   @Mixin MultiLabelOptions multilabel;
 
-  @Option(names = "--task", paramLabel = "T", description = "unsupervised (default) or multilabel (then --data takes a multi-label spec; prediction is timed instead of encoding).")
+  @Option(
+      names = "--task",
+      paramLabel = "T",
+      description =
+          "unsupervised (default) or multilabel (then --data takes a multi-label spec; prediction is timed instead of encoding).")
   String task = "unsupervised";
+
   @Mixin ThreadsOption threads;
 
-  @Option(names = "--input", paramLabel = "auto|dense",
-      description = "Multi-label: how prediction reads rows — auto (sparse rows when fewer "
-          + "than 10%% of the features are non-zero, the default) or dense (every batch densified), "
-          + "to compare the two paths. Training reads dense rows either way.")
+  @Option(
+      names = "--input",
+      paramLabel = "auto|dense",
+      description =
+          "Multi-label: how prediction reads rows — auto (sparse rows when fewer "
+              + "than 10%% of the features are non-zero, the default) or dense (every batch densified), "
+              + "to compare the two paths. Training reads dense rows either way.")
   String input = "auto";
 
-  @Option(names = "--rows", paramLabel = "N", description = "Training rows per epoch (default 10000).")
+  @Option(
+      names = "--rows",
+      paramLabel = "N",
+      description = "Training rows per epoch (default 10000).")
   int rows = 10000;
 
-  @Option(names = "--epochs", paramLabel = "E", description = "Training epochs; the last one is timed (default 2).")
+  @Option(
+      names = "--epochs",
+      paramLabel = "E",
+      description = "Training epochs; the last one is timed (default 2).")
   int epochs = 2;
 
   @Option(names = "--batch", paramLabel = "B", description = "Training batch size (default 100).")
   int batch = 100;
 
-  @Option(names = "--encode-rows", paramLabel = "N", description = "Rows per encoding pass (default 10000).")
+  @Option(
+      names = "--encode-rows",
+      paramLabel = "N",
+      description = "Rows per encoding pass (default 10000).")
   int encodeRows = 10000;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "Where to write the results (default bench.json).")
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description = "Where to write the results (default bench.json).")
   Path json = Path.of("bench.json");
 
   @Option(names = "--overwrite", description = "Replace an existing --json file.")
@@ -119,29 +143,34 @@ final class BenchCommand implements Callable<Integer> {
     TrainTest tt = new DataPlan(data.data, data.test, data.split, 1).load();
     Dataset train = tt.train().head(rows);
     SdlgmConfig config = model.resolve().withInputDim(train.dim());
-    TrainConfig tc = TrainConfig.builder().epochs(epochs).batchSize(batch).validationFraction(0).build();
+    TrainConfig tc =
+        TrainConfig.builder().epochs(epochs).batchSize(batch).validationFraction(0).build();
     List<Long> rssPerEpoch = new java.util.ArrayList<>();
     List<Long> heapPerEpoch = new java.util.ArrayList<>();
     Map<String, Double> stepMillis = new LinkedHashMap<>();
-    TrainingRun run = new SdlgmTrainer(config, tc)
-        .addListener(new org.sdlgm.train.TrainingListener() {
-          @Override
-          public void onPhases(int epoch, int steps, double fwd, double bwd, double update) {
-            // The last epoch's mean time per step in each phase (earlier ones include warm-up).
-            stepMillis.put("forward", 1e3 * fwd / steps);
-            stepMillis.put("backward", 1e3 * bwd / steps);
-            stepMillis.put("update", 1e3 * update / steps);
-          }
+    TrainingRun run =
+        new SdlgmTrainer(config, tc)
+            .addListener(
+                new org.sdlgm.train.TrainingListener() {
+                  @Override
+                  public void onPhases(
+                      int epoch, int steps, double fwd, double bwd, double update) {
+                    // The last epoch's mean time per step in each phase (earlier ones include
+                    // warm-up).
+                    stepMillis.put("forward", 1e3 * fwd / steps);
+                    stepMillis.put("backward", 1e3 * bwd / steps);
+                    stepMillis.put("update", 1e3 * update / steps);
+                  }
 
-          @Override
-          public void onEpoch(EpochRecord r) {
-            // Memory after each epoch: flat numbers show that no step leaks.
-            rssPerEpoch.add(procStatus("VmRSS:"));
-            Runtime rt = Runtime.getRuntime();
-            heapPerEpoch.add(rt.totalMemory() - rt.freeMemory());
-          }
-        })
-        .fit(train, null, null, false);
+                  @Override
+                  public void onEpoch(EpochRecord r) {
+                    // Memory after each epoch: flat numbers show that no step leaks.
+                    rssPerEpoch.add(procStatus("VmRSS:"));
+                    Runtime rt = Runtime.getRuntime();
+                    heapPerEpoch.add(rt.totalMemory() - rt.freeMemory());
+                  }
+                })
+            .fit(train, null, null, false);
     EpochRecord last = run.history().get(run.history().size() - 1);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("data", data.data);
@@ -173,50 +202,67 @@ final class BenchCommand implements Callable<Integer> {
     result.put("peakHeapBytes", peakHeap);
     result.put("peakRssBytes", peakRss);
     write(result, config);
-    System.out.println(String.format(Locale.ROOT,
-        "train %,.0f ex/s (step: forward %.1f, backward %.1f, update %.1f ms) | encode %,.0f ex/s (batch 100), %,.0f ex/s (batch 1000) | peak heap %.0f MiB, peak RSS %.0f MiB | machine %.0f GFLOP/s → %s",
-        (double) result.get("trainExamplesPerSecond"), stepMillis.getOrDefault("forward", Double.NaN),
-        stepMillis.getOrDefault("backward", Double.NaN), stepMillis.getOrDefault("update", Double.NaN),
-        (double) result.get("encodeExamplesPerSecondBatch100"),
-        (double) result.get("encodeExamplesPerSecondBatch1000"), peakHeap / 1048576.0,
-        peakRss / 1048576.0, (double) result.get("calibrationMatmulGflops"), json));
+    System.out.println(
+        String.format(
+            Locale.ROOT,
+            "train %,.0f ex/s (step: forward %.1f, backward %.1f, update %.1f ms) | encode %,.0f ex/s (batch 100), %,.0f ex/s (batch 1000) | peak heap %.0f MiB, peak RSS %.0f MiB | machine %.0f GFLOP/s → %s",
+            (double) result.get("trainExamplesPerSecond"),
+            stepMillis.getOrDefault("forward", Double.NaN),
+            stepMillis.getOrDefault("backward", Double.NaN),
+            stepMillis.getOrDefault("update", Double.NaN),
+            (double) result.get("encodeExamplesPerSecondBatch100"),
+            (double) result.get("encodeExamplesPerSecondBatch1000"),
+            peakHeap / 1048576.0,
+            peakRss / 1048576.0,
+            (double) result.get("calibrationMatmulGflops"),
+            json));
     return 0;
   }
 
   /**
    * The multi-label benchmark: training examples/s of the last epoch, prediction rows/s (scores,
-   * sets and ranking at batch 500, best of three), and peak heap and RSS. Inputs stay sparse;
-   * only one batch is dense at a time, which the peak heap shows.
+   * sets and ranking at batch 500, best of three), and peak heap and RSS. Inputs stay sparse; only
+   * one batch is dense at a time, which the peak heap shows.
    */
   private int benchMultiLabel() throws Exception {
     if (data.data == null) {
       data.data = "synthetic-ml:n=3000,test=1000,features=100000,labels=10000,lmax=5,seed=1";
     }
-    MultiLabelPlan plan = new MultiLabelPlan(data.data, data.test, multilabel.labels, data.split, 1);
+    MultiLabelPlan plan =
+        new MultiLabelPlan(data.data, data.test, multilabel.labels, data.split, 1);
     MultiLabelTrainTest tt = plan.load();
     MultiLabelDataset train = tt.train();
     if (train.size() > rows) {
       train = train.subset(java.util.stream.IntStream.range(0, rows).toArray());
     }
-    TrainConfig tc = TrainConfig.builder().epochs(epochs).batchSize(batch).validationFraction(0).build();
+    TrainConfig tc =
+        TrainConfig.builder().epochs(epochs).batchSize(batch).validationFraction(0).build();
     // Filled in from the data exactly as `train --task multilabel` does.
-    TaggerConfig config = new MultiLabelWorkflow(plan, multilabel.apply(model), tc, multilabel.featureKind())
-        .autoMaxLevel(model.maxLevel == null).autoMinLevel(multilabel.autoMinLevel())
-        .resolve(train);
+    TaggerConfig config =
+        new MultiLabelWorkflow(plan, multilabel.apply(model), tc, multilabel.featureKind())
+            .autoMaxLevel(model.maxLevel == null)
+            .autoMinLevel(multilabel.autoMinLevel())
+            .resolve(train);
     FeatureTransform transform = FeatureTransform.fit(multilabel.featureKind(), train);
     if (!input.equals("auto") && !input.equals("dense")) {
       throw new SdlgmException("--input must be auto or dense, got '" + input + "'");
     }
     // A lambda over denseRows gives dense rows only (FeatureRows' default sparseRows is null).
-    FeatureRows rowSource = input.equals("dense")
-        ? (d, r, from, count, dst) -> transform.denseRows(d, r, from, count, dst) : transform;
+    FeatureRows rowSource =
+        input.equals("dense")
+            ? (d, r, from, count, dst) -> transform.denseRows(d, r, from, count, dst)
+            : transform;
     List<Long> rssPerEpoch = new java.util.ArrayList<>();
-    TaggerRun run = new TaggerTrainer(config, tc).addListener(new TaggerListener() {
-      @Override
-      public void onEpoch(TaggerEpoch r) {
-        rssPerEpoch.add(procStatus("VmRSS:"));
-      }
-    }).fit(train, null, rowSource);
+    TaggerRun run =
+        new TaggerTrainer(config, tc)
+            .addListener(
+                new TaggerListener() {
+                  @Override
+                  public void onEpoch(TaggerEpoch r) {
+                    rssPerEpoch.add(procStatus("VmRSS:"));
+                  }
+                })
+            .fit(train, null, rowSource);
     TaggerEpoch last = run.history().get(run.history().size() - 1);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("task", "multilabel");
@@ -264,11 +310,16 @@ final class BenchCommand implements Callable<Integer> {
     result.put("peakRssBytes", peakRss);
     result.put("denseTrainMatrixBytes", 4L * train.size() * train.numFeatures());
     write(result, config);
-    System.out.println(String.format(Locale.ROOT,
-        "train %,.0f ex/s | predict %,.0f rows/s (batch 500) | peak heap %.0f MiB (a dense training matrix would be %.0f MiB), peak RSS %.0f MiB → %s",
-        last.examplesPerSecond(), (double) result.get("predictRowsPerSecondBatch500"),
-        peakHeap / 1048576.0, 4.0 * train.size() * train.numFeatures() / 1048576.0,
-        peakRss / 1048576.0, json));
+    System.out.println(
+        String.format(
+            Locale.ROOT,
+            "train %,.0f ex/s | predict %,.0f rows/s (batch 500) | peak heap %.0f MiB (a dense training matrix would be %.0f MiB), peak RSS %.0f MiB → %s",
+            last.examplesPerSecond(),
+            (double) result.get("predictRowsPerSecondBatch500"),
+            peakHeap / 1048576.0,
+            4.0 * train.size() * train.numFeatures() / 1048576.0,
+            peakRss / 1048576.0,
+            json));
     return 0;
   }
 
@@ -277,20 +328,24 @@ final class BenchCommand implements Callable<Integer> {
     result.put("threads", Integer.getInteger("ai.djl.pytorch.num_threads", -1));
     result.put("cores", Runtime.getRuntime().availableProcessors());
     result.put("model", config);
-    result.put("provenance", Provenance.current(
-        List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0]))));
+    result.put(
+        "provenance",
+        Provenance.current(
+            List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0]))));
     AtomicFiles.writeString(json, ModelDirectory.toJson(result));
   }
 
   /**
-   * The machine's speed right now: the best of 20 float32 products (1000 × 784)·(784 × 512)
-   * through libtorch, in GFLOP/s. Shared machines vary from minute to minute (on ours, 40 to
-   * 186 GFLOP/s within an hour), so a throughput is only comparable together with this.
+   * The machine's speed right now: the best of 20 float32 products (1000 × 784)·(784 × 512) through
+   * libtorch, in GFLOP/s. Shared machines vary from minute to minute (on ours, 40 to 186 GFLOP/s
+   * within an hour), so a throughput is only comparable together with this.
    */
   static double calibrationGflops() {
     try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager();
-        ai.djl.ndarray.NDArray x = m.randomUniform(0f, 1f, new ai.djl.ndarray.types.Shape(1000, 784));
-        ai.djl.ndarray.NDArray w = m.randomUniform(0f, 1f, new ai.djl.ndarray.types.Shape(784, 512))) {
+        ai.djl.ndarray.NDArray x =
+            m.randomUniform(0f, 1f, new ai.djl.ndarray.types.Shape(1000, 784));
+        ai.djl.ndarray.NDArray w =
+            m.randomUniform(0f, 1f, new ai.djl.ndarray.types.Shape(784, 512))) {
       double best = Double.MAX_VALUE;
       for (int i = 0; i < 23; i++) {
         long t0 = System.nanoTime();

@@ -8,10 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * How the tool reports an exception nobody expected — a bug, not bad input: one line on stderr
- * that says so, with the exception's type and message and the path of a log file (in the
- * temporary folder) that holds the command and the full stack trace, and the exit code
- * {@value #EXIT}, distinct from bad input's 2.
+ * How the tool reports an exception nobody expected — a bug, not bad input: one line on stderr that
+ * says so, with the exception's type and message and the path of a log file (in the temporary
+ * folder) that holds the command and the full stack trace, and the exit code {@value #EXIT},
+ * distinct from bad input's 2.
  */
 final class BugReport {
   /** The exit code of a bug (EX_SOFTWARE of sysexits.h). */
@@ -22,17 +22,24 @@ final class BugReport {
   /** Writes the log, prints the line and returns {@value #EXIT}. */
   static int report(Throwable ex, String[] args, PrintWriter err) {
     String where = log(ex, args);
-    String what = ex.getClass().getName() + (ex.getMessage() == null ? ""
-        : ": " + ex.getMessage().lines().findFirst().orElse(""));
-    err.println("error: internal error, a bug in sdlgm rather than in your input (" + what
-        + "); " + where + "; please report it with that file");
+    String what =
+        ex.getClass().getName()
+            + (ex.getMessage() == null
+                ? ""
+                : ": " + ex.getMessage().lines().findFirst().orElse(""));
+    err.println(
+        "error: internal error, a bug in sdlgm rather than in your input ("
+            + what
+            + "); "
+            + where
+            + "; please report it with that file");
     err.flush();
     return EXIT;
   }
 
   /**
-   * Writes the command and the stack trace to a new log file in the temporary folder; returns
-   * "the full trace is in FILE" (or why it could not be written).
+   * Writes the command and the stack trace to a new log file in the temporary folder; returns "the
+   * full trace is in FILE" (or why it could not be written).
    */
   static String log(Throwable ex, String[] args) {
     StringWriter trace = new StringWriter();

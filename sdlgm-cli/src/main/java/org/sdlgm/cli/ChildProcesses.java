@@ -7,9 +7,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The child JVMs an experiment runs, so that a Ctrl-C or SIGTERM to the experiment reaches them
- * instead of orphaning them: {@link #stopAll} sends each one SIGTERM ({@link Process#destroy})
- * — a training then prints where its last checkpoint is and ends — and waits for it, killing
- * only those still alive after {@value #GRACE_SECONDS} s.
+ * instead of orphaning them: {@link #stopAll} sends each one SIGTERM ({@link Process#destroy}) — a
+ * training then prints where its last checkpoint is and ends — and waits for it, killing only those
+ * still alive after {@value #GRACE_SECONDS} s.
  */
 final class ChildProcesses {
   static final ChildProcesses INSTANCE = new ChildProcesses();

@@ -20,32 +20,54 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sdlgm encode}: turn rows into deterministic sparse codes. */
-@Command(name = "encode", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "encode",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     versionProvider = Main.Version.class,
     description = {
-        "Encode rows into sparse codes with at most L0 non-zeros.",
-        "",
-        "Encode rows into deterministic sparse codes (L̂ = argmax q(L|x), the top-L̂ selection",
-        "logits, values μ): never more than L0 non-zeros. JSON Lines, one object per row:",
-        "  {\"id\":0,\"L\":3,\"indices\":[4,17,90],\"values\":[0.8,-1.2,0.3],\"pL\":[...]}",
-        "or CSV with the dense code (id,L,nnz,z0..zK-1). Rows are scaled with the model's",
-        "input scaling (scaling.json, fitted on its training rows) first.",
-        "",
-        "Example: sdlgm encode --model runs/fmnist --data fashion-mnist:/usr/share/datasets/fashion-mnist --part test --out codes.jsonl"})
+      "Encode rows into sparse codes with at most L0 non-zeros.",
+      "",
+      "Encode rows into deterministic sparse codes (L̂ = argmax q(L|x), the top-L̂ selection",
+      "logits, values μ): never more than L0 non-zeros. JSON Lines, one object per row:",
+      "  {\"id\":0,\"L\":3,\"indices\":[4,17,90],\"values\":[0.8,-1.2,0.3],\"pL\":[...]}",
+      "or CSV with the dense code (id,L,nnz,z0..zK-1). Rows are scaled with the model's",
+      "input scaling (scaling.json, fitted on its training rows) first.",
+      "",
+      "Example: sdlgm encode --model runs/fmnist --data fashion-mnist:/usr/share/datasets/fashion-mnist --part test --out codes.jsonl"
+    })
 final class EncodeCommand implements Callable<Integer> {
-  @Option(names = {"-m", "--model"}, required = true, paramLabel = "DIR", description = "Model directory.")
+  @Option(
+      names = {"-m", "--model"},
+      required = true,
+      paramLabel = "DIR",
+      description = "Model directory.")
   Path model;
 
-  @Option(names = {"-d", "--data"}, required = true, paramLabel = "SPEC", description = "Rows to encode (same syntax as train --data).")
+  @Option(
+      names = {"-d", "--data"},
+      required = true,
+      paramLabel = "SPEC",
+      description = "Rows to encode (same syntax as train --data).")
   String data;
 
-  @Option(names = "--part", paramLabel = "train|test|all", description = "Which part of the source (default train: for csv/idx sources, every row).")
+  @Option(
+      names = "--part",
+      paramLabel = "train|test|all",
+      description = "Which part of the source (default train: for csv/idx sources, every row).")
   String part = "train";
 
-  @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE", description = "Output file.")
+  @Option(
+      names = {"-o", "--out"},
+      required = true,
+      paramLabel = "FILE",
+      description = "Output file.")
   Path out;
 
-  @Option(names = "--format", paramLabel = "jsonl|csv", description = "Output format (default: from the file extension, else jsonl).")
+  @Option(
+      names = "--format",
+      paramLabel = "jsonl|csv",
+      description = "Output format (default: from the file extension, else jsonl).")
   String format;
 
   @Option(names = "--batch", paramLabel = "B", description = "Rows per batch (default 1000).")
@@ -65,49 +87,61 @@ final class EncodeCommand implements Callable<Integer> {
       throw new SdlgmException(out + ": exists; use --overwrite to replace it");
     }
     OutputChecks.file(out, "--out");
-    String fmt = format != null ? format.toLowerCase(Locale.ROOT)
-        : out.toString().toLowerCase(Locale.ROOT).endsWith(".csv") ? "csv" : "jsonl";
+    String fmt =
+        format != null
+            ? format.toLowerCase(Locale.ROOT)
+            : out.toString().toLowerCase(Locale.ROOT).endsWith(".csv") ? "csv" : "jsonl";
     if (!fmt.equals("jsonl") && !fmt.equals("csv")) {
       throw new SdlgmException("--format must be jsonl or csv, got '" + format + "'");
     }
     ModelInfo info = ModelDirectory.readInfo(model);
     TrainTest tt = DataSpecs.parse(data).load();
-    Dataset rows = switch (part) {
-      case "train" -> tt.train();
-      case "test" -> {
-        if (!tt.hasTest()) {
-          throw new SdlgmException(data + ": has no test part; use --part train");
-        }
-        yield tt.test();
-      }
-      case "all" -> tt.hasTest() ? concat(tt.train(), tt.test()) : tt.train();
-      default -> throw new SdlgmException("--part must be train, test or all, got '" + part + "'");
-    };
+    Dataset rows =
+        switch (part) {
+          case "train" -> tt.train();
+          case "test" -> {
+            if (!tt.hasTest()) {
+              throw new SdlgmException(data + ": has no test part; use --part train");
+            }
+            yield tt.test();
+          }
+          case "all" -> tt.hasTest() ? concat(tt.train(), tt.test()) : tt.train();
+          default ->
+              throw new SdlgmException("--part must be train, test or all, got '" + part + "'");
+        };
     EvalCommand.checkDim(info, rows.dim(), data);
     long t0 = System.nanoTime();
     int k = info.model().latentDim();
     int d = rows.dim();
     // This coder scales the raw rows itself (the model directory's scaling.json).
     try (SparseCoder coder = ModelDirectory.load(model, info)) {
-      AtomicFiles.write(out, os -> {
-        try (CodeWriter writer = CodeWriter.of(fmt, os, k)) {
-          // Encode and write chunk by chunk: the codes of all rows are never held at once.
-          int chunk = Math.max(batch, 10_000);
-          float[] buf = new float[chunk * d];
-          for (int from = 0; from < rows.size(); from += chunk) {
-            int n = Math.min(chunk, rows.size() - from);
-            rows.copyRows(from, from + n, buf);
-            List<SparseCode> codes = coder.encode(buf, n, batch);
-            for (int i = 0; i < n; i++) {
-              writer.write(from + i, codes.get(i));
+      AtomicFiles.write(
+          out,
+          os -> {
+            try (CodeWriter writer = CodeWriter.of(fmt, os, k)) {
+              // Encode and write chunk by chunk: the codes of all rows are never held at once.
+              int chunk = Math.max(batch, 10_000);
+              float[] buf = new float[chunk * d];
+              for (int from = 0; from < rows.size(); from += chunk) {
+                int n = Math.min(chunk, rows.size() - from);
+                rows.copyRows(from, from + n, buf);
+                List<SparseCode> codes = coder.encode(buf, n, batch);
+                for (int i = 0; i < n; i++) {
+                  writer.write(from + i, codes.get(i));
+                }
+              }
             }
-          }
-        }
-      });
+          });
     }
     double secs = (System.nanoTime() - t0) / 1e9;
-    System.err.println(String.format(Locale.ROOT, "encoded %d rows in %.2f s (%,.0f rows/s) into %s",
-        rows.size(), secs, rows.size() / Math.max(secs, 1e-9), out));
+    System.err.println(
+        String.format(
+            Locale.ROOT,
+            "encoded %d rows in %.2f s (%,.0f rows/s) into %s",
+            rows.size(),
+            secs,
+            rows.size() / Math.max(secs, 1e-9),
+            out));
     return 0;
   }
 

@@ -29,29 +29,43 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sdlgm eval}: score a saved model on test data. */
-@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     versionProvider = Main.Version.class,
     description = {
-        "Evaluate a trained model on test data.",
-        "",
-        "Evaluate a trained model: hard-sample test ELBO and its terms, reconstruction error,",
-        "nnz statistics, effective support, per-class sparsity, linear probe, and on synthetic",
-        "data the recovery of each example's true sparsity. Without --data, the test part of",
-        "the data the model was trained on is used. Rows are scaled with the model's input",
-        "scaling (scaling.json) first.",
-        "",
-        "Example: sdlgm eval --model runs/fmnist --json runs/fmnist/metrics-again.json"})
+      "Evaluate a trained model on test data.",
+      "",
+      "Evaluate a trained model: hard-sample test ELBO and its terms, reconstruction error,",
+      "nnz statistics, effective support, per-class sparsity, linear probe, and on synthetic",
+      "data the recovery of each example's true sparsity. Without --data, the test part of",
+      "the data the model was trained on is used. Rows are scaled with the model's input",
+      "scaling (scaling.json) first.",
+      "",
+      "Example: sdlgm eval --model runs/fmnist --json runs/fmnist/metrics-again.json"
+    })
 final class EvalCommand implements Callable<Integer> {
-  @Option(names = {"-m", "--model"}, required = true, paramLabel = "DIR", description = "Model directory.")
+  @Option(
+      names = {"-m", "--model"},
+      required = true,
+      paramLabel = "DIR",
+      description = "Model directory.")
   Path model;
 
   @Mixin DataOptions data;
   @Mixin ThreadsOption threads;
 
-  @Option(names = "--seed", paramLabel = "S", description = "Seed for --split and the evaluation's noise (default 1).")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      description = "Seed for --split and the evaluation's noise (default 1).")
   long seed = 1;
 
-  @Option(names = "--json", paramLabel = "FILE", description = "Also write the metrics as JSON to FILE.")
+  @Option(
+      names = "--json",
+      paramLabel = "FILE",
+      description = "Also write the metrics as JSON to FILE.")
   Path json;
 
   @Option(names = "--overwrite", description = "Replace an existing --json file.")
@@ -60,10 +74,17 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--no-probe", negatable = false, description = "Skip the linear probe.")
   boolean noProbe;
 
-  @Option(names = "--delta", paramLabel = "δ", description = "Threshold of the effective support (default 1.0).")
+  @Option(
+      names = "--delta",
+      paramLabel = "δ",
+      description = "Threshold of the effective support (default 1.0).")
   double delta = EvalOptions.defaults().delta();
 
-  @Option(names = "--labels", paramLabel = "SRC", description = "Multi-label models: label attributes of an ARFF --data (XML, first:C, last:C; default: the model's).")
+  @Option(
+      names = "--labels",
+      paramLabel = "SRC",
+      description =
+          "Multi-label models: label attributes of an ARFF --data (XML, first:C, last:C; default: the model's).")
   String labels;
 
   @Override
@@ -80,8 +101,8 @@ final class EvalCommand implements Callable<Integer> {
     DataPlan plan = data.data != null ? data.plan(seed) : info.data().plan();
     TrainTest tt = plan.load();
     if (!tt.hasTest()) {
-      throw new SdlgmException("no test data: " + plan.data()
-          + " has no test part; give --test SPEC or --split F");
+      throw new SdlgmException(
+          "no test data: " + plan.data() + " has no test part; give --test SPEC or --split F");
     }
     checkDim(info, tt.test().dim(), plan.test() != null ? plan.test() : plan.data());
     // The evaluator compares x̂ with the rows, so it gets them scaled and the coder does not
@@ -90,8 +111,9 @@ final class EvalCommand implements Callable<Integer> {
     ModelDirectory.checkParams(model, info); // before seeding: it builds a model
     ai.djl.engine.Engine.getInstance().setRandomSeed((int) seed);
     try (SparseCoder coder = ModelDirectory.loadForScaledRows(model, info)) {
-      Evaluation ev = new Evaluator(EvalOptions.defaults().withProbe(!noProbe).withDelta(delta))
-          .evaluate(coder, scaling.apply(tt.train()), scaling.apply(tt.test()));
+      Evaluation ev =
+          new Evaluator(EvalOptions.defaults().withProbe(!noProbe).withDelta(delta))
+              .evaluate(coder, scaling.apply(tt.train()), scaling.apply(tt.test()));
       Summary.print(System.out, ev);
       if (json != null) {
         AtomicFiles.writeString(json, ModelDirectory.toJson(ev));
@@ -103,19 +125,25 @@ final class EvalCommand implements Callable<Integer> {
 
   private int evalTagger() {
     TaggerInfo info = TaggerDirectory.readInfo(model);
-    MultiLabelPlan plan = data.data == null ? info.data().plan()
-        : new MultiLabelPlan(data.data, data.test, labels != null ? labels : info.data().labels(),
-            data.split, seed);
+    MultiLabelPlan plan =
+        data.data == null
+            ? info.data().plan()
+            : new MultiLabelPlan(
+                data.data,
+                data.test,
+                labels != null ? labels : info.data().labels(),
+                data.split,
+                seed);
     MultiLabelTrainTest tt = plan.load();
     if (!tt.hasTest()) {
-      throw new SdlgmException("no test data: " + plan.data()
-          + " has no test part; give --test SPEC or --split F");
+      throw new SdlgmException(
+          "no test data: " + plan.data() + " has no test part; give --test SPEC or --split F");
     }
     checkMultiLabel(info, tt.test(), plan.test() != null ? plan.test() : plan.data());
     FeatureTransform transform = TaggerDirectory.readTransform(model, info);
     try (Tagger tagger = TaggerDirectory.load(model, info)) {
-      Map<SetRule, MultiLabelEvaluation> ev = TaggerEvaluator.evaluate(tagger, tt.test(),
-          transform, 500);
+      Map<SetRule, MultiLabelEvaluation> ev =
+          TaggerEvaluator.evaluate(tagger, tt.test(), transform, 500);
       MultiLabelSummary.print(System.out, ev);
       if (json != null) {
         AtomicFiles.writeString(json, ModelDirectory.toJson(ev));
@@ -128,20 +156,40 @@ final class EvalCommand implements Callable<Integer> {
   /** The rows must have the model's features and labels (by name, in order). */
   static void checkMultiLabel(TaggerInfo info, MultiLabelDataset rows, String spec) {
     if (rows.numFeatures() != info.model().numFeatures()) {
-      throw new SdlgmException(spec + ": rows have " + rows.numFeatures()
-          + " features, but the model was trained on " + info.model().numFeatures() + " ("
-          + info.data().spec() + ")");
+      throw new SdlgmException(
+          spec
+              + ": rows have "
+              + rows.numFeatures()
+              + " features, but the model was trained on "
+              + info.model().numFeatures()
+              + " ("
+              + info.data().spec()
+              + ")");
     }
     if (!rows.labelNames().equals(info.data().labelNames())) {
-      throw new SdlgmException(spec + ": " + rows.numLabels() + " labels that differ from the "
-          + info.data().numLabels() + " labels the model was trained on (" + info.data().spec() + ")");
+      throw new SdlgmException(
+          spec
+              + ": "
+              + rows.numLabels()
+              + " labels that differ from the "
+              + info.data().numLabels()
+              + " labels the model was trained on ("
+              + info.data().spec()
+              + ")");
     }
   }
 
   static void checkDim(ModelInfo info, int dim, String spec) {
     if (dim != info.model().inputDim()) {
-      throw new SdlgmException(spec + ": rows have " + dim + " features, but the model was trained on "
-          + info.model().inputDim() + " (" + info.data().spec() + ")");
+      throw new SdlgmException(
+          spec
+              + ": rows have "
+              + dim
+              + " features, but the model was trained on "
+              + info.model().inputDim()
+              + " ("
+              + info.data().spec()
+              + ")");
     }
   }
 }

@@ -29,38 +29,64 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sdlgm index}: encode rows with a model and write a Lucene index of their codes. */
-@Command(name = "index", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "index",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     versionProvider = Main.Version.class,
     description = {
-        "Encode rows and write a search index of their sparse codes.",
-        "",
-        "Encodes the rows with the model (its input scaling applied) and writes a Lucene index:",
-        "one document per row with its code as weighted terms (one per active dimension), its id",
-        "(the row number, or the matching line of --ids), its label when the data have labels",
-        "and, for inputs of at most 4096 values, the raw row. The index is tied to the model by",
-        "the fingerprint of its model.params; 'sdlgm search' refuses another model.",
-        "",
-        "Example: sdlgm index --model runs/fmnist --data fashion-mnist:/usr/share/datasets/fashion-mnist --out runs/fmnist-index"})
+      "Encode rows and write a search index of their sparse codes.",
+      "",
+      "Encodes the rows with the model (its input scaling applied) and writes a Lucene index:",
+      "one document per row with its code as weighted terms (one per active dimension), its id",
+      "(the row number, or the matching line of --ids), its label when the data have labels",
+      "and, for inputs of at most 4096 values, the raw row. The index is tied to the model by",
+      "the fingerprint of its model.params; 'sdlgm search' refuses another model.",
+      "",
+      "Example: sdlgm index --model runs/fmnist --data fashion-mnist:/usr/share/datasets/fashion-mnist --out runs/fmnist-index"
+    })
 final class IndexCommand implements Callable<Integer> {
-  @Option(names = {"-m", "--model"}, required = true, paramLabel = "DIR", description = "Model directory.")
+  @Option(
+      names = {"-m", "--model"},
+      required = true,
+      paramLabel = "DIR",
+      description = "Model directory.")
   Path model;
 
-  @Option(names = {"-d", "--data"}, required = true, paramLabel = "SPEC", description = "Rows to index (same syntax as train --data).")
+  @Option(
+      names = {"-d", "--data"},
+      required = true,
+      paramLabel = "SPEC",
+      description = "Rows to index (same syntax as train --data).")
   String data;
 
-  @Option(names = "--part", paramLabel = "train|test|all", description = "Which part of the source (default train: for csv/idx sources, every row).")
+  @Option(
+      names = "--part",
+      paramLabel = "train|test|all",
+      description = "Which part of the source (default train: for csv/idx sources, every row).")
   String part = "train";
 
-  @Option(names = {"-o", "--out"}, required = true, paramLabel = "INDEX", description = "Index directory to write.")
+  @Option(
+      names = {"-o", "--out"},
+      required = true,
+      paramLabel = "INDEX",
+      description = "Index directory to write.")
   Path out;
 
-  @Option(names = "--ids", paramLabel = "FILE", description = "UTF-8 text file with one id per row, in row order (default: the row numbers 0, 1, ...).")
+  @Option(
+      names = "--ids",
+      paramLabel = "FILE",
+      description =
+          "UTF-8 text file with one id per row, in row order (default: the row numbers 0, 1, ...).")
   Path ids;
 
   @Option(names = "--overwrite", description = "Replace an existing index.")
   boolean overwrite;
 
-  @Option(names = "--batch", paramLabel = "B", description = "Rows per encoding batch (default 1000).")
+  @Option(
+      names = "--batch",
+      paramLabel = "B",
+      description = "Rows per encoding batch (default 1000).")
   int batch = 1000;
 
   @Mixin ThreadsOption threads;
@@ -72,8 +98,11 @@ final class IndexCommand implements Callable<Integer> {
     }
     ModelInfo info = ModelDirectory.readInfo(model);
     if (info.model().method() == Method.VAE) {
-      throw new SdlgmException(model + ": a dense VAE (method vae) gives codes with all "
-          + info.model().latentDim() + " dimensions non-zero; the index holds sparse codes of at most L0");
+      throw new SdlgmException(
+          model
+              + ": a dense VAE (method vae) gives codes with all "
+              + info.model().latentDim()
+              + " dimensions non-zero; the index holds sparse codes of at most L0");
     }
     IndexInfo indexInfo = IndexInfo.forModel(model, info).toBuilder().data(data, part).build();
     long t0 = System.nanoTime();
@@ -97,19 +126,30 @@ final class IndexCommand implements Callable<Integer> {
           encodeSecs += (System.nanoTime() - e0) / 1e9;
           for (int i = 0; i < n; i++) {
             int row = from + i;
-            float[] input = writer.storesInput() ? Arrays.copyOfRange(buf, i * d, (i + 1) * d) : null;
-            writer.add(idList == null ? Integer.toString(row) : idList[row],
-                labels == null ? null : Integer.toString(labels[row]), codes.get(i), input);
+            float[] input =
+                writer.storesInput() ? Arrays.copyOfRange(buf, i * d, (i + 1) * d) : null;
+            writer.add(
+                idList == null ? Integer.toString(row) : idList[row],
+                labels == null ? null : Integer.toString(labels[row]),
+                codes.get(i),
+                input);
           }
         }
       }
       written = writer.commit();
     }
     double secs = (System.nanoTime() - t0) / 1e9;
-    System.err.println(String.format(Locale.ROOT,
-        "indexed %d rows in %.2f s (encoding %.2f s, indexing %.2f s) into %s: %.2f MB on disk%s",
-        written.documents(), secs, encodeSecs, secs - encodeSecs, out, sizeOf(out) / 1e6,
-        written.inputStored() ? ", raw rows included" : ""));
+    System.err.println(
+        String.format(
+            Locale.ROOT,
+            "indexed %d rows in %.2f s (encoding %.2f s, indexing %.2f s) into %s: %.2f MB on disk%s",
+            written.documents(),
+            secs,
+            encodeSecs,
+            secs - encodeSecs,
+            out,
+            sizeOf(out) / 1e6,
+            written.inputStored() ? ", raw rows included" : ""));
     return 0;
   }
 
@@ -133,8 +173,9 @@ final class IndexCommand implements Callable<Integer> {
     float[] f = new float[a.features().length + b.features().length];
     System.arraycopy(a.features(), 0, f, 0, a.features().length);
     System.arraycopy(b.features(), 0, f, a.features().length, b.features().length);
-    Dataset.Builder out = Dataset.builder(a.name() + "+" + b.name(), a.dim(), f)
-        .imageShape(a.imageHeight(), a.imageWidth());
+    Dataset.Builder out =
+        Dataset.builder(a.name() + "+" + b.name(), a.dim(), f)
+            .imageShape(a.imageHeight(), a.imageWidth());
     if (a.hasLabels() && b.hasLabels()) {
       int[] l = Arrays.copyOf(a.labels(), a.size() + b.size());
       System.arraycopy(b.labels(), 0, l, a.size(), b.size());
@@ -144,8 +185,8 @@ final class IndexCommand implements Callable<Integer> {
   }
 
   /**
-   * The ids of {@code --ids}: one non-empty, unique id per line, exactly one line per row;
-   * errors name the file and the line.
+   * The ids of {@code --ids}: one non-empty, unique id per line, exactly one line per row; errors
+   * name the file and the line.
    */
   static String[] readIds(Path file, int rows) {
     List<String> lines;
@@ -157,12 +198,24 @@ final class IndexCommand implements Callable<Integer> {
       throw new SdlgmException(file + ": cannot read the ids (" + e.getMessage() + ")");
     }
     if (lines.size() > rows) {
-      throw new SdlgmException(file + " line " + (rows + 1) + ": more ids than the " + rows
-          + " rows of the data (one id per row)");
+      throw new SdlgmException(
+          file
+              + " line "
+              + (rows + 1)
+              + ": more ids than the "
+              + rows
+              + " rows of the data (one id per row)");
     }
     if (lines.size() < rows) {
-      throw new SdlgmException(file + ": " + lines.size() + " lines, but the data have " + rows
-          + " rows (one id per row; line " + (lines.size() + 1) + " is missing)");
+      throw new SdlgmException(
+          file
+              + ": "
+              + lines.size()
+              + " lines, but the data have "
+              + rows
+              + " rows (one id per row; line "
+              + (lines.size() + 1)
+              + " is missing)");
     }
     Map<String, Integer> seen = new HashMap<>();
     String[] out = new String[rows];
@@ -173,8 +226,8 @@ final class IndexCommand implements Callable<Integer> {
       }
       Integer first = seen.putIfAbsent(id, i + 1);
       if (first != null) {
-        throw new SdlgmException(file + " line " + (i + 1) + ": duplicate id '" + id
-            + "' (also on line " + first + ")");
+        throw new SdlgmException(
+            file + " line " + (i + 1) + ": duplicate id '" + id + "' (also on line " + first + ")");
       }
       out[i] = id;
     }
@@ -184,13 +237,16 @@ final class IndexCommand implements Callable<Integer> {
   /** Bytes of the files under {@code dir}. */
   static long sizeOf(Path dir) {
     try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile).mapToLong(p -> {
-        try {
-          return Files.size(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }).sum();
+      return s.filter(Files::isRegularFile)
+          .mapToLong(
+              p -> {
+                try {
+                  return Files.size(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              })
+          .sum();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

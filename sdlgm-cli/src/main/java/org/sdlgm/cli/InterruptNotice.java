@@ -12,16 +12,18 @@ import org.sdlgm.io.ModelDirectory;
 
 /**
  * While a training runs, a shutdown hook that answers Ctrl-C or SIGTERM with where the last
- * checkpoint is and the exact command that continues the run. The training itself needs no
- * cleanup: a checkpoint is published atomically ({@link Checkpoint}) and the folder's lock dies
- * with the process. Closing removes the hook, so that a normal end says nothing.
+ * checkpoint is and the exact command that continues the run. The training itself needs no cleanup:
+ * a checkpoint is published atomically ({@link Checkpoint}) and the folder's lock dies with the
+ * process. Closing removes the hook, so that a normal end says nothing.
  */
 final class InterruptNotice implements AutoCloseable {
   private final Thread hook;
 
   InterruptNotice(Path out, List<String> args) {
-    hook = new Thread(() -> System.err.println(System.lineSeparator() + message(out, args)),
-        "sdlgm-interrupt-notice");
+    hook =
+        new Thread(
+            () -> System.err.println(System.lineSeparator() + message(out, args)),
+            "sdlgm-interrupt-notice");
     Runtime.getRuntime().addShutdownHook(hook);
   }
 
@@ -43,22 +45,34 @@ final class InterruptNotice implements AutoCloseable {
     if (Files.isRegularFile(manifest)) {
       String after = "";
       try {
-        JsonNode m = ModelDirectory.json().readTree(Files.readString(manifest, StandardCharsets.UTF_8));
+        JsonNode m =
+            ModelDirectory.json().readTree(Files.readString(manifest, StandardCharsets.UTF_8));
         after = " (after epoch " + m.path("state").path("epoch").asInt() + ")";
       } catch (IOException e) {
         // the position is a courtesy; the folder and the command are what matter
       }
-      return "interrupted: the last checkpoint" + after + " is in " + out.resolve(Checkpoint.DIR)
-          + "; continue with: " + resume;
+      return "interrupted: the last checkpoint"
+          + after
+          + " is in "
+          + out.resolve(Checkpoint.DIR)
+          + "; continue with: "
+          + resume;
     }
-    if (Files.isDirectory(out.resolve(Checkpoint.NEW)) || Files.isDirectory(out.resolve(Checkpoint.OLD))) {
-      return "interrupted while publishing a checkpoint in " + out + "; --resume recovers the "
-          + "last complete one; continue with: " + resume;
+    if (Files.isDirectory(out.resolve(Checkpoint.NEW))
+        || Files.isDirectory(out.resolve(Checkpoint.OLD))) {
+      return "interrupted while publishing a checkpoint in "
+          + out
+          + "; --resume recovers the "
+          + "last complete one; continue with: "
+          + resume;
     }
     List<String> again = new ArrayList<>(args);
     again.remove("--resume");
-    return "interrupted before the first checkpoint; nothing to resume in " + out
-        + "; start again with: " + command + String.join(" ", quoted(again));
+    return "interrupted before the first checkpoint; nothing to resume in "
+        + out
+        + "; start again with: "
+        + command
+        + String.join(" ", quoted(again));
   }
 
   /** The same arguments with --resume and without --overwrite. */

@@ -7,21 +7,25 @@ import org.sdlgm.model.LevelEstimator;
 import org.sdlgm.model.LevelPrior;
 import org.sdlgm.model.Likelihood;
 import org.sdlgm.model.Method;
-import org.sdlgm.model.Selection;
 import org.sdlgm.model.SdlgmConfig;
+import org.sdlgm.model.Selection;
 import org.sdlgm.train.Recipes;
 import picocli.CommandLine.Option;
 
 /**
- * The model hyperparameters as command-line options (a picocli mixin); every default is
- * {@link SdlgmConfig}'s, i.e. the plain model's (docs/model.md, "Two objectives"). Only options the
- * user gave override a base configuration (the demo's recipe, for instance).
+ * The model hyperparameters as command-line options (a picocli mixin); every default is {@link
+ * SdlgmConfig}'s, i.e. the plain model's (docs/model.md, "Two objectives"). Only options the user
+ * gave override a base configuration (the demo's recipe, for instance).
  */
 public final class ModelOptions {
-  @Option(names = "--method", paramLabel = "M", completionCandidates = MethodIds.class,
-      description = "Which model: ${COMPLETION-CANDIDATES} (default sdlgm; docs/model.md describes "
-          + "each baseline). sdlgm, batchtopk-ae and vsc aim at a mean of --target-nnz non-zeros "
-          + "(default L0/2) under the cap L0; sdlgm-fixed and topk-ae use L0 per code; vae is dense.")
+  @Option(
+      names = "--method",
+      paramLabel = "M",
+      completionCandidates = MethodIds.class,
+      description =
+          "Which model: ${COMPLETION-CANDIDATES} (default sdlgm; docs/model.md describes "
+              + "each baseline). sdlgm, batchtopk-ae and vsc aim at a mean of --target-nnz non-zeros "
+              + "(default L0/2) under the cap L0; sdlgm-fixed and topk-ae use L0 per code; vae is dense.")
   String method;
 
   /** The ids of {@link Method}, for the help: a new method appears without an edit here. */
@@ -32,58 +36,112 @@ public final class ModelOptions {
     }
   }
 
-  @Option(names = {"-K", "--latent-dim"}, paramLabel = "K", description = "Width of the sparse code (default 200).")
+  @Option(
+      names = {"-K", "--latent-dim"},
+      paramLabel = "K",
+      description = "Width of the sparse code (default 200).")
   Integer latentDim;
 
-  @Option(names = {"-L", "--max-level", "--l0"}, paramLabel = "L0", description = "Hard cap on non-zeros per code, 1 ≤ L0 ≤ K (default 20).")
+  @Option(
+      names = {"-L", "--max-level", "--l0"},
+      paramLabel = "L0",
+      description = "Hard cap on non-zeros per code, 1 ≤ L0 ≤ K (default 20).")
   Integer maxLevel;
 
-  @Option(names = "--encoder", split = ",", paramLabel = "H1,H2", description = "Encoder hidden sizes (default 512,256).")
+  @Option(
+      names = "--encoder",
+      split = ",",
+      paramLabel = "H1,H2",
+      description = "Encoder hidden sizes (default 512,256).")
   List<Integer> encoderHidden;
 
-  @Option(names = "--decoder", paramLabel = "mlp|linear", description = "Decoder family (default mlp; linear = dictionary view).")
+  @Option(
+      names = "--decoder",
+      paramLabel = "mlp|linear",
+      description = "Decoder family (default mlp; linear = dictionary view).")
   String decoder;
 
-  @Option(names = "--decoder-hidden", split = ",", paramLabel = "H1,H2", description = "MLP decoder hidden sizes (default 256,512).")
+  @Option(
+      names = "--decoder-hidden",
+      split = ",",
+      paramLabel = "H1,H2",
+      description = "MLP decoder hidden sizes (default 256,512).")
   List<Integer> decoderHidden;
 
-  @Option(names = "--likelihood", paramLabel = "bernoulli|gaussian", description = "Observation model (default bernoulli, for data in [0,1]).")
+  @Option(
+      names = "--likelihood",
+      paramLabel = "bernoulli|gaussian",
+      description = "Observation model (default bernoulli, for data in [0,1]).")
   String likelihood;
 
-  @Option(names = "--sigma-x", paramLabel = "S", description = "Gaussian σ_x: initial value when learned, else fixed (default 1.0).")
+  @Option(
+      names = "--sigma-x",
+      paramLabel = "S",
+      description = "Gaussian σ_x: initial value when learned, else fixed (default 1.0).")
   Double sigmaX;
 
-  @Option(names = "--fixed-sigma-x", description = "Keep the Gaussian σ_x fixed instead of learning it.")
+  @Option(
+      names = "--fixed-sigma-x",
+      description = "Keep the Gaussian σ_x fixed instead of learning it.")
   Boolean fixedSigmaX;
 
-  @Option(names = "--kl-v", paramLabel = "all|selected", description = "KL of the values over all dimensions (default) or only the selected ones (tighter).")
+  @Option(
+      names = "--kl-v",
+      paramLabel = "all|selected",
+      description =
+          "KL of the values over all dimensions (default) or only the selected ones (tighter).")
   String klV;
 
-  @Option(names = "--hard", description = "Straight-through: forward with the exact hard mask, backward through the relaxed one.")
+  @Option(
+      names = "--hard",
+      description =
+          "Straight-through: forward with the exact hard mask, backward through the relaxed one.")
   Boolean hard;
 
-  @Option(names = "--tau0", paramLabel = "T", description = "Initial Gumbel-Softmax temperature (default 1.0).")
+  @Option(
+      names = "--tau0",
+      paramLabel = "T",
+      description = "Initial Gumbel-Softmax temperature (default 1.0).")
   Double tau0;
 
-  @Option(names = "--tau-min", paramLabel = "T", description = "Temperature floor (default 0.5; lower stalls learning).")
+  @Option(
+      names = "--tau-min",
+      paramLabel = "T",
+      description = "Temperature floor (default 0.5; lower stalls learning).")
   Double tauMin;
 
-  @Option(names = "--tau-rate", paramLabel = "R", description = "Annealing rate r in τ = max(τmin, τ0·exp(−r·t)) (default 1e-4).")
+  @Option(
+      names = "--tau-rate",
+      paramLabel = "R",
+      description = "Annealing rate r in τ = max(τmin, τ0·exp(−r·t)) (default 1e-4).")
   Double tauRate;
 
   @Option(names = "--tau-per-epoch", description = "Count t in epochs instead of steps.")
   Boolean tauPerEpoch;
 
-  @Option(names = "--prior", paramLabel = "uniform|learned|geometric", description = "Prior on the level L (default uniform).")
+  @Option(
+      names = "--prior",
+      paramLabel = "uniform|learned|geometric",
+      description = "Prior on the level L (default uniform).")
   String prior;
 
-  @Option(names = "--rho", paramLabel = "ρ", description = "Geometric prior π_l ∝ ρ^l, 0 < ρ < 1 (default 0.5).")
+  @Option(
+      names = "--rho",
+      paramLabel = "ρ",
+      description = "Geometric prior π_l ∝ ρ^l, 0 < ρ < 1 (default 0.5).")
   Double rho;
 
-  @Option(names = "--prior-phase", split = ",", paramLabel = "E1,E2", description = "Phase the geometric prior in linearly from epoch E1 to E2 (default 0,0: from the start).")
+  @Option(
+      names = "--prior-phase",
+      split = ",",
+      paramLabel = "E1,E2",
+      description =
+          "Phase the geometric prior in linearly from epoch E1 to E2 (default 0,0: from the start).")
   List<Integer> priorPhase;
 
-  @Option(names = "--learn-selection-prior", description = "Learn the selection prior β (default β = 0, uniform subsets).")
+  @Option(
+      names = "--learn-selection-prior",
+      description = "Learn the selection prior β (default β = 0, uniform subsets).")
   Boolean learnSelectionPrior;
 
   @Option(names = "--beta-l", paramLabel = "W", description = "Weight of KL_L (default 1).")
@@ -95,45 +153,65 @@ public final class ModelOptions {
   @Option(names = "--beta-v", paramLabel = "W", description = "Weight of KL_v (default 1).")
   Double betaV;
 
-  @Option(names = "--warmup", paramLabel = "E", description = "Linear KL warm-up over the first E epochs (default 0).")
+  @Option(
+      names = "--warmup",
+      paramLabel = "E",
+      description = "Linear KL warm-up over the first E epochs (default 0).")
   Integer warmup;
 
-  @Option(names = "--target-nnz", paramLabel = "T",
-      description = "Budget: the mean number of non-zeros per code to aim for (sdlgm: steers the "
-          + "geometric level prior's cost during training; batchtopk-ae, vsc: their k and spike "
-          + "prior). No code has more than L0. Default: L0/2 (none with --plain).")
+  @Option(
+      names = "--target-nnz",
+      paramLabel = "T",
+      description =
+          "Budget: the mean number of non-zeros per code to aim for (sdlgm: steers the "
+              + "geometric level prior's cost during training; batchtopk-ae, vsc: their k and spike "
+              + "prior). No code has more than L0. Default: L0/2 (none with --plain).")
   Double targetNnz;
 
-  @Option(names = "--settle", paramLabel = "F",
-      description = "Share of the epochs, at the end, trained without sampling noise so that "
-          + "they fit the deterministic codes (default 0.1; 0 with --plain).")
+  @Option(
+      names = "--settle",
+      paramLabel = "F",
+      description =
+          "Share of the epochs, at the end, trained without sampling noise so that "
+              + "they fit the deterministic codes (default 0.1; 0 with --plain).")
   Double settle;
 
-  @Option(names = "--plain",
-      description = "The plain model and objective of docs/model.md (the ELBO with all KL weights "
-          + "1, uniform level prior, selection head) instead of the default objective for useful "
-          + "codes.")
+  @Option(
+      names = "--plain",
+      description =
+          "The plain model and objective of docs/model.md (the ELBO with all KL weights "
+              + "1, uniform level prior, selection head) instead of the default objective for useful "
+              + "codes.")
   boolean plain;
 
-  @Option(names = "--selection", paramLabel = "head|values",
-      description = "Selection logits α of q(S|x): head (a head of their own, the plain model's) "
-          + "or values (α = c·|μ|, so inputs select the dimensions they give large values).")
+  @Option(
+      names = "--selection",
+      paramLabel = "head|values",
+      description =
+          "Selection logits α of q(S|x): head (a head of their own, the plain model's) "
+              + "or values (α = c·|μ|, so inputs select the dimensions they give large values).")
   String selection;
 
-  @Option(names = "--selection-scale", paramLabel = "C",
-      description = "Factor c of the selection logits: α = c·|μ| with --selection values (default 3), c·a_S(h) with the head (default 1).")
+  @Option(
+      names = "--selection-scale",
+      paramLabel = "C",
+      description =
+          "Factor c of the selection logits: α = c·|μ| with --selection values (default 3), c·a_S(h) with the head (default 1).")
   Double selectionScale;
 
-  @Option(names = "--level-estimator", paramLabel = "relaxed|exact",
-      description = "How training takes the expectation over the level L in log p(x|z): at one "
-          + "relaxed sample (relaxed, the plain model's) or summed over all L0 levels (exact: "
-          + "one decoder pass per level, so L̂ stops over-counting).")
+  @Option(
+      names = "--level-estimator",
+      paramLabel = "relaxed|exact",
+      description =
+          "How training takes the expectation over the level L in log p(x|z): at one "
+              + "relaxed sample (relaxed, the plain model's) or summed over all L0 levels (exact: "
+              + "one decoder pass per level, so L̂ stops over-counting).")
   String levelEstimator;
 
   /**
-   * The configuration {@code sdlgm train} starts from: the plain model with
-   * {@code --plain}, else the default objective ({@link Recipes#sparseCodes}) at the cap and
-   * budget given (budget L0/2 when none is) — with every option the user gave applied.
+   * The configuration {@code sdlgm train} starts from: the plain model with {@code --plain}, else
+   * the default objective ({@link Recipes#sparseCodes}) at the cap and budget given (budget L0/2
+   * when none is) — with every option the user gave applied.
    */
   SdlgmConfig resolve() {
     if (plain) {
@@ -145,7 +223,9 @@ public final class ModelOptions {
     // keep their own objectives, with every KL weight 1.
     SdlgmConfig c = apply(m.isSdlgm() ? Recipes.sparseCodes(l0, 0) : Recipes.plain());
     boolean budgeted = c.method().budget() == Method.Budget.MEAN;
-    if (targetNnz == null && budgeted && rho == null
+    if (targetNnz == null
+        && budgeted
+        && rho == null
         && (c.method() != Method.SDLGM || c.levelPrior() == LevelPrior.GEOMETRIC)) {
       c = c.toBuilder().targetNnz(Recipes.defaultTarget(c.maxLevel())).build();
     }
@@ -208,7 +288,8 @@ public final class ModelOptions {
     }
     if (priorPhase != null) {
       if (priorPhase.size() != 2) {
-        throw new org.sdlgm.SdlgmException("--prior-phase takes two epochs, E1,E2; got " + priorPhase);
+        throw new org.sdlgm.SdlgmException(
+            "--prior-phase takes two epochs, E1,E2; got " + priorPhase);
       }
       b.priorPhase(priorPhase.get(0), priorPhase.get(1));
     }

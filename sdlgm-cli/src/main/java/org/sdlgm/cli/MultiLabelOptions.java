@@ -9,58 +9,126 @@ import org.sdlgm.model.multilabel.TaggerMethod;
 import picocli.CommandLine.Option;
 
 /**
- * Options of {@code train --task multilabel} (a picocli mixin). The shared model options
- * ({@code --method}, {@code -L}, {@code --hard}, {@code --tau0}, {@code --tau-min},
- * {@code --tau-rate}) are read from {@link ModelOptions}; only options given override
- * {@link TaggerConfig}'s defaults.
+ * Options of {@code train --task multilabel} (a picocli mixin). The shared model options ({@code
+ * --method}, {@code -L}, {@code --hard}, {@code --tau0}, {@code --tau-min}, {@code --tau-rate}) are
+ * read from {@link ModelOptions}; only options given override {@link TaggerConfig}'s defaults.
  */
 public final class MultiLabelOptions {
-  @Option(names = "--labels", paramLabel = "SRC", description = {
-      "Multi-label data: which ARFF attributes are labels — a Mulan XML file, first:C or last:C",
-      "(overrides the data spec's own; default: the XML next to the file, else MEKA's -C)."})
+  @Option(
+      names = "--labels",
+      paramLabel = "SRC",
+      description = {
+        "Multi-label data: which ARFF attributes are labels — a Mulan XML file, first:C or last:C",
+        "(overrides the data spec's own; default: the XML next to the file, else MEKA's -C)."
+      })
   String labels;
 
-  @Option(names = "--objective", paramLabel = "O", description = "Multi-label set loss: relaxed-bce (default) or plackett-luce.")
+  @Option(
+      names = "--objective",
+      paramLabel = "O",
+      description = "Multi-label set loss: relaxed-bce (default) or plackett-luce.")
   String objective;
 
-  @Option(names = "--hidden", split = ",", paramLabel = "H1,...", description = "Multi-label trunk hidden sizes (default 512; empty for a linear model).")
+  @Option(
+      names = "--hidden",
+      split = ",",
+      paramLabel = "H1,...",
+      description = "Multi-label trunk hidden sizes (default 512; empty for a linear model).")
   List<Integer> hidden;
 
-  @Option(names = "--dropout", paramLabel = "P", description = "Multi-label trunk dropout rate (default 0).")
+  @Option(
+      names = "--dropout",
+      paramLabel = "P",
+      description = "Multi-label trunk dropout rate (default 0).")
   Double dropout;
 
-  @Option(names = "--count-weight", paramLabel = "λ", description = "Weight λ of the count term −log q(n(Y)|x) (default 1).")
+  @Option(
+      names = "--count-weight",
+      paramLabel = "λ",
+      description = "Weight λ of the count term −log q(n(Y)|x) (default 1).")
   Double countWeight;
 
-  @Option(names = "--min-level", paramLabel = "auto|0|1", description = "Smallest predicted set size: 0 allows empty sets (default auto: 0 if a training row has no label).")
+  @Option(
+      names = "--min-level",
+      paramLabel = "auto|0|1",
+      description =
+          "Smallest predicted set size: 0 allows empty sets (default auto: 0 if a training row has no label).")
   String minLevel;
 
-  @Option(names = "--features", paramLabel = "KIND", description = "Feature preprocessing fitted on the training rows: auto (default), none, binary, tfidf, standardize.")
+  @Option(
+      names = "--features",
+      paramLabel = "KIND",
+      description =
+          "Feature preprocessing fitted on the training rows: auto (default), none, binary, tfidf, standardize.")
   String features;
 
-  @Option(names = "--threshold", paramLabel = "T", description = "br-mlp: probability threshold of the threshold rule (default 0.5).")
+  @Option(
+      names = "--threshold",
+      paramLabel = "T",
+      description = "br-mlp: probability threshold of the threshold rule (default 0.5).")
   Double threshold;
 
-  @Option(names = "--top-k", paramLabel = "K", description = "br-mlp: k of the top-k rule (default: the training label cardinality, rounded).")
+  @Option(
+      names = "--top-k",
+      paramLabel = "K",
+      description =
+          "br-mlp: k of the top-k rule (default: the training label cardinality, rounded).")
   Integer topK;
 
-  @Option(names = "--bce-epsilon", paramLabel = "E", description = "Squash ε_b of the relaxed mask in the BCE (default 1e-6).")
+  @Option(
+      names = "--bce-epsilon",
+      paramLabel = "E",
+      description = "Squash ε_b of the relaxed mask in the BCE (default 1e-6).")
   Double bceEpsilon;
 
-  @Option(names = "--keep-best", description = "Keep the epoch with the best validation example-F1 instead of the last.")
+  @Option(
+      names = "--keep-best",
+      description = "Keep the epoch with the best validation example-F1 instead of the last.")
   boolean keepBest;
 
   /** Options of the unsupervised model that make no sense with --task multilabel. */
-  static final List<String> UNSUPERVISED_ONLY = List.of("--latent-dim", "--encoder", "--decoder",
-      "--decoder-hidden", "--likelihood", "--sigma-x", "--fixed-sigma-x", "--kl-v", "--tau-per-epoch",
-      "--prior", "--rho", "--prior-phase", "--learn-selection-prior", "--beta-l", "--beta-s",
-      "--beta-v", "--warmup", "--checkpoint-every", "--delta", "--plain", "--target-nnz", "--settle",
-      "--selection", "--selection-scale", "--level-estimator");
+  static final List<String> UNSUPERVISED_ONLY =
+      List.of(
+          "--latent-dim",
+          "--encoder",
+          "--decoder",
+          "--decoder-hidden",
+          "--likelihood",
+          "--sigma-x",
+          "--fixed-sigma-x",
+          "--kl-v",
+          "--tau-per-epoch",
+          "--prior",
+          "--rho",
+          "--prior-phase",
+          "--learn-selection-prior",
+          "--beta-l",
+          "--beta-s",
+          "--beta-v",
+          "--warmup",
+          "--checkpoint-every",
+          "--delta",
+          "--plain",
+          "--target-nnz",
+          "--settle",
+          "--selection",
+          "--selection-scale",
+          "--level-estimator");
 
   /** Options of this mixin that make no sense for an unsupervised run. */
-  static final List<String> MULTILABEL_ONLY = List.of("--labels", "--objective", "--hidden",
-      "--dropout", "--count-weight", "--min-level", "--features", "--threshold", "--top-k",
-      "--bce-epsilon", "--keep-best");
+  static final List<String> MULTILABEL_ONLY =
+      List.of(
+          "--labels",
+          "--objective",
+          "--hidden",
+          "--dropout",
+          "--count-weight",
+          "--min-level",
+          "--features",
+          "--threshold",
+          "--top-k",
+          "--bce-epsilon",
+          "--keep-best");
 
   boolean autoMinLevel() {
     return minLevel == null || minLevel.equals("auto");

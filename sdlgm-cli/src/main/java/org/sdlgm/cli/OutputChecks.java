@@ -5,15 +5,15 @@ import java.nio.file.Path;
 import org.sdlgm.SdlgmException;
 
 /**
- * Checks of output options made before any work, so that a run never fails at its end for a
- * path that was unusable from the start, and of option values the commands share.
+ * Checks of output options made before any work, so that a run never fails at its end for a path
+ * that was unusable from the start, and of option values the commands share.
  */
 final class OutputChecks {
   private OutputChecks() {}
 
   /**
-   * Refuses an output file ({@code option}) that is a folder, or whose folder is missing, is a
-   * file or cannot be written; null (option not given) passes.
+   * Refuses an output file ({@code option}) that is a folder, or whose folder is missing, is a file
+   * or cannot be written; null (option not given) passes.
    */
   static void file(Path file, String option) {
     if (file == null) {
@@ -32,8 +32,8 @@ final class OutputChecks {
       }
       if (Files.isDirectory(p)) {
         if (!Files.isWritable(p)) {
-          throw new SdlgmException(option + " " + file + ": cannot write in " + p
-              + " (permission denied)");
+          throw new SdlgmException(
+              option + " " + file + ": cannot write in " + p + " (permission denied)");
         }
         break;
       }

@@ -21,38 +21,67 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sdlgm predict}: tag rows with a trained multi-label model. */
-@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "predict",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     versionProvider = Main.Version.class,
     description = {
-        "Tag rows with a trained multi-label model.",
-        "",
-        "Predict label sets with a model trained by 'sdlgm train --task multilabel': the set size",
-        "L̂ = argmax q(L|x) (never more than L0) and the top-L̂ labels. JSON Lines, one object per row:",
-        "  {\"id\":0,\"L\":2,\"labels\":[\"TAG_a\",\"TAG_b\"],\"scores\":[4.1,3.7],\"pL\":[...],\"pLFrom\":1}",
-        "with --top N also \"ranked\" and \"rankedScores\": the N best labels, beyond the set.",
-        "Scores are the selection logits α (sdlgm) or label probabilities (br-mlp).",
-        "",
-        "Example: sdlgm predict --model runs/bibtex --data mulan:../shared/data/bibtex --top 5 --out tags.jsonl"})
+      "Tag rows with a trained multi-label model.",
+      "",
+      "Predict label sets with a model trained by 'sdlgm train --task multilabel': the set size",
+      "L̂ = argmax q(L|x) (never more than L0) and the top-L̂ labels. JSON Lines, one object per row:",
+      "  {\"id\":0,\"L\":2,\"labels\":[\"TAG_a\",\"TAG_b\"],\"scores\":[4.1,3.7],\"pL\":[...],\"pLFrom\":1}",
+      "with --top N also \"ranked\" and \"rankedScores\": the N best labels, beyond the set.",
+      "Scores are the selection logits α (sdlgm) or label probabilities (br-mlp).",
+      "",
+      "Example: sdlgm predict --model runs/bibtex --data mulan:../shared/data/bibtex --top 5 --out tags.jsonl"
+    })
 final class PredictCommand implements Callable<Integer> {
-  @Option(names = {"-m", "--model"}, required = true, paramLabel = "DIR", description = "Multi-label model directory.")
+  @Option(
+      names = {"-m", "--model"},
+      required = true,
+      paramLabel = "DIR",
+      description = "Multi-label model directory.")
   Path model;
 
-  @Option(names = {"-d", "--data"}, paramLabel = "SPEC", description = "Rows to tag (multi-label data spec; default: the model's test data).")
+  @Option(
+      names = {"-d", "--data"},
+      paramLabel = "SPEC",
+      description = "Rows to tag (multi-label data spec; default: the model's test data).")
   String data;
 
-  @Option(names = "--labels", paramLabel = "SRC", description = "Label attributes of an ARFF input (XML, first:C, last:C; default: the model's).")
+  @Option(
+      names = "--labels",
+      paramLabel = "SRC",
+      description =
+          "Label attributes of an ARFF input (XML, first:C, last:C; default: the model's).")
   String labels;
 
-  @Option(names = "--part", paramLabel = "train|test", description = "Which part of a source with a train/test split (default test).")
+  @Option(
+      names = "--part",
+      paramLabel = "train|test",
+      description = "Which part of a source with a train/test split (default test).")
   String part = "test";
 
-  @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE", description = "Output JSON Lines file ('-' for standard output).")
+  @Option(
+      names = {"-o", "--out"},
+      required = true,
+      paramLabel = "FILE",
+      description = "Output JSON Lines file ('-' for standard output).")
   String out;
 
-  @Option(names = "--top", paramLabel = "N", description = "Also list the N best labels with their scores (default 0).")
+  @Option(
+      names = "--top",
+      paramLabel = "N",
+      description = "Also list the N best labels with their scores (default 0).")
   int top;
 
-  @Option(names = "--rule", paramLabel = "R", description = "Set rule: count (sdlgm), threshold or top-k (br-mlp); default: the model's first.")
+  @Option(
+      names = "--rule",
+      paramLabel = "R",
+      description =
+          "Set rule: count (sdlgm), threshold or top-k (br-mlp); default: the model's first.")
   String rule;
 
   @Option(names = "--batch", paramLabel = "B", description = "Rows per batch (default 500).")
@@ -75,8 +104,13 @@ final class PredictCommand implements Callable<Integer> {
     TaggerInfo info = TaggerDirectory.readInfo(model);
     SetRule r = rule == null ? info.model().setRules().get(0) : SetRule.of(rule);
     if (!info.model().setRules().contains(r)) {
-      throw new SdlgmException("--rule " + r + " does not apply to a " + info.model().method()
-          + " model; use one of " + info.model().setRules());
+      throw new SdlgmException(
+          "--rule "
+              + r
+              + " does not apply to a "
+              + info.model().method()
+              + " model; use one of "
+              + info.model().setRules());
     }
     MultiLabelDataset rows = rows(info);
     FeatureTransform transform = TaggerDirectory.readTransform(model, info);
@@ -86,17 +120,30 @@ final class PredictCommand implements Callable<Integer> {
         write(tagger, transform, rows, r, info.data().labelNames(), System.out);
         System.out.flush();
       } else {
-        AtomicFiles.write(Path.of(out), os -> write(tagger, transform, rows, r, info.data().labelNames(), os));
+        AtomicFiles.write(
+            Path.of(out), os -> write(tagger, transform, rows, r, info.data().labelNames(), os));
       }
     }
     double secs = (System.nanoTime() - t0) / 1e9;
-    System.err.println(String.format(Locale.ROOT, "tagged %d rows in %.2f s (%,.0f rows/s)%s",
-        rows.size(), secs, rows.size() / Math.max(secs, 1e-9), stdout ? "" : " into " + out));
+    System.err.println(
+        String.format(
+            Locale.ROOT,
+            "tagged %d rows in %.2f s (%,.0f rows/s)%s",
+            rows.size(),
+            secs,
+            rows.size() / Math.max(secs, 1e-9),
+            stdout ? "" : " into " + out));
     return 0;
   }
 
-  private void write(Tagger tagger, FeatureTransform transform, MultiLabelDataset rows, SetRule r,
-      java.util.List<String> names, java.io.OutputStream os) throws java.io.IOException {
+  private void write(
+      Tagger tagger,
+      FeatureTransform transform,
+      MultiLabelDataset rows,
+      SetRule r,
+      java.util.List<String> names,
+      java.io.OutputStream os)
+      throws java.io.IOException {
     int d = tagger.config().numFeatures();
     // Sparse rows go through the first layer's sparse product (Tagger.denseReason decides).
     boolean sparse = tagger.denseReason(rows, transform) == null;
@@ -123,14 +170,17 @@ final class PredictCommand implements Callable<Integer> {
   }
 
   private MultiLabelDataset rows(TaggerInfo info) {
-    MultiLabelPlan plan = data == null ? info.data().plan()
-        : new MultiLabelPlan(data, null, labels != null ? labels : info.data().labels(), 0, 1);
+    MultiLabelPlan plan =
+        data == null
+            ? info.data().plan()
+            : new MultiLabelPlan(data, null, labels != null ? labels : info.data().labels(), 0, 1);
     MultiLabelTrainTest tt = plan.load();
-    MultiLabelDataset rows = switch (part) {
-      case "test" -> tt.hasTest() ? tt.test() : tt.train();
-      case "train" -> tt.train();
-      default -> throw new SdlgmException("--part must be train or test, got '" + part + "'");
-    };
+    MultiLabelDataset rows =
+        switch (part) {
+          case "test" -> tt.hasTest() ? tt.test() : tt.train();
+          case "train" -> tt.train();
+          default -> throw new SdlgmException("--part must be train or test, got '" + part + "'");
+        };
     EvalCommand.checkMultiLabel(info, rows, data == null ? plan.data() : data);
     return rows;
   }

@@ -4,8 +4,8 @@ import java.io.PrintStream;
 
 /**
  * The terminal mechanics both progress displays share: on a terminal, a status line redrawn in
- * place at most five times a second (and at the end of each epoch); off a terminal (logs, CI)
- * no redraws, only the per-epoch lines.
+ * place at most five times a second (and at the end of each epoch); off a terminal (logs, CI) no
+ * redraws, only the per-epoch lines.
  */
 final class ProgressLine {
   private final PrintStream out;
@@ -19,7 +19,10 @@ final class ProgressLine {
     this.interactive = System.console() != null;
   }
 
-  /** Redraws the status line when on a terminal and one is due after batch {@code batch} of {@code batches}. */
+  /**
+   * Redraws the status line when on a terminal and one is due after batch {@code batch} of {@code
+   * batches}.
+   */
   void redraw(int batch, int batches, java.util.function.Supplier<String> text) {
     if (!interactive) {
       return;

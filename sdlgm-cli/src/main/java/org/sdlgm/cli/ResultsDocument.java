@@ -13,8 +13,8 @@ import org.sdlgm.util.AtomicFiles;
 /**
  * Puts an experiment's generated table into a hand-written document (docs/results.md) between
  * {@code <!-- sdlgm-experiment: NAME -->} and {@code <!-- /sdlgm-experiment: NAME -->}, so the
- * prose around it stays while the numbers are regenerated; figures the table shows are copied
- * next to the document under {@code figures/NAME-FIGURE} and the links rewritten.
+ * prose around it stays while the numbers are regenerated; figures the table shows are copied next
+ * to the document under {@code figures/NAME-FIGURE} and the links rewritten.
  */
 final class ResultsDocument {
   private static final Pattern IMAGE = Pattern.compile("!\\[([^\\]]*)\\]\\(([^)/]+\\.png)\\)");
@@ -36,9 +36,12 @@ final class ResultsDocument {
       while (m.find()) {
         String target = name + "-" + m.group(2);
         Files.createDirectories(figures);
-        Files.copy(experimentDir.resolve(m.group(2)), figures.resolve(target),
+        Files.copy(
+            experimentDir.resolve(m.group(2)),
+            figures.resolve(target),
             java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        m.appendReplacement(sb, Matcher.quoteReplacement("![" + m.group(1) + "](figures/" + target + ")"));
+        m.appendReplacement(
+            sb, Matcher.quoteReplacement("![" + m.group(1) + "](figures/" + target + ")"));
       }
       m.appendTail(sb);
       String open = "<!-- sdlgm-experiment: " + name + " -->";
@@ -47,9 +50,10 @@ final class ResultsDocument {
       String text = Files.isRegularFile(doc) ? Files.readString(doc, StandardCharsets.UTF_8) : "";
       int a = text.indexOf(open);
       int b = text.indexOf(close);
-      String updated = a >= 0 && b > a
-          ? text.substring(0, a) + block + text.substring(b + close.length())
-          : text + (text.endsWith("\n") || text.isEmpty() ? "" : "\n") + "\n" + block + "\n";
+      String updated =
+          a >= 0 && b > a
+              ? text.substring(0, a) + block + text.substring(b + close.length())
+              : text + (text.endsWith("\n") || text.isEmpty() ? "" : "\n") + "\n" + block + "\n";
       AtomicFiles.writeString(doc, updated);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

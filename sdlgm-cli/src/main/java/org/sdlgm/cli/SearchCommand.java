@@ -27,46 +27,78 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sdlgm search}: the k nearest documents of an index for each row of a data source. */
-@Command(name = "search", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "search",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     versionProvider = Main.Version.class,
     description = {
-        "Find the k documents of an index whose codes best match each row's code.",
-        "",
-        "Encodes each row with the model the index was built from (checked by the fingerprint of",
-        "its model.params) and ranks the index's documents by the exact dot product of the codes,",
-        "ties to the earlier document. JSON Lines, one object per row:",
-        "  {\"query\":0,\"hits\":[{\"id\":\"17\",\"label\":\"3\",\"score\":2.41},...]}",
-        "Prints queries/s, postings read per query and, when rows and documents have labels, the",
-        "share of hits with the row's label (precision@k). --exact also runs a brute-force search",
-        "over every document's code and reports its speed and the index's recall against it.",
-        "",
-        "Example: sdlgm search --index runs/fmnist-index --model runs/fmnist --data fashion-mnist:/usr/share/datasets/fashion-mnist --part test --k 10 --out hits.jsonl"})
+      "Find the k documents of an index whose codes best match each row's code.",
+      "",
+      "Encodes each row with the model the index was built from (checked by the fingerprint of",
+      "its model.params) and ranks the index's documents by the exact dot product of the codes,",
+      "ties to the earlier document. JSON Lines, one object per row:",
+      "  {\"query\":0,\"hits\":[{\"id\":\"17\",\"label\":\"3\",\"score\":2.41},...]}",
+      "Prints queries/s, postings read per query and, when rows and documents have labels, the",
+      "share of hits with the row's label (precision@k). --exact also runs a brute-force search",
+      "over every document's code and reports its speed and the index's recall against it.",
+      "",
+      "Example: sdlgm search --index runs/fmnist-index --model runs/fmnist --data fashion-mnist:/usr/share/datasets/fashion-mnist --part test --k 10 --out hits.jsonl"
+    })
 final class SearchCommand implements Callable<Integer> {
-  @Option(names = {"-i", "--index"}, required = true, paramLabel = "INDEX", description = "Index directory written by 'sdlgm index'.")
+  @Option(
+      names = {"-i", "--index"},
+      required = true,
+      paramLabel = "INDEX",
+      description = "Index directory written by 'sdlgm index'.")
   Path index;
 
-  @Option(names = {"-m", "--model"}, required = true, paramLabel = "DIR", description = "Model directory the index was built from.")
+  @Option(
+      names = {"-m", "--model"},
+      required = true,
+      paramLabel = "DIR",
+      description = "Model directory the index was built from.")
   Path model;
 
-  @Option(names = {"-d", "--data"}, required = true, paramLabel = "SPEC", description = "Query rows (same syntax as train --data).")
+  @Option(
+      names = {"-d", "--data"},
+      required = true,
+      paramLabel = "SPEC",
+      description = "Query rows (same syntax as train --data).")
   String data;
 
-  @Option(names = "--part", paramLabel = "train|test|all", description = "Which part of the source (default test).")
+  @Option(
+      names = "--part",
+      paramLabel = "train|test|all",
+      description = "Which part of the source (default test).")
   String part = "test";
 
-  @Option(names = {"-k", "--k"}, paramLabel = "K", description = "Hits per query (default 10).")
+  @Option(
+      names = {"-k", "--k"},
+      paramLabel = "K",
+      description = "Hits per query (default 10).")
   int k = 10;
 
-  @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE", description = "Output file (JSON Lines).")
+  @Option(
+      names = {"-o", "--out"},
+      required = true,
+      paramLabel = "FILE",
+      description = "Output file (JSON Lines).")
   Path out;
 
   @Option(names = "--overwrite", description = "Replace an existing output file.")
   boolean overwrite;
 
-  @Option(names = "--exact", description = "Also search by brute force and report its speed and the index's recall@k against it.")
+  @Option(
+      names = "--exact",
+      description =
+          "Also search by brute force and report its speed and the index's recall@k against it.")
   boolean exact;
 
-  @Option(names = "--batch", paramLabel = "B", description = "Rows per encoding batch (default 1000).")
+  @Option(
+      names = "--batch",
+      paramLabel = "B",
+      description = "Rows per encoding batch (default 1000).")
   int batch = 1000;
 
   @Mixin ThreadsOption threads;
@@ -103,11 +135,20 @@ final class SearchCommand implements Callable<Integer> {
       write(results);
 
       int n = queries.size();
-      System.err.println(String.format(Locale.ROOT,
-          "searched %d queries (k = %d) over %d documents in %.2f s: %,.0f queries/s, latency p50 %.3f ms, p99 %.3f ms; "
-              + "%.1f postings read per query (brute force: %d documents)",
-          n, k, idx.size(), secs, n / Math.max(secs, 1e-9), percentile(nanos, 0.5) / 1e6,
-          percentile(nanos, 0.99) / 1e6, n == 0 ? 0.0 : (double) postings / n, idx.size()));
+      System.err.println(
+          String.format(
+              Locale.ROOT,
+              "searched %d queries (k = %d) over %d documents in %.2f s: %,.0f queries/s, latency p50 %.3f ms, p99 %.3f ms; "
+                  + "%.1f postings read per query (brute force: %d documents)",
+              n,
+              k,
+              idx.size(),
+              secs,
+              n / Math.max(secs, 1e-9),
+              percentile(nanos, 0.5) / 1e6,
+              percentile(nanos, 0.99) / 1e6,
+              n == 0 ? 0.0 : (double) postings / n,
+              idx.size()));
       if (rows.hasLabels() && n > 0) {
         double p = precision(rows.labels(), results);
         if (!Double.isNaN(p)) {
@@ -139,28 +180,30 @@ final class SearchCommand implements Callable<Integer> {
 
   private void write(List<List<SearchHit>> results) {
     JsonFactory json = new JsonFactory();
-    AtomicFiles.write(out, os -> {
-      try (JsonGenerator g = json.createGenerator(os, JsonEncoding.UTF8)) {
-        g.setRootValueSeparator(null);
-        for (int q = 0; q < results.size(); q++) {
-          g.writeStartObject();
-          g.writeNumberField("query", q);
-          g.writeArrayFieldStart("hits");
-          for (SearchHit h : results.get(q)) {
-            g.writeStartObject();
-            g.writeStringField("id", h.id());
-            if (h.label() != null) {
-              g.writeStringField("label", h.label());
+    AtomicFiles.write(
+        out,
+        os -> {
+          try (JsonGenerator g = json.createGenerator(os, JsonEncoding.UTF8)) {
+            g.setRootValueSeparator(null);
+            for (int q = 0; q < results.size(); q++) {
+              g.writeStartObject();
+              g.writeNumberField("query", q);
+              g.writeArrayFieldStart("hits");
+              for (SearchHit h : results.get(q)) {
+                g.writeStartObject();
+                g.writeStringField("id", h.id());
+                if (h.label() != null) {
+                  g.writeStringField("label", h.label());
+                }
+                g.writeNumberField("score", h.score());
+                g.writeEndObject();
+              }
+              g.writeEndArray();
+              g.writeEndObject();
+              g.writeRaw('\n');
             }
-            g.writeNumberField("score", h.score());
-            g.writeEndObject();
           }
-          g.writeEndArray();
-          g.writeEndObject();
-          g.writeRaw('\n');
-        }
-      }
-    });
+        });
   }
 
   /** The share of hits whose label is the query row's; NaN when no hit has a label. */
@@ -205,11 +248,21 @@ final class SearchCommand implements Callable<Integer> {
     }
     double secs = (System.nanoTime() - t0) / 1e9;
     int n = queries.size();
-    System.err.println(String.format(Locale.ROOT,
-        "brute force over the %d codes (loaded in %.2f s): %.2f s, %,.0f queries/s, latency p50 %.3f ms, p99 %.3f ms; "
-            + "index recall@%d %.4f, identical ranking for %d of %d queries",
-        idx.size(), loadSecs, secs, n / Math.max(secs, 1e-9), percentile(nanos, 0.5) / 1e6,
-        percentile(nanos, 0.99) / 1e6, k, total == 0 ? 1.0 : (double) found / total, identical, n));
+    System.err.println(
+        String.format(
+            Locale.ROOT,
+            "brute force over the %d codes (loaded in %.2f s): %.2f s, %,.0f queries/s, latency p50 %.3f ms, p99 %.3f ms; "
+                + "index recall@%d %.4f, identical ranking for %d of %d queries",
+            idx.size(),
+            loadSecs,
+            secs,
+            n / Math.max(secs, 1e-9),
+            percentile(nanos, 0.5) / 1e6,
+            percentile(nanos, 0.99) / 1e6,
+            k,
+            total == 0 ? 1.0 : (double) found / total,
+            identical,
+            n));
   }
 
   private static double percentile(long[] nanos, double p) {

@@ -15,55 +15,99 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sdlgm serve}: the HTTP service and web page of sdlgm-server, until SIGTERM. */
-@Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     versionProvider = Main.Version.class,
     description = {
-        "Serve a model over HTTP: a JSON API and a web page.",
-        "",
-        "Loads the model once (an unsupervised coder or a multi-label tagger) and answers",
-        "POST /v1/encode, /v1/predict and /v1/search (with --index), GET /v1/model, /healthz,",
-        "/metrics (Prometheus) and /openapi.json; the web page at / encodes, searches or tags an",
-        "example of --data, an uploaded image or a pasted row. Concurrent requests share forward",
-        "passes (--max-batch rows, waiting at most --max-wait-ms). Binds 127.0.0.1 unless --host",
-        "says otherwise; with --api-key-file every /v1 and /metrics request needs the key.",
-        "SIGTERM (Ctrl-C) lets the requests in flight finish, then exits 0. docs/server.md.",
-        "",
-        "Example: sdlgm serve --model runs/fmnist --data fashion-mnist:/usr/share/datasets/fashion-mnist --port 8080"})
+      "Serve a model over HTTP: a JSON API and a web page.",
+      "",
+      "Loads the model once (an unsupervised coder or a multi-label tagger) and answers",
+      "POST /v1/encode, /v1/predict and /v1/search (with --index), GET /v1/model, /healthz,",
+      "/metrics (Prometheus) and /openapi.json; the web page at / encodes, searches or tags an",
+      "example of --data, an uploaded image or a pasted row. Concurrent requests share forward",
+      "passes (--max-batch rows, waiting at most --max-wait-ms). Binds 127.0.0.1 unless --host",
+      "says otherwise; with --api-key-file every /v1 and /metrics request needs the key.",
+      "SIGTERM (Ctrl-C) lets the requests in flight finish, then exits 0. docs/server.md.",
+      "",
+      "Example: sdlgm serve --model runs/fmnist --data fashion-mnist:/usr/share/datasets/fashion-mnist --port 8080"
+    })
 final class ServeCommand implements Callable<Integer> {
-  @Option(names = {"-m", "--model"}, required = true, paramLabel = "DIR", description = "Model directory (coder or tagger).")
+  @Option(
+      names = {"-m", "--model"},
+      required = true,
+      paramLabel = "DIR",
+      description = "Model directory (coder or tagger).")
   Path model;
 
-  @Option(names = "--index", paramLabel = "DIR", description = "Code index built by 'sdlgm index' from this model (enables /v1/search).")
+  @Option(
+      names = "--index",
+      paramLabel = "DIR",
+      description = "Code index built by 'sdlgm index' from this model (enables /v1/search).")
   Path index;
 
-  @Option(names = {"-d", "--data"}, paramLabel = "SPEC", description = "Data whose rows the web page offers as examples (same syntax as train --data).")
+  @Option(
+      names = {"-d", "--data"},
+      paramLabel = "SPEC",
+      description =
+          "Data whose rows the web page offers as examples (same syntax as train --data).")
   String data;
 
-  @Option(names = "--part", paramLabel = "test|train", description = "Which part of --data (default test).")
+  @Option(
+      names = "--part",
+      paramLabel = "test|train",
+      description = "Which part of --data (default test).")
   String part = "test";
 
-  @Option(names = "--host", paramLabel = "ADDR", description = "Address to bind (default 127.0.0.1: this machine only).")
+  @Option(
+      names = "--host",
+      paramLabel = "ADDR",
+      description = "Address to bind (default 127.0.0.1: this machine only).")
   String host = "127.0.0.1";
 
-  @Option(names = "--port", paramLabel = "P", description = "Port (default 8080; 0 picks a free one).")
+  @Option(
+      names = "--port",
+      paramLabel = "P",
+      description = "Port (default 8080; 0 picks a free one).")
   int port = 8080;
 
-  @Option(names = "--api-key-file", paramLabel = "FILE", description = "File holding the API key clients must send (Authorization: Bearer KEY or X-API-Key).")
+  @Option(
+      names = "--api-key-file",
+      paramLabel = "FILE",
+      description =
+          "File holding the API key clients must send (Authorization: Bearer KEY or X-API-Key).")
   Path apiKeyFile;
 
-  @Option(names = "--max-batch", paramLabel = "ROWS", description = "Most rows in one forward pass (default 64; 1 turns micro-batching off).")
+  @Option(
+      names = "--max-batch",
+      paramLabel = "ROWS",
+      description = "Most rows in one forward pass (default 64; 1 turns micro-batching off).")
   int maxBatch = 64;
 
-  @Option(names = "--max-wait-ms", paramLabel = "MS", description = "How long a request waits for others to share its pass (default 2).")
+  @Option(
+      names = "--max-wait-ms",
+      paramLabel = "MS",
+      description = "How long a request waits for others to share its pass (default 2).")
   double maxWaitMs = 2;
 
-  @Option(names = "--queue", paramLabel = "N", description = "Most requests waiting for a pass; beyond, 503 (default 256).")
+  @Option(
+      names = "--queue",
+      paramLabel = "N",
+      description = "Most requests waiting for a pass; beyond, 503 (default 256).")
   int queue = 256;
 
-  @Option(names = "--body-limit", paramLabel = "BYTES", description = "Largest request body; beyond, 413 (default 1048576).")
+  @Option(
+      names = "--body-limit",
+      paramLabel = "BYTES",
+      description = "Largest request body; beyond, 413 (default 1048576).")
   long bodyLimit = 1L << 20;
 
-  @Option(names = "--inference-threads", paramLabel = "N", description = "Forward passes that may run at once (default 1; each uses the --threads workers).")
+  @Option(
+      names = "--inference-threads",
+      paramLabel = "N",
+      description =
+          "Forward passes that may run at once (default 1; each uses the --threads workers).")
   int inferenceThreads = 1;
 
   @Mixin ThreadsOption threads;
@@ -75,30 +119,58 @@ final class ServeCommand implements Callable<Integer> {
     }
     ServerConfig config;
     try {
-      config = ServerConfig.builder(model).index(index).data(data).part(part).host(host).port(port)
-          .apiKey(apiKeyFile == null ? null : readKey(apiKeyFile)).maxBatch(maxBatch)
-          .maxWait(Duration.ofNanos(Math.round(maxWaitMs * 1e6))).queueCapacity(queue)
-          .bodyLimit(bodyLimit).inferenceThreads(inferenceThreads).build();
+      config =
+          ServerConfig.builder(model)
+              .index(index)
+              .data(data)
+              .part(part)
+              .host(host)
+              .port(port)
+              .apiKey(apiKeyFile == null ? null : readKey(apiKeyFile))
+              .maxBatch(maxBatch)
+              .maxWait(Duration.ofNanos(Math.round(maxWaitMs * 1e6)))
+              .queueCapacity(queue)
+              .bodyLimit(bodyLimit)
+              .inferenceThreads(inferenceThreads)
+              .build();
     } catch (IllegalArgumentException e) {
-      throw new SdlgmException(e.getMessage().replace("max batch", "--max-batch")
-          .replace("queue capacity", "--queue").replace("body limit", "--body-limit")
-          .replace("inference threads", "--inference-threads").replace("port", "--port")
-          .replace("part must", "--part must"));
+      throw new SdlgmException(
+          e.getMessage()
+              .replace("max batch", "--max-batch")
+              .replace("queue capacity", "--queue")
+              .replace("body limit", "--body-limit")
+              .replace("inference threads", "--inference-threads")
+              .replace("port", "--port")
+              .replace("part must", "--part must"));
     }
     SdlgmServer server = SdlgmServer.start(config);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.err.println("sdlgm serve: stopping, letting the requests in flight finish");
-      server.close();
-      System.err.println("sdlgm serve: stopped");
-      System.err.flush();
-      stopped.countDown();
-      // A JVM ended by SIGTERM exits with 143 once its hooks have run; the service has shut
-      // down cleanly, so it says so with 0.
-      Runtime.getRuntime().halt(0);
-    }, "sdlgm-serve-shutdown"));
-    System.err.println("sdlgm serve: " + server.modelKind() + " model " + model + " on " + server.url()
-        + "/ (API: " + server.url() + "/openapi.json)");
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.err.println(
+                      "sdlgm serve: stopping, letting the requests in flight finish");
+                  server.close();
+                  System.err.println("sdlgm serve: stopped");
+                  System.err.flush();
+                  stopped.countDown();
+                  // A JVM ended by SIGTERM exits with 143 once its hooks have run; the service has
+                  // shut
+                  // down cleanly, so it says so with 0.
+                  Runtime.getRuntime().halt(0);
+                },
+                "sdlgm-serve-shutdown"));
+    System.err.println(
+        "sdlgm serve: "
+            + server.modelKind()
+            + " model "
+            + model
+            + " on "
+            + server.url()
+            + "/ (API: "
+            + server.url()
+            + "/openapi.json)");
     System.err.flush();
     stopped.await();
     return 0;
@@ -114,7 +186,8 @@ final class ServeCommand implements Callable<Integer> {
     }
     String key = text.lines().findFirst().orElse("").trim();
     if (key.isEmpty()) {
-      throw new SdlgmException("--api-key-file " + f + ": the first line is empty; put the key there");
+      throw new SdlgmException(
+          "--api-key-file " + f + ": the first line is empty; put the key there");
     }
     return key;
   }

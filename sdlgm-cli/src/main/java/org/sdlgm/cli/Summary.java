@@ -13,18 +13,48 @@ final class Summary {
     out.println(String.format(Locale.ROOT, "%-34s %s", "method", e.method()));
     out.println(String.format(Locale.ROOT, "%-34s %d", "test examples", e.testSize()));
     if (!Double.isNaN(e.elbo())) {
-      out.println(String.format(Locale.ROOT, "%-34s %.2f  (log p %.2f, KL_L %.3f, KL_S %.3f, KL_v %.2f)",
-          "test ELBO (nats/example, hard)", e.elbo(), e.logLik(), e.klL(), e.klS(), e.klV()));
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "%-34s %.2f  (log p %.2f, KL_L %.3f, KL_S %.3f, KL_v %.2f)",
+              "test ELBO (nats/example, hard)",
+              e.elbo(),
+              e.logLik(),
+              e.klL(),
+              e.klS(),
+              e.klV()));
     } else {
-      out.println(String.format(Locale.ROOT, "%-34s %.2f", "test log p(x|z) (no ELBO)", e.logLik()));
+      out.println(
+          String.format(Locale.ROOT, "%-34s %.2f", "test log p(x|z) (no ELBO)", e.logLik()));
     }
-    out.println(String.format(Locale.ROOT, "%-34s %.3f", "reconstruction error Σ(x−x̂)²", e.reconError()));
-    out.println(String.format(Locale.ROOT, "%-34s mean %.2f  median %.1f  max %d  (cap %d; %.1f%% at cap)",
-        "nnz per code", e.nnz().mean(), e.nnz().median(), e.nnz().max(), e.cap(), 100 * e.nnz().shareAtCap()));
-    out.println(String.format(Locale.ROOT, "%-34s mean %.2f  median %.1f  max %d  (δ = %.3g)",
-        "effective nnz", e.effectiveNnz().mean(), e.effectiveNnz().median(), e.effectiveNnz().max(), e.delta()));
-    out.println(String.format(Locale.ROOT, "%-34s %d of %d", "latent dimensions used",
-        e.activeDimensions(), e.dimensionUsage().length));
+    out.println(
+        String.format(Locale.ROOT, "%-34s %.3f", "reconstruction error Σ(x−x̂)²", e.reconError()));
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "%-34s mean %.2f  median %.1f  max %d  (cap %d; %.1f%% at cap)",
+            "nnz per code",
+            e.nnz().mean(),
+            e.nnz().median(),
+            e.nnz().max(),
+            e.cap(),
+            100 * e.nnz().shareAtCap()));
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "%-34s mean %.2f  median %.1f  max %d  (δ = %.3g)",
+            "effective nnz",
+            e.effectiveNnz().mean(),
+            e.effectiveNnz().median(),
+            e.effectiveNnz().max(),
+            e.delta()));
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "%-34s %d of %d",
+            "latent dimensions used",
+            e.activeDimensions(),
+            e.dimensionUsage().length));
     if (e.collapseWarning() != null) {
       out.println("WARNING: " + e.collapseWarning());
     }
@@ -33,27 +63,51 @@ final class Summary {
       for (double v : e.nnzPerClass()) {
         sb.append(String.format(Locale.ROOT, "%.2f ", v));
       }
-      out.println(String.format(Locale.ROOT, "%-34s %s", "mean nnz per class", sb.toString().trim()));
+      out.println(
+          String.format(Locale.ROOT, "%-34s %s", "mean nnz per class", sb.toString().trim()));
     }
     if (e.probe() != null) {
-      out.println(String.format(Locale.ROOT, "%-34s %.4f (train %.4f)", "linear-probe accuracy",
-          e.probe().testAccuracy(), e.probe().trainAccuracy()));
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "%-34s %.4f (train %.4f)",
+              "linear-probe accuracy",
+              e.probe().testAccuracy(),
+              e.probe().trainAccuracy()));
     }
     Recovery r = e.recovery();
     if (r != null) {
-      out.println(String.format(Locale.ROOT, "%-34s %.3f", "Spearman(L̂, L_true)", r.spearmanLevel()));
-      out.println(String.format(Locale.ROOT, "%-34s %.3f", "Spearman(effective nnz, L_true)", r.spearmanEffective()));
-      out.println(String.format(Locale.ROOT, "%-34s %.1f%%  (L̂ = L_true: %.1f%%, mean L̂ − L_true %+.2f)",
-          "effective support size = L_true", 100 * r.effectiveExactShare(), 100 * r.levelExactShare(),
-          r.meanLevelMinusTrue()));
+      out.println(
+          String.format(Locale.ROOT, "%-34s %.3f", "Spearman(L̂, L_true)", r.spearmanLevel()));
+      out.println(
+          String.format(
+              Locale.ROOT, "%-34s %.3f", "Spearman(effective nnz, L_true)", r.spearmanEffective()));
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "%-34s %.1f%%  (L̂ = L_true: %.1f%%, mean L̂ − L_true %+.2f)",
+              "effective support size = L_true",
+              100 * r.effectiveExactShare(),
+              100 * r.levelExactShare(),
+              r.meanLevelMinusTrue()));
       if (r.support() != null) {
-        out.println(String.format(Locale.ROOT, "%-34s precision %.3f  recall %.3f  exact %.1f%%",
-            "support vs true atoms", r.support().precision(), r.support().recall(),
-            100 * r.support().exactShare()));
+        out.println(
+            String.format(
+                Locale.ROOT,
+                "%-34s precision %.3f  recall %.3f  exact %.1f%%",
+                "support vs true atoms",
+                r.support().precision(),
+                r.support().recall(),
+                100 * r.support().exactShare()));
       }
       if (r.dictionary() != null) {
-        out.println(String.format(Locale.ROOT, "%-34s mean max|cos| %.3f  (%.0f%% of atoms > 0.9)",
-            "dictionary recovery", r.dictionary().mean(), 100 * r.dictionary().share90()));
+        out.println(
+            String.format(
+                Locale.ROOT,
+                "%-34s mean max|cos| %.3f  (%.0f%% of atoms > 0.9)",
+                "dictionary recovery",
+                r.dictionary().mean(),
+                100 * r.dictionary().share90()));
       }
       out.println("L̂ (columns) vs L_true (rows):");
       out.println(r.levelConfusion().toText());

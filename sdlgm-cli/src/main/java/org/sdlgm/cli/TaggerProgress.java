@@ -6,8 +6,8 @@ import org.sdlgm.io.TaggerEpoch;
 import org.sdlgm.train.multilabel.TaggerListener;
 
 /**
- * Progress of a multi-label training run on stderr: a line redrawn in place on a terminal,
- * and one line per epoch (loss terms, validation P@1 / example-F1 / count accuracy).
+ * Progress of a multi-label training run on stderr: a line redrawn in place on a terminal, and one
+ * line per epoch (loss terms, validation P@1 / example-F1 / count accuracy).
  */
 final class TaggerProgress implements TaggerListener {
   private final ProgressLine line;
@@ -19,21 +19,55 @@ final class TaggerProgress implements TaggerListener {
   }
 
   @Override
-  public void onStep(int epoch, int batch, int batches, double loss, double countNll,
-      double setLoss, double examplesPerSecond) {
-    line.redraw(batch, batches, () -> String.format(Locale.ROOT,
-        "epoch %d/%d %3d%% loss %.3f count-NLL %.3f set %.3f %,.0f ex/s ",
-        epoch + 1, epochs, 100 * batch / batches, loss, countNll, setLoss, examplesPerSecond));
+  public void onStep(
+      int epoch,
+      int batch,
+      int batches,
+      double loss,
+      double countNll,
+      double setLoss,
+      double examplesPerSecond) {
+    line.redraw(
+        batch,
+        batches,
+        () ->
+            String.format(
+                Locale.ROOT,
+                "epoch %d/%d %3d%% loss %.3f count-NLL %.3f set %.3f %,.0f ex/s ",
+                epoch + 1,
+                epochs,
+                100 * batch / batches,
+                loss,
+                countNll,
+                setLoss,
+                examplesPerSecond));
   }
 
   @Override
   public void onEpoch(TaggerEpoch r) {
-    String val = Double.isNaN(r.valP1()) ? ""
-        : String.format(Locale.ROOT, " | val P@1 %.4f ex-F1 %.4f count-acc %.4f |Ŷ| %.2f",
-            r.valP1(), r.valExampleF1(), r.valCountAccuracy(), r.valMeanSetSize());
-    line.line(String.format(Locale.ROOT,
-        "epoch %d/%d loss %.3f count-NLL %.3f set %.3f level %.2f τ %.3f %,.0f ex/s %.1fs%s",
-        r.epoch(), epochs, r.trainLoss(), r.trainCountNll(), r.trainSetLoss(), r.trainLevel(),
-        r.tau(), r.examplesPerSecond(), r.seconds(), val));
+    String val =
+        Double.isNaN(r.valP1())
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                " | val P@1 %.4f ex-F1 %.4f count-acc %.4f |Ŷ| %.2f",
+                r.valP1(),
+                r.valExampleF1(),
+                r.valCountAccuracy(),
+                r.valMeanSetSize());
+    line.line(
+        String.format(
+            Locale.ROOT,
+            "epoch %d/%d loss %.3f count-NLL %.3f set %.3f level %.2f τ %.3f %,.0f ex/s %.1fs%s",
+            r.epoch(),
+            epochs,
+            r.trainLoss(),
+            r.trainCountNll(),
+            r.trainSetLoss(),
+            r.trainLevel(),
+            r.tau(),
+            r.examplesPerSecond(),
+            r.seconds(),
+            val));
   }
 }

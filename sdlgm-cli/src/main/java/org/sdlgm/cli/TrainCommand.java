@@ -18,21 +18,25 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code sdlgm train}: fit a model on data into a model directory, then evaluate it. */
-@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     versionProvider = Main.Version.class,
     description = {
-        "Train a model into a model directory, then evaluate it.",
-        "",
-        "Train a model and write it to a model directory (config.json, model.params,",
-        "scaling.json, history.csv, and metrics.json from an evaluation on the test part).",
-        "",
-        "Example: sdlgm train --data fashion-mnist:/usr/share/datasets/fashion-mnist --out runs/fmnist",
-        "         sdlgm train --data synthetic --decoder linear --likelihood gaussian -K 32 -L 8 --hard \\",
-        "                     --kl-v selected --prior geometric --rho 0.01 --prior-phase 30,40 --epochs 60 --out runs/syn",
-        "         sdlgm train --task multilabel --data mulan:../shared/data/bibtex --out runs/bibtex",
-        "",
-        "Multi-label data (--task multilabel): mulan:DIR (official train/test split),",
-        "arff:FILE[,labels=XML|first:C|last:C], xc:FILE, libsvm:FILE, synthetic-ml:[n=3000,...]."})
+      "Train a model into a model directory, then evaluate it.",
+      "",
+      "Train a model and write it to a model directory (config.json, model.params,",
+      "scaling.json, history.csv, and metrics.json from an evaluation on the test part).",
+      "",
+      "Example: sdlgm train --data fashion-mnist:/usr/share/datasets/fashion-mnist --out runs/fmnist",
+      "         sdlgm train --data synthetic --decoder linear --likelihood gaussian -K 32 -L 8 --hard \\",
+      "                     --kl-v selected --prior geometric --rho 0.01 --prior-phase 30,40 --epochs 60 --out runs/syn",
+      "         sdlgm train --task multilabel --data mulan:../shared/data/bibtex --out runs/bibtex",
+      "",
+      "Multi-label data (--task multilabel): mulan:DIR (official train/test split),",
+      "arff:FILE[,labels=XML|first:C|last:C], xc:FILE, libsvm:FILE, synthetic-ml:[n=3000,...]."
+    })
 final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin DataOptions data;
@@ -41,25 +45,44 @@ final class TrainCommand implements Callable<Integer> {
   @Mixin MultiLabelOptions multilabel;
   @Mixin ThreadsOption threads;
 
-  @Option(names = "--task", paramLabel = "T", description = "unsupervised (default: sparse codes of x) or multilabel (tag sets of at most L0 labels).")
+  @Option(
+      names = "--task",
+      paramLabel = "T",
+      description =
+          "unsupervised (default: sparse codes of x) or multilabel (tag sets of at most L0 labels).")
   String task = "unsupervised";
 
-  @Option(names = {"-o", "--out"}, required = true, paramLabel = "DIR", description = "Model directory to write.")
+  @Option(
+      names = {"-o", "--out"},
+      required = true,
+      paramLabel = "DIR",
+      description = "Model directory to write.")
   Path out;
 
   @Option(names = "--overwrite", description = "Replace an existing, non-empty output directory.")
   boolean overwrite;
 
-  @Option(names = "--resume", description = "Continue the training in --out from its last checkpoint.")
+  @Option(
+      names = "--resume",
+      description = "Continue the training in --out from its last checkpoint.")
   boolean resume;
 
-  @Option(names = "--no-eval", negatable = false, description = "Skip the evaluation on the test part.")
+  @Option(
+      names = "--no-eval",
+      negatable = false,
+      description = "Skip the evaluation on the test part.")
   boolean noEval;
 
-  @Option(names = "--no-report", negatable = false, description = "Skip the HTML report (report/report.html) written after training.")
+  @Option(
+      names = "--no-report",
+      negatable = false,
+      description = "Skip the HTML report (report/report.html) written after training.")
   boolean noReport;
 
-  @Option(names = "--delta", paramLabel = "δ", description = "Threshold of the effective support (L2 change of x̂; default 1.0).")
+  @Option(
+      names = "--delta",
+      paramLabel = "δ",
+      description = "Threshold of the effective support (L2 change of x̂; default 1.0).")
   double delta = EvalOptions.defaults().delta();
 
   @Override
@@ -76,12 +99,14 @@ final class TrainCommand implements Callable<Integer> {
     }
     SdlgmConfig config = model.resolve();
     TrainConfig tc = training.apply(TrainConfig.builder().build());
-    TrainingWorkflow job = new TrainingWorkflow(data.plan(tc.seed()), config, tc,
-        EvalOptions.defaults().withDelta(delta))
-        .inputScaling(training.inputScaling())
-        .addListener(new ProgressBar(System.err, tc.epochs()))
-        .command(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])))
-        .evaluate(!noEval);
+    TrainingWorkflow job =
+        new TrainingWorkflow(
+                data.plan(tc.seed()), config, tc, EvalOptions.defaults().withDelta(delta))
+            .inputScaling(training.inputScaling())
+            .addListener(new ProgressBar(System.err, tc.epochs()))
+            .command(
+                List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])))
+            .evaluate(!noEval);
     TrainingWorkflow.Result r;
     InterruptNotice notice = new InterruptNotice(out, originalArgs());
     try {
@@ -94,7 +119,8 @@ final class TrainCommand implements Callable<Integer> {
       Summary.print(System.out, r.evaluation());
       System.out.println("metrics written to " + out.resolve("metrics.json"));
     } else if (!noEval) {
-      System.out.println("no test part (give --test SPEC or --split F), so no evaluation and no metrics.json");
+      System.out.println(
+          "no test part (give --test SPEC or --split F), so no evaluation and no metrics.json");
     }
     if (!noReport) {
       Reports.writeAfterTraining(out);
@@ -107,18 +133,22 @@ final class TrainCommand implements Callable<Integer> {
     // Multi-label data has its own fitted preprocessing (--features).
     forbid(List.of("--input-scaling"), "--task unsupervised (multi-label data: use --features)");
     if (data.data == null) {
-      throw new SdlgmException("--task multilabel needs --data (e.g. mulan:DIR, arff:FILE, xc:FILE)");
+      throw new SdlgmException(
+          "--task multilabel needs --data (e.g. mulan:DIR, arff:FILE, xc:FILE)");
     }
     TrainConfig tc = training.apply(TrainConfig.builder().build());
     TaggerConfig config = multilabel.apply(model);
-    MultiLabelPlan plan = new MultiLabelPlan(data.data, data.test, multilabel.labels, data.split, tc.seed());
-    MultiLabelWorkflow job = new MultiLabelWorkflow(plan, config, tc, multilabel.featureKind())
-        .autoMaxLevel(model.maxLevel == null)
-        .autoMinLevel(multilabel.autoMinLevel())
-        .keepBest(multilabel.keepBest)
-        .evaluate(!noEval)
-        .addListener(new TaggerProgress(System.err, tc.epochs()))
-        .command(List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
+    MultiLabelPlan plan =
+        new MultiLabelPlan(data.data, data.test, multilabel.labels, data.split, tc.seed());
+    MultiLabelWorkflow job =
+        new MultiLabelWorkflow(plan, config, tc, multilabel.featureKind())
+            .autoMaxLevel(model.maxLevel == null)
+            .autoMinLevel(multilabel.autoMinLevel())
+            .keepBest(multilabel.keepBest)
+            .evaluate(!noEval)
+            .addListener(new TaggerProgress(System.err, tc.epochs()))
+            .command(
+                List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
     MultiLabelWorkflow.Result r;
     InterruptNotice notice = new InterruptNotice(out, originalArgs());
     try {
@@ -127,10 +157,17 @@ final class TrainCommand implements Callable<Integer> {
       notice.close();
     }
     TaggerConfig c = r.info().model();
-    System.out.println(String.format(java.util.Locale.ROOT,
-        "model written to %s (%s, %d features, %d labels, L0 %d, L_min %d%s)", out, c.method(),
-        c.numFeatures(), c.numLabels(), c.maxLevel(), c.minLevel(),
-        r.epochKept() != tc.epochs() ? ", kept epoch " + r.epochKept() : ""));
+    System.out.println(
+        String.format(
+            java.util.Locale.ROOT,
+            "model written to %s (%s, %d features, %d labels, L0 %d, L_min %d%s)",
+            out,
+            c.method(),
+            c.numFeatures(),
+            c.numLabels(),
+            c.maxLevel(),
+            c.minLevel(),
+            r.epochKept() != tc.epochs() ? ", kept epoch " + r.epochKept() : ""));
     MultiLabelSummary.print(System.out, r.evaluations());
     if (!r.evaluations().isEmpty()) {
       System.out.println("metrics written to " + out.resolve("metrics.json"));
@@ -142,8 +179,8 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   /**
-   * The checks of {@link #call} that need no data: option values and combinations, the model
-   * and training configurations. {@code experiment --dry-run} runs them on every cell.
+   * The checks of {@link #call} that need no data: option values and combinations, the model and
+   * training configurations. {@code experiment --dry-run} runs them on every cell.
    */
   void checkOptions() {
     OutputChecks.delta(delta);
@@ -151,7 +188,8 @@ final class TrainCommand implements Callable<Integer> {
     switch (task) {
       case "multilabel" -> {
         forbid(MultiLabelOptions.UNSUPERVISED_ONLY, "--task unsupervised");
-        forbid(List.of("--input-scaling"), "--task unsupervised (multi-label data: use --features)");
+        forbid(
+            List.of("--input-scaling"), "--task unsupervised (multi-label data: use --features)");
         multilabel.apply(model);
         multilabel.featureKind();
       }
@@ -160,7 +198,8 @@ final class TrainCommand implements Callable<Integer> {
         model.resolve();
         training.inputScaling();
       }
-      default -> throw new SdlgmException("--task takes unsupervised or multilabel; got '" + task + "'");
+      default ->
+          throw new SdlgmException("--task takes unsupervised or multilabel; got '" + task + "'");
     }
     if (tc.epochs() < 1) {
       throw new SdlgmException("--epochs must be ≥ 1");

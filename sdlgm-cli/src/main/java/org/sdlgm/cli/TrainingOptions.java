@@ -16,22 +16,43 @@ public final class TrainingOptions {
   @Option(names = "--lr", paramLabel = "LR", description = "Adam learning rate (default 1e-3).")
   Double lr;
 
-  @Option(names = "--seed", paramLabel = "S", description = "Seed for initialisation, shuffling, noise and splits (default 1).")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      description = "Seed for initialisation, shuffling, noise and splits (default 1).")
   Long seed;
 
-  @Option(names = "--validation", paramLabel = "F", description = "Share of training rows held out for validation curves (default 0.05; 0 = none).")
+  @Option(
+      names = "--validation",
+      paramLabel = "F",
+      description =
+          "Share of training rows held out for validation curves (default 0.05; 0 = none).")
   Double validation;
 
-  @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "Also checkpoint every this many steps (default 0: at epoch ends only).")
+  @Option(
+      names = "--checkpoint-every",
+      paramLabel = "STEPS",
+      description = "Also checkpoint every this many steps (default 0: at epoch ends only).")
   Integer checkpointEvery;
 
-  @Option(names = "--grad-clip", paramLabel = "C", description = "Clip gradient entries to [−C, C] (default 0: off).")
+  @Option(
+      names = "--grad-clip",
+      paramLabel = "C",
+      description = "Clip gradient entries to [−C, C] (default 0: off).")
   Double gradClip;
 
-  @Option(names = "--input-scaling", paramLabel = "none|minmax|standardize", description = "Unsupervised task: per-column scaling fitted on the training rows, stored in the model directory (scaling.json) and reapplied by encode and eval (default none). With the Bernoulli likelihood, training values must lie in [0,1] after it, and minmax or standardize clip later rows to [0,1].")
+  @Option(
+      names = "--input-scaling",
+      paramLabel = "none|minmax|standardize",
+      description =
+          "Unsupervised task: per-column scaling fitted on the training rows, stored in the model directory (scaling.json) and reapplied by encode and eval (default none). With the Bernoulli likelihood, training values must lie in [0,1] after it, and minmax or standardize clip later rows to [0,1].")
   String inputScaling;
 
-  @Option(names = "--adam-impl", paramLabel = "IMPL", description = "Adam's implementation: fused (default; one pass per parameter, several times faster) or djl (DJL's native update). Same formula.")
+  @Option(
+      names = "--adam-impl",
+      paramLabel = "IMPL",
+      description =
+          "Adam's implementation: fused (default; one pass per parameter, several times faster) or djl (DJL's native update). Same formula.")
   String adamImpl;
 
   TrainConfig apply(TrainConfig base) {

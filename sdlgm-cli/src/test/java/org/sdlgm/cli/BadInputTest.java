@@ -34,11 +34,12 @@ class BadInputTest {
   }
 
   /**
-   * Runs {@code args}, expects exit 2 and one {@code error:} line containing every string of
-   * {@code mentions}, and checks that {@code out} is absent or empty and {@code tmp} has no
-   * temporary files. Returns the error line.
+   * Runs {@code args}, expects exit 2 and one {@code error:} line containing every string of {@code
+   * mentions}, and checks that {@code out} is absent or empty and {@code tmp} has no temporary
+   * files. Returns the error line.
    */
-  private String expectBadInput(Path out, List<String> mentions, String... args) throws IOException {
+  private String expectBadInput(Path out, List<String> mentions, String... args)
+      throws IOException {
     Cli.Result r = Cli.run(args);
     assertEquals(2, r.code(), () -> "sdlgm " + String.join(" ", args) + "\n" + r);
     String line = r.error();
@@ -55,8 +56,17 @@ class BadInputTest {
   }
 
   private String[] train(String data, Path out, String... extra) {
-    return Cli.args("train", "--data", data, Cli.TINY, "--epochs", "1", "--no-eval",
-        "--out", out.toString(), extra);
+    return Cli.args(
+        "train",
+        "--data",
+        data,
+        Cli.TINY,
+        "--epochs",
+        "1",
+        "--no-eval",
+        "--out",
+        out.toString(),
+        extra);
   }
 
   private static byte[] idx(int magic, int[] dims, int payloadBytes) throws IOException {
@@ -93,7 +103,8 @@ class BadInputTest {
   @Test
   void idxTruncated() throws IOException {
     Path images = tmp.resolve("images-idx3-ubyte");
-    Files.write(images, idx(0x00000803, new int[] {10, 4, 4}, 3 * 16 + 5)); // 10 declared, 3.3 present
+    Files.write(
+        images, idx(0x00000803, new int[] {10, 4, 4}, 3 * 16 + 5)); // 10 declared, 3.3 present
     Path out = tmp.resolve("out");
     String e = expectBadInput(out, List.of(images.toString()), train("idx:" + images, out));
     assertTrue(e.contains("truncated"), e);
@@ -135,7 +146,19 @@ class BadInputTest {
   @Test
   void levelCapZero() throws IOException {
     Path out = tmp.resolve("out");
-    String[] a = Cli.args("train", "--data", Cli.SYN, "--epochs", "1", "-K", "16", "-L", "0", "--out", out.toString());
+    String[] a =
+        Cli.args(
+            "train",
+            "--data",
+            Cli.SYN,
+            "--epochs",
+            "1",
+            "-K",
+            "16",
+            "-L",
+            "0",
+            "--out",
+            out.toString());
     String e = expectBadInput(out, List.of(), a);
     assertTrue(e.contains("L0"), e);
   }
@@ -143,7 +166,19 @@ class BadInputTest {
   @Test
   void levelCapAboveLatentDim() throws IOException {
     Path out = tmp.resolve("out");
-    String[] a = Cli.args("train", "--data", Cli.SYN, "--epochs", "1", "-K", "4", "-L", "8", "--out", out.toString());
+    String[] a =
+        Cli.args(
+            "train",
+            "--data",
+            Cli.SYN,
+            "--epochs",
+            "1",
+            "-K",
+            "4",
+            "-L",
+            "8",
+            "--out",
+            out.toString());
     String e = expectBadInput(out, List.of(), a);
     assertTrue(e.contains("8") && e.contains("4"), e);
   }
@@ -173,11 +208,20 @@ class BadInputTest {
     node.put("formatVersion", 99);
     Files.writeString(config, Cli.JSON.writeValueAsString(node), StandardCharsets.UTF_8);
     Path codes = tmp.resolve("codes.jsonl");
-    String e = expectBadInput(null, List.of(config.toString(), "99"),
-        "eval", "--model", m.toString(), "--no-probe");
+    String e =
+        expectBadInput(
+            null, List.of(config.toString(), "99"), "eval", "--model", m.toString(), "--no-probe");
     assertTrue(e.contains("version"), e);
-    expectBadInput(null, List.of(config.toString(), "99"),
-        "encode", "--model", m.toString(), "--data", Cli.SYN, "--out", codes.toString());
+    expectBadInput(
+        null,
+        List.of(config.toString(), "99"),
+        "encode",
+        "--model",
+        m.toString(),
+        "--data",
+        Cli.SYN,
+        "--out",
+        codes.toString());
     assertFalse(Files.exists(codes));
   }
 
@@ -188,12 +232,27 @@ class BadInputTest {
     Path params = m.resolve("model.params");
     Files.delete(params);
     Path json = tmp.resolve("metrics.json");
-    expectBadInput(null, List.of(params.toString()),
-        "eval", "--model", m.toString(), "--no-probe", "--json", json.toString());
+    expectBadInput(
+        null,
+        List.of(params.toString()),
+        "eval",
+        "--model",
+        m.toString(),
+        "--no-probe",
+        "--json",
+        json.toString());
     assertFalse(Files.exists(json));
     Path codes = tmp.resolve("codes.jsonl");
-    expectBadInput(null, List.of(params.toString()),
-        "encode", "--model", m.toString(), "--data", Cli.SYN, "--out", codes.toString());
+    expectBadInput(
+        null,
+        List.of(params.toString()),
+        "encode",
+        "--model",
+        m.toString(),
+        "--data",
+        Cli.SYN,
+        "--out",
+        codes.toString());
     assertFalse(Files.exists(codes));
   }
 
@@ -202,8 +261,16 @@ class BadInputTest {
     Path m = tmp.resolve("no-such-model");
     expectBadInput(null, List.of(m.toString()), "eval", "--model", m.toString());
     Path codes = tmp.resolve("codes.jsonl");
-    expectBadInput(null, List.of(m.toString()),
-        "encode", "--model", m.toString(), "--data", Cli.SYN, "--out", codes.toString());
+    expectBadInput(
+        null,
+        List.of(m.toString()),
+        "encode",
+        "--model",
+        m.toString(),
+        "--data",
+        Cli.SYN,
+        "--out",
+        codes.toString());
     assertFalse(Files.exists(codes));
     assertFalse(Files.exists(m));
   }
@@ -213,17 +280,43 @@ class BadInputTest {
     // 3 features and a label, while the model takes 64 features.
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < 20; i++) {
-      sb.append(i % 3 * 0.3).append(',').append(0.5).append(',').append(i % 2 * 0.9).append(',').append(i % 2).append('\n');
+      sb.append(i % 3 * 0.3)
+          .append(',')
+          .append(0.5)
+          .append(',')
+          .append(i % 2 * 0.9)
+          .append(',')
+          .append(i % 2)
+          .append('\n');
     }
     Path csv = write("narrow.csv", sb.toString());
     Path json = tmp.resolve("metrics.json");
-    String e = expectBadInput(null, List.of(csv.toString()), "eval", "--model", model.toString(),
-        "--data", "csv:" + csv + ",label=last", "--split", "0.5", "--json", json.toString());
+    String e =
+        expectBadInput(
+            null,
+            List.of(csv.toString()),
+            "eval",
+            "--model",
+            model.toString(),
+            "--data",
+            "csv:" + csv + ",label=last",
+            "--split",
+            "0.5",
+            "--json",
+            json.toString());
     assertTrue(e.contains("3") && e.contains("64"), e);
     assertFalse(Files.exists(json));
     Path codes = tmp.resolve("codes.jsonl");
-    expectBadInput(null, List.of(csv.toString()), "encode", "--model", model.toString(),
-        "--data", "csv:" + csv + ",label=last", "--out", codes.toString());
+    expectBadInput(
+        null,
+        List.of(csv.toString()),
+        "encode",
+        "--model",
+        model.toString(),
+        "--data",
+        "csv:" + csv + ",label=last",
+        "--out",
+        codes.toString());
     assertFalse(Files.exists(codes));
   }
 
@@ -271,16 +364,26 @@ class BadInputTest {
   @Test
   void encodeRefusesAnExistingFile() throws IOException {
     Path codes = write("codes.jsonl", "keep me\n");
-    Cli.Result r = Cli.run("encode", "--model", model.toString(), "--data", Cli.SYN,
-        "--out", codes.toString());
+    Cli.Result r =
+        Cli.run(
+            "encode", "--model", model.toString(), "--data", Cli.SYN, "--out", codes.toString());
     assertEquals(2, r.code(), r::toString);
     String e = r.error();
     assertTrue(e.contains(codes.toString()) && e.contains("--overwrite"), e);
     assertEquals("keep me\n", Files.readString(codes));
     Cli.assertNoTmp(tmp);
 
-    Cli.ok("encode", "--model", model.toString(), "--data", Cli.SYN, "--part", "test",
-        "--out", codes.toString(), "--overwrite");
+    Cli.ok(
+        "encode",
+        "--model",
+        model.toString(),
+        "--data",
+        Cli.SYN,
+        "--part",
+        "test",
+        "--out",
+        codes.toString(),
+        "--overwrite");
     assertEquals(100, Files.readAllLines(codes).size());
   }
 
@@ -305,8 +408,18 @@ class BadInputTest {
   @Test
   void encodeBatchZero() throws IOException {
     Path codes = tmp.resolve("codes.jsonl");
-    expectBadInput(null, List.of("--batch"), "encode", "--model", model.toString(),
-        "--data", Cli.SYN, "--batch", "0", "--out", codes.toString());
+    expectBadInput(
+        null,
+        List.of("--batch"),
+        "encode",
+        "--model",
+        model.toString(),
+        "--data",
+        Cli.SYN,
+        "--batch",
+        "0",
+        "--out",
+        codes.toString());
     assertFalse(Files.exists(codes));
   }
 
@@ -314,9 +427,27 @@ class BadInputTest {
   void resumeWithOtherModelOptions() throws IOException {
     Path dir = tmp.resolve("run");
     Cli.copyTree(model, dir);
-    String[] a = Cli.args("train", "--data", Cli.SYN, "-K", "32", "-L", "4", "--encoder", "32",
-        "--decoder-hidden", "32", "--validation", "0", "--epochs", "2", "--no-eval", "--resume",
-        "--out", dir.toString());
+    String[] a =
+        Cli.args(
+            "train",
+            "--data",
+            Cli.SYN,
+            "-K",
+            "32",
+            "-L",
+            "4",
+            "--encoder",
+            "32",
+            "--decoder-hidden",
+            "32",
+            "--validation",
+            "0",
+            "--epochs",
+            "2",
+            "--no-eval",
+            "--resume",
+            "--out",
+            dir.toString());
     Cli.Result r = Cli.run(a);
     assertEquals(2, r.code(), r::toString);
     assertTrue(r.error().contains("32") && r.error().contains("16"), r::toString);

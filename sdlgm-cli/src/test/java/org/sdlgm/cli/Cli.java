@@ -22,11 +22,22 @@ final class Cli {
   static final String SYN = "synthetic:n=300,test=100,seed=1,dim=64,atoms=8,lmax=3";
 
   /**
-   * A tiny model: K = 16, L0 = 4, one hidden layer of 32 each way, no validation split, no
-   * report (ReportCommandTest checks that train writes one by default).
+   * A tiny model: K = 16, L0 = 4, one hidden layer of 32 each way, no validation split, no report
+   * (ReportCommandTest checks that train writes one by default).
    */
-  static final List<String> TINY = List.of("-K", "16", "-L", "4", "--encoder", "32",
-      "--decoder-hidden", "32", "--validation", "0", "--no-report");
+  static final List<String> TINY =
+      List.of(
+          "-K",
+          "16",
+          "-L",
+          "4",
+          "--encoder",
+          "32",
+          "--decoder-hidden",
+          "32",
+          "--validation",
+          "0",
+          "--no-report");
 
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -70,7 +81,8 @@ final class Cli {
         System.setErr(oldErr);
       }
     }
-    return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   /** Runs and asserts exit code 0. */
@@ -97,21 +109,33 @@ final class Cli {
 
   /** {@code train --data SYN TINY --epochs E --out dir extra...}. */
   static Result trainTiny(Path dir, int epochs, String... extra) {
-    return ok(args("train", "--data", SYN, TINY, "--epochs", Integer.toString(epochs),
-        "--out", dir.toString(), extra));
+    return ok(
+        args(
+            "train",
+            "--data",
+            SYN,
+            TINY,
+            "--epochs",
+            Integer.toString(epochs),
+            "--out",
+            dir.toString(),
+            extra));
   }
 
   /**
-   * The shared real data folder, found as sdlgm-core's test helper SharedData finds it: the
-   * system property {@code sdlgm.shared.data} (set by the pom for surefire), else the
-   * environment variable {@code SDLGM_SHARED_DATA}, else {@code ../shared/data} relative to the
-   * project's root directory (the nearest folder upwards from the working directory whose
-   * pom.xml lists the module sdlgm-core). Tests that need it skip when it does not exist.
+   * The shared real data folder, found as sdlgm-core's test helper SharedData finds it: the system
+   * property {@code sdlgm.shared.data} (set by the pom for surefire), else the environment variable
+   * {@code SDLGM_SHARED_DATA}, else {@code ../shared/data} relative to the project's root directory
+   * (the nearest folder upwards from the working directory whose pom.xml lists the module
+   * sdlgm-core). Tests that need it skip when it does not exist.
    */
   static Path sharedData() {
     return Stream.of(System.getProperty("sdlgm.shared.data"), System.getenv("SDLGM_SHARED_DATA"))
-        .filter(p -> p != null && !p.isBlank()).map(Path::of).filter(Files::isDirectory)
-        .findFirst().orElseGet(Cli::sharedDataBesideProject);
+        .filter(p -> p != null && !p.isBlank())
+        .map(Path::of)
+        .filter(Files::isDirectory)
+        .findFirst()
+        .orElseGet(Cli::sharedDataBesideProject);
   }
 
   /** {@code ../shared/data} relative to the project root (else to the working directory). */
@@ -121,7 +145,8 @@ final class Cli {
       Path pom = d.resolve("pom.xml");
       try {
         if (Files.isRegularFile(pom)
-            && Files.readString(pom, StandardCharsets.UTF_8).contains("<module>sdlgm-core</module>")) {
+            && Files.readString(pom, StandardCharsets.UTF_8)
+                .contains("<module>sdlgm-core</module>")) {
           base = d;
           break;
         }
@@ -142,7 +167,10 @@ final class Cli {
       return List.of();
     }
     try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).sorted().toList();
+      return s.filter(Files::isRegularFile)
+          .map(p -> dir.relativize(p).toString())
+          .sorted()
+          .toList();
     }
   }
 

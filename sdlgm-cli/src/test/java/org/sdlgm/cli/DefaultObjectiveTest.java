@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What {@code train} resolves for unsupervised data: the default objective with a budget of
- * L0/2, a budget given on the command line, and the plain model with {@code --plain};
- * and the options that the multi-label task refuses.
+ * What {@code train} resolves for unsupervised data: the default objective with a budget of L0/2, a
+ * budget given on the command line, and the plain model with {@code --plain}; and the options that
+ * the multi-label task refuses.
  */
 class DefaultObjectiveTest {
   private static JsonNode model(Path dir) throws java.io.IOException {
@@ -41,8 +41,19 @@ class DefaultObjectiveTest {
 
   @Test
   void budgetAboveTheCapIsRefused(@TempDir Path tmp) {
-    Cli.Result r = Cli.run(Cli.args("train", "--data", Cli.SYN, Cli.TINY, "--epochs", "1",
-        "--target-nnz", "9", "--out", tmp.resolve("m").toString()));
+    Cli.Result r =
+        Cli.run(
+            Cli.args(
+                "train",
+                "--data",
+                Cli.SYN,
+                Cli.TINY,
+                "--epochs",
+                "1",
+                "--target-nnz",
+                "9",
+                "--out",
+                tmp.resolve("m").toString()));
     assertEquals(2, r.code(), r::toString);
     assertTrue(r.err().contains("target mean number of non-zeros"), r::toString);
   }
@@ -50,8 +61,16 @@ class DefaultObjectiveTest {
   @Test
   void multilabelRefusesTheUnsupervisedObjectiveOptions(@TempDir Path tmp) {
     for (String opt : new String[] {"--plain", "--target-nnz=2", "--selection=values"}) {
-      Cli.Result r = Cli.run("train", "--task", "multilabel", "--data", "synthetic-ml:n=50",
-          opt, "--out", tmp.resolve("m").toString());
+      Cli.Result r =
+          Cli.run(
+              "train",
+              "--task",
+              "multilabel",
+              "--data",
+              "synthetic-ml:n=50",
+              opt,
+              "--out",
+              tmp.resolve("m").toString());
       assertEquals(2, r.code(), r::toString);
     }
   }

@@ -40,14 +40,20 @@ class HelpTest {
   @Test
   void topLevelHelpListsTheCommands() {
     Cli.Result r = Cli.ok("--help");
-    for (String c : new String[] {"train", "eval", "encode", "predict", "demo", "bench", "report", "experiment"}) {
+    for (String c :
+        new String[] {
+          "train", "eval", "encode", "predict", "demo", "bench", "report", "experiment"
+        }) {
       assertTrue(r.out().contains(c), () -> c + " not listed\n" + r);
     }
   }
 
   @Test
   void everyCommandHasHelpWithAnExample() {
-    for (String c : new String[] {"train", "eval", "encode", "predict", "demo", "bench", "report", "experiment"}) {
+    for (String c :
+        new String[] {
+          "train", "eval", "encode", "predict", "demo", "bench", "report", "experiment"
+        }) {
       Cli.Result r = Cli.ok(c, "--help");
       assertTrue(r.out().contains("Usage: sdlgm " + c), () -> c + "\n" + r);
       assertTrue(r.out().contains("Example: sdlgm " + c), () -> c + " help has no example\n" + r);
@@ -60,7 +66,8 @@ class HelpTest {
     assertTrue(r.out().startsWith("sdlgm "), r::toString);
     assertTrue(r.out().contains("DJL"), r::toString);
     // The versions come from the filtered sdlgm-versions.properties (the root pom's properties).
-    assertTrue(r.out().contains("(DJL " + ai.djl.engine.Engine.getDjlVersion() + ", PyTorch engine "),
+    assertTrue(
+        r.out().contains("(DJL " + ai.djl.engine.Engine.getDjlVersion() + ", PyTorch engine "),
         r::toString);
     assertTrue(!r.out().contains("unknown") && !r.out().contains("${"), r::toString);
   }

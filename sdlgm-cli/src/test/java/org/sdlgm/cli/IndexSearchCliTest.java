@@ -17,7 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code index} → {@code search} on a tiny synthetic model, checked against brute force; bad input. */
+/**
+ * {@code index} → {@code search} on a tiny synthetic model, checked against brute force; bad input.
+ */
 class IndexSearchCliTest {
   static final String DATA = "synthetic:n=600,test=150,seed=1,dim=64,atoms=8,lmax=3";
   static final int TRAIN = 600;
@@ -32,10 +34,20 @@ class IndexSearchCliTest {
     model = shared.resolve("model");
     Cli.ok(Cli.args("train", "--data", DATA, Cli.TINY, "--epochs", "1", "--out", model.toString()));
     ids = shared.resolve("ids.txt");
-    Files.write(ids, IntStream.range(0, TRAIN).mapToObj(i -> "row-" + i).toList(), StandardCharsets.UTF_8);
+    Files.write(
+        ids, IntStream.range(0, TRAIN).mapToObj(i -> "row-" + i).toList(), StandardCharsets.UTF_8);
     index = shared.resolve("index");
-    Cli.Result r = Cli.ok("index", "--model", model.toString(), "--data", DATA, "--out", index.toString(),
-        "--ids", ids.toString());
+    Cli.Result r =
+        Cli.ok(
+            "index",
+            "--model",
+            model.toString(),
+            "--data",
+            DATA,
+            "--out",
+            index.toString(),
+            "--ids",
+            ids.toString());
     assertTrue(r.err().contains("indexed 600 rows"), r::toString);
   }
 
@@ -43,7 +55,16 @@ class IndexSearchCliTest {
   static List<JsonNode> codes(String part) throws IOException {
     Path out = shared.resolve("codes-" + part + ".jsonl");
     if (!Files.exists(out)) {
-      Cli.ok("encode", "--model", model.toString(), "--data", DATA, "--part", part, "--out", out.toString());
+      Cli.ok(
+          "encode",
+          "--model",
+          model.toString(),
+          "--data",
+          DATA,
+          "--part",
+          part,
+          "--out",
+          out.toString());
     }
     List<JsonNode> list = new ArrayList<>();
     for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
@@ -63,7 +84,9 @@ class IndexSearchCliTest {
       int x = ai.get(i).asInt();
       int y = bi.get(j).asInt();
       if (x == y) {
-        s += (double) (float) a.get("values").get(i).asDouble() * (float) b.get("values").get(j).asDouble();
+        s +=
+            (double) (float) a.get("values").get(i).asDouble()
+                * (float) b.get("values").get(j).asDouble();
         i++;
         j++;
       } else if (x < y) {
@@ -78,8 +101,20 @@ class IndexSearchCliTest {
   @Test
   void searchFindsTheExactNearestCodes() throws IOException {
     Path out = shared.resolve("hits.jsonl");
-    Cli.Result r = Cli.ok("search", "--index", index.toString(), "--model", model.toString(), "--data", DATA,
-        "--k", "5", "--out", out.toString(), "--exact");
+    Cli.Result r =
+        Cli.ok(
+            "search",
+            "--index",
+            index.toString(),
+            "--model",
+            model.toString(),
+            "--data",
+            DATA,
+            "--k",
+            "5",
+            "--out",
+            out.toString(),
+            "--exact");
     assertTrue(r.err().contains("identical ranking for 150 of 150 queries"), r::toString);
     List<JsonNode> train = codes("train");
     List<JsonNode> test = codes("test");
@@ -92,9 +127,14 @@ class IndexSearchCliTest {
       assertEquals(5, hits.size(), lines.get(q));
       // Brute force over the codes that encode writes: score descending, then row ascending.
       JsonNode query = test.get(q);
-      List<Integer> want = IntStream.range(0, TRAIN).boxed()
-          .sorted(Comparator.<Integer>comparingDouble(d -> -dot(query, train.get(d))).thenComparing(d -> d))
-          .limit(5).toList();
+      List<Integer> want =
+          IntStream.range(0, TRAIN)
+              .boxed()
+              .sorted(
+                  Comparator.<Integer>comparingDouble(d -> -dot(query, train.get(d)))
+                      .thenComparing(d -> d))
+              .limit(5)
+              .toList();
       for (int h = 0; h < 5; h++) {
         int row = want.get(h);
         assertEquals("row-" + row, hits.get(h).get("id").asText(), "query " + q + " hit " + h);
@@ -112,10 +152,21 @@ class IndexSearchCliTest {
     params[params.length - 1] ^= 1;
     Files.write(other.resolve("model.params"), params);
     Path out = shared.resolve("other.jsonl");
-    Cli.Result r = Cli.run("search", "--index", index.toString(), "--model", other.toString(), "--data", DATA,
-        "--out", out.toString());
+    Cli.Result r =
+        Cli.run(
+            "search",
+            "--index",
+            index.toString(),
+            "--model",
+            other.toString(),
+            "--data",
+            DATA,
+            "--out",
+            out.toString());
     assertEquals(2, r.code(), r::toString);
-    assertTrue(r.error().contains("index was built from the model " + model.toAbsolutePath()), r::toString);
+    assertTrue(
+        r.error().contains("index was built from the model " + model.toAbsolutePath()),
+        r::toString);
     assertFalse(r.err().contains("\tat "), "stack trace printed");
     assertFalse(Files.exists(out));
   }
@@ -124,48 +175,144 @@ class IndexSearchCliTest {
   void badInputGivesOneLineAndExit2() throws IOException {
     Path out = shared.resolve("bad.jsonl");
     String m = model.toString();
-    expectError("index directory does not exist", "search", "--index", shared.resolve("no-index").toString(),
-        "--model", m, "--data", DATA, "--out", out.toString());
-    expectError("not a code index", "search", "--index", model.toString(), "--model", m, "--data", DATA,
-        "--out", out.toString());
-    expectError("--k must be ≥ 1, got 0", "search", "--index", index.toString(), "--model", m, "--data", DATA,
-        "--k", "0", "--out", out.toString());
+    expectError(
+        "index directory does not exist",
+        "search",
+        "--index",
+        shared.resolve("no-index").toString(),
+        "--model",
+        m,
+        "--data",
+        DATA,
+        "--out",
+        out.toString());
+    expectError(
+        "not a code index",
+        "search",
+        "--index",
+        model.toString(),
+        "--model",
+        m,
+        "--data",
+        DATA,
+        "--out",
+        out.toString());
+    expectError(
+        "--k must be ≥ 1, got 0",
+        "search",
+        "--index",
+        index.toString(),
+        "--model",
+        m,
+        "--data",
+        DATA,
+        "--k",
+        "0",
+        "--out",
+        out.toString());
     assertFalse(Files.exists(out), "an output file was written by a failed search");
 
     Path fresh = shared.resolve("fresh-index");
     Path shortIds = shared.resolve("short-ids.txt");
-    Files.write(shortIds, IntStream.range(0, TRAIN - 1).mapToObj(i -> "r" + i).toList(), StandardCharsets.UTF_8);
-    expectError(shortIds + ": 599 lines, but the data have 600 rows", "index", "--model", m, "--data", DATA,
-        "--out", fresh.toString(), "--ids", shortIds.toString());
+    Files.write(
+        shortIds,
+        IntStream.range(0, TRAIN - 1).mapToObj(i -> "r" + i).toList(),
+        StandardCharsets.UTF_8);
+    expectError(
+        shortIds + ": 599 lines, but the data have 600 rows",
+        "index",
+        "--model",
+        m,
+        "--data",
+        DATA,
+        "--out",
+        fresh.toString(),
+        "--ids",
+        shortIds.toString());
     Path longIds = shared.resolve("long-ids.txt");
-    Files.write(longIds, IntStream.range(0, TRAIN + 3).mapToObj(i -> "r" + i).toList(), StandardCharsets.UTF_8);
-    expectError(longIds + " line 601: more ids than the 600 rows", "index", "--model", m, "--data", DATA,
-        "--out", fresh.toString(), "--ids", longIds.toString());
+    Files.write(
+        longIds,
+        IntStream.range(0, TRAIN + 3).mapToObj(i -> "r" + i).toList(),
+        StandardCharsets.UTF_8);
+    expectError(
+        longIds + " line 601: more ids than the 600 rows",
+        "index",
+        "--model",
+        m,
+        "--data",
+        DATA,
+        "--out",
+        fresh.toString(),
+        "--ids",
+        longIds.toString());
     Path dupIds = shared.resolve("dup-ids.txt");
     List<String> dup = new ArrayList<>(IntStream.range(0, TRAIN).mapToObj(i -> "r" + i).toList());
     dup.set(9, "r2");
     Files.write(dupIds, dup, StandardCharsets.UTF_8);
-    expectError(dupIds + " line 10: duplicate id 'r2' (also on line 3)", "index", "--model", m, "--data", DATA,
-        "--out", fresh.toString(), "--ids", dupIds.toString());
+    expectError(
+        dupIds + " line 10: duplicate id 'r2' (also on line 3)",
+        "index",
+        "--model",
+        m,
+        "--data",
+        DATA,
+        "--out",
+        fresh.toString(),
+        "--ids",
+        dupIds.toString());
     assertFalse(Files.exists(fresh), "a failed index build left its directory");
     try (var s = Files.list(shared)) {
-      assertTrue(s.noneMatch(p -> p.getFileName().toString().contains(".building-")), "a build directory was left");
+      assertTrue(
+          s.noneMatch(p -> p.getFileName().toString().contains(".building-")),
+          "a build directory was left");
     }
 
-    expectError("exists and is not empty; use --overwrite", "index", "--model", m, "--data", DATA,
-        "--out", index.toString());
-    expectError("rows have 32 features, but the model was trained on 64", "index", "--model", m,
-        "--data", "synthetic:n=50,seed=1,dim=32", "--out", fresh.toString());
+    expectError(
+        "exists and is not empty; use --overwrite",
+        "index",
+        "--model",
+        m,
+        "--data",
+        DATA,
+        "--out",
+        index.toString());
+    expectError(
+        "rows have 32 features, but the model was trained on 64",
+        "index",
+        "--model",
+        m,
+        "--data",
+        "synthetic:n=50,seed=1,dim=32",
+        "--out",
+        fresh.toString());
     assertFalse(Files.exists(fresh));
   }
 
   @Test
   void denseVaeCodesAreRefused() {
     Path vae = shared.resolve("vae");
-    Cli.ok(Cli.args("train", "--data", DATA, Cli.TINY, "--method", "vae", "--epochs", "1", "--no-eval",
-        "--out", vae.toString()));
-    expectError("a dense VAE (method vae)", "index", "--model", vae.toString(), "--data", DATA,
-        "--out", shared.resolve("vae-index").toString());
+    Cli.ok(
+        Cli.args(
+            "train",
+            "--data",
+            DATA,
+            Cli.TINY,
+            "--method",
+            "vae",
+            "--epochs",
+            "1",
+            "--no-eval",
+            "--out",
+            vae.toString()));
+    expectError(
+        "a dense VAE (method vae)",
+        "index",
+        "--model",
+        vae.toString(),
+        "--data",
+        DATA,
+        "--out",
+        shared.resolve("vae-index").toString());
     assertFalse(Files.exists(shared.resolve("vae-index")));
   }
 
@@ -185,13 +332,37 @@ class IndexSearchCliTest {
     Files.writeString(file, csv, StandardCharsets.UTF_8);
     String data = "csv:" + file + ",header=false,label=last";
     Path m = shared.resolve("csv-model");
-    Cli.ok(Cli.args("train", "--data", data, "--split", "0.8", Cli.TINY, "--epochs", "1", "--no-eval",
-        "--out", m.toString()));
+    Cli.ok(
+        Cli.args(
+            "train",
+            "--data",
+            data,
+            "--split",
+            "0.8",
+            Cli.TINY,
+            "--epochs",
+            "1",
+            "--no-eval",
+            "--out",
+            m.toString()));
     Path idx = shared.resolve("csv-index");
     Cli.ok("index", "--model", m.toString(), "--data", data, "--out", idx.toString());
     Path out = shared.resolve("csv-hits.jsonl");
-    Cli.Result res = Cli.ok("search", "--index", idx.toString(), "--model", m.toString(), "--data", data,
-        "--part", "train", "--k", "3", "--out", out.toString());
+    Cli.Result res =
+        Cli.ok(
+            "search",
+            "--index",
+            idx.toString(),
+            "--model",
+            m.toString(),
+            "--data",
+            data,
+            "--part",
+            "train",
+            "--k",
+            "3",
+            "--out",
+            out.toString());
     assertTrue(res.err().contains("label precision@3: "), res::toString);
     List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
     assertEquals(200, lines.size());

@@ -27,12 +27,25 @@ import org.sdlgm.model.SparseCoder;
 
 /**
  * {@code --input-scaling}: raw CSV values 0..16 are refused under the Bernoulli likelihood with a
- * message that points at the value and the fix; with minmax the model trains, stores its
- * scaling, and {@code encode} on the raw file gives the codes of the pre-scaled rows.
+ * message that points at the value and the fix; with minmax the model trains, stores its scaling,
+ * and {@code encode} on the raw file gives the codes of the pre-scaled rows.
  */
 class InputScalingCliTest {
-  private static final List<String> SMALL = List.of("-K", "8", "-L", "2", "--encoder", "16",
-      "--decoder-hidden", "16", "--validation", "0", "--no-report", "--epochs", "1");
+  private static final List<String> SMALL =
+      List.of(
+          "-K",
+          "8",
+          "-L",
+          "2",
+          "--encoder",
+          "16",
+          "--decoder-hidden",
+          "16",
+          "--validation",
+          "0",
+          "--no-report",
+          "--epochs",
+          "1");
 
   @TempDir static Path shared;
   static Path csv;
@@ -43,9 +56,9 @@ class InputScalingCliTest {
   @TempDir Path tmp;
 
   /**
-   * 60 rows: a label column first, then p0..p5 with integer values 0..16. Rows 1 and 2 are
-   * 0/1, row 3 has 16 in p2 (its first value outside [0,1]), so that a message naming row 3 and
-   * column 'p2' is right and a mapping that forgets the label column is not.
+   * 60 rows: a label column first, then p0..p5 with integer values 0..16. Rows 1 and 2 are 0/1, row
+   * 3 has 16 in p2 (its first value outside [0,1]), so that a message naming row 3 and column 'p2'
+   * is right and a mapping that forgets the label column is not.
    */
   @BeforeAll
   static void data() throws IOException {
@@ -64,12 +77,23 @@ class InputScalingCliTest {
     Files.writeString(noHeader, rows.toString(), StandardCharsets.UTF_8);
     spec = "csv:" + csv + ",label=first";
     model = shared.resolve("minmax");
-    Cli.ok(Cli.args("train", "--data", spec, "--split", "0.8", SMALL, "--input-scaling", "minmax",
-        "--out", model.toString()));
+    Cli.ok(
+        Cli.args(
+            "train",
+            "--data",
+            spec,
+            "--split",
+            "0.8",
+            SMALL,
+            "--input-scaling",
+            "minmax",
+            "--out",
+            model.toString()));
   }
 
   private String refused(String data, Path out, String... extra) throws IOException {
-    Cli.Result r = Cli.run(Cli.args("train", "--data", data, SMALL, "--out", out.toString(), extra));
+    Cli.Result r =
+        Cli.run(Cli.args("train", "--data", data, SMALL, "--out", out.toString(), extra));
     assertEquals(2, r.code(), r::toString);
     assertFalse(r.err().contains("\tat "), r::toString);
     assertFalse(Files.exists(out) && !Cli.filesUnder(out).isEmpty(), "output written to " + out);
@@ -91,20 +115,51 @@ class InputScalingCliTest {
     assertTrue(e.contains("row 3 ") && e.contains("column 4 "), e);
     // Standardised values are below 0 for a Bernoulli likelihood as well.
     e = refused(spec, tmp.resolve("d"), "--input-scaling", "standardize");
-    assertTrue(e.contains("row 1 ") && e.contains("column 'p0'") && e.contains("value 0 (")
-        && e.contains("after standardize scaling"), e);
+    assertTrue(
+        e.contains("row 1 ")
+            && e.contains("column 'p0'")
+            && e.contains("value 0 (")
+            && e.contains("after standardize scaling"),
+        e);
   }
 
   @Test
   void otherLikelihoodsAndTasksAreNotAffected() throws IOException {
-    Cli.ok(Cli.args("train", "--data", spec, SMALL, "--likelihood", "gaussian", "--no-eval",
-        "--out", tmp.resolve("g").toString()));
-    Cli.Result r = Cli.run("train", "--task", "multilabel", "--data", "synthetic-ml:n=50",
-        "--input-scaling", "minmax", "--out", tmp.resolve("ml").toString());
+    Cli.ok(
+        Cli.args(
+            "train",
+            "--data",
+            spec,
+            SMALL,
+            "--likelihood",
+            "gaussian",
+            "--no-eval",
+            "--out",
+            tmp.resolve("g").toString()));
+    Cli.Result r =
+        Cli.run(
+            "train",
+            "--task",
+            "multilabel",
+            "--data",
+            "synthetic-ml:n=50",
+            "--input-scaling",
+            "minmax",
+            "--out",
+            tmp.resolve("ml").toString());
     assertEquals(2, r.code(), r::toString);
     assertTrue(r.error().contains("--input-scaling"), r::toString);
-    r = Cli.run(Cli.args("train", "--data", spec, SMALL, "--input-scaling", "log",
-        "--out", tmp.resolve("bad").toString()));
+    r =
+        Cli.run(
+            Cli.args(
+                "train",
+                "--data",
+                spec,
+                SMALL,
+                "--input-scaling",
+                "log",
+                "--out",
+                tmp.resolve("bad").toString()));
     assertEquals(2, r.code(), r::toString);
     assertTrue(r.error().contains("minmax"), r::toString);
   }
@@ -122,8 +177,18 @@ class InputScalingCliTest {
   @Test
   void resumeMustKeepTheScaling() {
     // Refused before the trainer looks at the checkpoint: the model stays as it was.
-    Cli.Result r = Cli.run(Cli.args("train", "--data", spec, "--split", "0.8", SMALL,
-        "--resume", "--out", model.toString()));
+    Cli.Result r =
+        Cli.run(
+            Cli.args(
+                "train",
+                "--data",
+                spec,
+                "--split",
+                "0.8",
+                SMALL,
+                "--resume",
+                "--out",
+                model.toString()));
     assertEquals(2, r.code(), r::toString);
     assertTrue(r.error().contains("--input-scaling minmax"), r::toString);
   }
@@ -142,7 +207,9 @@ class InputScalingCliTest {
       assertTrue(v >= 0f && v <= 1f, "minmax with clipping left [0,1]: " + v);
     }
     try (SparseCoder coder = ModelDirectory.loadForScaledRows(model, info)) {
-      assertArrayEquals(jsonl(coder.encode(scaled, raw.size(), 1000), 8), cli,
+      assertArrayEquals(
+          jsonl(coder.encode(scaled, raw.size(), 1000), 8),
+          cli,
           "encode on the raw CSV differs from encoding the pre-scaled rows");
     }
     // The library's one-argument load scales raw rows itself.
@@ -166,7 +233,8 @@ class InputScalingCliTest {
         SparseCoder scaledRows = ModelDirectory.loadForScaledRows(model, info)) {
       assertTrue(coder.inputScaling().isIdentity());
       // Without the file, rows are taken as they are: pre-scaled rows give the model's codes.
-      assertArrayEquals(jsonl(scaledRows.encode(scaled, raw.size(), 1000), 8),
+      assertArrayEquals(
+          jsonl(scaledRows.encode(scaled, raw.size(), 1000), 8),
           jsonl(coder.encode(scaled, raw.size(), 1000), 8));
     }
     Path out = tmp.resolve("old-codes.jsonl");

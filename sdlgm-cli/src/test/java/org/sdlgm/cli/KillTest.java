@@ -20,45 +20,92 @@ import org.sdlgm.util.FaultInjection;
 
 /**
  * The kill test: trainings of a small model, each in its own JVM, die at chosen moments — inside
- * every phase of a checkpoint write, half-way through its files, while the final model is
- * written ({@link FaultInjection}, which halts the JVM as {@code kill -9} would) and at random
- * times ({@link Process#destroyForcibly}) — and each is then resumed with {@code --resume}. Every
- * resume must either refuse with one clear line (exit 2) or finish with a {@code model.params}
- * bit-identical to the uninterrupted run's. Unsupervised and multi-label. The counts are
- * printed (docs/results.md, "Reliability").
+ * every phase of a checkpoint write, half-way through its files, while the final model is written
+ * ({@link FaultInjection}, which halts the JVM as {@code kill -9} would) and at random times
+ * ({@link Process#destroyForcibly}) — and each is then resumed with {@code --resume}. Every resume
+ * must either refuse with one clear line (exit 2) or finish with a {@code model.params}
+ * bit-identical to the uninterrupted run's. Unsupervised and multi-label. The counts are printed
+ * (docs/results.md, "Reliability").
  */
 class KillTest {
   @TempDir Path tmp;
 
-  private static final List<String> UNSUPERVISED = List.of("train", "--data", Cli.SYN, "-K", "16",
-      "-L", "4", "--encoder", "32", "--decoder-hidden", "32", "--validation", "0", "--epochs", "3",
-      "--no-eval", "--no-report", "--threads", "1");
-  private static final List<String> MULTILABEL = List.of("train", "--task", "multilabel", "--data",
-      "synthetic-ml:n=300,test=50,features=200,labels=12,lmax=3,seed=3", "--hidden", "16",
-      "--validation", "0.2", "--keep-best", "--epochs", "3", "--no-eval", "--no-report",
-      "--threads", "1");
+  private static final List<String> UNSUPERVISED =
+      List.of(
+          "train",
+          "--data",
+          Cli.SYN,
+          "-K",
+          "16",
+          "-L",
+          "4",
+          "--encoder",
+          "32",
+          "--decoder-hidden",
+          "32",
+          "--validation",
+          "0",
+          "--epochs",
+          "3",
+          "--no-eval",
+          "--no-report",
+          "--threads",
+          "1");
+  private static final List<String> MULTILABEL =
+      List.of(
+          "train",
+          "--task",
+          "multilabel",
+          "--data",
+          "synthetic-ml:n=300,test=50,features=200,labels=12,lmax=3,seed=3",
+          "--hidden",
+          "16",
+          "--validation",
+          "0.2",
+          "--keep-best",
+          "--epochs",
+          "3",
+          "--no-eval",
+          "--no-report",
+          "--threads",
+          "1");
 
   /** What one kill and its resume gave. */
-  private record Outcome(String point, boolean killed, boolean refused, boolean identical, String detail) {}
+  private record Outcome(
+      String point, boolean killed, boolean refused, boolean identical, String detail) {}
 
   @Test
   void everyResumeAfterAKillRefusesOrIsBitIdentical() throws Exception {
     List<Outcome> all = new ArrayList<>();
     // Three checkpoints of three files each (model.params, adam.state, history.csv), then the
     // model folder (model.params, scaling.json, history.csv, config.json).
-    all.addAll(campaign("unsupervised", UNSUPERVISED, List.of(
-        "checkpoint.file@1", "checkpoint.file@4", "checkpoint.manifest@2",
-        "checkpoint.aside@2", "checkpoint.published@2", "write:model.params@2",
-        "write:adam.state@3", "write:manifest.json@2", "write:config.json@1"), 2));
+    all.addAll(
+        campaign(
+            "unsupervised",
+            UNSUPERVISED,
+            List.of(
+                "checkpoint.file@1",
+                "checkpoint.file@4",
+                "checkpoint.manifest@2",
+                "checkpoint.aside@2",
+                "checkpoint.published@2",
+                "write:model.params@2",
+                "write:adam.state@3",
+                "write:manifest.json@2",
+                "write:config.json@1"),
+            2));
     // best.params is a fourth file in each of the tagger's checkpoints.
-    all.addAll(campaign("multilabel", MULTILABEL, List.of(
-        "checkpoint.aside@1", "write:best.params@2"), 1));
+    all.addAll(
+        campaign(
+            "multilabel", MULTILABEL, List.of("checkpoint.aside@1", "write:best.params@2"), 1));
     long kills = all.stream().filter(Outcome::killed).count();
     long refused = all.stream().filter(Outcome::refused).count();
     long identical = all.stream().filter(Outcome::identical).count();
-    StringBuilder sb = new StringBuilder(String.format(
-        "kill test: %d kills, %d resumes refused with one line, %d bit-identical to the uninterrupted run%n",
-        kills, refused, identical));
+    StringBuilder sb =
+        new StringBuilder(
+            String.format(
+                "kill test: %d kills, %d resumes refused with one line, %d bit-identical to the uninterrupted run%n",
+                kills, refused, identical));
     all.forEach(o -> sb.append("  ").append(o).append('\n'));
     System.out.print(sb);
     Files.writeString(Path.of("target", "kill-test.txt"), sb.toString(), StandardCharsets.UTF_8);
@@ -74,7 +121,8 @@ class KillTest {
     List<String> cmd = javaCommand(null);
     cmd.addAll(args);
     Path log = tmp.resolve("term.log");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("DJL_OFFLINE", "true");
     pb.environment().put("OPT_OUT_TRACKING", "true");
     Process p = pb.start();
@@ -86,16 +134,20 @@ class KillTest {
     second.add("--resume");
     Run refused = run(second, null, -1);
     assertEquals(2, refused.code, refused.output);
-    assertTrue(refused.output.contains("in use by another sdlgm run (pid " + p.pid()), refused.output);
+    assertTrue(
+        refused.output.contains("in use by another sdlgm run (pid " + p.pid()), refused.output);
     p.destroy(); // SIGTERM
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the training did not stop on SIGTERM");
     String output = Files.readString(log, StandardCharsets.UTF_8);
     String notice = output.lines().filter(l -> l.startsWith("interrupted")).findFirst().orElse("");
-    assertTrue(notice.contains(out.resolve(Checkpoint.DIR).toString()) && notice.endsWith(" --resume"),
+    assertTrue(
+        notice.contains(out.resolve(Checkpoint.DIR).toString()) && notice.endsWith(" --resume"),
         () -> "no resume instructions after SIGTERM:\n" + output);
     // The printed command continues the run (here for fewer epochs, to stay short).
-    List<String> resume = new ArrayList<>(List.of(notice.substring(notice.indexOf("sdlgm train ")
-        + "sdlgm ".length()).split(" ")));
+    List<String> resume =
+        new ArrayList<>(
+            List.of(
+                notice.substring(notice.indexOf("sdlgm train ") + "sdlgm ".length()).split(" ")));
     resume.set(resume.indexOf("300"), "4");
     Run r = run(resume, null, -1);
     assertEquals(0, r.code, r.output);
@@ -105,19 +157,32 @@ class KillTest {
   void sigtermToAnExperimentStopsItsCellsAndWaitsForThem() throws Exception {
     Path spec = tmp.resolve("grid.yaml");
     Path out = tmp.resolve("exp");
-    Files.writeString(spec, String.join("\n", "name: one long cell", "datasets:",
-        "  syn: {data: \"" + Cli.SYN + "\"}", "methods: [sdlgm]", "l0: [\"4\"]", "seeds: [1]",
-        "options: [-K, \"16\", --encoder, \"32\", --decoder-hidden, \"32\", --epochs, \"200\", --validation, \"0\", --no-report]", ""));
+    Files.writeString(
+        spec,
+        String.join(
+            "\n",
+            "name: one long cell",
+            "datasets:",
+            "  syn: {data: \"" + Cli.SYN + "\"}",
+            "methods: [sdlgm]",
+            "l0: [\"4\"]",
+            "seeds: [1]",
+            "options: [-K, \"16\", --encoder, \"32\", --decoder-hidden, \"32\", --epochs, \"200\", --validation, \"0\", --no-report]",
+            ""));
     List<String> cmd = javaCommand(null);
-    cmd.addAll(List.of("experiment", spec.toString(), "--out", out.toString(), "--threads-per-run", "1"));
+    cmd.addAll(
+        List.of("experiment", spec.toString(), "--out", out.toString(), "--threads-per-run", "1"));
     Path log = tmp.resolve("exp.log");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("DJL_OFFLINE", "true");
     pb.environment().put("OPT_OUT_TRACKING", "true");
     Process p = pb.start();
     Path cell = out.resolve("syn-sdlgm-L4-s1");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (p.isAlive() && !Files.isDirectory(cell.resolve(Checkpoint.DIR)) && System.nanoTime() < deadline) {
+    while (p.isAlive()
+        && !Files.isDirectory(cell.resolve(Checkpoint.DIR))
+        && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
     List<ProcessHandle> children = p.descendants().toList();
@@ -133,10 +198,16 @@ class KillTest {
 
   /** {@code java … Main}, with {@code haltAt} as the fault-injection point (null: none). */
   private static List<String> javaCommand(String haltAt) {
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dai.djl.offline=true", "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
-        System.getProperty("java.class.path")));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dai.djl.offline=true",
+                "-Xmx512m",
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path")));
     if (haltAt != null) {
       cmd.add("-D" + FaultInjection.PROPERTY + "=" + haltAt);
     }
@@ -144,8 +215,8 @@ class KillTest {
     return cmd;
   }
 
-  private List<Outcome> campaign(String name, List<String> args, List<String> points,
-      int randomKills) throws Exception {
+  private List<Outcome> campaign(
+      String name, List<String> args, List<String> points, int randomKills) throws Exception {
     Path ref = tmp.resolve(name + "-reference");
     long t0 = System.nanoTime();
     Run r = run(withOut(args, ref), null, -1);
@@ -167,16 +238,25 @@ class KillTest {
     return outcomes;
   }
 
-  private Outcome killAndResume(String name, List<String> args, String point, long delayMillis,
-      byte[] reference) throws Exception {
-    String label = name + " " + (point != null ? point : "random kill " + delayMillis + " ms after the first checkpoint");
-    Path out = tmp.resolve(name + "-" + (point != null ? point.replaceAll("[^a-z0-9]", "_") : "t" + delayMillis));
+  private Outcome killAndResume(
+      String name, List<String> args, String point, long delayMillis, byte[] reference)
+      throws Exception {
+    String label =
+        name
+            + " "
+            + (point != null
+                ? point
+                : "random kill " + delayMillis + " ms after the first checkpoint");
+    Path out =
+        tmp.resolve(
+            name + "-" + (point != null ? point.replaceAll("[^a-z0-9]", "_") : "t" + delayMillis));
     Run killed = run(withOut(args, out), point, delayMillis);
     boolean wasKilled = killed.code == FaultInjection.STATUS || killed.code == 137 || killed.killed;
     if (!wasKilled) {
       // The run ended before the random moment: nothing to resume, but it must be the reference.
       assertEquals(0, killed.code, () -> label + ": the run failed:\n" + killed.output);
-      boolean same = java.util.Arrays.equals(reference, Files.readAllBytes(out.resolve("model.params")));
+      boolean same =
+          java.util.Arrays.equals(reference, Files.readAllBytes(out.resolve("model.params")));
       assertTrue(same, label + ": finished but differs from the uninterrupted run");
       return new Outcome(label + " (finished before the kill)", false, false, true, "");
     }
@@ -185,15 +265,24 @@ class KillTest {
     Run resumed = run(resumeArgs, null, -1);
     if (resumed.code == 2) {
       List<String> errors = resumed.output.lines().filter(l -> l.startsWith("error:")).toList();
-      assertEquals(1, errors.size(), () -> label + ": a refusal must be one error line:\n" + resumed.output);
-      assertFalse(resumed.output.contains("\tat "), () -> label + ": stack trace:\n" + resumed.output);
+      assertEquals(
+          1, errors.size(), () -> label + ": a refusal must be one error line:\n" + resumed.output);
+      assertFalse(
+          resumed.output.contains("\tat "), () -> label + ": stack trace:\n" + resumed.output);
       return new Outcome(label, true, true, false, errors.get(0));
     }
-    assertEquals(0, resumed.code, () -> label + ": resume neither refused nor finished:\n" + resumed.output);
+    assertEquals(
+        0, resumed.code, () -> label + ": resume neither refused nor finished:\n" + resumed.output);
     byte[] params = Files.readAllBytes(out.resolve("model.params"));
-    assertArrayEquals(reference, params, () -> label + ": the resumed model differs from the "
-        + "uninterrupted one (a silent wrong result)");
-    assertFalse(Files.exists(out.resolve(Checkpoint.NEW)) || Files.exists(out.resolve(Checkpoint.OLD)),
+    assertArrayEquals(
+        reference,
+        params,
+        () ->
+            label
+                + ": the resumed model differs from the "
+                + "uninterrupted one (a silent wrong result)");
+    assertFalse(
+        Files.exists(out.resolve(Checkpoint.NEW)) || Files.exists(out.resolve(Checkpoint.OLD)),
         label + ": leftovers of an interrupted checkpoint");
     Cli.assertNoTmp(out);
     return new Outcome(label, true, false, true, "");
@@ -207,12 +296,16 @@ class KillTest {
 
   private record Run(int code, boolean killed, String output) {}
 
-  /** Runs the tool in a fresh JVM; {@code haltAt} or a kill after {@code delayMillis} (≥ 0) stop it. */
-  private Run run(List<String> args, String haltAt, long delayMillis) throws IOException, InterruptedException {
+  /**
+   * Runs the tool in a fresh JVM; {@code haltAt} or a kill after {@code delayMillis} (≥ 0) stop it.
+   */
+  private Run run(List<String> args, String haltAt, long delayMillis)
+      throws IOException, InterruptedException {
     List<String> cmd = javaCommand(haltAt);
     cmd.addAll(args);
     Path log = Files.createTempFile(tmp, "run", ".log");
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("DJL_OFFLINE", "true");
     pb.environment().put("OPT_OUT_TRACKING", "true");
     pb.environment().put("OMP_NUM_THREADS", "1");
@@ -233,7 +326,9 @@ class KillTest {
       p.destroyForcibly().waitFor();
       throw new AssertionError("sdlgm " + String.join(" ", args) + " hung");
     }
-    System.out.printf("%.1f s: %s%s%n", (System.nanoTime() - t0) / 1e9,
+    System.out.printf(
+        "%.1f s: %s%s%n",
+        (System.nanoTime() - t0) / 1e9,
         haltAt != null ? haltAt + " " : delayMillis >= 0 ? "kill@" + delayMillis + "ms " : "",
         args.contains("--resume") ? "resume" : "run");
     String output = Files.readString(log, StandardCharsets.UTF_8);

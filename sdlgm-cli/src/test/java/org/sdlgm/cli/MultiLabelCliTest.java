@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code train --task multilabel}, {@code eval} and {@code predict} end to end on a small
- * synthetic multi-label set with ground truth, and the multi-label bad inputs: each ends with
- * exit 2, one error line naming the culprit, and nothing written.
+ * {@code train --task multilabel}, {@code eval} and {@code predict} end to end on a small synthetic
+ * multi-label set with ground truth, and the multi-label bad inputs: each ends with exit 2, one
+ * error line naming the culprit, and nothing written.
  */
 class MultiLabelCliTest {
   /** 800 train / 200 test rows, 3,000 sparse features, 40 labels, |Y| in 1..4. */
@@ -36,27 +36,58 @@ class MultiLabelCliTest {
   @BeforeAll
   static void trainOnce() {
     model = shared.resolve("tagger");
-    trained = Cli.ok("train", "--task", "multilabel", "--data", SYN, "--hidden", "64",
-        "--epochs", "30", "--batch", "50", "--validation", "0.1", "-L", "4", "--out", model.toString());
+    trained =
+        Cli.ok(
+            "train",
+            "--task",
+            "multilabel",
+            "--data",
+            SYN,
+            "--hidden",
+            "64",
+            "--epochs",
+            "30",
+            "--batch",
+            "50",
+            "--validation",
+            "0.1",
+            "-L",
+            "4",
+            "--out",
+            model.toString());
   }
 
   @Test
   void trainWritesAModelDirectoryAndMetricsThatBeatChance() throws IOException {
-    for (String f : List.of("config.json", "model.params", "features.json", "history.csv",
-        "metrics.json", "report/report.html", "report/set-size-confusion.png")) {
+    for (String f :
+        List.of(
+            "config.json",
+            "model.params",
+            "features.json",
+            "history.csv",
+            "metrics.json",
+            "report/report.html",
+            "report/set-size-confusion.png")) {
       assertTrue(Files.isRegularFile(model.resolve(f)), f + " missing");
     }
     JsonNode config = Cli.readJson(model.resolve("config.json"));
     assertEquals("sdlgm-tagger", config.get("format").asText());
     assertEquals(40, config.at("/data/labelNames").size());
-    assertEquals("tfidf", config.at("/data/featureTransform").asText(), "auto resolves to tf-idf on sparse counts");
+    assertEquals(
+        "tfidf",
+        config.at("/data/featureTransform").asText(),
+        "auto resolves to tf-idf on sparse counts");
     JsonNode count = Cli.readJson(model.resolve("metrics.json")).at("/evaluations/count");
     // Chance P@1 is about 2.5/40; the labels have clear feature signatures.
     assertTrue(count.get("p1").asDouble() > 0.6, "P@1 " + count.get("p1"));
     System.out.println("synthetic multi-label metrics: " + count);
     // |Y| is uniform on 1..4: any constant guess has count accuracy ≤ 0.25 and mean |L̂ − |Y|| ≥ 1.
-    assertTrue(count.get("countAccuracy").asDouble() > 0.35, "count accuracy " + count.get("countAccuracy"));
-    assertTrue(count.get("meanAbsCountError").asDouble() < 0.9, "mean abs count error " + count.get("meanAbsCountError"));
+    assertTrue(
+        count.get("countAccuracy").asDouble() > 0.35,
+        "count accuracy " + count.get("countAccuracy"));
+    assertTrue(
+        count.get("meanAbsCountError").asDouble() < 0.9,
+        "mean abs count error " + count.get("meanAbsCountError"));
     assertTrue(count.get("meanPredictedSetSize").asDouble() <= 4);
     assertTrue(trained.out().contains("set rule: count"), trained.out());
     assertEquals(31, Files.readAllLines(model.resolve("history.csv")).size(), "header + 30 epochs");
@@ -91,20 +122,39 @@ class MultiLabelCliTest {
     Cli.Result r = Cli.ok("eval", "--model", model.toString(), "--json", json.toString());
     assertTrue(r.out().contains("P@1"), r.out());
     double p1 = Cli.readJson(json).at("/count/p1").asDouble();
-    double trainedP1 = Cli.readJson(model.resolve("metrics.json")).at("/evaluations/count/p1").asDouble();
+    double trainedP1 =
+        Cli.readJson(model.resolve("metrics.json")).at("/evaluations/count/p1").asDouble();
     assertEquals(trainedP1, p1, 1e-12, "a saved and reloaded model scores exactly the same");
   }
 
   @Test
   void brMlpReportsThresholdAndTopKRules() throws IOException {
     Path dir = tmp.resolve("br");
-    Cli.Result r = Cli.ok("train", "--task", "multilabel", "--method", "br-mlp", "--data", SYN,
-        "--hidden", "32", "--epochs", "2", "--validation", "0", "--no-report", "--out", dir.toString());
+    Cli.Result r =
+        Cli.ok(
+            "train",
+            "--task",
+            "multilabel",
+            "--method",
+            "br-mlp",
+            "--data",
+            SYN,
+            "--hidden",
+            "32",
+            "--epochs",
+            "2",
+            "--validation",
+            "0",
+            "--no-report",
+            "--out",
+            dir.toString());
     JsonNode ev = Cli.readJson(dir.resolve("metrics.json")).get("evaluations");
     assertTrue(ev.has("threshold") && ev.has("top-k"), ev.toString());
     JsonNode config = Cli.readJson(dir.resolve("config.json"));
     int k = config.at("/model/topK").asInt();
-    assertEquals(Math.round(config.at("/data/trainLabelCardinality").asDouble()), k,
+    assertEquals(
+        Math.round(config.at("/data/trainLabelCardinality").asDouble()),
+        k,
         "k defaults to the rounded training label cardinality");
     assertEquals(k, ev.at("/top-k/meanPredictedSetSize").asDouble(), 1e-9);
     assertTrue(r.out().contains("set rule: threshold"));
@@ -114,7 +164,8 @@ class MultiLabelCliTest {
     Cli.Result r = Cli.run(args);
     assertEquals(2, r.code(), () -> "sdlgm " + String.join(" ", args) + "\n" + r);
     String line = r.error();
-    assertTrue(line.contains(mention), () -> "error line does not mention '" + mention + "': " + line);
+    assertTrue(
+        line.contains(mention), () -> "error line does not mention '" + mention + "': " + line);
     assertFalse(r.err().contains("\tat "), () -> "stack trace:\n" + r.err());
     if (out != null) {
       assertEquals(List.of(), Cli.filesUnder(out), "output left behind in " + out);
@@ -125,27 +176,69 @@ class MultiLabelCliTest {
   @Test
   void optionsOfTheOtherTaskAreRejected() throws IOException {
     Path out = tmp.resolve("x");
-    expectBadInput(out, "--decoder", "train", "--task", "multilabel", "--data", SYN,
-        "--decoder", "linear", "--out", out.toString());
-    expectBadInput(out, "--objective", "train", "--data", "synthetic", "--objective",
-        "plackett-luce", "--out", out.toString());
-    expectBadInput(out, "--task", "train", "--task", "tagging", "--data", SYN, "--out", out.toString());
+    expectBadInput(
+        out,
+        "--decoder",
+        "train",
+        "--task",
+        "multilabel",
+        "--data",
+        SYN,
+        "--decoder",
+        "linear",
+        "--out",
+        out.toString());
+    expectBadInput(
+        out,
+        "--objective",
+        "train",
+        "--data",
+        "synthetic",
+        "--objective",
+        "plackett-luce",
+        "--out",
+        out.toString());
+    expectBadInput(
+        out, "--task", "train", "--task", "tagging", "--data", SYN, "--out", out.toString());
   }
 
   @Test
   void aCapAboveTheLabelCountIsRejectedBeforeTraining() throws IOException {
     Path out = tmp.resolve("x");
-    expectBadInput(out, "exceeds the 40 labels", "train", "--task", "multilabel", "--data", SYN,
-        "-L", "41", "--out", out.toString());
+    expectBadInput(
+        out,
+        "exceeds the 40 labels",
+        "train",
+        "--task",
+        "multilabel",
+        "--data",
+        SYN,
+        "-L",
+        "41",
+        "--out",
+        out.toString());
   }
 
   @Test
   void dataWithOtherFeaturesOrLabelsIsRejected() throws IOException {
     Path out = tmp.resolve("p.jsonl");
-    expectBadInput(tmp, "features, but the model was trained on 3000", "predict", "--model",
-        model.toString(), "--data", "synthetic-ml:n=50,test=0,features=2000,labels=40",
-        "--out", out.toString());
-    expectBadInput(tmp, "labels that differ", "eval", "--model", model.toString(), "--data",
+    expectBadInput(
+        tmp,
+        "features, but the model was trained on 3000",
+        "predict",
+        "--model",
+        model.toString(),
+        "--data",
+        "synthetic-ml:n=50,test=0,features=2000,labels=40",
+        "--out",
+        out.toString());
+    expectBadInput(
+        tmp,
+        "labels that differ",
+        "eval",
+        "--model",
+        model.toString(),
+        "--data",
         "synthetic-ml:n=50,test=20,features=3000,labels=30");
   }
 
@@ -153,17 +246,44 @@ class MultiLabelCliTest {
   void anUnsupervisedModelIsNotAcceptedByPredict() throws IOException {
     Path unsup = tmp.resolve("unsup");
     Cli.trainTiny(unsup, 1, "--no-eval");
-    expectBadInput(null, "unsupervised model", "predict", "--model", unsup.toString(),
-        "--out", tmp.resolve("p.jsonl").toString());
-    expectBadInput(null, "multi-label model", "encode", "--model", model.toString(), "--data",
-        Cli.SYN, "--out", tmp.resolve("c.jsonl").toString());
+    expectBadInput(
+        null,
+        "unsupervised model",
+        "predict",
+        "--model",
+        unsup.toString(),
+        "--out",
+        tmp.resolve("p.jsonl").toString());
+    expectBadInput(
+        null,
+        "multi-label model",
+        "encode",
+        "--model",
+        model.toString(),
+        "--data",
+        Cli.SYN,
+        "--out",
+        tmp.resolve("c.jsonl").toString());
   }
 
   @Test
   void aStoppedRunResumesFromItsLastEpoch() throws IOException {
     Path dir = tmp.resolve("resumed");
-    String[] base = {"train", "--task", "multilabel", "--data", SYN, "--hidden", "16",
-        "--validation", "0.1", "--keep-best", "--no-report", "--out", dir.toString()};
+    String[] base = {
+      "train",
+      "--task",
+      "multilabel",
+      "--data",
+      SYN,
+      "--hidden",
+      "16",
+      "--validation",
+      "0.1",
+      "--keep-best",
+      "--no-report",
+      "--out",
+      dir.toString()
+    };
     Cli.ok(Cli.args(base, "--epochs", "2"));
     List<String> first = Files.readAllLines(dir.resolve("history.csv"));
     Cli.Result r = Cli.ok(Cli.args(base, "--epochs", "4", "--resume"));
@@ -175,30 +295,88 @@ class MultiLabelCliTest {
     assertTrue(all.get(4).startsWith("4,"), all.get(4));
     assertTrue(Files.isRegularFile(dir.resolve("metrics.json")), r.toString());
 
-    expectBadInput(null, "model.hidden '[16]'", Cli.args("train", "--task", "multilabel",
-        "--data", SYN, "--hidden", "32", "--validation", "0.1", "--keep-best", "--no-report",
-        "--out", dir.toString(), "--epochs", "5", "--resume"));
-    expectBadInput(null, "no checkpoint to resume from", Cli.args("train", "--task", "multilabel",
-        "--data", SYN, "--out", tmp.resolve("fresh").toString(), "--resume"));
+    expectBadInput(
+        null,
+        "model.hidden '[16]'",
+        Cli.args(
+            "train",
+            "--task",
+            "multilabel",
+            "--data",
+            SYN,
+            "--hidden",
+            "32",
+            "--validation",
+            "0.1",
+            "--keep-best",
+            "--no-report",
+            "--out",
+            dir.toString(),
+            "--epochs",
+            "5",
+            "--resume"));
+    expectBadInput(
+        null,
+        "no checkpoint to resume from",
+        Cli.args(
+            "train",
+            "--task",
+            "multilabel",
+            "--data",
+            SYN,
+            "--out",
+            tmp.resolve("fresh").toString(),
+            "--resume"));
   }
 
   @Test
   void arffProblemsNameFileAndLine() throws IOException {
     Path bad = tmp.resolve("bad.arff");
-    Files.writeString(bad, String.join("\n", "@relation r", "@attribute f1 numeric",
-        "@attribute f2 numeric", "@attribute a {0,1}", "@attribute b {0,1}", "@data",
-        "0.5,1,0,1", "0.1,0.2,2,0", ""));
-    expectBadInput(tmp.resolve("m"), "bad.arff", "train", "--task", "multilabel", "--data",
-        "arff:" + bad, "--labels", "last:2", "--out", tmp.resolve("m").toString());
+    Files.writeString(
+        bad,
+        String.join(
+            "\n",
+            "@relation r",
+            "@attribute f1 numeric",
+            "@attribute f2 numeric",
+            "@attribute a {0,1}",
+            "@attribute b {0,1}",
+            "@data",
+            "0.5,1,0,1",
+            "0.1,0.2,2,0",
+            ""));
+    expectBadInput(
+        tmp.resolve("m"),
+        "bad.arff",
+        "train",
+        "--task",
+        "multilabel",
+        "--data",
+        "arff:" + bad,
+        "--labels",
+        "last:2",
+        "--out",
+        tmp.resolve("m").toString());
   }
 
   @Test
   void officialSplitOfASharedMulanSetTrains() throws IOException {
     Path emotions = Cli.sharedData().resolve("emotions");
-    Assumptions.assumeTrue(Files.isDirectory(emotions), "skipping: shared data not found at " + emotions);
+    Assumptions.assumeTrue(
+        Files.isDirectory(emotions), "skipping: shared data not found at " + emotions);
     Path out = tmp.resolve("emo");
-    Cli.ok("train", "--task", "multilabel", "--data", "mulan:" + emotions, "--hidden", "32",
-        "--epochs", "3", "--out", out.toString());
+    Cli.ok(
+        "train",
+        "--task",
+        "multilabel",
+        "--data",
+        "mulan:" + emotions,
+        "--hidden",
+        "32",
+        "--epochs",
+        "3",
+        "--out",
+        out.toString());
     JsonNode m = Cli.readJson(out.resolve("metrics.json"));
     assertEquals(202, m.get("testSize").asInt(), "the official test part of emotions");
     try (Stream<Path> s = Files.list(out)) {
@@ -210,13 +388,31 @@ class MultiLabelCliTest {
   void benchResolvesTheConfigurationLikeTrain() throws IOException {
     // Options the user gives are kept (here --top-k), and L0 is filled in from the data.
     Path json = tmp.resolve("bench.json");
-    Cli.ok("bench", "--task", "multilabel", "--data", SYN, "--rows", "200", "--epochs", "1",
-        "--hidden", "32", "--top-k", "7", "--encode-rows", "100", "--json", json.toString());
+    Cli.ok(
+        "bench",
+        "--task",
+        "multilabel",
+        "--data",
+        SYN,
+        "--rows",
+        "200",
+        "--epochs",
+        "1",
+        "--hidden",
+        "32",
+        "--top-k",
+        "7",
+        "--encode-rows",
+        "100",
+        "--json",
+        json.toString());
     JsonNode b = Cli.readJson(json);
     assertEquals(7, b.path("model").path("topK").asInt(), b.toString());
     assertTrue(b.path("model").path("maxLevel").asInt() >= 1, b.toString());
-    for (String f : new String[] {"trainExamplesPerSecond", "predictRowsPerSecondBatch500",
-        "calibrationMatmulGflops"}) {
+    for (String f :
+        new String[] {
+          "trainExamplesPerSecond", "predictRowsPerSecondBatch500", "calibrationMatmulGflops"
+        }) {
       assertTrue(b.path(f).asDouble() > 0, f + " in " + b);
     }
   }

@@ -13,7 +13,8 @@ class OfflineTest {
     System.clearProperty("ai.djl.offline");
     try {
       Cli.ok("--version");
-      assertEquals("true", System.getProperty("ai.djl.offline"), "Main.run must set ai.djl.offline");
+      assertEquals(
+          "true", System.getProperty("ai.djl.offline"), "Main.run must set ai.djl.offline");
       assertTrue(ai.djl.util.Utils.isOfflineMode(), "DJL is not in offline mode");
     } finally {
       if (before != null) {

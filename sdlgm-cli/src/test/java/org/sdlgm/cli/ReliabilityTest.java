@@ -15,9 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sdlgm.io.Checkpoint;
 
 /**
- * The promises of docs/reliability.md that the bad-input table and the kill test do not cover:
- * late failures moved up front or turned into notes, bugs reported as bugs, the interrupt
- * message, and experiments that refuse cells finished under an edited spec.
+ * The promises of docs/reliability.md that the bad-input table and the kill test do not cover: late
+ * failures moved up front or turned into notes, bugs reported as bugs, the interrupt message, and
+ * experiments that refuse cells finished under an edited spec.
  */
 class ReliabilityTest {
   @TempDir Path tmp;
@@ -25,8 +25,14 @@ class ReliabilityTest {
   private Path csv(int rows) throws IOException {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < rows; i++) {
-      sb.append(i % 3 * 0.3).append(',').append(0.5).append(',').append(i % 2 * 0.9).append(',')
-          .append(i % 2).append('\n');
+      sb.append(i % 3 * 0.3)
+          .append(',')
+          .append(0.5)
+          .append(',')
+          .append(i % 2 * 0.9)
+          .append(',')
+          .append(i % 2)
+          .append('\n');
     }
     Path f = tmp.resolve("tiny.csv");
     Files.writeString(f, sb.toString());
@@ -36,9 +42,29 @@ class ReliabilityTest {
   @Test
   void aProbeThatCannotBeFittedIsSkippedWithANoteAndTheModelGetsItsMetrics() throws IOException {
     Path out = tmp.resolve("out");
-    Cli.Result r = Cli.ok(Cli.args("train", "--data", "csv:" + csv(8) + ",label=last", "--split",
-        "0.5", "-K", "4", "-L", "2", "--encoder", "8", "--decoder-hidden", "8", "--validation", "0",
-        "--epochs", "1", "--no-report", "--out", out.toString()));
+    Cli.Result r =
+        Cli.ok(
+            Cli.args(
+                "train",
+                "--data",
+                "csv:" + csv(8) + ",label=last",
+                "--split",
+                "0.5",
+                "-K",
+                "4",
+                "-L",
+                "2",
+                "--encoder",
+                "8",
+                "--decoder-hidden",
+                "8",
+                "--validation",
+                "0",
+                "--epochs",
+                "1",
+                "--no-report",
+                "--out",
+                out.toString()));
     assertTrue(r.err().contains("note: linear probe skipped"), r::toString);
     assertTrue(Files.isRegularFile(out.resolve("metrics.json")), r::toString);
   }
@@ -46,17 +72,46 @@ class ReliabilityTest {
   @Test
   void trainingWithoutATestPartSaysSo() throws IOException {
     Path out = tmp.resolve("out");
-    Cli.Result r = Cli.ok(Cli.args("train", "--data", "csv:" + csv(20) + ",label=last", "-K", "4",
-        "-L", "2", "--encoder", "8", "--decoder-hidden", "8", "--validation", "0", "--epochs", "1",
-        "--no-report", "--out", out.toString()));
+    Cli.Result r =
+        Cli.ok(
+            Cli.args(
+                "train",
+                "--data",
+                "csv:" + csv(20) + ",label=last",
+                "-K",
+                "4",
+                "-L",
+                "2",
+                "--encoder",
+                "8",
+                "--decoder-hidden",
+                "8",
+                "--validation",
+                "0",
+                "--epochs",
+                "1",
+                "--no-report",
+                "--out",
+                out.toString()));
     assertTrue(r.out().contains("no test part"), r::toString);
   }
 
   @Test
   void theDemoOnACsvWithoutATestPartEndsWithANoteNotANullPointer() throws IOException {
     Path out = tmp.resolve("demo");
-    Cli.Result r = Cli.run("demo", "--data", "csv:" + csv(20) + ",label=last", "--epochs", "1",
-        "-K", "4", "-L", "2", "--out", out.toString());
+    Cli.Result r =
+        Cli.run(
+            "demo",
+            "--data",
+            "csv:" + csv(20) + ",label=last",
+            "--epochs",
+            "1",
+            "-K",
+            "4",
+            "-L",
+            "2",
+            "--out",
+            out.toString());
     assertFalse(r.err().contains("NullPointerException"), r::toString);
     assertEquals(0, r.code(), r::toString);
     assertTrue(r.out().contains("no test part"), r::toString);
@@ -78,8 +133,9 @@ class ReliabilityTest {
   @Test
   void aBugIsReportedAsABugWithItsTraceInALogFile() throws IOException {
     StringWriter err = new StringWriter();
-    int code = BugReport.report(new IllegalStateException("boom"), new String[] {"train", "--x"},
-        new PrintWriter(err));
+    int code =
+        BugReport.report(
+            new IllegalStateException("boom"), new String[] {"train", "--x"}, new PrintWriter(err));
     assertEquals(BugReport.EXIT, code);
     List<String> lines = err.toString().lines().toList();
     assertEquals(1, lines.size(), err::toString);
@@ -103,7 +159,8 @@ class ReliabilityTest {
     assertTrue(none.contains("before the first checkpoint") && none.contains("--overwrite"), none);
     Cli.trainTiny(out, 1, "--no-eval");
     String msg = InterruptNotice.message(out, args);
-    assertTrue(msg.contains(out.resolve(Checkpoint.DIR).toString()) && msg.contains("after epoch 1"), msg);
+    assertTrue(
+        msg.contains(out.resolve(Checkpoint.DIR).toString()) && msg.contains("after epoch 1"), msg);
     assertTrue(msg.endsWith("--out '" + out + "' --resume"), msg);
     assertFalse(msg.contains("--overwrite"), msg);
   }
@@ -112,9 +169,17 @@ class ReliabilityTest {
   void anExperimentRefusesACellFinishedUnderAnEditedSpec() throws IOException {
     Path spec = tmp.resolve("grid.yaml");
     Path out = tmp.resolve("exp");
-    String yaml = String.join("\n", "name: one cell", "datasets:",
-        "  syn: {data: \"" + Cli.SYN + "\"}", "methods: [sdlgm]", "l0: [\"2\"]", "seeds: [1]",
-        "options: [-K, \"16\", --encoder, \"32\", --decoder-hidden, \"32\", --epochs, \"1\", --validation, \"0\", --no-report]", "");
+    String yaml =
+        String.join(
+            "\n",
+            "name: one cell",
+            "datasets:",
+            "  syn: {data: \"" + Cli.SYN + "\"}",
+            "methods: [sdlgm]",
+            "l0: [\"2\"]",
+            "seeds: [1]",
+            "options: [-K, \"16\", --encoder, \"32\", --decoder-hidden, \"32\", --epochs, \"1\", --validation, \"0\", --no-report]",
+            "");
     Files.writeString(spec, yaml);
     Cli.ok("experiment", spec.toString(), "--out", out.toString(), "--in-process");
     Files.writeString(spec, yaml.replace("--epochs, \"1\"", "--epochs, \"2\""));

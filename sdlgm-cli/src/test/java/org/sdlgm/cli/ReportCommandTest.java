@@ -23,10 +23,15 @@ class ReportCommandTest {
     assertTrue(r.out().contains("report written to " + html), r::toString);
     String page = Files.readString(html, StandardCharsets.UTF_8);
     assertTrue(page.contains("<h2>Run summary</h2>"), page);
-    for (String png : List.of("learning-curves.png", "level-histogram.png", "level-confusion.png",
-        "dimension-usage.png")) {
+    for (String png :
+        List.of(
+            "learning-curves.png",
+            "level-histogram.png",
+            "level-confusion.png",
+            "dimension-usage.png")) {
       assertTrue(page.contains("src=\"" + png + "\""), png + " not on the page");
-      assertTrue(Files.size(model.resolve("report").resolve(png)) > 1000, png + " missing or empty");
+      assertTrue(
+          Files.size(model.resolve("report").resolve(png)) > 1000, png + " missing or empty");
     }
     Cli.assertNoTmp(model);
 
@@ -38,8 +43,23 @@ class ReportCommandTest {
   @Test
   void trainWritesAReportUnlessToldNot(@TempDir Path dir) throws IOException {
     Path model = dir.resolve("with-report");
-    Cli.Result r = Cli.ok("train", "--data", Cli.SYN, "-K", "16", "-L", "4", "--encoder", "32",
-        "--decoder-hidden", "32", "--epochs", "1", "--out", model.toString());
+    Cli.Result r =
+        Cli.ok(
+            "train",
+            "--data",
+            Cli.SYN,
+            "-K",
+            "16",
+            "-L",
+            "4",
+            "--encoder",
+            "32",
+            "--decoder-hidden",
+            "32",
+            "--epochs",
+            "1",
+            "--out",
+            model.toString());
     assertTrue(Files.isRegularFile(model.resolve("report").resolve("report.html")), r.toString());
     assertTrue(r.out().contains("report written to"), r.out());
   }

@@ -36,8 +36,13 @@ class ResumeTest {
     }
     double l2 = loss[2];
     double l3 = loss[3];
-    assertTrue(Math.abs(l3 - l2) <= 0.2 * Math.abs(l2),
-        "epoch 3 loss " + l3 + " is not within 20% of epoch 2's " + l2 + " (restarted from scratch?)");
+    assertTrue(
+        Math.abs(l3 - l2) <= 0.2 * Math.abs(l2),
+        "epoch 3 loss "
+            + l3
+            + " is not within 20% of epoch 2's "
+            + l2
+            + " (restarted from scratch?)");
     assertTrue(Files.isRegularFile(dir.resolve("config.json")));
     assertTrue(Files.isRegularFile(dir.resolve("model.params")));
     Cli.assertNoTmp(dir);
@@ -53,8 +58,11 @@ class ResumeTest {
     Cli.trainTiny(dir, 1);
     assertTrue(Files.isRegularFile(dir.resolve("metrics.json")));
     Cli.trainTiny(dir, 2, "--no-eval", "--resume");
-    assertFalse(Files.exists(dir.resolve("metrics.json")), "metrics of the 1-epoch model beside the 2-epoch one");
-    assertTrue(Cli.readJson(dir.resolve("config.json")).at("/training/epochs").asInt() == 2,
+    assertFalse(
+        Files.exists(dir.resolve("metrics.json")),
+        "metrics of the 1-epoch model beside the 2-epoch one");
+    assertTrue(
+        Cli.readJson(dir.resolve("config.json")).at("/training/epochs").asInt() == 2,
         () -> "config.json describes the resumed run");
   }
 
@@ -62,8 +70,19 @@ class ResumeTest {
   void resumeWithoutACheckpoint() throws IOException {
     Path dir = tmp.resolve("empty");
     Files.createDirectories(dir);
-    Cli.Result r = Cli.run(Cli.args("train", "--data", Cli.SYN, Cli.TINY, "--epochs", "1",
-        "--no-eval", "--resume", "--out", dir.toString()));
+    Cli.Result r =
+        Cli.run(
+            Cli.args(
+                "train",
+                "--data",
+                Cli.SYN,
+                Cli.TINY,
+                "--epochs",
+                "1",
+                "--no-eval",
+                "--resume",
+                "--out",
+                dir.toString()));
     assertEquals(2, r.code(), r::toString);
     String e = r.error();
     assertTrue(e.contains("no checkpoint to resume from"), e);

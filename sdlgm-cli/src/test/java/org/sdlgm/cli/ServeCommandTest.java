@@ -31,8 +31,9 @@ class ServeCommandTest {
   @BeforeAll
   static void train() {
     model = dir.resolve("model");
-    List<String> args = new ArrayList<>(List.of("train", "--data", Cli.SYN, "--epochs", "1",
-        "--out", model.toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of("train", "--data", Cli.SYN, "--epochs", "1", "--out", model.toString()));
     args.addAll(Cli.TINY);
     Cli.ok(args.toArray(String[]::new));
   }
@@ -51,13 +52,19 @@ class ServeCommandTest {
     assertEquals(2, missing.code(), missing.toString());
     assertTrue(missing.error().contains("does not exist"), missing.error());
 
-    Cli.Result key = Cli.run("serve", "--model", model.toString(), "--api-key-file",
-        dir.resolve("no-key").toString());
+    Cli.Result key =
+        Cli.run(
+            "serve",
+            "--model",
+            model.toString(),
+            "--api-key-file",
+            dir.resolve("no-key").toString());
     assertEquals(2, key.code());
     assertTrue(key.error().contains("--api-key-file"), key.error());
 
     Path empty = Files.writeString(dir.resolve("empty-key"), "\n");
-    Cli.Result blank = Cli.run("serve", "--model", model.toString(), "--api-key-file", empty.toString());
+    Cli.Result blank =
+        Cli.run("serve", "--model", model.toString(), "--api-key-file", empty.toString());
     assertEquals(2, blank.code());
     assertTrue(blank.error().contains("empty"), blank.error());
 
@@ -65,11 +72,19 @@ class ServeCommandTest {
     assertEquals(2, batch.code());
     assertTrue(batch.error().contains("--max-batch"), batch.error());
 
-    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      Cli.Result busy = Cli.run("serve", "--model", model.toString(), "--port",
-          Integer.toString(taken.getLocalPort()));
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Cli.Result busy =
+          Cli.run(
+              "serve",
+              "--model",
+              model.toString(),
+              "--port",
+              Integer.toString(taken.getLocalPort()));
       assertEquals(2, busy.code(), busy.toString());
-      assertTrue(busy.error().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), busy.error());
+      assertTrue(
+          busy.error().contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()),
+          busy.error());
     }
 
     Cli.Result index = Cli.run("serve", "--model", model.toString(), "--index", dir.toString());
@@ -81,9 +96,20 @@ class ServeCommandTest {
   @Test
   void sigtermDrainsAndExitsZero() throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "-Dai.djl.offline=true", "org.sdlgm.cli.Main", "serve", "--model", model.toString(),
-        "--port", "0", "--threads", "1");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            java,
+            "-cp",
+            System.getProperty("java.class.path"),
+            "-Dai.djl.offline=true",
+            "org.sdlgm.cli.Main",
+            "serve",
+            "--model",
+            model.toString(),
+            "--port",
+            "0",
+            "--threads",
+            "1");
     pb.environment().put("DJL_OFFLINE", "true");
     pb.environment().put("OPT_OUT_TRACKING", "true");
     pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
@@ -115,14 +141,22 @@ class ServeCommandTest {
       try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
         socket.setSoTimeout(60_000);
         OutputStream out = socket.getOutputStream();
-        out.write(("POST /v1/encode HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(
+            ("POST /v1/encode HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: "
+                    + body.length
+                    + "\r\nConnection: close\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
         out.write(body, 0, body.length / 2);
         out.flush();
         HttpClient client = HttpClient.newHttpClient();
         long until = System.nanoTime() + 30_000_000_000L;
-        while (!client.send(HttpRequest.newBuilder(URI.create(url + "/metrics")).build(),
-            HttpResponse.BodyHandlers.ofString()).body().contains("sdlgm_requests_in_flight 1")
+        while (!client
+                .send(
+                    HttpRequest.newBuilder(URI.create(url + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body()
+                .contains("sdlgm_requests_in_flight 1")
             && System.nanoTime() < until) {
           Thread.sleep(20);
         }
@@ -131,7 +165,8 @@ class ServeCommandTest {
         assertTrue(p.isAlive(), "waits for the request in flight");
         out.write(body, body.length / 2, body.length - body.length / 2);
         out.flush();
-        String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String response =
+            new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(response.startsWith("HTTP/1.1 200"), response);
         assertTrue(response.contains("\"indices\""), response);
       }

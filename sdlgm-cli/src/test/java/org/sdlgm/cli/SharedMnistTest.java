@@ -24,9 +24,27 @@ class SharedMnistTest {
       Assumptions.assumeTrue(false, "skipping: shared MNIST not found at " + images);
     }
     Path out = tmp.resolve("mnist");
-    Cli.Result r = Cli.ok("train", "--data", "idx:" + images + "," + labels + ",limit=1500",
-        "--split", "0.8", "--epochs", "1", "-K", "32", "-L", "5", "--encoder", "64",
-        "--decoder-hidden", "64", "--validation", "0", "--out", out.toString());
+    Cli.Result r =
+        Cli.ok(
+            "train",
+            "--data",
+            "idx:" + images + "," + labels + ",limit=1500",
+            "--split",
+            "0.8",
+            "--epochs",
+            "1",
+            "-K",
+            "32",
+            "-L",
+            "5",
+            "--encoder",
+            "64",
+            "--decoder-hidden",
+            "64",
+            "--validation",
+            "0",
+            "--out",
+            out.toString());
     assertTrue(r.out().contains("linear-probe accuracy"), r::toString);
 
     JsonNode metrics = Cli.readJson(out.resolve("metrics.json"));

@@ -45,7 +45,8 @@ class TrainEvalEncodeTest {
     assertTrue(ev.isObject(), "metrics.json has no evaluation object");
     assertTrue(ev.path("nnz").path("max").isNumber(), "evaluation.nnz.max missing");
     assertTrue(ev.path("nnz").path("max").asInt() <= 4, () -> "nnz.max > L0: " + ev.path("nnz"));
-    assertTrue(ev.path("recovery").path("spearmanLevel").isNumber(),
+    assertTrue(
+        ev.path("recovery").path("spearmanLevel").isNumber(),
         () -> "evaluation.recovery.spearmanLevel is not a number: " + ev.path("recovery"));
   }
 
@@ -68,8 +69,16 @@ class TrainEvalEncodeTest {
   @Test
   void encodeJsonLines() throws IOException {
     Path out = shared.resolve("codes.jsonl");
-    Cli.ok("encode", "--model", model.toString(), "--data", Cli.SYN, "--part", "test",
-        "--out", out.toString());
+    Cli.ok(
+        "encode",
+        "--model",
+        model.toString(),
+        "--data",
+        Cli.SYN,
+        "--part",
+        "test",
+        "--out",
+        out.toString());
     List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
     assertEquals(100, lines.size());
     for (int i = 0; i < lines.size(); i++) {
@@ -94,8 +103,16 @@ class TrainEvalEncodeTest {
   @Test
   void encodeCsv() throws IOException {
     Path out = shared.resolve("codes.csv");
-    Cli.ok("encode", "--model", model.toString(), "--data", Cli.SYN, "--part", "test",
-        "--out", out.toString());
+    Cli.ok(
+        "encode",
+        "--model",
+        model.toString(),
+        "--data",
+        Cli.SYN,
+        "--part",
+        "test",
+        "--out",
+        out.toString());
     List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
     StringBuilder header = new StringBuilder("id,L,nnz");
     for (int j = 0; j < 16; j++) {
@@ -116,8 +133,26 @@ class TrainEvalEncodeTest {
     for (String ext : List.of("jsonl", "csv")) {
       Path a = shared.resolve("a." + ext);
       Path b = shared.resolve("b." + ext);
-      Cli.ok("encode", "--model", model.toString(), "--data", Cli.SYN, "--part", "test", "--out", a.toString());
-      Cli.ok("encode", "--model", model.toString(), "--data", Cli.SYN, "--part", "test", "--out", b.toString());
+      Cli.ok(
+          "encode",
+          "--model",
+          model.toString(),
+          "--data",
+          Cli.SYN,
+          "--part",
+          "test",
+          "--out",
+          a.toString());
+      Cli.ok(
+          "encode",
+          "--model",
+          model.toString(),
+          "--data",
+          Cli.SYN,
+          "--part",
+          "test",
+          "--out",
+          b.toString());
       assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), ext + " encodings differ");
     }
   }
@@ -135,7 +170,16 @@ class TrainEvalEncodeTest {
       return;
     }
     Path jsonl = dir.resolve("codes.jsonl");
-    Cli.ok("encode", "--model", m.toString(), "--data", Cli.SYN, "--part", "test", "--out", jsonl.toString());
+    Cli.ok(
+        "encode",
+        "--model",
+        m.toString(),
+        "--data",
+        Cli.SYN,
+        "--part",
+        "test",
+        "--out",
+        jsonl.toString());
     List<String> lines = Files.readAllLines(jsonl, StandardCharsets.UTF_8);
     assertEquals(100, lines.size());
     List<Integer> over = new ArrayList<>();
@@ -147,7 +191,16 @@ class TrainEvalEncodeTest {
     }
     assertTrue(over.isEmpty(), method + ": rows with more than L0 = 4 non-zeros: " + over);
     Path csv = dir.resolve("codes.csv");
-    Cli.ok("encode", "--model", m.toString(), "--data", Cli.SYN, "--part", "test", "--out", csv.toString());
+    Cli.ok(
+        "encode",
+        "--model",
+        m.toString(),
+        "--data",
+        Cli.SYN,
+        "--part",
+        "test",
+        "--out",
+        csv.toString());
     for (String line : Files.readAllLines(csv, StandardCharsets.UTF_8).subList(1, 101)) {
       assertTrue(nonZeros(line.split(",", -1)) <= 4, method + ": " + line);
     }
@@ -156,14 +209,39 @@ class TrainEvalEncodeTest {
   @Test
   void benchWritesThroughputPhasesAndMemory(@TempDir Path dir) throws IOException {
     Path json = dir.resolve("bench.json");
-    List<String> args = new ArrayList<>(List.of("bench", "--data", Cli.SYN, "--rows", "200",
-        "--epochs", "2", "--encode-rows", "100", "--json", json.toString(),
-        "-K", "16", "-L", "4", "--encoder", "32", "--decoder-hidden", "32"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "bench",
+                "--data",
+                Cli.SYN,
+                "--rows",
+                "200",
+                "--epochs",
+                "2",
+                "--encode-rows",
+                "100",
+                "--json",
+                json.toString(),
+                "-K",
+                "16",
+                "-L",
+                "4",
+                "--encoder",
+                "32",
+                "--decoder-hidden",
+                "32"));
     Cli.Result r = Cli.ok(args.toArray(new String[0]));
     assertTrue(r.out().contains("forward"), r.toString());
     JsonNode b = Cli.readJson(json);
-    for (String f : new String[] {"trainExamplesPerSecond", "encodeExamplesPerSecondBatch100",
-        "encodeExamplesPerSecondBatch1000", "peakHeapBytes", "calibrationMatmulGflops"}) {
+    for (String f :
+        new String[] {
+          "trainExamplesPerSecond",
+          "encodeExamplesPerSecondBatch100",
+          "encodeExamplesPerSecondBatch1000",
+          "peakHeapBytes",
+          "calibrationMatmulGflops"
+        }) {
       assertTrue(b.path(f).asDouble() > 0, f + " in " + b);
     }
     JsonNode phases = b.path("trainStepMillis");

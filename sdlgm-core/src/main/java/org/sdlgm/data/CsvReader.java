@@ -19,25 +19,27 @@ import org.apache.commons.csv.CSVRecord;
 /**
  * A dense numeric CSV file as a data source, for any tabular data that is not in a dedicated
  * format: one example per row, one feature per column, optionally a header row and one integer
- * class-label column. Parsing is done by commons-csv; this class adds what a model needs from
- * the contents — every value a finite number, every row the same width — and reports
- * violations as {@code file:line: problem} with the 1-based physical line. Class labels are
- * mapped to 0..C-1 in sorted order of their distinct values (unchanged when they already are
- * 0..C-1); {@link #classValues()} gives the original value of each class after loading.
+ * class-label column. Parsing is done by commons-csv; this class adds what a model needs from the
+ * contents — every value a finite number, every row the same width — and reports violations as
+ * {@code file:line: problem} with the 1-based physical line. Class labels are mapped to 0..C-1 in
+ * sorted order of their distinct values (unchanged when they already are 0..C-1); {@link
+ * #classValues()} gives the original value of each class after loading.
  *
- * <p>A configured reader is a {@link DataSource} without a test part; set options with the
- * {@code with...} methods, each returning a new reader.
+ * <p>A configured reader is a {@link DataSource} without a test part; set options with the {@code
+ * with...} methods, each returning a new reader.
  */
 public final class CsvReader implements DataSource {
   /** Whether the first row holds column names. */
   public enum Header {
-    TRUE, FALSE,
+    TRUE,
+    FALSE,
     /** The first row is a header if any of its fields is not a number. */
     AUTO
   }
 
   private static final Pattern NAN = Pattern.compile("[+-]?nan", Pattern.CASE_INSENSITIVE);
-  private static final Pattern INF = Pattern.compile("([+-]?)inf(inity)?", Pattern.CASE_INSENSITIVE);
+  private static final Pattern INF =
+      Pattern.compile("([+-]?)inf(inity)?", Pattern.CASE_INSENSITIVE);
   private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
 
   private final Path file;
@@ -55,12 +57,15 @@ public final class CsvReader implements DataSource {
     this(file, null);
   }
 
-  /** As {@link #CsvReader(Path)}, remembering the {@code --data} spec it came from (may be null). */
+  /**
+   * As {@link #CsvReader(Path)}, remembering the {@code --data} spec it came from (may be null).
+   */
   public CsvReader(Path file, String spec) {
     this(file, spec, Header.AUTO, "none", ',', -1);
   }
 
-  private CsvReader(Path file, String spec, Header header, String label, char delimiter, int limit) {
+  private CsvReader(
+      Path file, String spec, Header header, String label, char delimiter, int limit) {
     this.file = file;
     this.spec = spec == null ? "csv:" + file : spec;
     this.header = header;
@@ -74,8 +79,8 @@ public final class CsvReader implements DataSource {
   }
 
   /**
-   * Which column holds integer class labels: {@code none}, {@code first}, {@code last}, a
-   * 0-based column index, or a header name.
+   * Which column holds integer class labels: {@code none}, {@code first}, {@code last}, a 0-based
+   * column index, or a header name.
    */
   public CsvReader withLabel(String column) {
     return new CsvReader(file, spec, header, column, delimiter, limit);
@@ -101,8 +106,8 @@ public final class CsvReader implements DataSource {
   }
 
   /**
-   * Original label value of each class index (class {@code c} was {@code classValues()[c]} in
-   * the file), or null before {@link #read()} or without a label column.
+   * Original label value of each class index (class {@code c} was {@code classValues()[c]} in the
+   * file), or null before {@link #read()} or without a label column.
    */
   public long[] classValues() {
     return classValues;
@@ -125,13 +130,15 @@ public final class CsvReader implements DataSource {
   /** Parses the file. Throws {@link DataException} naming file and line for bad content. */
   public Dataset read() {
     String name = file.toString();
-    CSVFormat format = CSVFormat.DEFAULT.builder()
-        .setDelimiter(delimiter)
-        .setTrim(true)
-        // Blank lines are kept as records so that the parser's line count stays in step with
-        // the physical lines we report; they are skipped below.
-        .setIgnoreEmptyLines(false)
-        .get();
+    CSVFormat format =
+        CSVFormat.DEFAULT
+            .builder()
+            .setDelimiter(delimiter)
+            .setTrim(true)
+            // Blank lines are kept as records so that the parser's line count stays in step with
+            // the physical lines we report; they are skipped below.
+            .setIgnoreEmptyLines(false)
+            .get();
     List<float[]> rows = new ArrayList<>();
     List<Long> rawLabels = new ArrayList<>();
     List<String> names = null;
@@ -249,21 +256,34 @@ public final class CsvReader implements DataSource {
     } else if (INTEGER.matcher(l).matches()) {
       col = Integer.parseInt(l);
       if (col < 0 || col >= width) {
-        throw DataException.at(file.toString(), line, "label column " + col
-            + " is out of range: the file has " + width + " columns (0-based indices 0.." + (width - 1) + ")");
+        throw DataException.at(
+            file.toString(),
+            line,
+            "label column "
+                + col
+                + " is out of range: the file has "
+                + width
+                + " columns (0-based indices 0.."
+                + (width - 1)
+                + ")");
       }
     } else if (names == null) {
-      throw DataException.at(file.toString(), line, "label column '" + l
-          + "' is a name but the file has no header row (use a 0-based index, first or last)");
+      throw DataException.at(
+          file.toString(),
+          line,
+          "label column '"
+              + l
+              + "' is a name but the file has no header row (use a 0-based index, first or last)");
     } else {
       col = names.indexOf(l);
       if (col < 0) {
-        throw DataException.at(file.toString(), line, "no column named '" + l + "' in the header "
-            + names);
+        throw DataException.at(
+            file.toString(), line, "no column named '" + l + "' in the header " + names);
       }
     }
     if (width < 2) {
-      throw DataException.at(file.toString(), line, "a label column needs at least one other column");
+      throw DataException.at(
+          file.toString(), line, "a label column needs at least one other column");
     }
     return col;
   }
@@ -285,8 +305,10 @@ public final class CsvReader implements DataSource {
     // Finite doubles beyond float range would silently become Infinity.
     String bad = Inputs.nonFinite((float) v);
     if (bad != null) {
-      throw DataException.at(file, line, "column " + col + ": " + f + " overflows a float ("
-          + bad + " is not allowed)");
+      throw DataException.at(
+          file,
+          line,
+          "column " + col + ": " + f + " overflows a float (" + bad + " is not allowed)");
     }
     return v;
   }
@@ -304,12 +326,18 @@ public final class CsvReader implements DataSource {
         v = (long) d;
       }
     } catch (NumberFormatException e) {
-      throw DataException.at(file, line, "column " + col + " (label): '" + f
-          + "' is not an integer class label");
+      throw DataException.at(
+          file, line, "column " + col + " (label): '" + f + "' is not an integer class label");
     }
     if (v < 0) {
-      throw DataException.at(file, line, "column " + col + " (label): " + v
-          + " is negative; class labels must be non-negative integers");
+      throw DataException.at(
+          file,
+          line,
+          "column "
+              + col
+              + " (label): "
+              + v
+              + " is negative; class labels must be non-negative integers");
     }
     return v;
   }

@@ -2,33 +2,34 @@ package org.sdlgm.data;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.sdlgm.SdlgmException;
 
 /**
- * Parses the {@code --data} (and {@code --test}) spec strings into {@link DataSource}s, so that
- * the CLI, config files and tests all name data the same way: {@code scheme:arg[,key=value...]}.
- * Parsing only checks the syntax and option values; files are opened by
- * {@link DataSource#load()}. See {@link #SYNTAX} for the schemes and their options. Paths are
- * taken relative to the working directory, a leading {@code ~/} means the home directory, and
- * a path cannot contain a comma (commas separate options).
+ * Parses the {@code --data} (and {@code --test}) spec strings into {@link DataSource}s, so that the
+ * CLI, config files and tests all name data the same way: {@code scheme:arg[,key=value...]}.
+ * Parsing only checks the syntax and option values; files are opened by {@link DataSource#load()}.
+ * See {@link #SYNTAX} for the schemes and their options. Paths are taken relative to the working
+ * directory, a leading {@code ~/} means the home directory, and a path cannot contain a comma
+ * (commas separate options).
  */
 public final class DataSpecs {
   /** The recognised schemes, in the order they are documented. */
-  public static final List<String> SCHEMES = List.of("fashion-mnist", "mnist", "idx", "csv", "synthetic");
+  public static final List<String> SCHEMES =
+      List.of("fashion-mnist", "mnist", "idx", "csv", "synthetic");
 
   /** One line per scheme: the syntax and options, suitable for {@code --help} output. */
   @SuppressWarnings("StringConcatToTextBlock") // one aligned line per scheme reads better
-  public static final String SYNTAX = String.join("\n",
-      "fashion-mnist:DIR[,binarize=T][,limit=N][,test-limit=N]   the four IDX files in DIR (.gz or raw)",
-      "mnist:DIR[,binarize=T][,limit=N][,test-limit=N]           same layout as fashion-mnist",
-      "idx:IMAGES[,LABELS][,binarize=T][,limit=N]                one IDX image file (+ labels), no test part",
-      "csv:FILE[,header=true|false|auto][,label=none|first|last|INDEX|NAME][,delimiter=C|tab|comma|semicolon|space|pipe][,limit=N]",
-      "synthetic:[n=10000][,test=2000][,seed=1][,atoms=32][,dim=784][,lmax=6][,noise=0.05][,wmin=0.6][,wmax=1.0][,kind=sparse|strokes]");
+  public static final String SYNTAX =
+      String.join(
+          "\n",
+          "fashion-mnist:DIR[,binarize=T][,limit=N][,test-limit=N]   the four IDX files in DIR (.gz or raw)",
+          "mnist:DIR[,binarize=T][,limit=N][,test-limit=N]           same layout as fashion-mnist",
+          "idx:IMAGES[,LABELS][,binarize=T][,limit=N]                one IDX image file (+ labels), no test part",
+          "csv:FILE[,header=true|false|auto][,label=none|first|last|INDEX|NAME][,delimiter=C|tab|comma|semicolon|space|pipe][,limit=N]",
+          "synthetic:[n=10000][,test=2000][,seed=1][,atoms=32][,dim=784][,lmax=6][,noise=0.05][,wmin=0.6][,wmax=1.0][,kind=sparse|strokes]");
 
   private static final List<String> IDX_FAMILY_KEYS = List.of("binarize", "limit", "test-limit");
   private static final List<String> IDX_KEYS = List.of("binarize", "limit");
@@ -41,17 +42,24 @@ public final class DataSpecs {
   /** Parses a spec. Throws {@link SdlgmException} naming the problem and what is valid. */
   public static DataSource parse(String spec) {
     if (spec == null || spec.isBlank()) {
-      throw new SdlgmException("empty data spec; expected scheme:arg with scheme one of " + SCHEMES
-          + ", e.g. synthetic:n=10000,seed=1 or csv:data.csv,label=last");
+      throw new SdlgmException(
+          "empty data spec; expected scheme:arg with scheme one of "
+              + SCHEMES
+              + ", e.g. synthetic:n=10000,seed=1 or csv:data.csv,label=last");
     }
     String s = spec.trim();
     int colon = s.indexOf(':');
     String scheme = (colon < 0 ? s : s.substring(0, colon)).trim().toLowerCase(Locale.ROOT);
     String rest = colon < 0 ? "" : s.substring(colon + 1);
     if (!SCHEMES.contains(scheme)) {
-      throw new SdlgmException("unknown data scheme '" + (colon < 0 ? s : s.substring(0, colon))
-          + "' in data spec '" + spec + "'; valid schemes are " + String.join(", ", SCHEMES)
-          + " (syntax scheme:arg[,key=value...], e.g. csv:data.csv or fashion-mnist:/path/to/dir)");
+      throw new SdlgmException(
+          "unknown data scheme '"
+              + (colon < 0 ? s : s.substring(0, colon))
+              + "' in data spec '"
+              + spec
+              + "'; valid schemes are "
+              + String.join(", ", SCHEMES)
+              + " (syntax scheme:arg[,key=value...], e.g. csv:data.csv or fashion-mnist:/path/to/dir)");
     }
     SpecParts p = SpecParts.of(spec, scheme, rest);
     switch (scheme) {
@@ -74,18 +82,20 @@ public final class DataSpecs {
     Float binarize = p.threshold();
     int limit = p.count("limit");
     int testLimit = p.count("test-limit");
-    return new IdxSource(spec, () -> {
-      if (!Files.isDirectory(dir)) {
-        throw new DataException(dir + ": directory not found (from data spec '" + spec + "')");
-      }
-      Path trainImages = find(dir, "train-images-idx3-ubyte", scheme);
-      Path trainLabels = find(dir, "train-labels-idx1-ubyte", scheme);
-      Path testImages = find(dir, "t10k-images-idx3-ubyte", scheme);
-      Path testLabels = find(dir, "t10k-labels-idx1-ubyte", scheme);
-      Dataset train = IdxReader.read(trainImages, trainLabels, scheme + "/train", limit);
-      Dataset test = IdxReader.read(testImages, testLabels, scheme + "/test", testLimit);
-      return new TrainTest(binarize(train, binarize), binarize(test, binarize));
-    });
+    return new IdxSource(
+        spec,
+        () -> {
+          if (!Files.isDirectory(dir)) {
+            throw new DataException(dir + ": directory not found (from data spec '" + spec + "')");
+          }
+          Path trainImages = find(dir, "train-images-idx3-ubyte", scheme);
+          Path trainLabels = find(dir, "train-labels-idx1-ubyte", scheme);
+          Path testImages = find(dir, "t10k-images-idx3-ubyte", scheme);
+          Path testLabels = find(dir, "t10k-labels-idx1-ubyte", scheme);
+          Dataset train = IdxReader.read(trainImages, trainLabels, scheme + "/train", limit);
+          Dataset test = IdxReader.read(testImages, testLabels, scheme + "/test", testLimit);
+          return new TrainTest(binarize(train, binarize), binarize(test, binarize));
+        });
   }
 
   private static Path find(Path dir, String base, String scheme) {
@@ -98,11 +108,17 @@ public final class DataSpecs {
       return raw;
     }
     String hint = "";
-    if (base.startsWith("train-images") && Files.isRegularFile(dir.resolve("t10k-images-idx3-ubyte.gz"))) {
-      hint = "; only the test images are there: use idx:" + dir.resolve("t10k-images-idx3-ubyte.gz")
-          + "," + dir.resolve("t10k-labels-idx1-ubyte.gz") + " and a seeded split";
+    if (base.startsWith("train-images")
+        && Files.isRegularFile(dir.resolve("t10k-images-idx3-ubyte.gz"))) {
+      hint =
+          "; only the test images are there: use idx:"
+              + dir.resolve("t10k-images-idx3-ubyte.gz")
+              + ","
+              + dir.resolve("t10k-labels-idx1-ubyte.gz")
+              + " and a seeded split";
     }
-    throw new DataException(gz + ": file not found (nor " + raw + "), needed by " + scheme + ":" + dir + hint);
+    throw new DataException(
+        gz + ": file not found (nor " + raw + "), needed by " + scheme + ":" + dir + hint);
   }
 
   private static DataSource idx(String spec, SpecParts p) {
@@ -112,8 +128,13 @@ public final class DataSpecs {
     Path labels = p.positional.size() > 1 ? SpecParts.path(p.positional.get(1)) : null;
     Float binarize = p.threshold();
     int limit = p.count("limit");
-    return new IdxSource(spec, () -> new TrainTest(
-        binarize(IdxReader.read(images, labels, "idx:" + images.getFileName(), limit), binarize), null));
+    return new IdxSource(
+        spec,
+        () ->
+            new TrainTest(
+                binarize(
+                    IdxReader.read(images, labels, "idx:" + images.getFileName(), limit), binarize),
+                null));
   }
 
   private static DataSource csv(String spec, SpecParts p) {
@@ -228,10 +249,11 @@ public final class DataSpecs {
     for (int i = 0; i < src.length; i++) {
       out[i] = src[i] > t ? 1f : 0f;
     }
-    return Dataset.builder(d.name(), d.dim(), out).labels(d.labels()).imageShape(d.imageHeight(), d.imageWidth())
+    return Dataset.builder(d.name(), d.dim(), out)
+        .labels(d.labels())
+        .imageShape(d.imageHeight(), d.imageWidth())
         .build();
   }
-
 
   /** An IDX-backed source; the loading closure keeps the parsed options. */
   private static final class IdxSource implements DataSource {

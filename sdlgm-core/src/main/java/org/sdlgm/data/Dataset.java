@@ -4,13 +4,13 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * An in-memory, dense, row-major table of examples: the unit that training, evaluation and
- * encoding consume. Optional side information travels with the rows: class labels (used for
- * per-class statistics and the linear probe), and for synthetic data the ground truth — each
- * example's true sparsity level, its true atom indices, and the generating dictionary.
+ * An in-memory, dense, row-major table of examples: the unit that training, evaluation and encoding
+ * consume. Optional side information travels with the rows: class labels (used for per-class
+ * statistics and the linear probe), and for synthetic data the ground truth — each example's true
+ * sparsity level, its true atom indices, and the generating dictionary.
  *
- * <p>Instances are immutable by convention: the arrays are not copied, callers must not
- * modify them after construction.
+ * <p>Instances are immutable by convention: the arrays are not copied, callers must not modify them
+ * after construction.
  */
 public final class Dataset {
   private final String name;
@@ -29,7 +29,8 @@ public final class Dataset {
     this.dim = b.dim;
     this.features = Objects.requireNonNull(b.features, "features");
     if (dim <= 0 || features.length % dim != 0) {
-      throw new IllegalArgumentException("features length " + features.length + " is not a multiple of dim " + dim);
+      throw new IllegalArgumentException(
+          "features length " + features.length + " is not a multiple of dim " + dim);
     }
     this.size = features.length / dim;
     this.labels = b.labels;
@@ -41,7 +42,8 @@ public final class Dataset {
     checkLength("labels", labels);
     checkLength("trueLevels", trueLevels);
     if (trueSupports != null && trueSupports.length != size) {
-      throw new IllegalArgumentException("trueSupports has " + trueSupports.length + " rows, expected " + size);
+      throw new IllegalArgumentException(
+          "trueSupports has " + trueSupports.length + " rows, expected " + size);
     }
   }
 
@@ -56,16 +58,24 @@ public final class Dataset {
   }
 
   /** A short human-readable name (e.g. "fashion-mnist/train"). */
-  public String name() { return name; }
+  public String name() {
+    return name;
+  }
 
   /** Number of examples. */
-  public int size() { return size; }
+  public int size() {
+    return size;
+  }
 
   /** Number of features per example (D). */
-  public int dim() { return dim; }
+  public int dim() {
+    return dim;
+  }
 
   /** Row-major features, {@code size() * dim()} floats. Do not modify. */
-  public float[] features() { return features; }
+  public float[] features() {
+    return features;
+  }
 
   /** A copy of row {@code i} (0-based). */
   public float[] row(int i) {
@@ -78,26 +88,42 @@ public final class Dataset {
   }
 
   /** Class labels in 0..numClasses-1, or null when the data has none. */
-  public int[] labels() { return labels; }
+  public int[] labels() {
+    return labels;
+  }
 
   /** True sparsity level of each example (synthetic data only), or null. */
-  public int[] trueLevels() { return trueLevels; }
+  public int[] trueLevels() {
+    return trueLevels;
+  }
 
   /** True atom indices of each example (synthetic data only), or null. */
-  public int[][] trueSupports() { return trueSupports; }
+  public int[][] trueSupports() {
+    return trueSupports;
+  }
 
   /** The generating dictionary, one atom (length dim) per row (synthetic data only), or null. */
-  public float[][] dictionary() { return dictionary; }
+  public float[][] dictionary() {
+    return dictionary;
+  }
 
   /** Image height when rows are images (for reports), else 0. */
-  public int imageHeight() { return imageHeight; }
+  public int imageHeight() {
+    return imageHeight;
+  }
 
   /** Image width when rows are images (for reports), else 0. */
-  public int imageWidth() { return imageWidth; }
+  public int imageWidth() {
+    return imageWidth;
+  }
 
-  public boolean hasLabels() { return labels != null; }
+  public boolean hasLabels() {
+    return labels != null;
+  }
 
-  public boolean hasGroundTruth() { return trueLevels != null; }
+  public boolean hasGroundTruth() {
+    return trueLevels != null;
+  }
 
   /** Number of classes (max label + 1), or 0 without labels. */
   public int numClasses() {
@@ -133,7 +159,8 @@ public final class Dataset {
     for (int i = 0; i < rows.length; i++) {
       System.arraycopy(features, rows[i] * dim, f, i * dim, dim);
     }
-    Builder b = new Builder(newName, dim, f).dictionary(dictionary).imageShape(imageHeight, imageWidth);
+    Builder b =
+        new Builder(newName, dim, f).dictionary(dictionary).imageShape(imageHeight, imageWidth);
     if (labels != null) {
       b.labels(pick(labels, rows));
     }
@@ -186,16 +213,34 @@ public final class Dataset {
       this.features = features;
     }
 
-    public Builder labels(int[] v) { this.labels = v; return this; }
+    public Builder labels(int[] v) {
+      this.labels = v;
+      return this;
+    }
 
-    public Builder trueLevels(int[] v) { this.trueLevels = v; return this; }
+    public Builder trueLevels(int[] v) {
+      this.trueLevels = v;
+      return this;
+    }
 
-    public Builder trueSupports(int[][] v) { this.trueSupports = v; return this; }
+    public Builder trueSupports(int[][] v) {
+      this.trueSupports = v;
+      return this;
+    }
 
-    public Builder dictionary(float[][] v) { this.dictionary = v; return this; }
+    public Builder dictionary(float[][] v) {
+      this.dictionary = v;
+      return this;
+    }
 
-    public Builder imageShape(int h, int w) { this.imageHeight = h; this.imageWidth = w; return this; }
+    public Builder imageShape(int h, int w) {
+      this.imageHeight = h;
+      this.imageWidth = w;
+      return this;
+    }
 
-    public Dataset build() { return new Dataset(this); }
+    public Dataset build() {
+      return new Dataset(this);
+    }
   }
 }

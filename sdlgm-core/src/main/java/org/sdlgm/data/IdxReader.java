@@ -7,15 +7,15 @@ import java.nio.file.Path;
 
 /**
  * Reads the IDX files of the MNIST family (MNIST, Fashion-MNIST, KMNIST, EMNIST): unsigned-byte
- * images ({@code idx3}, magic {@code 0x00000803}) and labels ({@code idx1}, magic
- * {@code 0x00000801}), raw or gzip-compressed. It exists so that the standard benchmark
- * downloads can be used as they come, with errors that say which file is broken and how
- * (wrong format, truncated download, images and labels from different sets). Pixels become
- * floats in [0, 1] (byte / 255).
+ * images ({@code idx3}, magic {@code 0x00000803}) and labels ({@code idx1}, magic {@code
+ * 0x00000801}), raw or gzip-compressed. It exists so that the standard benchmark downloads can be
+ * used as they come, with errors that say which file is broken and how (wrong format, truncated
+ * download, images and labels from different sets). Pixels become floats in [0, 1] (byte / 255).
  */
 public final class IdxReader {
   /** Magic number of an unsigned-byte, three-dimensional IDX file (images). */
   public static final int IMAGE_MAGIC = 0x00000803;
+
   /** Magic number of an unsigned-byte, one-dimensional IDX file (labels). */
   public static final int LABEL_MAGIC = 0x00000801;
 
@@ -30,9 +30,9 @@ public final class IdxReader {
   private IdxReader() {}
 
   /**
-   * Reads an image file and, when {@code labels} is not null, its label file into one
-   * dataset. {@code limit} keeps only the first rows (a negative value keeps all); the rest of
-   * the file is then not read, which makes quick experiments on the 60k-image files cheap.
+   * Reads an image file and, when {@code labels} is not null, its label file into one dataset.
+   * {@code limit} keeps only the first rows (a negative value keeps all); the rest of the file is
+   * then not read, which makes quick experiments on the 60k-image files cheap.
    */
   public static Dataset read(Path images, Path labels, String name, int limit) {
     try (InputStream imgIn = Inputs.open(images)) {
@@ -51,7 +51,10 @@ public final class IdxReader {
       for (int i = 0; i < raw.length; i++) {
         features[i] = BYTE_TO_UNIT[raw[i] & 0xff];
       }
-      return Dataset.builder(name, dim, features).labels(labelValues).imageShape(rows, cols).build();
+      return Dataset.builder(name, dim, features)
+          .labels(labelValues)
+          .imageShape(rows, cols)
+          .build();
     } catch (IOException e) {
       throw new DataException(images + ": cannot read: " + e.getMessage(), e);
     }
@@ -63,15 +66,22 @@ public final class IdxReader {
   }
 
   /**
-   * When {@code expectedCount >= 0} the file must hold exactly that many labels: a mismatch
-   * almost always means the label file belongs to another split than the images.
+   * When {@code expectedCount >= 0} the file must hold exactly that many labels: a mismatch almost
+   * always means the label file belongs to another split than the images.
    */
   private static int[] readLabels(Path labels, int expectedCount, Path images, int limit) {
     try (InputStream in = Inputs.open(labels)) {
       int count = readHeader(in, labels, LABEL_MAGIC, "label", 1)[0];
       if (expectedCount >= 0 && count != expectedCount) {
-        throw new DataException(labels + ": holds " + count + " labels but " + images + " holds "
-            + expectedCount + " images; the two files must come from the same split");
+        throw new DataException(
+            labels
+                + ": holds "
+                + count
+                + " labels but "
+                + images
+                + " holds "
+                + expectedCount
+                + " images; the two files must come from the same split");
       }
       int n = limit < 0 ? count : Math.min(limit, count);
       byte[] raw = readPayload(in, labels, 8, n, 1, count);
@@ -92,17 +102,23 @@ public final class IdxReader {
     byte[] h = new byte[headerBytes];
     int got = readAll(in, h, 0, headerBytes);
     if (got < 4) {
-      throw new DataException(file + ": not an IDX " + kind + " file: only " + got
-          + " bytes, too short for an IDX header");
+      throw new DataException(
+          file
+              + ": not an IDX "
+              + kind
+              + " file: only "
+              + got
+              + " bytes, too short for an IDX header");
     }
     int found = readInt(h, 0);
     if (found != magic) {
-      throw new DataException(String.format("%s: not an IDX %s file: magic 0x%08x, expected 0x%08x",
-          file, kind, found, magic));
+      throw new DataException(
+          String.format(
+              "%s: not an IDX %s file: magic 0x%08x, expected 0x%08x", file, kind, found, magic));
     }
     if (got < headerBytes) {
-      throw new DataException(file + ": truncated IDX header: expected " + headerBytes
-          + " bytes, found " + got);
+      throw new DataException(
+          file + ": truncated IDX header: expected " + headerBytes + " bytes, found " + got);
     }
     int[] sizes = new int[dims];
     long total = 1;
@@ -120,18 +136,26 @@ public final class IdxReader {
   }
 
   /**
-   * Reads {@code n} records of {@code recordBytes} each. A short read is reported with the
-   * record where data ran out, the usual symptom of an interrupted download.
+   * Reads {@code n} records of {@code recordBytes} each. A short read is reported with the record
+   * where data ran out, the usual symptom of an interrupted download.
    */
-  private static byte[] readPayload(InputStream in, Path file, int headerBytes, int n,
-      int recordBytes, int declared) throws IOException {
+  private static byte[] readPayload(
+      InputStream in, Path file, int headerBytes, int n, int recordBytes, int declared)
+      throws IOException {
     byte[] buf = new byte[n * recordBytes];
     int got = readAll(in, buf, 0, buf.length);
     if (got < buf.length) {
       long expected = headerBytes + (long) declared * recordBytes;
-      throw new DataException(file + ": truncated: data ends in record " + (got / recordBytes)
-          + " of " + declared + " (0-based); expected " + expected + " bytes, found "
-          + (headerBytes + got));
+      throw new DataException(
+          file
+              + ": truncated: data ends in record "
+              + (got / recordBytes)
+              + " of "
+              + declared
+              + " (0-based); expected "
+              + expected
+              + " bytes, found "
+              + (headerBytes + got));
     }
     return buf;
   }
@@ -154,7 +178,9 @@ public final class IdxReader {
   }
 
   private static int readInt(byte[] b, int off) {
-    return ((b[off] & 0xff) << 24) | ((b[off + 1] & 0xff) << 16) | ((b[off + 2] & 0xff) << 8)
+    return ((b[off] & 0xff) << 24)
+        | ((b[off + 1] & 0xff) << 16)
+        | ((b[off + 2] & 0xff) << 8)
         | (b[off + 3] & 0xff);
   }
 }

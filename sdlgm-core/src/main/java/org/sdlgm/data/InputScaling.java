@@ -10,15 +10,15 @@ import java.util.Objects;
 import org.sdlgm.SdlgmException;
 
 /**
- * The per-column input scaling of an unsupervised model, fitted on the training rows and
- * applied identically to every later row (validation, test, {@code encode}, {@code eval}, a
- * model loaded by the library), stored with the model as {@code scaling.json}. Every kind is
- * x′ = (x − offset) / scale per column: {@code none} is the identity (no arrays); {@code
- * minmax} has offset = the training minimum and scale = max − min, so training values land in
- * [0,1] (a constant column maps to 0, scale 1); {@code standardize} has offset = the mean and
- * scale = the population standard deviation (a constant column gets scale 1). With {@code clip}
- * every scaled value is clipped to [0,1]: rows read later may lie outside the training range,
- * and the Bernoulli likelihood is undefined there, so its models clip rather than fail.
+ * The per-column input scaling of an unsupervised model, fitted on the training rows and applied
+ * identically to every later row (validation, test, {@code encode}, {@code eval}, a model loaded by
+ * the library), stored with the model as {@code scaling.json}. Every kind is x′ = (x − offset) /
+ * scale per column: {@code none} is the identity (no arrays); {@code minmax} has offset = the
+ * training minimum and scale = max − min, so training values land in [0,1] (a constant column maps
+ * to 0, scale 1); {@code standardize} has offset = the mean and scale = the population standard
+ * deviation (a constant column gets scale 1). With {@code clip} every scaled value is clipped to
+ * [0,1]: rows read later may lie outside the training range, and the Bernoulli likelihood is
+ * undefined there, so its models clip rather than fail.
  *
  * @param kind the scaling kind
  * @param dim the number of columns (D) it was fitted on
@@ -32,7 +32,9 @@ public record InputScaling(Kind kind, int dim, boolean clip, float[] offset, flo
 
   /** The scaling kinds; JSON and command-line names are lower case. */
   public enum Kind {
-    NONE, MINMAX, STANDARDIZE;
+    NONE,
+    MINMAX,
+    STANDARDIZE;
 
     @JsonValue
     public String id() {
@@ -47,8 +49,8 @@ public record InputScaling(Kind kind, int dim, boolean clip, float[] offset, flo
           return k;
         }
       }
-      throw new SdlgmException("unknown input scaling '" + id
-          + "'; valid are none, minmax, standardize");
+      throw new SdlgmException(
+          "unknown input scaling '" + id + "'; valid are none, minmax, standardize");
     }
 
     @Override
@@ -57,7 +59,9 @@ public record InputScaling(Kind kind, int dim, boolean clip, float[] offset, flo
     }
   }
 
-  /** Checks that the arrays match the kind, so that a hand-edited or truncated file fails on load. */
+  /**
+   * Checks that the arrays match the kind, so that a hand-edited or truncated file fails on load.
+   */
   public InputScaling {
     Objects.requireNonNull(kind, "kind");
     if (dim < 0) {
@@ -69,8 +73,12 @@ public record InputScaling(Kind kind, int dim, boolean clip, float[] offset, flo
     boolean needed = kind != Kind.NONE;
     for (float[] a : new float[][] {offset, scale}) {
       if (needed && (a == null || a.length != dim)) {
-        throw new IllegalArgumentException((a == offset ? "offset" : "scale") + " needs " + dim
-            + " values, has " + (a == null ? "none" : a.length));
+        throw new IllegalArgumentException(
+            (a == offset ? "offset" : "scale")
+                + " needs "
+                + dim
+                + " values, has "
+                + (a == null ? "none" : a.length));
       }
       if (!needed && a != null) {
         throw new IllegalArgumentException("kind none has no offset or scale");
@@ -79,8 +87,14 @@ public record InputScaling(Kind kind, int dim, boolean clip, float[] offset, flo
     if (needed) {
       for (int j = 0; j < dim; j++) {
         if (!Float.isFinite(offset[j]) || !(scale[j] > 0) || !Float.isFinite(scale[j])) {
-          throw new IllegalArgumentException("column " + j + ": offset " + offset[j] + ", scale "
-              + scale[j] + " (both must be finite, scale > 0)");
+          throw new IllegalArgumentException(
+              "column "
+                  + j
+                  + ": offset "
+                  + offset[j]
+                  + ", scale "
+                  + scale[j]
+                  + " (both must be finite, scale > 0)");
         }
       }
     }
@@ -170,8 +184,17 @@ public record InputScaling(Kind kind, int dim, boolean clip, float[] offset, flo
     }
     for (int j = 0; j < d; j++) {
       if (!Float.isFinite(scale[j]) || !Float.isFinite(offset[j])) {
-        throw new DataException(train.name() + ": column " + (j + 1) + " spans " + min[j] + " .. "
-            + max[j] + ", too wide for " + kind + " scaling in float precision");
+        throw new DataException(
+            train.name()
+                + ": column "
+                + (j + 1)
+                + " spans "
+                + min[j]
+                + " .. "
+                + max[j]
+                + ", too wide for "
+                + kind
+                + " scaling in float precision");
       }
     }
     return new InputScaling(kind, d, false, offset, scale);
@@ -203,9 +226,9 @@ public record InputScaling(Kind kind, int dim, boolean clip, float[] offset, flo
   }
 
   /**
-   * {@code data} with scaled features and the same side information (labels, ground truth,
-   * image shape); {@code data} itself when this scaling is the identity, so that unscaled runs
-   * keep exactly the arrays they had.
+   * {@code data} with scaled features and the same side information (labels, ground truth, image
+   * shape); {@code data} itself when this scaling is the identity, so that unscaled runs keep
+   * exactly the arrays they had.
    */
   public Dataset apply(Dataset data) {
     if (data == null || isIdentity()) {
@@ -213,15 +236,19 @@ public record InputScaling(Kind kind, int dim, boolean clip, float[] offset, flo
     }
     checkDim(data.dim(), data.name());
     return Dataset.builder(data.name(), data.dim(), apply(data.features(), data.size()))
-        .labels(data.labels()).trueLevels(data.trueLevels()).trueSupports(data.trueSupports())
-        .dictionary(data.dictionary()).imageShape(data.imageHeight(), data.imageWidth()).build();
+        .labels(data.labels())
+        .trueLevels(data.trueLevels())
+        .trueSupports(data.trueSupports())
+        .dictionary(data.dictionary())
+        .imageShape(data.imageHeight(), data.imageWidth())
+        .build();
   }
 
   /** Fails unless rows of {@code d} columns can be scaled by this scaling. */
   public void checkDim(int d, String what) {
     if (d != dim) {
-      throw new SdlgmException(what + ": rows have " + d + " columns, but the input scaling was "
-          + "fitted on " + dim);
+      throw new SdlgmException(
+          what + ": rows have " + d + " columns, but the input scaling was " + "fitted on " + dim);
     }
   }
 
@@ -229,8 +256,8 @@ public record InputScaling(Kind kind, int dim, boolean clip, float[] offset, flo
   public record Outlier(int row, int column, float value, float scaled) {}
 
   /**
-   * The first value of {@code data}, in row-major order, that lies outside [0,1] after this
-   * scaling (clipping ignored), or null when there is none.
+   * The first value of {@code data}, in row-major order, that lies outside [0,1] after this scaling
+   * (clipping ignored), or null when there is none.
    */
   public Outlier firstOutsideUnit(Dataset data) {
     checkDim(data.dim(), data.name());
@@ -250,14 +277,18 @@ public record InputScaling(Kind kind, int dim, boolean clip, float[] offset, flo
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof InputScaling s && kind == s.kind && dim == s.dim && clip == s.clip
-        && java.util.Arrays.equals(offset, s.offset) && java.util.Arrays.equals(scale, s.scale);
+    return o instanceof InputScaling s
+        && kind == s.kind
+        && dim == s.dim
+        && clip == s.clip
+        && java.util.Arrays.equals(offset, s.offset)
+        && java.util.Arrays.equals(scale, s.scale);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, dim, clip, java.util.Arrays.hashCode(offset),
-        java.util.Arrays.hashCode(scale));
+    return Objects.hash(
+        kind, dim, clip, java.util.Arrays.hashCode(offset), java.util.Arrays.hashCode(scale));
   }
 
   @Override

@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Shared plumbing for the file readers: opening a file that may or may not be gzip-compressed,
- * and the finite-value check every reader applies. Package-private because it is an
- * implementation detail of the readers, not part of the data API.
+ * Shared plumbing for the file readers: opening a file that may or may not be gzip-compressed, and
+ * the finite-value check every reader applies. Package-private because it is an implementation
+ * detail of the readers, not part of the data API.
  */
 final class Inputs {
   private static final int BUFFER = 1 << 16;
@@ -18,9 +18,9 @@ final class Inputs {
   private Inputs() {}
 
   /**
-   * Opens {@code file} buffered, transparently gunzipping it. Compression is recognised by the
-   * gzip magic bytes rather than the extension, because downloaded MNIST files are often
-   * renamed or decompressed in place by browsers while keeping their ".gz" name.
+   * Opens {@code file} buffered, transparently gunzipping it. Compression is recognised by the gzip
+   * magic bytes rather than the extension, because downloaded MNIST files are often renamed or
+   * decompressed in place by browsers while keeping their ".gz" name.
    */
   static InputStream open(Path file) {
     if (!Files.isRegularFile(file)) {

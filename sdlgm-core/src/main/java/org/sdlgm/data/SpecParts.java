@@ -8,10 +8,10 @@ import java.util.Map;
 import org.sdlgm.SdlgmException;
 
 /**
- * The comma-separated pieces of a data spec after its scheme — positional arguments (paths)
- * first, then key=value options — with the checks and typed getters both spec parsers share
- * ({@link DataSpecs} and the multi-label {@code MultiLabelSpecs}), so every scheme reports a
- * bad option the same way: the spec, the option, what was expected.
+ * The comma-separated pieces of a data spec after its scheme — positional arguments (paths) first,
+ * then key=value options — with the checks and typed getters both spec parsers share ({@link
+ * DataSpecs} and the multi-label {@code MultiLabelSpecs}), so every scheme reports a bad option the
+ * same way: the spec, the option, what was expected.
  */
 public final class SpecParts {
   public final String spec;
@@ -34,8 +34,12 @@ public final class SpecParts {
       int eq = tok.indexOf('=');
       if (eq < 0) {
         if (!p.options.isEmpty()) {
-          throw new SdlgmException("data spec '" + spec + "': '" + tok
-              + "' is not key=value; paths must come before the options");
+          throw new SdlgmException(
+              "data spec '"
+                  + spec
+                  + "': '"
+                  + tok
+                  + "' is not key=value; paths must come before the options");
         }
         p.positional.add(tok);
       } else {
@@ -52,28 +56,44 @@ public final class SpecParts {
   public void checkKeys(List<String> valid) {
     for (String k : options.keySet()) {
       if (!valid.contains(k)) {
-        throw new SdlgmException("data spec '" + spec + "': unknown option '" + k + "' for "
-            + scheme + "; " + (valid.isEmpty() ? scheme + " takes no options"
-              : "valid options are " + String.join(", ", valid)));
+        throw new SdlgmException(
+            "data spec '"
+                + spec
+                + "': unknown option '"
+                + k
+                + "' for "
+                + scheme
+                + "; "
+                + (valid.isEmpty()
+                    ? scheme + " takes no options"
+                    : "valid options are " + String.join(", ", valid)));
       }
     }
   }
 
   public void requirePositional(int min, int max, String what, String example) {
     if (positional.size() < min) {
-      throw new SdlgmException("data spec '" + spec + "': " + scheme + " needs " + what
-          + ", e.g. " + example);
+      throw new SdlgmException(
+          "data spec '" + spec + "': " + scheme + " needs " + what + ", e.g. " + example);
     }
     if (positional.size() > max) {
-      throw new SdlgmException("data spec '" + spec + "': " + scheme + " takes "
-          + (max == 0 ? "only key=value options" : max == 1 ? "one " + what : what) + " but got " + positional
-          + "; options are key=value, e.g. " + example);
+      throw new SdlgmException(
+          "data spec '"
+              + spec
+              + "': "
+              + scheme
+              + " takes "
+              + (max == 0 ? "only key=value options" : max == 1 ? "one " + what : what)
+              + " but got "
+              + positional
+              + "; options are key=value, e.g. "
+              + example);
     }
   }
 
   public SdlgmException bad(String key, String expected) {
-    return new SdlgmException("data spec '" + spec + "': option " + key + "=" + options.get(key)
-        + ": " + expected);
+    return new SdlgmException(
+        "data spec '" + spec + "': option " + key + "=" + options.get(key) + ": " + expected);
   }
 
   public long longValue(String key) {
@@ -128,7 +148,9 @@ public final class SpecParts {
     return (float) t;
   }
 
-  /** A path argument: relative to the working directory; a leading {@code ~/} is the home directory. */
+  /**
+   * A path argument: relative to the working directory; a leading {@code ~/} is the home directory.
+   */
   public static java.nio.file.Path path(String p) {
     if (p.equals("~") || p.startsWith("~/")) {
       return java.nio.file.Path.of(System.getProperty("user.home") + p.substring(1));

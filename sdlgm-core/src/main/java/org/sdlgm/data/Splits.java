@@ -5,23 +5,24 @@ import java.util.SplittableRandom;
 import org.sdlgm.SdlgmException;
 
 /**
- * Seeded random train/test and train/validation splits, for sources without an official test
- * part (CSV, a single IDX file such as the 10k MNIST test images). Rows are shuffled with
- * {@link SplittableRandom} and then cut, never split by index: files are often ordered (by
- * class, by writer, by date) and an index split would give the two halves different
- * distributions. The same dataset, fraction and seed always give the same split.
+ * Seeded random train/test and train/validation splits, for sources without an official test part
+ * (CSV, a single IDX file such as the 10k MNIST test images). Rows are shuffled with {@link
+ * SplittableRandom} and then cut, never split by index: files are often ordered (by class, by
+ * writer, by date) and an index split would give the two halves different distributions. The same
+ * dataset, fraction and seed always give the same split.
  */
 public final class Splits {
   private Splits() {}
 
   /**
-   * Shuffles the rows with {@code seed} and puts the first {@code round(trainFraction * size)}
-   * (at least one, and at least one left over) into {@code train}, the rest into {@code test}.
-   * Within each part rows keep the shuffled order.
+   * Shuffles the rows with {@code seed} and puts the first {@code round(trainFraction * size)} (at
+   * least one, and at least one left over) into {@code train}, the rest into {@code test}. Within
+   * each part rows keep the shuffled order.
    */
   public static TrainTest split(Dataset d, double trainFraction, long seed) {
     if (!(trainFraction > 0 && trainFraction < 1)) {
-      throw new SdlgmException("split fraction must be strictly between 0 and 1, got " + trainFraction);
+      throw new SdlgmException(
+          "split fraction must be strictly between 0 and 1, got " + trainFraction);
     }
     return cut(d, trainFraction, seed, "/test");
   }
@@ -29,7 +30,8 @@ public final class Splits {
   private static TrainTest cut(Dataset d, double trainFraction, long seed, String heldOutSuffix) {
     int size = d.size();
     if (size < 2) {
-      throw new SdlgmException(d.name() + ": cannot split " + size + " example(s) into two non-empty parts");
+      throw new SdlgmException(
+          d.name() + ": cannot split " + size + " example(s) into two non-empty parts");
     }
     int[] perm = shuffled(size, new SplittableRandom(seed));
     int cut = cutPoint(size, trainFraction);
@@ -54,7 +56,9 @@ public final class Splits {
     return a;
   }
 
-  /** Rows in the first part of a split of {@code size} rows: round(fraction·size), in [1, size − 1]. */
+  /**
+   * Rows in the first part of a split of {@code size} rows: round(fraction·size), in [1, size − 1].
+   */
   public static int cutPoint(int size, double fraction) {
     return Math.max(1, Math.min(size - 1, (int) Math.round(fraction * size)));
   }
@@ -62,12 +66,13 @@ public final class Splits {
   /**
    * Holds out {@code fraction} of the rows for validation (e.g. early stopping or choosing
    * hyper-parameters without touching the test set). The result's {@code train} is the part to
-   * train on and its {@code test} is the validation part; it is {@link #split} with
-   * {@code 1 - fraction}, so the same seed gives the same rows.
+   * train on and its {@code test} is the validation part; it is {@link #split} with {@code 1 -
+   * fraction}, so the same seed gives the same rows.
    */
   public static TrainTest validation(Dataset d, double fraction, long seed) {
     if (!(fraction > 0 && fraction < 1)) {
-      throw new SdlgmException("validation fraction must be strictly between 0 and 1, got " + fraction);
+      throw new SdlgmException(
+          "validation fraction must be strictly between 0 and 1, got " + fraction);
     }
     return cut(d, 1 - fraction, seed, "/validation");
   }

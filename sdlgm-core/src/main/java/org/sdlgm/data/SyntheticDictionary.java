@@ -7,26 +7,29 @@ import org.sdlgm.SdlgmException;
 
 /**
  * The embedded default data: a synthetic sparse-dictionary generator with ground truth. A
- * dictionary of {@code atoms} atoms in R^{@code dim} is drawn first; each example then draws
- * its own true level L uniformly from 1..{@code lmax}, picks L distinct atoms, weights each by
- * U[{@code wmin}, {@code wmax}], sums them, adds N(0, {@code noise}²) per feature and clips to
- * [0, 1]. Because each example's L and support are known, a run on this data can measure how
- * well a model recovers per-example sparsity — a check no real data set offers.
+ * dictionary of {@code atoms} atoms in R^{@code dim} is drawn first; each example then draws its
+ * own true level L uniformly from 1..{@code lmax}, picks L distinct atoms, weights each by U[{@code
+ * wmin}, {@code wmax}], sums them, adds N(0, {@code noise}²) per feature and clips to [0, 1].
+ * Because each example's L and support are known, a run on this data can measure how well a model
+ * recovers per-example sparsity — a check no real data set offers.
  *
- * <p>Output is a pure function of the parameters: all randomness comes from
- * {@link SplittableRandom} seeded with {@code seed}, Gaussians use Box–Muller on
- * {@link StrictMath}, so arrays are bit-identical on every run and JVM. The dictionary comes
- * from its own stream split off first, so changing {@code n} or {@code test} never changes
- * the dictionary; test rows follow the training rows in the example stream.
+ * <p>Output is a pure function of the parameters: all randomness comes from {@link
+ * SplittableRandom} seeded with {@code seed}, Gaussians use Box–Muller on {@link StrictMath}, so
+ * arrays are bit-identical on every run and JVM. The dictionary comes from its own stream split off
+ * first, so changing {@code n} or {@code test} never changes the dictionary; test rows follow the
+ * training rows in the example stream.
  *
- * <p>{@link Kind#SPARSE} atoms switch on {@code dim/10} random features with values
- * U[0.5, 1]. {@link Kind#STROKES} atoms (dim = 784 only) are smooth pen strokes on a 28×28 grid:
- * a line segment or circular arc of random length drawn with a Gaussian brush of
- * σ = {@value #BRUSH_SIGMA} px and peak value 1, so that results can be viewed as images.
+ * <p>{@link Kind#SPARSE} atoms switch on {@code dim/10} random features with values U[0.5, 1].
+ * {@link Kind#STROKES} atoms (dim = 784 only) are smooth pen strokes on a 28×28 grid: a line
+ * segment or circular arc of random length drawn with a Gaussian brush of σ = {@value #BRUSH_SIGMA}
+ * px and peak value 1, so that results can be viewed as images.
  */
 public final class SyntheticDictionary implements DataSource {
   /** How atoms look. */
-  public enum Kind { SPARSE, STROKES }
+  public enum Kind {
+    SPARSE,
+    STROKES
+  }
 
   /** Gaussian brush width (standard deviation, pixels) of stroke atoms. */
   public static final double BRUSH_SIGMA = 1.5;
@@ -56,9 +59,22 @@ public final class SyntheticDictionary implements DataSource {
     this.wmin = b.wmin;
     this.wmax = b.wmax;
     this.kind = b.kind;
-    this.spec = b.spec != null ? b.spec : String.format(Locale.ROOT,
-        "synthetic:n=%d,test=%d,seed=%d,atoms=%d,dim=%d,lmax=%d,noise=%s,wmin=%s,wmax=%s,kind=%s",
-        n, test, seed, atoms, dim, lmax, noise, wmin, wmax, kind.name().toLowerCase(Locale.ROOT));
+    this.spec =
+        b.spec != null
+            ? b.spec
+            : String.format(
+                Locale.ROOT,
+                "synthetic:n=%d,test=%d,seed=%d,atoms=%d,dim=%d,lmax=%d,noise=%s,wmin=%s,wmax=%s,kind=%s",
+                n,
+                test,
+                seed,
+                atoms,
+                dim,
+                lmax,
+                noise,
+                wmin,
+                wmax,
+                kind.name().toLowerCase(Locale.ROOT));
   }
 
   /** A builder holding the documented defaults (the demo's data, docs/results.md §1). */
@@ -173,7 +189,8 @@ public final class SyntheticDictionary implements DataSource {
     return true;
   }
 
-  private Dataset examples(String name, int count, float[][] dict, int[][] nz, SplittableRandom rng) {
+  private Dataset examples(
+      String name, int count, float[][] dict, int[][] nz, SplittableRandom rng) {
     float[] x = new float[count * dim];
     int[] levels = new int[count];
     int[][] supports = new int[count][];
@@ -213,8 +230,8 @@ public final class SyntheticDictionary implements DataSource {
       levels[i] = l;
       supports[i] = support;
     }
-    Dataset.Builder b = Dataset.builder(name, dim, x).trueLevels(levels).trueSupports(supports)
-        .dictionary(dict);
+    Dataset.Builder b =
+        Dataset.builder(name, dim, x).trueLevels(levels).trueSupports(supports).dictionary(dict);
     if (dim == SIDE * SIDE) {
       b.imageShape(SIDE, SIDE);
     }
@@ -269,33 +286,66 @@ public final class SyntheticDictionary implements DataSource {
     private Builder() {}
 
     /** Training examples (default 10000). */
-    public Builder n(int v) { this.n = v; return this; }
+    public Builder n(int v) {
+      this.n = v;
+      return this;
+    }
 
     /** Test examples (default 2000; 0 for none). */
-    public Builder test(int v) { this.test = v; return this; }
+    public Builder test(int v) {
+      this.test = v;
+      return this;
+    }
 
-    public Builder seed(long v) { this.seed = v; return this; }
+    public Builder seed(long v) {
+      this.seed = v;
+      return this;
+    }
 
     /** Number of dictionary atoms, K_true (default 32). */
-    public Builder atoms(int v) { this.atoms = v; return this; }
+    public Builder atoms(int v) {
+      this.atoms = v;
+      return this;
+    }
 
     /** Features per example (default 784). */
-    public Builder dim(int v) { this.dim = v; return this; }
+    public Builder dim(int v) {
+      this.dim = v;
+      return this;
+    }
 
     /** Largest true level, L_true_max (default 6). */
-    public Builder lmax(int v) { this.lmax = v; return this; }
+    public Builder lmax(int v) {
+      this.lmax = v;
+      return this;
+    }
 
     /** Standard deviation of the per-feature Gaussian noise (default 0.05). */
-    public Builder noise(double v) { this.noise = v; return this; }
+    public Builder noise(double v) {
+      this.noise = v;
+      return this;
+    }
 
-    public Builder wmin(double v) { this.wmin = v; return this; }
+    public Builder wmin(double v) {
+      this.wmin = v;
+      return this;
+    }
 
-    public Builder wmax(double v) { this.wmax = v; return this; }
+    public Builder wmax(double v) {
+      this.wmax = v;
+      return this;
+    }
 
-    public Builder kind(Kind v) { this.kind = v; return this; }
+    public Builder kind(Kind v) {
+      this.kind = v;
+      return this;
+    }
 
     /** The spec string to report from {@link SyntheticDictionary#spec()}; derived if unset. */
-    public Builder spec(String v) { this.spec = v; return this; }
+    public Builder spec(String v) {
+      this.spec = v;
+      return this;
+    }
 
     public SyntheticDictionary build() {
       require(n >= 1, "n must be at least 1, got " + n);
@@ -303,12 +353,16 @@ public final class SyntheticDictionary implements DataSource {
       require(atoms >= 1, "atoms must be at least 1, got " + atoms);
       require(dim >= 1, "dim must be at least 1, got " + dim);
       require(lmax >= 1 && lmax <= atoms, "lmax must be in 1..atoms (" + atoms + "), got " + lmax);
-      require(Double.isFinite(noise) && noise >= 0, "noise must be a finite number >= 0, got " + noise);
-      require(Double.isFinite(wmin) && Double.isFinite(wmax) && wmin >= 0 && wmin <= wmax,
+      require(
+          Double.isFinite(noise) && noise >= 0, "noise must be a finite number >= 0, got " + noise);
+      require(
+          Double.isFinite(wmin) && Double.isFinite(wmax) && wmin >= 0 && wmin <= wmax,
           "weights need 0 <= wmin <= wmax, got wmin=" + wmin + ", wmax=" + wmax);
-      require(kind != Kind.STROKES || dim == SIDE * SIDE,
+      require(
+          kind != Kind.STROKES || dim == SIDE * SIDE,
           "kind=strokes draws on a 28x28 grid and needs dim=784, got dim=" + dim);
-      require((n + (long) test) * dim <= Integer.MAX_VALUE - 64,
+      require(
+          (n + (long) test) * dim <= Integer.MAX_VALUE - 64,
           "n, test and dim are too large: " + n + "+" + test + " rows x " + dim + " features");
       return new SyntheticDictionary(this);
     }

@@ -15,9 +15,9 @@ import org.sdlgm.SdlgmException;
 import org.sdlgm.model.SparseCode;
 
 /**
- * Streams sparse codes to an output, one row at a time, so that encoding millions of rows
- * never holds them all: JSON Lines ({@code {"id":…,"L":…,"indices":[…],"values":[…],"pL":[…]}},
- * the sparse form for inverted indexes) or CSV with the dense code ({@code id,L,nnz,z0..zK-1}).
+ * Streams sparse codes to an output, one row at a time, so that encoding millions of rows never
+ * holds them all: JSON Lines ({@code {"id":…,"L":…,"indices":[…],"values":[…],"pL":[…]}}, the
+ * sparse form for inverted indexes) or CSV with the dense code ({@code id,L,nnz,z0..zK-1}).
  */
 public abstract class CodeWriter implements AutoCloseable {
 

@@ -10,21 +10,27 @@ import java.util.List;
 import org.sdlgm.model.multilabel.LabelPrediction;
 
 /**
- * Streams multi-label predictions as JSON Lines, one object per input:
- * {@code {"id":…,"L":…,"labels":[names…],"scores":[…],"pL":[…]}}, plus {@code "ranked"} and
- * {@code "rankedScores"} (the best labels beyond the set, best first) when more were asked
- * for. Labels are written by name; {@code pL} is q(L | x) over L_min..L0 and is absent for
- * models without a count head.
+ * Streams multi-label predictions as JSON Lines, one object per input: {@code
+ * {"id":…,"L":…,"labels":[names…],"scores":[…],"pL":[…]}}, plus {@code "ranked"} and {@code
+ * "rankedScores"} (the best labels beyond the set, best first) when more were asked for. Labels are
+ * written by name; {@code pL} is q(L | x) over L_min..L0 and is absent for models without a count
+ * head.
  */
 public final class PredictionWriter implements AutoCloseable {
   private final JsonGenerator g;
   private final List<String> labelNames;
   private final int minLevel;
 
-  /** A writer naming labels by {@code labelNames}; {@code minLevel} is written once per row as pLFrom. */
-  public PredictionWriter(OutputStream out, List<String> labelNames, int minLevel) throws IOException {
-    this.g = new JsonFactory().createGenerator(out, JsonEncoding.UTF8)
-        .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+  /**
+   * A writer naming labels by {@code labelNames}; {@code minLevel} is written once per row as
+   * pLFrom.
+   */
+  public PredictionWriter(OutputStream out, List<String> labelNames, int minLevel)
+      throws IOException {
+    this.g =
+        new JsonFactory()
+            .createGenerator(out, JsonEncoding.UTF8)
+            .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
     g.setRootValueSeparator(new SerializedString("\n"));
     this.labelNames = List.copyOf(labelNames);
     this.minLevel = minLevel;

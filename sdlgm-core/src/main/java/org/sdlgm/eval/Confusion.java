@@ -1,18 +1,18 @@
 package org.sdlgm.eval;
 
 /**
- * Confusion matrix between a predicted and a true integer quantity whose values run from 0 to
- * a known maximum on each side (for example the chosen level L̂ against the true L on
- * synthetic data). {@code counts[t][p]} is the number of examples with truth {@code t} and
- * prediction {@code p}; the two sides may have different ranges, so the matrix need not be
- * square. Out-of-range values are rejected rather than clipped, since clipping would silently
- * misreport. {@link #toText()} renders an aligned table for logs and reports.
+ * Confusion matrix between a predicted and a true integer quantity whose values run from 0 to a
+ * known maximum on each side (for example the chosen level L̂ against the true L on synthetic
+ * data). {@code counts[t][p]} is the number of examples with truth {@code t} and prediction {@code
+ * p}; the two sides may have different ranges, so the matrix need not be square. Out-of-range
+ * values are rejected rather than clipped, since clipping would silently misreport. {@link
+ * #toText()} renders an aligned table for logs and reports.
  */
 public record Confusion(int[][] counts) {
 
   /**
-   * Tally {@code predicted} against {@code truth}; values must lie in {@code 0..maxPredicted}
-   * and {@code 0..maxTruth} respectively.
+   * Tally {@code predicted} against {@code truth}; values must lie in {@code 0..maxPredicted} and
+   * {@code 0..maxTruth} respectively.
    */
   public static Confusion of(int[] predicted, int[] truth, int maxPredicted, int maxTruth) {
     if (predicted.length != truth.length) {
@@ -27,7 +27,8 @@ public record Confusion(int[][] counts) {
       int p = predicted[i];
       int t = truth[i];
       if (p < 0 || p > maxPredicted) {
-        throw new IllegalArgumentException("predicted[" + i + "] = " + p + " outside 0.." + maxPredicted);
+        throw new IllegalArgumentException(
+            "predicted[" + i + "] = " + p + " outside 0.." + maxPredicted);
       }
       if (t < 0 || t > maxTruth) {
         throw new IllegalArgumentException("truth[" + i + "] = " + t + " outside 0.." + maxTruth);
@@ -61,8 +62,8 @@ public record Confusion(int[][] counts) {
   }
 
   /**
-   * Aligned text table: one row per true value (down), one column per predicted value
-   * (across), headed {@code truth\pred}; every column is as wide as its widest entry.
+   * Aligned text table: one row per true value (down), one column per predicted value (across),
+   * headed {@code truth\pred}; every column is as wide as its widest entry.
    */
   public String toText() {
     int cols = counts.length == 0 ? 0 : counts[0].length;

@@ -1,14 +1,14 @@
 package org.sdlgm.eval;
 
 /**
- * Summary of a distribution of non-negative integer counts that the model keeps at or below a
- * cap — the number of non-zeros per example (cap L0) or the chosen level L̂ per example. Holds
- * mean, population standard deviation, median (mean of the two middle values when n is even),
- * min, max, the share of examples exactly at the cap and a histogram indexed by count
- * ({@code histogram.length == cap + 1}). Counts above the cap are not clipped: they still set
- * {@code max} and are tallied in {@code overflow}, so a caller can assert {@code max <= cap}
- * instead of having a violation hidden. With n = 0 the moments are NaN and min = max = 0.
- * Serialises with Jackson as a plain record.
+ * Summary of a distribution of non-negative integer counts that the model keeps at or below a cap —
+ * the number of non-zeros per example (cap L0) or the chosen level L̂ per example. Holds mean,
+ * population standard deviation, median (mean of the two middle values when n is even), min, max,
+ * the share of examples exactly at the cap and a histogram indexed by count ({@code
+ * histogram.length == cap + 1}). Counts above the cap are not clipped: they still set {@code max}
+ * and are tallied in {@code overflow}, so a caller can assert {@code max <= cap} instead of having
+ * a violation hidden. With n = 0 the moments are NaN and min = max = 0. Serialises with Jackson as
+ * a plain record.
  */
 public record CountStats(
     int n,
@@ -64,7 +64,6 @@ public record CountStats(
     java.util.Arrays.sort(sorted);
     double median =
         (n % 2 == 1) ? sorted[n / 2] : (sorted[n / 2 - 1] + (double) sorted[n / 2]) / 2.0;
-    return new CountStats(
-        n, cap, mean, std, median, min, max, atCap / (double) n, hist, overflow);
+    return new CountStats(n, cap, mean, std, median, min, max, atCap / (double) n, hist, overflow);
   }
 }

@@ -1,13 +1,13 @@
 package org.sdlgm.eval;
 
 /**
- * Dictionary recovery on synthetic data: for each true atom, the largest absolute cosine
- * similarity with any learned atom (decoder column). The absolute value is used because the
- * code values are sign-symmetric, so an atom learned as −w is as good as w; scale does not
- * matter either. Atoms are given as rows ({@code atoms[k]} is atom k; transpose a D×K decoder
- * matrix first). Zero-norm learned atoms (unused dimensions) are skipped; if no learned atom is
- * usable every score is 0. A zero-norm true atom is a fixture error and is rejected.
- * {@code share90} is the share of true atoms recovered with |cos| ≥ 0.9.
+ * Dictionary recovery on synthetic data: for each true atom, the largest absolute cosine similarity
+ * with any learned atom (decoder column). The absolute value is used because the code values are
+ * sign-symmetric, so an atom learned as −w is as good as w; scale does not matter either. Atoms are
+ * given as rows ({@code atoms[k]} is atom k; transpose a D×K decoder matrix first). Zero-norm
+ * learned atoms (unused dimensions) are skipped; if no learned atom is usable every score is 0. A
+ * zero-norm true atom is a fixture error and is rejected. {@code share90} is the share of true
+ * atoms recovered with |cos| ≥ 0.9.
  */
 public record DictionaryRecovery(double mean, double min, double share90, double[] perAtom) {
 
@@ -56,9 +56,9 @@ public record DictionaryRecovery(double mean, double min, double share90, double
   }
 
   /**
-   * For each learned atom, the index of the true atom with the largest |cos| (first on ties),
-   * or −1 for a zero-norm learned atom. Used to map active code dimensions to true atoms
-   * before computing {@link SupportMetrics}.
+   * For each learned atom, the index of the true atom with the largest |cos| (first on ties), or −1
+   * for a zero-norm learned atom. Used to map active code dimensions to true atoms before computing
+   * {@link SupportMetrics}.
    */
   public static int[] matchLearnedToTrue(float[][] trueAtoms, float[][] learnedAtoms) {
     checkDims(trueAtoms, learnedAtoms);

@@ -1,15 +1,14 @@
 package org.sdlgm.eval;
 
 /**
- * Every metric of one model on one test set (docs/model.md, "The model"), as written to
- * {@code metrics.json}. ELBO terms are nats per example from hard samples of the discrete
- * model ({@code elbo} is NaN for the top-k autoencoder, which has none); the reconstruction
- * error is Σ_d (x_d − x̂_d)² at the deterministic code; {@code nnz} and {@code level} summarise
- * the non-zeros and the chosen L̂ per example against the cap; {@code effectiveNnz} counts the
- * active dimensions whose removal changes x̂ by more than {@code delta} in L2 norm.
- * Per-class arrays, the probe and the recovery block are null where the data has no labels or
- * no ground truth. {@code collapseWarning} is {@link Collapse#message}'s verdict, null when the
- * codes carry information.
+ * Every metric of one model on one test set (docs/model.md, "The model"), as written to {@code
+ * metrics.json}. ELBO terms are nats per example from hard samples of the discrete model ({@code
+ * elbo} is NaN for the top-k autoencoder, which has none); the reconstruction error is Σ_d (x_d −
+ * x̂_d)² at the deterministic code; {@code nnz} and {@code level} summarise the non-zeros and the
+ * chosen L̂ per example against the cap; {@code effectiveNnz} counts the active dimensions whose
+ * removal changes x̂ by more than {@code delta} in L2 norm. Per-class arrays, the probe and the
+ * recovery block are null where the data has no labels or no ground truth. {@code collapseWarning}
+ * is {@link Collapse#message}'s verdict, null when the codes carry information.
  */
 public record Evaluation(
     String method,

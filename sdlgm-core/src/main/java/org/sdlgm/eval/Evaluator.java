@@ -11,9 +11,9 @@ import org.sdlgm.model.SparseCoder;
 
 /**
  * Scores a trained model on a test set: hard-sample ELBO terms, reconstruction error, sparsity
- * statistics of the deterministic codes, effective support, per-class sparsity, a linear
- * probe, and — on synthetic data — recovery of the true sparsity levels, supports and
- * dictionary. A separate step from training: it needs only a {@link SparseCoder}.
+ * statistics of the deterministic codes, effective support, per-class sparsity, a linear probe, and
+ * — on synthetic data — recovery of the true sparsity levels, supports and dictionary. A separate
+ * step from training: it needs only a {@link SparseCoder}.
  */
 public final class Evaluator {
   private final EvalOptions options;
@@ -23,8 +23,8 @@ public final class Evaluator {
   }
 
   /**
-   * Evaluates {@code coder} on {@code test}; {@code train} (may be null) feeds the linear
-   * probe's training side.
+   * Evaluates {@code coder} on {@code test}; {@code train} (may be null) feeds the linear probe's
+   * training side.
    */
   public Evaluation evaluate(SparseCoder coder, Dataset train, Dataset test) {
     SdlgmConfig c = coder.config();
@@ -58,13 +58,15 @@ public final class Evaluator {
     double[] levelPerClass = null;
     LinearProbeResult probe = null;
     if (test.hasLabels()) {
-      int classes = Math.max(test.numClasses(), train != null && train.hasLabels() ? train.numClasses() : 0);
+      int classes =
+          Math.max(test.numClasses(), train != null && train.hasLabels() ? train.numClasses() : 0);
       nnzPerClass = PerClass.means(nnz, test.labels(), classes);
       levelPerClass = PerClass.means(levels, test.labels(), classes);
       if (options.probe() && train != null && train.hasLabels()) {
         float[] trainCodes = dense(coder.encode(train.features(), train.size(), bs), k);
-        probe = LinearProbe.fit(trainCodes, train.labels(), dense, test.labels(), k,
-            options.probeOptions());
+        probe =
+            LinearProbe.fit(
+                trainCodes, train.labels(), dense, test.labels(), k, options.probeOptions());
       }
     }
 
@@ -72,13 +74,29 @@ public final class Evaluator {
     boolean hasElbo = c.method().hasElbo();
     CountStats nnzStats = CountStats.of(nnz, cap);
     CountStats effStats = CountStats.of(effNnz, cap);
-    String collapse = Collapse.message(nnzStats.mean(), effStats.mean(),
-        hasElbo ? elbo[4] : Double.NaN, hasElbo);
-    return new Evaluation(c.method().id(), n, cap, hasElbo ? elbo[0] : Double.NaN, elbo[1],
-        elbo[2], elbo[3], elbo[4], recon, nnzStats,
+    String collapse =
+        Collapse.message(nnzStats.mean(), effStats.mean(), hasElbo ? elbo[4] : Double.NaN, hasElbo);
+    return new Evaluation(
+        c.method().id(),
+        n,
+        cap,
+        hasElbo ? elbo[0] : Double.NaN,
+        elbo[1],
+        elbo[2],
+        elbo[3],
+        elbo[4],
+        recon,
+        nnzStats,
         c.method().isSdlgm() ? CountStats.of(levels, c.maxLevel()) : null,
-        effStats, options.delta(), active, usage, nnzPerClass, levelPerClass,
-        probe, recovery, collapse);
+        effStats,
+        options.delta(),
+        active,
+        usage,
+        nnzPerClass,
+        levelPerClass,
+        probe,
+        recovery,
+        collapse);
   }
 
   /** Row-major dense codes (n × k) from sparse codes. */
@@ -103,12 +121,12 @@ public final class Evaluator {
   }
 
   /**
-   * For each example, the active dimensions whose removal moves the decoder mean by more than
-   * δ (L2). One extra decoder pass per position in the code: the j-th active entry of every
-   * row is zeroed at once.
+   * For each example, the active dimensions whose removal moves the decoder mean by more than δ
+   * (L2). One extra decoder pass per position in the code: the j-th active entry of every row is
+   * zeroed at once.
    */
-  private int[][] effectiveSupport(SparseCoder coder, List<SparseCode> codes, float[] dense,
-      float[] xhat, int n) {
+  private int[][] effectiveSupport(
+      SparseCoder coder, List<SparseCode> codes, float[] dense, float[] xhat, int n) {
     int k = coder.config().latentDim();
     int d = coder.config().inputDim();
     int maxNnz = codes.stream().mapToInt(SparseCode::nnz).max().orElse(0);
@@ -142,8 +160,11 @@ public final class Evaluator {
     for (int i = 0; i < n; i++) {
       int[] idx = codes.get(i).indices();
       boolean[] kept = keep[i];
-      out[i] = java.util.stream.IntStream.range(0, idx.length).filter(t -> kept[t])
-          .map(t -> idx[t]).toArray();
+      out[i] =
+          java.util.stream.IntStream.range(0, idx.length)
+              .filter(t -> kept[t])
+              .map(t -> idx[t])
+              .toArray();
     }
     return out;
   }
@@ -166,7 +187,8 @@ public final class Evaluator {
     return atoms;
   }
 
-  private static Recovery recovery(SparseCoder coder, Dataset test, int[] levels, int[][] effective) {
+  private static Recovery recovery(
+      SparseCoder coder, Dataset test, int[] levels, int[][] effective) {
     int[] truth = test.trueLevels();
     int n = truth.length;
     int[] eff = Arrays.stream(effective).mapToInt(a -> a.length).toArray();
@@ -199,9 +221,15 @@ public final class Evaluator {
       }
       support = SupportMetrics.of(predicted, test.trueSupports());
     }
-    return new Recovery(Spearman.correlation(levels, truth), Spearman.correlation(eff, truth),
-        levelExact / (double) n, effExact / (double) n, diff / n,
-        Confusion.of(levels, truth, maxLevel, maxTrue), Confusion.of(eff, truth, maxLevel, maxTrue),
-        support, dict);
+    return new Recovery(
+        Spearman.correlation(levels, truth),
+        Spearman.correlation(eff, truth),
+        levelExact / (double) n,
+        effExact / (double) n,
+        diff / n,
+        Confusion.of(levels, truth, maxLevel, maxTrue),
+        Confusion.of(eff, truth, maxLevel, maxTrue),
+        support,
+        dict);
   }
 }

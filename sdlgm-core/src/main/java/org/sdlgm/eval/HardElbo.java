@@ -16,10 +16,10 @@ import org.sdlgm.model.Terms;
 
 /**
  * Single-sample estimates of the ELBO of the <em>discrete</em> model, per example: L drawn by
- * Gumbel-max, the support by Gumbel-top-k, v from q(v | x); never the relaxed sampler, so the
- * mean is an unbiased estimate of a true lower bound of log p(x) in nats. KL_L is exact; KL_S
- * uses the exact per-step KLs on the sampled prefix weighted by q(L ≥ j | x) (docs/model.md,
- * "Evaluation"). Each batch is split among the {@link Workers} threads.
+ * Gumbel-max, the support by Gumbel-top-k, v from q(v | x); never the relaxed sampler, so the mean
+ * is an unbiased estimate of a true lower bound of log p(x) in nats. KL_L is exact; KL_S uses the
+ * exact per-step KLs on the sampled prefix weighted by q(L ≥ j | x) (docs/model.md, "Evaluation").
+ * Each batch is split among the {@link Workers} threads.
  *
  * @param elbo per-example ELBO
  * @param logLik per-example log p(x | z)
@@ -28,8 +28,8 @@ import org.sdlgm.model.Terms;
  * @param klV per-example KL_v
  * @param level per-example sampled L (the number of non-zeros of the sample)
  */
-public record HardElbo(float[] elbo, float[] logLik, float[] klL, float[] klS, float[] klV,
-    float[] level) {
+public record HardElbo(
+    float[] elbo, float[] logLik, float[] klL, float[] klS, float[] klV, float[] level) {
 
   /**
    * Estimates the terms on every row of {@code data}, in batches of {@code batchSize}, for the
@@ -40,8 +40,8 @@ public record HardElbo(float[] elbo, float[] logLik, float[] klL, float[] klS, f
   }
 
   /**
-   * As {@link #estimate(SparseCoder, Dataset, int)} with the level prior of a training
-   * schedule (its phase-in weight), so that validation curves match the training objective.
+   * As {@link #estimate(SparseCoder, Dataset, int)} with the level prior of a training schedule
+   * (its phase-in weight), so that validation curves match the training objective.
    */
   @SuppressWarnings("try") // the join is a scope; its body need not name it
   public static HardElbo estimate(SparseCoder coder, Dataset data, int batchSize, Schedule s) {
@@ -53,8 +53,8 @@ public record HardElbo(float[] elbo, float[] logLik, float[] klL, float[] klS, f
     return new HardElbo(out[0], out[1], out[2], out[3], out[4], out[5]);
   }
 
-  private static void estimate(SparseCoder coder, Dataset data, int batchSize, Schedule s,
-      Workers workers, float[][] out) {
+  private static void estimate(
+      SparseCoder coder, Dataset data, int batchSize, Schedule s, Workers workers, float[][] out) {
     int n = data.size();
     int d = coder.config().inputDim();
     for (int from = 0; from < n; from += batchSize) {
@@ -66,22 +66,34 @@ public record HardElbo(float[] elbo, float[] logLik, float[] klL, float[] klS, f
       int first = from;
       try (NDManager shared = coder.manager().newSubManager()) {
         List<Noise> noise = BatchNoise.split(shared, bounds);
-        workers.run(parts, i -> {
-          int start = first + (int) bounds[i];
-          int rows = (int) (bounds[i + 1] - bounds[i]);
-          try (NDManager sub = coder.manager().newSubManager(); NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            Terms t = coder.block().terms(coder.store(),
-                SparseCoder.tensor(sub, data.features(), start * d, new Shape(rows, d)), s, true,
-                false, noise.get(i));
-            float[] v = NDArrays.stack(new NDList(t.elbo(), t.logLik(), t.klL(), t.klS(), t.klV(),
-                t.nnz())).toFloatArray();
-            for (int r = 0; r < 6; r++) {
-              System.arraycopy(v, r * rows, out[r], start, rows);
-            }
-          }
-          return null;
-        });
+        workers.run(
+            parts,
+            i -> {
+              int start = first + (int) bounds[i];
+              int rows = (int) (bounds[i + 1] - bounds[i]);
+              try (NDManager sub = coder.manager().newSubManager();
+                  NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                Terms t =
+                    coder
+                        .block()
+                        .terms(
+                            coder.store(),
+                            SparseCoder.tensor(sub, data.features(), start * d, new Shape(rows, d)),
+                            s,
+                            true,
+                            false,
+                            noise.get(i));
+                float[] v =
+                    NDArrays.stack(
+                            new NDList(t.elbo(), t.logLik(), t.klL(), t.klS(), t.klV(), t.nnz()))
+                        .toFloatArray();
+                for (int r = 0; r < 6; r++) {
+                  System.arraycopy(v, r * rows, out[r], start, rows);
+                }
+              }
+              return null;
+            });
       }
     }
   }

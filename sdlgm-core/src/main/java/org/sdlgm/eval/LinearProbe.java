@@ -8,8 +8,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.nn.core.Linear;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -19,16 +19,16 @@ import ai.djl.training.tracker.Tracker;
 import java.util.Random;
 
 /**
- * Linear probe of learned codes: a multinomial logistic (softmax) regression trained with
- * DJL (PyTorch engine, Adam, L2 weight decay) on train codes and scored on test codes, the
- * standard measure of how linearly decodable class information is from a representation.
- * Features are standardised with the train mean and standard deviation (floored at 1e-6 so
- * constant, e.g. never-active, dimensions stay finite), because raw code magnitudes vary per
- * dimension and would otherwise make a fixed learning rate ill-suited. Inputs are flat
- * row-major {@code n × dim} arrays. Training runs on the calling thread only (DJL allows one
- * open gradient collector per JVM, and its executor path is unreliable), and it temporarily
- * sets libtorch's process-wide intra-op thread count (see {@link Options}), so do not run
- * other libtorch work concurrently. Runs with the same seed give identical results.
+ * Linear probe of learned codes: a multinomial logistic (softmax) regression trained with DJL
+ * (PyTorch engine, Adam, L2 weight decay) on train codes and scored on test codes, the standard
+ * measure of how linearly decodable class information is from a representation. Features are
+ * standardised with the train mean and standard deviation (floored at 1e-6 so constant, e.g.
+ * never-active, dimensions stay finite), because raw code magnitudes vary per dimension and would
+ * otherwise make a fixed learning rate ill-suited. Inputs are flat row-major {@code n × dim}
+ * arrays. Training runs on the calling thread only (DJL allows one open gradient collector per JVM,
+ * and its executor path is unreliable), and it temporarily sets libtorch's process-wide intra-op
+ * thread count (see {@link Options}), so do not run other libtorch work concurrently. Runs with the
+ * same seed give identical results.
  */
 public final class LinearProbe {
   /** Rows per evaluation forward pass: bounds native memory without many tiny calls. */
@@ -41,15 +41,14 @@ public final class LinearProbe {
   /**
    * Training settings. {@link #defaults()} gives 30 epochs, batch 256, Adam learning rate 0.01,
    * weight decay 1e-4, seed 42 and 1 libtorch intra-op thread; the {@code withX} methods return
-   * modified copies. {@code threads} is the libtorch intra-op thread count used while the
-   * probe runs (0 keeps the engine's setting). It defaults to 1 because the probe's matrices
-   * are tiny: measured on 2 shared, busy cores (60000×200, 10 classes, 10 epochs), 1 thread
-   * took a steady 2.2 s while 2 threads took 3.2 s in one run and 91 s in the next, as
-   * spinning OpenMP workers fought other processes; results were identical.
+   * modified copies. {@code threads} is the libtorch intra-op thread count used while the probe
+   * runs (0 keeps the engine's setting). It defaults to 1 because the probe's matrices are tiny:
+   * measured on 2 shared, busy cores (60000×200, 10 classes, 10 epochs), 1 thread took a steady 2.2
+   * s while 2 threads took 3.2 s in one run and 91 s in the next, as spinning OpenMP workers fought
+   * other processes; results were identical.
    */
   public record Options(
-      int epochs, int batchSize, double learningRate, double weightDecay, long seed,
-      int threads) {
+      int epochs, int batchSize, double learningRate, double weightDecay, long seed, int threads) {
     public Options {
       if (epochs < 0) {
         throw new IllegalArgumentException("epochs must be >= 0: " + epochs);
@@ -98,8 +97,8 @@ public final class LinearProbe {
   }
 
   /**
-   * Train on ({@code trainX}, {@code trainY}) and report train and test accuracy. Labels must
-   * be non-negative; {@code trainX.length == trainY.length * dim} and likewise for test.
+   * Train on ({@code trainX}, {@code trainY}) and report train and test accuracy. Labels must be
+   * non-negative; {@code trainX.length == trainY.length * dim} and likewise for test.
    */
   public static LinearProbeResult fit(
       float[] trainX, int[] trainY, float[] testX, int[] testY, int dim, Options opts) {
@@ -139,8 +138,14 @@ public final class LinearProbe {
   }
 
   private static LinearProbeResult train(
-      Engine engine, float[] xTrain, int[] trainY, float[] xTest, int[] testY, int dim,
-      int numClasses, Options opts) {
+      Engine engine,
+      float[] xTrain,
+      int[] trainY,
+      float[] xTest,
+      int[] testY,
+      int dim,
+      int numClasses,
+      Options opts) {
     // Seeds libtorch (Xavier initialisation of the weights) and DJL's Java-side RNG; the
     // engine takes an int, so only the low 32 bits of the seed reach it.
     engine.setRandomSeed((int) opts.seed());

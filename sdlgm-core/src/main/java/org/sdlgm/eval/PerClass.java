@@ -1,10 +1,9 @@
 package org.sdlgm.eval;
 
 /**
- * Per-class means of a per-example quantity (for example nnz or L̂ per class, reported when
- * labels exist, to see whether sparsity acts as a class code). Labels must lie in
- * {@code 0..numClasses-1}; a class with no examples gets NaN, so "absent" cannot be mistaken
- * for a mean of zero.
+ * Per-class means of a per-example quantity (for example nnz or L̂ per class, reported when labels
+ * exist, to see whether sparsity acts as a class code). Labels must lie in {@code 0..numClasses-1};
+ * a class with no examples gets NaN, so "absent" cannot be mistaken for a mean of zero.
  */
 public final class PerClass {
   private PerClass() {}
@@ -32,7 +31,8 @@ public final class PerClass {
     for (int i = 0; i < values.length; i++) {
       int y = labels[i];
       if (y < 0 || y >= numClasses) {
-        throw new IllegalArgumentException("label[" + i + "] = " + y + " outside 0.." + (numClasses - 1));
+        throw new IllegalArgumentException(
+            "label[" + i + "] = " + y + " outside 0.." + (numClasses - 1));
       }
       sum[y] += values[i];
       cnt[y]++;

@@ -4,10 +4,10 @@ import java.util.Arrays;
 
 /**
  * Spearman rank correlation between two equally long samples: the Pearson correlation of their
- * ranks, with tied values given the average of the ranks they span (the usual "fractional
- * ranking", as in SciPy's {@code spearmanr}). Used to compare the per-example sparsity level
- * L̂ with the true level on synthetic data. Returns NaN when either side is constant (its ranks
- * have zero variance, so the correlation is undefined) or when the samples are empty.
+ * ranks, with tied values given the average of the ranks they span (the usual "fractional ranking",
+ * as in SciPy's {@code spearmanr}). Used to compare the per-example sparsity level L̂ with the true
+ * level on synthetic data. Returns NaN when either side is constant (its ranks have zero variance,
+ * so the correlation is undefined) or when the samples are empty.
  */
 public final class Spearman {
   private Spearman() {}

@@ -3,12 +3,12 @@ package org.sdlgm.eval;
 import java.util.Arrays;
 
 /**
- * Support recovery on synthetic data: how well the set of active code dimensions of each
- * example (P) matches the set of true atoms that generated it (T), after the learned atoms
- * have been matched to true ones. Precision and recall are micro-averaged over all rows
- * (Σ|P∩T|/Σ|P| and Σ|P∩T|/Σ|T|), so rows with larger supports weigh more; exactShare is the
- * share of rows with P = T as sets. Inputs are treated as sets: order and duplicates are
- * ignored. A ratio whose denominator is zero is NaN (undefined, not perfect).
+ * Support recovery on synthetic data: how well the set of active code dimensions of each example
+ * (P) matches the set of true atoms that generated it (T), after the learned atoms have been
+ * matched to true ones. Precision and recall are micro-averaged over all rows (Σ|P∩T|/Σ|P| and
+ * Σ|P∩T|/Σ|T|), so rows with larger supports weigh more; exactShare is the share of rows with P = T
+ * as sets. Inputs are treated as sets: order and duplicates are ignored. A ratio whose denominator
+ * is zero is NaN (undefined, not perfect).
  */
 public record SupportMetrics(double precision, double recall, double exactShare) {
 

@@ -22,25 +22,29 @@ import org.sdlgm.util.AtomicFiles;
 import org.sdlgm.util.FaultInjection;
 
 /**
- * A training checkpoint as one atomic unit, shared by both trainers: a folder {@value #DIR} in
- * the model folder holding the files a trainer needs to continue (parameters, optimiser state,
- * history, …) and {@value #MANIFEST}, written last, which names every file with its size and
- * SHA-256, the trainer's position ({@link #state}) and the options the run was started with
- * ({@link #options}). A new checkpoint is written into the fresh folder {@value #NEW}, its
- * manifest last, and published by renaming it to {@value #DIR} (the previous one is first
- * renamed aside to {@value #OLD}, then deleted); a crash at any moment leaves either the old or
- * the new complete checkpoint, which {@link #recover} puts back in place. {@link #read} checks
- * every checksum, so a damaged or incomplete checkpoint is refused, never half-used.
+ * A training checkpoint as one atomic unit, shared by both trainers: a folder {@value #DIR} in the
+ * model folder holding the files a trainer needs to continue (parameters, optimiser state, history,
+ * …) and {@value #MANIFEST}, written last, which names every file with its size and SHA-256, the
+ * trainer's position ({@link #state}) and the options the run was started with ({@link #options}).
+ * A new checkpoint is written into the fresh folder {@value #NEW}, its manifest last, and published
+ * by renaming it to {@value #DIR} (the previous one is first renamed aside to {@value #OLD}, then
+ * deleted); a crash at any moment leaves either the old or the new complete checkpoint, which
+ * {@link #recover} puts back in place. {@link #read} checks every checksum, so a damaged or
+ * incomplete checkpoint is refused, never half-used.
  */
 public final class Checkpoint {
   /** The published checkpoint's folder in a model folder. */
   public static final String DIR = "checkpoint";
+
   /** The file, written last, that lists and checks a checkpoint's files. */
   public static final String MANIFEST = "manifest.json";
+
   /** A checkpoint being written. */
   public static final String NEW = ".checkpoint.new";
+
   /** The previous checkpoint during the swap. */
   public static final String OLD = ".checkpoint.old";
+
   static final String FORMAT = "sdlgm-checkpoint";
   static final int FORMAT_VERSION = 1;
 
@@ -82,8 +86,8 @@ public final class Checkpoint {
   }
 
   /**
-   * Refuses to continue with options that differ from the recorded ones: the first difference
-   * is named with both values, since any of them would change the result.
+   * Refuses to continue with options that differ from the recorded ones: the first difference is
+   * named with both values, since any of them would change the result.
    */
   public void requireSameOptions(RunOptions given) {
     given.requireSame(options, dir.resolve(MANIFEST).toString());
@@ -157,9 +161,9 @@ public final class Checkpoint {
   }
 
   /**
-   * Puts a complete checkpoint back in place after a crash between the two renames of a publish
-   * and deletes what an interrupted write left ({@value #NEW}, {@value #OLD}). Call it with the
-   * model folder's {@link RunLock} held.
+   * Puts a complete checkpoint back in place after a crash between the two renames of a publish and
+   * deletes what an interrupted write left ({@value #NEW}, {@value #OLD}). Call it with the model
+   * folder's {@link RunLock} held.
    */
   public static void recover(Path modelDir) {
     Path dir = modelDir.resolve(DIR);
@@ -184,20 +188,24 @@ public final class Checkpoint {
   }
 
   /**
-   * Reads and verifies the checkpoint of {@code modelDir} written for models of {@code kind}:
-   * its manifest, and every file's size and checksum. Fails with one clear message, naming the
-   * file, when anything is missing, damaged or of another kind.
+   * Reads and verifies the checkpoint of {@code modelDir} written for models of {@code kind}: its
+   * manifest, and every file's size and checksum. Fails with one clear message, naming the file,
+   * when anything is missing, damaged or of another kind.
    */
   public static Checkpoint read(Path modelDir, String kind) {
     Path dir = modelDir.resolve(DIR);
     Path manifest = dir.resolve(MANIFEST);
     if (!Files.isDirectory(dir)) {
-      throw new SdlgmException(dir + ": no checkpoint to resume from (folder missing); "
-          + "start the training again without --resume");
+      throw new SdlgmException(
+          dir
+              + ": no checkpoint to resume from (folder missing); "
+              + "start the training again without --resume");
     }
     if (!Files.isRegularFile(manifest)) {
-      throw new SdlgmException(manifest + ": missing, so the checkpoint cannot be verified (it "
-          + "was written by an older sdlgm or damaged); start again with --overwrite");
+      throw new SdlgmException(
+          manifest
+              + ": missing, so the checkpoint cannot be verified (it "
+              + "was written by an older sdlgm or damaged); start again with --overwrite");
     }
     JsonNode m;
     try {
@@ -205,18 +213,30 @@ public final class Checkpoint {
     } catch (IOException e) {
       throw new SdlgmException(manifest + ": unreadable (" + e.getMessage() + ")", e);
     }
-    if (!FORMAT.equals(m.path("format").asText()) || m.path("formatVersion").asInt() != FORMAT_VERSION) {
-      throw new SdlgmException(manifest + ": not a checkpoint manifest of format " + FORMAT
-          + " version " + FORMAT_VERSION);
+    if (!FORMAT.equals(m.path("format").asText())
+        || m.path("formatVersion").asInt() != FORMAT_VERSION) {
+      throw new SdlgmException(
+          manifest
+              + ": not a checkpoint manifest of format "
+              + FORMAT
+              + " version "
+              + FORMAT_VERSION);
     }
     String found = m.path("kind").asText();
     if (!kind.equals(found)) {
-      throw new SdlgmException(manifest + ": the checkpoint is of a '" + found + "' model, "
-          + "not '" + kind + "'; resume it with the task it was started with");
+      throw new SdlgmException(
+          manifest
+              + ": the checkpoint is of a '"
+              + found
+              + "' model, "
+              + "not '"
+              + kind
+              + "'; resume it with the task it was started with");
     }
     String problem = problem(dir, m);
     if (problem != null) {
-      throw new SdlgmException(problem + "; the checkpoint is damaged, start again with --overwrite");
+      throw new SdlgmException(
+          problem + "; the checkpoint is damaged, start again with --overwrite");
     }
     Map<String, String> options = new LinkedHashMap<>();
     m.path("options").properties().forEach(e -> options.put(e.getKey(), e.getValue().asText()));
@@ -230,8 +250,9 @@ public final class Checkpoint {
 
   private static boolean verifies(Path dir) {
     try {
-      JsonNode m = ModelDirectory.json().readTree(
-          Files.readString(dir.resolve(MANIFEST), StandardCharsets.UTF_8));
+      JsonNode m =
+          ModelDirectory.json()
+              .readTree(Files.readString(dir.resolve(MANIFEST), StandardCharsets.UTF_8));
       return problem(dir, m) == null;
     } catch (IOException e) {
       return false;
@@ -251,7 +272,11 @@ public final class Checkpoint {
       }
       long bytes = size(f);
       if (bytes != e.getValue().path("bytes").asLong(-1)) {
-        return f + ": " + bytes + " bytes, the manifest says " + e.getValue().path("bytes").asLong(-1);
+        return f
+            + ": "
+            + bytes
+            + " bytes, the manifest says "
+            + e.getValue().path("bytes").asLong(-1);
       }
       if (!sha256(f).equals(e.getValue().path("sha256").asText())) {
         return f + ": SHA-256 differs from the manifest's";
@@ -270,8 +295,8 @@ public final class Checkpoint {
 
   /** The SHA-256 of a file's content, in hex. */
   public static String sha256(Path f) {
-    try (InputStream in = new DigestInputStream(Files.newInputStream(f),
-        MessageDigest.getInstance("SHA-256"))) {
+    try (InputStream in =
+        new DigestInputStream(Files.newInputStream(f), MessageDigest.getInstance("SHA-256"))) {
       byte[] buf = new byte[1 << 16];
       while (in.read(buf) >= 0) {
         // the digest sees every byte read
@@ -292,7 +317,8 @@ public final class Checkpoint {
         Files.move(from, to);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot rename " + from + " to " + to + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot rename " + from + " to " + to + ": " + e.getMessage(), e);
     }
   }
 }

@@ -1,10 +1,10 @@
 package org.sdlgm.io;
 
 /**
- * One row of {@code history.csv}: the schedule and the mean of every objective term over an
- * epoch's training batches (relaxed sampler) and over the validation set (hard samples of the
- * discrete model; NaN without validation data), and how many steps of the epoch were skipped
- * because a gradient was not finite.
+ * One row of {@code history.csv}: the schedule and the mean of every objective term over an epoch's
+ * training batches (relaxed sampler) and over the validation set (hard samples of the discrete
+ * model; NaN without validation data), and how many steps of the epoch were skipped because a
+ * gradient was not finite.
  */
 public record EpochRecord(
     int epoch,
@@ -37,11 +37,47 @@ public record EpochRecord(
   }
 
   public String toCsv() {
-    return epoch + "," + step + "," + f(seconds) + "," + f(examplesPerSecond) + "," + f(tau) + ","
-        + f(klScale) + "," + f(priorWeight) + "," + f(trainLoss) + "," + f(trainLogLik) + ","
-        + f(trainKlL) + "," + f(trainKlS) + "," + f(trainKlV) + "," + f(trainNnz) + ","
-        + f(valElbo) + "," + f(valLogLik) + "," + f(valKlL) + "," + f(valKlS) + "," + f(valKlV)
-        + "," + f(valNnz) + "," + f(sigmaX) + "," + skippedSteps;
+    return epoch
+        + ","
+        + step
+        + ","
+        + f(seconds)
+        + ","
+        + f(examplesPerSecond)
+        + ","
+        + f(tau)
+        + ","
+        + f(klScale)
+        + ","
+        + f(priorWeight)
+        + ","
+        + f(trainLoss)
+        + ","
+        + f(trainLogLik)
+        + ","
+        + f(trainKlL)
+        + ","
+        + f(trainKlS)
+        + ","
+        + f(trainKlV)
+        + ","
+        + f(trainNnz)
+        + ","
+        + f(valElbo)
+        + ","
+        + f(valLogLik)
+        + ","
+        + f(valKlL)
+        + ","
+        + f(valKlS)
+        + ","
+        + f(valKlV)
+        + ","
+        + f(valNnz)
+        + ","
+        + f(sigmaX)
+        + ","
+        + skippedSteps;
   }
 
   private static String f(double v) {
@@ -55,8 +91,27 @@ public record EpochRecord(
     for (int i = 0; i < p.length; i++) {
       d[i] = p[i].isEmpty() ? Double.NaN : Double.parseDouble(p[i]);
     }
-    return new EpochRecord((int) d[0], (long) d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8],
-        d[9], d[10], d[11], d[12], d[13], d[14], d[15], d[16], d[17], d[18], d[19],
+    return new EpochRecord(
+        (int) d[0],
+        (long) d[1],
+        d[2],
+        d[3],
+        d[4],
+        d[5],
+        d[6],
+        d[7],
+        d[8],
+        d[9],
+        d[10],
+        d[11],
+        d[12],
+        d[13],
+        d[14],
+        d[15],
+        d[16],
+        d[17],
+        d[18],
+        d[19],
         p.length > 20 ? (int) d[20] : 0);
   }
 }

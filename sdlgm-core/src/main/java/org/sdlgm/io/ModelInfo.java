@@ -3,8 +3,8 @@ package org.sdlgm.io;
 import org.sdlgm.model.SdlgmConfig;
 
 /**
- * The content of a model directory's {@code config.json}: the file format and its version,
- * every model hyperparameter, the training settings, the data schema and the provenance.
+ * The content of a model directory's {@code config.json}: the file format and its version, every
+ * model hyperparameter, the training settings, the data schema and the provenance.
  */
 public record ModelInfo(
     String format,

@@ -16,22 +16,24 @@ import java.time.Instant;
 import org.sdlgm.SdlgmException;
 
 /**
- * The exclusive right to write a model folder for the lifetime of one run: an operating-system
- * lock ({@link FileChannel#tryLock}) on the file {@value #FILE} in the folder. The operating
- * system releases it when the process ends, however it ends, so a crashed run never leaves the
- * folder locked; a second writer fails at once with a message naming the holder (process id,
- * host, start time and command, which the holder writes into the file). The lock file itself
- * stays in the folder; it is one of the files sdlgm owns there.
+ * The exclusive right to write a model folder for the lifetime of one run: an operating-system lock
+ * ({@link FileChannel#tryLock}) on the file {@value #FILE} in the folder. The operating system
+ * releases it when the process ends, however it ends, so a crashed run never leaves the folder
+ * locked; a second writer fails at once with a message naming the holder (process id, host, start
+ * time and command, which the holder writes into the file). The lock file itself stays in the
+ * folder; it is one of the files sdlgm owns there.
  */
 public final class RunLock implements AutoCloseable {
   /** The lock file's name in a model folder. */
   public static final String FILE = ".sdlgm.lock";
+
   /**
-   * Folders locked by this process, with their holders. Checked before the file is opened:
-   * POSIX locks belong to the process, so a second channel in the same JVM would not be refused,
-   * and closing it would silently release the first one's lock.
+   * Folders locked by this process, with their holders. Checked before the file is opened: POSIX
+   * locks belong to the process, so a second channel in the same JVM would not be refused, and
+   * closing it would silently release the first one's lock.
    */
-  private static final java.util.Map<Path, String> HELD = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.Map<Path, String> HELD =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private final Path key;
 
@@ -41,7 +43,12 @@ public final class RunLock implements AutoCloseable {
   private final boolean createdFolder;
   private final boolean createdFile;
 
-  private RunLock(Path dir, Path key, FileChannel channel, FileLock lock, boolean createdFolder,
+  private RunLock(
+      Path dir,
+      Path key,
+      FileChannel channel,
+      FileLock lock,
+      boolean createdFolder,
       boolean createdFile) {
     this.createdFile = createdFile;
     this.dir = dir;
@@ -63,8 +70,15 @@ public final class RunLock implements AutoCloseable {
     Path file = dir.resolve(FILE);
     FileChannel ch = null;
     Path key = null;
-    String me = "pid " + ProcessHandle.current().pid() + " on " + host() + ", started "
-        + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ", " + command;
+    String me =
+        "pid "
+            + ProcessHandle.current().pid()
+            + " on "
+            + host()
+            + ", started "
+            + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+            + ", "
+            + command;
     try {
       Files.createDirectories(dir);
       key = dir.toRealPath();
@@ -74,8 +88,9 @@ public final class RunLock implements AutoCloseable {
         throw inUse(dir, inThisProcess);
       }
       boolean createdFile = !Files.exists(file);
-      ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE);
+      ch =
+          FileChannel.open(
+              file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
       FileLock lock;
       try {
         lock = ch.tryLock();
@@ -99,11 +114,13 @@ public final class RunLock implements AutoCloseable {
     } catch (AccessDeniedException e) {
       closeQuietly(ch);
       release(key);
-      throw new SdlgmException(dir + ": cannot write there (permission denied); choose another --out", e);
+      throw new SdlgmException(
+          dir + ": cannot write there (permission denied); choose another --out", e);
     } catch (FileSystemException e) {
       closeQuietly(ch);
       release(key);
-      throw new SdlgmException(dir + ": cannot write there (" + reason(e) + "); choose another --out", e);
+      throw new SdlgmException(
+          dir + ": cannot write there (" + reason(e) + "); choose another --out", e);
     } catch (IOException e) {
       closeQuietly(ch);
       release(key);
@@ -112,8 +129,12 @@ public final class RunLock implements AutoCloseable {
   }
 
   private static SdlgmException inUse(Path dir, String holder) {
-    return new SdlgmException(dir + ": in use by another sdlgm run (" + holder + "); wait for it "
-        + "to finish or choose another --out");
+    return new SdlgmException(
+        dir
+            + ": in use by another sdlgm run ("
+            + holder
+            + "); wait for it "
+            + "to finish or choose another --out");
   }
 
   private static void release(Path key) {
@@ -135,8 +156,8 @@ public final class RunLock implements AutoCloseable {
   /**
    * Releases the lock after a run that wrote nothing: the lock file, if this run created it, and
    * the folder, if this run created it and it is empty, are removed too, so that bad input leaves
-   * no trace. The file is unlinked while still locked, which keeps the window in which a third
-   * run could lock a fresh file beside a second one on the unlinked file to a few microseconds.
+   * no trace. The file is unlinked while still locked, which keeps the window in which a third run
+   * could lock a fresh file beside a second one on the unlinked file to a few microseconds.
    */
   public void abandon() {
     try {
@@ -207,9 +228,11 @@ public final class RunLock implements AutoCloseable {
     if (e.getReason() != null) {
       return e.getReason();
     }
-    return e instanceof java.nio.file.NoSuchFileException ? "no such file or folder: " + e.getFile()
-        : e instanceof java.nio.file.FileAlreadyExistsException ? "a file is in the way: " + e.getFile()
-        : "cannot create or open " + e.getFile();
+    return e instanceof java.nio.file.NoSuchFileException
+        ? "no such file or folder: " + e.getFile()
+        : e instanceof java.nio.file.FileAlreadyExistsException
+            ? "a file is in the way: " + e.getFile()
+            : "cannot create or open " + e.getFile();
   }
 
   private static void closeQuietly(FileChannel ch) {

@@ -11,10 +11,10 @@ import org.sdlgm.SdlgmException;
 /**
  * The options of a training run that change its result, as names and values: what a checkpoint
  * records and what {@code --resume} (and {@code experiment}, for its cells) must be given again
- * unchanged. Names are the command line's where there is one ({@code --data}, {@code --lr},
- * …) and {@code model.FIELD} for the model configuration. The number of epochs is not among
- * them: continuing a run for more epochs is what resuming is for. Immutable; built with
- * {@link #builder()}.
+ * unchanged. Names are the command line's where there is one ({@code --data}, {@code --lr}, …) and
+ * {@code model.FIELD} for the model configuration. The number of epochs is not among them:
+ * continuing a run for more epochs is what resuming is for. Immutable; built with {@link
+ * #builder()}.
  */
 public final class RunOptions {
   private final Map<String, String> values;
@@ -39,9 +39,18 @@ public final class RunOptions {
       String was = recorded.get(name);
       String now = values.get(name);
       if (was == null ? now != null : !was.equals(now)) {
-        throw new SdlgmException(where + ": the run was started with " + name + " "
-            + shown(was) + ", this one has " + name + " " + shown(now) + "; continue it with the "
-            + "same options (every one of them changes the result), or start anew with --overwrite");
+        throw new SdlgmException(
+            where
+                + ": the run was started with "
+                + name
+                + " "
+                + shown(was)
+                + ", this one has "
+                + name
+                + " "
+                + shown(now)
+                + "; continue it with the "
+                + "same options (every one of them changes the result), or start anew with --overwrite");
       }
     }
   }
@@ -69,15 +78,24 @@ public final class RunOptions {
     /** Adds every field of a configuration record, as {@code prefix.FIELD}. */
     public Builder putFields(String prefix, Object config) {
       JsonNode node = ModelDirectory.json().valueToTree(config);
-      node.properties().forEach(e -> values.put(prefix + "." + e.getKey(),
-          e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
+      node.properties()
+          .forEach(
+              e ->
+                  values.put(
+                      prefix + "." + e.getKey(),
+                      e.getValue().isValueNode()
+                          ? e.getValue().asText()
+                          : e.getValue().toString()));
       return this;
     }
 
     /** Adds the training options that change the result (all but epochs and checkpointing). */
     public Builder putTraining(TrainConfig t) {
-      return put("--batch", t.batchSize()).put("--lr", t.learningRate()).put("--seed", t.seed())
-          .put("--validation", t.validationFraction()).put("--grad-clip", t.gradClip())
+      return put("--batch", t.batchSize())
+          .put("--lr", t.learningRate())
+          .put("--seed", t.seed())
+          .put("--validation", t.validationFraction())
+          .put("--grad-clip", t.gradClip())
           .put("--adam-impl", t.adam().name().toLowerCase(java.util.Locale.ROOT));
     }
 

@@ -11,10 +11,10 @@ import org.sdlgm.model.multilabel.Tagger;
 import org.sdlgm.util.AtomicFiles;
 
 /**
- * The on-disk form of a trained multi-label model: {@code config.json} ({@link TaggerInfo},
- * format {@value #FORMAT}), {@code model.params}, {@code features.json} (the fitted feature
- * preprocessing, applied again at prediction), {@code history.csv} and, after evaluation,
- * {@code metrics.json}. Files are written atomically, {@code config.json} last.
+ * The on-disk form of a trained multi-label model: {@code config.json} ({@link TaggerInfo}, format
+ * {@value #FORMAT}), {@code model.params}, {@code features.json} (the fitted feature preprocessing,
+ * applied again at prediction), {@code history.csv} and, after evaluation, {@code metrics.json}.
+ * Files are written atomically, {@code config.json} last.
  */
 public final class TaggerDirectory {
   public static final String FORMAT = "sdlgm-tagger";
@@ -24,7 +24,11 @@ public final class TaggerDirectory {
   private TaggerDirectory() {}
 
   /** Writes parameters, preprocessing, history and (last) config of a trained model. */
-  public static void save(Path dir, TaggerInfo info, Tagger tagger, FeatureTransform transform,
+  public static void save(
+      Path dir,
+      TaggerInfo info,
+      Tagger tagger,
+      FeatureTransform transform,
       List<TaggerEpoch> history) {
     ModelDirectory.retirePrevious(dir);
     tagger.saveParameters(dir.resolve(ModelDirectory.PARAMS));
@@ -39,17 +43,27 @@ public final class TaggerDirectory {
     Path config = dir.resolve(ModelDirectory.CONFIG);
     String format = node.path("format").asText("");
     if (ModelDirectory.FORMAT.equals(format)) {
-      throw new SdlgmException(config + ": this is an unsupervised model (format '" + format
-          + "'); use 'sdlgm encode' or 'sdlgm eval' without multi-label options");
+      throw new SdlgmException(
+          config
+              + ": this is an unsupervised model (format '"
+              + format
+              + "'); use 'sdlgm encode' or 'sdlgm eval' without multi-label options");
     }
     if (!FORMAT.equals(format)) {
-      throw new SdlgmException(config + ": field 'format' is '" + format + "', expected '" + FORMAT + "'");
+      throw new SdlgmException(
+          config + ": field 'format' is '" + format + "', expected '" + FORMAT + "'");
     }
     int version = node.path("formatVersion").asInt(-1);
     if (version != FORMAT_VERSION) {
-      throw new SdlgmException(config + ": multi-label model format version " + version
-          + ", but this sdlgm (" + Provenance.libraryVersion() + ") reads version " + FORMAT_VERSION
-          + "; retrain the model or use the matching sdlgm release");
+      throw new SdlgmException(
+          config
+              + ": multi-label model format version "
+              + version
+              + ", but this sdlgm ("
+              + Provenance.libraryVersion()
+              + ") reads version "
+              + FORMAT_VERSION
+              + "; retrain the model or use the matching sdlgm release");
     }
     try {
       return ModelDirectory.json().treeToValue(node, TaggerInfo.class);
@@ -62,14 +76,20 @@ public final class TaggerDirectory {
   public static FeatureTransform readTransform(Path dir, TaggerInfo info) {
     Path f = dir.resolve(FEATURES);
     if (!Files.isRegularFile(f)) {
-      throw new SdlgmException(f + ": missing — the model's feature preprocessing is needed to predict");
+      throw new SdlgmException(
+          f + ": missing — the model's feature preprocessing is needed to predict");
     }
     try {
-      FeatureTransform t = ModelDirectory.json().readValue(Files.readString(f, StandardCharsets.UTF_8),
-          FeatureTransform.class);
+      FeatureTransform t =
+          ModelDirectory.json()
+              .readValue(Files.readString(f, StandardCharsets.UTF_8), FeatureTransform.class);
       if (t.numFeatures() != info.model().numFeatures()) {
-        throw new SdlgmException(f + ": preprocessing for " + t.numFeatures()
-            + " features, but the model has " + info.model().numFeatures());
+        throw new SdlgmException(
+            f
+                + ": preprocessing for "
+                + t.numFeatures()
+                + " features, but the model has "
+                + info.model().numFeatures());
       }
       return t;
     } catch (IOException | IllegalArgumentException e) {
@@ -92,9 +112,17 @@ public final class TaggerDirectory {
       expected = reference.parameters().length;
     }
     // As ModelDirectory.checkParams: the file must be the parameters of the configured model.
-    ModelDirectory.checkSize(params, expected, dir.resolve(ModelDirectory.CONFIG), info.model().method()
-        + ", " + info.model().numFeatures() + " features, " + info.model().numLabels()
-        + " labels, hidden " + info.model().hidden());
+    ModelDirectory.checkSize(
+        params,
+        expected,
+        dir.resolve(ModelDirectory.CONFIG),
+        info.model().method()
+            + ", "
+            + info.model().numFeatures()
+            + " features, "
+            + info.model().numLabels()
+            + " labels, hidden "
+            + info.model().hidden());
     return Tagger.load(info.model(), params);
   }
 }

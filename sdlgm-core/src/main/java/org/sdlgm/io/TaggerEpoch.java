@@ -4,9 +4,9 @@ import java.util.Locale;
 import org.sdlgm.util.AtomicFiles;
 
 /**
- * One row of a multi-label run's {@code history.csv}: the epoch's mean training terms (total
- * loss, count NLL, set loss, mean relaxed level), τ, throughput, and the validation metrics of
- * the model's own set rule (NaN without validation data).
+ * One row of a multi-label run's {@code history.csv}: the epoch's mean training terms (total loss,
+ * count NLL, set loss, mean relaxed level), τ, throughput, and the validation metrics of the
+ * model's own set rule (NaN without validation data).
  */
 public record TaggerEpoch(
     int epoch,
@@ -31,10 +31,35 @@ public record TaggerEpoch(
   }
 
   public String toCsv() {
-    return epoch + "," + step + "," + f(seconds) + "," + f(examplesPerSecond) + "," + f(tau) + ","
-        + f(trainLoss) + "," + f(trainCountNll) + "," + f(trainSetLoss) + "," + f(trainLevel) + ","
-        + f(valP1) + "," + f(valP3) + "," + f(valExampleF1) + "," + f(valCountAccuracy) + ","
-        + f(valMeanSetSize) + "," + skippedSteps;
+    return epoch
+        + ","
+        + step
+        + ","
+        + f(seconds)
+        + ","
+        + f(examplesPerSecond)
+        + ","
+        + f(tau)
+        + ","
+        + f(trainLoss)
+        + ","
+        + f(trainCountNll)
+        + ","
+        + f(trainSetLoss)
+        + ","
+        + f(trainLevel)
+        + ","
+        + f(valP1)
+        + ","
+        + f(valP3)
+        + ","
+        + f(valExampleF1)
+        + ","
+        + f(valCountAccuracy)
+        + ","
+        + f(valMeanSetSize)
+        + ","
+        + skippedSteps;
   }
 
   private static String f(double v) {
@@ -60,7 +85,21 @@ public record TaggerEpoch(
     for (int i = 0; i < p.length; i++) {
       d[i] = p[i].isEmpty() ? Double.NaN : Double.parseDouble(p[i]);
     }
-    return new TaggerEpoch((int) d[0], (long) d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9],
-        d[10], d[11], d[12], d[13], (int) d[14]);
+    return new TaggerEpoch(
+        (int) d[0],
+        (long) d[1],
+        d[2],
+        d[3],
+        d[4],
+        d[5],
+        d[6],
+        d[7],
+        d[8],
+        d[9],
+        d[10],
+        d[11],
+        d[12],
+        d[13],
+        (int) d[14]);
   }
 }

@@ -4,15 +4,15 @@ import org.sdlgm.SdlgmException;
 
 /**
  * How a model is fitted, as opposed to what the model is ({@link org.sdlgm.model.SdlgmConfig}):
- * epochs, mini-batch size, Adam's learning rate, the seed that fixes initialisation, shuffling
- * and every Gumbel/Gaussian draw, the share of the training data held out for validation, and
- * how often to checkpoint. Immutable, with a builder and a JSON form (in {@code config.json}).
+ * epochs, mini-batch size, Adam's learning rate, the seed that fixes initialisation, shuffling and
+ * every Gumbel/Gaussian draw, the share of the training data held out for validation, and how often
+ * to checkpoint. Immutable, with a builder and a JSON form (in {@code config.json}).
  *
  * @param checkpointEvery write a checkpoint every this many steps (0: only at epoch ends)
  * @param gradClip clip each gradient entry to [−c, c]; 0 disables clipping
  * @param adam which implementation of Adam updates the parameters (see {@link
- *     org.sdlgm.train.AdamUpdates}); absent in model directories written before it existed,
- *     which used {@code DJL}
+ *     org.sdlgm.train.AdamUpdates}); absent in model directories written before it existed, which
+ *     used {@code DJL}
  */
 public record TrainConfig(
     int epochs,
@@ -28,7 +28,10 @@ public record TrainConfig(
    * The implementations of Adam's update: the same formula, see {@link
    * org.sdlgm.train.AdamUpdates}.
    */
-  public enum AdamImpl { FUSED, DJL }
+  public enum AdamImpl {
+    FUSED,
+    DJL
+  }
 
   public TrainConfig {
     if (adam == null) {
@@ -55,8 +58,8 @@ public record TrainConfig(
   public static final int MAX_SKIPPED_IN_A_ROW = 10;
 
   /**
-   * The libtorch seed for an epoch (−1: initialisation), derived from {@link #seed}: reseeding
-   * at every epoch lets a run resumed at an epoch boundary draw the same noise.
+   * The libtorch seed for an epoch (−1: initialisation), derived from {@link #seed}: reseeding at
+   * every epoch lets a run resumed at an epoch boundary draw the same noise.
    */
   public int seedFor(int epoch) {
     return (int) (seed * 1_000_003L + epoch * 7919L + 17);
@@ -78,7 +81,10 @@ public record TrainConfig(
         .adam(adam);
   }
 
-  /** Builder for {@link TrainConfig}; defaults: 20 epochs, batch 100, lr 1e-3, seed 1, 5% validation, fused Adam. */
+  /**
+   * Builder for {@link TrainConfig}; defaults: 20 epochs, batch 100, lr 1e-3, seed 1, 5%
+   * validation, fused Adam.
+   */
   public static final class Builder {
     private int epochs = 20;
     private int batchSize = 100;
@@ -89,24 +95,56 @@ public record TrainConfig(
     private double gradClip = 0;
     private AdamImpl adam = AdamImpl.FUSED;
 
-    public Builder epochs(int v) { epochs = v; return this; }
+    public Builder epochs(int v) {
+      epochs = v;
+      return this;
+    }
 
-    public Builder batchSize(int v) { batchSize = v; return this; }
+    public Builder batchSize(int v) {
+      batchSize = v;
+      return this;
+    }
 
-    public Builder learningRate(double v) { learningRate = v; return this; }
+    public Builder learningRate(double v) {
+      learningRate = v;
+      return this;
+    }
 
-    public Builder seed(long v) { seed = v; return this; }
+    public Builder seed(long v) {
+      seed = v;
+      return this;
+    }
 
-    public Builder validationFraction(double v) { validationFraction = v; return this; }
+    public Builder validationFraction(double v) {
+      validationFraction = v;
+      return this;
+    }
 
-    public Builder checkpointEvery(int v) { checkpointEvery = v; return this; }
+    public Builder checkpointEvery(int v) {
+      checkpointEvery = v;
+      return this;
+    }
 
-    public Builder gradClip(double v) { gradClip = v; return this; }
+    public Builder gradClip(double v) {
+      gradClip = v;
+      return this;
+    }
 
-    public Builder adam(AdamImpl v) { adam = v; return this; }
+    public Builder adam(AdamImpl v) {
+      adam = v;
+      return this;
+    }
 
     public TrainConfig build() {
-      return new TrainConfig(epochs, batchSize, learningRate, seed, validationFraction, checkpointEvery, gradClip, adam);
+      return new TrainConfig(
+          epochs,
+          batchSize,
+          learningRate,
+          seed,
+          validationFraction,
+          checkpointEvery,
+          gradClip,
+          adam);
     }
   }
 }

@@ -8,16 +8,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The random draws of one mini-batch, shared by the threads that each process some of its
- * rows. The i-th draw any thread asks for is made once, for all rows of the batch, from
- * libtorch's generator; each thread gets its own rows of it. Every thread asks for the same
- * sequence of draws (the same code runs on each part), so the generator is consumed in the
- * same order however the batch is split and however the threads interleave: a run is
- * reproducible for any number of threads, and every example sees the noise it would see with
- * one thread.
+ * The random draws of one mini-batch, shared by the threads that each process some of its rows. The
+ * i-th draw any thread asks for is made once, for all rows of the batch, from libtorch's generator;
+ * each thread gets its own rows of it. Every thread asks for the same sequence of draws (the same
+ * code runs on each part), so the generator is consumed in the same order however the batch is
+ * split and however the threads interleave: a run is reproducible for any number of threads, and
+ * every example sees the noise it would see with one thread.
  *
- * <p>The whole-batch tensors belong to {@code owner}, which the caller closes after every
- * thread has finished with the batch.
+ * <p>The whole-batch tensors belong to {@code owner}, which the caller closes after every thread
+ * has finished with the batch.
  */
 public final class BatchNoise {
   private final NDManager owner;
@@ -42,9 +41,9 @@ public final class BatchNoise {
   }
 
   /**
-   * The noise of each part of a batch split at {@code bounds} (part i is rows
-   * [bounds[i], bounds[i+1])): rows of shared whole-batch draws made by {@code owner}, or
-   * {@link Noise#DIRECT} when the batch is not split.
+   * The noise of each part of a batch split at {@code bounds} (part i is rows [bounds[i],
+   * bounds[i+1])): rows of shared whole-batch draws made by {@code owner}, or {@link Noise#DIRECT}
+   * when the batch is not split.
    */
   public static List<Noise> split(NDManager owner, long[] bounds) {
     int parts = bounds.length - 1;
@@ -76,24 +75,41 @@ public final class BatchNoise {
 
       private Shape rowsOf(Shape shape) {
         if (shape.dimension() == 0 || shape.get(0) != to - from) {
-          throw new IllegalArgumentException("noise for rows [" + from + ", " + to
-              + ") must have " + (to - from) + " rows, asked " + shape);
+          throw new IllegalArgumentException(
+              "noise for rows ["
+                  + from
+                  + ", "
+                  + to
+                  + ") must have "
+                  + (to - from)
+                  + " rows, asked "
+                  + shape);
         }
         return shape;
       }
     };
   }
 
-  private synchronized NDArray draw(int index, Shape partShape, boolean normal, float low,
-      float high) {
+  private synchronized NDArray draw(
+      int index, Shape partShape, boolean normal, float low, float high) {
     if (index < draws.size()) {
       Draw made = draws.get(index);
       Shape shape = made.all().getShape();
-      if (!made.is(normal, low, high) || shape.dimension() != partShape.dimension()
+      if (!made.is(normal, low, high)
+          || shape.dimension() != partShape.dimension()
           || !shape.slice(1).equals(partShape.slice(1))) {
-        throw new IllegalStateException("draw " + index + " was made as " + shape + " "
-            + made.kind() + ", asked again as " + partShape + " " + kind(normal, low, high)
-            + ": the parts of a batch must ask for the same draws");
+        throw new IllegalStateException(
+            "draw "
+                + index
+                + " was made as "
+                + shape
+                + " "
+                + made.kind()
+                + ", asked again as "
+                + partShape
+                + " "
+                + kind(normal, low, high)
+                + ": the parts of a batch must ask for the same draws");
       }
       return made.all();
     }

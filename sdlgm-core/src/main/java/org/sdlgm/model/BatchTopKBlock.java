@@ -12,19 +12,20 @@ import ai.djl.training.initializer.ConstantInitializer;
 
 /**
  * The BatchTopK sparse autoencoder baseline (Bussmann, Leask and Nanda 2024), capped at L0: a
- * linear code head on the encoder trunk whose entries are kept by magnitude (sign-symmetric,
- * like {@link TopKBlock}). In training, a pass over B' rows keeps the round(B'·k) entries
- * largest in magnitude over all of them together — so the number of non-zeros varies per row
- * at a mean of k — and then at most the L0 largest of each row. The trainer splits a batch
- * among its worker threads, so the pool is each thread's part, not the whole batch. After
- * training ({@link #afterTraining}), one global threshold θ is estimated so that on the
- * training rows the mean number of |v| > θ is k; inference keeps |v| > θ, clipped to the L0
- * largest (a row may get no non-zero at all). Trained on reconstruction alone: no ELBO, KL
- * terms 0. The budget k is {@code targetNnz} when set, else max(1, L0/2).
+ * linear code head on the encoder trunk whose entries are kept by magnitude (sign-symmetric, like
+ * {@link TopKBlock}). In training, a pass over B' rows keeps the round(B'·k) entries largest in
+ * magnitude over all of them together — so the number of non-zeros varies per row at a mean of k —
+ * and then at most the L0 largest of each row. The trainer splits a batch among its worker threads,
+ * so the pool is each thread's part, not the whole batch. After training ({@link #afterTraining}),
+ * one global threshold θ is estimated so that on the training rows the mean number of |v| > θ is k;
+ * inference keeps |v| > θ, clipped to the L0 largest (a row may get no non-zero at all). Trained on
+ * reconstruction alone: no ELBO, KL terms 0. The budget k is {@code targetNnz} when set, else
+ * max(1, L0/2).
  */
 public final class BatchTopKBlock extends LatentBlock {
   /** θ before {@link #afterTraining} has estimated it: the batch rule is used instead. */
   private static final float UNSET = -1f;
+
   private static final int ESTIMATION_BATCH = 1000;
 
   private final Linear codeHead;
@@ -35,13 +36,15 @@ public final class BatchTopKBlock extends LatentBlock {
     codeHead = addChildBlock("codeHead", head(config.latentDim()));
     // A parameter rather than a field so that model.params carries it: a loaded model encodes
     // with the θ its training estimated.
-    threshold = addParameter(Parameter.builder()
-        .setName("threshold")
-        .setType(Parameter.Type.OTHER)
-        .optShape(new Shape(1))
-        .optInitializer(new ConstantInitializer(UNSET))
-        .optRequiresGrad(false)
-        .build());
+    threshold =
+        addParameter(
+            Parameter.builder()
+                .setName("threshold")
+                .setType(Parameter.Type.OTHER)
+                .optShape(new Shape(1))
+                .optInitializer(new ConstantInitializer(UNSET))
+                .optRequiresGrad(false)
+                .build());
   }
 
   /** The mean number of non-zeros per row the method aims at. */
@@ -64,8 +67,8 @@ public final class BatchTopKBlock extends LatentBlock {
   }
 
   /**
-   * The batch rule's selection (B, K) in {0, 1}, before the cap: the round(B·k) entries of
-   * {@code magnitudes} largest over the whole batch.
+   * The batch rule's selection (B, K) in {0, 1}, before the cap: the round(B·k) entries of {@code
+   * magnitudes} largest over the whole batch.
    */
   NDArray batchSelection(NDArray magnitudes) {
     NDManager m = magnitudes.getManager();
@@ -90,8 +93,8 @@ public final class BatchTopKBlock extends LatentBlock {
     // Unselected entries get key −1 < every magnitude, so a row's top-`count` are its selected.
     NDArray keys = magnitudes.mul(selected).add(selected).sub(Scalars.of(m, 1f));
     NDArray levels = selected.sum(new int[] {1}).minimum(Scalars.of(m, (float) config.maxLevel()));
-    return GumbelSoftmax.hardMask(GumbelSoftmax.order(keys, config.maxLevel()), levels,
-        config.latentDim());
+    return GumbelSoftmax.hardMask(
+        GumbelSoftmax.order(keys, config.maxLevel()), levels, config.latentDim());
   }
 
   /** The selection before the cap: θ's rule once estimated, else the batch rule. */
@@ -100,30 +103,39 @@ public final class BatchTopKBlock extends LatentBlock {
     if (theta < 0) {
       return batchSelection(magnitudes);
     }
-    return magnitudes.gt(Scalars.of(magnitudes.getManager(), theta)).toType(DataType.FLOAT32, false);
+    return magnitudes
+        .gt(Scalars.of(magnitudes.getManager(), theta))
+        .toType(DataType.FLOAT32, false);
   }
 
   /**
-   * Per row, how many entries θ's rule selects before the cap clips them to L0 (B); the
-   * batch rule's count before θ is estimated.
+   * Per row, how many entries θ's rule selects before the cap clips them to L0 (B); the batch
+   * rule's count before θ is estimated.
    */
   public NDArray uncappedCounts(ParameterStore ps, NDArray x) {
     return selection(ps, preActivations(ps, x, false).abs()).sum(new int[] {1});
   }
 
   /**
-   * Training ({@code hard = false}) uses the batch rule on this call's rows; evaluation
-   * ({@code hard = true}) the inference rule, so that the reported reconstruction is the one
-   * of the codes {@link #encode} gives. No noise is drawn.
+   * Training ({@code hard = false}) uses the batch rule on this call's rows; evaluation ({@code
+   * hard = true}) the inference rule, so that the reported reconstruction is the one of the codes
+   * {@link #encode} gives. No noise is drawn.
    */
   @Override
-  public Terms terms(ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training,
-      Noise noise, Tape tape) {
+  public Terms terms(
+      ParameterStore ps,
+      NDArray x,
+      Schedule s,
+      boolean hard,
+      boolean training,
+      Noise noise,
+      Tape tape) {
     NDManager m = x.getManager();
     long b = x.getShape().get(0);
     NDArray v = preActivations(ps, x, training);
     NDArray magnitudes = v.abs().stopGradient();
-    NDArray mask = capped(magnitudes, hard ? selection(ps, magnitudes) : batchSelection(magnitudes));
+    NDArray mask =
+        capped(magnitudes, hard ? selection(ps, magnitudes) : batchSelection(magnitudes));
     NDArray logLik = logLikelihood(ps, x, decode(ps, v.mul(mask), training), training);
     NDArray zeros = m.zeros(new Shape(b));
     return new Terms(logLik, zeros, zeros, zeros, mask.sum(new int[] {1}));
@@ -138,10 +150,10 @@ public final class BatchTopKBlock extends LatentBlock {
   }
 
   /**
-   * Sets θ to the midpoint between the (n·k)-th and the next largest |v| over the training
-   * rows, so that round(n·k) of them exceed it (barring ties) and float rounding that differs
-   * between batch sizes does not move entries across it. Computed batch by batch, keeping only
-   * the current top n·k + 1 magnitudes.
+   * Sets θ to the midpoint between the (n·k)-th and the next largest |v| over the training rows, so
+   * that round(n·k) of them exceed it (barring ties) and float rounding that differs between batch
+   * sizes does not move entries across it. Computed batch by batch, keeping only the current top
+   * n·k + 1 magnitudes.
    */
   @Override
   public void afterTraining(ParameterStore ps, NDManager manager, float[] rows, int n) {
@@ -151,17 +163,21 @@ public final class BatchTopKBlock extends LatentBlock {
     float[] best = new float[0];
     for (int from = 0; from < n; from += ESTIMATION_BATCH) {
       int b = Math.min(ESTIMATION_BATCH, n - from);
-      try (NDManager sub = manager.newSubManager(); NDScope scope = new NDScope()) {
+      try (NDManager sub = manager.newSubManager();
+          NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
-        NDArray flat = preActivations(ps, SparseCoder.tensor(sub, rows, from * d, new Shape(b, d)),
-            false).abs().reshape(-1);
+        NDArray flat =
+            preActivations(ps, SparseCoder.tensor(sub, rows, from * d, new Shape(b, d)), false)
+                .abs()
+                .reshape(-1);
         int t = (int) Math.min(keep, flat.size());
         best = mergeTop(best, flat.topK(t, 0, true, true).get(0).toFloatArray(), keep);
       }
     }
-    float theta = best.length > wanted
-        ? best[(int) wanted - 1] + (best[(int) wanted] - best[(int) wanted - 1]) / 2
-        : 0f;
+    float theta =
+        best.length > wanted
+            ? best[(int) wanted - 1] + (best[(int) wanted] - best[(int) wanted - 1]) / 2
+            : 0f;
     ps.getValue(threshold, manager.getDevice(), false).set(new float[] {theta});
   }
 

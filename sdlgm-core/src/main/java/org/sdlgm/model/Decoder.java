@@ -4,9 +4,9 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * The decoder family. {@code mlp} is a ReLU MLP with the configured hidden sizes; {@code
- * linear} is z ↦ Wz + b, the dictionary (sparse-coding) view where each active dimension adds
- * one atom and L counts atoms.
+ * The decoder family. {@code mlp} is a ReLU MLP with the configured hidden sizes; {@code linear} is
+ * z ↦ Wz + b, the dictionary (sparse-coding) view where each active dimension adds one atom and L
+ * counts atoms.
  */
 public enum Decoder {
   MLP("mlp"),

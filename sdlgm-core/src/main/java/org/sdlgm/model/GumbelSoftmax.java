@@ -11,27 +11,30 @@ import ai.djl.nn.Activation;
 /**
  * The two Gumbel-Softmax relaxations of docs/model.md and their exact (hard) counterparts,
  * vectorised over the batch: the relaxed sparsity level ℓ, the successive top-k relaxation
- * c_1..c_L0, the relaxed mask m = Σ ℓ_l c_l, the hard top-L mask, and the per-step selection KL
- * on the sampled prefix.
+ * c_1..c_L0, the relaxed mask m = Σ ℓ_l c_l, the hard top-L mask, and the per-step selection KL on
+ * the sampled prefix.
  *
  * <p>Denormal floats slow libtorch's CPU arithmetic many times over (docs/model.md, choice 2) and
  * DJL cannot set flush-to-zero. Softmaxes here therefore go through {@link #softmax}, which clamps
  * scores to at least {@value #CUT} below the row maximum (e^−60 ≈ 10⁻²⁶ is a normal float and
- * negligible), and the successive relaxation runs in the probability domain with a floor of
- * {@value #FLOOR} (see {@link #successive}).
+ * negligible), and the successive relaxation runs in the probability domain with a floor of {@value
+ * #FLOOR} (see {@link #successive}).
  *
- * <p>Scalars enter as 0-dimensional tensors made natively ({@link Scalars}): DJL turns every
- * {@code Number} operand into a tensor built from a fresh direct Java buffer, which costs more
- * than the operation on a (100, 200) batch.
+ * <p>Scalars enter as 0-dimensional tensors made natively ({@link Scalars}): DJL turns every {@code
+ * Number} operand into a tensor built from a fresh direct Java buffer, which costs more than the
+ * operation on a (100, 200) batch.
  */
 public final class GumbelSoftmax {
-  /** Scores are clamped to this below the row maximum: e^-60 ≈ 1e-26 is negligible, e^-88 is denormal. */
+  /**
+   * Scores are clamped to this below the row maximum: e^-60 ≈ 1e-26 is negligible, e^-88 is
+   * denormal.
+   */
   static final float CUT = -60f;
 
   /**
-   * Floor added to the unnormalised masses of the successive relaxation: plays the part of
-   * the log-domain recursion's ε for an entry whose 1 − a rounded to 0, and keeps every mass a
-   * normal float.
+   * Floor added to the unnormalised masses of the successive relaxation: plays the part of the
+   * log-domain recursion's ε for an entry whose 1 − a rounded to 0, and keeps every mass a normal
+   * float.
    */
   static final float FLOOR = 1e-35f;
 
@@ -61,8 +64,11 @@ public final class GumbelSoftmax {
   private static NDArray mask(NDArray scores, int axis) {
     // The row maximum is detached: clamped entries get no gradient, and the maximum's own
     // gradient would only carry that of entries weighted below e^-60.
-    NDArray floor = scores.max(new int[] {axis}, true).stopGradient()
-        .sub(Scalars.of(scores.getManager(), -CUT));
+    NDArray floor =
+        scores
+            .max(new int[] {axis}, true)
+            .stopGradient()
+            .sub(Scalars.of(scores.getManager(), -CUT));
     return scores.maximum(floor);
   }
 
@@ -76,15 +82,14 @@ public final class GumbelSoftmax {
    * vectors c_j = min(1, Σ_{t≤j} a_t) for j = 1..steps, shape (B, steps, K).
    *
    * <p>The recursion w_j = w_{j−1} + log max(1 − a_{j−1}, ε), a_j = softmax(w_j / τ) of
-   * docs/model.md is evaluated in its equivalent multiplicative form
-   * a_j ∝ a_{j−1} · (1 − a_{j−1})^{1/τ}: one
-   * softmax, then five cheap element-wise operations per step, with no clamp or logarithm
-   * whose backward passes cost more than the forward (measured: the relaxation's forward and
-   * backward at B = 100, K = 200, L0 = 20 took half the time). The values agree with the
-   * log-domain form to float rounding and its gradient is at least as close to a float64
-   * evaluation of that recursion (tested). An entry whose 1 − a rounds to 0 keeps the mass
-   * {@value #FLOOR} instead of a·ε^{1/τ}; both are negligible beside every other entry, whose
-   * mass stays above e^−60 of the row maximum (the first softmax is clamped).
+   * docs/model.md is evaluated in its equivalent multiplicative form a_j ∝ a_{j−1} · (1 −
+   * a_{j−1})^{1/τ}: one softmax, then five cheap element-wise operations per step, with no clamp or
+   * logarithm whose backward passes cost more than the forward (measured: the relaxation's forward
+   * and backward at B = 100, K = 200, L0 = 20 took half the time). The values agree with the
+   * log-domain form to float rounding and its gradient is at least as close to a float64 evaluation
+   * of that recursion (tested). An entry whose 1 − a rounds to 0 keeps the mass {@value #FLOOR}
+   * instead of a·ε^{1/τ}; both are negligible beside every other entry, whose mass stays above
+   * e^−60 of the row maximum (the first softmax is clamped).
    *
    * @param keys r = α + G′, shape (B, K), one Gumbel draw per dimension shared by all steps
    */
@@ -104,9 +109,8 @@ public final class GumbelSoftmax {
     draws.add(a);
     for (int j = 1; j < steps; j++) {
       NDArray rest = one.sub(a);
-      NDArray weight = identity ? rest
-          : square ? rest.square()
-          : rest.add(tiny).log().mul(invTau).exp();
+      NDArray weight =
+          identity ? rest : square ? rest.square() : rest.add(tiny).log().mul(invTau).exp();
       NDArray p = a.mul(weight).add(floor);
       a = p.div(p.sum(new int[] {1}, true));
       draws.add(a);
@@ -120,9 +124,9 @@ public final class GumbelSoftmax {
   }
 
   /**
-   * The relaxed mask of keys r (B, K) in one call: {@code relaxedMask(level,
-   * successive(keys, tau, steps))}, or the last step's c_steps when {@code level} is null.
-   * (Training computes the same in Java, {@link RelaxedLatent}.)
+   * The relaxed mask of keys r (B, K) in one call: {@code relaxedMask(level, successive(keys, tau,
+   * steps))}, or the last step's c_steps when {@code level} is null. (Training computes the same in
+   * Java, {@link RelaxedLatent}.)
    */
   public static NDArray relaxedMask(NDArray keys, NDArray level, double tau, int steps) {
     NDArray c = successive(keys, tau, steps);
@@ -136,23 +140,26 @@ public final class GumbelSoftmax {
 
   /**
    * The first {@code steps} dimensions in descending order of {@code keys}, shape (B, steps),
-   * int64: the prefix o_1..o_j of the ordered draws is the first j columns. A partial top-k,
-   * much cheaper than ranking all K dimensions.
+   * int64: the prefix o_1..o_j of the ordered draws is the first j columns. A partial top-k, much
+   * cheaper than ranking all K dimensions.
    */
   public static NDArray order(NDArray keys, int steps) {
     return keys.topK(steps, 1, true, true).get(1);
   }
 
   /**
-   * Hard mask (B, K) with exactly {@code levels[b]} ones per row, on the first levels[b]
-   * dimensions of {@code order} (see {@link #order}); every level must be at most its width.
+   * Hard mask (B, K) with exactly {@code levels[b]} ones per row, on the first levels[b] dimensions
+   * of {@code order} (see {@link #order}); every level must be at most its width.
    */
   public static NDArray hardMask(NDArray order, NDArray levels, long k) {
     NDManager m = order.getManager();
     long b = order.getShape().get(0);
     long steps = order.getShape().get(1);
-    NDArray on = m.arange(0f, (float) steps, 1f, DataType.INT64).reshape(1, steps)
-        .lt(levels.toType(DataType.INT64, false).reshape(b, 1)).toType(DataType.FLOAT32, false);
+    NDArray on =
+        m.arange(0f, (float) steps, 1f, DataType.INT64)
+            .reshape(1, steps)
+            .lt(levels.toType(DataType.INT64, false).reshape(b, 1))
+            .toType(DataType.FLOAT32, false);
     return m.zeros(new Shape(b, k)).scatter(order, on, 1);
   }
 
@@ -168,8 +175,8 @@ public final class GumbelSoftmax {
 
   /**
    * T (n, n) with T[i][j] = 1 where i ≥ j, else 0: T·A sums rows of A over prefixes, A·T over
-   * suffixes. Built by native ops rather than from a Java buffer: tensors created from Java
-   * buffers borrow that memory, which autograd must not outlive.
+   * suffixes. Built by native ops rather than from a Java buffer: tensors created from Java buffers
+   * borrow that memory, which autograd must not outlive.
    */
   public static NDArray triangle(NDManager m, int n) {
     NDArray idx = m.arange(0, n, 1, DataType.INT64);
@@ -177,21 +184,20 @@ public final class GumbelSoftmax {
   }
 
   /**
-   * Per-step KLs kl_j = KL(softmax(α over R_j) ‖ softmax(β over R_j)) with R_j the dimensions
-   * not in the sampled prefix o_1..o_{j−1}; shape (B, steps). Gradients flow through α (and β)
-   * for the fixed prefix; the prefix's own dependence on α is not differentiated (docs/model.md,
-   * choice 6).
+   * Per-step KLs kl_j = KL(softmax(α over R_j) ‖ softmax(β over R_j)) with R_j the dimensions not
+   * in the sampled prefix o_1..o_{j−1}; shape (B, steps). Gradients flow through α (and β) for the
+   * fixed prefix; the prefix's own dependence on α is not differentiated (docs/model.md, choice 6).
    *
-   * <p>Computed in O(B·K + B·steps²) rather than materialising a (B, steps, K) tensor: with
-   * e_k = exp(α_k − max α), every sum over R_j is the sum over the dimensions outside the
-   * whole prefix plus a suffix sum over the prefix positions t ≥ j. Both are sums of positive
-   * terms (no cancellation, unlike "total minus removed"), and KL_j = E_p[α] − log Σ_{R_j} e^α
-   * − E_p[log q] follows in closed form.
+   * <p>Computed in O(B·K + B·steps²) rather than materialising a (B, steps, K) tensor: with e_k =
+   * exp(α_k − max α), every sum over R_j is the sum over the dimensions outside the whole prefix
+   * plus a suffix sum over the prefix positions t ≥ j. Both are sums of positive terms (no
+   * cancellation, unlike "total minus removed"), and KL_j = E_p[α] − log Σ_{R_j} e^α − E_p[log q]
+   * follows in closed form.
    *
    * @param alpha selection logits (B, K)
    * @param beta selection prior logits, (K) or null for the uniform prior β = 0
-   * @param order the top dimensions of the keys that produced the mask (see {@link #order}),
-   *     at least {@code steps} columns
+   * @param order the top dimensions of the keys that produced the mask (see {@link #order}), at
+   *     least {@code steps} columns
    */
   public static NDArray stepKl(NDArray alpha, NDArray beta, NDArray order, int steps) {
     NDManager m = alpha.getManager();
@@ -209,18 +215,25 @@ public final class GumbelSoftmax {
     NDArray eo = e.gather(order, 1);
     NDArray alphaO = alpha.gather(order, 1);
     NDArray z = e.mul(outside).sum(new int[] {1}, true).add(eo.matMul(suffix));
-    NDArray sA = e.mul(alpha).mul(outside).sum(new int[] {1}, true).add(eo.mul(alphaO).matMul(suffix));
+    NDArray sA =
+        e.mul(alpha).mul(outside).sum(new int[] {1}, true).add(eo.mul(alphaO).matMul(suffix));
     NDArray logZ = z.log();
     NDArray kl = sA.div(z).sub(logZ).sub(maxA);
     if (beta == null) {
       // log |R_j| = log(K − j)
-      return kl.add(idx.toType(DataType.FLOAT32, false).neg().add(Scalars.of(m, (float) k)).log().reshape(1, steps));
+      return kl.add(
+          idx.toType(DataType.FLOAT32, false)
+              .neg()
+              .add(Scalars.of(m, (float) k))
+              .log()
+              .reshape(1, steps));
     }
     NDArray b = beta.reshape(1, k);
     NDArray maxB = b.max(new int[] {1}, true).stopGradient();
     NDArray eb = b.sub(maxB).maximum(Scalars.of(m, -80f)).exp();
     NDArray ebRows = eb.mul(outside.onesLike());
-    NDArray zB = ebRows.mul(outside).sum(new int[] {1}, true).add(ebRows.gather(order, 1).matMul(suffix));
+    NDArray zB =
+        ebRows.mul(outside).sum(new int[] {1}, true).add(ebRows.gather(order, 1).matMul(suffix));
     NDArray betaO = b.mul(outside.onesLike()).gather(order, 1);
     NDArray sB = e.mul(b).mul(outside).sum(new int[] {1}, true).add(eo.mul(betaO).matMul(suffix));
     return kl.sub(sB.div(z)).add(zB.log()).add(maxB);

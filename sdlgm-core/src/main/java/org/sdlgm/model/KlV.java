@@ -4,9 +4,9 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * Which dimensions the KL of the values v counts. {@code all}: q(v|x) = N(μ, σ²) on every
- * dimension (the plain model's). {@code selected}: unselected values equal the prior, so only
- * the selected dimensions pay KL — a tighter valid bound, part of the recommended recipe.
+ * Which dimensions the KL of the values v counts. {@code all}: q(v|x) = N(μ, σ²) on every dimension
+ * (the plain model's). {@code selected}: unselected values equal the prior, so only the selected
+ * dimensions pay KL — a tighter valid bound, part of the recommended recipe.
  */
 public enum KlV {
   ALL("all"),

@@ -17,13 +17,13 @@ import ai.djl.util.PairList;
 import java.util.List;
 
 /**
- * The network shared by every method: an MLP encoder trunk h = f_φ(x), method-specific heads
- * on h, and a decoder g_θ (MLP or linear) with the observation model p(x | z). Subclasses say
- * how a code z is sampled during training and evaluation ({@link #terms}) and how the
- * deterministic code is chosen ({@link #encode}).
+ * The network shared by every method: an MLP encoder trunk h = f_φ(x), method-specific heads on h,
+ * and a decoder g_θ (MLP or linear) with the observation model p(x | z). Subclasses say how a code
+ * z is sampled during training and evaluation ({@link #terms}) and how the deterministic code is
+ * chosen ({@link #encode}).
  *
- * <p>All methods take an explicit {@link ParameterStore} so that the same block serves the
- * trainer (whose store the optimiser updates) and inference.
+ * <p>All methods take an explicit {@link ParameterStore} so that the same block serves the trainer
+ * (whose store the optimiser updates) and inference.
  */
 public abstract class LatentBlock extends ai.djl.nn.AbstractBlock {
   protected final SdlgmConfig config;
@@ -38,16 +38,19 @@ public abstract class LatentBlock extends ai.djl.nn.AbstractBlock {
     }
     this.config = config;
     encoder = addChildBlock("encoder", mlp(config.encoderHidden(), -1));
-    List<Integer> decHidden = config.decoder() == Decoder.LINEAR ? List.of() : config.decoderHidden();
+    List<Integer> decHidden =
+        config.decoder() == Decoder.LINEAR ? List.of() : config.decoderHidden();
     decoder = addChildBlock("decoder", mlp(decHidden, config.inputDim()));
     if (config.likelihood() == Likelihood.GAUSSIAN) {
-      logSigmaX = addParameter(Parameter.builder()
-          .setName("logSigmaX")
-          .setType(Parameter.Type.OTHER)
-          .optShape(new Shape(1))
-          .optInitializer(new ConstantInitializer((float) Math.log(config.sigmaXInit())))
-          .optRequiresGrad(config.learnSigmaX())
-          .build());
+      logSigmaX =
+          addParameter(
+              Parameter.builder()
+                  .setName("logSigmaX")
+                  .setType(Parameter.Type.OTHER)
+                  .optShape(new Shape(1))
+                  .optInitializer(new ConstantInitializer((float) Math.log(config.sigmaXInit())))
+                  .optRequiresGrad(config.learnSigmaX())
+                  .build());
     } else {
       logSigmaX = null;
     }
@@ -86,8 +89,10 @@ public abstract class LatentBlock extends ai.djl.nn.AbstractBlock {
     // default: with 6× the weight variance, a random decoder makes every extra active
     // dimension cost ~6× more reconstruction error at the start, and q(L | x) collapses to
     // L = 1 before the dictionary is learned (measured; docs/model.md).
-    setInitializer(new XavierInitializer(XavierInitializer.RandomType.UNIFORM,
-        XavierInitializer.FactorType.IN, 1f), Parameter.Type.WEIGHT);
+    setInitializer(
+        new XavierInitializer(
+            XavierInitializer.RandomType.UNIFORM, XavierInitializer.FactorType.IN, 1f),
+        Parameter.Type.WEIGHT);
     long batch = inputShapes[0].get(0);
     encoder.initialize(manager, dataType, inputShapes[0]);
     initializeHeads(manager, dataType, new Shape(batch, hiddenWidth()));
@@ -148,52 +153,63 @@ public abstract class LatentBlock extends ai.djl.nn.AbstractBlock {
     NDArray logSigma = ps.getValue(logSigmaX, x.getDevice(), training);
     long d = x.getShape().get(1);
     NDArray sq = x.sub(g).square().sum(new int[] {1});
-    return sq.mul(logSigma.mul(Scalars.of(m, -2f)).exp()).mul(Scalars.of(m, -0.5f))
+    return sq.mul(logSigma.mul(Scalars.of(m, -2f)).exp())
+        .mul(Scalars.of(m, -0.5f))
         .sub(logSigma.mul(Scalars.of(m, (float) d)))
         .sub(Scalars.of(m, (float) (0.5 * d * Math.log(2 * Math.PI))));
   }
 
   /**
-   * The per-example objective terms for a batch. {@code hard = false} is the training pass
-   * through the relaxations; {@code hard = true} samples the discrete model exactly (used by
-   * evaluation, so that the reported ELBO is a bound of the discrete model).
+   * The per-example objective terms for a batch. {@code hard = false} is the training pass through
+   * the relaxations; {@code hard = true} samples the discrete model exactly (used by evaluation, so
+   * that the reported ELBO is a bound of the discrete model).
    */
-  public final Terms terms(ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training) {
+  public final Terms terms(
+      ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training) {
     return terms(ps, x, s, hard, training, Noise.DIRECT);
   }
 
-  /** As {@link #terms(ParameterStore, NDArray, Schedule, boolean, boolean)}, drawing from {@code noise}. */
-  public final Terms terms(ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training,
-      Noise noise) {
+  /**
+   * As {@link #terms(ParameterStore, NDArray, Schedule, boolean, boolean)}, drawing from {@code
+   * noise}.
+   */
+  public final Terms terms(
+      ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training, Noise noise) {
     return terms(ps, x, s, hard, training, noise, null);
   }
 
   /**
-   * As {@link #terms(ParameterStore, NDArray, Schedule, boolean, boolean, Noise)}, for a pass
-   * whose backward goes through {@code tape} ({@link Tape#backward}); null keeps the whole
-   * pass in libtorch's graph. Methods may compute parts of a relaxed pass outside that graph
-   * when given a tape; the values and gradients are the same to float rounding.
+   * As {@link #terms(ParameterStore, NDArray, Schedule, boolean, boolean, Noise)}, for a pass whose
+   * backward goes through {@code tape} ({@link Tape#backward}); null keeps the whole pass in
+   * libtorch's graph. Methods may compute parts of a relaxed pass outside that graph when given a
+   * tape; the values and gradients are the same to float rounding.
    */
-  public abstract Terms terms(ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training,
-      Noise noise, Tape tape);
+  public abstract Terms terms(
+      ParameterStore ps,
+      NDArray x,
+      Schedule s,
+      boolean hard,
+      boolean training,
+      Noise noise,
+      Tape tape);
 
   /** The deterministic codes of a batch (docs/model.md, "Deterministic encoding"). */
   public abstract CodeBatch encode(ParameterStore ps, NDArray x);
 
   /**
-   * The weights {@link #encodeHeads} needs, made once per encoding call by {@code manager}, or
-   * null when the method has no such path (the caller then uses {@link #encode}).
+   * The weights {@link #encodeHeads} needs, made once per encoding call by {@code manager}, or null
+   * when the method has no such path (the caller then uses {@link #encode}).
    */
   public NDList encodingWeights(ParameterStore ps, NDManager manager) {
     return null;
   }
 
   /**
-   * The raw encoder outputs the deterministic code is chosen from: one (B, 2·K [+ L0]) float
-   * tensor holding, per row, the selection logits α, the values μ and — for models with a
-   * count head — the level logits. The caller picks L̂ and the top-L̂ of α on the Java side:
-   * libtorch's top-k costs ≈ 3.5 µs per row (a third of encoding at batch 1,000, measured),
-   * a Java partial selection of L̂ ≤ L0 out of K well under one.
+   * The raw encoder outputs the deterministic code is chosen from: one (B, 2·K [+ L0]) float tensor
+   * holding, per row, the selection logits α, the values μ and — for models with a count head — the
+   * level logits. The caller picks L̂ and the top-L̂ of α on the Java side: libtorch's top-k costs
+   * ≈ 3.5 µs per row (a third of encoding at batch 1,000, measured), a Java partial selection of L̂
+   * ≤ L0 out of K well under one.
    *
    * @param weights what {@link #encodingWeights} returned
    */
@@ -202,18 +218,19 @@ public abstract class LatentBlock extends ai.djl.nn.AbstractBlock {
   }
 
   /**
-   * Called by the trainer on its own thread after every optimisation step, with the batch mean
-   * of the rows' expected number of non-zeros ({@link Terms#expectedNnz}) — in a settling step
-   * (no sampling noise) the number of its codes' non-zeros. Methods that adapt state which is not a gradient
-   * parameter (e.g. a level cost steered towards a budget) do it here; the default does nothing.
+   * Called by the trainer on its own thread after every optimisation step, with the batch mean of
+   * the rows' expected number of non-zeros ({@link Terms#expectedNnz}) — in a settling step (no
+   * sampling noise) the number of its codes' non-zeros. Methods that adapt state which is not a
+   * gradient parameter (e.g. a level cost steered towards a budget) do it here; the default does
+   * nothing.
    */
   public void afterStep(ParameterStore ps, NDManager manager, double meanExpectedNnz) {}
 
   /**
    * Called by the trainer once, after the last epoch, with the training rows (row-major, n × D).
    * Methods whose inference needs a statistic of the training data (e.g. a global activation
-   * threshold) estimate it here and keep it in a non-trainable parameter, so that it is saved
-   * with the model; the default does nothing.
+   * threshold) estimate it here and keep it in a non-trainable parameter, so that it is saved with
+   * the model; the default does nothing.
    */
   public void afterTraining(ParameterStore ps, NDManager manager, float[] rows, int n) {}
 
@@ -222,12 +239,14 @@ public abstract class LatentBlock extends ai.djl.nn.AbstractBlock {
     return config.method().newBlock(config);
   }
 
-
   /** KL(N(μ, σ²) ‖ N(0, 1)) per dimension, shape (B, K). */
   protected static NDArray gaussianKl(NDArray mu, NDArray logSigma) {
     NDManager m = mu.getManager();
-    return mu.square().add(logSigma.mul(Scalars.of(m, 2f)).exp()).sub(Scalars.of(m, 1f))
-        .mul(Scalars.of(m, 0.5f)).sub(logSigma);
+    return mu.square()
+        .add(logSigma.mul(Scalars.of(m, 2f)).exp())
+        .sub(Scalars.of(m, 1f))
+        .mul(Scalars.of(m, 0.5f))
+        .sub(logSigma);
   }
 
   /** Guards log σ against overflow of exp in early steps (σ ∈ [e^−8, e^4]). */

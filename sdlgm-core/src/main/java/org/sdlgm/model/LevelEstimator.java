@@ -4,15 +4,14 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * How training takes the expectation over the level L in the likelihood term
- * E_q[log p(x | z)]. {@code relaxed}: at one Gumbel-Softmax sample of L per input (the plain
- * model's). {@code exact}: summed over all L0 levels, Σ_l q(l | x)·log p(x | z_l), where z_l
- * keeps the first l dimensions of the one sampled selection order — one decoder pass per
- * level. The sum gives q(L | x) the exact gradient of the likelihood term, where the relaxed
- * sample's linearised gradient is biased upward: a level below the data's makes the
- * reconstruction much worse and says so, a level above it costs little and says nothing, so
- * the relaxed model settles one or two levels above (docs/model.md, choice 35). The selection
- * and values keep their relaxations.
+ * How training takes the expectation over the level L in the likelihood term E_q[log p(x | z)].
+ * {@code relaxed}: at one Gumbel-Softmax sample of L per input (the plain model's). {@code exact}:
+ * summed over all L0 levels, Σ_l q(l | x)·log p(x | z_l), where z_l keeps the first l dimensions of
+ * the one sampled selection order — one decoder pass per level. The sum gives q(L | x) the exact
+ * gradient of the likelihood term, where the relaxed sample's linearised gradient is biased upward:
+ * a level below the data's makes the reconstruction much worse and says so, a level above it costs
+ * little and says nothing, so the relaxed model settles one or two levels above (docs/model.md,
+ * choice 35). The selection and values keep their relaxations.
  */
 public enum LevelEstimator {
   RELAXED("relaxed"),

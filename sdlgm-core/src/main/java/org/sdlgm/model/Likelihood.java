@@ -4,9 +4,9 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
 /**
- * The observation model p(x | z). {@code bernoulli} suits data in [0,1] (images); it is
- * evaluated in the numerically stable logits form. {@code gaussian} is N(g(z), σ_x² I) with σ_x
- * learned (initialised at {@code sigmaXInit}) or fixed, for real-valued data.
+ * The observation model p(x | z). {@code bernoulli} suits data in [0,1] (images); it is evaluated
+ * in the numerically stable logits form. {@code gaussian} is N(g(z), σ_x² I) with σ_x learned
+ * (initialised at {@code sigmaXInit}) or fixed, for real-valued data.
  */
 public enum Likelihood {
   BERNOULLI("bernoulli"),

@@ -1,26 +1,26 @@
 package org.sdlgm.model;
 
 /**
- * The latent layer of one relaxed training pass of {@link SdlgmBlock}, from the heads' outputs
- * to the code and the three KL terms, evaluated in plain arrays together with its
- * vector-Jacobian product: the relaxed level ℓ = softmax((log q(L|x) + G)/τ) and its hard
- * argmax, the relaxed mask ({@link SuccessiveRelaxation}), the codes z = m ⊙ (μ + σ ⊙ ε) with
- * log σ bounded to [−8, 4], KL_L = Σ_l q_l (log q_l − log π_l), KL_S = Σ_j q(L ≥ j | x) kl_j
- * ({@link SelectionKl}) and KL_v (all dimensions or the selected ones). Through libtorch these
- * are about 170 small operations per pass and as many backward, each costing more in fixed
- * overhead than in arithmetic at these sizes (docs/model.md, choice 26); the matrix products
- * around them stay in libtorch.
+ * The latent layer of one relaxed training pass of {@link SdlgmBlock}, from the heads' outputs to
+ * the code and the three KL terms, evaluated in plain arrays together with its vector-Jacobian
+ * product: the relaxed level ℓ = softmax((log q(L|x) + G)/τ) and its hard argmax, the relaxed mask
+ * ({@link SuccessiveRelaxation}), the codes z = m ⊙ (μ + σ ⊙ ε) with log σ bounded to [−8, 4], KL_L
+ * = Σ_l q_l (log q_l − log π_l), KL_S = Σ_j q(L ≥ j | x) kl_j ({@link SelectionKl}) and KL_v (all
+ * dimensions or the selected ones). Through libtorch these are about 170 small operations per pass
+ * and as many backward, each costing more in fixed overhead than in arithmetic at these sizes
+ * (docs/model.md, choice 26); the matrix products around them stay in libtorch.
  *
- * <p>It computes what {@link SdlgmBlock}'s libtorch path computes — the same clamps, the same
- * tie rules of the element-wise maximum and minimum (half the gradient each at a tie) and of
- * argmax (the first maximum) — in float element-wise arithmetic, with exponentials and
- * logarithms from {@link Math} rounded to float and row sums accumulated in double. So the
- * two paths agree to float rounding, not bit for bit; {@code TapeTest} checks every
- * parameter's gradient against libtorch's autograd.
+ * <p>It computes what {@link SdlgmBlock}'s libtorch path computes — the same clamps, the same tie
+ * rules of the element-wise maximum and minimum (half the gradient each at a tie) and of argmax
+ * (the first maximum) — in float element-wise arithmetic, with exponentials and logarithms from
+ * {@link Math} rounded to float and row sums accumulated in double. So the two paths agree to float
+ * rounding, not bit for bit; {@code TapeTest} checks every parameter's gradient against libtorch's
+ * autograd.
  */
 final class RelaxedLatent {
   /** Bounds of log σ (as LatentBlock.boundedLogSigma). */
   private static final float LOG_SIGMA_MIN = -8f;
+
   private static final float LOG_SIGMA_MAX = 4f;
 
   private final int rows;
@@ -32,10 +32,13 @@ final class RelaxedLatent {
   private final float[] mu;
   private final float[] logSigmaRaw;
   private final float[] eps;
+
   /** The mask z uses: the relaxed one, or the hard one with the straight-through estimator. */
   private final float[] zMask;
+
   /** μ + σ ε, σ, and the per-dimension Gaussian KL, (rows, K). */
   private final float[] value;
+
   private final float[] sigma;
   private final float[] klDim;
   private final float[] z;
@@ -43,13 +46,17 @@ final class RelaxedLatent {
   private final float[] klS;
   private final float[] klV;
   private final float[] levels;
+
   /** Level part (null for sdlgm-fixed): log q, q, the clamped scores' mask and ℓ, (rows, L0). */
   private final float[] logQ;
+
   private final float[] q;
   private final float[] level;
   private final float[] scoreWeight;
+
   /** log π over levels 1..L0 (null for sdlgm-fixed). */
   private final float[] logPrior;
+
   private final float invTau;
 
   /**
@@ -64,9 +71,23 @@ final class RelaxedLatent {
    * @param mu the means (rows, K); logSigmaRaw the log-σ head's output before its bounds
    * @param eps standard normal noise (rows, K)
    */
-  RelaxedLatent(float[] keys, int[] prefix, float[] alpha, float[] beta, float[] levelLogits,
-      float[] levelNoise, float[] logPrior, boolean learnedPrior, float[] mu, float[] logSigmaRaw,
-      float[] eps, int rows, int k, int steps, double tau, boolean straightThrough,
+  RelaxedLatent(
+      float[] keys,
+      int[] prefix,
+      float[] alpha,
+      float[] beta,
+      float[] levelLogits,
+      float[] levelNoise,
+      float[] logPrior,
+      boolean learnedPrior,
+      float[] mu,
+      float[] logSigmaRaw,
+      float[] eps,
+      int rows,
+      int k,
+      int steps,
+      double tau,
+      boolean straightThrough,
       boolean klVSelected) {
     this.rows = rows;
     this.k = k;
@@ -245,15 +266,23 @@ final class RelaxedLatent {
   }
 
   /**
-   * Adds the gradients of the loss to the inputs', given its gradients with respect to z,
-   * KL_L, KL_S and KL_v (any may be null: no gradient).
+   * Adds the gradients of the loss to the inputs', given its gradients with respect to z, KL_L,
+   * KL_S and KL_v (any may be null: no gradient).
    *
-   * @param gradAlpha (rows, K); gradBeta (K) or null; gradLevelLogits (rows, L0) or null;
-   *     gradPrior the prior logits' (L0) when learned, else null; gradMu and gradLogSigma
-   *     (rows, K), the latter with respect to the raw head output
+   * @param gradAlpha (rows, K); gradBeta (K) or null; gradLevelLogits (rows, L0) or null; gradPrior
+   *     the prior logits' (L0) when learned, else null; gradMu and gradLogSigma (rows, K), the
+   *     latter with respect to the raw head output
    */
-  void backward(float[] gz, float[] gKlL, float[] gKlS, float[] gKlV, float[] gradAlpha,
-      float[] gradBeta, float[] gradLevelLogits, float[] gradPrior, float[] gradMu,
+  void backward(
+      float[] gz,
+      float[] gKlL,
+      float[] gKlS,
+      float[] gKlV,
+      float[] gradAlpha,
+      float[] gradBeta,
+      float[] gradLevelLogits,
+      float[] gradPrior,
+      float[] gradMu,
       float[] gradLogSigma) {
     float[] gMask = new float[rows * k];
     for (int r = 0; r < rows; r++) {
@@ -264,8 +293,10 @@ final class RelaxedLatent {
         gMask[i] = gzi * value[i] + (klVSelected ? gv * klDim[i] : 0f);
         gradMu[i] += gzi * zMask[i] + gv * w * mu[i];
         float raw = logSigmaRaw[i];
-        float through = raw > LOG_SIGMA_MIN && raw < LOG_SIGMA_MAX ? 1f
-            : raw == LOG_SIGMA_MIN || raw == LOG_SIGMA_MAX ? 0.5f : 0f;
+        float through =
+            raw > LOG_SIGMA_MIN && raw < LOG_SIGMA_MAX
+                ? 1f
+                : raw == LOG_SIGMA_MIN || raw == LOG_SIGMA_MAX ? 0.5f : 0f;
         float s = sigma[i];
         gradLogSigma[i] += through * (gzi * zMask[i] * s * eps[i] + gv * w * (s * s - 1f));
       }

@@ -6,11 +6,11 @@ import ai.djl.ndarray.types.Shape;
 
 /**
  * Scalar operands as 0-dimensional tensors made by libtorch itself. DJL's {@code add(Number)},
- * {@code mul(Number)}, {@code clip(Number, Number)} and friends copy every scalar through a
- * freshly allocated direct Java buffer (two for {@code clip}); in a training step with a few
- * hundred small operations that bookkeeping cost more than the arithmetic (measured with
- * libtorch's profiler and Java Flight Recorder). A 0-dimensional operand broadcasts exactly
- * like a scalar, and libtorch treats it as one.
+ * {@code mul(Number)}, {@code clip(Number, Number)} and friends copy every scalar through a freshly
+ * allocated direct Java buffer (two for {@code clip}); in a training step with a few hundred small
+ * operations that bookkeeping cost more than the arithmetic (measured with libtorch's profiler and
+ * Java Flight Recorder). A 0-dimensional operand broadcasts exactly like a scalar, and libtorch
+ * treats it as one.
  */
 public final class Scalars {
   private Scalars() {}

@@ -1,10 +1,10 @@
 package org.sdlgm.model;
 
 /**
- * The values of the annealed quantities at one training step: the Gumbel-Softmax temperature
- * τ, the KL warm-up factor that scales all three KL terms, and the phase-in weight w of the
- * geometric level prior (the prior used is π_l ∝ ρ^(w·l): w = 0 is uniform, w = 1 the full
- * geometric prior — a linear interpolation of the log-prior).
+ * The values of the annealed quantities at one training step: the Gumbel-Softmax temperature τ, the
+ * KL warm-up factor that scales all three KL terms, and the phase-in weight w of the geometric
+ * level prior (the prior used is π_l ∝ ρ^(w·l): w = 0 is uniform, w = 1 the full geometric prior —
+ * a linear interpolation of the log-prior).
  *
  * @param tau temperature τ_t = max(τ_min, τ_0 · exp(−r · t))
  * @param klScale KL warm-up factor in [0, 1]
@@ -34,15 +34,20 @@ public record Schedule(double tau, double klScale, double priorWeight, double no
     if (c.priorPhaseEnd() <= c.priorPhaseStart()) {
       w = epoch >= c.priorPhaseStart() ? 1.0 : 0.0;
     } else {
-      w = Math.min(1.0, Math.max(0.0,
-          (epoch - c.priorPhaseStart()) / (double) (c.priorPhaseEnd() - c.priorPhaseStart())));
+      w =
+          Math.min(
+              1.0,
+              Math.max(
+                  0.0,
+                  (epoch - c.priorPhaseStart())
+                      / (double) (c.priorPhaseEnd() - c.priorPhaseStart())));
     }
     return new Schedule(tau, kl, w);
   }
 
   /**
-   * The schedule for evaluation: the model as declared (full prior, no warm-up). τ is unused
-   * by the hard evaluation; it is set to τ_min for completeness.
+   * The schedule for evaluation: the model as declared (full prior, no warm-up). τ is unused by the
+   * hard evaluation; it is set to τ_min for completeness.
    */
   public static Schedule evaluation(SdlgmConfig c) {
     return new Schedule(c.tauMin(), 1.0, 1.0);

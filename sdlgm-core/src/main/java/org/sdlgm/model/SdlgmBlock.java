@@ -14,9 +14,9 @@ import java.util.List;
 
 /**
  * The unsupervised SDLGM of docs/model.md (and, with {@link Method#SDLGM_FIXED}, its ablation with
- * L = L0): heads for q(L | x), the selection logits α and q(v | x) on the encoder trunk; codes
- * z = s ⊙ v where the support s comes from the two-step Gumbel-Softmax sampler during
- * training and from exact Gumbel-max / Gumbel-top-k samples during evaluation.
+ * L = L0): heads for q(L | x), the selection logits α and q(v | x) on the encoder trunk; codes z =
+ * s ⊙ v where the support s comes from the two-step Gumbel-Softmax sampler during training and from
+ * exact Gumbel-max / Gumbel-top-k samples during evaluation.
  */
 public final class SdlgmBlock extends LatentBlock {
   private final boolean fixed;
@@ -26,14 +26,15 @@ public final class SdlgmBlock extends LatentBlock {
   private final Linear logSigmaHead;
   private final Parameter selectionPrior;
   private final Parameter levelPriorLogits;
+
   /**
-   * With a budget ({@link SdlgmConfig#targetNnz}): the cost λ in nats per level of the
-   * geometric prior π_l ∝ e^(−λ·l), steered after every step so that the training mean level
-   * E_q[L | x] meets the budget (dual ascent on the constraint mean E_q[L | x] = target). The
-   * expected level rather than the sampled one, so that the codes {@code encode} writes (L̂ =
-   * argmax q, close to the mean when q is sharp) meet it too; rather than L̂ itself, which jumps
-   * from one level to another and would make the steering oscillate. Not a gradient parameter,
-   * but a parameter all the same, so that it is saved with the model and its checkpoints.
+   * With a budget ({@link SdlgmConfig#targetNnz}): the cost λ in nats per level of the geometric
+   * prior π_l ∝ e^(−λ·l), steered after every step so that the training mean level E_q[L | x] meets
+   * the budget (dual ascent on the constraint mean E_q[L | x] = target). The expected level rather
+   * than the sampled one, so that the codes {@code encode} writes (L̂ = argmax q, close to the mean
+   * when q is sharp) meet it too; rather than L̂ itself, which jumps from one level to another and
+   * would make the steering oscillate. Not a gradient parameter, but a parameter all the same, so
+   * that it is saved with the model and its checkpoints.
    */
   private final Parameter levelCost;
 
@@ -41,37 +42,46 @@ public final class SdlgmBlock extends LatentBlock {
     super(config);
     fixed = config.method() == Method.SDLGM_FIXED;
     levelHead = fixed ? null : addChildBlock("levelHead", head(config.maxLevel()));
-    selectHead = config.selection() == Selection.HEAD
-        ? addChildBlock("selectHead", head(config.latentDim()))
-        : null;
+    selectHead =
+        config.selection() == Selection.HEAD
+            ? addChildBlock("selectHead", head(config.latentDim()))
+            : null;
     muHead = addChildBlock("muHead", head(config.latentDim()));
     logSigmaHead = addChildBlock("logSigmaHead", head(config.latentDim()));
-    selectionPrior = config.learnSelectionPrior()
-        ? addParameter(zeros("selectionPrior", config.latentDim()))
-        : null;
-    levelPriorLogits = !fixed && config.levelPrior() == LevelPrior.LEARNED
-        ? addParameter(zeros("levelPrior", config.maxLevel()))
-        : null;
-    levelCost = !fixed && config.targetNnz() > 0
-        ? addParameter(Parameter.builder().setName("levelCost").setType(Parameter.Type.OTHER)
-            .optShape(new Shape(1))
-            .optInitializer(new ConstantInitializer((float) -Math.log(config.rho())))
-            .optRequiresGrad(false).build())
-        : null;
+    selectionPrior =
+        config.learnSelectionPrior()
+            ? addParameter(zeros("selectionPrior", config.latentDim()))
+            : null;
+    levelPriorLogits =
+        !fixed && config.levelPrior() == LevelPrior.LEARNED
+            ? addParameter(zeros("levelPrior", config.maxLevel()))
+            : null;
+    levelCost =
+        !fixed && config.targetNnz() > 0
+            ? addParameter(
+                Parameter.builder()
+                    .setName("levelCost")
+                    .setType(Parameter.Type.OTHER)
+                    .optShape(new Shape(1))
+                    .optInitializer(new ConstantInitializer((float) -Math.log(config.rho())))
+                    .optRequiresGrad(false)
+                    .build())
+            : null;
   }
 
   /**
-   * Step size of the level cost's dual ascent, in nats per level per step for a miss of the
-   * whole budget: the miss is taken relative to the budget, so that a cap of 40 does not step
-   * eight times harder than a cap of 5. Fast enough to settle within an epoch of a few hundred
-   * steps, slow beside Adam's updates of q(L | x), so the two do not chase each other.
+   * Step size of the level cost's dual ascent, in nats per level per step for a miss of the whole
+   * budget: the miss is taken relative to the budget, so that a cap of 40 does not step eight times
+   * harder than a cap of 5. Fast enough to settle within an epoch of a few hundred steps, slow
+   * beside Adam's updates of q(L | x), so the two do not chase each other.
    */
   static final double COST_RATE = 0.02;
+
   /**
-   * Bound on |λ| in nats per level. q(L | x) follows a change of the prior only as fast as
-   * Adam moves its head; without a bound, λ kept growing while q lagged (λ = 24 and KL_L = 373
-   * nats with a budget of 20 under a cap of 40, measured), and the prior's span over the
-   * levels, λ·L0, came to dominate the loss.
+   * Bound on |λ| in nats per level. q(L | x) follows a change of the prior only as fast as Adam
+   * moves its head; without a bound, λ kept growing while q lagged (λ = 24 and KL_L = 373 nats with
+   * a budget of 20 under a cap of 40, measured), and the prior's span over the levels, λ·L0, came
+   * to dominate the loss.
    */
   static final double COST_BOUND = 10;
 
@@ -105,20 +115,25 @@ public final class SdlgmBlock extends LatentBlock {
     // wrong, even negative, KL (measured: KL_S = −89 nats with c = 20). Logits kept within
     // RANGE of the row maximum make the kernels exact for the distribution actually used; the
     // clamp is inactive (the same values and gradients) whenever the spread is below it.
-    NDArray floor = a.max(new int[] {1}, true).stopGradient()
-        .sub(Scalars.of(a.getManager(), ALPHA_RANGE));
+    NDArray floor =
+        a.max(new int[] {1}, true).stopGradient().sub(Scalars.of(a.getManager(), ALPHA_RANGE));
     return a.maximum(floor);
   }
 
   /** The current level cost λ (nats per level), or NaN without a budget. */
   public double levelCost(ParameterStore ps, NDManager manager) {
-    return levelCost == null ? Double.NaN
+    return levelCost == null
+        ? Double.NaN
         : ps.getValue(levelCost, manager.getDevice(), false).getFloat();
   }
 
   private static Parameter zeros(String name, int n) {
-    return Parameter.builder().setName(name).setType(Parameter.Type.OTHER)
-        .optShape(new Shape(n)).optInitializer(new ConstantInitializer(0f)).build();
+    return Parameter.builder()
+        .setName(name)
+        .setType(Parameter.Type.OTHER)
+        .optShape(new Shape(n))
+        .optInitializer(new ConstantInitializer(0f))
+        .build();
   }
 
   @Override
@@ -139,23 +154,32 @@ public final class SdlgmBlock extends LatentBlock {
     switch (config.levelPrior()) {
       case LEARNED:
         return ps.getValue(levelPriorLogits, m.getDevice(), training).logSoftmax(0).reshape(1, l0);
-      case GEOMETRIC: {
-        float[] logits = new float[l0];
-        double logRho = levelCost == null ? Math.log(config.rho())
-            : -ps.getValue(levelCost, m.getDevice(), false).getFloat();
-        for (int l = 0; l < l0; l++) {
-          logits[l] = (float) (w * (l + 1) * logRho);
+      case GEOMETRIC:
+        {
+          float[] logits = new float[l0];
+          double logRho =
+              levelCost == null
+                  ? Math.log(config.rho())
+                  : -ps.getValue(levelCost, m.getDevice(), false).getFloat();
+          for (int l = 0; l < l0; l++) {
+            logits[l] = (float) (w * (l + 1) * logRho);
+          }
+          return m.create(logits, new Shape(1, l0)).logSoftmax(1);
         }
-        return m.create(logits, new Shape(1, l0)).logSoftmax(1);
-      }
       default:
         return m.full(new Shape(1, l0), (float) -Math.log(l0));
     }
   }
 
   @Override
-  public Terms terms(ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training,
-      Noise noise, Tape tape) {
+  public Terms terms(
+      ParameterStore ps,
+      NDArray x,
+      Schedule s,
+      boolean hard,
+      boolean training,
+      Noise noise,
+      Tape tape) {
     NDManager m = x.getManager();
     int l0 = config.maxLevel();
     long b = x.getShape().get(0);
@@ -187,15 +211,14 @@ public final class SdlgmBlock extends LatentBlock {
     }
 
     if (exactLevel) {
-      return exactLevelTerms(ps, x, s, training, noise, mu, alpha, logSigma, keys, order, logQ,
-          q, levelNoise, ns);
+      return exactLevelTerms(
+          ps, x, s, training, noise, mu, alpha, logSigma, keys, order, logQ, q, levelNoise, ns);
     }
     NDArray mask;
     NDArray nnz;
     if (hard) {
-      NDArray levels = fixed
-          ? m.full(new Shape(b), l0, DataType.INT64)
-          : logQ.add(levelNoise).argMax(1).add(1);
+      NDArray levels =
+          fixed ? m.full(new Shape(b), l0, DataType.INT64) : logQ.add(levelNoise).argMax(1).add(1);
       mask = GumbelSoftmax.hardMask(order, levels, k);
       nnz = levels.toType(DataType.FLOAT32, false);
     } else {
@@ -228,67 +251,96 @@ public final class SdlgmBlock extends LatentBlock {
       klL = q.mul(logQ.sub(logPrior(ps, m, s.priorWeight(), training))).sum(new int[] {1});
       survival = GumbelSoftmax.survival(q);
     }
-    NDArray beta = selectionPrior == null ? null : ps.getValue(selectionPrior, m.getDevice(), training);
+    NDArray beta =
+        selectionPrior == null ? null : ps.getValue(selectionPrior, m.getDevice(), training);
     NDArray klS = survival.mul(GumbelSoftmax.stepKl(alpha, beta, order, l0)).sum(new int[] {1});
     NDArray klDim = gaussianKl(mu, logSigma);
-    NDArray klV = config.klV() == KlV.SELECTED
-        ? klDim.mul(mask).sum(new int[] {1})
-        : klDim.sum(new int[] {1});
-    NDArray expected = fixed ? nnz
-        : q.mul(m.arange(1f, l0 + 1f).reshape(1, l0)).sum(new int[] {1});
+    NDArray klV =
+        config.klV() == KlV.SELECTED
+            ? klDim.mul(mask).sum(new int[] {1})
+            : klDim.sum(new int[] {1});
+    NDArray expected = fixed ? nnz : q.mul(m.arange(1f, l0 + 1f).reshape(1, l0)).sum(new int[] {1});
     return new Terms(logLik, klL, klS, klV, nnz, expected);
   }
 
   /**
-   * The training pass of {@link LevelEstimator#EXACT}: the likelihood's expectation over the
-   * level summed over l = 1..L0 with the one sampled selection order, Σ_l q_l·log p(x | z_l),
-   * z_l = m_l ⊙ v, m_l the first l steps of the relaxation (or, straight-through, the hard
-   * top-l mask forward and the relaxed one backward). KL_v with {@link KlV#SELECTED} weighs
-   * each dimension by its expected mask Σ_l q_l m_l; KL_L and KL_S are the relaxed pass's. The
-   * sampled level is drawn as there (the same noise, in the same order) for the nnz statistics
-   * and the budget.
+   * The training pass of {@link LevelEstimator#EXACT}: the likelihood's expectation over the level
+   * summed over l = 1..L0 with the one sampled selection order, Σ_l q_l·log p(x | z_l), z_l = m_l ⊙
+   * v, m_l the first l steps of the relaxation (or, straight-through, the hard top-l mask forward
+   * and the relaxed one backward). KL_v with {@link KlV#SELECTED} weighs each dimension by its
+   * expected mask Σ_l q_l m_l; KL_L and KL_S are the relaxed pass's. The sampled level is drawn as
+   * there (the same noise, in the same order) for the nnz statistics and the budget.
    */
-  private Terms exactLevelTerms(ParameterStore ps, NDArray x, Schedule s, boolean training,
-      Noise noise, NDArray mu, NDArray alpha, NDArray logSigma, NDArray keys, NDArray order,
-      NDArray logQ, NDArray q, NDArray levelNoise, float ns) {
+  private Terms exactLevelTerms(
+      ParameterStore ps,
+      NDArray x,
+      Schedule s,
+      boolean training,
+      Noise noise,
+      NDArray mu,
+      NDArray alpha,
+      NDArray logSigma,
+      NDArray keys,
+      NDArray order,
+      NDArray logQ,
+      NDArray q,
+      NDArray levelNoise,
+      float ns) {
     NDManager m = x.getManager();
     int l0 = config.maxLevel();
     long b = x.getShape().get(0);
     long k = config.latentDim();
     long d = x.getShape().get(1);
-    NDArray sampled = GumbelSoftmax.relaxedLevel(logQ, levelNoise, s.tau()).argMax(1).add(1)
-        .toType(DataType.FLOAT32, false);
+    NDArray sampled =
+        GumbelSoftmax.relaxedLevel(logQ, levelNoise, s.tau())
+            .argMax(1)
+            .add(1)
+            .toType(DataType.FLOAT32, false);
     NDArray masks = GumbelSoftmax.successive(keys, s.tau(), l0);
     if (config.straightThrough()) {
-      NDArray steps = m.zeros(new Shape(b, l0, k))
-          .scatter(order.reshape(b, l0, 1), m.ones(new Shape(b, l0, 1)), 2);
+      NDArray steps =
+          m.zeros(new Shape(b, l0, k))
+              .scatter(order.reshape(b, l0, 1), m.ones(new Shape(b, l0, 1)), 2);
       masks = steps.cumSum(1).add(masks.sub(masks.stopGradient()));
     }
     NDArray eps = noisy(noise.normal(m, new Shape(b, k)), ns);
     NDArray v = mu.add(logSigma.exp().mul(eps));
     NDArray z = masks.mul(v.expandDims(1)).reshape(b * l0, k);
     NDArray xs = x.expandDims(1).broadcast(new Shape(b, l0, d)).reshape(b * l0, d);
-    NDArray logLik = logLikelihood(ps, xs, decode(ps, z, training), training).reshape(b, l0)
-        .mul(q).sum(new int[] {1});
+    NDArray logLik =
+        logLikelihood(ps, xs, decode(ps, z, training), training)
+            .reshape(b, l0)
+            .mul(q)
+            .sum(new int[] {1});
     NDArray klL = q.mul(logQ.sub(logPrior(ps, m, s.priorWeight(), training))).sum(new int[] {1});
-    NDArray beta = selectionPrior == null ? null : ps.getValue(selectionPrior, m.getDevice(), training);
-    NDArray klS = GumbelSoftmax.survival(q).mul(GumbelSoftmax.stepKl(alpha, beta, order, l0))
-        .sum(new int[] {1});
+    NDArray beta =
+        selectionPrior == null ? null : ps.getValue(selectionPrior, m.getDevice(), training);
+    NDArray klS =
+        GumbelSoftmax.survival(q)
+            .mul(GumbelSoftmax.stepKl(alpha, beta, order, l0))
+            .sum(new int[] {1});
     NDArray klDim = gaussianKl(mu, logSigma);
-    NDArray klV = config.klV() == KlV.SELECTED
-        ? klDim.mul(q.expandDims(1).matMul(masks).squeeze(1)).sum(new int[] {1})
-        : klDim.sum(new int[] {1});
+    NDArray klV =
+        config.klV() == KlV.SELECTED
+            ? klDim.mul(q.expandDims(1).matMul(masks).squeeze(1)).sum(new int[] {1})
+            : klDim.sum(new int[] {1});
     NDArray expected = q.mul(m.arange(1f, l0 + 1f).reshape(1, l0)).sum(new int[] {1});
     return new Terms(logLik, klL, klS, klV, sampled, expected);
   }
 
   /**
-   * The relaxed pass with the latent layer in Java ({@link RelaxedLatent}): the heads' outputs
-   * are read as tape inputs, and z and the three KL terms come back as leaves. Draws the same
-   * noise, in the same order, as the libtorch path below it.
+   * The relaxed pass with the latent layer in Java ({@link RelaxedLatent}): the heads' outputs are
+   * read as tape inputs, and z and the three KL terms come back as leaves. Draws the same noise, in
+   * the same order, as the libtorch path below it.
    */
-  private Terms tapedTerms(ParameterStore ps, NDArray x, NDArray h, Schedule s, boolean training,
-      Noise noise, Tape tape) {
+  private Terms tapedTerms(
+      ParameterStore ps,
+      NDArray x,
+      NDArray h,
+      Schedule s,
+      boolean training,
+      Noise noise,
+      Tape tape) {
     NDManager m = x.getManager();
     int l0 = config.maxLevel();
     int b = (int) x.getShape().get(0);
@@ -305,35 +357,71 @@ public final class SdlgmBlock extends LatentBlock {
     }
     int[] prefix = SelectionKl.order(keys, b, k, l0);
     Tape.Input levelLogits = fixed ? null : tape.input(apply(levelHead, ps, h, training));
-    float[] levelNoise = fixed ? null
-        : GumbelSoftmax.gumbel(noise, m, new Shape(b, l0)).toFloatArray();
+    float[] levelNoise =
+        fixed ? null : GumbelSoftmax.gumbel(noise, m, new Shape(b, l0)).toFloatArray();
     float[] eps = noise.normal(m, new Shape(b, k)).toFloatArray();
     if (ns != 1f) {
       scale(levelNoise, ns);
       scale(eps, ns);
     }
-    Tape.Input beta = selectionPrior == null ? null
-        : tape.input(ps.getValue(selectionPrior, m.getDevice(), training));
+    Tape.Input beta =
+        selectionPrior == null
+            ? null
+            : tape.input(ps.getValue(selectionPrior, m.getDevice(), training));
     boolean learnedPrior = !fixed && levelPriorLogits != null;
-    Tape.Input prior = learnedPrior
-        ? tape.input(ps.getValue(levelPriorLogits, m.getDevice(), training))
-        : null;
-    float[] logPrior = fixed ? null
-        : learnedPrior ? prior.values() : logPrior(ps, m, s.priorWeight(), training).toFloatArray();
-    RelaxedLatent latent = new RelaxedLatent(keys, prefix, a,
-        beta == null ? null : beta.values(), fixed ? null : levelLogits.values(), levelNoise,
-        logPrior, learnedPrior, mu.values(), logSigma.values(), eps, b, k, l0, s.tau(),
-        config.straightThrough(), config.klV() == KlV.SELECTED);
+    Tape.Input prior =
+        learnedPrior ? tape.input(ps.getValue(levelPriorLogits, m.getDevice(), training)) : null;
+    float[] logPrior =
+        fixed
+            ? null
+            : learnedPrior
+                ? prior.values()
+                : logPrior(ps, m, s.priorWeight(), training).toFloatArray();
+    RelaxedLatent latent =
+        new RelaxedLatent(
+            keys,
+            prefix,
+            a,
+            beta == null ? null : beta.values(),
+            fixed ? null : levelLogits.values(),
+            levelNoise,
+            logPrior,
+            learnedPrior,
+            mu.values(),
+            logSigma.values(),
+            eps,
+            b,
+            k,
+            l0,
+            s.tau(),
+            config.straightThrough(),
+            config.klV() == KlV.SELECTED);
     Shape rows = new Shape(b);
-    NDArray[] out = tape.outputs(m,
-        new float[][] {latent.z(), latent.klL(), latent.klS(), latent.klV()},
-        new Shape[] {new Shape(b, k), rows, rows, rows},
-        g -> latent.backward(g[0], g[1], g[2], g[3], alpha.gradient(),
-            beta == null ? null : beta.gradient(), fixed ? null : levelLogits.gradient(),
-            prior == null ? null : prior.gradient(), mu.gradient(), logSigma.gradient()));
+    NDArray[] out =
+        tape.outputs(
+            m,
+            new float[][] {latent.z(), latent.klL(), latent.klS(), latent.klV()},
+            new Shape[] {new Shape(b, k), rows, rows, rows},
+            g ->
+                latent.backward(
+                    g[0],
+                    g[1],
+                    g[2],
+                    g[3],
+                    alpha.gradient(),
+                    beta == null ? null : beta.gradient(),
+                    fixed ? null : levelLogits.gradient(),
+                    prior == null ? null : prior.gradient(),
+                    mu.gradient(),
+                    logSigma.gradient()));
     NDArray logLik = logLikelihood(ps, x, decode(ps, out[0], training), training);
     NDArray sampled = SparseCoder.tensor(m, latent.levels(), rows);
-    return new Terms(logLik, out[1], out[2], out[3], sampled,
+    return new Terms(
+        logLik,
+        out[1],
+        out[2],
+        out[3],
+        sampled,
         fixed ? sampled : SparseCoder.tensor(m, latent.expectedLevels(), rows));
   }
 
@@ -366,15 +454,16 @@ public final class SdlgmBlock extends LatentBlock {
       probs = logits.softmax(1);
       levels = logits.argMax(1).add(1);
     }
-    NDArray mask = GumbelSoftmax.hardMask(GumbelSoftmax.order(alpha, config.maxLevel()), levels,
-        config.latentDim());
+    NDArray mask =
+        GumbelSoftmax.hardMask(
+            GumbelSoftmax.order(alpha, config.maxLevel()), levels, config.latentDim());
     return new CodeBatch(mask.mul(mu), levels, probs);
   }
 
   /**
-   * The selection, value and (with a count head) level heads as one linear map: weight rows
-   * α (K), μ (K), level logits (L0), and the matching bias. One product per batch instead of
-   * three, and no concatenation of their outputs.
+   * The selection, value and (with a count head) level heads as one linear map: weight rows α (K),
+   * μ (K), level logits (L0), and the matching bias. One product per batch instead of three, and no
+   * concatenation of their outputs.
    */
   @Override
   public NDList encodingWeights(ParameterStore ps, NDManager manager) {

@@ -5,12 +5,12 @@ import java.util.List;
 import org.sdlgm.SdlgmException;
 
 /**
- * Every hyperparameter that defines a model and its objective: architecture, likelihood, the
- * two Gumbel-Softmax relaxations and their temperature schedule, the priors and the KL weights.
- * An immutable value with a {@link Builder} and a JSON form (it is written to the model
- * directory's {@code config.json}); the defaults are the plain model's (docs/model.md), and the
- * recommended recipe switches ({@code straightThrough}, {@code klV = selected}, a geometric
- * level prior phased in) are documented in {@code docs/model.md}.
+ * Every hyperparameter that defines a model and its objective: architecture, likelihood, the two
+ * Gumbel-Softmax relaxations and their temperature schedule, the priors and the KL weights. An
+ * immutable value with a {@link Builder} and a JSON form (it is written to the model directory's
+ * {@code config.json}); the defaults are the plain model's (docs/model.md), and the recommended
+ * recipe switches ({@code straightThrough}, {@code klV = selected}, a geometric level prior phased
+ * in) are documented in {@code docs/model.md}.
  *
  * <p>{@code inputDim} is the data's D; the trainer fills it in from the data when it is 0.
  */
@@ -52,35 +52,67 @@ public record SdlgmConfig(
     selection = selection == null ? Selection.HEAD : selection;
     levelEstimator = levelEstimator == null ? LevelEstimator.RELAXED : levelEstimator;
     if (!(selectionScale >= 0) || Double.isInfinite(selectionScale)) {
-      throw new SdlgmException("the selection scale c must be > 0 (0 = the default of the "
-          + "selection form), got " + selectionScale);
+      throw new SdlgmException(
+          "the selection scale c must be > 0 (0 = the default of the "
+              + "selection form), got "
+              + selectionScale);
     }
     if (!(settleFraction >= 0 && settleFraction < 1)) {
-      throw new SdlgmException("the settling share of the epochs must be in [0, 1), got "
-          + settleFraction);
+      throw new SdlgmException(
+          "the settling share of the epochs must be in [0, 1), got " + settleFraction);
     }
     encoderHidden = List.copyOf(encoderHidden);
     decoderHidden = List.copyOf(decoderHidden);
-    validate(method, inputDim, latentDim, maxLevel, tau0, tauMin, levelPrior, rho, priorPhaseStart,
-        priorPhaseEnd, sigmaXInit, encoderHidden, decoderHidden);
+    validate(
+        method,
+        inputDim,
+        latentDim,
+        maxLevel,
+        tau0,
+        tauMin,
+        levelPrior,
+        rho,
+        priorPhaseStart,
+        priorPhaseEnd,
+        sigmaXInit,
+        encoderHidden,
+        decoderHidden);
     if (!(targetNnz >= 0) || targetNnz > maxLevel) {
-      throw new SdlgmException("the target mean number of non-zeros must be in [0, L0 = " + maxLevel
-          + "] (0 = no target), got " + targetNnz);
+      throw new SdlgmException(
+          "the target mean number of non-zeros must be in [0, L0 = "
+              + maxLevel
+              + "] (0 = no target), got "
+              + targetNnz);
     }
     if (targetNnz > 0 && method == Method.SDLGM && levelPrior != LevelPrior.GEOMETRIC) {
-      throw new SdlgmException("a target mean number of non-zeros steers the cost of the "
-          + "geometric level prior; it cannot be combined with the " + levelPrior + " prior");
+      throw new SdlgmException(
+          "a target mean number of non-zeros steers the cost of the "
+              + "geometric level prior; it cannot be combined with the "
+              + levelPrior
+              + " prior");
     }
   }
 
-  private static void validate(Method method, int inputDim, int latentDim, int maxLevel,
-      double tau0, double tauMin, LevelPrior prior, double rho, int phaseStart, int phaseEnd,
-      double sigmaXInit, List<Integer> enc, List<Integer> dec) {
+  private static void validate(
+      Method method,
+      int inputDim,
+      int latentDim,
+      int maxLevel,
+      double tau0,
+      double tauMin,
+      LevelPrior prior,
+      double rho,
+      int phaseStart,
+      int phaseEnd,
+      double sigmaXInit,
+      List<Integer> enc,
+      List<Integer> dec) {
     if (method == null) {
       throw new SdlgmException("method must be set");
     }
     if (inputDim < 0) {
-      throw new SdlgmException("input dimension must be ≥ 0 (0 = take it from the data), got " + inputDim);
+      throw new SdlgmException(
+          "input dimension must be ≥ 0 (0 = take it from the data), got " + inputDim);
     }
     if (latentDim < 1) {
       throw new SdlgmException("latent-dim K must be ≥ 1, got " + latentDim);
@@ -93,13 +125,18 @@ public record SdlgmConfig(
           "max-level L0 = " + maxLevel + " must be ≤ latent-dim K = " + latentDim);
     }
     if (!(tau0 > 0) || !(tauMin > 0) || tauMin > tau0) {
-      throw new SdlgmException("temperatures must satisfy 0 < tau-min ≤ tau0, got tau0 = " + tau0 + ", tau-min = " + tauMin);
+      throw new SdlgmException(
+          "temperatures must satisfy 0 < tau-min ≤ tau0, got tau0 = "
+              + tau0
+              + ", tau-min = "
+              + tauMin);
     }
     if (prior == LevelPrior.GEOMETRIC && !(rho > 0 && rho < 1)) {
       throw new SdlgmException("the geometric level prior needs 0 < rho < 1, got " + rho);
     }
     if (phaseEnd < phaseStart || phaseStart < 0) {
-      throw new SdlgmException("prior phase-in needs 0 ≤ start ≤ end, got " + phaseStart + "→" + phaseEnd);
+      throw new SdlgmException(
+          "prior phase-in needs 0 ≤ start ≤ end, got " + phaseStart + "→" + phaseEnd);
     }
     if (!(sigmaXInit > 0)) {
       throw new SdlgmException("sigma-x must be > 0, got " + sigmaXInit);
@@ -117,17 +154,17 @@ public record SdlgmConfig(
   }
 
   /**
-   * Default c of {@link Selection#VALUES} (α = c·|μ|): a value of 1 puts its dimension 3 nats
-   * ahead of a zero one. Chosen on Fashion-MNIST (budget 5, 20 epochs): c = 2, 3, 5, 20 gave
-   * reconstruction errors 12.46, 12.32, 12.46, 13.81 — enough noise to keep exploring
-   * dimensions, not so much that the codes of training differ much from the deterministic ones.
+   * Default c of {@link Selection#VALUES} (α = c·|μ|): a value of 1 puts its dimension 3 nats ahead
+   * of a zero one. Chosen on Fashion-MNIST (budget 5, 20 epochs): c = 2, 3, 5, 20 gave
+   * reconstruction errors 12.46, 12.32, 12.46, 13.81 — enough noise to keep exploring dimensions,
+   * not so much that the codes of training differ much from the deterministic ones.
    */
   public static final double DEFAULT_SELECTION_SCALE = 3.0;
 
   /**
-   * The factor c of the selection logits: α = c·a_S(h) ({@link Selection#HEAD}) or c·|μ|
-   * ({@link Selection#VALUES}). {@code selectionScale} 0 means the form's default: 1 for the
-   * head (the plain model's α = a_S(h)), {@link #DEFAULT_SELECTION_SCALE} for values.
+   * The factor c of the selection logits: α = c·a_S(h) ({@link Selection#HEAD}) or c·|μ| ({@link
+   * Selection#VALUES}). {@code selectionScale} 0 means the form's default: 1 for the head (the
+   * plain model's α = a_S(h)), {@link #DEFAULT_SELECTION_SCALE} for values.
    */
   public double selectionFactor() {
     if (selectionScale > 0) {
@@ -135,17 +172,16 @@ public record SdlgmConfig(
     }
     return selection == Selection.VALUES ? DEFAULT_SELECTION_SCALE : 1.0;
   }
+
   /**
    * How many of a run of {@code epochs} epochs, at its end, train without sampling noise: the
-   * Gumbel noise of the level and of the selection keys and the Gaussian noise of the values
-   * are scaled to 0, so those epochs fit the deterministic codes that encoding outputs
-   * (the KL terms still weigh on q). round(epochs · settleFraction).
+   * Gumbel noise of the level and of the selection keys and the Gaussian noise of the values are
+   * scaled to 0, so those epochs fit the deterministic codes that encoding outputs (the KL terms
+   * still weigh on q). round(epochs · settleFraction).
    */
   public int settleEpochs(int epochs) {
     return (int) Math.round(epochs * settleFraction);
   }
-
-
 
   /** The plain model's defaults: K = 200, L0 = 20, 784-512-256 MLPs, Bernoulli, uniform prior. */
   public static Builder builder() {
@@ -163,8 +199,8 @@ public record SdlgmConfig(
   }
 
   /**
-   * The number of latent dimensions a code may use: L0 for the sparse methods, K for the dense
-   * VAE (whose codes are dense by construction).
+   * The number of latent dimensions a code may use: L0 for the sparse methods, K for the dense VAE
+   * (whose codes are dense by construction).
    */
   public int codeCap() {
     return method == Method.VAE ? latentDim : maxLevel;
@@ -238,77 +274,191 @@ public record SdlgmConfig(
       levelEstimator = c.levelEstimator;
     }
 
-    public Builder method(Method v) { method = v; return this; }
+    public Builder method(Method v) {
+      method = v;
+      return this;
+    }
 
-    public Builder inputDim(int v) { inputDim = v; return this; }
+    public Builder inputDim(int v) {
+      inputDim = v;
+      return this;
+    }
 
-    public Builder latentDim(int v) { latentDim = v; return this; }
+    public Builder latentDim(int v) {
+      latentDim = v;
+      return this;
+    }
 
-    public Builder maxLevel(int v) { maxLevel = v; return this; }
+    public Builder maxLevel(int v) {
+      maxLevel = v;
+      return this;
+    }
 
-    public Builder encoderHidden(List<Integer> v) { encoderHidden = v; return this; }
+    public Builder encoderHidden(List<Integer> v) {
+      encoderHidden = v;
+      return this;
+    }
 
-    public Builder decoder(Decoder v) { decoder = v; return this; }
+    public Builder decoder(Decoder v) {
+      decoder = v;
+      return this;
+    }
 
-    public Builder decoderHidden(List<Integer> v) { decoderHidden = v; return this; }
+    public Builder decoderHidden(List<Integer> v) {
+      decoderHidden = v;
+      return this;
+    }
 
-    public Builder likelihood(Likelihood v) { likelihood = v; return this; }
+    public Builder likelihood(Likelihood v) {
+      likelihood = v;
+      return this;
+    }
 
-    public Builder learnSigmaX(boolean v) { learnSigmaX = v; return this; }
+    public Builder learnSigmaX(boolean v) {
+      learnSigmaX = v;
+      return this;
+    }
 
-    public Builder sigmaXInit(double v) { sigmaXInit = v; return this; }
+    public Builder sigmaXInit(double v) {
+      sigmaXInit = v;
+      return this;
+    }
 
-    public Builder klV(KlV v) { klV = v; return this; }
+    public Builder klV(KlV v) {
+      klV = v;
+      return this;
+    }
 
-    public Builder straightThrough(boolean v) { straightThrough = v; return this; }
+    public Builder straightThrough(boolean v) {
+      straightThrough = v;
+      return this;
+    }
 
-    public Builder tau0(double v) { tau0 = v; return this; }
+    public Builder tau0(double v) {
+      tau0 = v;
+      return this;
+    }
 
-    public Builder tauMin(double v) { tauMin = v; return this; }
+    public Builder tauMin(double v) {
+      tauMin = v;
+      return this;
+    }
 
-    public Builder tauRate(double v) { tauRate = v; return this; }
+    public Builder tauRate(double v) {
+      tauRate = v;
+      return this;
+    }
 
-    public Builder tauPerEpoch(boolean v) { tauPerEpoch = v; return this; }
+    public Builder tauPerEpoch(boolean v) {
+      tauPerEpoch = v;
+      return this;
+    }
 
-    public Builder levelPrior(LevelPrior v) { levelPrior = v; return this; }
+    public Builder levelPrior(LevelPrior v) {
+      levelPrior = v;
+      return this;
+    }
 
-    public Builder rho(double v) { rho = v; return this; }
+    public Builder rho(double v) {
+      rho = v;
+      return this;
+    }
 
-    public Builder priorPhase(int start, int end) { priorPhaseStart = start; priorPhaseEnd = end; return this; }
+    public Builder priorPhase(int start, int end) {
+      priorPhaseStart = start;
+      priorPhaseEnd = end;
+      return this;
+    }
 
-    public Builder learnSelectionPrior(boolean v) { learnSelectionPrior = v; return this; }
+    public Builder learnSelectionPrior(boolean v) {
+      learnSelectionPrior = v;
+      return this;
+    }
 
-    public Builder betaL(double v) { betaL = v; return this; }
+    public Builder betaL(double v) {
+      betaL = v;
+      return this;
+    }
 
-    public Builder betaS(double v) { betaS = v; return this; }
+    public Builder betaS(double v) {
+      betaS = v;
+      return this;
+    }
 
-    public Builder betaV(double v) { betaV = v; return this; }
+    public Builder betaV(double v) {
+      betaV = v;
+      return this;
+    }
 
-    public Builder warmupEpochs(int v) { warmupEpochs = v; return this; }
+    public Builder warmupEpochs(int v) {
+      warmupEpochs = v;
+      return this;
+    }
 
     /** The budget: a target mean number of non-zeros per code (0 = none). */
-    public Builder targetNnz(double v) { targetNnz = v; return this; }
+    public Builder targetNnz(double v) {
+      targetNnz = v;
+      return this;
+    }
 
-    public Builder selection(Selection v) { selection = v; return this; }
+    public Builder selection(Selection v) {
+      selection = v;
+      return this;
+    }
 
     /**
-     * The share of a run's epochs, at its end, trained without sampling noise (the settling
-     * epochs; {@link #settleEpochs}).
+     * The share of a run's epochs, at its end, trained without sampling noise (the settling epochs;
+     * {@link #settleEpochs}).
      */
-    public Builder settleFraction(double v) { settleFraction = v; return this; }
+    public Builder settleFraction(double v) {
+      settleFraction = v;
+      return this;
+    }
 
     /** c of the selection logits ({@link #selectionFactor}); 0 = the form's default. */
-    public Builder selectionScale(double v) { selectionScale = v; return this; }
+    public Builder selectionScale(double v) {
+      selectionScale = v;
+      return this;
+    }
 
     /** How training takes the expectation over the level ({@link LevelEstimator}). */
-    public Builder levelEstimator(LevelEstimator v) { levelEstimator = v; return this; }
+    public Builder levelEstimator(LevelEstimator v) {
+      levelEstimator = v;
+      return this;
+    }
 
     public SdlgmConfig build() {
-      return new SdlgmConfig(method, inputDim, latentDim, maxLevel, encoderHidden, decoder,
-          decoderHidden, likelihood, learnSigmaX, sigmaXInit, klV, straightThrough, tau0, tauMin,
-          tauRate, tauPerEpoch, levelPrior, rho, priorPhaseStart, priorPhaseEnd,
-          learnSelectionPrior, betaL, betaS, betaV, warmupEpochs, targetNnz, selection,
-          selectionScale, settleFraction, levelEstimator);
+      return new SdlgmConfig(
+          method,
+          inputDim,
+          latentDim,
+          maxLevel,
+          encoderHidden,
+          decoder,
+          decoderHidden,
+          likelihood,
+          learnSigmaX,
+          sigmaXInit,
+          klV,
+          straightThrough,
+          tau0,
+          tauMin,
+          tauRate,
+          tauPerEpoch,
+          levelPrior,
+          rho,
+          priorPhaseStart,
+          priorPhaseEnd,
+          learnSelectionPrior,
+          betaL,
+          betaS,
+          betaV,
+          warmupEpochs,
+          targetNnz,
+          selection,
+          selectionScale,
+          settleFraction,
+          levelEstimator);
     }
   }
 }

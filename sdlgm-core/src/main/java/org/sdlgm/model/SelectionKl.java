@@ -2,18 +2,17 @@ package org.sdlgm.model;
 
 /**
  * The per-step selection KLs of docs/model.md, kl_j = KL(softmax(α over R_j) ‖ softmax(β over R_j))
- * with R_j the dimensions outside the sampled prefix o_1..o_{j−1}, evaluated for a batch in
- * plain arrays together with their vector-Jacobian product — what
- * {@link GumbelSoftmax#stepKl} computes with about 25 libtorch operations (and twice that
- * backward), and the same closed form: with e_k = exp(α_k − max α), every sum over R_j is the
- * sum outside the whole prefix plus a suffix sum over the prefix positions, all of positive
- * terms. The prefix itself — the top {@code steps} dimensions of the keys, {@link #order} —
- * is not differentiated (docs/model.md, choice 6).
+ * with R_j the dimensions outside the sampled prefix o_1..o_{j−1}, evaluated for a batch in plain
+ * arrays together with their vector-Jacobian product — what {@link GumbelSoftmax#stepKl} computes
+ * with about 25 libtorch operations (and twice that backward), and the same closed form: with e_k =
+ * exp(α_k − max α), every sum over R_j is the sum outside the whole prefix plus a suffix sum over
+ * the prefix positions, all of positive terms. The prefix itself — the top {@code steps} dimensions
+ * of the keys, {@link #order} — is not differentiated (docs/model.md, choice 6).
  *
  * <p>The gradient has a closed form too: ∂kl_j/∂α_k = p_jk (log p_jk − log q_jk − kl_j) and
  * ∂kl_j/∂β_k = q_jk − p_jk on R_j, so for each dimension only the sums over the steps whose R_j
- * contain it are needed: all steps for a dimension outside the prefix, steps up to its
- * position for one inside. O(B·(K + steps)) forward and backward.
+ * contain it are needed: all steps for a dimension outside the prefix, steps up to its position for
+ * one inside. O(B·(K + steps)) forward and backward.
  */
 final class SelectionKl {
   /** e_k clamped at e^−80, as GumbelSoftmax.stepKl (never denormal). */
@@ -25,15 +24,23 @@ final class SelectionKl {
   private final float[] alpha;
   private final float[] beta;
   private final int[] order;
+
   /** Per row and step: Σ_{R_j} e, and with a β, Σ_{R_j} e^β. */
   private final double[] z;
+
   private final double[] zb;
   private final float[] kl;
-  /** e = exp(α − max α) clamped at e^−80, (rows, K), and max α per row; the backward reuses both. */
+
+  /**
+   * e = exp(α − max α) clamped at e^−80, (rows, K), and max α per row; the backward reuses both.
+   */
   private final float[] e;
+
   private final float[] rowMax;
+
   /** The same for β (null for the uniform prior), and max β. */
   private final float[] eb;
+
   private final float mb;
 
   /**
@@ -41,14 +48,27 @@ final class SelectionKl {
    *
    * @param alpha selection logits (rows, K) row-major
    * @param beta selection prior logits (K), or null for the uniform prior
-   * @param order per row the first {@code steps} dimensions of the keys in descending order,
-   *     (rows, steps) row-major ({@link #order})
+   * @param order per row the first {@code steps} dimensions of the keys in descending order, (rows,
+   *     steps) row-major ({@link #order})
    */
   SelectionKl(float[] alpha, float[] beta, int[] order, int rows, int k, int steps) {
-    if (alpha.length != rows * k || order.length != rows * steps || (beta != null && beta.length != k)) {
-      throw new IllegalArgumentException("alpha " + alpha.length + " / order " + order.length
-          + " / beta " + (beta == null ? "-" : beta.length) + " do not fit " + rows + " rows, K = "
-          + k + ", " + steps + " steps");
+    if (alpha.length != rows * k
+        || order.length != rows * steps
+        || (beta != null && beta.length != k)) {
+      throw new IllegalArgumentException(
+          "alpha "
+              + alpha.length
+              + " / order "
+              + order.length
+              + " / beta "
+              + (beta == null ? "-" : beta.length)
+              + " do not fit "
+              + rows
+              + " rows, K = "
+              + k
+              + ", "
+              + steps
+              + " steps");
     }
     this.rows = rows;
     this.k = k;
@@ -75,8 +95,8 @@ final class SelectionKl {
   }
 
   /**
-   * Per row, the {@code steps} largest of {@code keys} (rows, K) in descending order, as
-   * indices (rows, steps) — the prefix of the ordered draws (Gumbel-top-k).
+   * Per row, the {@code steps} largest of {@code keys} (rows, K) in descending order, as indices
+   * (rows, steps) — the prefix of the ordered draws (Gumbel-top-k).
    */
   static int[] order(float[] keys, int rows, int k, int steps) {
     int[] out = new int[rows * steps];
@@ -153,8 +173,8 @@ final class SelectionKl {
   }
 
   /**
-   * Adds the vector-Jacobian product for ∂loss/∂kl (rows, steps) to {@code gradAlpha}
-   * (rows, K) and, with a β, {@code gradBeta} (K).
+   * Adds the vector-Jacobian product for ∂loss/∂kl (rows, steps) to {@code gradAlpha} (rows, K)
+   * and, with a β, {@code gradBeta} (K).
    */
   void backward(float[] gradKl, float[] gradAlpha, float[] gradBeta) {
     boolean[] inPrefix = new boolean[k];
@@ -173,8 +193,8 @@ final class SelectionKl {
       for (int t = 0; t < steps; t++) {
         double g = gradKl[ob + t];
         double zt = z[ob + t];
-        double dt = Math.log(zt) + kl[ob + t]
-            - (beta == null ? Math.log(k - t) : Math.log(zb[ob + t]));
+        double dt =
+            Math.log(zt) + kl[ob + t] - (beta == null ? Math.log(k - t) : Math.log(zb[ob + t]));
         a += g / zt;
         d += g * dt / zt;
         if (beta != null) {
@@ -222,8 +242,8 @@ final class SelectionKl {
   }
 
   /**
-   * out[from + i] = exp(max(x[from + i] − max x, −80)) for i < n, the maximum taken over
-   * x[from, from + n), which is returned.
+   * out[from + i] = exp(max(x[from + i] − max x, −80)) for i < n, the maximum taken over x[from,
+   * from + n), which is returned.
    */
   private static float exps(float[] x, int from, int n, float[] out) {
     float mx = max(x, from, n);

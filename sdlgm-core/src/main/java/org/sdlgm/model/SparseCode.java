@@ -2,8 +2,8 @@ package org.sdlgm.model;
 
 /**
  * The deterministic sparse code of one example: the chosen level L̂, the active dimensions
- * (ascending) with their values, and q(L | x) over levels 1..L0 where the model has one (null
- * for the baselines). {@code indices.length ≤ L0} always for the sparse methods.
+ * (ascending) with their values, and q(L | x) over levels 1..L0 where the model has one (null for
+ * the baselines). {@code indices.length ≤ L0} always for the sparse methods.
  */
 public record SparseCode(int level, int[] indices, float[] values, float[] levelProbs) {
   /** Number of non-zeros. */

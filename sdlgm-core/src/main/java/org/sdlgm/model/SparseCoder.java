@@ -24,14 +24,14 @@ import org.sdlgm.data.InputScaling;
 import org.sdlgm.util.AtomicFiles;
 
 /**
- * A model in memory — configuration, network and parameters — and what you do with a trained
- * one: turn rows into deterministic sparse codes, reconstruct them, save and load parameters.
- * It owns a native memory scope; close it when done.
+ * A model in memory — configuration, network and parameters — and what you do with a trained one:
+ * turn rows into deterministic sparse codes, reconstruct them, save and load parameters. It owns a
+ * native memory scope; close it when done.
  *
- * <p>A coder loaded with an {@link InputScaling} (as {@code ModelDirectory.load} does) scales
- * the rows given to {@link #encode} itself, so callers pass raw rows of the training source;
- * every other method, and the network, work on scaled rows (x̂ of {@link #decodeMean} is in the
- * scaled space).
+ * <p>A coder loaded with an {@link InputScaling} (as {@code ModelDirectory.load} does) scales the
+ * rows given to {@link #encode} itself, so callers pass raw rows of the training source; every
+ * other method, and the network, work on scaled rows (x̂ of {@link #decodeMean} is in the scaled
+ * space).
  */
 public final class SparseCoder implements AutoCloseable {
   private final SdlgmConfig config;
@@ -64,8 +64,8 @@ public final class SparseCoder implements AutoCloseable {
   }
 
   /**
-   * As {@link #load(SdlgmConfig, Path)}, with the input scaling that {@link #encode} applies to
-   * its rows (null: none).
+   * As {@link #load(SdlgmConfig, Path)}, with the input scaling that {@link #encode} applies to its
+   * rows (null: none).
    */
   public static SparseCoder load(SdlgmConfig config, Path params, InputScaling inputScaling) {
     SparseCoder coder = new SparseCoder(config, inputScaling);
@@ -82,20 +82,26 @@ public final class SparseCoder implements AutoCloseable {
       if (e instanceof java.nio.file.NoSuchFileException) {
         throw new SdlgmException(params + ": parameter file is missing");
       }
-      throw new SdlgmException(params + ": cannot read model parameters (" + e.getMessage()
-          + "); was it written for this configuration?", e);
+      throw new SdlgmException(
+          params
+              + ": cannot read model parameters ("
+              + e.getMessage()
+              + "); was it written for this configuration?",
+          e);
     }
     return coder;
   }
 
   /** Writes the parameters to {@code file} atomically (temporary file, then rename). */
   public void saveParameters(Path file) {
-    AtomicFiles.write(file, out -> {
-      try (OutputStream buf = new BufferedOutputStream(out);
-          DataOutputStream dout = new DataOutputStream(buf)) {
-        block.saveParameters(dout);
-      }
-    });
+    AtomicFiles.write(
+        file,
+        out -> {
+          try (OutputStream buf = new BufferedOutputStream(out);
+              DataOutputStream dout = new DataOutputStream(buf)) {
+            block.saveParameters(dout);
+          }
+        });
   }
 
   public SdlgmConfig config() {
@@ -128,13 +134,13 @@ public final class SparseCoder implements AutoCloseable {
   }
 
   /**
-   * The deterministic code of one input row, as the data gives it (the model's input scaling
-   * is applied here). For many rows, {@link #encode(float[], int, int)} batches the passes.
+   * The deterministic code of one input row, as the data gives it (the model's input scaling is
+   * applied here). For many rows, {@link #encode(float[], int, int)} batches the passes.
    */
   public SparseCode encode(float[] row) {
     if (row.length != config.inputDim()) {
-      throw new SdlgmException("the row has " + row.length + " values; this model takes "
-          + config.inputDim());
+      throw new SdlgmException(
+          "the row has " + row.length + " values; this model takes " + config.inputDim());
     }
     return encode(row, 1, 1).get(0);
   }
@@ -142,10 +148,10 @@ public final class SparseCoder implements AutoCloseable {
   /**
    * Deterministic codes of {@code n} rows (row-major, {@code n × inputDim} floats), in forward
    * passes of {@code batchSize} rows. The {@link Workers} threads each take a whole batch at a
-   * time; when there are fewer batches than threads, each batch is split among them instead.
-   * A row's code is defined row by row (the matrix products' rounding can still differ with
-   * the batch's row count, which matters only where two entries nearly tie). Each pass's rows
-   * are scaled (in a copy of that pass) by {@link #inputScaling()}.
+   * time; when there are fewer batches than threads, each batch is split among them instead. A
+   * row's code is defined row by row (the matrix products' rounding can still differ with the
+   * batch's row count, which matters only where two entries nearly tie). Each pass's rows are
+   * scaled (in a copy of that pass) by {@link #inputScaling()}.
    */
   @SuppressWarnings("try") // the join is a scope; its body need not name it
   public List<SparseCode> encode(float[] raw, int n, int batchSize) {
@@ -163,13 +169,17 @@ public final class SparseCoder implements AutoCloseable {
       }
     }
     List<SparseCode> out = new ArrayList<>(n);
-    try (NDManager call = manager.newSubManager(); Workers.Joined joined = workers.join()) {
+    try (NDManager call = manager.newSubManager();
+        Workers.Joined joined = workers.join()) {
       NDList weights = block.encodingWeights(store, call);
       for (int first = 0; first < passes.size(); first += workers.size()) {
         int start = first;
         int group = Math.min(workers.size(), passes.size() - first);
-        for (List<SparseCode> codes : workers.run(group, i -> encodeRows(raw,
-            passes.get(start + i)[0], passes.get(start + i)[1], weights))) {
+        for (List<SparseCode> codes :
+            workers.run(
+                group,
+                i ->
+                    encodeRows(raw, passes.get(start + i)[0], passes.get(start + i)[1], weights))) {
           out.addAll(codes);
         }
       }
@@ -178,14 +188,15 @@ public final class SparseCoder implements AutoCloseable {
   }
 
   /**
-   * Codes of rows [from, from + b) of {@code rows} (raw: scaled here), in one forward pass;
-   * {@code weights} from {@link LatentBlock#encodingWeights}, or null for the dense path.
+   * Codes of rows [from, from + b) of {@code rows} (raw: scaled here), in one forward pass; {@code
+   * weights} from {@link LatentBlock#encodingWeights}, or null for the dense path.
    */
   private List<SparseCode> encodeRows(float[] rows, int from, int b, NDList weights) {
     int d = config.inputDim();
     int k = config.latentDim();
     List<SparseCode> out = new ArrayList<>(b);
-    try (NDManager sub = manager.newSubManager(); NDScope scope = new NDScope()) {
+    try (NDManager sub = manager.newSubManager();
+        NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDArray xs;
       if (inputScaling.isIdentity()) {
@@ -201,8 +212,13 @@ public final class SparseCoder implements AutoCloseable {
         addFromHeads(out, values(heads), (int) heads.size(), b);
       } else {
         CodeBatch codes = block.encode(store, xs);
-        addDense(out, codes.z().toFloatArray(), codes.levels().toLongArray(),
-            codes.levelProbs() == null ? null : codes.levelProbs().toFloatArray(), b, k);
+        addDense(
+            out,
+            codes.z().toFloatArray(),
+            codes.levels().toLongArray(),
+            codes.levelProbs() == null ? null : codes.levelProbs().toFloatArray(),
+            b,
+            k);
       }
     }
     return out;
@@ -271,8 +287,8 @@ public final class SparseCoder implements AutoCloseable {
   private static final ThreadLocal<float[]> HEADS = ThreadLocal.withInitial(() -> new float[0]);
 
   /**
-   * The values of a contiguous tensor, copied into this thread's reusable buffer (only the
-   * first {@code a.size()} entries are meaningful): one copy, and no fresh array to zero.
+   * The values of a contiguous tensor, copied into this thread's reusable buffer (only the first
+   * {@code a.size()} entries are meaningful): one copy, and no fresh array to zero.
    */
   private static float[] values(NDArray a) {
     int n = Math.toIntExact(a.size());
@@ -304,7 +320,8 @@ public final class SparseCoder implements AutoCloseable {
     return p;
   }
 
-  private void addDense(List<SparseCode> out, float[] z, long[] levels, float[] probs, int b, int k) {
+  private void addDense(
+      List<SparseCode> out, float[] z, long[] levels, float[] probs, int b, int k) {
     int l0 = config.maxLevel();
     for (int i = 0; i < b; i++) {
       int nnz = 0;
@@ -332,9 +349,7 @@ public final class SparseCoder implements AutoCloseable {
     }
   }
 
-  /**
-   * The decoder's mean x̂ for each given code (dense, row-major {@code n × K}), in batches.
-   */
+  /** The decoder's mean x̂ for each given code (dense, row-major {@code n × K}), in batches. */
   public float[] decodeMean(float[] codes, int n, int batchSize) {
     checkBatch(batchSize);
     int k = config.latentDim();
@@ -342,7 +357,8 @@ public final class SparseCoder implements AutoCloseable {
     float[] out = new float[n * d];
     for (int from = 0; from < n; from += batchSize) {
       int b = Math.min(batchSize, n - from);
-      try (NDManager sub = manager.newSubManager(); NDScope scope = new NDScope()) {
+      try (NDManager sub = manager.newSubManager();
+          NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
         NDArray mean = block.decodeMean(store, tensor(sub, codes, from * k, new Shape(b, k)));
         System.arraycopy(mean.toFloatArray(), 0, out, from * d, b * d);
@@ -352,15 +368,14 @@ public final class SparseCoder implements AutoCloseable {
   }
 
   /**
-   * A tensor holding a copy of {@code data}, in memory allocated by libtorch. DJL's {@code
-   * create} wraps a Java direct buffer whose alignment varies from call to call, and MKL's
-   * matrix products round differently depending on the alignment of their inputs: without
-   * a copy into libtorch's memory, the same seed gave slightly different numbers within one
-   * JVM (measured).
+   * A tensor holding a copy of {@code data}, in memory allocated by libtorch. DJL's {@code create}
+   * wraps a Java direct buffer whose alignment varies from call to call, and MKL's matrix products
+   * round differently depending on the alignment of their inputs: without a copy into libtorch's
+   * memory, the same seed gave slightly different numbers within one JVM (measured).
    *
-   * <p>The tensor is made uninitialised by libtorch and filled through a view of its own
-   * memory: one copy. (Staging the values in a direct buffer and duplicating it took two, and
-   * 1.4 ms of the 16 ms a 1,000-row encoding pass took on one thread, measured.)
+   * <p>The tensor is made uninitialised by libtorch and filled through a view of its own memory:
+   * one copy. (Staging the values in a direct buffer and duplicating it took two, and 1.4 ms of the
+   * 16 ms a 1,000-row encoding pass took on one thread, measured.)
    */
   public static NDArray tensor(NDManager manager, float[] data, Shape shape) {
     return tensor(manager, data, 0, shape);
@@ -373,8 +388,8 @@ public final class SparseCoder implements AutoCloseable {
   public static NDArray tensor(NDManager manager, float[] data, int offset, Shape shape) {
     int size = Math.toIntExact(shape.size());
     if (offset < 0 || offset > data.length - size) {
-      throw new IllegalArgumentException("need " + size + " floats at " + offset + ", array has "
-          + data.length);
+      throw new IllegalArgumentException(
+          "need " + size + " floats at " + offset + ", array has " + data.length);
     }
     NDArray t = manager.create(shape, ai.djl.ndarray.types.DataType.FLOAT32);
     if (size > 0) {
@@ -385,8 +400,8 @@ public final class SparseCoder implements AutoCloseable {
   }
 
   /**
-   * The values of a float tensor as a buffer: for a contiguous CPU tensor DJL hands out
-   * libtorch's own memory (reads and writes go straight to the tensor), otherwise a copy.
+   * The values of a float tensor as a buffer: for a contiguous CPU tensor DJL hands out libtorch's
+   * own memory (reads and writes go straight to the tensor), otherwise a copy.
    */
   public static java.nio.FloatBuffer view(NDArray a) {
     return a.toByteBuffer(true).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();

@@ -2,25 +2,24 @@ package org.sdlgm.model;
 
 /**
  * The successive relaxation and the relaxed mask of docs/model.md, m = Σ_j ℓ_j·min(1, Σ_{t≤j} a_t),
- * evaluated for a batch in one pass over plain arrays, together with its vector-Jacobian
- * product. It computes what {@link GumbelSoftmax#successive} followed by
- * {@link GumbelSoftmax#relaxedMask} compute (the same clamp, floor and multiplicative form of
- * the recursion), but as a few fused loops: through libtorch the same computation is about
- * 140 small operations forward and twice that backward, whose fixed cost per operation, not
- * their arithmetic, made it the largest part of a training step (docs/model.md, choice 25).
- * {@link RelaxedLatent} uses it in training, on a {@link Tape}.
+ * evaluated for a batch in one pass over plain arrays, together with its vector-Jacobian product.
+ * It computes what {@link GumbelSoftmax#successive} followed by {@link GumbelSoftmax#relaxedMask}
+ * compute (the same clamp, floor and multiplicative form of the recursion), but as a few fused
+ * loops: through libtorch the same computation is about 140 small operations forward and twice that
+ * backward, whose fixed cost per operation, not their arithmetic, made it the largest part of a
+ * training step (docs/model.md, choice 25). {@link RelaxedLatent} uses it in training, on a {@link
+ * Tape}.
  *
- * <p>One step is more exact than libtorch's float32 operations: 1 − a of a row's dominant
- * entry is computed from the other entries (see normalise), so where a float a rounds
- * to 1 the next step still sees how far from 1 it is. Elsewhere the two agree to float
- * rounding; {@code SuccessiveRelaxationTest} checks both against a float64 evaluation.
+ * <p>One step is more exact than libtorch's float32 operations: 1 − a of a row's dominant entry is
+ * computed from the other entries (see normalise), so where a float a rounds to 1 the next step
+ * still sees how far from 1 it is. Elsewhere the two agree to float rounding; {@code
+ * SuccessiveRelaxationTest} checks both against a float64 evaluation.
  *
- * <p>Element-wise arithmetic is in float like libtorch's; sums over a row use four
- * accumulators. {@code (1 − a)^{1/τ}} is {@code 1 − a} at τ = 1, its square at τ = ½, and
- * otherwise {@code exp(log(1 − a + 10⁻³⁰)/τ)}, for small a by the Taylor series of log1p and
- * exp (truncation below 10⁻⁸, under float rounding): all but a few of a row's K entries are
- * small, and the JDK's {@code Math.log}/{@code Math.exp} made that power three quarters of
- * the kernel's time (measured).
+ * <p>Element-wise arithmetic is in float like libtorch's; sums over a row use four accumulators.
+ * {@code (1 − a)^{1/τ}} is {@code 1 − a} at τ = 1, its square at τ = ½, and otherwise {@code
+ * exp(log(1 − a + 10⁻³⁰)/τ)}, for small a by the Taylor series of log1p and exp (truncation below
+ * 10⁻⁸, under float rounding): all but a few of a row's K entries are small, and the JDK's {@code
+ * Math.log}/{@code Math.exp} made that power three quarters of the kernel's time (measured).
  */
 final class SuccessiveRelaxation {
   private static final int GENERAL = 0;
@@ -32,41 +31,58 @@ final class SuccessiveRelaxation {
   private final int steps;
   private final float invTau;
   private final int power;
+
   /** Below this a, (1 − a)^{1/τ} is computed by series: x < 1/16 and |y| < 1/8. */
   private final float seriesLimit;
+
   private final float[] keys;
   private final float[] level;
+
   // One array per row and step (index r·steps + j), so that every loop below runs over
   // distinct arrays from index 0, which the JIT vectorises; offsets into one shared array
   // it cannot prove free of overlap (measured 2–3× slower).
   /** a_j. */
   private final float[][] a;
+
   /** w + a_{j−1}·dw/da_{j−1} with w = (1 − a_{j−1})^{1/τ}, for j ≥ 1; null at j = 0. */
   private final float[][] factor;
+
   /** Σ_k p_jk, the normaliser of step j. */
   private final float[] z;
+
   /** max_k r_k/τ per row: the first softmax clamps below it (and its backward needs it). */
   private final float[] rowMax;
+
   private final float[] mask;
 
   /**
    * Runs the forward pass.
    *
    * @param keys r = α + G′, (rows, K) row-major
-   * @param level the relaxed level ℓ, (rows, steps) row-major; null for the mask of the last
-   *     step alone, c_steps (the {@code sdlgm-fixed} model, L = L0)
+   * @param level the relaxed level ℓ, (rows, steps) row-major; null for the mask of the last step
+   *     alone, c_steps (the {@code sdlgm-fixed} model, L = L0)
    */
   SuccessiveRelaxation(float[] keys, float[] level, int rows, int k, int steps, double tau) {
     if (keys.length != rows * k || (level != null && level.length != rows * steps)) {
-      throw new IllegalArgumentException("keys " + keys.length + " / level "
-          + (level == null ? "-" : level.length) + " do not fit " + rows + " rows, K = " + k
-          + ", " + steps + " steps");
+      throw new IllegalArgumentException(
+          "keys "
+              + keys.length
+              + " / level "
+              + (level == null ? "-" : level.length)
+              + " do not fit "
+              + rows
+              + " rows, K = "
+              + k
+              + ", "
+              + steps
+              + " steps");
     }
     this.rows = rows;
     this.k = k;
     this.steps = steps;
     this.invTau = (float) (1.0 / tau);
-    this.power = Math.abs(tau - 1.0) < 1e-12 ? IDENTITY : Math.abs(tau - 0.5) < 1e-12 ? SQUARE : GENERAL;
+    this.power =
+        Math.abs(tau - 1.0) < 1e-12 ? IDENTITY : Math.abs(tau - 0.5) < 1e-12 ? SQUARE : GENERAL;
     // |log1p(−x)| < 1.04·x for x < 1/16, so x < 0.12·τ keeps |y| = |log1p(−x)|/τ below 1/8.
     this.seriesLimit = (float) Math.min(0.0625, 0.12 * tau);
     this.keys = keys;
@@ -144,11 +160,11 @@ final class SuccessiveRelaxation {
   }
 
   /**
-   * p ← p/Σp in place, with z[index] = Σp and rest = 1 − p/Σp. The largest entry's rest, when
-   * it is above ½, is computed as (Σ of the others)/Σp: 1 − a in float keeps few digits of a
-   * small difference (at a = 1 − 3·10⁻⁶, about two), and the next step's weights, ratios of
-   * such differences, would carry that error into every later step — libtorch's operations
-   * do, so the two paths differ there by more than rounding (tested against float64).
+   * p ← p/Σp in place, with z[index] = Σp and rest = 1 − p/Σp. The largest entry's rest, when it is
+   * above ½, is computed as (Σ of the others)/Σp: 1 − a in float keeps few digits of a small
+   * difference (at a = 1 − 3·10⁻⁶, about two), and the next step's weights, ratios of such
+   * differences, would carry that error into every later step — libtorch's operations do, so the
+   * two paths differ there by more than rounding (tested against float64).
    */
   private void normalise(float[] p, int index, float[] rest) {
     int top = 0;
@@ -180,10 +196,10 @@ final class SuccessiveRelaxation {
   }
 
   /**
-   * w = (1 − x)^{1/τ} for each entry of x, given rest = 1 − x, and the factor
-   * w + x·dw/dx the backward pass needs; see the class comment. The series runs over every
-   * entry in a loop without branches, which the JIT vectorises; the few entries outside its
-   * range are then recomputed exactly.
+   * w = (1 − x)^{1/τ} for each entry of x, given rest = 1 − x, and the factor w + x·dw/dx the
+   * backward pass needs; see the class comment. The series runs over every entry in a loop without
+   * branches, which the JIT vectorises; the few entries outside its range are then recomputed
+   * exactly.
    */
   private void powers(float[] x, float[] rest, float[] w, float[] factor) {
     if (power == IDENTITY) {
@@ -204,8 +220,16 @@ final class SuccessiveRelaxation {
       float xi = x[i];
       // log1p(−x) = −x(1 + x/2 + … + x⁶/7); for x < 1/16 the first omitted term is below
       // 10⁻⁸ of the sum. exp(y) for |y| < 1/8; the first omitted term, y⁶/6!, is below 10⁻⁸.
-      float y = -xi * invTau * (1f + xi * (1f / 2 + xi * (1f / 3 + xi * (1f / 4 + xi * (1f / 5
-          + xi * (1f / 6 + xi * (1f / 7)))))));
+      float y =
+          -xi
+              * invTau
+              * (1f
+                  + xi
+                      * (1f / 2
+                          + xi
+                              * (1f / 3
+                                  + xi
+                                      * (1f / 4 + xi * (1f / 5 + xi * (1f / 6 + xi * (1f / 7)))))));
       w[i] = 1f + y * (1f + y * (1f / 2 + y * (1f / 6 + y * (1f / 24 + y * (1f / 120)))));
     }
     for (int i = 0; i < k; i++) {
@@ -220,10 +244,10 @@ final class SuccessiveRelaxation {
   }
 
   /**
-   * The vector-Jacobian product: given ∂loss/∂m (rows, K), adds ∂loss/∂r to {@code gradKeys}
-   * (rows, K) and, when a level was given, ∂loss/∂ℓ to {@code gradLevel} (rows, steps).
-   * Where a prefix sum exceeds 1 its min has no gradient, and where the first softmax was
-   * clamped the key has none (as in libtorch's backward of the same operations).
+   * The vector-Jacobian product: given ∂loss/∂m (rows, K), adds ∂loss/∂r to {@code gradKeys} (rows,
+   * K) and, when a level was given, ∂loss/∂ℓ to {@code gradLevel} (rows, steps). Where a prefix sum
+   * exceeds 1 its min has no gradient, and where the first softmax was clamped the key has none (as
+   * in libtorch's backward of the same operations).
    */
   void backward(float[] gradMask, float[] gradKeys, float[] gradLevel) {
     float[][] prefix = new float[steps][k];
@@ -268,7 +292,8 @@ final class SuccessiveRelaxation {
         } else {
           float floor = rowMax[r] + GumbelSoftmax.CUT;
           for (int i = 0; i < k; i++) {
-            gradKeys[r * k + i] += keys[r * k + i] * invTau < floor ? 0f : aj[i] * (ga[i] - d) * invTau;
+            gradKeys[r * k + i] +=
+                keys[r * k + i] * invTau < floor ? 0f : aj[i] * (ga[i] - d) * invTau;
           }
         }
       }

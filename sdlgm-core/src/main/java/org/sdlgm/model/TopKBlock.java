@@ -8,11 +8,11 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 
 /**
- * The k-sparse autoencoder baseline (Makhzani and Frey 2013) with k = L0: a linear code layer
- * on the encoder trunk, of which only the k entries largest in magnitude are kept (magnitude,
- * not signed value, so that the code is sign-symmetric like SDLGM's). Trained on
- * reconstruction alone — it has no ELBO, its KL terms are reported as 0, and its "log
- * likelihood" is the reconstruction term under the configured observation model.
+ * The k-sparse autoencoder baseline (Makhzani and Frey 2013) with k = L0: a linear code layer on
+ * the encoder trunk, of which only the k entries largest in magnitude are kept (magnitude, not
+ * signed value, so that the code is sign-symmetric like SDLGM's). Trained on reconstruction alone —
+ * it has no ELBO, its KL terms are reported as 0, and its "log likelihood" is the reconstruction
+ * term under the configured observation model.
  */
 public final class TopKBlock extends LatentBlock {
   private final Linear codeHead;
@@ -31,14 +31,23 @@ public final class TopKBlock extends LatentBlock {
     NDArray values = apply(codeHead, ps, hidden(ps, x, training), training);
     long b = x.getShape().get(0);
     NDArray k = x.getManager().full(new Shape(b), config.maxLevel(), DataType.INT64);
-    NDArray mask = GumbelSoftmax.hardMask(
-        GumbelSoftmax.order(values.abs().stopGradient(), config.maxLevel()), k, config.latentDim());
+    NDArray mask =
+        GumbelSoftmax.hardMask(
+            GumbelSoftmax.order(values.abs().stopGradient(), config.maxLevel()),
+            k,
+            config.latentDim());
     return values.mul(mask);
   }
 
   @Override
-  public Terms terms(ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training,
-      Noise noise, Tape tape) {
+  public Terms terms(
+      ParameterStore ps,
+      NDArray x,
+      Schedule s,
+      boolean hard,
+      boolean training,
+      Noise noise,
+      Tape tape) {
     NDManager m = x.getManager();
     long b = x.getShape().get(0);
     NDArray z = sparseCode(ps, x, training);

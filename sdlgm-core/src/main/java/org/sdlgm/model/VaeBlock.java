@@ -9,8 +9,8 @@ import ai.djl.training.ParameterStore;
 
 /**
  * The dense Gaussian VAE baseline (Kingma and Welling 2014) with K latent dimensions: the same
- * encoder trunk and decoder as SDLGM, q(v | x) = N(μ, σ²) on every dimension, z = v. Its codes
- * are dense (the deterministic code is μ), which is what SDLGM's sparsity is compared against.
+ * encoder trunk and decoder as SDLGM, q(v | x) = N(μ, σ²) on every dimension, z = v. Its codes are
+ * dense (the deterministic code is μ), which is what SDLGM's sparsity is compared against.
  */
 public final class VaeBlock extends LatentBlock {
   private final Linear muHead;
@@ -29,8 +29,14 @@ public final class VaeBlock extends LatentBlock {
   }
 
   @Override
-  public Terms terms(ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training,
-      Noise noise, Tape tape) {
+  public Terms terms(
+      ParameterStore ps,
+      NDArray x,
+      Schedule s,
+      boolean hard,
+      boolean training,
+      Noise noise,
+      Tape tape) {
     NDManager m = x.getManager();
     long b = x.getShape().get(0);
     NDArray h = hidden(ps, x, training);

@@ -9,20 +9,21 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 
 /**
- * The Variational Sparse Coding baseline (Tonolini, Jensen and Murray-Smith 2020): a
- * spike-and-slab prior p(z_k) = (1 − α) δ(0) + α N(0, 1) and posterior q(z_k | x) =
- * (1 − γ_k) δ(0) + γ_k N(μ_k, σ_k²), with heads for μ, log σ and the spike logits on the
- * encoder trunk. Each dimension switches on independently, so a sample has no cap; the cap
- * L0 applies to the deterministic code only: the round(Σ_k γ_k) most probable dimensions —
- * the expected number of spikes — at most L0, with values μ. (The rule γ_k > 0.5 would be the
- * per-dimension mode, but with a sparse prior few γ_k pass 0.5 while their sum is several:
- * on Fashion-MNIST it left 0.34 non-zeros per code against 3.2 spikes per training sample.) Training samples the spikes through a binary-concrete
- * relaxation at the schedule's τ; evaluation samples them exactly. The prior spike
- * probability α is {@code targetNnz}/K when a target is set, else L0/(2K).
+ * The Variational Sparse Coding baseline (Tonolini, Jensen and Murray-Smith 2020): a spike-and-slab
+ * prior p(z_k) = (1 − α) δ(0) + α N(0, 1) and posterior q(z_k | x) = (1 − γ_k) δ(0) + γ_k N(μ_k,
+ * σ_k²), with heads for μ, log σ and the spike logits on the encoder trunk. Each dimension switches
+ * on independently, so a sample has no cap; the cap L0 applies to the deterministic code only: the
+ * round(Σ_k γ_k) most probable dimensions — the expected number of spikes — at most L0, with values
+ * μ. (The rule γ_k > 0.5 would be the per-dimension mode, but with a sparse prior few γ_k pass 0.5
+ * while their sum is several: on Fashion-MNIST it left 0.34 non-zeros per code against 3.2 spikes
+ * per training sample.) Training samples the spikes through a binary-concrete relaxation at the
+ * schedule's τ; evaluation samples them exactly. The prior spike probability α is {@code
+ * targetNnz}/K when a target is set, else L0/(2K).
  */
 public final class VscBlock extends LatentBlock {
   /** γ is kept in [ε, 1 − ε] so that every log of the spike KL stays finite. */
   private static final double GAMMA_EPS = 1e-6;
+
   private static final float MAX_LOGIT = (float) Math.log((1 - GAMMA_EPS) / GAMMA_EPS);
 
   private final Linear muHead;
@@ -53,12 +54,13 @@ public final class VscBlock extends LatentBlock {
   private NDArray spikeLogits(ParameterStore ps, NDArray h, boolean training) {
     NDManager m = h.getManager();
     return apply(spikeHead, ps, h, training)
-        .maximum(Scalars.of(m, -MAX_LOGIT)).minimum(Scalars.of(m, MAX_LOGIT));
+        .maximum(Scalars.of(m, -MAX_LOGIT))
+        .minimum(Scalars.of(m, MAX_LOGIT));
   }
 
   /**
-   * KL(q(s | x) ‖ p(s)) per dimension from the bounded spike logits, (B, K): log γ and
-   * log(1 − γ) as −softplus(∓logit), exact where 1 − γ would round to 0 in float.
+   * KL(q(s | x) ‖ p(s)) per dimension from the bounded spike logits, (B, K): log γ and log(1 − γ)
+   * as −softplus(∓logit), exact where 1 − γ would round to 0 in float.
    */
   NDArray spikeKl(NDArray logits) {
     NDManager m = logits.getManager();
@@ -66,19 +68,29 @@ public final class VscBlock extends LatentBlock {
     NDArray gamma = Activation.sigmoid(logits);
     NDArray logGamma = Activation.softPlus(logits.neg()).neg();
     NDArray logOneMinus = Activation.softPlus(logits).neg();
-    return gamma.mul(logGamma.sub(Scalars.of(m, (float) Math.log(a))))
-        .add(Scalars.of(m, 1f).sub(gamma).mul(logOneMinus.sub(Scalars.of(m, (float) Math.log1p(-a)))));
+    return gamma
+        .mul(logGamma.sub(Scalars.of(m, (float) Math.log(a))))
+        .add(
+            Scalars.of(m, 1f)
+                .sub(gamma)
+                .mul(logOneMinus.sub(Scalars.of(m, (float) Math.log1p(-a)))));
   }
 
   /**
-   * Training ({@code hard = false}): s = σ((logit γ + log u − log(1 − u))/τ); evaluation: the
-   * exact Bernoulli(γ) spike of the same draw, [logit γ + log u − log(1 − u) > 0] ⇔ u < γ, so
-   * the test ELBO is a bound of the discrete model. Both draw u, then ε, through {@code noise}.
-   * nnz is the number of spikes that are on (the hard spike of the draw, in training too).
+   * Training ({@code hard = false}): s = σ((logit γ + log u − log(1 − u))/τ); evaluation: the exact
+   * Bernoulli(γ) spike of the same draw, [logit γ + log u − log(1 − u) > 0] ⇔ u < γ, so the test
+   * ELBO is a bound of the discrete model. Both draw u, then ε, through {@code noise}. nnz is the
+   * number of spikes that are on (the hard spike of the draw, in training too).
    */
   @Override
-  public Terms terms(ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training,
-      Noise noise, Tape tape) {
+  public Terms terms(
+      ParameterStore ps,
+      NDArray x,
+      Schedule s,
+      boolean hard,
+      boolean training,
+      Noise noise,
+      Tape tape) {
     NDManager m = x.getManager();
     long b = x.getShape().get(0);
     NDArray h = hidden(ps, x, training);
@@ -106,10 +118,14 @@ public final class VscBlock extends LatentBlock {
     NDArray h = hidden(ps, x, false);
     // Unbounded logits, so that dimensions whose γ rounds to the bound still rank by logit.
     NDArray logits = apply(spikeHead, ps, h, false);
-    NDArray levels = Activation.sigmoid(logits).sum(new int[] {1}).round()
-        .minimum(Scalars.of(m, (float) config.maxLevel()));
-    NDArray mask = GumbelSoftmax.hardMask(GumbelSoftmax.order(logits, config.maxLevel()), levels,
-        config.latentDim());
+    NDArray levels =
+        Activation.sigmoid(logits)
+            .sum(new int[] {1})
+            .round()
+            .minimum(Scalars.of(m, (float) config.maxLevel()));
+    NDArray mask =
+        GumbelSoftmax.hardMask(
+            GumbelSoftmax.order(logits, config.maxLevel()), levels, config.latentDim());
     NDArray z = apply(muHead, ps, h, false).mul(mask);
     return new CodeBatch(z, z.neq(0f).sum(new int[] {1}).toType(DataType.INT64, false), null);
   }

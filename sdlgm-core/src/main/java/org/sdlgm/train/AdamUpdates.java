@@ -31,46 +31,53 @@ import org.sdlgm.model.SparseCoder;
 import org.sdlgm.util.AtomicFiles;
 
 /**
- * Adam applied directly to every trainable parameter of a block, as both trainers use it.
- * {@link #apply} updates the parameters and zeroes their gradients; {@link #discard} only
- * zeroes them, for a step whose gradient was not finite. Gradient clipping, when on, bounds
- * every entry to [−c, c] before Adam sees it.
+ * Adam applied directly to every trainable parameter of a block, as both trainers use it. {@link
+ * #apply} updates the parameters and zeroes their gradients; {@link #discard} only zeroes them, for
+ * a step whose gradient was not finite. Gradient clipping, when on, bounds every entry to [−c, c]
+ * before Adam sees it.
  *
  * <p>Two implementations of the same update (Kingma and Ba, with DJL's bias correction
  * lr·√(1−β₂ᵗ)/(1−β₁ᵗ) and ε outside the root), chosen by {@link TrainConfig#adam()}:
+ *
  * <ul>
- *   <li>{@code FUSED} (default): one pass over each parameter's memory in Java, through
- *       libtorch's own buffers for the weight, its gradient and the two moments (a chunk at a
- *       time, so that the Java heap holds none of them). DJL's native update makes about
- *       eleven passes over every parameter (gradient copy, weight decay at zero decay,
- *       moments, root, quotient, step); this is 3–8× faster (docs/model.md, choice 24) and
- *       its results agree with DJL's to float rounding (tested).</li>
+ *   <li>{@code FUSED} (default): one pass over each parameter's memory in Java, through libtorch's
+ *       own buffers for the weight, its gradient and the two moments (a chunk at a time, so that
+ *       the Java heap holds none of them). DJL's native update makes about eleven passes over every
+ *       parameter (gradient copy, weight decay at zero decay, moments, root, quotient, step); this
+ *       is 3–8× faster (docs/model.md, choice 24) and its results agree with DJL's to float
+ *       rounding (tested).
  *   <li>{@code DJL}: DJL's own {@link Adam}. Its native clamp only bounds from above, so the
- *       symmetric clip is applied first.</li>
+ *       symmetric clip is applied first.
  * </ul>
- * The fused update shares the parameters out among the {@link Workers} threads (each
- * parameter is updated by exactly one thread, with the same arithmetic, so the result does
- * not depend on the number of threads); DJL's runs on the calling thread.
+ *
+ * The fused update shares the parameters out among the {@link Workers} threads (each parameter is
+ * updated by exactly one thread, with the same arithmetic, so the result does not depend on the
+ * number of threads); DJL's runs on the calling thread.
  */
 public final class AdamUpdates implements AutoCloseable {
   /** Floats per chunk of the fused update: the chunk buffers stay in the core's L1/L2. */
   private static final int CHUNK = 4096;
+
   /** Adam's defaults, as DJL's builder has them. */
   private static final float B1 = 0.9f;
+
   private static final float B2 = 0.999f;
   private static final float EPS = 1e-8f;
+
   /**
-   * Denormal floats make x86 arithmetic take a microcode path about 20× slower, for a whole
-   * vector when one lane is denormal (measured on this loop: 1.2 ms per 1.27M parameters, 21 ms
-   * with every tenth gradient at 10⁻²¹). Adam produces them: the square of any gradient below
-   * 10⁻¹⁹, and moments that decay geometrically where the gradient stays 0 (a first-layer
-   * weight of an always-black pixel: m after ≈ 800 steps). Gradients and first moments are
-   * therefore rounded to multiples of 2⁻⁵⁴ ≈ 5.6·10⁻¹⁷ (|x| < 2.8·10⁻¹⁷ becomes 0, so every
-   * square is normal) and second moments to multiples of 2⁻⁸⁵ ≈ 2.6·10⁻²⁶: a flush-to-zero at
-   * magnitudes whose effect on a step, m/(√v + 10⁻⁸), is below 3·10⁻⁹ of the learning rate.
+   * Denormal floats make x86 arithmetic take a microcode path about 20× slower, for a whole vector
+   * when one lane is denormal (measured on this loop: 1.2 ms per 1.27M parameters, 21 ms with every
+   * tenth gradient at 10⁻²¹). Adam produces them: the square of any gradient below 10⁻¹⁹, and
+   * moments that decay geometrically where the gradient stays 0 (a first-layer weight of an
+   * always-black pixel: m after ≈ 800 steps). Gradients and first moments are therefore rounded to
+   * multiples of 2⁻⁵⁴ ≈ 5.6·10⁻¹⁷ (|x| < 2.8·10⁻¹⁷ becomes 0, so every square is normal) and second
+   * moments to multiples of 2⁻⁸⁵ ≈ 2.6·10⁻²⁶: a flush-to-zero at magnitudes whose effect on a step,
+   * m/(√v + 10⁻⁸), is below 3·10⁻⁹ of the learning rate.
    */
   private static final float FLUSH_G = 0x1p-31f;
+
   private static final float FLUSH_V = 0x1p-62f;
+
   /** The file name of a saved state in a checkpoint directory (see {@link #save}). */
   public static final String STATE_FILE = "adam.state";
 
@@ -78,24 +85,30 @@ public final class AdamUpdates implements AutoCloseable {
   private final float learningRate;
   private final float clip;
   private final Optimizer djl;
+
   /** Adam's moments, one pair per trainable parameter, in libtorch memory beside it. */
   private final NDArray[] mean;
+
   private final NDArray[] variance;
   private final FloatBuffer[] meanView;
   private final FloatBuffer[] varianceView;
   private final Workers workers = Workers.shared();
+
   /** The trainable parameters' indices, one group per worker, of near-equal total size. */
   private final List<int[]> groups = new ArrayList<>();
+
   /** Per group: chunk buffers for weight, gradient, mean, variance and a further gradient. */
   private final float[][][] scratch;
+
   /** The arrays whose memory {@link #weightView} was checked to be live (not a copy). */
   private final NDArray[] checked;
+
   private int steps;
   private boolean closed;
 
   /**
-   * Adam with the learning rate, gradient clipping and implementation of {@code training}.
-   * The fused update's moments live in libtorch memory until {@link #close}.
+   * Adam with the learning rate, gradient clipping and implementation of {@code training}. The
+   * fused update's moments live in libtorch memory until {@link #close}.
    */
   public AdamUpdates(Block block, TrainConfig training) {
     this.learningRate = (float) training.learningRate();
@@ -145,27 +158,28 @@ public final class AdamUpdates implements AutoCloseable {
 
   /**
    * One Adam step from the gradients of the parts of a split batch, added in part order; the
-   * parameters' own gradients are neither read nor changed. A parameter no part used is left
-   * as it is.
+   * parameters' own gradients are neither read nor changed. A parameter no part used is left as it
+   * is.
    */
   void apply(List<PartGradients> parts) {
-    step(p -> {
-      List<NDArray> grads = new ArrayList<>(parts.size());
-      for (PartGradients part : parts) {
-        NDArray grad = part.gradient(p);
-        if (grad != null) {
-          grads.add(grad);
-        }
-      }
-      return grads;
-    }, false);
+    step(
+        p -> {
+          List<NDArray> grads = new ArrayList<>(parts.size());
+          for (PartGradients part : parts) {
+            NDArray grad = part.gradient(p);
+            if (grad != null) {
+              grads.add(grad);
+            }
+          }
+          return grads;
+        },
+        false);
   }
 
   /**
-   * One step with each parameter's gradients from {@code gradientsOf} (several are added in
-   * list order). With {@code ofParameters} they are handles on the parameters' own
-   * gradients: closed after use, and the gradients zeroed (DJL's native update zeroes them
-   * itself).
+   * One step with each parameter's gradients from {@code gradientsOf} (several are added in list
+   * order). With {@code ofParameters} they are handles on the parameters' own gradients: closed
+   * after use, and the gradients zeroed (DJL's native update zeroes them itself).
    */
   private void step(Function<Parameter, List<NDArray>> gradientsOf, boolean ofParameters) {
     checkOpen();
@@ -185,31 +199,39 @@ public final class AdamUpdates implements AutoCloseable {
       return;
     }
     steps++;
-    float step = (float) (learningRate * Math.sqrt(1 - Math.pow(B2, steps)) / (1 - Math.pow(B1, steps)));
-    workers.run(groups.size(), g -> {
-      for (int i : groups.get(g)) {
-        Parameter p = trainable.get(i);
-        List<NDArray> grads = gradientsOf.apply(p);
-        try {
-          if (!grads.isEmpty()) {
-            // libtorch keeps a gradient in its parameter's (contiguous) layout, so these are
-            // views of the gradients' memory, not copies.
-            FloatBuffer[] views = new FloatBuffer[grads.size()];
-            for (int q = 0; q < views.length; q++) {
-              views[q] = SparseCoder.view(grads.get(q));
+    float step =
+        (float) (learningRate * Math.sqrt(1 - Math.pow(B2, steps)) / (1 - Math.pow(B1, steps)));
+    workers.run(
+        groups.size(),
+        g -> {
+          for (int i : groups.get(g)) {
+            Parameter p = trainable.get(i);
+            List<NDArray> grads = gradientsOf.apply(p);
+            try {
+              if (!grads.isEmpty()) {
+                // libtorch keeps a gradient in its parameter's (contiguous) layout, so these are
+                // views of the gradients' memory, not copies.
+                FloatBuffer[] views = new FloatBuffer[grads.size()];
+                for (int q = 0; q < views.length; q++) {
+                  views[q] = SparseCoder.view(grads.get(q));
+                }
+                update(
+                    weightView(i, p.getArray()),
+                    views,
+                    meanView[i],
+                    varianceView[i],
+                    scratch[g],
+                    step);
+              }
+            } finally {
+              if (ofParameters) {
+                grads.forEach(NDArray::close);
+                JniUtils.zeroGrad((PtNDArray) p.getArray());
+              }
             }
-            update(weightView(i, p.getArray()), views, meanView[i], varianceView[i], scratch[g],
-                step);
           }
-        } finally {
-          if (ofParameters) {
-            grads.forEach(NDArray::close);
-            JniUtils.zeroGrad((PtNDArray) p.getArray());
-          }
-        }
-      }
-      return null;
-    });
+          return null;
+        });
   }
 
   /** DJL's Adam on the sum of {@code grads} (in list order), clipped first when asked. */
@@ -228,16 +250,17 @@ public final class AdamUpdates implements AutoCloseable {
   }
 
   /**
-   * Parameter indices in {@code parts} groups of near-equal total size: largest first, each to
-   * the group with the least so far.
+   * Parameter indices in {@code parts} groups of near-equal total size: largest first, each to the
+   * group with the least so far.
    */
   static List<int[]> balance(long[] sizes, int parts) {
     Integer[] bySize = new Integer[sizes.length];
     for (int i = 0; i < bySize.length; i++) {
       bySize[i] = i;
     }
-    java.util.Arrays.sort(bySize, (a, b) -> sizes[b] != sizes[a]
-        ? Long.compare(sizes[b], sizes[a]) : Integer.compare(a, b));
+    java.util.Arrays.sort(
+        bySize,
+        (a, b) -> sizes[b] != sizes[a] ? Long.compare(sizes[b], sizes[a]) : Integer.compare(a, b));
     long[] load = new long[parts];
     List<List<Integer>> members = new ArrayList<>();
     for (int g = 0; g < parts; g++) {
@@ -260,8 +283,13 @@ public final class AdamUpdates implements AutoCloseable {
     return groups;
   }
 
-  private void update(FloatBuffer weight, FloatBuffer[] grads, FloatBuffer mean, FloatBuffer var,
-      float[][] chunk, float step) {
+  private void update(
+      FloatBuffer weight,
+      FloatBuffer[] grads,
+      FloatBuffer mean,
+      FloatBuffer var,
+      float[][] chunk,
+      float step) {
     float c1 = 1 - B1;
     float c2 = 1 - B2;
     float lo = clip > 0 ? -clip : Float.NEGATIVE_INFINITY;
@@ -310,10 +338,9 @@ public final class AdamUpdates implements AutoCloseable {
   }
 
   /**
-   * A view of parameter {@code i}'s memory. DJL hands out libtorch's own buffer for a
-   * contiguous tensor and a copy otherwise; a copy would silently drop the update, so the
-   * first view of each array is checked to be live (a write through one view must be visible
-   * through another).
+   * A view of parameter {@code i}'s memory. DJL hands out libtorch's own buffer for a contiguous
+   * tensor and a copy otherwise; a copy would silently drop the update, so the first view of each
+   * array is checked to be live (a write through one view must be visible through another).
    */
   private FloatBuffer weightView(int i, NDArray w) {
     FloatBuffer view = SparseCoder.view(w);
@@ -325,8 +352,10 @@ public final class AdamUpdates implements AutoCloseable {
       boolean live = other.get(0) == probe;
       view.put(0, original);
       if (!live) {
-        throw new IllegalStateException("parameter " + trainable.get(i).getName()
-            + " is not contiguous in memory; train with --adam-impl djl");
+        throw new IllegalStateException(
+            "parameter "
+                + trainable.get(i).getName()
+                + " is not contiguous in memory; train with --adam-impl djl");
       }
       checked[i] = w;
     }
@@ -336,7 +365,9 @@ public final class AdamUpdates implements AutoCloseable {
   /** {@code g} clipped to [−c, c] element-wise (a new array). */
   static NDArray clipped(NDArray g, float c) {
     NDManager m = g.getManager();
-    try (NDArray lo = Scalars.of(m, -c); NDArray hi = Scalars.of(m, c); NDArray low = g.maximum(lo)) {
+    try (NDArray lo = Scalars.of(m, -c);
+        NDArray hi = Scalars.of(m, c);
+        NDArray low = g.maximum(lo)) {
       return low.minimum(hi);
     }
   }
@@ -346,8 +377,8 @@ public final class AdamUpdates implements AutoCloseable {
 
   /**
    * Writes the fused update's state — its step count and both moments of every parameter —
-   * atomically to {@code file}, so that a resumed run continues exactly where this one was.
-   * Does nothing for DJL's Adam, whose state DJL keeps to itself.
+   * atomically to {@code file}, so that a resumed run continues exactly where this one was. Does
+   * nothing for DJL's Adam, whose state DJL keeps to itself.
    */
   public void save(Path file) {
     checkOpen();
@@ -360,37 +391,40 @@ public final class AdamUpdates implements AutoCloseable {
       }
       return;
     }
-    AtomicFiles.write(file, os -> {
-      DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16));
-      out.writeUTF(STATE_MAGIC);
-      out.writeInt(steps);
-      out.writeInt(mean.length);
-      for (int i = 0; i < mean.length; i++) {
-        writeFloats(out, meanView[i]);
-        writeFloats(out, varianceView[i]);
-      }
-      out.flush();
-    });
+    AtomicFiles.write(
+        file,
+        os -> {
+          DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os, 1 << 16));
+          out.writeUTF(STATE_MAGIC);
+          out.writeInt(steps);
+          out.writeInt(mean.length);
+          for (int i = 0; i < mean.length; i++) {
+            writeFloats(out, meanView[i]);
+            writeFloats(out, varianceView[i]);
+          }
+          out.flush();
+        });
   }
 
   /**
-   * Restores a state written by {@link #save} for the same parameters. A missing file (a
-   * checkpoint from DJL's Adam, or from before states were saved) leaves the moments at zero.
+   * Restores a state written by {@link #save} for the same parameters. A missing file (a checkpoint
+   * from DJL's Adam, or from before states were saved) leaves the moments at zero.
    */
   public void load(Path file) {
     checkOpen();
     if (mean == null || !Files.isRegularFile(file)) {
       return;
     }
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+    try (DataInputStream in =
+        new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
       if (!STATE_MAGIC.equals(in.readUTF())) {
         throw new SdlgmException(file + ": not an Adam state written by sdlgm");
       }
       int savedSteps = in.readInt();
       int count = in.readInt();
       if (count != mean.length) {
-        throw new SdlgmException(file + ": Adam state for " + count + " parameters, the model has "
-            + mean.length);
+        throw new SdlgmException(
+            file + ": Adam state for " + count + " parameters, the model has " + mean.length);
       }
       // Read everything before changing anything: a bad file leaves the moments as they were.
       float[][] m = new float[count][];
@@ -425,8 +459,8 @@ public final class AdamUpdates implements AutoCloseable {
   private static float[] readFloats(DataInputStream in, int size, Path file) throws IOException {
     int n = in.readInt();
     if (n != size) {
-      throw new SdlgmException(file + ": Adam state of " + n + " values for a parameter of "
-          + size);
+      throw new SdlgmException(
+          file + ": Adam state of " + n + " values for a parameter of " + size);
     }
     float[] values = new float[n];
     for (int j = 0; j < n; j++) {

@@ -4,10 +4,10 @@ import java.util.Arrays;
 import org.sdlgm.data.Dataset;
 
 /**
- * Whether the linear probe of an evaluation can be fitted on a job's rows: it needs labels on
- * both parts, at least two classes among the training rows and at least {@value #MIN_ROWS}
- * training rows; on fewer its optimiser sees no usable gradient and fails. A workflow skips the
- * probe with a note instead, so that the model still gets its other metrics.
+ * Whether the linear probe of an evaluation can be fitted on a job's rows: it needs labels on both
+ * parts, at least two classes among the training rows and at least {@value #MIN_ROWS} training
+ * rows; on fewer its optimiser sees no usable gradient and fails. A workflow skips the probe with a
+ * note instead, so that the model still gets its other metrics.
  */
 final class LinearProbes {
   static final int MIN_ROWS = 10;

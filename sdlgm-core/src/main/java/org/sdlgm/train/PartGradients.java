@@ -10,17 +10,17 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * The parameters as one part of a split batch sees them: for each trainable parameter a leaf
- * tensor that shares the parameter's memory but collects this part's gradient on its own.
- * The parts' gradients can then be added in part order ({@link AdamUpdates#apply(java.util.List)}),
- * which makes the sum independent of which part finishes first for any number of parts —
- * libtorch would add them into the parameters' own gradient in completion order, exact for
- * two parts but not for three or more. It also spares zeroing and accumulating the
- * parameters' gradients: each leaf's gradient is the tensor its backward pass produced.
+ * The parameters as one part of a split batch sees them: for each trainable parameter a leaf tensor
+ * that shares the parameter's memory but collects this part's gradient on its own. The parts'
+ * gradients can then be added in part order ({@link AdamUpdates#apply(java.util.List)}), which
+ * makes the sum independent of which part finishes first for any number of parts — libtorch would
+ * add them into the parameters' own gradient in completion order, exact for two parts but not for
+ * three or more. It also spares zeroing and accumulating the parameters' gradients: each leaf's
+ * gradient is the tensor its backward pass produced.
  *
- * <p>Used by one part's thread during its forward and backward pass, then read by the
- * caller once every part has finished. The leaves and their gradients belong to
- * {@code owner}, closed after the update.
+ * <p>Used by one part's thread during its forward and backward pass, then read by the caller once
+ * every part has finished. The leaves and their gradients belong to {@code owner}, closed after the
+ * update.
  */
 final class PartGradients extends ParameterStore {
   private final NDManager owner;
@@ -54,8 +54,8 @@ final class PartGradients extends ParameterStore {
   }
 
   /**
-   * Takes hold of the gradients this part's backward pass left on its leaves; called once, on
-   * the part's thread, after that pass. They belong to {@code owner} from then on.
+   * Takes hold of the gradients this part's backward pass left on its leaves; called once, on the
+   * part's thread, after that pass. They belong to {@code owner} from then on.
    */
   void collectGradients() {
     for (Map.Entry<Parameter, NDArray> e : leaves.entrySet()) {
@@ -67,8 +67,8 @@ final class PartGradients extends ParameterStore {
   }
 
   /**
-   * This part's gradient of {@code parameter} (after {@link #collectGradients}), or null when
-   * its pass did not use it.
+   * This part's gradient of {@code parameter} (after {@link #collectGradients}), or null when its
+   * pass did not use it.
    */
   NDArray gradient(Parameter parameter) {
     return gradients.get(parameter);

@@ -9,14 +9,14 @@ import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.Selection;
 
 /**
- * Named, measured configurations. {@link #syntheticModel()} is the measured recipe
- * for recovering per-example sparsity on the synthetic sparse-dictionary data (linear decoder,
- * Gaussian likelihood with learned σ_x, straight-through, {@code kl-v = selected}, geometric
- * level prior ρ = 0.01 phased in over epochs 30→40, τ_min 0.5, 60 epochs); it is what
- * {@code sdlgm demo} runs. {@link #sparseCodes} is the objective {@code sdlgm train} uses by
- * default for unsupervised data: codes worth using under a budget of non-zeros (a β-weighted
- * objective, not the plain ELBO; docs/model.md, "Two objectives" and choice 32). {@link #plain} is
- * the plain model with its defaults. The numbers they reach are in docs/results.md.
+ * Named, measured configurations. {@link #syntheticModel()} is the measured recipe for recovering
+ * per-example sparsity on the synthetic sparse-dictionary data (linear decoder, Gaussian likelihood
+ * with learned σ_x, straight-through, {@code kl-v = selected}, geometric level prior ρ = 0.01
+ * phased in over epochs 30→40, τ_min 0.5, 60 epochs); it is what {@code sdlgm demo} runs. {@link
+ * #sparseCodes} is the objective {@code sdlgm train} uses by default for unsupervised data: codes
+ * worth using under a budget of non-zeros (a β-weighted objective, not the plain ELBO;
+ * docs/model.md, "Two objectives" and choice 32). {@link #plain} is the plain model with its
+ * defaults. The numbers they reach are in docs/results.md.
  */
 public final class Recipes {
   private Recipes() {}
@@ -40,12 +40,12 @@ public final class Recipes {
   }
 
   /**
-   * The default objective of {@code sdlgm train}: straight-through codes, selection logits
-   * from the value magnitudes, KL_S and KL_v down-weighted to 0.01 and KL_L to 0.1 (so that
-   * q(S | x) and q(v | x) can carry information and q(L | x) can be sharp), and a geometric
-   * level prior whose cost is steered to a budget of {@code targetNnz} mean non-zeros
-   * (1 ≤ targetNnz ≤ maxLevel), and the last tenth of the epochs trained without sampling
-   * noise (the settling epochs). K, the networks and the likelihood are the plain model's defaults.
+   * The default objective of {@code sdlgm train}: straight-through codes, selection logits from the
+   * value magnitudes, KL_S and KL_v down-weighted to 0.01 and KL_L to 0.1 (so that q(S | x) and q(v
+   * | x) can carry information and q(L | x) can be sharp), and a geometric level prior whose cost
+   * is steered to a budget of {@code targetNnz} mean non-zeros (1 ≤ targetNnz ≤ maxLevel), and the
+   * last tenth of the epochs trained without sampling noise (the settling epochs). K, the networks
+   * and the likelihood are the plain model's defaults.
    */
   public static SdlgmConfig sparseCodes(int maxLevel, double targetNnz) {
     return SdlgmConfig.builder()

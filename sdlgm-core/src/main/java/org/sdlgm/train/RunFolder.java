@@ -6,12 +6,12 @@ import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.RunLock;
 
 /**
- * The model folder of one training run, as both workflows use it: {@link #open} locks it
- * ({@link RunLock}) and decides whether the run may write it ({@link ModelDirectory#checkRun}),
- * verifying the checkpoint at once when resuming; nothing is deleted until {@link #begin},
- * which the workflow calls once the data has loaded and every up-front check has passed. A run
- * that ends before {@link #begin} leaves the folder as it found it (and removes it if it
- * created it). Closing releases the lock.
+ * The model folder of one training run, as both workflows use it: {@link #open} locks it ({@link
+ * RunLock}) and decides whether the run may write it ({@link ModelDirectory#checkRun}), verifying
+ * the checkpoint at once when resuming; nothing is deleted until {@link #begin}, which the workflow
+ * calls once the data has loaded and every up-front check has passed. A run that ends before {@link
+ * #begin} leaves the folder as it found it (and removes it if it created it). Closing releases the
+ * lock.
  */
 public final class RunFolder implements AutoCloseable {
   private final RunLock lock;
@@ -42,7 +42,10 @@ public final class RunFolder implements AutoCloseable {
     }
   }
 
-  /** The run starts writing: what a previous model left is deleted now (see {@link ModelDirectory#clearForRun}). */
+  /**
+   * The run starts writing: what a previous model left is deleted now (see {@link
+   * ModelDirectory#clearForRun}).
+   */
   public void begin() {
     if (clear) {
       ModelDirectory.clearForRun(lock.dir());

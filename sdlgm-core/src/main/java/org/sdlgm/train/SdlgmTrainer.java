@@ -34,20 +34,20 @@ import org.sdlgm.model.Tape;
 import org.sdlgm.model.Terms;
 
 /**
- * Fits a model by mini-batch Adam on the negative ELBO (or the reconstruction loss of the
- * top-k autoencoder), with the τ, warm-up and prior phase-in schedules of {@link Schedule}.
+ * Fits a model by mini-batch Adam on the negative ELBO (or the reconstruction loss of the top-k
+ * autoencoder), with the τ, warm-up and prior phase-in schedules of {@link Schedule}.
  *
- * <p>Reproducible on CPU: epoch e shuffles with {@code Random(seed, e)} and reseeds libtorch
- * with a value derived from (seed, e), so the same seed and data give the same numbers, and a
- * run resumed at an epoch boundary draws the same noise as an uninterrupted one. Checkpoints
- * hold the fused Adam's moments too ({@code adam.state}), so such a run continues exactly: the
- * same numbers as an uninterrupted one. (With {@code --adam-impl djl} the moments restart from
- * zero after a resume; DJL keeps them to itself.) Each batch is split among the
- * {@link Workers} threads, which share the batch's noise ({@link BatchNoise}), so the numbers
- * depend on the seed, the data and the number of threads only.
+ * <p>Reproducible on CPU: epoch e shuffles with {@code Random(seed, e)} and reseeds libtorch with a
+ * value derived from (seed, e), so the same seed and data give the same numbers, and a run resumed
+ * at an epoch boundary draws the same noise as an uninterrupted one. Checkpoints hold the fused
+ * Adam's moments too ({@code adam.state}), so such a run continues exactly: the same numbers as an
+ * uninterrupted one. (With {@code --adam-impl djl} the moments restart from zero after a resume;
+ * DJL keeps them to itself.) Each batch is split among the {@link Workers} threads, which share the
+ * batch's noise ({@link BatchNoise}), so the numbers depend on the seed, the data and the number of
+ * threads only.
  *
- * <p>Each step runs inside its own {@link NDScope} and sub-manager, so no per-batch tensor
- * outlives the step and memory stays flat over long runs.
+ * <p>Each step runs inside its own {@link NDScope} and sub-manager, so no per-batch tensor outlives
+ * the step and memory stays flat over long runs.
  */
 public final class SdlgmTrainer {
   /** Sub-directory of the output directory that holds the last checkpoint ({@link Checkpoint}). */
@@ -70,9 +70,9 @@ public final class SdlgmTrainer {
   }
 
   /**
-   * The options of the run beyond the model and training configurations that change its result
-   * (the data spec, the input scaling, …): recorded in each checkpoint and, with the model's and
-   * the training's, required unchanged by a resume.
+   * The options of the run beyond the model and training configurations that change its result (the
+   * data spec, the input scaling, …): recorded in each checkpoint and, with the model's and the
+   * training's, required unchanged by a resume.
    */
   public SdlgmTrainer options(RunOptions v) {
     dataOptions = v;
@@ -81,8 +81,12 @@ public final class SdlgmTrainer {
 
   /** Everything a checkpoint records and a resume compares. */
   private RunOptions runOptions(SdlgmConfig config) {
-    return RunOptions.builder().putAll(dataOptions).putTraining(trainConfig)
-        .put("--threads", Workers.shared().size()).putFields("model", config).build();
+    return RunOptions.builder()
+        .putAll(dataOptions)
+        .putTraining(trainConfig)
+        .put("--threads", Workers.shared().size())
+        .putFields("model", config)
+        .build();
   }
 
   /** Trains on {@code train}: no validation part, no checkpoints. */
@@ -98,25 +102,39 @@ public final class SdlgmTrainer {
    */
   @SuppressWarnings("try") // the join is a scope; its body need not name it
   public TrainingRun fit(Dataset train, Dataset validation, Path outputDir, boolean resume) {
-    SdlgmConfig config = modelConfig.inputDim() == 0 ? modelConfig.withInputDim(train.dim()) : modelConfig;
+    SdlgmConfig config =
+        modelConfig.inputDim() == 0 ? modelConfig.withInputDim(train.dim()) : modelConfig;
     if (config.inputDim() != train.dim()) {
-      throw new SdlgmException("model expects " + config.inputDim() + " features but the data ("
-          + train.name() + ") has " + train.dim());
+      throw new SdlgmException(
+          "model expects "
+              + config.inputDim()
+              + " features but the data ("
+              + train.name()
+              + ") has "
+              + train.dim());
     }
     RunOptions options = runOptions(config);
     Resume start = resume ? Resume.read(outputDir, options) : null;
     Engine.getInstance().setRandomSeed(trainConfig.seedFor(-1));
-    SparseCoder coder = start != null
-        ? SparseCoder.load(config, start.params())
-        : SparseCoder.create(config);
+    SparseCoder coder =
+        start != null ? SparseCoder.load(config, start.params()) : SparseCoder.create(config);
     List<EpochRecord> history = new ArrayList<>(start != null ? start.history() : List.of());
     try (AdamUpdates adam = new AdamUpdates(coder.block(), trainConfig);
         Workers.Joined joined = Workers.shared().join()) {
       if (start != null) {
         adam.load(start.adamState());
       }
-      double seconds = loop(config, coder, new Step(coder, adam), train, validation,
-          outputDir, start, history, options);
+      double seconds =
+          loop(
+              config,
+              coder,
+              new Step(coder, adam),
+              train,
+              validation,
+              outputDir,
+              start,
+              history,
+              options);
       coder.block().afterTraining(coder.store(), coder.manager(), train.features(), train.size());
       return new TrainingRun(coder, List.copyOf(history), seconds);
     } catch (RuntimeException e) {
@@ -125,9 +143,15 @@ public final class SdlgmTrainer {
     }
   }
 
-
-  private double loop(SdlgmConfig config, SparseCoder coder, Step trainer, Dataset train,
-      Dataset validation, Path outputDir, Resume start, List<EpochRecord> history,
+  private double loop(
+      SdlgmConfig config,
+      SparseCoder coder,
+      Step trainer,
+      Dataset train,
+      Dataset validation,
+      Path outputDir,
+      Resume start,
+      List<EpochRecord> history,
       RunOptions options) {
     int n = train.size();
     int d = config.inputDim();
@@ -163,20 +187,35 @@ public final class SdlgmTrainer {
         }
         float[] v = trainer.forwardBackward(config, s, x, b);
         if (!Float.isFinite(v[0])) {
-          throw diverged(epoch, step, String.format(java.util.Locale.ROOT,
-              "loss is %s (log-lik %s, KL_L %s, KL_S %s, KL_v %s)", v[0], v[1], v[2], v[3], v[4]),
-              lastCheckpoint, outputDir);
+          throw diverged(
+              epoch,
+              step,
+              String.format(
+                  java.util.Locale.ROOT,
+                  "loss is %s (log-lik %s, KL_L %s, KL_S %s, KL_v %s)",
+                  v[0],
+                  v[1],
+                  v[2],
+                  v[3],
+                  v[4]),
+              lastCheckpoint,
+              outputDir);
         }
         if (Float.isFinite(v[6])) {
           trainer.update();
           // In a settling step the sampled level is the code's own (no noise), so the budget
           // is steered by it; otherwise by E_q[L | x], which the sampled level scatters around.
-          coder.block().afterStep(coder.store(), coder.manager(),
-              s.noiseScale() == 0 ? v[5] : v[7]);
+          coder
+              .block()
+              .afterStep(coder.store(), coder.manager(), s.noiseScale() == 0 ? v[5] : v[7]);
           skippedInARow = 0;
         } else if (++skippedInARow > TrainConfig.MAX_SKIPPED_IN_A_ROW) {
-          throw diverged(epoch, step, "gradients were not finite for " + skippedInARow
-              + " steps in a row", lastCheckpoint, outputDir);
+          throw diverged(
+              epoch,
+              step,
+              "gradients were not finite for " + skippedInARow + " steps in a row",
+              lastCheckpoint,
+              outputDir);
         } else {
           // A rare non-finite gradient in libtorch's float32 backward of the successive
           // relaxation (docs/model.md) must not poison the parameters: drop this update.
@@ -189,14 +228,24 @@ public final class SdlgmTrainer {
         }
         seen += b;
         double el = (System.nanoTime() - t0) / 1e9;
-        TrainingListener.StepStats stats = new TrainingListener.StepStats(step, sums[0] / seen,
-            sums[1] / seen, sums[2] / seen, sums[3] / seen, sums[4] / seen, sums[5] / seen,
-            s.tau(), seen / Math.max(el, 1e-9));
+        TrainingListener.StepStats stats =
+            new TrainingListener.StepStats(
+                step,
+                sums[0] / seen,
+                sums[1] / seen,
+                sums[2] / seen,
+                sums[3] / seen,
+                sums[4] / seen,
+                sums[5] / seen,
+                s.tau(),
+                seen / Math.max(el, 1e-9));
         for (TrainingListener l : listeners) {
           l.onStep(epoch, bi + 1, batches, stats);
         }
-        if (outputDir != null && trainConfig.checkpointEvery() > 0
-            && step % trainConfig.checkpointEvery() == 0 && bi + 1 < batches) {
+        if (outputDir != null
+            && trainConfig.checkpointEvery() > 0
+            && step % trainConfig.checkpointEvery() == 0
+            && bi + 1 < batches) {
           Resume.write(outputDir, coder, trainer.adam, epoch, bi + 1, step, history, options);
           lastCheckpoint = "step " + step;
           notifyCheckpoint(step, outputDir);
@@ -204,19 +253,43 @@ public final class SdlgmTrainer {
       }
       double el = (System.nanoTime() - t0) / 1e9;
       totalSeconds += el;
-      double[] val = validation == null ? null : HardElbo.estimate(coder, validation, 500,
-          new Schedule(s.tau(), 1.0, s.priorWeight())).means();
-      EpochRecord rec = new EpochRecord(epoch + 1, step, el, seen / Math.max(el, 1e-9), s.tau(),
-          s.klScale(), s.priorWeight(), mean(sums, 0, seen), mean(sums, 1, seen),
-          mean(sums, 2, seen), mean(sums, 3, seen), mean(sums, 4, seen), mean(sums, 5, seen),
-          val == null ? Double.NaN : val[0], val == null ? Double.NaN : val[1],
-          val == null ? Double.NaN : val[2], val == null ? Double.NaN : val[3],
-          val == null ? Double.NaN : val[4], val == null ? Double.NaN : val[5], coder.sigmaX(),
-          skipped);
+      double[] val =
+          validation == null
+              ? null
+              : HardElbo.estimate(
+                      coder, validation, 500, new Schedule(s.tau(), 1.0, s.priorWeight()))
+                  .means();
+      EpochRecord rec =
+          new EpochRecord(
+              epoch + 1,
+              step,
+              el,
+              seen / Math.max(el, 1e-9),
+              s.tau(),
+              s.klScale(),
+              s.priorWeight(),
+              mean(sums, 0, seen),
+              mean(sums, 1, seen),
+              mean(sums, 2, seen),
+              mean(sums, 3, seen),
+              mean(sums, 4, seen),
+              mean(sums, 5, seen),
+              val == null ? Double.NaN : val[0],
+              val == null ? Double.NaN : val[1],
+              val == null ? Double.NaN : val[2],
+              val == null ? Double.NaN : val[3],
+              val == null ? Double.NaN : val[4],
+              val == null ? Double.NaN : val[5],
+              coder.sigmaX(),
+              skipped);
       history.add(rec);
       for (TrainingListener l : listeners) {
-        l.onPhases(epoch, batches - firstBatch, trainer.phaseNanos[0] / 1e9,
-            trainer.phaseNanos[1] / 1e9, trainer.phaseNanos[2] / 1e9);
+        l.onPhases(
+            epoch,
+            batches - firstBatch,
+            trainer.phaseNanos[0] / 1e9,
+            trainer.phaseNanos[1] / 1e9,
+            trainer.phaseNanos[2] / 1e9);
       }
       if (outputDir != null) {
         Resume.write(outputDir, coder, trainer.adam, epoch + 1, 0, step, history, options);
@@ -230,16 +303,25 @@ public final class SdlgmTrainer {
     return totalSeconds;
   }
 
-  private static TrainingDivergedException diverged(int epoch, long step, String what,
-      String lastCheckpoint, Path outputDir) {
-    return new TrainingDivergedException("training diverged at epoch " + (epoch + 1) + ", step "
-        + (step + 1) + ": " + what + ". "
-        + (lastCheckpoint == null
-            ? "No checkpoint was written yet."
-            : "The last good checkpoint (" + lastCheckpoint + ") is in "
-                + outputDir.resolve(Checkpoint.DIR) + " (--resume continues it with the same "
-                + "options only).")
-        + " Start again with a lower --lr or a --grad-clip (and --overwrite).");
+  private static TrainingDivergedException diverged(
+      int epoch, long step, String what, String lastCheckpoint, Path outputDir) {
+    return new TrainingDivergedException(
+        "training diverged at epoch "
+            + (epoch + 1)
+            + ", step "
+            + (step + 1)
+            + ": "
+            + what
+            + ". "
+            + (lastCheckpoint == null
+                ? "No checkpoint was written yet."
+                : "The last good checkpoint ("
+                    + lastCheckpoint
+                    + ") is in "
+                    + outputDir.resolve(Checkpoint.DIR)
+                    + " (--resume continues it with the same "
+                    + "options only).")
+            + " Start again with a lower --lr or a --grad-clip (and --overwrite).");
   }
 
   private void notifyCheckpoint(long step, Path outputDir) {
@@ -256,11 +338,14 @@ public final class SdlgmTrainer {
   private static final class Step {
     private final SparseCoder coder;
     final AdamUpdates adam;
+
     /** The gradients of the last forward-backward pass, until the update (or discard). */
     private NDManager pending;
+
     private final List<PartGradients> pendingParts = new ArrayList<>();
     private final Workers workers = Workers.shared();
     private final List<Parameter> sentinels = new ArrayList<>();
+
     /** Nanoseconds spent this epoch in forward, backward and update. */
     final long[] phaseNanos = new long[3];
 
@@ -273,7 +358,8 @@ public final class SdlgmTrainer {
       sentinels.add(first(coder, "encoder"));
       sentinels.add(first(coder, "decoder"));
       coder.block().getDirectParameters().values().stream()
-          .filter(Parameter::requiresGradient).forEach(sentinels::add);
+          .filter(Parameter::requiresGradient)
+          .forEach(sentinels::add);
     }
 
     private static Parameter first(SparseCoder coder, String child) {
@@ -286,14 +372,13 @@ public final class SdlgmTrainer {
     }
 
     /**
-     * Forward and backward pass; returns [loss, logLik, klL, klS, klV, nnz] batch means, a sum
-     * over gradient entries that is non-finite when any gradient is, and the rows' mean expected
-     * number of non-zeros. The
-     * gradients wait for {@link #update} or {@link #zeroGradients}.
+     * Forward and backward pass; returns [loss, logLik, klL, klS, klV, nnz] batch means, a sum over
+     * gradient entries that is non-finite when any gradient is, and the rows' mean expected number
+     * of non-zeros. The gradients wait for {@link #update} or {@link #zeroGradients}.
      *
-     * <p>The batch is split into contiguous row ranges, one per {@link Workers} thread; each
-     * part runs its own forward and backward pass into its own gradients
-     * ({@link PartGradients}), which the update adds in part order.
+     * <p>The batch is split into contiguous row ranges, one per {@link Workers} thread; each part
+     * runs its own forward and backward pass into its own gradients ({@link PartGradients}), which
+     * the update adds in part order.
      */
     float[] forwardBackward(SdlgmConfig config, Schedule s, float[] xb, int b) {
       discardPending();
@@ -310,8 +395,19 @@ public final class SdlgmTrainer {
         for (int i = 0; i < parts; i++) {
           pendingParts.add(new PartGradients(pending));
         }
-        List<double[]> results = workers.run(parts, i -> part(config, s, xb,
-            (int) bounds[i], (int) bounds[i + 1], b, pendingParts.get(i), noise.get(i)));
+        List<double[]> results =
+            workers.run(
+                parts,
+                i ->
+                    part(
+                        config,
+                        s,
+                        xb,
+                        (int) bounds[i],
+                        (int) bounds[i + 1],
+                        b,
+                        pendingParts.get(i),
+                        noise.get(i)));
         for (double[] r : results) {
           for (int t = 0; t < 6; t++) {
             sums[t] += r[t];
@@ -338,16 +434,25 @@ public final class SdlgmTrainer {
     }
 
     /**
-     * Rows [from, to) of a batch of {@code b}: [loss share, sums of the five terms, forward ns,
-     * sum over the sentinels' gradient entries, sum of the expected non-zeros]. The sum is taken here, on the part's thread,
-     * while the gradients are fresh in its cache, not afterwards on the caller's.
+     * Rows [from, to) of a batch of {@code b}: [loss share, sums of the five terms, forward ns, sum
+     * over the sentinels' gradient entries, sum of the expected non-zeros]. The sum is taken here,
+     * on the part's thread, while the gradients are fresh in its cache, not afterwards on the
+     * caller's.
      */
-    private double[] part(SdlgmConfig config, Schedule s, float[] xb, int from, int to, int b,
-        PartGradients store, Noise noise) {
+    private double[] part(
+        SdlgmConfig config,
+        Schedule s,
+        float[] xb,
+        int from,
+        int to,
+        int b,
+        PartGradients store,
+        Noise noise) {
       int d = config.inputDim();
       boolean gradMode = JniUtils.isGradMode();
       JniUtils.setGradMode(true);
-      try (NDManager sub = coder.manager().newSubManager(); NDScope scope = new NDScope()) {
+      try (NDManager sub = coder.manager().newSubManager();
+          NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
         long t0 = System.nanoTime();
         NDArray x = SparseCoder.tensor(sub, xb, from * d, new Shape(to - from, d));
@@ -357,8 +462,15 @@ public final class SdlgmTrainer {
         long forward = System.nanoTime() - t0;
         tape.backward(loss);
         store.collectGradients();
-        NDList stats = new NDList(loss, terms.logLik().sum(), terms.klL().sum(),
-            terms.klS().sum(), terms.klV().sum(), terms.nnz().sum(), terms.expectedNnz().sum());
+        NDList stats =
+            new NDList(
+                loss,
+                terms.logLik().sum(),
+                terms.klL().sum(),
+                terms.klS().sum(),
+                terms.klV().sum(),
+                terms.nnz().sum(),
+                terms.expectedNnz().sum());
         for (Parameter p : sentinels) {
           NDArray g = store.gradient(p);
           if (g != null) {
@@ -411,13 +523,12 @@ public final class SdlgmTrainer {
     }
   }
 
-
   /**
-   * Where a checkpoint lets training continue: its verified files, the position in training
-   * (epoch, batch within it, global step) and the history so far.
+   * Where a checkpoint lets training continue: its verified files, the position in training (epoch,
+   * batch within it, global step) and the history so far.
    */
-  record Resume(Checkpoint checkpoint, int epoch, int batchInEpoch, long step,
-      List<EpochRecord> history) {
+  record Resume(
+      Checkpoint checkpoint, int epoch, int batchInEpoch, long step, List<EpochRecord> history) {
     private static final String PARAMS = "model.params";
     private static final String HISTORY = "history.csv";
 
@@ -432,8 +543,15 @@ public final class SdlgmTrainer {
       return checkpoint.file(AdamUpdates.STATE_FILE);
     }
 
-    static void write(Path outputDir, SparseCoder coder, AdamUpdates adam, int epoch,
-        int batchInEpoch, long step, List<EpochRecord> history, RunOptions options) {
+    static void write(
+        Path outputDir,
+        SparseCoder coder,
+        AdamUpdates adam,
+        int epoch,
+        int batchInEpoch,
+        long step,
+        List<EpochRecord> history,
+        RunOptions options) {
       Checkpoint.begin(outputDir, org.sdlgm.io.ModelDirectory.FORMAT)
           .put(PARAMS, coder::saveParameters)
           .put(AdamUpdates.STATE_FILE, adam::save)
@@ -460,8 +578,12 @@ public final class SdlgmTrainer {
         throw new SdlgmException(h + ": unreadable history (" + e.getMessage() + ")", e);
       }
       var st = c.state();
-      return new Resume(c, st.path("epoch").asInt(), st.path("batchInEpoch").asInt(),
-          st.path("step").asLong(), history);
+      return new Resume(
+          c,
+          st.path("epoch").asInt(),
+          st.path("batchInEpoch").asInt(),
+          st.path("step").asLong(),
+          history);
     }
   }
 }

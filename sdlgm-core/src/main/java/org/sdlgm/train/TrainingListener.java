@@ -4,8 +4,8 @@ import org.sdlgm.io.EpochRecord;
 
 /**
  * Observes a training run without being part of it: progress bars, logging and tests attach
- * listeners rather than the trainer growing flags. All callbacks run on the training thread;
- * keep them cheap.
+ * listeners rather than the trainer growing flags. All callbacks run on the training thread; keep
+ * them cheap.
  */
 public interface TrainingListener {
   /**
@@ -22,11 +22,11 @@ public interface TrainingListener {
   default void onEpoch(EpochRecord record) {}
 
   /**
-   * After an epoch, with the wall time its steps spent in each phase: building the graph and
-   * the loss (forward), {@code backward}, and the Adam update. For benchmarks and profiling.
+   * After an epoch, with the wall time its steps spent in each phase: building the graph and the
+   * loss (forward), {@code backward}, and the Adam update. For benchmarks and profiling.
    */
-  default void onPhases(int epoch, int steps, double forwardSeconds, double backwardSeconds,
-      double updateSeconds) {}
+  default void onPhases(
+      int epoch, int steps, double forwardSeconds, double backwardSeconds, double updateSeconds) {}
 
   /** A remark the user should see (a skipped step of the job and why), one line. */
   default void onNote(String note) {}
@@ -39,6 +39,14 @@ public interface TrainingListener {
    *
    * @param step global step count
    */
-  record StepStats(long step, double loss, double logLik, double klL, double klS, double klV,
-      double nnz, double tau, double examplesPerSecond) {}
+  record StepStats(
+      long step,
+      double loss,
+      double logLik,
+      double klL,
+      double klS,
+      double klV,
+      double nnz,
+      double tau,
+      double examplesPerSecond) {}
 }

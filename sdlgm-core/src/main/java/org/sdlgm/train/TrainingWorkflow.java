@@ -28,12 +28,11 @@ import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCoder;
 
 /**
- * The whole "train a model into a directory" job that the CLI's {@code train} and {@code demo}
- * run: check the output directory, load and split the data, hold out validation rows, fit the
- * input scaling on the training rows and apply it to every part, check that a Bernoulli
- * likelihood gets values in [0,1], train (or resume), write the model directory, then evaluate
- * on the test part and write {@code metrics.json}. Each step is a separate library call; this
- * class only sequences them.
+ * The whole "train a model into a directory" job that the CLI's {@code train} and {@code demo} run:
+ * check the output directory, load and split the data, hold out validation rows, fit the input
+ * scaling on the training rows and apply it to every part, check that a Bernoulli likelihood gets
+ * values in [0,1], train (or resume), write the model directory, then evaluate on the test part and
+ * write {@code metrics.json}. Each step is a separate library call; this class only sequences them.
  */
 public final class TrainingWorkflow {
   private final DataPlan plan;
@@ -45,8 +44,8 @@ public final class TrainingWorkflow {
   private boolean evaluate = true;
   private InputScaling.Kind scalingKind = InputScaling.Kind.NONE;
 
-  public TrainingWorkflow(DataPlan plan, SdlgmConfig modelConfig, TrainConfig trainConfig,
-      EvalOptions evalOptions) {
+  public TrainingWorkflow(
+      DataPlan plan, SdlgmConfig modelConfig, TrainConfig trainConfig, EvalOptions evalOptions) {
     this.plan = plan;
     this.modelConfig = modelConfig;
     this.trainConfig = trainConfig;
@@ -77,12 +76,16 @@ public final class TrainingWorkflow {
   }
 
   /** What a finished job produced; {@code evaluation} is null without test data. */
-  public record Result(ModelInfo info, List<EpochRecord> history, double trainSeconds,
-      Evaluation evaluation) {}
+  public record Result(
+      ModelInfo info, List<EpochRecord> history, double trainSeconds, Evaluation evaluation) {}
 
   /** The content of {@code metrics.json}. */
-  public record Metrics(String testData, int testSize, double trainSeconds,
-      Evaluation evaluation, Provenance provenance) {}
+  public record Metrics(
+      String testData,
+      int testSize,
+      double trainSeconds,
+      Evaluation evaluation,
+      Provenance provenance) {}
 
   /**
    * Runs the job into {@code outDir}, which it holds locked ({@link RunFolder}) throughout.
@@ -106,13 +109,15 @@ public final class TrainingWorkflow {
       train = tv.train();
       validation = tv.test();
     }
-    SdlgmConfig config = modelConfig.inputDim() == 0 ? modelConfig.withInputDim(train.dim()) : modelConfig;
+    SdlgmConfig config =
+        modelConfig.inputDim() == 0 ? modelConfig.withInputDim(train.dim()) : modelConfig;
     Limits.checkModel(config, trainConfig.batchSize());
     boolean bernoulli = config.likelihood() == Likelihood.BERNOULLI;
     // Clipping only where scaling is asked for: unscaled runs must see exactly the rows they
     // always did, and their training rows are checked to lie in [0,1] anyway.
-    InputScaling scaling = InputScaling.fit(train, scalingKind)
-        .withClip(bernoulli && scalingKind != InputScaling.Kind.NONE);
+    InputScaling scaling =
+        InputScaling.fit(train, scalingKind)
+            .withClip(bernoulli && scalingKind != InputScaling.Kind.NONE);
     if (bernoulli) {
       checkUnitRange(train, scaling);
     }
@@ -128,15 +133,27 @@ public final class TrainingWorkflow {
     train = scaling.apply(train);
     validation = scaling.apply(validation);
     Dataset test = scaling.apply(tt.test());
-    SdlgmTrainer trainer = new SdlgmTrainer(config, trainConfig).options(RunOptions.builder()
-        .put("--data", plan.data()).put("--test", plan.test()).put("--split", plan.split())
-        .put("--input-scaling", scalingKind.name().toLowerCase(java.util.Locale.ROOT)).build());
+    SdlgmTrainer trainer =
+        new SdlgmTrainer(config, trainConfig)
+            .options(
+                RunOptions.builder()
+                    .put("--data", plan.data())
+                    .put("--test", plan.test())
+                    .put("--split", plan.split())
+                    .put("--input-scaling", scalingKind.name().toLowerCase(java.util.Locale.ROOT))
+                    .build());
     listeners.forEach(trainer::addListener);
     TrainingRun run = trainer.fit(train, validation, outDir, resume);
     try (SparseCoder coder = run.coder()) {
       Provenance prov = Provenance.current(command);
-      ModelInfo info = new ModelInfo(ModelDirectory.FORMAT, ModelDirectory.FORMAT_VERSION, config,
-          trainConfig, DataSchema.of(plan, train, validation, test), prov);
+      ModelInfo info =
+          new ModelInfo(
+              ModelDirectory.FORMAT,
+              ModelDirectory.FORMAT_VERSION,
+              config,
+              trainConfig,
+              DataSchema.of(plan, train, validation, test),
+              prov);
       ModelDirectory.save(outDir, info, coder, scaling, run.history());
       Evaluation ev = null;
       if (evaluate && test != null) {
@@ -148,18 +165,24 @@ public final class TrainingWorkflow {
           options = options.withProbe(false);
         }
         ev = new Evaluator(options).evaluate(coder, train, test);
-        ModelDirectory.writeMetrics(outDir, new Metrics(plan.test() != null ? plan.test() : plan.data(),
-            test.size(), run.trainSeconds(), ev, prov));
+        ModelDirectory.writeMetrics(
+            outDir,
+            new Metrics(
+                plan.test() != null ? plan.test() : plan.data(),
+                test.size(),
+                run.trainSeconds(),
+                ev,
+                prov));
       }
       return new Result(info, run.history(), run.trainSeconds(), ev);
     }
   }
 
   /**
-   * Fails before any training when a training value lies outside [0,1] after {@code scaling}:
-   * the Bernoulli log-likelihood of such a value is not a likelihood, and training on it gives a
-   * meaningless model without any other sign. The message points at the first such value in
-   * the source's own row order (the rows here may be shuffled by a split).
+   * Fails before any training when a training value lies outside [0,1] after {@code scaling}: the
+   * Bernoulli log-likelihood of such a value is not a likelihood, and training on it gives a
+   * meaningless model without any other sign. The message points at the first such value in the
+   * source's own row order (the rows here may be shuffled by a split).
    */
   private void checkUnitRange(Dataset train, InputScaling scaling) {
     if (scaling.firstOutsideUnit(train) == null) {
@@ -172,17 +195,29 @@ public final class TrainingWorkflow {
     if (o == null) {
       // Cannot happen for a deterministic source; keep a useful message regardless.
       o = scaling.firstOutsideUnit(train);
-      where = "a training row (row " + (o.row() + 1) + " after the split), " + featureName(o.column());
+      where =
+          "a training row (row " + (o.row() + 1) + " after the split), " + featureName(o.column());
     } else if (source instanceof CsvReader csv) {
-      where = "row " + (o.row() + 1) + " (1-based, header not counted), " + csvColumn(csv, o.column());
+      where =
+          "row " + (o.row() + 1) + " (1-based, header not counted), " + csvColumn(csv, o.column());
     } else {
       where = "row " + (o.row() + 1) + " (1-based), " + featureName(o.column());
     }
-    String value = "value " + number(o.value()) + (scalingKind == InputScaling.Kind.NONE ? ""
-        : " (" + number(o.scaled()) + " after " + scalingKind + " scaling)");
-    throw new DataException(plan.data() + ": " + where + ": " + value + " is outside [0,1], "
-        + "which the Bernoulli likelihood needs; use --input-scaling minmax, or --likelihood "
-        + "gaussian");
+    String value =
+        "value "
+            + number(o.value())
+            + (scalingKind == InputScaling.Kind.NONE
+                ? ""
+                : " (" + number(o.scaled()) + " after " + scalingKind + " scaling)");
+    throw new DataException(
+        plan.data()
+            + ": "
+            + where
+            + ": "
+            + value
+            + " is outside [0,1], "
+            + "which the Bernoulli likelihood needs; use --input-scaling minmax, or --likelihood "
+            + "gaussian");
   }
 
   private static String csvColumn(CsvReader csv, int feature) {
@@ -208,10 +243,16 @@ public final class TrainingWorkflow {
   private static void checkSameScaling(Path outDir, InputScaling scaling) {
     InputScaling before = ModelDirectory.readScaling(outDir, scaling.dim());
     if (!before.equals(scaling)) {
-      throw new SdlgmException(outDir.resolve(ModelDirectory.SCALING) + ": the run to resume "
-          + "used input scaling " + before.kind() + " (fitted on the same rows); resume it with "
-          + "--input-scaling " + before.kind() + ", not " + scaling.kind());
+      throw new SdlgmException(
+          outDir.resolve(ModelDirectory.SCALING)
+              + ": the run to resume "
+              + "used input scaling "
+              + before.kind()
+              + " (fitted on the same rows); resume it with "
+              + "--input-scaling "
+              + before.kind()
+              + ", not "
+              + scaling.kind());
     }
   }
-
 }

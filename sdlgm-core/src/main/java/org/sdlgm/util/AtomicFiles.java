@@ -4,9 +4,9 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,11 +17,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Writes files so that a reader never sees half of one: the content goes to a temporary file
- * in the same directory, which is renamed over the target only once it is complete. A crash or
- * an error mid-way leaves the previous version (or nothing) in place. The content is forced to
- * the disk before the rename. Temporary files are named {@code .NAME.DIGITS.tmp}; {@link
- * #deleteStale} removes those a killed process left.
+ * Writes files so that a reader never sees half of one: the content goes to a temporary file in the
+ * same directory, which is renamed over the target only once it is complete. A crash or an error
+ * mid-way leaves the previous version (or nothing) in place. The content is forced to the disk
+ * before the rename. Temporary files are named {@code .NAME.DIGITS.tmp}; {@link #deleteStale}
+ * removes those a killed process left.
  */
 public final class AtomicFiles {
   private AtomicFiles() {}
@@ -42,17 +42,18 @@ public final class AtomicFiles {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         // Writers may close the stream they are given; the channel must stay open to force it.
         OutputStream raw = Channels.newOutputStream(ch);
-        OutputStream out = new FilterOutputStream(raw) {
-          @Override
-          public void write(byte[] b, int off, int len) throws IOException {
-            raw.write(b, off, len);
-          }
+        OutputStream out =
+            new FilterOutputStream(raw) {
+              @Override
+              public void write(byte[] b, int off, int len) throws IOException {
+                raw.write(b, off, len);
+              }
 
-          @Override
-          public void close() throws IOException {
-            flush();
-          }
-        };
+              @Override
+              public void close() throws IOException {
+                flush();
+              }
+            };
         OutputStream content = FaultInjection.wrap(file.getFileName().toString(), out);
         writer.write(content);
         content.close();
@@ -104,7 +105,8 @@ public final class AtomicFiles {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot clean temporary files in " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot clean temporary files in " + dir + ": " + e.getMessage(), e);
     }
     return n;
   }

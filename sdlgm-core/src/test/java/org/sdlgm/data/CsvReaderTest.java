@@ -64,7 +64,8 @@ class CsvReaderTest {
 
     assertArrayEquals(new int[] {1, 0, 1}, new CsvReader(f).withLabel("0").read().labels());
     assertArrayEquals(new int[] {0, 1, 0}, new CsvReader(f).withLabel("z").read().labels());
-    assertArrayEquals(new float[] {1, 0.1f, 0.2f},
+    assertArrayEquals(
+        new float[] {1, 0.1f, 0.2f},
         java.util.Arrays.copyOf(new CsvReader(f).withLabel("z").read().features(), 3));
   }
 
@@ -73,8 +74,9 @@ class CsvReaderTest {
     Path f = write("b.csv", "y,f\n1,0.1\n1.5,0.2\n");
     String m = message(new CsvReader(f).withLabel("y"));
     assertTrue(m.contains("b.csv:3:") && m.contains("'1.5' is not an integer"), m);
-    assertTrue(message(new CsvReader(write("neg.csv", "-1,2\n")).withLabel("first"))
-        .contains("neg.csv:1: column 0 (label): -1 is negative"));
+    assertTrue(
+        message(new CsvReader(write("neg.csv", "-1,2\n")).withLabel("first"))
+            .contains("neg.csv:1: column 0 (label): -1 is negative"));
     assertTrue(message(new CsvReader(f).withLabel("nope")).contains("no column named 'nope'"));
     assertTrue(message(new CsvReader(f).withLabel("9")).contains("out of range"));
   }
@@ -89,16 +91,21 @@ class CsvReaderTest {
 
   @Test
   void nonNumberNanAndInfinity() throws IOException {
-    assertTrue(message(new CsvReader(write("x.csv", "1,2,3,4\n1,2,3,abc\n")))
-        .contains("x.csv:2: column 3: 'abc' is not a number"));
-    assertTrue(message(new CsvReader(write("nan.csv", "1,2,3,4\n1,2,3,NaN\n")))
-        .contains("nan.csv:2: column 3: NaN is not allowed"));
-    assertTrue(message(new CsvReader(write("inf.csv", "1,2,3,4\n1,2,3,Infinity\n")))
-        .contains("inf.csv:2: column 3: Infinity is not allowed"));
-    assertTrue(message(new CsvReader(write("ninf.csv", "1,-inf\n")))
-        .contains("ninf.csv:1: column 1: -Infinity is not allowed"));
-    assertTrue(message(new CsvReader(write("big.csv", "1,1e300\n")))
-        .contains("big.csv:1: column 1: 1e300 overflows a float"));
+    assertTrue(
+        message(new CsvReader(write("x.csv", "1,2,3,4\n1,2,3,abc\n")))
+            .contains("x.csv:2: column 3: 'abc' is not a number"));
+    assertTrue(
+        message(new CsvReader(write("nan.csv", "1,2,3,4\n1,2,3,NaN\n")))
+            .contains("nan.csv:2: column 3: NaN is not allowed"));
+    assertTrue(
+        message(new CsvReader(write("inf.csv", "1,2,3,4\n1,2,3,Infinity\n")))
+            .contains("inf.csv:2: column 3: Infinity is not allowed"));
+    assertTrue(
+        message(new CsvReader(write("ninf.csv", "1,-inf\n")))
+            .contains("ninf.csv:1: column 1: -Infinity is not allowed"));
+    assertTrue(
+        message(new CsvReader(write("big.csv", "1,1e300\n")))
+            .contains("big.csv:1: column 1: 1e300 overflows a float"));
   }
 
   @Test

@@ -25,8 +25,11 @@ class DataSpecsTest {
   /** A fake MNIST-layout directory: train as .gz, test raw, to exercise both lookups. */
   Path mnistDir() throws IOException {
     Path d = Files.createDirectories(dir.resolve("mnist"));
-    Files.write(d.resolve("train-images-idx3-ubyte.gz"), IdxReaderTest.gzip(IdxReaderTest.images(5, 2, 3)));
-    Files.write(d.resolve("train-labels-idx1-ubyte.gz"), IdxReaderTest.gzip(IdxReaderTest.labels(0, 1, 2, 3, 4)));
+    Files.write(
+        d.resolve("train-images-idx3-ubyte.gz"), IdxReaderTest.gzip(IdxReaderTest.images(5, 2, 3)));
+    Files.write(
+        d.resolve("train-labels-idx1-ubyte.gz"),
+        IdxReaderTest.gzip(IdxReaderTest.labels(0, 1, 2, 3, 4)));
     Files.write(d.resolve("t10k-images-idx3-ubyte"), IdxReaderTest.images(3, 2, 3));
     Files.write(d.resolve("t10k-labels-idx1-ubyte"), IdxReaderTest.labels(9, 8, 7));
     return d;
@@ -60,8 +63,9 @@ class DataSpecsTest {
     DataSource src = DataSpecs.parse("mnist:" + d);
     String m = assertThrows(DataException.class, src::load).getMessage();
     assertTrue(m.contains(d.resolve("t10k-labels-idx1-ubyte.gz").toString()), m);
-    String none = assertThrows(DataException.class, DataSpecs.parse("mnist:" + dir.resolve("nowhere"))::load)
-        .getMessage();
+    String none =
+        assertThrows(DataException.class, DataSpecs.parse("mnist:" + dir.resolve("nowhere"))::load)
+            .getMessage();
     assertTrue(none.contains("nowhere") && none.contains("directory not found"), none);
   }
 
@@ -90,14 +94,22 @@ class DataSpecsTest {
     assertArrayEquals(new int[] {1, 0}, d.labels());
     assertArrayEquals(new long[] {1, 3}, r.classValues());
     Path t = Files.writeString(dir.resolve("d.tsv"), "1\t2\n3\t4\n");
-    assertEquals(2, DataSpecs.parse("csv:" + t + ",delimiter=tab,header=false,label=last").load().train().size());
-    assertTrue(error("csv:" + t + ",header=maybe").contains("header=maybe: expected true, false or auto"));
+    assertEquals(
+        2,
+        DataSpecs.parse("csv:" + t + ",delimiter=tab,header=false,label=last")
+            .load()
+            .train()
+            .size());
+    assertTrue(
+        error("csv:" + t + ",header=maybe").contains("header=maybe: expected true, false or auto"));
   }
 
   @Test
   void synthetic() {
-    DataSource src = DataSpecs.parse("synthetic:n=50,test=10,seed=3,atoms=8,dim=784,lmax=3,noise=0.1,"
-        + "wmin=0.5,wmax=0.9,kind=strokes");
+    DataSource src =
+        DataSpecs.parse(
+            "synthetic:n=50,test=10,seed=3,atoms=8,dim=784,lmax=3,noise=0.1,"
+                + "wmin=0.5,wmax=0.9,kind=strokes");
     TrainTest t = src.load();
     assertEquals(50, t.train().size());
     assertEquals(10, t.test().size());
@@ -126,7 +138,9 @@ class DataSpecsTest {
     String m = error("synthetic:n=10,atom=5");
     assertTrue(m.contains("unknown option 'atom'"), m);
     assertTrue(m.contains("n, test, seed, atoms, dim, lmax, noise, wmin, wmax, kind"), m);
-    assertTrue(error("csv:x.csv,labels=last").contains("valid options are header, label, delimiter, limit"));
+    assertTrue(
+        error("csv:x.csv,labels=last")
+            .contains("valid options are header, label, delimiter, limit"));
     assertTrue(error("mnist:/d,binarise=0.5").contains("'binarise'"));
   }
 
@@ -146,13 +160,14 @@ class DataSpecsTest {
     Path mnist = SharedData.dir().resolve("mnist");
     Path img = mnist.resolve("t10k-images-idx3-ubyte.gz");
     Path lab = mnist.resolve("t10k-labels-idx1-ubyte.gz");
-    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(img),
-        "skipping: MNIST test files not found in " + mnist);
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isRegularFile(img), "skipping: MNIST test files not found in " + mnist);
     Dataset d = DataSpecs.parse("idx:" + img + "," + lab + ",limit=100").load().train();
     assertEquals(100, d.size());
     assertEquals(7, d.labels()[0]);
     // The shared folder lacks the training images: the mnist scheme says so and points to idx.
-    String m = assertThrows(DataException.class, DataSpecs.parse("mnist:" + mnist)::load).getMessage();
+    String m =
+        assertThrows(DataException.class, DataSpecs.parse("mnist:" + mnist)::load).getMessage();
     assertTrue(m.contains("train-images-idx3-ubyte") && m.contains("use idx:"), m);
   }
 }

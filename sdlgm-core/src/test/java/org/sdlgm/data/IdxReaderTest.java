@@ -71,7 +71,8 @@ class IdxReaderTest {
 
   @Test
   void limitReadsOnlyTheFirstRows() throws IOException {
-    Dataset d = IdxReader.read(write("img", images(5, 2, 2)), write("lab", labels(1, 2, 3, 4, 5)), "x", 2);
+    Dataset d =
+        IdxReader.read(write("img", images(5, 2, 2)), write("lab", labels(1, 2, 3, 4, 5)), "x", 2);
     assertEquals(2, d.size());
     assertArrayEquals(new int[] {1, 2}, d.labels());
   }
@@ -81,7 +82,8 @@ class IdxReaderTest {
     Path lab = write("labels-as-images", labels(1, 2));
     DataException e = assertThrows(DataException.class, () -> IdxReader.read(lab, null, "x", -1));
     assertTrue(e.getMessage().contains("labels-as-images"), e.getMessage());
-    assertTrue(e.getMessage().contains("not an IDX image file: magic 0x00000801, expected 0x00000803"),
+    assertTrue(
+        e.getMessage().contains("not an IDX image file: magic 0x00000801, expected 0x00000803"),
         e.getMessage());
   }
 
@@ -101,7 +103,8 @@ class IdxReaderTest {
     byte[] gz = gzip(images(200, 28, 28));
     Path cut = write("cut.gz", Arrays.copyOf(gz, gz.length / 2));
     DataException e = assertThrows(DataException.class, () -> IdxReader.read(cut, null, "x", -1));
-    assertTrue(e.getMessage().contains("cut.gz") && e.getMessage().contains("truncated"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("cut.gz") && e.getMessage().contains("truncated"), e.getMessage());
   }
 
   @Test
@@ -127,7 +130,8 @@ class IdxReaderTest {
     Path mnist = SharedData.dir().resolve("mnist");
     Path img = mnist.resolve("t10k-images-idx3-ubyte.gz");
     Path lab = mnist.resolve("t10k-labels-idx1-ubyte.gz");
-    Assumptions.assumeTrue(Files.isRegularFile(img) && Files.isRegularFile(lab),
+    Assumptions.assumeTrue(
+        Files.isRegularFile(img) && Files.isRegularFile(lab),
         "skipping: MNIST test files not found in " + mnist);
     long t0 = System.nanoTime();
     Dataset d = IdxReader.read(img, lab, "mnist/t10k", -1);

@@ -20,10 +20,11 @@ class InputScalingTest {
   /** 3 columns: 0..16 integers, a constant 0.1, and values around −5 with spread. */
   private static Dataset train() {
     float[] x = {
-        0f, 0.1f, -7f,
-        16f, 0.1f, -5f,
-        4f, 0.1f, -3f,
-        8f, 0.1f, -5f};
+      0f, 0.1f, -7f,
+      16f, 0.1f, -5f,
+      4f, 0.1f, -3f,
+      8f, 0.1f, -5f
+    };
     return Dataset.builder("t", 3, x).labels(new int[] {0, 1, 0, 1}).imageShape(1, 3).build();
   }
 
@@ -55,11 +56,14 @@ class InputScalingTest {
     assertArrayEquals(new float[] {0f, 0.1f, -7f}, s.offset());
     assertArrayEquals(new float[] {16f, 1f, 4f}, s.scale());
     Dataset scaled = s.apply(d);
-    assertArrayEquals(new float[] {
-        0f, 0f, 0f,
-        1f, 0f, 0.5f,
-        0.25f, 0f, 1f,
-        0.5f, 0f, 0.5f}, scaled.features());
+    assertArrayEquals(
+        new float[] {
+          0f, 0f, 0f,
+          1f, 0f, 0.5f,
+          0.25f, 0f, 1f,
+          0.5f, 0f, 0.5f
+        },
+        scaled.features());
     // Side information travels with the rows; the source is untouched.
     assertArrayEquals(d.labels(), scaled.labels());
     assertEquals(3, scaled.imageWidth());
@@ -120,22 +124,32 @@ class InputScalingTest {
   @Test
   void firstOutsideUnitFindsTheFirstValueInRowOrder() {
     float[] x = {0f, 1f, 0.5f, 0.5f, 2f, 0.5f, -1f, 0f, 0f};
-    InputScaling.Outlier o = InputScaling.none(3).firstOutsideUnit(Dataset.builder("x", 3, x).build());
+    InputScaling.Outlier o =
+        InputScaling.none(3).firstOutsideUnit(Dataset.builder("x", 3, x).build());
     assertEquals(new InputScaling.Outlier(1, 1, 2f, 2f), o);
   }
 
   @Test
   void badFilesAndWidthsFail() {
-    assertThrows(Exception.class, () -> JSON.readValue(
-        "{\"kind\":\"minmax\",\"dim\":2,\"offset\":[0],\"scale\":[1,1]}", InputScaling.class));
-    assertThrows(Exception.class, () -> JSON.readValue(
-        "{\"kind\":\"standardize\",\"dim\":1,\"offset\":[0],\"scale\":[0]}", InputScaling.class));
-    assertThrows(Exception.class, () -> JSON.readValue("{\"kind\":\"log\",\"dim\":1}",
-        InputScaling.class));
+    assertThrows(
+        Exception.class,
+        () ->
+            JSON.readValue(
+                "{\"kind\":\"minmax\",\"dim\":2,\"offset\":[0],\"scale\":[1,1]}",
+                InputScaling.class));
+    assertThrows(
+        Exception.class,
+        () ->
+            JSON.readValue(
+                "{\"kind\":\"standardize\",\"dim\":1,\"offset\":[0],\"scale\":[0]}",
+                InputScaling.class));
+    assertThrows(
+        Exception.class, () -> JSON.readValue("{\"kind\":\"log\",\"dim\":1}", InputScaling.class));
     SdlgmException e = assertThrows(SdlgmException.class, () -> InputScaling.Kind.of("zscore"));
     assertTrue(e.getMessage().contains("minmax"), e.getMessage());
     assertEquals(InputScaling.Kind.MINMAX, InputScaling.Kind.of("MinMax"));
     InputScaling s = InputScaling.fit(train(), InputScaling.Kind.MINMAX);
-    assertThrows(SdlgmException.class, () -> s.apply(Dataset.builder("w", 2, new float[4]).build()));
+    assertThrows(
+        SdlgmException.class, () -> s.apply(Dataset.builder("w", 2, new float[4]).build()));
   }
 }

@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 
 /**
- * Locates the shared real data ({@code shared/data}, the folder beside the repository): the
- * system property {@code sdlgm.shared.data} (the pom sets it for surefire), else the
- * environment variable {@code SDLGM_SHARED_DATA}, else {@code ../shared/data} relative to the
- * project's root directory — the nearest folder, upwards from the working directory, whose
- * {@code pom.xml} lists the module {@code sdlgm-core}. Tests that need the data skip, with a
- * message, when the folder does not exist. sdlgm-cli's {@code Cli.sharedData} and
- * sdlgm-report's {@code TinyRuns.sharedData} follow the same rule.
+ * Locates the shared real data ({@code shared/data}, the folder beside the repository): the system
+ * property {@code sdlgm.shared.data} (the pom sets it for surefire), else the environment variable
+ * {@code SDLGM_SHARED_DATA}, else {@code ../shared/data} relative to the project's root directory —
+ * the nearest folder, upwards from the working directory, whose {@code pom.xml} lists the module
+ * {@code sdlgm-core}. Tests that need the data skip, with a message, when the folder does not
+ * exist. sdlgm-cli's {@code Cli.sharedData} and sdlgm-report's {@code TinyRuns.sharedData} follow
+ * the same rule.
  */
 public final class SharedData {
   private SharedData() {}
@@ -34,13 +34,17 @@ public final class SharedData {
     return base.resolve("..").resolve("shared").resolve("data").normalize();
   }
 
-  /** The nearest folder upwards from the working directory whose pom.xml lists sdlgm-core; null if none. */
+  /**
+   * The nearest folder upwards from the working directory whose pom.xml lists sdlgm-core; null if
+   * none.
+   */
   static Path projectRoot() {
     for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
       Path pom = d.resolve("pom.xml");
       try {
         if (Files.isRegularFile(pom)
-            && Files.readString(pom, StandardCharsets.UTF_8).contains("<module>sdlgm-core</module>")) {
+            && Files.readString(pom, StandardCharsets.UTF_8)
+                .contains("<module>sdlgm-core</module>")) {
           return d;
         }
       } catch (IOException e) {

@@ -16,8 +16,9 @@ class SharedDataTest {
   void projectRootIsTheFolderWhosePomListsTheModules() throws IOException {
     Path root = SharedData.projectRoot();
     assertNotNull(root, "no pom.xml listing sdlgm-core above " + Path.of("").toAbsolutePath());
-    assertTrue(Files.readString(root.resolve("pom.xml"), StandardCharsets.UTF_8)
-        .contains("<module>sdlgm-core</module>"));
+    assertTrue(
+        Files.readString(root.resolve("pom.xml"), StandardCharsets.UTF_8)
+            .contains("<module>sdlgm-core</module>"));
     assertTrue(Files.isDirectory(root.resolve("sdlgm-core")), root::toString);
   }
 

@@ -46,7 +46,8 @@ class SyntheticDictionaryTest {
           assertEquals(l, s.length);
           for (int j = 0; j < s.length; j++) {
             assertTrue(s[j] >= 0 && s[j] < 12);
-            assertTrue(j == 0 || s[j - 1] < s[j], "support sorted and distinct: " + Arrays.toString(s));
+            assertTrue(
+                j == 0 || s[j - 1] < s[j], "support sorted and distinct: " + Arrays.toString(s));
           }
         }
         float[] r = d.range();
@@ -73,8 +74,8 @@ class SyntheticDictionaryTest {
       }
       assertEquals(10, on);
     }
-    for (float[] atom : SyntheticDictionary.builder().kind(SyntheticDictionary.Kind.STROKES).build()
-        .dictionary()) {
+    for (float[] atom :
+        SyntheticDictionary.builder().kind(SyntheticDictionary.Kind.STROKES).build().dictionary()) {
       float max = 0;
       long on = 0;
       for (float v : atom) {
@@ -123,8 +124,8 @@ class SyntheticDictionaryTest {
   }
 
   /**
-   * Pins the exact output so that any change to the generator (or a JDK whose arithmetic
-   * differs) is noticed: models and reported numbers refer to data by spec string alone.
+   * Pins the exact output so that any change to the generator (or a JDK whose arithmetic differs)
+   * is noticed: models and reported numbers refer to data by spec string alone.
    */
   @Test
   void outputIsPinned() {
@@ -149,7 +150,8 @@ class SyntheticDictionaryTest {
   @Test
   void invalidParametersAreRejected() {
     assertThrows(SdlgmException.class, () -> small().lmax(13).build());
-    assertThrows(SdlgmException.class, () -> small().kind(SyntheticDictionary.Kind.STROKES).build());
+    assertThrows(
+        SdlgmException.class, () -> small().kind(SyntheticDictionary.Kind.STROKES).build());
     assertThrows(SdlgmException.class, () -> small().wmin(2).build());
     assertThrows(SdlgmException.class, () -> small().noise(-1).build());
     assertThrows(SdlgmException.class, () -> small().n(0).build());

@@ -35,14 +35,22 @@ class CollapseTest {
     assertTrue(autoencoder.startsWith("partial collapse"), autoencoder);
     assertTrue(!autoencoder.contains("--beta-v") && autoencoder.contains("--delta"), autoencoder);
     assertTrue(Collapse.message(5, 0.0, Double.NaN, false).startsWith("posterior collapse"));
-    assertNull(Collapse.message(0, 0, 0, true), "a code with no non-zeros at all is not a collapse");
+    assertNull(
+        Collapse.message(0, 0, 0, true), "a code with no non-zeros at all is not a collapse");
   }
 
   @Test
   void warnsOnAModelWhoseDecoderIgnoresTheCode() {
-    TrainTest data = DataSpecs.parse("synthetic:n=200,test=100,seed=3,dim=48,atoms=8,lmax=3").load();
-    SdlgmConfig c = SdlgmConfig.builder().inputDim(48).latentDim(12).maxLevel(4)
-        .encoderHidden(List.of(16)).decoderHidden(List.of(16)).build();
+    TrainTest data =
+        DataSpecs.parse("synthetic:n=200,test=100,seed=3,dim=48,atoms=8,lmax=3").load();
+    SdlgmConfig c =
+        SdlgmConfig.builder()
+            .inputDim(48)
+            .latentDim(12)
+            .maxLevel(4)
+            .encoderHidden(List.of(16))
+            .decoderHidden(List.of(16))
+            .build();
     EvalOptions noProbe = EvalOptions.defaults().withProbe(false);
     try (SparseCoder coder = SparseCoder.create(c)) {
       // What a collapsed decoder does: its first layer does not read z at all.
@@ -56,7 +64,8 @@ class CollapseTest {
       Evaluation collapsed = new Evaluator(noProbe).evaluate(coder, null, data.test());
       assertEquals(0.0, collapsed.effectiveNnz().mean());
       assertNotNull(collapsed.collapseWarning());
-      assertTrue(collapsed.collapseWarning().startsWith("posterior collapse"),
+      assertTrue(
+          collapsed.collapseWarning().startsWith("posterior collapse"),
           collapsed.collapseWarning());
     }
   }

@@ -33,8 +33,8 @@ class ConfusionTest {
 
   @Test
   void outOfRangeRejected() {
-    assertThrows(IllegalArgumentException.class,
-        () -> Confusion.of(new int[] {3}, new int[] {0}, 2, 2));
+    assertThrows(
+        IllegalArgumentException.class, () -> Confusion.of(new int[] {3}, new int[] {0}, 2, 2));
     assertTrue(Double.isNaN(Confusion.of(new int[0], new int[0], 1, 1).exactMatchShare()));
   }
 }

@@ -19,7 +19,8 @@ class DictionaryRecoveryTest {
     assertEquals(1.0, r.mean(), 1e-9);
     assertEquals(1.0, r.min(), 1e-9);
     assertEquals(1.0, r.share90());
-    assertArrayEquals(new int[] {-1, 2, 1, 0}, DictionaryRecovery.matchLearnedToTrue(TRUE, learned));
+    assertArrayEquals(
+        new int[] {-1, 2, 1, 0}, DictionaryRecovery.matchLearnedToTrue(TRUE, learned));
   }
 
   @Test
@@ -40,7 +41,7 @@ class DictionaryRecoveryTest {
     assertEquals(Math.sqrt(0.5), r.mean(), 1e-9);
     assertEquals(0.0, r.share90());
     assertEquals(1.0, r.shareAbove(0.7));
-    assertThrows(IllegalArgumentException.class,
-        () -> DictionaryRecovery.of(new float[][] {{0, 0}}, l));
+    assertThrows(
+        IllegalArgumentException.class, () -> DictionaryRecovery.of(new float[][] {{0, 0}}, l));
   }
 }

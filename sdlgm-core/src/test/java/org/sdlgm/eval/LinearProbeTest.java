@@ -78,7 +78,8 @@ class LinearProbeTest {
     for (int i = 0; i < ytr.length; i += 3) {
       ytr[i] = 1 - ytr[i];
     }
-    LinearProbe.Options o = LinearProbe.Options.defaults().withEpochs(3).withBatchSize(64).withSeed(7);
+    LinearProbe.Options o =
+        LinearProbe.Options.defaults().withEpochs(3).withBatchSize(64).withSeed(7);
     LinearProbeResult a = LinearProbe.fit(xtr, ytr, xte, yte, DIM, o);
     int threadsBefore = ai.djl.pytorch.jni.JniUtils.getNumThreads();
     LinearProbeResult b = LinearProbe.fit(xtr, ytr, xte, yte, DIM, o.withThreads(2));
@@ -89,17 +90,30 @@ class LinearProbeTest {
 
   @Test
   void singleClassIsTrivial() {
-    LinearProbeResult r = LinearProbe.fit(new float[] {1, 2, 3, 4}, new int[] {0, 0},
-        new float[] {5, 6}, new int[] {0}, 2, LinearProbe.Options.defaults());
+    LinearProbeResult r =
+        LinearProbe.fit(
+            new float[] {1, 2, 3, 4},
+            new int[] {0, 0},
+            new float[] {5, 6},
+            new int[] {0},
+            2,
+            LinearProbe.Options.defaults());
     assertEquals(new LinearProbeResult(1.0, 1.0, 1), r);
   }
 
   @Test
   void badShapesRejected() {
-    assertThrows(IllegalArgumentException.class,
-        () -> LinearProbe.fit(new float[5], new int[2], new float[0], new int[0], 3,
-            LinearProbe.Options.defaults()));
-    assertThrows(IllegalArgumentException.class,
-        () -> LinearProbe.Options.defaults().withBatchSize(0));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            LinearProbe.fit(
+                new float[5],
+                new int[2],
+                new float[0],
+                new int[0],
+                3,
+                LinearProbe.Options.defaults()));
+    assertThrows(
+        IllegalArgumentException.class, () -> LinearProbe.Options.defaults().withBatchSize(0));
   }
 }

@@ -14,7 +14,7 @@ class PerClassTest {
     double[] d = PerClass.means(new double[] {0.5, 1.5}, new int[] {1, 1}, 2);
     assertTrue(Double.isNaN(d[0]));
     assertEquals(1.0, d[1]);
-    assertThrows(IllegalArgumentException.class,
-        () -> PerClass.means(new int[] {1}, new int[] {2}, 2));
+    assertThrows(
+        IllegalArgumentException.class, () -> PerClass.means(new int[] {1}, new int[] {2}, 2));
   }
 }

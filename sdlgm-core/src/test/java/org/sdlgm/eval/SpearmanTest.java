@@ -8,15 +8,22 @@ class SpearmanTest {
   @Test
   void tiesUseAverageRanks() {
     // b ranks: 1, 2, 3.5, 5, 3.5 ; value checked against scipy.stats.spearmanr.
-    assertEquals(0.8207826816681233,
-        Spearman.correlation(new double[] {1, 2, 3, 4, 5}, new double[] {5, 6, 7, 8, 7}), 1e-12);
-    assertEquals(0.8207826816681233,
-        Spearman.correlation(new int[] {1, 2, 3, 4, 5}, new int[] {5, 6, 7, 8, 7}), 1e-12);
+    assertEquals(
+        0.8207826816681233,
+        Spearman.correlation(new double[] {1, 2, 3, 4, 5}, new double[] {5, 6, 7, 8, 7}),
+        1e-12);
+    assertEquals(
+        0.8207826816681233,
+        Spearman.correlation(new int[] {1, 2, 3, 4, 5}, new int[] {5, 6, 7, 8, 7}),
+        1e-12);
   }
 
   @Test
   void monotoneAndAntitone() {
-    assertEquals(1.0, Spearman.correlation(new double[] {1, 5, 2, 9}, new double[] {10, 50, 20, 1000}), 1e-12);
+    assertEquals(
+        1.0,
+        Spearman.correlation(new double[] {1, 5, 2, 9}, new double[] {10, 50, 20, 1000}),
+        1e-12);
     assertEquals(-1.0, Spearman.correlation(new int[] {1, 2, 3, 4}, new int[] {4, 3, 2, 1}), 1e-12);
   }
 
@@ -25,8 +32,10 @@ class SpearmanTest {
     // a ranks: 1.5, 1.5, 3, 4 ; b ranks: 1, 3, 3, 3 ; mean 2.5 each.
     // dx = -1, -1, .5, 1.5 ; dy = -1.5, .5, .5, .5 ; sxy = 1.5 -.5 +.25 +.75 = 2
     // sxx = 1+1+.25+2.25 = 4.5 ; syy = 2.25+.25*3 = 3 ; r = 2/sqrt(13.5)
-    assertEquals(2 / Math.sqrt(13.5),
-        Spearman.correlation(new int[] {0, 0, 1, 2}, new int[] {1, 2, 2, 2}), 1e-12);
+    assertEquals(
+        2 / Math.sqrt(13.5),
+        Spearman.correlation(new int[] {0, 0, 1, 2}, new int[] {1, 2, 2, 2}),
+        1e-12);
   }
 
   @Test
@@ -38,7 +47,8 @@ class SpearmanTest {
 
   @Test
   void lengthMismatchRejected() {
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> Spearman.correlation(new int[] {1}, new int[] {1, 2}));
   }
 }

@@ -23,7 +23,8 @@ import org.sdlgm.util.AtomicFiles;
 class CheckpointTest {
   @TempDir Path dir;
 
-  private static final RunOptions OPTIONS = RunOptions.builder().put("--lr", 0.001).put("--seed", 1).build();
+  private static final RunOptions OPTIONS =
+      RunOptions.builder().put("--lr", 0.001).put("--seed", 1).build();
 
   private void publish(String content, int epoch) {
     Checkpoint.begin(dir, "kind")
@@ -49,7 +50,8 @@ class CheckpointTest {
     publish("one", 1);
     Files.writeString(dir.resolve("checkpoint/a.bin"), "onf");
     SdlgmException e = assertThrows(SdlgmException.class, () -> Checkpoint.read(dir, "kind"));
-    assertTrue(e.getMessage().contains("a.bin") && e.getMessage().contains("SHA-256"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("a.bin") && e.getMessage().contains("SHA-256"), e.getMessage());
     Files.writeString(dir.resolve("checkpoint/a.bin"), "on");
     e = assertThrows(SdlgmException.class, () -> Checkpoint.read(dir, "kind"));
     assertTrue(e.getMessage().contains("2 bytes"), e.getMessage());
@@ -73,7 +75,8 @@ class CheckpointTest {
     Files.move(dir.resolve(Checkpoint.DIR), dir.resolve(Checkpoint.OLD));
     Path fresh = dir.resolve(Checkpoint.NEW);
     Files.createDirectories(fresh);
-    Checkpoint.begin(dir.resolve("elsewhere"), "kind").put("a.bin", f -> AtomicFiles.writeString(f, "three"))
+    Checkpoint.begin(dir.resolve("elsewhere"), "kind")
+        .put("a.bin", f -> AtomicFiles.writeString(f, "three"))
         .publish(Map.of("epoch", 3), OPTIONS);
     try (var s = Files.list(dir.resolve("elsewhere").resolve(Checkpoint.DIR))) {
       for (Path p : (Iterable<Path>) s::iterator) {
@@ -104,12 +107,21 @@ class CheckpointTest {
     publish("one", 1);
     Checkpoint c = Checkpoint.read(dir, "kind");
     c.requireSameOptions(OPTIONS);
-    SdlgmException e = assertThrows(SdlgmException.class, () -> c.requireSameOptions(
-        RunOptions.builder().put("--lr", 0.01).put("--seed", 1).build()));
-    assertTrue(e.getMessage().contains("--lr '0.001'") && e.getMessage().contains("--lr '0.01'"), e.getMessage());
-    e = assertThrows(SdlgmException.class, () -> c.requireSameOptions(
-        RunOptions.builder().put("--lr", 0.001).build()));
-    assertTrue(e.getMessage().contains("--seed") && e.getMessage().contains("(not set)"), e.getMessage());
+    SdlgmException e =
+        assertThrows(
+            SdlgmException.class,
+            () ->
+                c.requireSameOptions(
+                    RunOptions.builder().put("--lr", 0.01).put("--seed", 1).build()));
+    assertTrue(
+        e.getMessage().contains("--lr '0.001'") && e.getMessage().contains("--lr '0.01'"),
+        e.getMessage());
+    e =
+        assertThrows(
+            SdlgmException.class,
+            () -> c.requireSameOptions(RunOptions.builder().put("--lr", 0.001).build()));
+    assertTrue(
+        e.getMessage().contains("--seed") && e.getMessage().contains("(not set)"), e.getMessage());
   }
 
   @Test
@@ -117,9 +129,13 @@ class CheckpointTest {
     Path folder = dir.resolve("model");
     try (RunLock lock = RunLock.acquire(folder, "first run")) {
       assertTrue(lock.createdFolder());
-      SdlgmException e = assertThrows(SdlgmException.class, () -> RunLock.acquire(folder, "second"));
-      assertTrue(e.getMessage().contains("in use") && e.getMessage().contains("first run")
-          && e.getMessage().contains("pid " + ProcessHandle.current().pid()), e.getMessage());
+      SdlgmException e =
+          assertThrows(SdlgmException.class, () -> RunLock.acquire(folder, "second"));
+      assertTrue(
+          e.getMessage().contains("in use")
+              && e.getMessage().contains("first run")
+              && e.getMessage().contains("pid " + ProcessHandle.current().pid()),
+          e.getMessage());
       String holder = Files.readString(folder.resolve(RunLock.FILE), StandardCharsets.UTF_8);
       assertTrue(holder.contains("first run"), holder);
     }

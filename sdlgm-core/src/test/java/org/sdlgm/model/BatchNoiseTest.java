@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
@@ -15,9 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.sdlgm.Workers;
 
 /**
- * Splitting a batch among threads changes no number an example sees: each part gets its rows
- * of the draws one whole-batch pass would make, and the parts' loss shares add up to the
- * batch's loss.
+ * Splitting a batch among threads changes no number an example sees: each part gets its rows of the
+ * draws one whole-batch pass would make, and the parts' loss shares add up to the batch's loss.
  */
 class BatchNoiseTest {
   @BeforeAll
@@ -63,8 +61,14 @@ class BatchNoiseTest {
 
   @Test
   void splitBatchGivesEveryExampleTheSameTermsAndTheSameLoss() {
-    SdlgmConfig c = SdlgmConfig.builder().inputDim(12).latentDim(10).maxLevel(4)
-        .encoderHidden(List.of(16)).decoderHidden(List.of(16)).build();
+    SdlgmConfig c =
+        SdlgmConfig.builder()
+            .inputDim(12)
+            .latentDim(10)
+            .maxLevel(4)
+            .encoderHidden(List.of(16))
+            .decoderHidden(List.of(16))
+            .build();
     int b = 7;
     float[] x = new float[b * 12];
     Random r = new Random(3);
@@ -72,10 +76,19 @@ class BatchNoiseTest {
       x[i] = r.nextFloat();
     }
     Schedule s = new Schedule(0.7, 1.0, 1.0);
-    try (SparseCoder coder = SparseCoder.create(c); NDManager m = NDManager.newBaseManager()) {
+    try (SparseCoder coder = SparseCoder.create(c);
+        NDManager m = NDManager.newBaseManager()) {
       Engine.getInstance().setRandomSeed(5);
-      Terms whole = coder.block().terms(coder.store(), SparseCoder.tensor(m, x, new Shape(b, 12)),
-          s, false, false, Noise.DIRECT);
+      Terms whole =
+          coder
+              .block()
+              .terms(
+                  coder.store(),
+                  SparseCoder.tensor(m, x, new Shape(b, 12)),
+                  s,
+                  false,
+                  false,
+                  Noise.DIRECT);
       float[] elbo = whole.elbo().toFloatArray();
       float loss = whole.loss(c, s).getFloat();
 
@@ -87,9 +100,16 @@ class BatchNoiseTest {
       for (int p = 1; p >= 0; p--) {
         int from = (int) bounds[p];
         int to = (int) bounds[p + 1];
-        Terms t = coder.block().terms(coder.store(),
-            SparseCoder.tensor(m, x, from * 12, new Shape(to - from, 12)), s, false, false,
-            shared.rows(from, to));
+        Terms t =
+            coder
+                .block()
+                .terms(
+                    coder.store(),
+                    SparseCoder.tensor(m, x, from * 12, new Shape(to - from, 12)),
+                    s,
+                    false,
+                    false,
+                    shared.rows(from, to));
         System.arraycopy(t.elbo().toFloatArray(), 0, splitElbo, from, to - from);
         splitLoss += t.loss(c, s, b).getFloat();
       }

@@ -31,8 +31,15 @@ class BatchTopKBlockTest {
   }
 
   private static SdlgmConfig config(int k, int l0, double target) {
-    return SdlgmConfig.builder().method(Method.BATCHTOPK_AE).inputDim(D).latentDim(k).maxLevel(l0)
-        .encoderHidden(List.of(16)).decoderHidden(List.of(16)).targetNnz(target).build();
+    return SdlgmConfig.builder()
+        .method(Method.BATCHTOPK_AE)
+        .inputDim(D)
+        .latentDim(k)
+        .maxLevel(l0)
+        .encoderHidden(List.of(16))
+        .decoderHidden(List.of(16))
+        .targetNnz(target)
+        .build();
   }
 
   private static float[] gaussian(Random rnd, int n) {
@@ -99,8 +106,15 @@ class BatchTopKBlockTest {
         NDManager m = NDManager.newBaseManager()) {
       Random rnd = new Random(6);
       for (float[] rows : adversarial(rnd, 9)) {
-        Terms t = coder.block().terms(coder.store(), SparseCoder.tensor(m, rows, new Shape(9, D)),
-            new Schedule(1, 1, 1), false, true);
+        Terms t =
+            coder
+                .block()
+                .terms(
+                    coder.store(),
+                    SparseCoder.tensor(m, rows, new Shape(9, D)),
+                    new Schedule(1, 1, 1),
+                    false,
+                    true);
         for (float v : t.nnz().toFloatArray()) {
           assertTrue(v <= 3, "training nnz " + v + " > L0 3");
         }
@@ -139,15 +153,20 @@ class BatchTopKBlockTest {
     SdlgmConfig c = config(16, 4, 3);
     float theta;
     List<SparseCode> codes;
-    try (SparseCoder coder = SparseCoder.create(c); NDManager m = NDManager.newBaseManager()) {
+    try (SparseCoder coder = SparseCoder.create(c);
+        NDManager m = NDManager.newBaseManager()) {
       assertTrue(block(coder).threshold(coder.store(), m) < 0, "θ starts unset");
       coder.block().afterTraining(coder.store(), coder.manager(), rows, n);
       theta = block(coder).threshold(coder.store(), m);
       assertTrue(theta > 0);
       double uncapped = 0;
       for (int from = 0; from < n; from += 500) {
-        uncapped += block(coder).uncappedCounts(coder.store(),
-            SparseCoder.tensor(m, rows, from * D, new Shape(500, D))).sum().getFloat();
+        uncapped +=
+            block(coder)
+                .uncappedCounts(
+                    coder.store(), SparseCoder.tensor(m, rows, from * D, new Shape(500, D)))
+                .sum()
+                .getFloat();
       }
       assertEquals(3.0, uncapped / n, 0.01, "mean count above θ before the cap");
       codes = coder.encode(rows, n, 100);
@@ -155,7 +174,8 @@ class BatchTopKBlockTest {
       assertTrue(capped <= 3.01 && codes.stream().allMatch(s -> s.nnz() <= 4));
       coder.saveParameters(file);
     }
-    try (SparseCoder loaded = SparseCoder.load(c, file); NDManager m = NDManager.newBaseManager()) {
+    try (SparseCoder loaded = SparseCoder.load(c, file);
+        NDManager m = NDManager.newBaseManager()) {
       assertEquals(theta, block(loaded).threshold(loaded.store(), m));
       List<SparseCode> again = loaded.encode(rows, n, 100);
       assertArrayEquals(Evaluator.dense(codes, 16), Evaluator.dense(again, 16));
@@ -165,12 +185,19 @@ class BatchTopKBlockTest {
   @Test
   void shortTrainingLowersTheLossAndEncodesWithinTheCap() {
     TrainTest data = DataSpecs.parse("synthetic:n=300,test=60,seed=3,dim=48,atoms=8,lmax=3").load();
-    SdlgmConfig c = config(12, 4, 2).toBuilder().inputDim(48).encoderHidden(List.of(32))
-        .decoderHidden(List.of(32)).build();
-    TrainConfig tc = TrainConfig.builder().epochs(3).batchSize(50).seed(2).validationFraction(0).build();
+    SdlgmConfig c =
+        config(12, 4, 2).toBuilder()
+            .inputDim(48)
+            .encoderHidden(List.of(32))
+            .decoderHidden(List.of(32))
+            .build();
+    TrainConfig tc =
+        TrainConfig.builder().epochs(3).batchSize(50).seed(2).validationFraction(0).build();
     TrainingRun run = new SdlgmTrainer(c, tc).fit(data.train(), null, null, false);
-    try (SparseCoder coder = run.coder(); NDManager m = NDManager.newBaseManager()) {
-      assertTrue(run.history().get(2).trainLoss() < run.history().get(0).trainLoss(),
+    try (SparseCoder coder = run.coder();
+        NDManager m = NDManager.newBaseManager()) {
+      assertTrue(
+          run.history().get(2).trainLoss() < run.history().get(0).trainLoss(),
           "loss " + run.history().get(0).trainLoss() + " → " + run.history().get(2).trainLoss());
       assertTrue(block(coder).threshold(coder.store(), m) >= 0, "θ estimated after training");
       for (SparseCode code : coder.encode(data.test().features(), data.test().size(), 32)) {

@@ -32,7 +32,8 @@ class GumbelSoftmaxTest {
 
   @Test
   void hardMaskHasExactlyLOnesOnTheTopKeys() {
-    NDArray keys = manager.create(new float[] {0.1f, 3f, -2f, 2f, 1f, 0.5f, 5f, -1f}, new Shape(2, 4));
+    NDArray keys =
+        manager.create(new float[] {0.1f, 3f, -2f, 2f, 1f, 0.5f, 5f, -1f}, new Shape(2, 4));
     NDArray levels = manager.create(new long[] {1, 3});
     float[] mask = GumbelSoftmax.hardMask(GumbelSoftmax.order(keys, 3), levels, 4).toFloatArray();
     assertArrayEquals(new float[] {0, 1, 0, 0}, new float[] {mask[0], mask[1], mask[2], mask[3]});
@@ -49,8 +50,10 @@ class GumbelSoftmaxTest {
     for (int i = 0; i < b; i++) {
       lv[i] = 1 + (i % 20);
     }
-    float[] sums = GumbelSoftmax.hardMask(GumbelSoftmax.order(keys, 20), manager.create(lv), k)
-        .sum(new int[] {1}).toFloatArray();
+    float[] sums =
+        GumbelSoftmax.hardMask(GumbelSoftmax.order(keys, 20), manager.create(lv), k)
+            .sum(new int[] {1})
+            .toFloatArray();
     for (int i = 0; i < b; i++) {
       assertEquals(lv[i], sums[i], 0.0, "row " + i);
     }
@@ -124,7 +127,8 @@ class GumbelSoftmaxTest {
   @Test
   void survivalWeightsAreTailSums() {
     NDArray q = manager.create(new float[] {0.1f, 0.2f, 0.3f, 0.4f}, new Shape(1, 4));
-    assertArrayEquals(new float[] {1.0f, 0.9f, 0.7f, 0.4f}, GumbelSoftmax.survival(q).toFloatArray(), 1e-6f);
+    assertArrayEquals(
+        new float[] {1.0f, 0.9f, 0.7f, 0.4f}, GumbelSoftmax.survival(q).toFloatArray(), 1e-6f);
   }
 
   @Test
@@ -137,11 +141,11 @@ class GumbelSoftmaxTest {
 
   /**
    * The multiplicative form of the successive relaxation is docs/model.md's log-domain recursion
-   * w_j = w_{j−1} + log max(1 − a_{j−1}, 1e-20), a_j = softmax(w_j / τ): its mask values agree
-   * with that recursion evaluated literally in float32, and its gradient with respect to α is
-   * at least as close to a float64 evaluation as the literal float32 one — for τ on and off the
-   * special-cased values, and for flat as well as peaked keys. (Both float32 forms can differ
-   * from float64 by up to 1% on a row whose leading entry has 1 − a near float resolution.)
+   * w_j = w_{j−1} + log max(1 − a_{j−1}, 1e-20), a_j = softmax(w_j / τ): its mask values agree with
+   * that recursion evaluated literally in float32, and its gradient with respect to α is at least
+   * as close to a float64 evaluation as the literal float32 one — for τ on and off the
+   * special-cased values, and for flat as well as peaked keys. (Both float32 forms can differ from
+   * float64 by up to 1% on a row whose leading entry has 1 − a near float resolution.)
    */
   @Test
   void successiveRelaxationMatchesTheLogDomainRecursion() {
@@ -161,14 +165,22 @@ class GumbelSoftmaxTest {
         assertArrayEquals(literal[0], fast[0], 2e-5f, "mask values, " + at);
         double fastErr = relativeError(fast[1], exact[1]);
         double literalErr = relativeError(literal[1], exact[1]);
-        assertTrue(fastErr <= 1.5 * literalErr + 1e-5,
+        assertTrue(
+            fastErr <= 1.5 * literalErr + 1e-5,
             "gradient error " + fastErr + " vs " + literalErr + " for the literal form, " + at);
       }
     }
   }
 
-  private static float[][] maskAndGradient(NDArray alpha, NDArray noise, NDArray level,
-      NDArray weights, double tau, int l0, boolean literal, boolean float64) {
+  private static float[][] maskAndGradient(
+      NDArray alpha,
+      NDArray noise,
+      NDArray level,
+      NDArray weights,
+      double tau,
+      int l0,
+      boolean literal,
+      boolean float64) {
     DataType type = float64 ? DataType.FLOAT64 : DataType.FLOAT32;
     NDArray a0 = alpha.toType(type, true);
     a0.setRequiresGradient(true);
@@ -196,7 +208,9 @@ class GumbelSoftmaxTest {
     }
     float[] grad = a0.getGradient().toType(DataType.FLOAT32, false).toFloatArray();
     for (float g : grad) {
-      assertTrue(Float.isFinite(g), "non-finite gradient, literal " + literal + ", float64 " + float64 + ", τ " + tau);
+      assertTrue(
+          Float.isFinite(g),
+          "non-finite gradient, literal " + literal + ", float64 " + float64 + ", τ " + tau);
     }
     return new float[][] {mask, grad};
   }
@@ -220,12 +234,15 @@ class GumbelSoftmaxTest {
     NDArray target = manager.randomNormal(new Shape(8, 12));
     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
       NDArray keys = alpha.add(GumbelSoftmax.gumbel(manager, new Shape(8, 12)));
-      NDArray level = GumbelSoftmax.relaxedLevel(levelLogits.logSoftmax(1),
-          GumbelSoftmax.gumbel(manager, new Shape(8, 4)), 0.7);
+      NDArray level =
+          GumbelSoftmax.relaxedLevel(
+              levelLogits.logSoftmax(1), GumbelSoftmax.gumbel(manager, new Shape(8, 4)), 0.7);
       NDArray m = GumbelSoftmax.relaxedMask(level, GumbelSoftmax.successive(keys, 0.7, 4));
       gc.backward(m.mul(target).sum());
     }
     assertTrue(alpha.getGradient().abs().sum().getFloat() > 0, "no gradient reached α");
-    assertTrue(levelLogits.getGradient().abs().sum().getFloat() > 0, "no gradient reached the level logits");
+    assertTrue(
+        levelLogits.getGradient().abs().sum().getFloat() > 0,
+        "no gradient reached the level logits");
   }
 }

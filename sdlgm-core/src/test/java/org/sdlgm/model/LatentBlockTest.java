@@ -22,8 +22,15 @@ class LatentBlockTest {
   }
 
   private static SdlgmConfig small(Method m, boolean hard) {
-    return SdlgmConfig.builder().method(m).inputDim(12).latentDim(10).maxLevel(4)
-        .encoderHidden(List.of(16)).decoderHidden(List.of(16)).straightThrough(hard).build();
+    return SdlgmConfig.builder()
+        .method(m)
+        .inputDim(12)
+        .latentDim(10)
+        .maxLevel(4)
+        .encoderHidden(List.of(16))
+        .decoderHidden(List.of(16))
+        .straightThrough(hard)
+        .build();
   }
 
   @Test
@@ -39,8 +46,10 @@ class LatentBlockTest {
 
   @Test
   void geometricPriorChargesLogRhoPerLevel() {
-    SdlgmConfig c = small(Method.SDLGM, false).toBuilder().levelPrior(LevelPrior.GEOMETRIC).rho(0.25).build();
-    try (SparseCoder coder = SparseCoder.create(c); NDManager m = NDManager.newBaseManager()) {
+    SdlgmConfig c =
+        small(Method.SDLGM, false).toBuilder().levelPrior(LevelPrior.GEOMETRIC).rho(0.25).build();
+    try (SparseCoder coder = SparseCoder.create(c);
+        NDManager m = NDManager.newBaseManager()) {
       SdlgmBlock b = (SdlgmBlock) coder.block();
       float[] lp = b.logPrior(coder.store(), m, 1.0, false).toFloatArray();
       double total = 0;
@@ -80,8 +89,15 @@ class LatentBlockTest {
     Engine.getInstance().setRandomSeed(4);
     try (SparseCoder coder = SparseCoder.create(small(Method.SDLGM_FIXED, false));
         NDManager m = NDManager.newBaseManager()) {
-      Terms t = coder.block().terms(coder.store(), m.randomUniform(0f, 1f, new Shape(3, 12)),
-          new Schedule(0.5, 1, 1), true, false);
+      Terms t =
+          coder
+              .block()
+              .terms(
+                  coder.store(),
+                  m.randomUniform(0f, 1f, new Shape(3, 12)),
+                  new Schedule(0.5, 1, 1),
+                  true,
+                  false);
       for (float v : t.klL().toFloatArray()) {
         assertEquals(0f, v);
       }
@@ -104,7 +120,8 @@ class LatentBlockTest {
         }
         for (Pair<String, Parameter> p : coder.block().getParameters()) {
           float g = p.getValue().getArray().getGradient().abs().sum().getFloat();
-          assertTrue(g > 0, (hard ? "straight-through" : "relaxed") + ": no gradient for " + p.getKey());
+          assertTrue(
+              g > 0, (hard ? "straight-through" : "relaxed") + ": no gradient for " + p.getKey());
         }
       }
     }
@@ -115,8 +132,8 @@ class LatentBlockTest {
     // Selection logits scaled far beyond the kernels' e^−80 clamp: every KL_S, relaxed (in
     // the Java kernel) or hard (libtorch), must stay a KL, i.e. ≥ 0.
     for (Selection sel : Selection.values()) {
-      SdlgmConfig c = small(Method.SDLGM, true).toBuilder().selection(sel).selectionScale(5000)
-          .build();
+      SdlgmConfig c =
+          small(Method.SDLGM, true).toBuilder().selection(sel).selectionScale(5000).build();
       Engine.getInstance().setRandomSeed(3);
       try (org.sdlgm.model.SparseCoder coder = SparseCoder.create(c);
           NDManager m = coder.manager().newSubManager()) {
@@ -128,8 +145,10 @@ class LatentBlockTest {
         NDArray xs = SparseCoder.tensor(m, x, new Shape(20, 12));
         Schedule s = new Schedule(0.5, 1.0, 1.0);
         for (boolean hard : new boolean[] {false, true}) {
-          Terms t = coder.block().terms(coder.store(), xs, s, hard, false, Noise.DIRECT,
-              hard ? null : new Tape());
+          Terms t =
+              coder
+                  .block()
+                  .terms(coder.store(), xs, s, hard, false, Noise.DIRECT, hard ? null : new Tape());
           for (float kl : t.klS().toFloatArray()) {
             assertTrue(kl >= -1e-3f, sel + (hard ? " hard" : " relaxed") + " KL_S " + kl);
           }
@@ -144,7 +163,8 @@ class LatentBlockTest {
     // give the same terms; with the full noise they differ.
     SdlgmConfig c = small(Method.SDLGM, true).toBuilder().selection(Selection.VALUES).build();
     assertEquals(2, c.toBuilder().settleFraction(0.1).build().settleEpochs(20));
-    try (SparseCoder coder = SparseCoder.create(c); NDManager m = coder.manager().newSubManager()) {
+    try (SparseCoder coder = SparseCoder.create(c);
+        NDManager m = coder.manager().newSubManager()) {
       float[] x = new float[6 * 12];
       for (int i = 0; i < x.length; i++) {
         x[i] = (i % 7) / 7f;
@@ -154,8 +174,12 @@ class LatentBlockTest {
       for (int run = 0; run < 4; run++) {
         Engine.getInstance().setRandomSeed(run % 2 == 0 ? 11 : 12);
         Schedule s = new Schedule(0.5, 1.0, 1.0, run < 2 ? 0.0 : 1.0);
-        out[run] = coder.block().terms(coder.store(), xs, s, false, false, Noise.DIRECT, new Tape())
-            .logLik().toFloatArray();
+        out[run] =
+            coder
+                .block()
+                .terms(coder.store(), xs, s, false, false, Noise.DIRECT, new Tape())
+                .logLik()
+                .toFloatArray();
       }
       org.junit.jupiter.api.Assertions.assertArrayEquals(out[0], out[1]);
       assertTrue(!java.util.Arrays.equals(out[2], out[3]), "full noise must depend on the seed");

@@ -23,9 +23,18 @@ class LevelEstimatorTest {
   }
 
   private static SdlgmConfig config(LevelEstimator e) {
-    return SdlgmConfig.builder().inputDim(12).latentDim(10).maxLevel(4)
-        .encoderHidden(List.of(16)).decoder(Decoder.LINEAR).likelihood(Likelihood.GAUSSIAN)
-        .learnSigmaX(false).sigmaXInit(1.0).straightThrough(true).levelEstimator(e).build();
+    return SdlgmConfig.builder()
+        .inputDim(12)
+        .latentDim(10)
+        .maxLevel(4)
+        .encoderHidden(List.of(16))
+        .decoder(Decoder.LINEAR)
+        .likelihood(Likelihood.GAUSSIAN)
+        .learnSigmaX(false)
+        .sigmaXInit(1.0)
+        .straightThrough(true)
+        .levelEstimator(e)
+        .build();
   }
 
   @Test
@@ -39,11 +48,14 @@ class LevelEstimatorTest {
         NDManager m = NDManager.newBaseManager()) {
       NDArray x = m.randomUniform(0f, 1f, new Shape(b, d));
       Schedule noiseFree = new Schedule(0.5, 1, 1, 0);
-      float[] exact = coder.block().terms(coder.store(), x, noiseFree, false, true).logLik()
-          .toFloatArray();
+      float[] exact =
+          coder.block().terms(coder.store(), x, noiseFree, false, true).logLik().toFloatArray();
 
-      float[] heads = coder.block().encodeHeads(coder.store(), x,
-          coder.block().encodingWeights(coder.store(), m)).toFloatArray();
+      float[] heads =
+          coder
+              .block()
+              .encodeHeads(coder.store(), x, coder.block().encodingWeights(coder.store(), m))
+              .toFloatArray();
       float[] xs = x.toFloatArray();
       int w = 2 * k + l0;
       for (int r = 0; r < b; r++) {
@@ -68,8 +80,12 @@ class LevelEstimatorTest {
 
       // The relaxed estimator takes the likelihood at one level instead: a different number.
       try (SparseCoder relaxed = SparseCoder.create(config(LevelEstimator.RELAXED))) {
-        float[] one = relaxed.block().terms(relaxed.store(), x, noiseFree, false, true).logLik()
-            .toFloatArray();
+        float[] one =
+            relaxed
+                .block()
+                .terms(relaxed.store(), x, noiseFree, false, true)
+                .logLik()
+                .toFloatArray();
         assertNotEquals(exact[0], one[0]);
       }
     }

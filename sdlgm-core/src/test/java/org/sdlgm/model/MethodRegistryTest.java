@@ -8,8 +8,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A method is one {@link Method} constant and its block class: every constant builds its
- * block through {@link LatentBlock#of}, names its budget, and round-trips through its id.
+ * A method is one {@link Method} constant and its block class: every constant builds its block
+ * through {@link LatentBlock#of}, names its budget, and round-trips through its id.
  */
 class MethodRegistryTest {
   @BeforeAll
@@ -20,8 +20,15 @@ class MethodRegistryTest {
   @Test
   void everyMethodBuildsItsBlockAndNamesItsBudget() {
     for (Method m : Method.values()) {
-      SdlgmConfig c = SdlgmConfig.builder().method(m).inputDim(8).latentDim(6).maxLevel(3)
-          .encoderHidden(List.of(8)).decoderHidden(List.of(8)).build();
+      SdlgmConfig c =
+          SdlgmConfig.builder()
+              .method(m)
+              .inputDim(8)
+              .latentDim(6)
+              .maxLevel(3)
+              .encoderHidden(List.of(8))
+              .decoderHidden(List.of(8))
+              .build();
       try (SparseCoder coder = SparseCoder.create(c)) {
         assertNotNull(coder.block(), m.id());
         assertEquals(m, coder.config().method());

@@ -14,10 +14,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Java per-step selection KL gives the values and gradients (with respect to α and β) of
- * {@link GumbelSoftmax#stepKl}, libtorch's evaluation of the same closed form differentiated
- * by autograd, with the uniform and a learned prior and logits from flat to peaked; and
- * {@link SelectionKl#order} is libtorch's top-k of the keys.
+ * The Java per-step selection KL gives the values and gradients (with respect to α and β) of {@link
+ * GumbelSoftmax#stepKl}, libtorch's evaluation of the same closed form differentiated by autograd,
+ * with the uniform and a learned prior and logits from flat to peaked; and {@link
+ * SelectionKl#order} is libtorch's top-k of the keys.
  */
 class SelectionKlTest {
   @BeforeAll
@@ -37,7 +37,15 @@ class SelectionKlTest {
         float[] beta = withBeta ? gaussian(rnd, k, 1.5) : null;
         float[] keys = gaussian(rnd, rows * k, 3.0);
         float[] upstream = gaussian(rnd, rows * steps, 1.0);
-        compare(alpha, beta, keys, upstream, rows, k, steps, "scale " + scale + (withBeta ? ", β" : ""));
+        compare(
+            alpha,
+            beta,
+            keys,
+            upstream,
+            rows,
+            k,
+            steps,
+            "scale " + scale + (withBeta ? ", β" : ""));
       }
     }
   }
@@ -50,16 +58,23 @@ class SelectionKlTest {
     return x;
   }
 
-  private static void compare(float[] alpha, float[] beta, float[] keys, float[] upstream,
-      int rows, int k, int steps, String where) {
+  private static void compare(
+      float[] alpha,
+      float[] beta,
+      float[] keys,
+      float[] upstream,
+      int rows,
+      int k,
+      int steps,
+      String where) {
     try (NDManager m = NDManager.newBaseManager()) {
       boolean gradMode = JniUtils.isGradMode();
       JniUtils.setGradMode(true);
       try {
         int[] order = SelectionKl.order(keys, rows, k, steps);
         NDArray torchOrder = GumbelSoftmax.order(m.create(keys, new Shape(rows, k)), steps);
-        assertArrayEquals(torchOrder.toType(DataType.INT32, false).toIntArray(), order,
-            "order, " + where);
+        assertArrayEquals(
+            torchOrder.toType(DataType.INT32, false).toIntArray(), order, "order, " + where);
 
         NDArray at = m.create(alpha, new Shape(rows, k));
         at.setRequiresGradient(true);

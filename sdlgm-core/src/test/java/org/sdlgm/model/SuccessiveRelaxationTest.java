@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Java kernel of the successive relaxation gives, to float precision, the values and the
- * vector-Jacobian product of the same relaxation evaluated in float64 by libtorch's operations
- * and differentiated by autograd, across temperatures (the
- * identity, square, series and exact power paths), key scales from flat to peaked (where
- * 1 − a rounds to 0 and the first softmax is clamped), and with and without a level.
+ * vector-Jacobian product of the same relaxation evaluated in float64 by libtorch's operations and
+ * differentiated by autograd, across temperatures (the identity, square, series and exact power
+ * paths), key scales from flat to peaked (where 1 − a rounds to 0 and the first softmax is
+ * clamped), and with and without a level.
  */
 class SuccessiveRelaxationTest {
   @BeforeAll
@@ -54,21 +54,31 @@ class SuccessiveRelaxationTest {
     }
   }
 
-  private static void compare(float[] keys, float[] level, float[] upstream, int rows, int k,
-      int steps, double tau, String where) {
+  private static void compare(
+      float[] keys,
+      float[] level,
+      float[] upstream,
+      int rows,
+      int k,
+      int steps,
+      double tau,
+      String where) {
     try (NDManager m = NDManager.newBaseManager()) {
       boolean gradMode = JniUtils.isGradMode();
       JniUtils.setGradMode(true);
       try {
         NDArray kt = m.create(keys, new Shape(rows, k)).toType(DataType.FLOAT64, false);
         kt.setRequiresGradient(true);
-        NDArray lt = level == null ? null
-            : m.create(level, new Shape(rows, steps)).toType(DataType.FLOAT64, false);
+        NDArray lt =
+            level == null
+                ? null
+                : m.create(level, new Shape(rows, steps)).toType(DataType.FLOAT64, false);
         if (lt != null) {
           lt.setRequiresGradient(true);
         }
         NDArray mask = reference(kt, lt, tau, steps);
-        NDArray loss = mask.mul(m.create(upstream, new Shape(rows, k)).toType(DataType.FLOAT64, false)).sum();
+        NDArray loss =
+            mask.mul(m.create(upstream, new Shape(rows, k)).toType(DataType.FLOAT64, false)).sum();
         JniUtils.backward((PtNDArray) loss, (PtNDArray) loss.onesLike(), false, false);
         double[] wantMask = mask.toDoubleArray();
         double[] wantKeys = kt.getGradient().toDoubleArray();
@@ -110,14 +120,16 @@ class SuccessiveRelaxationTest {
   /**
    * The relaxation of docs/model.md ("The model") in float64 by plain libtorch operations, with
    * GumbelSoftmax's clamp of the first softmax and floor: a_1 = softmax(max(r/τ, max r/τ − 60)),
-   * a_j ∝ a_{j−1}(1 − a_{j−1} + 10⁻³⁰)^{1/τ} + 10⁻³⁵, m = Σ_j ℓ_j min(1, Σ_{t≤j} a_t), where
-   * 1 − a_i is computed as Σ_{l≠i} p_l / Σ_l p_l (a product with ones minus the identity), so
-   * that it keeps its digits however close a_i is to 1.
+   * a_j ∝ a_{j−1}(1 − a_{j−1} + 10⁻³⁰)^{1/τ} + 10⁻³⁵, m = Σ_j ℓ_j min(1, Σ_{t≤j} a_t), where 1 −
+   * a_i is computed as Σ_{l≠i} p_l / Σ_l p_l (a product with ones minus the identity), so that it
+   * keeps its digits however close a_i is to 1.
    */
   private static NDArray reference(NDArray keys, NDArray level, double tau, int steps) {
     NDManager m = keys.getManager();
     long k = keys.getShape().get(1);
-    NDArray others = m.ones(new Shape(k, k), DataType.FLOAT64).sub(m.eye((int) k).toType(DataType.FLOAT64, false));
+    NDArray others =
+        m.ones(new Shape(k, k), DataType.FLOAT64)
+            .sub(m.eye((int) k).toType(DataType.FLOAT64, false));
     NDArray u = keys.mul(f64(m, 1.0 / tau));
     NDArray max = u.max(new int[] {1}, true).stopGradient();
     NDArray p = u.maximum(max.sub(f64(m, 60))).sub(max).exp();
@@ -128,9 +140,8 @@ class SuccessiveRelaxationTest {
       NDArray a = p.div(total);
       prefix = prefix == null ? a : prefix.add(a);
       NDArray c = prefix.minimum(f64(m, 1));
-      NDArray term = level == null
-          ? (j == steps - 1 ? c : null)
-          : c.mul(level.get(":, " + j + ":" + (j + 1)));
+      NDArray term =
+          level == null ? (j == steps - 1 ? c : null) : c.mul(level.get(":, " + j + ":" + (j + 1)));
       if (term != null) {
         mask = mask == null ? term : mask.add(term);
       }
@@ -141,8 +152,8 @@ class SuccessiveRelaxationTest {
   }
 
   /**
-   * A float64 0-d tensor made by libtorch: DJL's {@code add(Number)} and friends hand autograd
-   * a scalar tensor on Java memory that is freed on return (docs/model.md, choice 22).
+   * A float64 0-d tensor made by libtorch: DJL's {@code add(Number)} and friends hand autograd a
+   * scalar tensor on Java memory that is freed on return (docs/model.md, choice 22).
    */
   private static NDArray f64(NDManager m, double v) {
     return m.full(new Shape(), (float) v).toType(DataType.FLOAT64, false);
@@ -167,7 +178,8 @@ class SuccessiveRelaxationTest {
     }
     double kernelError = error(want, got);
     double torchError = error(want, torch);
-    assertTrue(kernelError <= 4 * (Double.isNaN(torchError) ? 0 : torchError) + 1e-5,
+    assertTrue(
+        kernelError <= 4 * (Double.isNaN(torchError) ? 0 : torchError) + 1e-5,
         what + ": relative error " + kernelError + " against libtorch float32's " + torchError);
   }
 

@@ -28,8 +28,15 @@ class VscBlockTest {
   }
 
   private static SdlgmConfig config(int k, int l0, double target) {
-    return SdlgmConfig.builder().method(Method.VSC).inputDim(D).latentDim(k).maxLevel(l0)
-        .encoderHidden(List.of(16)).decoderHidden(List.of(16)).targetNnz(target).build();
+    return SdlgmConfig.builder()
+        .method(Method.VSC)
+        .inputDim(D)
+        .latentDim(k)
+        .maxLevel(l0)
+        .encoderHidden(List.of(16))
+        .decoderHidden(List.of(16))
+        .targetNnz(target)
+        .build();
   }
 
   /** KL of the spike Bernoulli(γ) against Bernoulli(α), in double precision. */
@@ -64,14 +71,16 @@ class VscBlockTest {
   @Test
   void termsKlIsSpikePlusGammaWeightedSlab() {
     Engine.getInstance().setRandomSeed(3);
-    try (SparseCoder coder = SparseCoder.create(config(6, 3, 1)); NDManager m = NDManager.newBaseManager()) {
+    try (SparseCoder coder = SparseCoder.create(config(6, 3, 1));
+        NDManager m = NDManager.newBaseManager()) {
       VscBlock b = (VscBlock) coder.block();
       NDArray x = SparseCoder.tensor(m, gaussianRows(new Random(3), 4), new Shape(4, D));
       Terms t = b.terms(coder.store(), x, new Schedule(0.5, 1, 1), true, false);
       // The heads' raw outputs, recomputed, and the KLs by hand in double precision.
       NDArray h = b.hidden(coder.store(), x, false);
       float[] mu = LatentBlock.apply(child(b, "muHead"), coder.store(), h, false).toFloatArray();
-      float[] ls = LatentBlock.apply(child(b, "logSigmaHead"), coder.store(), h, false).toFloatArray();
+      float[] ls =
+          LatentBlock.apply(child(b, "logSigmaHead"), coder.store(), h, false).toFloatArray();
       float[] lg = LatentBlock.apply(child(b, "spikeHead"), coder.store(), h, false).toFloatArray();
       float[] klS = t.klS().toFloatArray();
       float[] klV = t.klV().toFloatArray();
@@ -98,14 +107,18 @@ class VscBlockTest {
     // With exact spikes, z has exactly nnz non-zeros (a Gaussian value is never exactly 0),
     // and over many rows the share of spikes on is the mean γ.
     Engine.getInstance().setRandomSeed(4);
-    try (SparseCoder coder = SparseCoder.create(config(8, 4, 0)); NDManager m = NDManager.newBaseManager()) {
+    try (SparseCoder coder = SparseCoder.create(config(8, 4, 0));
+        NDManager m = NDManager.newBaseManager()) {
       VscBlock b = (VscBlock) coder.block();
       int n = 2000;
       NDArray x = SparseCoder.tensor(m, gaussianRows(new Random(4), n), new Shape(n, D));
       Terms t = b.terms(coder.store(), x, new Schedule(0.5, 1, 1), true, false);
       NDArray h = b.hidden(coder.store(), x, false);
-      double meanGamma = ai.djl.nn.Activation.sigmoid(
-          LatentBlock.apply(child(b, "spikeHead"), coder.store(), h, false)).mean().getFloat();
+      double meanGamma =
+          ai.djl.nn.Activation.sigmoid(
+                  LatentBlock.apply(child(b, "spikeHead"), coder.store(), h, false))
+              .mean()
+              .getFloat();
       double share = t.nnz().sum().getFloat() / (n * 8.0);
       assertEquals(meanGamma, share, 0.02);
     }
@@ -120,7 +133,10 @@ class VscBlockTest {
       Engine.getInstance().setRandomSeed(seed);
       try (SparseCoder coder = SparseCoder.create(config(k, l0, 0))) {
         // A large bias on the spike head switches every dimension on: the cap must clip.
-        child(coder.block(), "spikeHead").getParameters().get("bias").getArray()
+        child(coder.block(), "spikeHead")
+            .getParameters()
+            .get("bias")
+            .getArray()
             .set(filled(k, seed % 2 == 0 ? 50f : 0f));
         int n = 15;
         float[] huge = new float[n * D];
@@ -146,12 +162,18 @@ class VscBlockTest {
   @Test
   void shortTrainingLowersTheLossAndEncodesWithinTheCap() {
     TrainTest data = DataSpecs.parse("synthetic:n=300,test=60,seed=3,dim=48,atoms=8,lmax=3").load();
-    SdlgmConfig c = config(12, 4, 2).toBuilder().inputDim(48).encoderHidden(List.of(32))
-        .decoderHidden(List.of(32)).build();
-    TrainConfig tc = TrainConfig.builder().epochs(3).batchSize(50).seed(2).validationFraction(0).build();
+    SdlgmConfig c =
+        config(12, 4, 2).toBuilder()
+            .inputDim(48)
+            .encoderHidden(List.of(32))
+            .decoderHidden(List.of(32))
+            .build();
+    TrainConfig tc =
+        TrainConfig.builder().epochs(3).batchSize(50).seed(2).validationFraction(0).build();
     TrainingRun run = new SdlgmTrainer(c, tc).fit(data.train(), null, null, false);
     try (SparseCoder coder = run.coder()) {
-      assertTrue(run.history().get(2).trainLoss() < run.history().get(0).trainLoss(),
+      assertTrue(
+          run.history().get(2).trainLoss() < run.history().get(0).trainLoss(),
           "loss " + run.history().get(0).trainLoss() + " → " + run.history().get(2).trainLoss());
       for (SparseCode code : coder.encode(data.test().features(), data.test().size(), 32)) {
         assertTrue(code.nnz() <= 4);
@@ -161,8 +183,11 @@ class VscBlockTest {
 
   /** A child block by name (DJL prefixes each child's name with its position). */
   private static ai.djl.nn.Block child(LatentBlock b, String name) {
-    return b.getChildren().stream().filter(p -> p.getKey().endsWith(name)).findFirst()
-        .orElseThrow().getValue();
+    return b.getChildren().stream()
+        .filter(p -> p.getKey().endsWith(name))
+        .findFirst()
+        .orElseThrow()
+        .getValue();
   }
 
   private static float[] filled(int n, float v) {

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sdlgm.io.TrainConfig;
 
 /**
- * The fused Adam makes the same updates as DJL's (to float rounding), zeroes the gradients,
- * and clips symmetrically (DJL's own Adam only clamps from above).
+ * The fused Adam makes the same updates as DJL's (to float rounding), zeroes the gradients, and
+ * clips symmetrically (DJL's own Adam only clamps from above).
  */
 class AdamUpdatesTest {
   @Test
@@ -50,7 +50,10 @@ class AdamUpdatesTest {
         float[] a = fused.get(p);
         float[] b = djl.get(p);
         for (int i = 0; i < a.length; i++) {
-          assertEquals(b[i], a[i], 2e-6 + 2e-5 * Math.abs(b[i]),
+          assertEquals(
+              b[i],
+              a[i],
+              2e-6 + 2e-5 * Math.abs(b[i]),
               "clip " + clip + ", parameter " + p + ", entry " + i);
         }
       }
@@ -63,8 +66,8 @@ class AdamUpdatesTest {
     try (NDManager m = NDManager.newBaseManager()) {
       SequentialBlock block = block(m);
       float[] before = block.getParameters().get(0).getValue().getArray().toFloatArray();
-      AdamUpdates adam = new AdamUpdates(block,
-          TrainConfig.builder().adam(TrainConfig.AdamImpl.FUSED).build());
+      AdamUpdates adam =
+          new AdamUpdates(block, TrainConfig.builder().adam(TrainConfig.AdamImpl.FUSED).build());
       backward(m, block, 0);
       adam.apply();
       float[] after = block.getParameters().get(0).getValue().getArray().toFloatArray();
@@ -88,29 +91,30 @@ class AdamUpdatesTest {
     Path file = dir.resolve("adam.state");
     try (NDManager m = NDManager.newBaseManager()) {
       SequentialBlock block = block(m);
-      try (AdamUpdates fused = new AdamUpdates(block,
-          TrainConfig.builder().adam(TrainConfig.AdamImpl.FUSED).build())) {
+      try (AdamUpdates fused =
+          new AdamUpdates(block, TrainConfig.builder().adam(TrainConfig.AdamImpl.FUSED).build())) {
         backward(m, block, 0);
         fused.apply();
         fused.save(file);
       }
       byte[] saved = Files.readAllBytes(file);
-      try (AdamUpdates again = new AdamUpdates(block,
-          TrainConfig.builder().adam(TrainConfig.AdamImpl.FUSED).build())) {
+      try (AdamUpdates again =
+          new AdamUpdates(block, TrainConfig.builder().adam(TrainConfig.AdamImpl.FUSED).build())) {
         again.load(file);
         again.save(dir.resolve("copy.state"));
       }
       assertArrayEquals(saved, Files.readAllBytes(dir.resolve("copy.state")));
       // A truncated file is refused with its name.
       Files.write(file, java.util.Arrays.copyOf(saved, saved.length / 2));
-      try (AdamUpdates broken = new AdamUpdates(block,
-          TrainConfig.builder().adam(TrainConfig.AdamImpl.FUSED).build())) {
-        org.sdlgm.SdlgmException e = org.junit.jupiter.api.Assertions.assertThrows(
-            org.sdlgm.SdlgmException.class, () -> broken.load(file));
+      try (AdamUpdates broken =
+          new AdamUpdates(block, TrainConfig.builder().adam(TrainConfig.AdamImpl.FUSED).build())) {
+        org.sdlgm.SdlgmException e =
+            org.junit.jupiter.api.Assertions.assertThrows(
+                org.sdlgm.SdlgmException.class, () -> broken.load(file));
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
       }
-      try (AdamUpdates djl = new AdamUpdates(block,
-          TrainConfig.builder().adam(TrainConfig.AdamImpl.DJL).build())) {
+      try (AdamUpdates djl =
+          new AdamUpdates(block, TrainConfig.builder().adam(TrainConfig.AdamImpl.DJL).build())) {
         djl.save(file);
       }
       assertTrue(!Files.exists(file), "DJL's Adam removes a fused state it cannot replace");
@@ -122,8 +126,9 @@ class AdamUpdatesTest {
     System.setProperty("ai.djl.offline", "true");
     try (NDManager m = NDManager.newBaseManager()) {
       SequentialBlock block = block(m);
-      AdamUpdates adam = new AdamUpdates(block,
-          TrainConfig.builder().adam(impl).gradClip(clip).learningRate(0.01).build());
+      AdamUpdates adam =
+          new AdamUpdates(
+              block, TrainConfig.builder().adam(impl).gradClip(clip).learningRate(0.01).build());
       for (int step = 0; step < 5; step++) {
         backward(m, block, step);
         adam.apply();
@@ -138,9 +143,10 @@ class AdamUpdatesTest {
 
   private static SequentialBlock block(NDManager m) {
     Engine.getInstance().setRandomSeed(7);
-    SequentialBlock block = new SequentialBlock()
-        .add(Linear.builder().setUnits(16).build())
-        .add(Linear.builder().setUnits(3).build());
+    SequentialBlock block =
+        new SequentialBlock()
+            .add(Linear.builder().setUnits(16).build())
+            .add(Linear.builder().setUnits(3).build());
     block.initialize(m, DataType.FLOAT32, new Shape(8, 5));
     return block;
   }

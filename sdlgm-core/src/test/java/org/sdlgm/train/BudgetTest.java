@@ -20,8 +20,8 @@ import org.sdlgm.model.Selection;
 import org.sdlgm.model.SparseCoder;
 
 /**
- * A budget ({@code targetNnz}) steers the level cost so that training meets the mean number
- * of non-zeros asked for, from either side, and the cost reached is saved with the model.
+ * A budget ({@code targetNnz}) steers the level cost so that training meets the mean number of
+ * non-zeros asked for, from either side, and the cost reached is saved with the model.
  */
 class BudgetTest {
   static TrainTest data;
@@ -33,15 +33,26 @@ class BudgetTest {
   }
 
   private static SdlgmConfig config(double target) {
-    return SdlgmConfig.builder().inputDim(48).latentDim(16).maxLevel(8)
-        .encoderHidden(List.of(32)).decoderHidden(List.of(32)).straightThrough(true)
-        .klV(KlV.SELECTED).betaS(0.01).betaV(0.01).selection(Selection.VALUES)
-        .levelPrior(LevelPrior.GEOMETRIC).rho(0.99).targetNnz(target).build();
+    return SdlgmConfig.builder()
+        .inputDim(48)
+        .latentDim(16)
+        .maxLevel(8)
+        .encoderHidden(List.of(32))
+        .decoderHidden(List.of(32))
+        .straightThrough(true)
+        .klV(KlV.SELECTED)
+        .betaS(0.01)
+        .betaV(0.01)
+        .selection(Selection.VALUES)
+        .levelPrior(LevelPrior.GEOMETRIC)
+        .rho(0.99)
+        .targetNnz(target)
+        .build();
   }
 
   private static TrainingRun train(double target) {
-    TrainConfig tc = TrainConfig.builder().epochs(8).batchSize(50).seed(1).validationFraction(0)
-        .build();
+    TrainConfig tc =
+        TrainConfig.builder().epochs(8).batchSize(50).seed(1).validationFraction(0).build();
     return new SdlgmTrainer(config(target), tc).fit(data.train(), null, null, false);
   }
 
@@ -61,7 +72,8 @@ class BudgetTest {
         if (target == 2) {
           lowCost = cost;
         } else {
-          assertTrue(cost < lowCost, "cost for 6 (" + cost + ") below cost for 2 (" + lowCost + ")");
+          assertTrue(
+              cost < lowCost, "cost for 6 (" + cost + ") below cost for 2 (" + lowCost + ")");
         }
         Path params = dir.resolve("t" + (int) target + ".params");
         coder.saveParameters(params);

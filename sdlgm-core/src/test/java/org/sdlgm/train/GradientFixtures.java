@@ -19,8 +19,8 @@ import org.sdlgm.model.Terms;
 
 /**
  * What the gradient tests of this package share: a small batch of rows, the model's trainable
- * parameters, and the reference pass — a whole batch through libtorch's graph alone, its
- * gradients left on the parameters themselves.
+ * parameters, and the reference pass — a whole batch through libtorch's graph alone, its gradients
+ * left on the parameters themselves.
  */
 final class GradientFixtures {
   private GradientFixtures() {}
@@ -47,14 +47,22 @@ final class GradientFixtures {
   }
 
   /**
-   * The reference pass: libtorch's generator seeded with {@code seed}, the whole batch through
-   * the parameters themselves (grad mode must be on), and its backward pass; returns the loss.
+   * The reference pass: libtorch's generator seeded with {@code seed}, the whole batch through the
+   * parameters themselves (grad mode must be on), and its backward pass; returns the loss.
    */
-  static NDArray referencePass(SparseCoder coder, NDManager m, SdlgmConfig c, float[] x, int rows,
-      Schedule s, int seed) {
+  static NDArray referencePass(
+      SparseCoder coder, NDManager m, SdlgmConfig c, float[] x, int rows, Schedule s, int seed) {
     Engine.getInstance().setRandomSeed(seed);
-    Terms whole = coder.block().terms(coder.store(),
-        SparseCoder.tensor(m, x, new Shape(rows, c.inputDim())), s, false, true, Noise.DIRECT);
+    Terms whole =
+        coder
+            .block()
+            .terms(
+                coder.store(),
+                SparseCoder.tensor(m, x, new Shape(rows, c.inputDim())),
+                s,
+                false,
+                true,
+                Noise.DIRECT);
     NDArray loss = whole.loss(c, s, rows);
     JniUtils.backward((PtNDArray) loss, (PtNDArray) m.ones(loss.getShape()), false, false);
     return loss;

@@ -13,9 +13,9 @@ import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCoder;
 
 /**
- * Training steps must not leave tensors behind: after one epoch and after four, the model's
- * memory scope holds the same number of arrays (parameters and optimizer state only), so a
- * long run's memory stays flat.
+ * Training steps must not leave tensors behind: after one epoch and after four, the model's memory
+ * scope holds the same number of arrays (parameters and optimizer state only), so a long run's
+ * memory stays flat.
  */
 class MemoryTest {
   static TrainTest data;
@@ -27,7 +27,8 @@ class MemoryTest {
   }
 
   private static int arraysAfter(int epochs, SdlgmConfig c) {
-    TrainConfig t = TrainConfig.builder().epochs(epochs).batchSize(30).validationFraction(0).build();
+    TrainConfig t =
+        TrainConfig.builder().epochs(epochs).batchSize(30).validationFraction(0).build();
     TrainingRun run = new SdlgmTrainer(c, t).fit(data.train(), data.test(), null, false);
     try (SparseCoder coder = run.coder()) {
       coder.encode(data.test().features(), data.test().size(), 16);
@@ -37,12 +38,24 @@ class MemoryTest {
 
   @Test
   void noTensorOutlivesItsStep() {
-    for (SdlgmConfig.Builder b : List.of(SdlgmConfig.builder(),
-        SdlgmConfig.builder().straightThrough(true).learnSelectionPrior(true)
-            .levelPrior(org.sdlgm.model.LevelPrior.LEARNED))) {
-      SdlgmConfig c = b.inputDim(40).latentDim(10).maxLevel(4).encoderHidden(List.of(24))
-          .decoderHidden(List.of(24)).build();
-      assertEquals(arraysAfter(1, c), arraysAfter(4, c), "arrays attached to the model's manager grew with training");
+    for (SdlgmConfig.Builder b :
+        List.of(
+            SdlgmConfig.builder(),
+            SdlgmConfig.builder()
+                .straightThrough(true)
+                .learnSelectionPrior(true)
+                .levelPrior(org.sdlgm.model.LevelPrior.LEARNED))) {
+      SdlgmConfig c =
+          b.inputDim(40)
+              .latentDim(10)
+              .maxLevel(4)
+              .encoderHidden(List.of(24))
+              .decoderHidden(List.of(24))
+              .build();
+      assertEquals(
+          arraysAfter(1, c),
+          arraysAfter(4, c),
+          "arrays attached to the model's manager grew with training");
     }
   }
 }

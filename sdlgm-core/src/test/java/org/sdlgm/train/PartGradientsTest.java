@@ -24,8 +24,8 @@ import org.sdlgm.model.Terms;
 
 /**
  * A batch split into three parts, each collecting its own gradients on leaves that share the
- * parameters' memory, gives (summed in part order) the gradient of the whole batch, and leaves
- * the parameters' own gradients untouched.
+ * parameters' memory, gives (summed in part order) the gradient of the whole batch, and leaves the
+ * parameters' own gradients untouched.
  */
 class PartGradientsTest {
   @BeforeAll
@@ -35,12 +35,19 @@ class PartGradientsTest {
 
   @Test
   void threePartsSumToTheWholeBatchGradient() {
-    SdlgmConfig c = SdlgmConfig.builder().inputDim(12).latentDim(10).maxLevel(4)
-        .encoderHidden(List.of(16)).decoderHidden(List.of(16)).build();
+    SdlgmConfig c =
+        SdlgmConfig.builder()
+            .inputDim(12)
+            .latentDim(10)
+            .maxLevel(4)
+            .encoderHidden(List.of(16))
+            .decoderHidden(List.of(16))
+            .build();
     int b = 9;
     float[] x = GradientFixtures.uniformRows(b, 12, 4);
     Schedule s = new Schedule(0.8, 1.0, 1.0);
-    try (SparseCoder coder = SparseCoder.create(c); NDManager m = coder.manager().newSubManager()) {
+    try (SparseCoder coder = SparseCoder.create(c);
+        NDManager m = coder.manager().newSubManager()) {
       List<Parameter> params = GradientFixtures.trainable(coder);
       boolean gradMode = JniUtils.isGradMode();
       JniUtils.setGradMode(true);
@@ -63,9 +70,16 @@ class PartGradientsTest {
         for (int i = 2; i >= 0; i--) {
           int from = (int) bounds[i];
           int to = (int) bounds[i + 1];
-          Terms t = coder.block().terms(parts.get(i),
-              SparseCoder.tensor(m, x, from * 12, new Shape(to - from, 12)), s, false, true,
-              noise.rows(from, to));
+          Terms t =
+              coder
+                  .block()
+                  .terms(
+                      parts.get(i),
+                      SparseCoder.tensor(m, x, from * 12, new Shape(to - from, 12)),
+                      s,
+                      false,
+                      true,
+                      noise.rows(from, to));
           NDArray share = t.loss(c, s, b);
           JniUtils.backward((PtNDArray) share, (PtNDArray) m.ones(share.getShape()), false, false);
           parts.get(i).collectGradients();
@@ -86,7 +100,10 @@ class PartGradientsTest {
           }
           float[] want = expected.get(k);
           for (int j = 0; j < want.length; j++) {
-            assertEquals(want[j], sum[j], 1e-4 * Math.max(1, Math.abs(want[j])),
+            assertEquals(
+                want[j],
+                sum[j],
+                1e-4 * Math.max(1, Math.abs(want[j])),
                 params.get(k).getName() + "[" + j + "]");
           }
           // The parameters' own gradients hold the whole-batch pass only.

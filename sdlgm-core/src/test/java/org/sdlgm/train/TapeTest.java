@@ -17,19 +17,18 @@ import org.sdlgm.model.LevelPrior;
 import org.sdlgm.model.Method;
 import org.sdlgm.model.Noise;
 import org.sdlgm.model.Schedule;
-import org.sdlgm.model.Selection;
 import org.sdlgm.model.SdlgmConfig;
+import org.sdlgm.model.Selection;
 import org.sdlgm.model.SparseCoder;
 import org.sdlgm.model.Tape;
 import org.sdlgm.model.Terms;
 
 /**
- * A training pass whose relaxation runs in Java and whose backward pass goes through a
- * {@link Tape} gives every parameter the gradient that libtorch's autograd gives the same pass
- * computed entirely by libtorch operations (same noise), and the same terms, for sdlgm at the
- * identity, square and general temperatures, sdlgm-fixed, the straight-through mask, learned
- * selection and level priors, the geometric prior while it phases in, KL_v over the selected
- * dimensions, and a warm-up weight.
+ * A training pass whose relaxation runs in Java and whose backward pass goes through a {@link Tape}
+ * gives every parameter the gradient that libtorch's autograd gives the same pass computed entirely
+ * by libtorch operations (same noise), and the same terms, for sdlgm at the identity, square and
+ * general temperatures, sdlgm-fixed, the straight-through mask, learned selection and level priors,
+ * the geometric prior while it phases in, KL_v over the selected dimensions, and a warm-up weight.
  */
 class TapeTest {
   @BeforeAll
@@ -39,8 +38,14 @@ class TapeTest {
 
   @Test
   void tapeGradientsEqualAutogradGradients() {
-    SdlgmConfig base = SdlgmConfig.builder().inputDim(12).latentDim(10).maxLevel(4)
-        .encoderHidden(List.of(16)).decoderHidden(List.of(16)).build();
+    SdlgmConfig base =
+        SdlgmConfig.builder()
+            .inputDim(12)
+            .latentDim(10)
+            .maxLevel(4)
+            .encoderHidden(List.of(16))
+            .decoderHidden(List.of(16))
+            .build();
     compare(base, new Schedule(1.0, 1.0, 1.0));
     compare(base, new Schedule(0.5, 1.0, 1.0));
     compare(base, new Schedule(0.77, 1.0, 1.0));
@@ -48,42 +53,80 @@ class TapeTest {
     compare(base.toBuilder().straightThrough(true).build(), new Schedule(0.77, 1.0, 1.0));
     compare(base.toBuilder().learnSelectionPrior(true).build(), new Schedule(0.77, 1.0, 1.0));
     compare(base.toBuilder().levelPrior(LevelPrior.LEARNED).build(), new Schedule(0.77, 1.0, 1.0));
-    compare(base.toBuilder().levelPrior(LevelPrior.GEOMETRIC).rho(0.6).build(),
+    compare(
+        base.toBuilder().levelPrior(LevelPrior.GEOMETRIC).rho(0.6).build(),
         new Schedule(0.77, 0.3, 0.5));
     compare(base.toBuilder().klV(KlV.SELECTED).build(), new Schedule(0.77, 1.0, 1.0));
-    compare(base.toBuilder().klV(KlV.SELECTED).straightThrough(true).method(Method.SDLGM_FIXED)
-        .build(), new Schedule(0.6, 1.0, 1.0));
-    compare(base.toBuilder().selection(Selection.VALUES).selectionScale(3).build(),
-        new Schedule(0.77, 1.0, 1.0));
-    compare(base.toBuilder().selection(Selection.VALUES).straightThrough(true).klV(KlV.SELECTED)
-        .levelPrior(LevelPrior.GEOMETRIC).targetNnz(2).betaS(0.01).build(),
+    compare(
+        base.toBuilder().klV(KlV.SELECTED).straightThrough(true).method(Method.SDLGM_FIXED).build(),
         new Schedule(0.6, 1.0, 1.0));
-    compare(base.toBuilder().selection(Selection.VALUES).straightThrough(true).build(),
+    compare(
+        base.toBuilder().selection(Selection.VALUES).selectionScale(3).build(),
+        new Schedule(0.77, 1.0, 1.0));
+    compare(
+        base.toBuilder()
+            .selection(Selection.VALUES)
+            .straightThrough(true)
+            .klV(KlV.SELECTED)
+            .levelPrior(LevelPrior.GEOMETRIC)
+            .targetNnz(2)
+            .betaS(0.01)
+            .build(),
+        new Schedule(0.6, 1.0, 1.0));
+    compare(
+        base.toBuilder().selection(Selection.VALUES).straightThrough(true).build(),
         new Schedule(0.6, 1.0, 1.0, 0.0));
   }
 
   private static void compare(SdlgmConfig c, Schedule s) {
-    String what = c.method() + " selection " + c.selection()
-        + (c.straightThrough() ? " straight-through" : "")
-        + (c.learnSelectionPrior() ? " learned β" : "") + ", prior " + c.levelPrior() + ", KL_v "
-        + c.klV() + ", " + s;
+    String what =
+        c.method()
+            + " selection "
+            + c.selection()
+            + (c.straightThrough() ? " straight-through" : "")
+            + (c.learnSelectionPrior() ? " learned β" : "")
+            + ", prior "
+            + c.levelPrior()
+            + ", KL_v "
+            + c.klV()
+            + ", "
+            + s;
     int b = 7;
     float[] x = GradientFixtures.uniformRows(b, 12, 3);
-    try (SparseCoder coder = SparseCoder.create(c); NDManager m = coder.manager().newSubManager()) {
+    try (SparseCoder coder = SparseCoder.create(c);
+        NDManager m = coder.manager().newSubManager()) {
       List<Parameter> params = GradientFixtures.trainable(coder);
       boolean gradMode = JniUtils.isGradMode();
       JniUtils.setGradMode(true);
       try {
         Engine.getInstance().setRandomSeed(5);
-        float[][] wantTerms = values(coder.block().terms(coder.store(),
-            SparseCoder.tensor(m, x, new Shape(b, 12)), s, false, true, Noise.DIRECT));
+        float[][] wantTerms =
+            values(
+                coder
+                    .block()
+                    .terms(
+                        coder.store(),
+                        SparseCoder.tensor(m, x, new Shape(b, 12)),
+                        s,
+                        false,
+                        true,
+                        Noise.DIRECT));
         float wantLoss = GradientFixtures.referencePass(coder, m, c, x, b, s, 5).getFloat();
 
         Engine.getInstance().setRandomSeed(5);
         PartGradients leaves = new PartGradients(m);
         Tape tape = new Tape();
-        Terms taped = coder.block().terms(leaves, SparseCoder.tensor(m, x, new Shape(b, 12)), s,
-            false, true, Noise.DIRECT, tape);
+        Terms taped =
+            coder
+                .block()
+                .terms(
+                    leaves,
+                    SparseCoder.tensor(m, x, new Shape(b, 12)),
+                    s,
+                    false,
+                    true,
+                    Noise.DIRECT,
+                    tape);
         NDArray tapedLoss = taped.loss(c, s, b);
         tape.backward(tapedLoss);
         leaves.collectGradients();
@@ -93,7 +136,10 @@ class TapeTest {
         for (int t = 0; t < names.length; t++) {
           for (int r = 0; r < b; r++) {
             float want = wantTerms[t][r];
-            assertEquals(want, gotTerms[t][r], 1e-4 * Math.max(1, Math.abs(want)),
+            assertEquals(
+                want,
+                gotTerms[t][r],
+                1e-4 * Math.max(1, Math.abs(want)),
                 what + ": " + names[t] + " of row " + r);
           }
         }
@@ -118,7 +164,12 @@ class TapeTest {
   }
 
   private static float[][] values(Terms t) {
-    return new float[][] {t.logLik().toFloatArray(), t.klL().toFloatArray(),
-        t.klS().toFloatArray(), t.klV().toFloatArray(), t.nnz().toFloatArray()};
+    return new float[][] {
+      t.logLik().toFloatArray(),
+      t.klL().toFloatArray(),
+      t.klS().toFloatArray(),
+      t.klV().toFloatArray(),
+      t.nnz().toFloatArray()
+    };
   }
 }

@@ -32,12 +32,22 @@ class TrainerTest {
   }
 
   private static SdlgmConfig config() {
-    return SdlgmConfig.builder().inputDim(48).latentDim(12).maxLevel(4)
-        .encoderHidden(List.of(32)).decoderHidden(List.of(32)).build();
+    return SdlgmConfig.builder()
+        .inputDim(48)
+        .latentDim(12)
+        .maxLevel(4)
+        .encoderHidden(List.of(32))
+        .decoderHidden(List.of(32))
+        .build();
   }
 
   private static TrainConfig training(int epochs, long seed) {
-    return TrainConfig.builder().epochs(epochs).batchSize(50).seed(seed).validationFraction(0).build();
+    return TrainConfig.builder()
+        .epochs(epochs)
+        .batchSize(50)
+        .seed(seed)
+        .validationFraction(0)
+        .build();
   }
 
   private static float[] flatten(List<SparseCode> codes) {
@@ -52,7 +62,8 @@ class TrainerTest {
   }
 
   private static TrainingRun train(int epochs, long seed) {
-    return new SdlgmTrainer(config(), training(epochs, seed)).fit(data.train(), data.test(), null, false);
+    return new SdlgmTrainer(config(), training(epochs, seed))
+        .fit(data.train(), data.test(), null, false);
   }
 
   @Test
@@ -73,7 +84,8 @@ class TrainerTest {
       }
       assertArrayEquals(codes[0], codes[1], m + ": same seed must give identical initial codes");
       assertArrayEquals(elbos[0], elbos[1], m + ": same seed must give identical noise");
-      assertTrue(!java.util.Arrays.equals(codes[0], codes[2]), m + ": different seeds should differ");
+      assertTrue(
+          !java.util.Arrays.equals(codes[0], codes[2]), m + ": different seeds should differ");
     }
   }
 
@@ -86,7 +98,8 @@ class TrainerTest {
       double[] loss = new double[3];
       long[] seeds = {11, 11, 12};
       for (int r = 0; r < 3; r++) {
-        TrainingRun run = new SdlgmTrainer(c, training(2, seeds[r])).fit(data.train(), null, null, false);
+        TrainingRun run =
+            new SdlgmTrainer(c, training(2, seeds[r])).fit(data.train(), null, null, false);
         run.coder().close();
         loss[r] = run.history().get(1).trainLoss();
       }
@@ -111,13 +124,17 @@ class TrainerTest {
 
   @Test
   void resumeAtAnEpochBoundaryContinuesTheRun(@TempDir Path dir) {
-    TrainingRun full = new SdlgmTrainer(config(), training(3, 9)).fit(data.train(), null, null, false);
+    TrainingRun full =
+        new SdlgmTrainer(config(), training(3, 9)).fit(data.train(), null, null, false);
     List<float[]> fullParams = parameters(full.coder());
     full.coder().close();
-    TrainingRun firstTwo = new SdlgmTrainer(config(), training(2, 9)).fit(data.train(), null, dir, false);
+    TrainingRun firstTwo =
+        new SdlgmTrainer(config(), training(2, 9)).fit(data.train(), null, dir, false);
     firstTwo.coder().close();
-    assertTrue(Files.isRegularFile(dir.resolve("checkpoint/adam.state")), "Adam's state is checkpointed");
-    TrainingRun resumed = new SdlgmTrainer(config(), training(3, 9)).fit(data.train(), null, dir, true);
+    assertTrue(
+        Files.isRegularFile(dir.resolve("checkpoint/adam.state")), "Adam's state is checkpointed");
+    TrainingRun resumed =
+        new SdlgmTrainer(config(), training(3, 9)).fit(data.train(), null, dir, true);
     List<float[]> resumedParams = parameters(resumed.coder());
     resumed.coder().close();
     assertEquals(3, resumed.history().size());
@@ -146,19 +163,24 @@ class TrainerTest {
   }
 
   @Test
-  void divergenceStopsWithAClearMessageAndKeepsTheLastGoodCheckpoint(@TempDir Path dir) throws Exception {
+  void divergenceStopsWithAClearMessageAndKeepsTheLastGoodCheckpoint(@TempDir Path dir)
+      throws Exception {
     new SdlgmTrainer(config(), training(1, 2)).fit(data.train(), null, dir, false).coder().close();
     String state = Files.readString(dir.resolve("checkpoint/manifest.json"));
     // A resume must not change the learning rate: refused, naming it, checkpoint untouched.
     TrainConfig explosive = training(4, 2).toBuilder().learningRate(1e9).build();
-    SdlgmException refused = assertThrows(SdlgmException.class,
-        () -> new SdlgmTrainer(config(), explosive).fit(data.train(), null, dir, true));
+    SdlgmException refused =
+        assertThrows(
+            SdlgmException.class,
+            () -> new SdlgmTrainer(config(), explosive).fit(data.train(), null, dir, true));
     assertTrue(refused.getMessage().contains("--lr"), refused.getMessage());
     assertEquals(state, Files.readString(dir.resolve("checkpoint/manifest.json")));
     // A run that explodes from its start stops with a clear message.
     Path fresh = dir.resolve("fresh");
-    TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
-        () -> new SdlgmTrainer(config(), explosive).fit(data.train(), null, fresh, false));
+    TrainingDivergedException e =
+        assertThrows(
+            TrainingDivergedException.class,
+            () -> new SdlgmTrainer(config(), explosive).fit(data.train(), null, fresh, false));
     assertTrue(e.getMessage().contains("diverged"), e.getMessage());
     assertTrue(e.getMessage().contains("checkpoint"), e.getMessage());
     // The checkpoint on disk is the last good one and still loads.

@@ -29,13 +29,13 @@ import org.sdlgm.SdlgmException;
 import org.sdlgm.model.SparseCode;
 
 /**
- * A code index opened for search. {@link #search} ranks every document by the exact dot
- * product of its code with the query's code — score descending, then document number ascending
- * — and returns the first k: the documents sharing a dimension with the query are scored from
- * the postings of the query's dimensions (the value of each posting is its payload), every
- * other document scores 0. So a document with no overlapping dimension is returned only when
- * fewer than k documents score above 0, after those and before any negative score
- * (docs/search.md). Safe for concurrent searches from many threads.
+ * A code index opened for search. {@link #search} ranks every document by the exact dot product of
+ * its code with the query's code — score descending, then document number ascending — and returns
+ * the first k: the documents sharing a dimension with the query are scored from the postings of the
+ * query's dimensions (the value of each posting is its payload), every other document scores 0. So
+ * a document with no overlapping dimension is returned only when fewer than k documents score above
+ * 0, after those and before any negative score (docs/search.md). Safe for concurrent searches from
+ * many threads.
  */
 public final class CodeIndex implements AutoCloseable {
   private final Path path;
@@ -75,17 +75,30 @@ public final class CodeIndex implements AutoCloseable {
       directory = FSDirectory.open(dir);
       reader = DirectoryReader.open(directory);
       if (reader.hasDeletions() || reader.numDocs() != info.documents()) {
-        throw new SdlgmException(dir + ": holds " + reader.numDocs() + " documents, but "
-            + IndexInfo.FILE + " says " + info.documents() + "; rebuild the index with 'sdlgm index'");
+        throw new SdlgmException(
+            dir
+                + ": holds "
+                + reader.numDocs()
+                + " documents, but "
+                + IndexInfo.FILE
+                + " says "
+                + info.documents()
+                + "; rebuild the index with 'sdlgm index'");
       }
       return new CodeIndex(dir, info, directory, reader);
     } catch (IndexNotFoundException e) {
       closeQuietly(reader, directory);
-      throw new SdlgmException(dir + ": has " + IndexInfo.FILE + " but no Lucene index; rebuild it with 'sdlgm index'", e);
+      throw new SdlgmException(
+          dir + ": has " + IndexInfo.FILE + " but no Lucene index; rebuild it with 'sdlgm index'",
+          e);
     } catch (CorruptIndexException | IndexFormatTooOldException | IndexFormatTooNewException e) {
       closeQuietly(reader, directory);
-      throw new SdlgmException(dir + ": Lucene cannot read the index (" + e.getMessage()
-          + "); rebuild it with 'sdlgm index'", e);
+      throw new SdlgmException(
+          dir
+              + ": Lucene cannot read the index ("
+              + e.getMessage()
+              + "); rebuild it with 'sdlgm index'",
+          e);
     } catch (IOException e) {
       closeQuietly(reader, directory);
       throw new UncheckedIOException("cannot open the index " + dir + ": " + e.getMessage(), e);
@@ -148,8 +161,8 @@ public final class CodeIndex implements AutoCloseable {
   }
 
   /**
-   * {@link #search(List, int)}, reading the hits' raw input rows only when {@code withInputs}
-   * (they are the bulk of a document; without them {@link SearchHit#input()} is null).
+   * {@link #search(List, int)}, reading the hits' raw input rows only when {@code withInputs} (they
+   * are the bulk of a document; without them {@link SearchHit#input()} is null).
    */
   public List<List<SearchHit>> search(List<SparseCode> queries, int k, boolean withInputs) {
     if (k < 1) {
@@ -181,8 +194,8 @@ public final class CodeIndex implements AutoCloseable {
 
   /**
    * The document numbers of the best k, scores left in {@code board}. Each document's score is
-   * summed over the query's dimensions in ascending order, in double precision, so it equals
-   * Σ_k q_k·d_k computed in the same order over the dense vectors exactly.
+   * summed over the query's dimensions in ascending order, in double precision, so it equals Σ_k
+   * q_k·d_k computed in the same order over the dense vectors exactly.
    */
   private int[] rank(Query q, int k, ScoreBoard board) throws IOException {
     board.newQuery();
@@ -213,11 +226,12 @@ public final class CodeIndex implements AutoCloseable {
   }
 
   /**
-   * The hits for documents {@code docs} (in that order): id, label and code from doc values,
-   * read in ascending document order as their iterators require; inputs from stored fields
-   * unless {@code stored} is null.
+   * The hits for documents {@code docs} (in that order): id, label and code from doc values, read
+   * in ascending document order as their iterators require; inputs from stored fields unless {@code
+   * stored} is null.
    */
-  private List<SearchHit> hits(int[] docs, double[] scores, StoredFields stored) throws IOException {
+  private List<SearchHit> hits(int[] docs, double[] scores, StoredFields stored)
+      throws IOException {
     Integer[] order = new Integer[docs.length];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
@@ -314,7 +328,8 @@ public final class CodeIndex implements AutoCloseable {
       int[] idx = code.indices();
       float[] val = code.values();
       if (idx.length != val.length) {
-        throw new SdlgmException(which + ": " + idx.length + " indices but " + val.length + " values");
+        throw new SdlgmException(
+            which + ": " + idx.length + " indices but " + val.length + " values");
       }
       Integer[] order = new Integer[idx.length];
       for (int i = 0; i < order.length; i++) {
@@ -327,14 +342,22 @@ public final class CodeIndex implements AutoCloseable {
         si[i] = idx[order[i]];
         sv[i] = val[order[i]];
         if (si[i] < 0 || si[i] >= latentDim) {
-          throw new SdlgmException(which + ": dimension " + si[i] + " is outside 0.." + (latentDim - 1)
-              + " (the index holds codes of width K = " + latentDim + ")");
+          throw new SdlgmException(
+              which
+                  + ": dimension "
+                  + si[i]
+                  + " is outside 0.."
+                  + (latentDim - 1)
+                  + " (the index holds codes of width K = "
+                  + latentDim
+                  + ")");
         }
         if (i > 0 && si[i] == si[i - 1]) {
           throw new SdlgmException(which + ": dimension " + si[i] + " appears twice");
         }
         if (!Float.isFinite(sv[i])) {
-          throw new SdlgmException(which + ": value " + sv[i] + " at dimension " + si[i] + " is not finite");
+          throw new SdlgmException(
+              which + ": value " + sv[i] + " at dimension " + si[i] + " is not finite");
         }
       }
       return new Query(si, sv);

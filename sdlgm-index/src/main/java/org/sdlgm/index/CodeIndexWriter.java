@@ -31,15 +31,15 @@ import org.sdlgm.SdlgmException;
 import org.sdlgm.model.SparseCode;
 
 /**
- * Writes a code index: one Lucene document per added code, holding the code as weighted terms
- * (one term per active dimension, the signed value as its payload), the id, the label and,
- * when the model's input is at most {@value IndexInfo#MAX_STORED_INPUT_DIM} wide, the raw input
- * row (one byte per value when that is lossless). Document numbers are the order of {@link #add}.
+ * Writes a code index: one Lucene document per added code, holding the code as weighted terms (one
+ * term per active dimension, the signed value as its payload), the id, the label and, when the
+ * model's input is at most {@value IndexInfo#MAX_STORED_INPUT_DIM} wide, the raw input row (one
+ * byte per value when that is lossless). Document numbers are the order of {@link #add}.
  *
- * <p>The index is built in a hidden sibling directory and only {@link #commit()} moves it to
- * its place, with {@value IndexInfo#FILE} written last: an interrupted or failed build leaves
- * no directory that opens as an index, and {@link #close()} without a commit discards the
- * build. Adding is single-writer: {@link #add} is synchronized.
+ * <p>The index is built in a hidden sibling directory and only {@link #commit()} moves it to its
+ * place, with {@value IndexInfo#FILE} written last: an interrupted or failed build leaves no
+ * directory that opens as an index, and {@link #close()} without a commit discards the build.
+ * Adding is single-writer: {@link #add} is synchronized.
  */
 public final class CodeIndexWriter implements AutoCloseable {
   static final String DIM = "dim";
@@ -47,6 +47,7 @@ public final class CodeIndexWriter implements AutoCloseable {
   static final String LABEL = "label";
   static final String CODE = "code";
   static final String INPUT = "input";
+
   /** Doc values that fix the document order (the index is sorted on it). */
   static final String ORDER = "order";
 
@@ -73,20 +74,22 @@ public final class CodeIndexWriter implements AutoCloseable {
   private boolean committed;
   private boolean closed;
 
-  private CodeIndexWriter(Path target, Path building, boolean overwrite, IndexInfo info,
-      int maxBufferedDocs) throws IOException {
+  private CodeIndexWriter(
+      Path target, Path building, boolean overwrite, IndexInfo info, int maxBufferedDocs)
+      throws IOException {
     this.target = target;
     this.building = building;
     this.overwrite = overwrite;
     this.info = info;
     this.storeInput = info.inputDim() > 0 && info.inputDim() <= IndexInfo.MAX_STORED_INPUT_DIM;
     this.directory = FSDirectory.open(building);
-    IndexWriterConfig config = new IndexWriterConfig()
-        .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
-        .setIndexSort(new Sort(new SortField(ORDER, SortField.Type.LONG)))
-        .setMergePolicy(new LogDocMergePolicy())
-        .setRAMBufferSizeMB(64)
-        .setCommitOnClose(false);
+    IndexWriterConfig config =
+        new IndexWriterConfig()
+            .setOpenMode(IndexWriterConfig.OpenMode.CREATE)
+            .setIndexSort(new Sort(new SortField(ORDER, SortField.Type.LONG)))
+            .setMergePolicy(new LogDocMergePolicy())
+            .setRAMBufferSizeMB(64)
+            .setCommitOnClose(false);
     if (maxBufferedDocs > 0) {
       config.setMaxBufferedDocs(maxBufferedDocs);
     }
@@ -106,33 +109,39 @@ public final class CodeIndexWriter implements AutoCloseable {
   }
 
   /**
-   * Starts an index that {@link #commit()} will place at {@code dir}. Fails at once when
-   * {@code dir} is a file, or a non-empty directory and {@code overwrite} is false, or a
-   * non-empty directory that is not a code index (an overwrite replaces only an index).
+   * Starts an index that {@link #commit()} will place at {@code dir}. Fails at once when {@code
+   * dir} is a file, or a non-empty directory and {@code overwrite} is false, or a non-empty
+   * directory that is not a code index (an overwrite replaces only an index).
    */
   public static CodeIndexWriter create(Path dir, IndexInfo info, boolean overwrite) {
     return create(dir, info, overwrite, 0);
   }
 
-  /** As {@link #create(Path, IndexInfo, boolean)}, flushing a segment every so many documents (tests). */
+  /**
+   * As {@link #create(Path, IndexInfo, boolean)}, flushing a segment every so many documents
+   * (tests).
+   */
   static CodeIndexWriter create(Path dir, IndexInfo info, boolean overwrite, int maxBufferedDocs) {
     Objects.requireNonNull(info, "info");
     Path target = dir.toAbsolutePath().normalize();
     checkTarget(target, overwrite);
     removeDeadBuilds(target);
-    Path building = target.resolveSibling("." + target.getFileName() + ".building-" + UUID.randomUUID());
+    Path building =
+        target.resolveSibling("." + target.getFileName() + ".building-" + UUID.randomUUID());
     try {
       Files.createDirectories(building);
       return new CodeIndexWriter(target, building, overwrite, info, maxBufferedDocs);
     } catch (IOException e) {
       deleteTree(building);
-      throw new UncheckedIOException("cannot create an index in " + building + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot create an index in " + building + ": " + e.getMessage(), e);
     }
   }
 
   private static void checkTarget(Path target, boolean overwrite) {
     if (Files.exists(target) && !Files.isDirectory(target)) {
-      throw new SdlgmException(target + ": exists and is a file, not a directory; choose another output");
+      throw new SdlgmException(
+          target + ": exists and is a file, not a directory; choose another output");
     }
     if (!Files.isDirectory(target) || isEmpty(target)) {
       return;
@@ -141,15 +150,18 @@ public final class CodeIndexWriter implements AutoCloseable {
       throw new SdlgmException(target + ": exists and is not empty; use --overwrite to replace it");
     }
     if (!Files.isRegularFile(target.resolve(IndexInfo.FILE))) {
-      throw new SdlgmException(target + ": exists and is not a code index (no " + IndexInfo.FILE
-          + "); refusing to replace it, choose another output");
+      throw new SdlgmException(
+          target
+              + ": exists and is not a code index (no "
+              + IndexInfo.FILE
+              + "); refusing to replace it, choose another output");
     }
   }
 
   /**
-   * Deletes the hidden build directories of {@code target} that no writer holds any more (a
-   * build killed before it could clean up): Lucene's write lock is free only when the process
-   * that built there is gone.
+   * Deletes the hidden build directories of {@code target} that no writer holds any more (a build
+   * killed before it could clean up): Lucene's write lock is free only when the process that built
+   * there is gone.
    */
   private static void removeDeadBuilds(Path target) {
     Path parent = target.getParent();
@@ -159,13 +171,16 @@ public final class CodeIndexWriter implements AutoCloseable {
     String prefix = "." + target.getFileName() + ".building-";
     List<Path> builds;
     try (Stream<Path> s = Files.list(parent)) {
-      builds = s.filter(p -> p.getFileName().toString().startsWith(prefix) && Files.isDirectory(p)).toList();
+      builds =
+          s.filter(p -> p.getFileName().toString().startsWith(prefix) && Files.isDirectory(p))
+              .toList();
     } catch (IOException e) {
       return; // nothing to tidy if the folder cannot be listed; create() reports real problems
     }
     for (Path b : builds) {
       boolean dead;
-      try (FSDirectory d = FSDirectory.open(b); Lock lock = d.obtainLock(IndexWriter.WRITE_LOCK_NAME)) {
+      try (FSDirectory d = FSDirectory.open(b);
+          Lock lock = d.obtainLock(IndexWriter.WRITE_LOCK_NAME)) {
         lock.ensureValid();
         dead = true;
       } catch (LockObtainFailedException e) {
@@ -198,20 +213,28 @@ public final class CodeIndexWriter implements AutoCloseable {
   }
 
   /**
-   * Adds one document. The code's indices must be strictly ascending in [0, K) with at most L0
-   * of them and finite values; {@code label} may be null; {@code input} may be null, else it
-   * must have the model's input width (it is ignored when inputs are not stored).
+   * Adds one document. The code's indices must be strictly ascending in [0, K) with at most L0 of
+   * them and finite values; {@code label} may be null; {@code input} may be null, else it must have
+   * the model's input width (it is ignored when inputs are not stored).
    */
   public synchronized void add(String id, String label, SparseCode code, float[] input) {
     if (committed || closed) {
-      throw new IllegalStateException("the index writer is already " + (closed ? "closed" : "committed"));
+      throw new IllegalStateException(
+          "the index writer is already " + (closed ? "closed" : "committed"));
     }
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(code, "code");
     checkCode(code, count);
     if (input != null && input.length != info.inputDim()) {
-      throw new IllegalArgumentException("document " + count + " (id '" + id + "'): input has "
-          + input.length + " values, the model takes " + info.inputDim());
+      throw new IllegalArgumentException(
+          "document "
+              + count
+              + " (id '"
+              + id
+              + "'): input has "
+              + input.length
+              + " values, the model takes "
+              + info.inputDim());
     }
     Document doc = new Document();
     doc.add(new Field(DIM, tokens.set(code.indices(), code.values()), DIM_TYPE));
@@ -222,14 +245,17 @@ public final class CodeIndexWriter implements AutoCloseable {
     if (label != null) {
       doc.add(new BinaryDocValuesField(LABEL, new BytesRef(label)));
     }
-    doc.add(new BinaryDocValuesField(CODE, new BytesRef(StoredCodec.encodeCode(code.indices(), code.values()))));
+    doc.add(
+        new BinaryDocValuesField(
+            CODE, new BytesRef(StoredCodec.encodeCode(code.indices(), code.values()))));
     if (storeInput && input != null) {
       doc.add(new StoredField(INPUT, StoredCodec.encodeInput(input)));
     }
     try {
       writer.addDocument(doc);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the index in " + building + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot write the index in " + building + ": " + e.getMessage(), e);
     }
     count++;
   }
@@ -238,33 +264,57 @@ public final class CodeIndexWriter implements AutoCloseable {
     int[] idx = code.indices();
     float[] val = code.values();
     if (idx.length != val.length) {
-      throw new IllegalArgumentException("document " + doc + ": code has " + idx.length
-          + " indices but " + val.length + " values");
+      throw new IllegalArgumentException(
+          "document "
+              + doc
+              + ": code has "
+              + idx.length
+              + " indices but "
+              + val.length
+              + " values");
     }
     if (idx.length > info.maxLevel()) {
-      throw new IllegalArgumentException("document " + doc + ": code has " + idx.length
-          + " non-zeros, more than L0 = " + info.maxLevel());
+      throw new IllegalArgumentException(
+          "document "
+              + doc
+              + ": code has "
+              + idx.length
+              + " non-zeros, more than L0 = "
+              + info.maxLevel());
     }
     for (int i = 0; i < idx.length; i++) {
       if (idx[i] < 0 || idx[i] >= info.latentDim() || (i > 0 && idx[i] <= idx[i - 1])) {
-        throw new IllegalArgumentException("document " + doc + ": code indices must be strictly"
-            + " ascending in [0, " + info.latentDim() + "), got " + java.util.Arrays.toString(idx));
+        throw new IllegalArgumentException(
+            "document "
+                + doc
+                + ": code indices must be strictly"
+                + " ascending in [0, "
+                + info.latentDim()
+                + "), got "
+                + java.util.Arrays.toString(idx));
       }
       if (!Float.isFinite(val[i])) {
-        throw new IllegalArgumentException("document " + doc + ": code value " + val[i]
-            + " at dimension " + idx[i] + " is not finite");
+        throw new IllegalArgumentException(
+            "document "
+                + doc
+                + ": code value "
+                + val[i]
+                + " at dimension "
+                + idx[i]
+                + " is not finite");
       }
     }
   }
 
   /**
-   * Finishes the index and moves it to its directory (replacing an index there when the writer
-   * was created with overwrite). After this the writer accepts no more documents. Returns the
-   * metadata written.
+   * Finishes the index and moves it to its directory (replacing an index there when the writer was
+   * created with overwrite). After this the writer accepts no more documents. Returns the metadata
+   * written.
    */
   public synchronized IndexInfo commit() {
     if (closed || committed) {
-      throw new IllegalStateException("the index writer is already " + (closed ? "closed" : "committed"));
+      throw new IllegalStateException(
+          "the index writer is already " + (closed ? "closed" : "committed"));
     }
     IndexInfo done = info.toBuilder().documents(count).inputStored(storeInput).build();
     try {

@@ -6,8 +6,8 @@ import org.apache.lucene.analysis.tokenattributes.PayloadAttribute;
 import org.apache.lucene.util.BytesRef;
 
 /**
- * The terms of one code: one token per active dimension, the dimension's number as the term
- * and its signed value as a four-byte payload. Reused across documents by one writer.
+ * The terms of one code: one token per active dimension, the dimension's number as the term and its
+ * signed value as a four-byte payload. Reused across documents by one writer.
  */
 final class CodeTokenStream extends TokenStream {
   private final CharTermAttribute term = addAttribute(CharTermAttribute.class);

@@ -7,9 +7,9 @@ import org.sdlgm.model.SparseCode;
 /**
  * Brute-force search over the codes of an index held as one dense K-wide row per document: the
  * reference that {@link CodeIndex} is measured against. It ranks by the same rule (exact dot
- * product, summed over dimensions in ascending order in double precision; score descending,
- * then document number ascending), so both return the same documents with the same scores.
- * Takes N·K floats of memory.
+ * product, summed over dimensions in ascending order in double precision; score descending, then
+ * document number ascending), so both return the same documents with the same scores. Takes N·K
+ * floats of memory.
  */
 public final class ExactSearch {
   private final int k;

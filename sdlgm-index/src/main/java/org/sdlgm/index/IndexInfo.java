@@ -23,13 +23,13 @@ import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.util.AtomicFiles;
 
 /**
- * The metadata of a code index, written as {@value #FILE} inside the index directory: which
- * model the codes came from (its directory and the SHA-256 fingerprint of its {@code
- * model.params}, so that queries encoded by another model can be refused), the code's width K
- * and cap L0, the model's input width and image shape (so that stored inputs can be drawn),
- * the data the documents came from, the number of documents, how codes are laid out as terms
- * ({@link #SCHEME}) and whether raw inputs are stored. Build one with {@link #forModel} or
- * {@link #builder()}; {@link CodeIndexWriter} fills in the document count and the input flag.
+ * The metadata of a code index, written as {@value #FILE} inside the index directory: which model
+ * the codes came from (its directory and the SHA-256 fingerprint of its {@code model.params}, so
+ * that queries encoded by another model can be refused), the code's width K and cap L0, the model's
+ * input width and image shape (so that stored inputs can be drawn), the data the documents came
+ * from, the number of documents, how codes are laid out as terms ({@link #SCHEME}) and whether raw
+ * inputs are stored. Build one with {@link #forModel} or {@link #builder()}; {@link
+ * CodeIndexWriter} fills in the document count and the input flag.
  *
  * @param format always {@value #FORMAT}
  * @param formatVersion the layout version, {@value #FORMAT_VERSION}
@@ -70,26 +70,32 @@ public record IndexInfo(
 
   /** The value of {@link #format()}. */
   public static final String FORMAT = "sdlgm-code-index";
+
   /** The layout version this library writes and reads. */
   public static final int FORMAT_VERSION = 1;
+
   /** The metadata file inside an index directory. */
   public static final String FILE = "sdlgm-index.json";
+
   /**
-   * The term layout: one term per active dimension carrying the signed value as a float payload;
-   * no sign split (docs/search.md).
+   * The term layout: one term per active dimension carrying the signed value as a float payload; no
+   * sign split (docs/search.md).
    */
   public static final String SCHEME = "dimension-terms-signed-payload";
+
   /** Inputs wider than this are not stored (a page draws neighbours only for small inputs). */
   public static final int MAX_STORED_INPUT_DIM = 4096;
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   public IndexInfo {
     Objects.requireNonNull(modelFingerprint, "modelFingerprint");
     if (latentDim < 1 || maxLevel < 1 || maxLevel > latentDim) {
-      throw new IllegalArgumentException("need 1 ≤ L0 ≤ K, got K = " + latentDim + ", L0 = " + maxLevel);
+      throw new IllegalArgumentException(
+          "need 1 ≤ L0 ≤ K, got K = " + latentDim + ", L0 = " + maxLevel);
     }
     if (inputDim < 0 || documents < 0) {
       throw new IllegalArgumentException("negative inputDim or documents");
@@ -102,9 +108,9 @@ public record IndexInfo(
   }
 
   /**
-   * The metadata of an index over codes of the model in {@code modelDir} (its {@code
-   * config.json} already read as {@code model}): fingerprint, K, L0, input width and image shape.
-   * Data spec and part are left empty; set them with {@link #toBuilder()}.
+   * The metadata of an index over codes of the model in {@code modelDir} (its {@code config.json}
+   * already read as {@code model}): fingerprint, K, L0, input width and image shape. Data spec and
+   * part are left empty; set them with {@link #toBuilder()}.
    */
   public static IndexInfo forModel(Path modelDir, ModelInfo model) {
     SdlgmConfig c = model.model();
@@ -127,8 +133,11 @@ public record IndexInfo(
   public static String modelFingerprint(Path modelDir) {
     Path params = modelDir.resolve(ModelDirectory.PARAMS);
     if (!Files.isRegularFile(params)) {
-      throw new SdlgmException(params + ": parameter file is missing — is " + modelDir
-          + " a model directory written by 'sdlgm train'?");
+      throw new SdlgmException(
+          params
+              + ": parameter file is missing — is "
+              + modelDir
+              + " a model directory written by 'sdlgm train'?");
     }
     try (InputStream in = Files.newInputStream(params)) {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -151,10 +160,19 @@ public record IndexInfo(
   public void checkModel(Path modelDir, String indexName) {
     String fp = modelFingerprint(modelDir);
     if (!fp.equals(modelFingerprint)) {
-      throw new SdlgmException(indexName + ": index was built from the model " + modelDirectory
-          + " (" + shortFingerprint(modelFingerprint) + "), but " + modelDir + " is another model ("
-          + shortFingerprint(fp) + "); rebuild the index with 'sdlgm index --model " + modelDir
-          + "' or search with the model it was built from");
+      throw new SdlgmException(
+          indexName
+              + ": index was built from the model "
+              + modelDirectory
+              + " ("
+              + shortFingerprint(modelFingerprint)
+              + "), but "
+              + modelDir
+              + " is another model ("
+              + shortFingerprint(fp)
+              + "); rebuild the index with 'sdlgm index --model "
+              + modelDir
+              + "' or search with the model it was built from");
     }
   }
 
@@ -182,8 +200,8 @@ public record IndexInfo(
   }
 
   /**
-   * Reads and checks {@value #FILE} of an index directory, with one clear error when the
-   * directory is missing, is not an index or has another format version.
+   * Reads and checks {@value #FILE} of an index directory, with one clear error when the directory
+   * is missing, is not an index or has another format version.
    */
   public static IndexInfo read(Path dir) {
     if (!Files.isDirectory(dir)) {
@@ -191,8 +209,8 @@ public record IndexInfo(
     }
     Path f = dir.resolve(FILE);
     if (!Files.isRegularFile(f)) {
-      throw new SdlgmException(dir + ": not a code index (no " + FILE
-          + "); build one with 'sdlgm index'");
+      throw new SdlgmException(
+          dir + ": not a code index (no " + FILE + "); build one with 'sdlgm index'");
     }
     JsonNode node;
     try {
@@ -203,16 +221,28 @@ public record IndexInfo(
     String format = node.path("format").asText("");
     int version = node.path("formatVersion").asInt(-1);
     if (!FORMAT.equals(format)) {
-      throw new SdlgmException(f + ": field 'format' is '" + format + "', expected '" + FORMAT + "'");
+      throw new SdlgmException(
+          f + ": field 'format' is '" + format + "', expected '" + FORMAT + "'");
     }
     if (version != FORMAT_VERSION) {
-      throw new SdlgmException(f + ": index format version " + version + ", but this sdlgm ("
-          + Provenance.libraryVersion() + ") reads version " + FORMAT_VERSION
-          + "; rebuild the index with 'sdlgm index'");
+      throw new SdlgmException(
+          f
+              + ": index format version "
+              + version
+              + ", but this sdlgm ("
+              + Provenance.libraryVersion()
+              + ") reads version "
+              + FORMAT_VERSION
+              + "; rebuild the index with 'sdlgm index'");
     }
     if (!SCHEME.equals(node.path("scheme").asText(""))) {
-      throw new SdlgmException(f + ": field 'scheme' is '" + node.path("scheme").asText("")
-          + "', expected '" + SCHEME + "'");
+      throw new SdlgmException(
+          f
+              + ": field 'scheme' is '"
+              + node.path("scheme").asText("")
+              + "', expected '"
+              + SCHEME
+              + "'");
     }
     try {
       return JSON.treeToValue(node, IndexInfo.class);
@@ -262,19 +292,41 @@ public record IndexInfo(
       inputStored = i.inputStored;
     }
 
-    public Builder modelDirectory(String v) { modelDirectory = Objects.requireNonNull(v); return this; }
+    public Builder modelDirectory(String v) {
+      modelDirectory = Objects.requireNonNull(v);
+      return this;
+    }
 
-    public Builder modelFingerprint(String v) { modelFingerprint = Objects.requireNonNull(v); return this; }
+    public Builder modelFingerprint(String v) {
+      modelFingerprint = Objects.requireNonNull(v);
+      return this;
+    }
 
-    public Builder method(String v) { method = Objects.requireNonNull(v); return this; }
+    public Builder method(String v) {
+      method = Objects.requireNonNull(v);
+      return this;
+    }
 
-    public Builder latentDim(int v) { latentDim = v; return this; }
+    public Builder latentDim(int v) {
+      latentDim = v;
+      return this;
+    }
 
-    public Builder maxLevel(int v) { maxLevel = v; return this; }
+    public Builder maxLevel(int v) {
+      maxLevel = v;
+      return this;
+    }
 
-    public Builder inputDim(int v) { inputDim = v; return this; }
+    public Builder inputDim(int v) {
+      inputDim = v;
+      return this;
+    }
 
-    public Builder imageShape(int height, int width) { imageHeight = height; imageWidth = width; return this; }
+    public Builder imageShape(int height, int width) {
+      imageHeight = height;
+      imageWidth = width;
+      return this;
+    }
 
     public Builder data(String spec, String part) {
       dataSpec = Objects.requireNonNull(spec);
@@ -282,14 +334,35 @@ public record IndexInfo(
       return this;
     }
 
-    public Builder documents(long v) { documents = v; return this; }
+    public Builder documents(long v) {
+      documents = v;
+      return this;
+    }
 
-    public Builder inputStored(boolean v) { inputStored = v; return this; }
+    public Builder inputStored(boolean v) {
+      inputStored = v;
+      return this;
+    }
 
     public IndexInfo build() {
-      return new IndexInfo(FORMAT, FORMAT_VERSION, libraryVersion, luceneVersion, modelDirectory,
-          modelFingerprint, method, latentDim, maxLevel, inputDim, imageHeight, imageWidth, dataSpec,
-          dataPart, documents, SCHEME, inputStored);
+      return new IndexInfo(
+          FORMAT,
+          FORMAT_VERSION,
+          libraryVersion,
+          luceneVersion,
+          modelDirectory,
+          modelFingerprint,
+          method,
+          latentDim,
+          maxLevel,
+          inputDim,
+          imageHeight,
+          imageWidth,
+          dataSpec,
+          dataPart,
+          documents,
+          SCHEME,
+          inputStored);
     }
   }
 }

@@ -17,7 +17,10 @@ final class Payloads {
   static float decode(BytesRef p) {
     byte[] b = p.bytes;
     int o = p.offset;
-    return Float.intBitsToFloat(((b[o] & 0xff) << 24) | ((b[o + 1] & 0xff) << 16)
-        | ((b[o + 2] & 0xff) << 8) | (b[o + 3] & 0xff));
+    return Float.intBitsToFloat(
+        ((b[o] & 0xff) << 24)
+            | ((b[o + 1] & 0xff) << 16)
+            | ((b[o + 2] & 0xff) << 8)
+            | (b[o + 3] & 0xff));
   }
 }

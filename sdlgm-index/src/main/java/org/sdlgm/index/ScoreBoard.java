@@ -3,8 +3,8 @@ package org.sdlgm.index;
 import java.util.Arrays;
 
 /**
- * The per-query scores of one search: a score per document that the query's postings touched,
- * and the selection of the best k under the index's ranking (score descending, document number
+ * The per-query scores of one search: a score per document that the query's postings touched, and
+ * the selection of the best k under the index's ranking (score descending, document number
  * ascending; untouched documents score 0). Reused across queries without clearing: a document's
  * score is valid only when its stamp is the current query's.
  */

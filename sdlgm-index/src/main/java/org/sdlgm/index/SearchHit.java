@@ -14,5 +14,5 @@ package org.sdlgm.index;
  * @param values the values of those dimensions
  * @param input the document's raw input row, or null when not stored
  */
-public record SearchHit(int doc, String id, String label, double score, int[] indices,
-    float[] values, float[] input) {}
+public record SearchHit(
+    int doc, String id, String label, double score, int[] indices, float[] values, float[] input) {}

@@ -5,9 +5,9 @@ import java.nio.ByteOrder;
 
 /**
  * The byte layouts of a document's code (a doc value: the count, the indices, then the values,
- * little-endian) and of its raw input (a stored field). Inputs are kept losslessly but compactly:
- * a row whose every value is exactly b/255 for a byte b (images read from IDX files) takes one
- * byte per value, any other row four.
+ * little-endian) and of its raw input (a stored field). Inputs are kept losslessly but compactly: a
+ * row whose every value is exactly b/255 for a byte b (images read from IDX files) takes one byte
+ * per value, any other row four.
  */
 final class StoredCodec {
   private static final byte FLOAT32 = 0;

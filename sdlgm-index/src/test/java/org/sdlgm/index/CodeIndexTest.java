@@ -53,8 +53,14 @@ class CodeIndexTest {
   }
 
   static IndexInfo info(int inputDim) {
-    return IndexInfo.builder().modelFingerprint("sha256:test").method("sdlgm")
-        .latentDim(K).maxLevel(L0).inputDim(inputDim).data("synthetic", "train").build();
+    return IndexInfo.builder()
+        .modelFingerprint("sha256:test")
+        .method("sdlgm")
+        .latentDim(K)
+        .maxLevel(L0)
+        .inputDim(inputDim)
+        .data("synthetic", "train")
+        .build();
   }
 
   /** Rows of pixel-like values (lossless as bytes) for even documents, arbitrary floats for odd. */
@@ -67,8 +73,8 @@ class CodeIndexTest {
   }
 
   /**
-   * Random codes with up to L0 non-zeros (some empty), values drawn from a few repeated levels
-   * of both signs (so that scores tie often) or at random.
+   * Random codes with up to L0 non-zeros (some empty), values drawn from a few repeated levels of
+   * both signs (so that scores tie often) or at random.
    */
   static List<SparseCode> randomCodes(Random r, int n) {
     float[] levels = {-2f, -1f, -0.5f, 0.5f, 1f, 2f};
@@ -86,8 +92,8 @@ class CodeIndexTest {
   }
 
   /**
-   * The reference ranking, written independently of the index: dense vectors, the dot product
-   * over all K dimensions in ascending order, a full sort by score then document number.
+   * The reference ranking, written independently of the index: dense vectors, the dot product over
+   * all K dimensions in ascending order, a full sort by score then document number.
    */
   static List<double[]> bruteForce(SparseCode q, int k) {
     float[] qd = q.toDense(K);
@@ -123,7 +129,10 @@ class CodeIndexTest {
             SearchHit h = got.get(i);
             final int fi = i;
             final int fq = qi;
-            assertEquals(wd, h.doc(), () -> "query " + fq + " rank " + fi + " k " + k + ": " + queries.get(fq));
+            assertEquals(
+                wd,
+                h.doc(),
+                () -> "query " + fq + " rank " + fi + " k " + k + ": " + queries.get(fq));
             assertEquals(ws, h.score(), 0.0, () -> "query " + fq + " rank " + fi);
             assertEquals("doc-" + wd, h.id());
             if (i > 0 && want.get(i - 1)[1] == ws) {
@@ -173,7 +182,8 @@ class CodeIndexTest {
       SparseCode q = code(new int[] {3, 1}, new float[] {1f, 2f}); // unsorted on purpose
       assertEquals(List.of("c", "e"), ids(index.search(q, 2)));
       assertEquals(List.of("c", "e", "b", "d", "a"), ids(index.search(q, 10)));
-      assertEquals(List.of(3.0, 0.5, 0.0, 0.0, -2.0),
+      assertEquals(
+          List.of(3.0, 0.5, 0.0, 0.0, -2.0),
           index.search(q, 5).stream().map(SearchHit::score).toList());
     }
   }
@@ -195,7 +205,8 @@ class CodeIndexTest {
           continue;
         }
         // The document's own code finds it among its best matches; read it back from the hits.
-        SearchHit h = index.search(c, N).stream().filter(x -> x.doc() == d).findFirst().orElseThrow();
+        SearchHit h =
+            index.search(c, N).stream().filter(x -> x.doc() == d).findFirst().orElseThrow();
         assertEquals("doc-" + d, h.id());
         if (d % 3 == 0) {
           assertNull(h.label());
@@ -240,8 +251,12 @@ class CodeIndexTest {
         for (int i = 0; i < fs.size(); i++) {
           List<SearchHit> got = fs.get(i).get();
           List<SearchHit> want = seq.get(i % queries.size());
-          assertEquals(want.stream().map(SearchHit::doc).toList(), got.stream().map(SearchHit::doc).toList());
-          assertEquals(want.stream().map(SearchHit::score).toList(), got.stream().map(SearchHit::score).toList());
+          assertEquals(
+              want.stream().map(SearchHit::doc).toList(),
+              got.stream().map(SearchHit::doc).toList());
+          assertEquals(
+              want.stream().map(SearchHit::score).toList(),
+              got.stream().map(SearchHit::score).toList());
         }
       } finally {
         pool.shutdown();
@@ -255,13 +270,28 @@ class CodeIndexTest {
   void badQueriesAreRefusedWithOneMessage() {
     try (CodeIndex index = CodeIndex.open(indexDir)) {
       SparseCode ok = code(new int[] {1}, new float[] {1f});
-      assertTrue(assertThrows(SdlgmException.class, () -> index.search(ok, 0)).getMessage().contains("k must be ≥ 1"));
-      assertTrue(assertThrows(SdlgmException.class, () -> index.search(code(new int[] {K}, new float[] {1f}), 3))
-          .getMessage().contains("dimension 24 is outside 0..23"));
-      assertTrue(assertThrows(SdlgmException.class, () -> index.search(code(new int[] {2, 2}, new float[] {1f, 1f}), 3))
-          .getMessage().contains("appears twice"));
-      assertTrue(assertThrows(SdlgmException.class, () -> index.search(code(new int[] {2}, new float[] {Float.NaN}), 3))
-          .getMessage().contains("not finite"));
+      assertTrue(
+          assertThrows(SdlgmException.class, () -> index.search(ok, 0))
+              .getMessage()
+              .contains("k must be ≥ 1"));
+      assertTrue(
+          assertThrows(
+                  SdlgmException.class,
+                  () -> index.search(code(new int[] {K}, new float[] {1f}), 3))
+              .getMessage()
+              .contains("dimension 24 is outside 0..23"));
+      assertTrue(
+          assertThrows(
+                  SdlgmException.class,
+                  () -> index.search(code(new int[] {2, 2}, new float[] {1f, 1f}), 3))
+              .getMessage()
+              .contains("appears twice"));
+      assertTrue(
+          assertThrows(
+                  SdlgmException.class,
+                  () -> index.search(code(new int[] {2}, new float[] {Float.NaN}), 3))
+              .getMessage()
+              .contains("not finite"));
     }
   }
 
@@ -285,7 +315,10 @@ class CodeIndexTest {
       w.add("a", null, docs.get(1), null);
       Path building;
       try (Stream<Path> s = Files.list(tmp)) {
-        building = s.filter(p -> p.getFileName().toString().startsWith(".idx.building-")).findFirst().orElseThrow();
+        building =
+            s.filter(p -> p.getFileName().toString().startsWith(".idx.building-"))
+                .findFirst()
+                .orElseThrow();
       }
       SdlgmException e = assertThrows(SdlgmException.class, () -> CodeIndex.open(building));
       assertTrue(e.getMessage().contains("not a code index"), e.getMessage());
@@ -303,7 +336,9 @@ class CodeIndexTest {
       try (CodeIndexWriter second = CodeIndexWriter.create(dir, info(D))) {
         assertEquals(0, second.size());
         try (Stream<Path> s = Files.list(tmp)) {
-          assertEquals(2, s.filter(p -> p.getFileName().toString().startsWith(".idx.building-")).count(),
+          assertEquals(
+              2,
+              s.filter(p -> p.getFileName().toString().startsWith(".idx.building-")).count(),
               "a live build was removed");
         }
       }
@@ -322,7 +357,8 @@ class CodeIndexTest {
       w.add("first", null, docs.get(1), null);
       w.commit();
     }
-    SdlgmException exists = assertThrows(SdlgmException.class, () -> CodeIndexWriter.create(dir, info(D)));
+    SdlgmException exists =
+        assertThrows(SdlgmException.class, () -> CodeIndexWriter.create(dir, info(D)));
     assertTrue(exists.getMessage().contains("use --overwrite"), exists.getMessage());
     try (CodeIndexWriter w = CodeIndexWriter.create(dir, info(D), true)) {
       w.add("second", null, docs.get(1), null);
@@ -338,15 +374,18 @@ class CodeIndexTest {
     Path other = tmp.resolve("notes");
     Files.createDirectories(other);
     Files.writeString(other.resolve("keep.txt"), "mine", StandardCharsets.UTF_8);
-    SdlgmException refused = assertThrows(SdlgmException.class, () -> CodeIndexWriter.create(other, info(D), true));
+    SdlgmException refused =
+        assertThrows(SdlgmException.class, () -> CodeIndexWriter.create(other, info(D), true));
     assertTrue(refused.getMessage().contains("is not a code index"), refused.getMessage());
     assertTrue(Files.exists(other.resolve("keep.txt")));
   }
 
   @Test
   void openingWhatIsNotAnIndexSaysSo(@TempDir Path tmp) throws IOException {
-    SdlgmException missing = assertThrows(SdlgmException.class, () -> CodeIndex.open(tmp.resolve("nope")));
-    assertTrue(missing.getMessage().contains("index directory does not exist"), missing.getMessage());
+    SdlgmException missing =
+        assertThrows(SdlgmException.class, () -> CodeIndex.open(tmp.resolve("nope")));
+    assertTrue(
+        missing.getMessage().contains("index directory does not exist"), missing.getMessage());
     SdlgmException empty = assertThrows(SdlgmException.class, () -> CodeIndex.open(tmp));
     assertTrue(empty.getMessage().contains("not a code index"), empty.getMessage());
 
@@ -359,11 +398,15 @@ class CodeIndexTest {
     }
     Path meta = copy.resolve(IndexInfo.FILE);
     String json = Files.readString(meta, StandardCharsets.UTF_8);
-    Files.writeString(meta, json.replace("\"formatVersion\" : 1", "\"formatVersion\" : 99"), StandardCharsets.UTF_8);
+    Files.writeString(
+        meta,
+        json.replace("\"formatVersion\" : 1", "\"formatVersion\" : 99"),
+        StandardCharsets.UTF_8);
     SdlgmException version = assertThrows(SdlgmException.class, () -> CodeIndex.open(copy));
     assertTrue(version.getMessage().contains("index format version 99"), version.getMessage());
 
-    Files.writeString(meta, json.replace("\"documents\" : 400", "\"documents\" : 401"), StandardCharsets.UTF_8);
+    Files.writeString(
+        meta, json.replace("\"documents\" : 400", "\"documents\" : 401"), StandardCharsets.UTF_8);
     SdlgmException count = assertThrows(SdlgmException.class, () -> CodeIndex.open(copy));
     assertTrue(count.getMessage().contains("holds 400 documents"), count.getMessage());
 

@@ -12,9 +12,9 @@ import org.sdlgm.model.SparseCode;
  * The dense baseline of docs/results.md §7 (not a test; run by hand): {@code DenseBench
  * TRAIN_CODES.jsonl TEST_CODES.jsonl DATA_SPEC [k] [K]} holds the training codes written by {@code
  * sdlgm encode} as dense K-wide rows and ranks all of them for every test code by the full dot
- * product (K multiply-adds per document, as for a dense VAE code; K is the highest dimension
- * used + 1 unless given), best first, ties to the lower row; prints queries/s, latency percentiles and the share of the k neighbours with the query's
- * label (labels from DATA_SPEC's train and test parts).
+ * product (K multiply-adds per document, as for a dense VAE code; K is the highest dimension used +
+ * 1 unless given), best first, ties to the lower row; prints queries/s, latency percentiles and the
+ * share of the k neighbours with the query's label (labels from DATA_SPEC's train and test parts).
  */
 public final class DenseBench {
   private DenseBench() {}
@@ -64,10 +64,16 @@ public final class DenseBench {
     double secs = (System.nanoTime() - t0) / 1e9;
     Arrays.sort(lat);
     int m = lat.length;
-    System.out.printf(Locale.ROOT,
+    System.out.printf(
+        Locale.ROOT,
         "dense brute force, %d documents × %d dimensions, 1 thread: %,.0f queries/s, p50 %.3f ms, p99 %.3f ms; "
             + "label precision@%d %.4f%n",
-        n, width, m / secs, lat[m / 2] / 1e6, lat[Math.max(0, (int) Math.ceil(0.99 * m) - 1)] / 1e6, k,
+        n,
+        width,
+        m / secs,
+        lat[m / 2] / 1e6,
+        lat[Math.max(0, (int) Math.ceil(0.99 * m) - 1)] / 1e6,
+        k,
         (double) same / ((long) m * k));
   }
 

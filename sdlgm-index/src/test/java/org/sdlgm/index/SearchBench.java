@@ -17,9 +17,9 @@ import java.util.concurrent.Future;
 import org.sdlgm.model.SparseCode;
 
 /**
- * A benchmark of {@link CodeIndex#search} (not a test; run by hand, see docs/results.md):
- * {@code SearchBench INDEX CODES.jsonl [k] [threads] [withInputs]} reads query codes written by {@code sdlgm
- * encode}, warms up, then times every query one by one on one thread (latency percentiles),
+ * A benchmark of {@link CodeIndex#search} (not a test; run by hand, see docs/results.md): {@code
+ * SearchBench INDEX CODES.jsonl [k] [threads] [withInputs]} reads query codes written by {@code
+ * sdlgm encode}, warms up, then times every query one by one on one thread (latency percentiles),
  * against {@link ExactSearch}, and with {@code threads} threads sharing the index.
  */
 public final class SearchBench {
@@ -45,7 +45,8 @@ public final class SearchBench {
       double secs = (System.nanoTime() - t0) / 1e9;
       double postings = (double) (index.postingsVisited() - p0) / queries.size();
       report("index, 1 thread" + (withInputs ? ", with inputs" : ""), queries.size(), secs, lat);
-      System.out.printf(Locale.ROOT, "  postings read per query: %.1f of %d documents%n", postings, index.size());
+      System.out.printf(
+          Locale.ROOT, "  postings read per query: %.1f of %d documents%n", postings, index.size());
 
       ExactSearch exact = ExactSearch.of(index);
       for (int i = 0; i < warm; i++) {
@@ -58,7 +59,11 @@ public final class SearchBench {
         exact.search(queries.get(i), k);
         blat[i] = System.nanoTime() - s;
       }
-      report("brute force over the codes, 1 thread", queries.size(), (System.nanoTime() - t0) / 1e9, blat);
+      report(
+          "brute force over the codes, 1 thread",
+          queries.size(),
+          (System.nanoTime() - t0) / 1e9,
+          blat);
 
       ExecutorService pool = Executors.newFixedThreadPool(threads);
       try {
@@ -71,7 +76,8 @@ public final class SearchBench {
           f.get();
         }
         double msecs = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "index, %d threads: %,.0f queries/s%n", threads, queries.size() / msecs);
+        System.out.printf(
+            Locale.ROOT, "index, %d threads: %,.0f queries/s%n", threads, queries.size() / msecs);
       } finally {
         pool.shutdown();
       }
@@ -81,8 +87,13 @@ public final class SearchBench {
   private static void report(String what, int n, double secs, long[] lat) {
     long[] s = lat.clone();
     Arrays.sort(s);
-    System.out.printf(Locale.ROOT, "%s: %,.0f queries/s, p50 %.3f ms, p99 %.3f ms%n", what, n / secs,
-        s[n / 2] / 1e6, s[Math.max(0, (int) Math.ceil(0.99 * n) - 1)] / 1e6);
+    System.out.printf(
+        Locale.ROOT,
+        "%s: %,.0f queries/s, p50 %.3f ms, p99 %.3f ms%n",
+        what,
+        n / secs,
+        s[n / 2] / 1e6,
+        s[Math.max(0, (int) Math.ceil(0.99 * n) - 1)] / 1e6);
   }
 
   /** The codes of a JSON Lines file written by {@code sdlgm encode}. */

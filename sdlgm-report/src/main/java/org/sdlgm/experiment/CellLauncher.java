@@ -4,9 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Runs one {@code sdlgm train} for an experiment cell. The CLI launches each run as a child
- * JVM (isolated memory, one libtorch per process, a crash costs one cell); tests may run
- * in-process.
+ * Runs one {@code sdlgm train} for an experiment cell. The CLI launches each run as a child JVM
+ * (isolated memory, one libtorch per process, a crash costs one cell); tests may run in-process.
  */
 @FunctionalInterface
 public interface CellLauncher {

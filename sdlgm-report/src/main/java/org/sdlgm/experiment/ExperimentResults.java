@@ -19,27 +19,69 @@ import org.sdlgm.report.TradeoffChart;
 import org.sdlgm.util.AtomicFiles;
 
 /**
- * The results of an experiment, gathered from each finished run's {@code metrics.json} and
- * {@code config.json}: {@code results.csv} (one row per run and set rule), {@code results.md}
- * (mean ± std over seeds per data set, method, L0 or target, and rule; collapse warnings listed
- * under it), two sparsity/quality trade-off figures per data set for unsupervised grids over
- * targets or several L0 values ({@code tradeoff-DATA.png}: reconstruction error against mean
- * nnz; {@code probe-DATA.png}: linear-probe accuracy against mean nnz), and {@code index.html}
- * linking all of it and every run's report.
+ * The results of an experiment, gathered from each finished run's {@code metrics.json} and {@code
+ * config.json}: {@code results.csv} (one row per run and set rule), {@code results.md} (mean ± std
+ * over seeds per data set, method, L0 or target, and rule; collapse warnings listed under it), two
+ * sparsity/quality trade-off figures per data set for unsupervised grids over targets or several L0
+ * values ({@code tradeoff-DATA.png}: reconstruction error against mean nnz; {@code probe-DATA.png}:
+ * linear-probe accuracy against mean nnz), and {@code index.html} linking all of it and every run's
+ * report.
  */
 public final class ExperimentResults {
   /** Metric columns per task: (column, JSON pointer inside one evaluation). */
-  static final Map<String, String> UNSUPERVISED = linked(
-      "elbo", "/elbo", "recon_error", "/reconError", "nnz_mean", "/nnz/mean", "nnz_std", "/nnz/std", "nnz_max", "/nnz/max",
-      "share_at_cap", "/nnz/shareAtCap", "effective_nnz_mean", "/effectiveNnz/mean",
-      "probe_accuracy", "/probe/testAccuracy", "spearman_level", "/recovery/spearmanLevel",
-      "effective_support_exact", "/recovery/effectiveExactShare");
-  static final Map<String, String> MULTILABEL = linked(
-      "p1", "/p1", "p3", "/p3", "p5", "/p5", "ndcg1", "/ndcg1", "ndcg3", "/ndcg3", "ndcg5", "/ndcg5",
-      "example_f1", "/exampleF1", "micro_f1", "/microF1", "macro_f1", "/macroF1",
-      "hamming_loss", "/hammingLoss", "subset_accuracy", "/subsetAccuracy",
-      "count_accuracy", "/countAccuracy", "mean_abs_count_error", "/meanAbsCountError",
-      "mean_set_size", "/meanPredictedSetSize");
+  static final Map<String, String> UNSUPERVISED =
+      linked(
+          "elbo",
+          "/elbo",
+          "recon_error",
+          "/reconError",
+          "nnz_mean",
+          "/nnz/mean",
+          "nnz_std",
+          "/nnz/std",
+          "nnz_max",
+          "/nnz/max",
+          "share_at_cap",
+          "/nnz/shareAtCap",
+          "effective_nnz_mean",
+          "/effectiveNnz/mean",
+          "probe_accuracy",
+          "/probe/testAccuracy",
+          "spearman_level",
+          "/recovery/spearmanLevel",
+          "effective_support_exact",
+          "/recovery/effectiveExactShare");
+
+  static final Map<String, String> MULTILABEL =
+      linked(
+          "p1",
+          "/p1",
+          "p3",
+          "/p3",
+          "p5",
+          "/p5",
+          "ndcg1",
+          "/ndcg1",
+          "ndcg3",
+          "/ndcg3",
+          "ndcg5",
+          "/ndcg5",
+          "example_f1",
+          "/exampleF1",
+          "micro_f1",
+          "/microF1",
+          "macro_f1",
+          "/macroF1",
+          "hamming_loss",
+          "/hammingLoss",
+          "subset_accuracy",
+          "/subsetAccuracy",
+          "count_accuracy",
+          "/countAccuracy",
+          "mean_abs_count_error",
+          "/meanAbsCountError",
+          "mean_set_size",
+          "/meanPredictedSetSize");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -49,17 +91,28 @@ public final class ExperimentResults {
   private final List<ExperimentCell> missing;
 
   /**
-   * One finished run under one set rule ("-" for unsupervised runs); {@code collapseWarning} is
-   * the evaluation's posterior-collapse verdict, null when it has none.
+   * One finished run under one set rule ("-" for unsupervised runs); {@code collapseWarning} is the
+   * evaluation's posterior-collapse verdict, null when it has none.
    */
-  public record Row(ExperimentCell cell, String rule, int l0Used, double trainSeconds,
-      Map<String, Double> metrics, String collapseWarning) {
-    public Row(ExperimentCell cell, String rule, int l0Used, double trainSeconds, Map<String, Double> metrics) {
+  public record Row(
+      ExperimentCell cell,
+      String rule,
+      int l0Used,
+      double trainSeconds,
+      Map<String, Double> metrics,
+      String collapseWarning) {
+    public Row(
+        ExperimentCell cell,
+        String rule,
+        int l0Used,
+        double trainSeconds,
+        Map<String, Double> metrics) {
       this(cell, rule, l0Used, trainSeconds, metrics, null);
     }
   }
 
-  private ExperimentResults(ExperimentSpec spec, Path outDir, List<Row> rows, List<ExperimentCell> missing) {
+  private ExperimentResults(
+      ExperimentSpec spec, Path outDir, List<Row> rows, List<ExperimentCell> missing) {
     this.spec = spec;
     this.outDir = outDir;
     this.rows = rows;
@@ -97,26 +150,37 @@ public final class ExperimentResults {
       }
       try {
         JsonNode m = JSON.readTree(Files.readString(metricsFile, StandardCharsets.UTF_8));
-        JsonNode config = JSON.readTree(Files.readString(dir.resolve(ModelDirectory.CONFIG), StandardCharsets.UTF_8));
+        JsonNode config =
+            JSON.readTree(
+                Files.readString(dir.resolve(ModelDirectory.CONFIG), StandardCharsets.UTF_8));
         int l0Used = config.at("/model/maxLevel").asInt();
         double secs = m.path("trainSeconds").asDouble(Double.NaN);
         if (spec.task().equals("multilabel")) {
           for (var e : m.path("evaluations").properties()) {
             // The set size bound of each rule: L0 for the count rule, k for top-k (L0 for
             // sdlgm-fixed), none for the threshold rule.
-            int bound = switch (e.getKey()) {
-              case "top-k" -> config.at("/model/method").asText().equals("sdlgm-fixed")
-                  ? l0Used : config.at("/model/topK").asInt();
-              case "threshold" -> 0;
-              default -> l0Used;
-            };
+            int bound =
+                switch (e.getKey()) {
+                  case "top-k" ->
+                      config.at("/model/method").asText().equals("sdlgm-fixed")
+                          ? l0Used
+                          : config.at("/model/topK").asInt();
+                  case "threshold" -> 0;
+                  default -> l0Used;
+                };
             rows.add(new Row(c, e.getKey(), bound, secs, extract(e.getValue(), cols)));
           }
         } else {
           JsonNode ev = m.path("evaluation");
           JsonNode warning = ev.path("collapseWarning");
-          rows.add(new Row(c, "-", l0Used, secs, extract(ev, cols),
-              warning.isTextual() && !warning.asText().isBlank() ? warning.asText() : null));
+          rows.add(
+              new Row(
+                  c,
+                  "-",
+                  l0Used,
+                  secs,
+                  extract(ev, cols),
+                  warning.isTextual() && !warning.asText().isBlank() ? warning.asText() : null));
         }
       } catch (IOException e) {
         missing.add(c);
@@ -156,18 +220,29 @@ public final class ExperimentResults {
   }
 
   String csv() {
-    StringBuilder sb = new StringBuilder("dataset,method,l0,target,seed,rule,l0_used,train_seconds");
+    StringBuilder sb =
+        new StringBuilder("dataset,method,l0,target,seed,rule,l0_used,train_seconds");
     columns().keySet().forEach(c -> sb.append(',').append(c));
     if (unsupervised()) {
       sb.append(",collapse_warning");
     }
     sb.append('\n');
     for (Row r : rows) {
-      sb.append(r.cell().dataset()).append(',').append(r.cell().method()).append(',')
-          .append(r.cell().l0()).append(',').append(r.cell().target() == null ? "" : r.cell().target())
-          .append(',').append(r.cell().seed()).append(',').append(r.rule())
-          .append(',').append(r.l0Used() > 0 ? Integer.toString(r.l0Used()) : "")
-          .append(',').append(num(r.trainSeconds()));
+      sb.append(r.cell().dataset())
+          .append(',')
+          .append(r.cell().method())
+          .append(',')
+          .append(r.cell().l0())
+          .append(',')
+          .append(r.cell().target() == null ? "" : r.cell().target())
+          .append(',')
+          .append(r.cell().seed())
+          .append(',')
+          .append(r.rule())
+          .append(',')
+          .append(r.l0Used() > 0 ? Integer.toString(r.l0Used()) : "")
+          .append(',')
+          .append(num(r.trainSeconds()));
       r.metrics().values().forEach(v -> sb.append(',').append(num(v)));
       if (unsupervised()) {
         sb.append(',').append(r.collapseWarning() == null ? "" : csvQuote(r.collapseWarning()));
@@ -190,13 +265,21 @@ public final class ExperimentResults {
   Map<List<String>, List<Row>> groups() {
     Map<List<String>, List<Row>> g = new LinkedHashMap<>();
     for (Row r : rows) {
-      g.computeIfAbsent(key(r.cell().dataset(), r.cell().method(), r.cell().l0(), r.cell().target(), r.rule()),
-          k -> new ArrayList<>()).add(r);
+      g.computeIfAbsent(
+              key(
+                  r.cell().dataset(),
+                  r.cell().method(),
+                  r.cell().l0(),
+                  r.cell().target(),
+                  r.rule()),
+              k -> new ArrayList<>())
+          .add(r);
     }
     return g;
   }
 
-  private static List<String> key(String dataset, String method, String l0, String target, String rule) {
+  private static List<String> key(
+      String dataset, String method, String l0, String target, String rule) {
     return List.of(dataset, method, l0, target == null ? "" : target, rule);
   }
 
@@ -232,27 +315,49 @@ public final class ExperimentResults {
     }
     int digits = Math.abs(m) >= 100 ? 2 : 3;
     String f = "%." + digits + "f";
-    return v.size() < 2 ? String.format(Locale.ROOT, f, m)
+    return v.size() < 2
+        ? String.format(Locale.ROOT, f, m)
         : String.format(Locale.ROOT, f + " ± " + f, m, std(v));
   }
 
   String markdown(List<String> figures) {
     StringBuilder sb = new StringBuilder("# ").append(spec.name()).append("\n\n");
-    String seeds = spec.seedsPerTarget().isEmpty() ? "seeds " + spec.seeds()
-        : "seeds " + spec.seeds() + " (at targets " + spec.seedsPerTarget().entrySet().stream()
-            .map(e -> e.getKey() + ": " + e.getValue()).reduce((a, b) -> a + "; " + b).orElse("") + ")";
-    sb.append(String.format(Locale.ROOT,
-        "%d finished runs (%s task); mean ± std over %s. L0 is the cap given (auto: the command's default); \"L0 (k) used\" is the bound on the set size the run resolved: L0, or k for a top-k rule (— for a threshold rule).%s Generated by `sdlgm experiment`.%n%n",
-        rows.stream().map(Row::cell).distinct().count(), spec.task(), seeds,
-        spec.hasTargets() ? String.format(Locale.ROOT, " The target is the budget, the mean number of non-zeros per code aimed for: methods that take one train with --target-nnz and L0 = ⌈%s·target⌉ (at most K), fixed-k methods with L0 = k = target, vae with neither.", fmt(spec.capFactor())) : ""));
+    String seeds =
+        spec.seedsPerTarget().isEmpty()
+            ? "seeds " + spec.seeds()
+            : "seeds "
+                + spec.seeds()
+                + " (at targets "
+                + spec.seedsPerTarget().entrySet().stream()
+                    .map(e -> e.getKey() + ": " + e.getValue())
+                    .reduce((a, b) -> a + "; " + b)
+                    .orElse("")
+                + ")";
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%d finished runs (%s task); mean ± std over %s. L0 is the cap given (auto: the command's default); \"L0 (k) used\" is the bound on the set size the run resolved: L0, or k for a top-k rule (— for a threshold rule).%s Generated by `sdlgm experiment`.%n%n",
+            rows.stream().map(Row::cell).distinct().count(),
+            spec.task(),
+            seeds,
+            spec.hasTargets()
+                ? String.format(
+                    Locale.ROOT,
+                    " The target is the budget, the mean number of non-zeros per code aimed for: methods that take one train with --target-nnz and L0 = ⌈%s·target⌉ (at most K), fixed-k methods with L0 = k = target, vae with neither.",
+                    fmt(spec.capFactor()))
+                : ""));
     if (!missing.isEmpty()) {
-      sb.append("Missing runs: ").append(missing.stream().map(ExperimentCell::name).toList()).append("\n\n");
+      sb.append("Missing runs: ")
+          .append(missing.stream().map(ExperimentCell::name).toList())
+          .append("\n\n");
     }
     List<String> shown = shownColumns();
     boolean targets = spec.hasTargets();
     boolean warnings = rows.stream().anyMatch(r -> r.collapseWarning() != null);
-    sb.append(targets ? "| data | method | target | L0 | L0 (k) used | rule | seeds |"
-        : "| data | method | L0 | L0 (k) used | rule | seeds |");
+    sb.append(
+        targets
+            ? "| data | method | target | L0 | L0 (k) used | rule | seeds |"
+            : "| data | method | L0 | L0 (k) used | rule | seeds |");
     shown.forEach(c -> sb.append(' ').append(c).append(" |"));
     if (warnings) {
       sb.append(" collapse |");
@@ -270,10 +375,20 @@ public final class ExperimentResults {
       if (targets) {
         sb.append(k.get(3).isEmpty() ? "—" : k.get(3)).append(" | ");
       }
-      sb.append(k.get(2)).append(" | ")
-          .append(rs.stream().map(Row::l0Used).distinct().map(v -> v > 0 ? String.valueOf(v) : "—")
-              .reduce((a, b) -> a + "/" + b).orElse(""))
-          .append(" | ").append(k.get(4)).append(" | ").append(rs.size()).append(" |");
+      sb.append(k.get(2))
+          .append(" | ")
+          .append(
+              rs.stream()
+                  .map(Row::l0Used)
+                  .distinct()
+                  .map(v -> v > 0 ? String.valueOf(v) : "—")
+                  .reduce((a, b) -> a + "/" + b)
+                  .orElse(""))
+          .append(" | ")
+          .append(k.get(4))
+          .append(" | ")
+          .append(rs.size())
+          .append(" |");
       for (String c : shown) {
         sb.append(' ').append(cell(rs.stream().map(r -> r.metrics().get(c)).toList())).append(" |");
       }
@@ -287,8 +402,11 @@ public final class ExperimentResults {
       sb.append("\nCollapse warnings (the evaluation's verdict, per run):\n\n");
       for (Row r : rows) {
         if (r.collapseWarning() != null) {
-          sb.append("- ").append(r.cell().name()).append(": ")
-              .append(r.collapseWarning().replaceAll("\\s*\\n\\s*", " ")).append('\n');
+          sb.append("- ")
+              .append(r.cell().name())
+              .append(": ")
+              .append(r.collapseWarning().replaceAll("\\s*\\n\\s*", " "))
+              .append('\n');
         }
       }
     }
@@ -300,14 +418,18 @@ public final class ExperimentResults {
 
   /** The alt text of a figure, by its file name (see {@link #tradeoffFigures}). */
   private static String caption(String figure) {
-    return figure.startsWith(PROBE_PREFIX) ? "probe accuracy against sparsity" : "sparsity/quality trade-off";
+    return figure.startsWith(PROBE_PREFIX)
+        ? "probe accuracy against sparsity"
+        : "sparsity/quality trade-off";
   }
 
   private static String fmt(double v) {
     return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
 
-  /** The metric columns with a value in at least one run (synthetic-only ones drop out elsewhere). */
+  /**
+   * The metric columns with a value in at least one run (synthetic-only ones drop out elsewhere).
+   */
   private List<String> shownColumns() {
     return columns().keySet().stream()
         .filter(c -> rows.stream().anyMatch(r -> !Double.isNaN(r.metrics().get(c))))
@@ -316,13 +438,14 @@ public final class ExperimentResults {
 
   /** File name prefixes of the two figures per data set. */
   static final String TRADEOFF_PREFIX = "tradeoff-";
+
   static final String PROBE_PREFIX = "probe-";
 
   /**
-   * The trade-off figures per data set of an unsupervised grid over targets or at least two
-   * numeric L0 values: reconstruction error ({@code tradeoff-DATA.png}) and linear-probe accuracy
-   * ({@code probe-DATA.png}, only when some run has a probe) against mean nnz, one curve per
-   * method, one point per target or L0 value.
+   * The trade-off figures per data set of an unsupervised grid over targets or at least two numeric
+   * L0 values: reconstruction error ({@code tradeoff-DATA.png}) and linear-probe accuracy ({@code
+   * probe-DATA.png}, only when some run has a probe) against mean nnz, one curve per method, one
+   * point per target or L0 value.
    */
   List<String> tradeoffFigures() {
     List<String> out = new ArrayList<>();
@@ -331,20 +454,34 @@ public final class ExperimentResults {
       return out;
     }
     for (String d : spec.datasets().keySet()) {
-      String axis = spec.hasTargets() ? "targets " + String.join(", ", spec.targetValues(d))
-          : "L0 = " + String.join(", ", spec.l0());
-      figure(out, TRADEOFF_PREFIX + d + ".png", d, "recon_error",
+      String axis =
+          spec.hasTargets()
+              ? "targets " + String.join(", ", spec.targetValues(d))
+              : "L0 = " + String.join(", ", spec.l0());
+      figure(
+          out,
+          TRADEOFF_PREFIX + d + ".png",
+          d,
+          "recon_error",
           d + ": reconstruction error against sparsity (" + axis + ")",
           "reconstruction error Σ(x − x̂)²");
-      figure(out, PROBE_PREFIX + d + ".png", d, "probe_accuracy",
+      figure(
+          out,
+          PROBE_PREFIX + d + ".png",
+          d,
+          "probe_accuracy",
           d + ": linear-probe accuracy against sparsity (" + axis + ")",
           "linear-probe test accuracy");
     }
     return out;
   }
-  /** Draws {@code metric} against mean nnz for data set {@code d} into {@code name}, if any run has it. */
-  private void figure(List<String> out, String name, String d, String metric, String title,
-      String yLabel) {
+
+  /**
+   * Draws {@code metric} against mean nnz for data set {@code d} into {@code name}, if any run has
+   * it.
+   */
+  private void figure(
+      List<String> out, String name, String d, String metric, String title, String yLabel) {
     Map<String, List<TradeoffChart.Point>> points = curves(d, metric);
     if (!points.isEmpty()) {
       TradeoffChart.write(outDir.resolve(name), title, "mean non-zeros per code", yLabel, points);
@@ -352,8 +489,10 @@ public final class ExperimentResults {
     }
   }
 
-
-  /** Per method, (mean nnz, {@code metric}) ± std over seeds per grid point with a value, by mean nnz. */
+  /**
+   * Per method, (mean nnz, {@code metric}) ± std over seeds per grid point with a value, by mean
+   * nnz.
+   */
   private Map<String, List<TradeoffChart.Point>> curves(String dataset, String metric) {
     Map<String, List<TradeoffChart.Point>> curves = new LinkedHashMap<>();
     Map<List<String>, List<Row>> groups = groups();
@@ -362,7 +501,9 @@ public final class ExperimentResults {
       for (Map.Entry<List<String>, List<Row>> g : groups.entrySet()) {
         List<String> k = g.getKey();
         // Groups of a target grid are one per target; of an L0 grid, one per numeric L0.
-        if (!k.get(0).equals(dataset) || !k.get(1).equals(m) || !k.get(4).equals("-")
+        if (!k.get(0).equals(dataset)
+            || !k.get(1).equals(m)
+            || !k.get(4).equals("-")
             || (!spec.hasTargets() && k.get(2).equals("auto"))) {
           continue;
         }
@@ -381,26 +522,47 @@ public final class ExperimentResults {
   }
 
   String html(List<String> figures) {
-    StringBuilder sb = new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>")
-        .append(Html.escape(spec.name())).append("</title><style>body{font-family:sans-serif;margin:2em;max-width:1100px}"
-            + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}"
-            + "img{max-width:100%}</style></head><body>\n<h1>").append(Html.escape(spec.name())).append("</h1>\n");
-    sb.append("<p>Results: <a href=\"results.md\">results.md</a> (mean ± std over seeds), "
-        + "<a href=\"results.csv\">results.csv</a> (one row per run and rule).</p>\n");
+    StringBuilder sb =
+        new StringBuilder("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>")
+            .append(Html.escape(spec.name()))
+            .append(
+                "</title><style>body{font-family:sans-serif;margin:2em;max-width:1100px}"
+                    + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}"
+                    + "img{max-width:100%}</style></head><body>\n<h1>")
+            .append(Html.escape(spec.name()))
+            .append("</h1>\n");
+    sb.append(
+        "<p>Results: <a href=\"results.md\">results.md</a> (mean ± std over seeds), "
+            + "<a href=\"results.csv\">results.csv</a> (one row per run and rule).</p>\n");
     for (String f : figures) {
-      sb.append("<p><a href=\"").append(Html.escape(f)).append("\"><img src=\"").append(Html.escape(f))
-          .append("\" alt=\"").append(Html.escape(caption(f))).append("\"></a></p>\n");
+      sb.append("<p><a href=\"")
+          .append(Html.escape(f))
+          .append("\"><img src=\"")
+          .append(Html.escape(f))
+          .append("\" alt=\"")
+          .append(Html.escape(caption(f)))
+          .append("\"></a></p>\n");
     }
-    sb.append("<table><tr><th>run</th><th>status</th><th>report</th><th>metrics</th><th>log</th></tr>\n");
+    sb.append(
+        "<table><tr><th>run</th><th>status</th><th>report</th><th>metrics</th><th>log</th></tr>\n");
     for (ExperimentCell c : spec.cells()) {
       Path dir = outDir.resolve(c.name());
       boolean done = Files.isRegularFile(dir.resolve(ModelDirectory.METRICS));
-      boolean report = Files.isRegularFile(dir.resolve(ReportOptions.DIRECTORY).resolve(RunReport.HTML));
-      sb.append("<tr><td>").append(Html.escape(c.name())).append("</td><td>").append(done ? "done" : "missing")
-          .append("</td><td>").append(report ? link(c.name() + "/report/report.html", "report") : "—")
-          .append("</td><td>").append(done ? link(c.name() + "/metrics.json", "metrics.json") : "—")
-          .append("</td><td>").append(Files.isRegularFile(outDir.resolve(c.name() + ".log"))
-              ? link(c.name() + ".log", "log") : "—")
+      boolean report =
+          Files.isRegularFile(dir.resolve(ReportOptions.DIRECTORY).resolve(RunReport.HTML));
+      sb.append("<tr><td>")
+          .append(Html.escape(c.name()))
+          .append("</td><td>")
+          .append(done ? "done" : "missing")
+          .append("</td><td>")
+          .append(report ? link(c.name() + "/report/report.html", "report") : "—")
+          .append("</td><td>")
+          .append(done ? link(c.name() + "/metrics.json", "metrics.json") : "—")
+          .append("</td><td>")
+          .append(
+              Files.isRegularFile(outDir.resolve(c.name() + ".log"))
+                  ? link(c.name() + ".log", "log")
+                  : "—")
           .append("</td></tr>\n");
     }
     return sb.append("</table>\n</body></html>\n").toString();

@@ -24,9 +24,9 @@ import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.multilabel.TaggerMethod;
 
 /**
- * An experiment grid read from YAML or JSON: methods × data sets × L0 values (or budget
- * targets) × seeds, with the {@code sdlgm train} options every run shares, options per data set
- * and per method. Every run of the grid is one {@link ExperimentCell}. Example (YAML):
+ * An experiment grid read from YAML or JSON: methods × data sets × L0 values (or budget targets) ×
+ * seeds, with the {@code sdlgm train} options every run shares, options per data set and per
+ * method. Every run of the grid is one {@link ExperimentCell}. Example (YAML):
  *
  * <pre>
  * name: multi-label benchmark
@@ -42,19 +42,19 @@ import org.sdlgm.model.multilabel.TaggerMethod;
  * </pre>
  *
  * <p>A method may name a variant, {@code base:variant} (e.g. {@code sdlgm:recipe}): it trains
- * {@code --method base} with the options {@code methodOptions} gives for the full name, so one
- * grid can compare several settings of the same method.
+ * {@code --method base} with the options {@code methodOptions} gives for the full name, so one grid
+ * can compare several settings of the same method.
  *
- * <p>Instead of {@code l0}, an unsupervised grid may give {@code targets}: budgets, the mean
- * number of non-zeros per code to aim for, so that methods are compared at the same budget
- * rather than the same cap. How a cell of target t trains depends on the method
- * ({@link #targetRule}): a method that takes a budget gets {@code -L ⌈capFactor·t⌉} (at most K
- * when the options give {@code -K}) and {@code --target-nnz t}; a fixed-k method gets
- * {@code -L t}; {@code vae} gets neither. {@code seedsPerTarget} replaces {@code seeds} for the
- * targets it names (e.g. three seeds at the headline budget, one elsewhere).
+ * <p>Instead of {@code l0}, an unsupervised grid may give {@code targets}: budgets, the mean number
+ * of non-zeros per code to aim for, so that methods are compared at the same budget rather than the
+ * same cap. How a cell of target t trains depends on the method ({@link #targetRule}): a method
+ * that takes a budget gets {@code -L ⌈capFactor·t⌉} (at most K when the options give {@code -K})
+ * and {@code --target-nnz t}; a fixed-k method gets {@code -L t}; {@code vae} gets neither. {@code
+ * seedsPerTarget} replaces {@code seeds} for the targets it names (e.g. three seeds at the headline
+ * budget, one elsewhere).
  *
- * <p>{@link #read} rejects a malformed file with its line and column, and {@link #validate}
- * rejects unknown methods, empty grids, bad L0 values and targets before anything runs.
+ * <p>{@link #read} rejects a malformed file with its line and column, and {@link #validate} rejects
+ * unknown methods, empty grids, bad L0 values and targets before anything runs.
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record ExperimentSpec(
@@ -86,11 +86,12 @@ public record ExperimentSpec(
 
   /**
    * One data set of the grid: its data spec, optional test spec and label source, extra options,
-   * and optionally its own {@code targets} in a grid over targets (budgets that fit this data
-   * set's K or its true sparsity, instead of the grid's).
+   * and optionally its own {@code targets} in a grid over targets (budgets that fit this data set's
+   * K or its true sparsity, instead of the grid's).
    */
   @JsonIgnoreProperties(ignoreUnknown = false)
-  public record Dataset(String data, String test, String labels, List<String> options, List<String> targets) {
+  public record Dataset(
+      String data, String test, String labels, List<String> options, List<String> targets) {
     public Dataset {
       options = options == null ? List.of() : List.copyOf(options);
       targets = targets == null ? List.of() : List.copyOf(targets);
@@ -120,8 +121,10 @@ public record ExperimentSpec(
   /** Reads a spec: YAML for .yaml/.yml files, JSON otherwise; then {@link #validate}s it. */
   public static ExperimentSpec read(Path file) {
     String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
-    ObjectMapper mapper = (n.endsWith(".yaml") || n.endsWith(".yml"))
-        ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
+    ObjectMapper mapper =
+        (n.endsWith(".yaml") || n.endsWith(".yml"))
+            ? new ObjectMapper(new YAMLFactory())
+            : new ObjectMapper();
     mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
     String text;
     try {
@@ -134,13 +137,21 @@ public record ExperimentSpec(
       spec = mapper.readValue(text, ExperimentSpec.class);
     } catch (UnrecognizedPropertyException e) {
       // No line number: for records Jackson reports where parsing ended, not the field.
-      throw new SdlgmException(file + ": unknown field '" + e.getPropertyName() + "' in "
-          + e.getReferringClass().getSimpleName().replace("ExperimentSpec", "the experiment")
-          + "; known fields: " + e.getKnownPropertyIds());
+      throw new SdlgmException(
+          file
+              + ": unknown field '"
+              + e.getPropertyName()
+              + "' in "
+              + e.getReferringClass().getSimpleName().replace("ExperimentSpec", "the experiment")
+              + "; known fields: "
+              + e.getKnownPropertyIds());
     } catch (JsonProcessingException e) {
       // YAML parser messages span several lines; the CLI prints errors on one.
-      throw new SdlgmException(file + where(e.getLocation()) + ": malformed experiment file: "
-          + e.getOriginalMessage().replaceAll("\\s*\\n\\s*", " ").trim());
+      throw new SdlgmException(
+          file
+              + where(e.getLocation())
+              + ": malformed experiment file: "
+              + e.getOriginalMessage().replaceAll("\\s*\\n\\s*", " ").trim());
     }
     if (spec == null) {
       throw new SdlgmException(file + ": empty experiment file");
@@ -150,13 +161,16 @@ public record ExperimentSpec(
   }
 
   private static String where(JsonLocation loc) {
-    return loc == null || loc.getLineNr() < 1 ? "" : ":" + loc.getLineNr() + ":" + loc.getColumnNr();
+    return loc == null || loc.getLineNr() < 1
+        ? ""
+        : ":" + loc.getLineNr() + ":" + loc.getColumnNr();
   }
 
   /** Checks the grid; {@code source} names the file in messages. */
   public void validate(String source) {
     if (!task.equals("unsupervised") && !task.equals("multilabel")) {
-      throw new SdlgmException(source + ": task must be unsupervised or multilabel, got '" + task + "'");
+      throw new SdlgmException(
+          source + ": task must be unsupervised or multilabel, got '" + task + "'");
     }
     if (datasets.isEmpty()) {
       throw new SdlgmException(source + ": no datasets; add at least one under 'datasets'");
@@ -169,8 +183,11 @@ public record ExperimentSpec(
     }
     for (Map.Entry<String, Dataset> d : datasets.entrySet()) {
       if (!d.getKey().matches("[A-Za-z0-9._-]+")) {
-        throw new SdlgmException(source + ": dataset name '" + d.getKey()
-            + "' may only use letters, digits, '.', '_' and '-' (it names run folders)");
+        throw new SdlgmException(
+            source
+                + ": dataset name '"
+                + d.getKey()
+                + "' may only use letters, digits, '.', '_' and '-' (it names run folders)");
       }
       if (d.getValue() == null || d.getValue().data() == null || d.getValue().data().isBlank()) {
         throw new SdlgmException(source + ": dataset '" + d.getKey() + "' has no 'data' spec");
@@ -178,8 +195,11 @@ public record ExperimentSpec(
     }
     for (String m : methods) {
       if (!m.matches("[A-Za-z0-9._-]+(:[A-Za-z0-9._-]+)?")) {
-        throw new SdlgmException(source + ": method '" + m
-            + "' must be a method name, or base:variant with letters, digits, '.', '_', '-'");
+        throw new SdlgmException(
+            source
+                + ": method '"
+                + m
+                + "' must be a method name, or base:variant with letters, digits, '.', '_', '-'");
       }
       try {
         if (task.equals("multilabel")) {
@@ -193,13 +213,15 @@ public record ExperimentSpec(
     }
     for (String m : methodOptions.keySet()) {
       if (!methods.contains(m)) {
-        throw new SdlgmException(source + ": methodOptions names '" + m
-            + "', which is not in methods " + methods);
+        throw new SdlgmException(
+            source + ": methodOptions names '" + m + "', which is not in methods " + methods);
       }
     }
     if (!targets.isEmpty() && !l0.isEmpty()) {
-      throw new SdlgmException(source + ": 'l0' and 'targets' are alternative axes of the grid "
-          + "(caps or budgets); give one of them");
+      throw new SdlgmException(
+          source
+              + ": 'l0' and 'targets' are alternative axes of the grid "
+              + "(caps or budgets); give one of them");
     }
     if (l0.isEmpty() && targets.isEmpty()) {
       throw new SdlgmException(source + ": no L0 values or targets; give 'l0' or 'targets'");
@@ -211,8 +233,12 @@ public record ExperimentSpec(
     } else {
       for (Map.Entry<String, Dataset> d : datasets.entrySet()) {
         if (!d.getValue().targets().isEmpty()) {
-          throw new SdlgmException(source + ": dataset '" + d.getKey() + "' lists targets, which "
-              + "replace the grid's 'targets'; give 'targets' (not 'l0') at the top level too");
+          throw new SdlgmException(
+              source
+                  + ": dataset '"
+                  + d.getKey()
+                  + "' lists targets, which "
+                  + "replace the grid's 'targets'; give 'targets' (not 'l0') at the top level too");
         }
       }
     }
@@ -223,7 +249,8 @@ public record ExperimentSpec(
             throw new NumberFormatException();
           }
         } catch (NumberFormatException e) {
-          throw new SdlgmException(source + ": l0 values must be integers ≥ 1 or 'auto', got '" + l + "'");
+          throw new SdlgmException(
+              source + ": l0 values must be integers ≥ 1 or 'auto', got '" + l + "'");
         }
       }
     }
@@ -231,16 +258,20 @@ public record ExperimentSpec(
 
   private void validateTargets(String source) {
     if (!task.equals("unsupervised")) {
-      throw new SdlgmException(source + ": 'targets' (budgets of non-zeros per code) are for "
-          + "unsupervised grids; use 'l0' for task " + task);
+      throw new SdlgmException(
+          source
+              + ": 'targets' (budgets of non-zeros per code) are for "
+              + "unsupervised grids; use 'l0' for task "
+              + task);
     }
     if (!(capFactor >= 1) || Double.isInfinite(capFactor)) {
-      throw new SdlgmException(source + ": capFactor must be a number ≥ 1 (L0 = ⌈capFactor·target⌉), got "
-          + capFactor);
+      throw new SdlgmException(
+          source + ": capFactor must be a number ≥ 1 (L0 = ⌈capFactor·target⌉), got " + capFactor);
     }
     List<String> all = new ArrayList<>(checkTargets(source, "targets", targets));
     for (Map.Entry<String, Dataset> d : datasets.entrySet()) {
-      for (String c : checkTargets(source, "targets of dataset '" + d.getKey() + "'", d.getValue().targets())) {
+      for (String c :
+          checkTargets(source, "targets of dataset '" + d.getKey() + "'", d.getValue().targets())) {
         if (!all.contains(c)) {
           all.add(c);
         }
@@ -249,8 +280,12 @@ public record ExperimentSpec(
     for (Map.Entry<String, List<Long>> e : seedsPerTarget.entrySet()) {
       String c = canonicalTarget(e.getKey());
       if (c == null || !all.contains(c)) {
-        throw new SdlgmException(source + ": seedsPerTarget names target '" + e.getKey()
-            + "', which is not in targets " + all);
+        throw new SdlgmException(
+            source
+                + ": seedsPerTarget names target '"
+                + e.getKey()
+                + "', which is not in targets "
+                + all);
       }
       if (e.getValue() == null || e.getValue().isEmpty()) {
         throw new SdlgmException(source + ": seedsPerTarget gives no seeds for target " + c);
@@ -262,9 +297,18 @@ public record ExperimentSpec(
         List<String> given = optionsOf(d, m);
         if (rule != TargetRule.NONE) {
           for (String a : given) {
-            if (a.equals("-L") || a.matches("-L=?\\d+") || a.matches("--(max-level|l0|target-nnz)(=.*)?")) {
-              throw new SdlgmException(source + ": option '" + a + "' of " + d + "/" + m
-                  + " conflicts with 'targets', which set -L and --target-nnz of every run; remove it");
+            if (a.equals("-L")
+                || a.matches("-L=?\\d+")
+                || a.matches("--(max-level|l0|target-nnz)(=.*)?")) {
+              throw new SdlgmException(
+                  source
+                      + ": option '"
+                      + a
+                      + "' of "
+                      + d
+                      + "/"
+                      + m
+                      + " conflicts with 'targets', which set -L and --target-nnz of every run; remove it");
             }
           }
         }
@@ -272,20 +316,51 @@ public record ExperimentSpec(
         // vae gets no -L, so sdlgm train checks its default cap against K and would fail after
         // the other cells had trained; say so now, with the fix.
         int defaultCap = SdlgmConfig.builder().build().maxLevel();
-        if (rule == TargetRule.NONE && k != null && k < defaultCap
-            && given.stream().noneMatch(a -> a.equals("-L") || a.matches("-L=?\\d+|--(max-level|l0)(=.*)?"))) {
-          throw new SdlgmException(source + ": " + m + " of " + d + " gets no -L from 'targets', and the default "
-              + "L0 = " + defaultCap + " exceeds K = " + k + "; add methodOptions {" + m + ": [-L, \"" + k + "\"]}");
+        if (rule == TargetRule.NONE
+            && k != null
+            && k < defaultCap
+            && given.stream()
+                .noneMatch(a -> a.equals("-L") || a.matches("-L=?\\d+|--(max-level|l0)(=.*)?"))) {
+          throw new SdlgmException(
+              source
+                  + ": "
+                  + m
+                  + " of "
+                  + d
+                  + " gets no -L from 'targets', and the default "
+                  + "L0 = "
+                  + defaultCap
+                  + " exceeds K = "
+                  + k
+                  + "; add methodOptions {"
+                  + m
+                  + ": [-L, \""
+                  + k
+                  + "\"]}");
         }
         for (String t : targetValues(d)) {
           double v = Double.parseDouble(t);
           if (k != null && v > k) {
-            throw new SdlgmException(source + ": target " + t + " exceeds K = " + k + " of " + d + "/" + m
-                + " (a code has at most K non-zeros)");
+            throw new SdlgmException(
+                source
+                    + ": target "
+                    + t
+                    + " exceeds K = "
+                    + k
+                    + " of "
+                    + d
+                    + "/"
+                    + m
+                    + " (a code has at most K non-zeros)");
           }
           if (rule == TargetRule.FIXED_K && v != Math.rint(v)) {
-            throw new SdlgmException(source + ": target " + t + " is not an integer, but " + m
-                + " has a fixed number k of non-zeros (-L k); use integer targets");
+            throw new SdlgmException(
+                source
+                    + ": target "
+                    + t
+                    + " is not an integer, but "
+                    + m
+                    + " has a fixed number k of non-zeros (-L k); use integer targets");
           }
         }
       }
@@ -298,8 +373,13 @@ public record ExperimentSpec(
     for (String t : list) {
       String c = canonicalTarget(t);
       if (c == null) {
-        throw new SdlgmException(source + ": " + what + " must be numbers > 0 (mean non-zeros per code), got '"
-            + t + "'");
+        throw new SdlgmException(
+            source
+                + ": "
+                + what
+                + " must be numbers > 0 (mean non-zeros per code), got '"
+                + t
+                + "'");
       }
       if (canonical.contains(c)) {
         throw new SdlgmException(source + ": target " + c + " is listed twice in " + what);
@@ -369,7 +449,10 @@ public record ExperimentSpec(
     return a;
   }
 
-  /** The last K given in {@code args} (-K N, -KN, -K=N, --latent-dim N, --latent-dim=N); null if none. */
+  /**
+   * The last K given in {@code args} (-K N, -KN, -K=N, --latent-dim N, --latent-dim=N); null if
+   * none.
+   */
   static Integer latentDim(List<String> args) {
     Integer k = null;
     for (int i = 0; i < args.size(); i++) {
@@ -403,8 +486,11 @@ public record ExperimentSpec(
       case NONE -> "auto";
       case BUDGET -> {
         // Decimal arithmetic: 1.1·10 must give 11, not ⌈11.000000000000002⌉ = 12.
-        int cap = BigDecimal.valueOf(capFactor).multiply(new BigDecimal(target))
-            .setScale(0, RoundingMode.CEILING).intValueExact();
+        int cap =
+            BigDecimal.valueOf(capFactor)
+                .multiply(new BigDecimal(target))
+                .setScale(0, RoundingMode.CEILING)
+                .intValueExact();
         Integer k = latentDim(optionsOf(dataset, method));
         yield Integer.toString(k == null ? cap : Math.min(cap, k));
       }

@@ -7,12 +7,12 @@ import java.util.Locale;
 import org.sdlgm.model.SparseCode;
 
 /**
- * For image data: the decoder's image of each of the most-used latent dimensions ("atoms").
- * Atom k is x̂(s_k·e_k) − x̂(0): the decoder mean of the one-hot code scaled by a typical value
- * s_k, minus the decoder mean of the zero code. s_k is the median |z_k| over the encoded
- * examples that use dimension k, with the sign of the sum of those z_k, so that the image shows
- * what the dimension adds when it is active (for a linear decoder it is s_k times the decoder
- * column). Shown with a diverging colour map, scaled per atom: red adds intensity, blue removes.
+ * For image data: the decoder's image of each of the most-used latent dimensions ("atoms"). Atom k
+ * is x̂(s_k·e_k) − x̂(0): the decoder mean of the one-hot code scaled by a typical value s_k, minus
+ * the decoder mean of the zero code. s_k is the median |z_k| over the encoded examples that use
+ * dimension k, with the sign of the sum of those z_k, so that the image shows what the dimension
+ * adds when it is active (for a linear decoder it is s_k times the decoder column). Shown with a
+ * diverging colour map, scaled per atom: red adds intensity, blue removes.
  */
 public final class AtomsSection implements ReportSection {
   @Override
@@ -22,7 +22,9 @@ public final class AtomsSection implements ReportSection {
 
   @Override
   public boolean appliesTo(ReportContext ctx) {
-    return ctx.isImageData() && ctx.hasCodes() && ctx.options().atoms() > 0
+    return ctx.isImageData()
+        && ctx.hasCodes()
+        && ctx.options().atoms() > 0
         && Arrays.stream(ctx.dimensionUsage()).anyMatch(u -> u > 0);
   }
 
@@ -61,15 +63,24 @@ public final class AtomsSection implements ReportSection {
     for (int i = 0; i < Math.min(3, m); i++) {
       top.add("#" + dims[i]);
     }
-    page.image("atoms", ImageGrid.tiles(images, maps, labels, h, w, scale, 12),
-        "Decoder image x̂(s·e_k) − x̂(0) of the " + m + " most-used latent dimensions k (most used "
-            + "first: " + String.join(", ", top) + "), s = the median |z_k| where k is active, with "
+    page.image(
+        "atoms",
+        ImageGrid.tiles(images, maps, labels, h, w, scale, 12),
+        "Decoder image x̂(s·e_k) − x̂(0) of the "
+            + m
+            + " most-used latent dimensions k (most used "
+            + "first: "
+            + String.join(", ", top)
+            + "), s = the median |z_k| where k is active, with "
             + "the sign of its mean; red adds intensity, blue removes it (each atom scaled to its "
-            + "own maximum); under each, k and the share of " + ctx.examplesPhrase()
+            + "own maximum); under each, k and the share of "
+            + ctx.examplesPhrase()
             + " whose code uses it.");
   }
 
-  /** Per dimension: median |z_k| over the codes where k is active, signed by Σ z_k (1 if unused). */
+  /**
+   * Per dimension: median |z_k| over the codes where k is active, signed by Σ z_k (1 if unused).
+   */
   static double[] typicalValues(List<SparseCode> codes, int k) {
     List<List<Float>> values = new ArrayList<>(k);
     for (int j = 0; j < k; j++) {
@@ -88,8 +99,10 @@ public final class AtomsSection implements ReportSection {
         continue;
       }
       double[] abs = v.stream().mapToDouble(f -> Math.abs(f)).sorted().toArray();
-      double median = abs.length % 2 == 1 ? abs[abs.length / 2]
-          : (abs[abs.length / 2 - 1] + abs[abs.length / 2]) / 2;
+      double median =
+          abs.length % 2 == 1
+              ? abs[abs.length / 2]
+              : (abs[abs.length / 2 - 1] + abs[abs.length / 2]) / 2;
       double sum = v.stream().mapToDouble(Float::doubleValue).sum();
       typical[j] = (sum < 0 ? -1 : 1) * median;
     }

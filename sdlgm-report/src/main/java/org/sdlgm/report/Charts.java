@@ -28,15 +28,19 @@ import org.jfree.data.category.CategoryDataset;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * The report's chart factory and common look on top of JFreeChart: white background, light
- * grid, one palette; rendering to images without a display.
+ * The report's chart factory and common look on top of JFreeChart: white background, light grid,
+ * one palette; rendering to images without a display.
  */
 final class Charts {
-  /** Series colours: the ten of the common "tab10" palette, blue, orange, green, red, purple first. */
+  /**
+   * Series colours: the ten of the common "tab10" palette, blue, orange, green, red, purple first.
+   */
   static final Color[] PALETTE = {
-      new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
-      new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
-      new Color(0xbcbd22), new Color(0x17becf)};
+    new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728),
+    new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f),
+    new Color(0xbcbd22), new Color(0x17becf)
+  };
+
   static final Color GRID = new Color(0xdddddd);
   static final Font TITLE = new Font(Font.SANS_SERIF, Font.BOLD, 14);
   static final Font LABEL = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
@@ -46,8 +50,16 @@ final class Charts {
 
   /** A line chart with dots, one series per entry of {@code data}, x as integers. */
   static JFreeChart lines(String title, String xLabel, String yLabel, XYSeriesCollection data) {
-    JFreeChart chart = ChartFactory.createXYLineChart(title, xLabel, yLabel, data,
-        PlotOrientation.VERTICAL, data.getSeriesCount() > 1, false, false);
+    JFreeChart chart =
+        ChartFactory.createXYLineChart(
+            title,
+            xLabel,
+            yLabel,
+            data,
+            PlotOrientation.VERTICAL,
+            data.getSeriesCount() > 1,
+            false,
+            false);
     XYPlot plot = chart.getXYPlot();
     XYLineAndShapeRenderer r = new XYLineAndShapeRenderer(true, maxItems(data) <= 30);
     for (int s = 0; s < data.getSeriesCount(); s++) {
@@ -63,10 +75,20 @@ final class Charts {
   }
 
   /** Bars over integer x values (a histogram of counts), x ticks as integers. */
-  static JFreeChart integerBars(String title, String xLabel, String yLabel, XYSeriesCollection data) {
+  static JFreeChart integerBars(
+      String title, String xLabel, String yLabel, XYSeriesCollection data) {
     data.setIntervalWidth(0.8);
-    JFreeChart chart = ChartFactory.createXYBarChart(title, xLabel, false, yLabel, data,
-        PlotOrientation.VERTICAL, data.getSeriesCount() > 1, false, false);
+    JFreeChart chart =
+        ChartFactory.createXYBarChart(
+            title,
+            xLabel,
+            false,
+            yLabel,
+            data,
+            PlotOrientation.VERTICAL,
+            data.getSeriesCount() > 1,
+            false,
+            false);
     XYPlot plot = chart.getXYPlot();
     XYBarRenderer r = (XYBarRenderer) plot.getRenderer();
     r.setBarPainter(new StandardXYBarPainter());
@@ -81,10 +103,18 @@ final class Charts {
   }
 
   /** A vertical bar chart over categories. */
-  static JFreeChart categoryBars(String title, String xLabel, String yLabel, CategoryDataset data,
-      boolean rotateLabels) {
-    JFreeChart chart = ChartFactory.createBarChart(title, xLabel, yLabel, data,
-        PlotOrientation.VERTICAL, data.getRowCount() > 1, false, false);
+  static JFreeChart categoryBars(
+      String title, String xLabel, String yLabel, CategoryDataset data, boolean rotateLabels) {
+    JFreeChart chart =
+        ChartFactory.createBarChart(
+            title,
+            xLabel,
+            yLabel,
+            data,
+            PlotOrientation.VERTICAL,
+            data.getRowCount() > 1,
+            false,
+            false);
     CategoryPlot plot = chart.getCategoryPlot();
     BarRenderer r = (BarRenderer) plot.getRenderer();
     r.setBarPainter(new StandardBarPainter());
@@ -147,15 +177,17 @@ final class Charts {
   static BufferedImage grid(List<JFreeChart> charts, int columns, int cellWidth, int cellHeight) {
     int cols = Math.max(1, Math.min(columns, charts.size()));
     int rows = (charts.size() + cols - 1) / cols;
-    BufferedImage img = new BufferedImage(cols * cellWidth, Math.max(1, rows) * cellHeight,
-        BufferedImage.TYPE_INT_RGB);
+    BufferedImage img =
+        new BufferedImage(
+            cols * cellWidth, Math.max(1, rows) * cellHeight, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     try {
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, img.getWidth(), img.getHeight());
       for (int i = 0; i < charts.size(); i++) {
-        Rectangle2D area = new Rectangle2D.Double((i % cols) * cellWidth, (i / cols) * cellHeight,
-            cellWidth, cellHeight);
+        Rectangle2D area =
+            new Rectangle2D.Double(
+                (i % cols) * cellWidth, (i / cols) * cellHeight, cellWidth, cellHeight);
         charts.get(i).draw(g, area);
       }
     } finally {

@@ -5,8 +5,18 @@ import java.util.List;
 
 /** Human-readable class names where the data source has well-known ones, else the numbers. */
 final class ClassNames {
-  private static final List<String> FASHION = List.of("T-shirt/top", "Trouser", "Pullover",
-      "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
+  private static final List<String> FASHION =
+      List.of(
+          "T-shirt/top",
+          "Trouser",
+          "Pullover",
+          "Dress",
+          "Coat",
+          "Sandal",
+          "Shirt",
+          "Sneaker",
+          "Bag",
+          "Ankle boot");
 
   private ClassNames() {}
 

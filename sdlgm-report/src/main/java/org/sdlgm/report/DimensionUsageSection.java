@@ -8,9 +8,8 @@ import org.jfree.chart.axis.CategoryAxis;
 import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
- * How often each latent dimension is active across the encoded examples, as a bar chart sorted
- * from the most to the least used dimension (from {@code metrics.json} when no codes could be
- * computed).
+ * How often each latent dimension is active across the encoded examples, as a bar chart sorted from
+ * the most to the least used dimension (from {@code metrics.json} when no codes could be computed).
  */
 public final class DimensionUsageSection implements ReportSection {
   /** Up to this many dimensions, every bar is labelled with its index. */
@@ -51,9 +50,15 @@ public final class DimensionUsageSection implements ReportSection {
       data.addValue(100.0 * usage[dims[i]] / Math.max(1, n), "share of examples", "#" + dims[i]);
     }
     boolean labelled = k <= LABELLED;
-    JFreeChart chart = Charts.categoryBars("latent dimension usage",
-        labelled ? "latent dimension, most used first" : "the " + k + " latent dimensions, most used first",
-        "% of examples whose code uses it", data, labelled && k > 16);
+    JFreeChart chart =
+        Charts.categoryBars(
+            "latent dimension usage",
+            labelled
+                ? "latent dimension, most used first"
+                : "the " + k + " latent dimensions, most used first",
+            "% of examples whose code uses it",
+            data,
+            labelled && k > 16);
     CategoryAxis x = chart.getCategoryPlot().getDomainAxis();
     x.setCategoryMargin(labelled ? 0.15 : 0.0);
     x.setTickLabelsVisible(labelled);
@@ -61,19 +66,34 @@ public final class DimensionUsageSection implements ReportSection {
     long unused = Arrays.stream(usage).filter(u -> u == 0).count();
     StringBuilder top = new StringBuilder();
     for (int i = 0; i < Math.min(5, k); i++) {
-      top.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "#%d (%.0f%%)", dims[i],
-          100.0 * usage[dims[i]] / Math.max(1, n)));
+      top.append(i == 0 ? "" : ", ")
+          .append(
+              String.format(
+                  Locale.ROOT, "#%d (%.0f%%)", dims[i], 100.0 * usage[dims[i]] / Math.max(1, n)));
     }
-    page.chart("dimension-usage", chart, 960, 360, "Share of " + source
-        + " whose code uses each latent dimension, sorted by frequency; most used: " + top + "; "
-        + (unused == 0 ? "every dimension is used." : unused + " of " + k + " dimensions are never used."));
+    page.chart(
+        "dimension-usage",
+        chart,
+        960,
+        360,
+        "Share of "
+            + source
+            + " whose code uses each latent dimension, sorted by frequency; most used: "
+            + top
+            + "; "
+            + (unused == 0
+                ? "every dimension is used."
+                : unused + " of " + k + " dimensions are never used."));
   }
 
   /** Dimension indices, most used first (ties: lower index first). */
   static Integer[] byUsage(int[] usage) {
     Integer[] dims = new Integer[usage.length];
     Arrays.setAll(dims, i -> i);
-    Arrays.sort(dims, (a, b) -> usage[b] != usage[a] ? Integer.compare(usage[b], usage[a]) : Integer.compare(a, b));
+    Arrays.sort(
+        dims,
+        (a, b) ->
+            usage[b] != usage[a] ? Integer.compare(usage[b], usage[a]) : Integer.compare(a, b));
     return dims;
   }
 }

@@ -13,9 +13,9 @@ import java.util.Map;
 import org.sdlgm.SdlgmException;
 
 /**
- * {@code history.csv} read by column name (see {@code EpochRecord.csvHeader()}), so that the
- * report keeps working when columns are added: one row per epoch, empty fields are NaN, a
- * missing file is an empty history.
+ * {@code history.csv} read by column name (see {@code EpochRecord.csvHeader()}), so that the report
+ * keeps working when columns are added: one row per epoch, empty fields are NaN, a missing file is
+ * an empty history.
  */
 public final class History {
   private final Map<String, double[]> columns;
@@ -56,8 +56,15 @@ public final class History {
         try {
           data[c][r] = v.isEmpty() ? Double.NaN : Double.parseDouble(v);
         } catch (NumberFormatException e) {
-          throw new SdlgmException(file + ": line " + (r + 2) + ", column '" + header[c]
-              + "': not a number: '" + v + "'");
+          throw new SdlgmException(
+              file
+                  + ": line "
+                  + (r + 2)
+                  + ", column '"
+                  + header[c]
+                  + "': not a number: '"
+                  + v
+                  + "'");
         }
       }
     }

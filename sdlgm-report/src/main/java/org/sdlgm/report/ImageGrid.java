@@ -9,8 +9,8 @@ import java.awt.image.BufferedImage;
 
 /**
  * Grids of small images (inputs, reconstructions, decoder atoms) written pixel by pixel into a
- * {@link BufferedImage}: image data rather than plots. Each tile is a group of one or more
- * images side by side with a label line under it.
+ * {@link BufferedImage}: image data rather than plots. Each tile is a group of one or more images
+ * side by side with a label line under it.
  */
 final class ImageGrid {
   private static final Font FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
@@ -50,24 +50,26 @@ final class ImageGrid {
 
   /**
    * Draws tiles in {@code columns} columns; tile {@code t} shows {@code images[t][j]} (row-major
-   * {@code h × w}) for j = 0.., side by side, coloured by {@code maps[t]}, each pixel {@code
-   * scale × scale}, with {@code labels[t]} centred under it.
+   * {@code h × w}) for j = 0.., side by side, coloured by {@code maps[t]}, each pixel {@code scale
+   * × scale}, with {@code labels[t]} centred under it.
    */
-  static BufferedImage tiles(float[][][] images, ColorMap[] maps, String[] labels, int h, int w,
-      int scale, int columns) {
+  static BufferedImage tiles(
+      float[][][] images, ColorMap[] maps, String[] labels, int h, int w, int scale, int columns) {
     int n = images.length;
     int per = n == 0 ? 1 : images[0].length;
     int tileW = per * w * scale + (per - 1) * INNER_GAP;
     int tileH = h * scale + LABEL_HEIGHT;
     int cols = Math.max(1, Math.min(columns, n));
     int rows = Math.max(1, (n + cols - 1) / cols);
-    BufferedImage img = new BufferedImage(GAP + cols * (tileW + GAP), GAP + rows * (tileH + GAP),
-        BufferedImage.TYPE_INT_RGB);
+    BufferedImage img =
+        new BufferedImage(
+            GAP + cols * (tileW + GAP), GAP + rows * (tileH + GAP), BufferedImage.TYPE_INT_RGB);
     Graphics2D g = img.createGraphics();
     try {
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, img.getWidth(), img.getHeight());
-      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setRenderingHint(
+          RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       g.setFont(FONT);
       g.setColor(Color.BLACK);
       FontMetrics fm = g.getFontMetrics();
@@ -93,7 +95,8 @@ final class ImageGrid {
         if (labels != null && labels[t] != null) {
           g.setColor(Color.BLACK);
           int lw = fm.stringWidth(labels[t]);
-          g.drawString(labels[t], x0 + Math.max(0, (tileW - lw) / 2), y0 + h * scale + fm.getAscent() + 3);
+          g.drawString(
+              labels[t], x0 + Math.max(0, (tileW - lw) / 2), y0 + h * scale + fm.getAscent() + 3);
         }
       }
     } finally {

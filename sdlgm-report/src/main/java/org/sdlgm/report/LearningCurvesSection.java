@@ -8,21 +8,24 @@ import org.jfree.data.xy.XYSeriesCollection;
 
 /**
  * Learning curves from {@code history.csv}: every objective term per epoch, training (relaxed
- * sampler, mean over the epoch's batches) against validation (hard samples) where the run had
- * a validation part, and the schedule (τ, and the prior weight and KL scale when they vary).
+ * sampler, mean over the epoch's batches) against validation (hard samples) where the run had a
+ * validation part, and the schedule (τ, and the prior weight and KL scale when they vary).
  */
 public final class LearningCurvesSection implements ReportSection {
-  /** A panel: title, training column, validation column (or null), sign of the validation values. */
+  /**
+   * A panel: title, training column, validation column (or null), sign of the validation values.
+   */
   private record Panel(String title, String train, String validation, double validationSign) {}
 
-  private static final List<Panel> PANELS = List.of(
-      new Panel("loss = −ELBO", "train_loss", "val_elbo", -1),
-      new Panel("log-likelihood", "train_loglik", "val_loglik", 1),
-      new Panel("KL_L (level)", "train_kl_l", "val_kl_l", 1),
-      new Panel("KL_S (selection)", "train_kl_s", "val_kl_s", 1),
-      new Panel("KL_v (values)", "train_kl_v", "val_kl_v", 1),
-      new Panel("nnz per code", "train_nnz", "val_nnz", 1),
-      new Panel("σ_x (Gaussian likelihood)", "sigma_x", null, 1));
+  private static final List<Panel> PANELS =
+      List.of(
+          new Panel("loss = −ELBO", "train_loss", "val_elbo", -1),
+          new Panel("log-likelihood", "train_loglik", "val_loglik", 1),
+          new Panel("KL_L (level)", "train_kl_l", "val_kl_l", 1),
+          new Panel("KL_S (selection)", "train_kl_s", "val_kl_s", 1),
+          new Panel("KL_v (values)", "train_kl_v", "val_kl_v", 1),
+          new Panel("nnz per code", "train_nnz", "val_nnz", 1),
+          new Panel("σ_x (Gaussian likelihood)", "sigma_x", null, 1));
 
   @Override
   public String title() {
@@ -44,8 +47,8 @@ public final class LearningCurvesSection implements ReportSection {
       if (!h.hasNonZero(p.train())) {
         continue; // absent, or a term this method does not have (the KLs of the autoencoder)
       }
-      String title = p.train().equals("train_loss") && !ctx.config().method().hasElbo()
-          ? "loss" : p.title();
+      String title =
+          p.train().equals("train_loss") && !ctx.config().method().hasElbo() ? "loss" : p.title();
       XYSeriesCollection data = new XYSeriesCollection();
       data.addSeries(series("training", epochs, h.column(p.train()), 1));
       if (p.validation() != null && h.hasValues(p.validation())) {
@@ -55,7 +58,8 @@ public final class LearningCurvesSection implements ReportSection {
       JFreeChart chart = Charts.lines(title, "epoch", null, data);
       if (!varies(h.column(p.train()))) {
         // A constant curve (nnz of the top-k autoencoder): show it against zero, not magnified.
-        ((org.jfree.chart.axis.NumberAxis) chart.getXYPlot().getRangeAxis()).setAutoRangeIncludesZero(true);
+        ((org.jfree.chart.axis.NumberAxis) chart.getXYPlot().getRangeAxis())
+            .setAutoRangeIncludesZero(true);
       }
       charts.add(chart);
     }
@@ -77,10 +81,13 @@ public final class LearningCurvesSection implements ReportSection {
       return;
     }
     int cols = charts.size() <= 4 ? charts.size() : 4;
-    page.image("learning-curves", Charts.grid(charts, cols, 300, 240),
+    page.image(
+        "learning-curves",
+        Charts.grid(charts, cols, 300, 240),
         "Objective terms per epoch (nats per example) and the temperature schedule"
-            + (anyValidation ? "; training values are means over the epoch's relaxed samples, "
-                + "validation values use hard samples of the discrete model."
+            + (anyValidation
+                ? "; training values are means over the epoch's relaxed samples, "
+                    + "validation values use hard samples of the discrete model."
                 : "; means over each epoch's training batches (relaxed samples; the run had no "
                     + "validation part)."));
   }
@@ -94,7 +101,6 @@ public final class LearningCurvesSection implements ReportSection {
     }
     return s;
   }
-
 
   private static boolean varies(double[] c) {
     if (c == null) {

@@ -8,8 +8,8 @@ import org.sdlgm.model.SparseCode;
 
 /**
  * For image data: test inputs beside their reconstructions x̂ (the decoder mean of the
- * deterministic code, {@code SparseCoder.encode} then {@code decodeMean}), the examples taken
- * at evenly spaced ranks from the sparsest to the densest code, each with its L̂.
+ * deterministic code, {@code SparseCoder.encode} then {@code decodeMean}), the examples taken at
+ * evenly spaced ranks from the sparsest to the densest code, each with its L̂.
  */
 public final class ReconstructionSection implements ReportSection {
   @Override
@@ -19,7 +19,9 @@ public final class ReconstructionSection implements ReportSection {
 
   @Override
   public boolean appliesTo(ReportContext ctx) {
-    return ctx.isImageData() && ctx.hasCodes() && ctx.options().examples() > 0
+    return ctx.isImageData()
+        && ctx.hasCodes()
+        && ctx.options().examples() > 0
         && ctx.examples().size() > 0;
   }
 
@@ -50,17 +52,27 @@ public final class ReconstructionSection implements ReportSection {
       images[i][1] = r;
       maps[i] = grey;
       SparseCode c = codes.get(picked[i]);
-      labels[i] = sdlgm ? "L̂ = " + c.level() + (c.nnz() != c.level() ? " (nnz " + c.nnz() + ")" : "")
-          : "nnz = " + c.nnz();
+      labels[i] =
+          sdlgm
+              ? "L̂ = " + c.level() + (c.nnz() != c.level() ? " (nnz " + c.nnz() + ")" : "")
+              : "nnz = " + c.nnz();
     }
     int h = ctx.info().data().imageHeight();
     int w = ctx.info().data().imageWidth();
     int scale = Math.max(1, 64 / Math.max(h, w));
-    page.image("reconstructions", ImageGrid.tiles(images, maps, labels, h, w, scale, 8),
+    page.image(
+        "reconstructions",
+        ImageGrid.tiles(images, maps, labels, h, w, scale, 8),
         "Pairs of input (left) and reconstruction x̂ (right, the decoder mean of the deterministic "
-            + "code) for " + picked.length + " of " + ctx.examplesPhrase() + ", at evenly spaced "
+            + "code) for "
+            + picked.length
+            + " of "
+            + ctx.examplesPhrase()
+            + ", at evenly spaced "
             + "ranks from the sparsest code (top left) to the densest; the number under each pair "
-            + "is its " + (sdlgm ? "chosen level L̂" : "number of non-zeros") + ".");
+            + "is its "
+            + (sdlgm ? "chosen level L̂" : "number of non-zeros")
+            + ".");
   }
 
   /** Indices of {@code n} codes at evenly spaced ranks of (L̂, nnz, row). */
@@ -69,8 +81,10 @@ public final class ReconstructionSection implements ReportSection {
     for (int i = 0; i < codes.size(); i++) {
       order.add(i);
     }
-    order.sort(Comparator.<Integer>comparingInt(i -> codes.get(i).level())
-        .thenComparingInt(i -> codes.get(i).nnz()).thenComparingInt(i -> i));
+    order.sort(
+        Comparator.<Integer>comparingInt(i -> codes.get(i).level())
+            .thenComparingInt(i -> codes.get(i).nnz())
+            .thenComparingInt(i -> i));
     int m = Math.min(n, order.size());
     int[] picked = new int[m];
     for (int j = 0; j < m; j++) {

@@ -20,16 +20,16 @@ import org.sdlgm.model.SparseCode;
 import org.sdlgm.model.SparseCoder;
 
 /**
- * Everything a report section may draw on, loaded once: the model directory's {@code
- * config.json}, {@code metrics.json} (if any), {@code history.csv}, the model itself, and the
- * first {@link ReportOptions#rows} test rows, scaled with the model's input scaling, with their
- * deterministic codes.
+ * Everything a report section may draw on, loaded once: the model directory's {@code config.json},
+ * {@code metrics.json} (if any), {@code history.csv}, the model itself, and the first {@link
+ * ReportOptions#rows} test rows, scaled with the model's input scaling, with their deterministic
+ * codes.
  *
- * <p>Loading degrades rather than fails where the report can still say something: when the
- * data named in {@code config.json} cannot be loaded or the parameters cannot be read, {@link
- * #hasCodes()} is false, a note says why, and the sections that need codes are left out.
- * Without a test part, the first training rows stand in (and the captions say so). Close the
- * context to release the model's native memory.
+ * <p>Loading degrades rather than fails where the report can still say something: when the data
+ * named in {@code config.json} cannot be loaded or the parameters cannot be read, {@link
+ * #hasCodes()} is false, a note says why, and the sections that need codes are left out. Without a
+ * test part, the first training rows stand in (and the captions say so). Close the context to
+ * release the model's native memory.
  */
 public final class ReportContext implements AutoCloseable {
   private final Path modelDir;
@@ -45,8 +45,8 @@ public final class ReportContext implements AutoCloseable {
   private SparseCoder coder;
   private List<SparseCode> codes;
 
-  private ReportContext(Path modelDir, ReportOptions options, ModelInfo info, JsonNode metrics,
-      History history) {
+  private ReportContext(
+      Path modelDir, ReportOptions options, ModelInfo info, JsonNode metrics, History history) {
     this.modelDir = modelDir;
     this.outputDir = options.outputFor(modelDir);
     this.options = options;
@@ -57,8 +57,8 @@ public final class ReportContext implements AutoCloseable {
 
   /**
    * Reads the model directory, loads the model and the data its {@code config.json} names, and
-   * encodes the first {@code options.rows()} test rows. Fails (with a message naming the file)
-   * only when {@code config.json} itself is missing or unreadable.
+   * encodes the first {@code options.rows()} test rows. Fails (with a message naming the file) only
+   * when {@code config.json} itself is missing or unreadable.
    */
   public static ReportContext open(Path modelDir, ReportOptions options) {
     ModelInfo info = ModelDirectory.readInfo(modelDir);
@@ -92,8 +92,12 @@ public final class ReportContext implements AutoCloseable {
     try {
       tt = info.data().plan().load();
     } catch (SdlgmException | java.io.UncheckedIOException e) {
-      notes.add("The data of this run (" + info.data().spec() + ") could not be loaded, so "
-          + "figures that need codes are left out: " + e.getMessage());
+      notes.add(
+          "The data of this run ("
+              + info.data().spec()
+              + ") could not be loaded, so "
+              + "figures that need codes are left out: "
+              + e.getMessage());
       return;
     }
     Dataset source = tt.test();
@@ -103,16 +107,22 @@ public final class ReportContext implements AutoCloseable {
       notes.add("The run has no test part; the figures use the first training rows.");
     }
     if (source.dim() != info.model().inputDim()) {
-      notes.add("The data has " + source.dim() + " features per row but the model expects "
-          + info.model().inputDim() + "; figures that need codes are left out.");
+      notes.add(
+          "The data has "
+              + source.dim()
+              + " features per row but the model expects "
+              + info.model().inputDim()
+              + "; figures that need codes are left out.");
       return;
     }
     InputScaling scaling;
     try {
       scaling = ModelDirectory.readScaling(modelDir, info);
     } catch (SdlgmException e) {
-      notes.add("The model's input scaling could not be read, so figures that need codes are "
-          + "left out: " + e.getMessage());
+      notes.add(
+          "The model's input scaling could not be read, so figures that need codes are "
+              + "left out: "
+              + e.getMessage());
       return;
     }
     partSize = source.size();
@@ -127,8 +137,9 @@ public final class ReportContext implements AutoCloseable {
     try {
       coder = ModelDirectory.loadForScaledRows(modelDir, info);
     } catch (SdlgmException e) {
-      notes.add("The model could not be loaded, so figures that need codes are left out: "
-          + e.getMessage());
+      notes.add(
+          "The model could not be loaded, so figures that need codes are left out: "
+              + e.getMessage());
       examples = null;
       return;
     }
@@ -166,8 +177,8 @@ public final class ReportContext implements AutoCloseable {
 
   /**
    * The evaluation object of {@code metrics.json} (its {@code evaluation} member as written by
-   * {@code train}, or the file itself as written by {@code eval --json}); a missing node when
-   * there is none. Read with {@code path(...)}, which tolerates absent members.
+   * {@code train}, or the file itself as written by {@code eval --json}); a missing node when there
+   * is none. Read with {@code path(...)}, which tolerates absent members.
    */
   public JsonNode evaluation() {
     if (metrics == null) {

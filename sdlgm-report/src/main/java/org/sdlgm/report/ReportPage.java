@@ -44,8 +44,11 @@ public final class ReportPage {
       if (r[1] == null) {
         continue;
       }
-      body.append("<tr><th>").append(Html.escape(r[0])).append("</th><td>")
-          .append(Html.escape(r[1])).append("</td></tr>\n");
+      body.append("<tr><th>")
+          .append(Html.escape(r[0]))
+          .append("</th><td>")
+          .append(Html.escape(r[1]))
+          .append("</td></tr>\n");
     }
     body.append("</table>\n");
     return this;
@@ -60,15 +63,24 @@ public final class ReportPage {
   public ReportPage image(String name, BufferedImage image, String caption) {
     String file = uniqueName(name) + ".png";
     Path path = dir.resolve(file);
-    AtomicFiles.write(path, out -> {
-      if (!ImageIO.write(image, "png", out)) {
-        throw new IOException("no PNG writer available");
-      }
-    });
-    body.append("<figure>\n<img src=\"").append(Html.escape(file)).append("\" width=\"")
-        .append(image.getWidth()).append("\" height=\"").append(image.getHeight())
-        .append("\" alt=\"").append(Html.escape(caption)).append("\">\n<figcaption>")
-        .append(Html.escape(caption)).append("</figcaption>\n</figure>\n");
+    AtomicFiles.write(
+        path,
+        out -> {
+          if (!ImageIO.write(image, "png", out)) {
+            throw new IOException("no PNG writer available");
+          }
+        });
+    body.append("<figure>\n<img src=\"")
+        .append(Html.escape(file))
+        .append("\" width=\"")
+        .append(image.getWidth())
+        .append("\" height=\"")
+        .append(image.getHeight())
+        .append("\" alt=\"")
+        .append(Html.escape(caption))
+        .append("\">\n<figcaption>")
+        .append(Html.escape(caption))
+        .append("</figcaption>\n</figure>\n");
     return this;
   }
 

@@ -20,16 +20,16 @@ import org.sdlgm.model.Method;
 import org.sdlgm.util.AtomicFiles;
 
 /**
- * Writes the report of a model directory: {@code report.html} and the PNG figures it shows,
- * in {@code MODEL_DIR/report/} (or {@link ReportOptions#outputDir}). The page is
- * self-contained — relative image paths, inline style, no script, no network — and the
- * figures are drawn without a display ({@code java.awt.headless}). Writing again replaces the
- * page and the figures of the earlier one.
+ * Writes the report of a model directory: {@code report.html} and the PNG figures it shows, in
+ * {@code MODEL_DIR/report/} (or {@link ReportOptions#outputDir}). The page is self-contained —
+ * relative image paths, inline style, no script, no network — and the figures are drawn without a
+ * display ({@code java.awt.headless}). Writing again replaces the page and the figures of the
+ * earlier one.
  *
- * <p>The report is a list of {@link ReportSection}s; {@link #sectionsFor} picks those for the
- * kind of run. Multi-label model directories ({@code config.json} format {@value
- * TaggerDirectory#FORMAT}) get {@link TaggerSection}s instead ({@link #taggerSectionsFor}).
- * Typical use, e.g. at the end of training:
+ * <p>The report is a list of {@link ReportSection}s; {@link #sectionsFor} picks those for the kind
+ * of run. Multi-label model directories ({@code config.json} format {@value
+ * TaggerDirectory#FORMAT}) get {@link TaggerSection}s instead ({@link #taggerSectionsFor}). Typical
+ * use, e.g. at the end of training:
  *
  * <pre>{@code
  * Path html = RunReport.write(modelDir, ReportOptions.defaults());
@@ -47,9 +47,9 @@ public final class RunReport {
   }
 
   /**
-   * Writes the report of {@code modelDir} with the given sections (null: {@link #sectionsFor}
-   * the run); sections whose {@link ReportSection#appliesTo} is false are left out. Returns the
-   * path of {@code report.html}.
+   * Writes the report of {@code modelDir} with the given sections (null: {@link #sectionsFor} the
+   * run); sections whose {@link ReportSection#appliesTo} is false are left out. Returns the path of
+   * {@code report.html}.
    */
   public static Path write(Path modelDir, ReportOptions options, List<ReportSection> sections) {
     if (System.getProperty("java.awt.headless") == null) {
@@ -59,8 +59,10 @@ public final class RunReport {
     // read first so that an unsupervised directory takes exactly the path it always took.
     if (TaggerDirectory.FORMAT.equals(ModelDirectory.formatOf(modelDir))) {
       if (sections != null) {
-        throw new SdlgmException(modelDir + " is a multi-label model: custom sections apply to "
-            + "unsupervised models only; use RunReport.writeTagger(modelDir, options, sections)");
+        throw new SdlgmException(
+            modelDir
+                + " is a multi-label model: custom sections apply to "
+                + "unsupervised models only; use RunReport.writeTagger(modelDir, options, sections)");
       }
       return writeTagger(modelDir, options, null);
     }
@@ -68,13 +70,25 @@ public final class RunReport {
       Path dir = ctx.outputDir();
       prepare(dir);
       List<String[]> toc = new ArrayList<>();
-      ReportPage page = render(dir, sections != null ? sections : sectionsFor(ctx), toc,
-          s -> s.appliesTo(ctx), ReportSection::title, (s, p) -> s.render(ctx, p));
+      ReportPage page =
+          render(
+              dir,
+              sections != null ? sections : sectionsFor(ctx),
+              toc,
+              s -> s.appliesTo(ctx),
+              ReportSection::title,
+              (s, p) -> s.render(ctx, p));
       Path html = dir.resolve(HTML);
       String name = modelName(ctx.modelDir());
-      String title = "sdlgm report: " + name + " (" + ctx.config().method().id() + ", K = "
-          + ctx.config().latentDim() + (ctx.config().method() == Method.VAE ? ""
-              : ", L0 = " + ctx.config().maxLevel()) + ")";
+      String title =
+          "sdlgm report: "
+              + name
+              + " ("
+              + ctx.config().method().id()
+              + ", K = "
+              + ctx.config().latentDim()
+              + (ctx.config().method() == Method.VAE ? "" : ", L0 = " + ctx.config().maxLevel())
+              + ")";
       AtomicFiles.writeString(html, document(title, ctx.info().data().spec(), toc, page.body()));
       return html;
     }
@@ -86,7 +100,8 @@ public final class RunReport {
    * returns the path of {@code report.html}. {@link #write(Path, ReportOptions)} calls this for
    * such directories.
    */
-  public static Path writeTagger(Path modelDir, ReportOptions options, List<TaggerSection> sections) {
+  public static Path writeTagger(
+      Path modelDir, ReportOptions options, List<TaggerSection> sections) {
     if (System.getProperty("java.awt.headless") == null) {
       System.setProperty("java.awt.headless", "true");
     }
@@ -94,24 +109,42 @@ public final class RunReport {
       Path dir = ctx.outputDir();
       prepare(dir);
       List<String[]> toc = new ArrayList<>();
-      ReportPage page = render(dir, sections != null ? sections : taggerSectionsFor(ctx), toc,
-          s -> s.appliesTo(ctx), TaggerSection::title, (s, p) -> s.render(ctx, p));
+      ReportPage page =
+          render(
+              dir,
+              sections != null ? sections : taggerSectionsFor(ctx),
+              toc,
+              s -> s.appliesTo(ctx),
+              TaggerSection::title,
+              (s, p) -> s.render(ctx, p));
       Path html = dir.resolve(HTML);
       var m = ctx.config();
-      String title = "sdlgm report: " + modelName(ctx.modelDir()) + " (" + m.method().id()
-          + ", multi-label, " + m.numLabels() + " labels, L0 = " + m.maxLevel() + ")";
+      String title =
+          "sdlgm report: "
+              + modelName(ctx.modelDir())
+              + " ("
+              + m.method().id()
+              + ", multi-label, "
+              + m.numLabels()
+              + " labels, L0 = "
+              + m.maxLevel()
+              + ")";
       AtomicFiles.writeString(html, document(title, ctx.info().data().spec(), toc, page.body()));
       return html;
     }
   }
 
   /**
-   * Renders, in order, the sections that apply to the run, each in its own {@code <section>}
-   * listed in {@code toc}; one loop for both kinds of run, whose section types differ only in
-   * the context they read.
+   * Renders, in order, the sections that apply to the run, each in its own {@code <section>} listed
+   * in {@code toc}; one loop for both kinds of run, whose section types differ only in the context
+   * they read.
    */
-  private static <S> ReportPage render(Path dir, List<S> sections, List<String[]> toc,
-      java.util.function.Predicate<S> applies, java.util.function.Function<S, String> title,
+  private static <S> ReportPage render(
+      Path dir,
+      List<S> sections,
+      List<String[]> toc,
+      java.util.function.Predicate<S> applies,
+      java.util.function.Function<S, String> title,
       java.util.function.BiConsumer<S, ReportPage> render) {
     ReportPage page = new ReportPage(dir);
     for (S s : sections) {
@@ -125,12 +158,16 @@ public final class RunReport {
   }
 
   /**
-   * The sections of a multi-label run, in page order: summary, learning curves, predicted
-   * against true set size, ranking metrics per set rule, and example predictions.
+   * The sections of a multi-label run, in page order: summary, learning curves, predicted against
+   * true set size, ranking metrics per set rule, and example predictions.
    */
   public static List<TaggerSection> taggerSectionsFor(TaggerReportContext ctx) {
-    return List.of(new TaggerSummarySection(), new TaggerLearningCurvesSection(),
-        new SetSizeSection(), new RankingMetricsSection(), new ExamplePredictionsSection());
+    return List.of(
+        new TaggerSummarySection(),
+        new TaggerLearningCurvesSection(),
+        new SetSizeSection(),
+        new RankingMetricsSection(),
+        new ExamplePredictionsSection());
   }
 
   private static void open(ReportPage page, List<String[]> toc, String title) {
@@ -145,9 +182,9 @@ public final class RunReport {
   }
 
   /**
-   * The sections for this kind of run, in page order. Every run gets the summary, learning
-   * curves, sparsity and dimension usage; image data adds reconstructions and decoder atoms.
-   * (Multi-label model directories use {@link #taggerSectionsFor} instead.)
+   * The sections for this kind of run, in page order. Every run gets the summary, learning curves,
+   * sparsity and dimension usage; image data adds reconstructions and decoder atoms. (Multi-label
+   * model directories use {@link #taggerSectionsFor} instead.)
    */
   public static List<ReportSection> sectionsFor(ReportContext ctx) {
     List<ReportSection> s = new ArrayList<>();
@@ -178,7 +215,8 @@ public final class RunReport {
         Files.delete(old);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot prepare report directory " + dir + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot prepare report directory " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -188,20 +226,38 @@ public final class RunReport {
   private static String document(String title, String dataSpec, List<String[]> toc, String body) {
     StringBuilder b = new StringBuilder();
     b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-        .append("<title>").append(Html.escape(title)).append("</title>\n<style>\n").append(CSS)
-        .append("</style>\n</head>\n<body>\n<h1>").append(Html.escape(title)).append("</h1>\n")
-        .append("<p class=\"meta\">").append(Html.escape("Written " + ZonedDateTime.now(java.time.ZoneId.systemDefault())
-            .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z", Locale.ROOT)) + " by sdlgm "
-            + Provenance.libraryVersion() + " from " + dataSpec + "."))
+        .append("<title>")
+        .append(Html.escape(title))
+        .append("</title>\n<style>\n")
+        .append(CSS)
+        .append("</style>\n</head>\n<body>\n<h1>")
+        .append(Html.escape(title))
+        .append("</h1>\n")
+        .append("<p class=\"meta\">")
+        .append(
+            Html.escape(
+                "Written "
+                    + ZonedDateTime.now(java.time.ZoneId.systemDefault())
+                        .format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z", Locale.ROOT))
+                    + " by sdlgm "
+                    + Provenance.libraryVersion()
+                    + " from "
+                    + dataSpec
+                    + "."))
         .append("</p>\n<nav><ul>\n");
     for (String[] t : toc) {
-      b.append("<li><a href=\"#").append(t[0]).append("\">").append(Html.escape(t[1])).append("</a></li>\n");
+      b.append("<li><a href=\"#")
+          .append(t[0])
+          .append("\">")
+          .append(Html.escape(t[1]))
+          .append("</a></li>\n");
     }
     b.append("</ul></nav>\n").append(body).append("</body>\n</html>\n");
     return b.toString();
   }
 
-  private static final String CSS = """
+  private static final String CSS =
+      """
       body { font-family: "DejaVu Sans", Helvetica, Arial, sans-serif; max-width: 1200px;
              margin: 1.5em auto; padding: 0 1em; color: #222; line-height: 1.4; }
       h1 { font-size: 1.5em; } h2 { font-size: 1.2em; border-bottom: 1px solid #ccc; margin-top: 2em; }

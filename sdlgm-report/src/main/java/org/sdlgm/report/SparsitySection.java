@@ -23,9 +23,9 @@ import org.sdlgm.eval.Confusion;
 import org.sdlgm.model.Method;
 
 /**
- * How sparse the codes are, per example: the histogram of L̂ against the cap L0, the mean L̂
- * per class when the data has labels, and on synthetic data the confusion of L̂ with the true
- * number of atoms L_true (and of the effective support size, when {@code metrics.json} has it).
+ * How sparse the codes are, per example: the histogram of L̂ against the cap L0, the mean L̂ per
+ * class when the data has labels, and on synthetic data the confusion of L̂ with the true number of
+ * atoms L_true (and of the effective support size, when {@code metrics.json} has it).
  */
 public final class SparsitySection implements ReportSection {
   @Override
@@ -82,8 +82,12 @@ public final class SparsitySection implements ReportSection {
     data.addSeries(s);
     JFreeChart chart = Charts.integerBars(q + " per example", q, "examples", data);
     XYPlot plot = chart.getXYPlot();
-    ValueMarker marker = new ValueMarker(cap + 0.5, Charts.PALETTE[3], new BasicStroke(2f,
-        BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+    ValueMarker marker =
+        new ValueMarker(
+            cap + 0.5,
+            Charts.PALETTE[3],
+            new BasicStroke(
+                2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
     boolean dense = ctx.config().method() == Method.VAE;
     String capName = dense ? "K = " + cap + " (dense codes)" : "cap L0 = " + cap;
     marker.setLabel(capName + " ");
@@ -102,10 +106,20 @@ public final class SparsitySection implements ReportSection {
       total += hist[v];
       sum += (double) v * hist[v];
     }
-    page.chart("level-histogram", chart, 720, 360, String.format(Locale.ROOT,
-        "How many examples get each %s (non-zeros of the code) on %s; mean %.2f, most common %d; "
-            + "the dashed line marks %s.", q, source, total == 0 ? Double.NaN : sum / total,
-        mode, dense ? "K = " + cap + ": this method's codes are dense" : "the cap L0 = " + cap));
+    page.chart(
+        "level-histogram",
+        chart,
+        720,
+        360,
+        String.format(
+            Locale.ROOT,
+            "How many examples get each %s (non-zeros of the code) on %s; mean %.2f, most common %d; "
+                + "the dashed line marks %s.",
+            q,
+            source,
+            total == 0 ? Double.NaN : sum / total,
+            mode,
+            dense ? "K = " + cap + ": this method's codes are dense" : "the cap L0 = " + cap));
   }
 
   private static void perClass(ReportContext ctx, ReportPage page) {
@@ -126,7 +140,8 @@ public final class SparsitySection implements ReportSection {
       }
       source = ctx.examplesPhrase();
     } else {
-      JsonNode per = ctx.evaluation().path(ctx.config().method().isSdlgm() ? "levelPerClass" : "nnzPerClass");
+      JsonNode per =
+          ctx.evaluation().path(ctx.config().method().isSdlgm() ? "levelPerClass" : "nnzPerClass");
       if (per.isArray()) {
         means = new double[per.size()];
         for (int c = 0; c < means.length; c++) {
@@ -147,9 +162,14 @@ public final class SparsitySection implements ReportSection {
       }
     }
     boolean rotate = names.stream().anyMatch(n -> n.length() > 3);
-    JFreeChart chart = Charts.categoryBars("mean " + q + " per class", "class", "mean " + q, data, rotate);
-    page.chart("level-per-class", chart, 720, rotate ? 400 : 340, "Mean " + q + " of each class on "
-        + source + ".");
+    JFreeChart chart =
+        Charts.categoryBars("mean " + q + " per class", "class", "mean " + q, data, rotate);
+    page.chart(
+        "level-per-class",
+        chart,
+        720,
+        rotate ? 400 : 340,
+        "Mean " + q + " of each class on " + source + ".");
   }
 
   private static void confusion(ReportContext ctx, ReportPage page) {
@@ -182,14 +202,25 @@ public final class SparsitySection implements ReportSection {
     List<JFreeChart> charts = new ArrayList<>();
     charts.add(heatMap("L̂ against L_true", "L̂ (chosen level)", level, ctx.config().codeCap()));
     if (effective != null) {
-      charts.add(heatMap("effective support against L_true", "effective nnz", effective,
-          ctx.config().codeCap()));
+      charts.add(
+          heatMap(
+              "effective support against L_true",
+              "effective nnz",
+              effective,
+              ctx.config().codeCap()));
     }
-    page.image("level-confusion", Charts.grid(charts, 2, 520, 440), "Synthetic data: number of "
-        + "examples for each true number of atoms L_true (rows) and chosen level L̂ (columns)"
-        + (effective != null ? ", and the same for the effective support (active dimensions that "
-            + "change x̂ by more than δ)" : "") + ", on " + source
-        + "; colour is the share of the row, so a dark diagonal is perfect recovery.");
+    page.image(
+        "level-confusion",
+        Charts.grid(charts, 2, 520, 440),
+        "Synthetic data: number of "
+            + "examples for each true number of atoms L_true (rows) and chosen level L̂ (columns)"
+            + (effective != null
+                ? ", and the same for the effective support (active dimensions that "
+                    + "change x̂ by more than δ)"
+                : "")
+            + ", on "
+            + source
+            + "; colour is the share of the row, so a dark diagonal is perfect recovery.");
   }
 
   /** A confusion heat map: truth down the y axis, prediction along x, counts printed in cells. */
@@ -198,8 +229,8 @@ public final class SparsitySection implements ReportSection {
   }
 
   /**
-   * A confusion heat map with a named y axis (the multi-label report draws |Y| against L̂ with
-   * it): {@code counts[truth][prediction]}, colour the share of the row, counts in the cells.
+   * A confusion heat map with a named y axis (the multi-label report draws |Y| against L̂ with it):
+   * {@code counts[truth][prediction]}, colour the share of the row, counts in the cells.
    */
   static JFreeChart heatMap(String title, String xLabel, String yLabel, int[][] counts, int cap) {
     int rowLo = Integer.MAX_VALUE;
@@ -273,7 +304,8 @@ public final class SparsitySection implements ReportSection {
   }
 
   private static Color mix(Color a, Color b, double f) {
-    return new Color((int) Math.round(a.getRed() + f * (b.getRed() - a.getRed())),
+    return new Color(
+        (int) Math.round(a.getRed() + f * (b.getRed() - a.getRed())),
         (int) Math.round(a.getGreen() + f * (b.getGreen() - a.getGreen())),
         (int) Math.round(a.getBlue() + f * (b.getBlue() - a.getBlue())));
   }

@@ -11,8 +11,8 @@ import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.SdlgmConfig;
 
 /**
- * The run summary table: method and hyperparameters ({@code config.json}), data, training time,
- * and the test metrics of {@code metrics.json} (over the whole test set).
+ * The run summary table: method and hyperparameters ({@code config.json}), data, training time, and
+ * the test metrics of {@code metrics.json} (over the whole test set).
  */
 public final class SummarySection implements ReportSection {
   @Override
@@ -37,14 +37,16 @@ public final class SummarySection implements ReportSection {
     }
     page.keyValueTable(rows);
     if (!hasMetrics) {
-      page.note("This run has no metrics.json (it was trained without test data or with "
-          + "evaluation off): 'sdlgm eval --model DIR' computes the test metrics.");
+      page.note(
+          "This run has no metrics.json (it was trained without test data or with "
+              + "evaluation off): 'sdlgm eval --model DIR' computes the test metrics.");
     }
   }
 
   /** Training seconds from metrics.json (may be null), else the sum over history.csv. */
   static double trainSeconds(JsonNode metrics, History history) {
-    double seconds = metrics == null ? Double.NaN : metrics.path("trainSeconds").asDouble(Double.NaN);
+    double seconds =
+        metrics == null ? Double.NaN : metrics.path("trainSeconds").asDouble(Double.NaN);
     return seconds > 0 ? seconds : history.sum("seconds");
   }
 
@@ -70,46 +72,112 @@ public final class SummarySection implements ReportSection {
     r.add(row("Method", m.method().id()));
     r.add(row("Latent dimensions K", Integer.toString(m.latentDim())));
     r.add(row("Cap L0 (non-zeros per code)", Integer.toString(m.codeCap())));
-    r.add(row("Networks", "encoder " + d.inputDim() + "-" + join(m.encoderHidden()) + ", decoder "
-        + m.decoder() + (m.decoderHidden().isEmpty() ? "" : " " + join(m.decoderHidden())) + ", "
-        + m.likelihood() + " likelihood"));
+    r.add(
+        row(
+            "Networks",
+            "encoder "
+                + d.inputDim()
+                + "-"
+                + join(m.encoderHidden())
+                + ", decoder "
+                + m.decoder()
+                + (m.decoderHidden().isEmpty() ? "" : " " + join(m.decoderHidden()))
+                + ", "
+                + m.likelihood()
+                + " likelihood"));
     if (m.method().isSdlgm()) {
-      r.add(row("Objective", "KL_v " + m.klV() + ", level prior " + m.levelPrior()
-          + (m.levelPrior() == org.sdlgm.model.LevelPrior.GEOMETRIC ? " ρ = " + num(m.rho()) + " phased in over epochs "
-              + m.priorPhaseStart() + "→" + m.priorPhaseEnd() : "")
-          + (m.straightThrough() ? ", straight-through level" : "")
-          + ", τ " + num(m.tau0()) + " → " + num(m.tauMin())));
+      r.add(
+          row(
+              "Objective",
+              "KL_v "
+                  + m.klV()
+                  + ", level prior "
+                  + m.levelPrior()
+                  + (m.levelPrior() == org.sdlgm.model.LevelPrior.GEOMETRIC
+                      ? " ρ = "
+                          + num(m.rho())
+                          + " phased in over epochs "
+                          + m.priorPhaseStart()
+                          + "→"
+                          + m.priorPhaseEnd()
+                      : "")
+                  + (m.straightThrough() ? ", straight-through level" : "")
+                  + ", τ "
+                  + num(m.tau0())
+                  + " → "
+                  + num(m.tauMin())));
     }
-    r.add(row("Data", d.spec() + (d.testSpec() != null ? ", test " + d.testSpec() : "")
-        + (d.split() > 0 ? ", split " + num(d.split()) + " (seed " + d.splitSeed() + ")" : "")));
-    r.add(row("Rows", String.format(Locale.ROOT, "train %,d, validation %,d, test %,d (%d features%s%s)",
-        d.trainSize(), d.validationSize(), d.testSize(), d.inputDim(),
-        ctx.isImageData() ? ", " + d.imageHeight() + "×" + d.imageWidth() + " images" : "",
-        d.numClasses() > 0 ? ", " + d.numClasses() + " classes" : "")));
+    r.add(
+        row(
+            "Data",
+            d.spec()
+                + (d.testSpec() != null ? ", test " + d.testSpec() : "")
+                + (d.split() > 0
+                    ? ", split " + num(d.split()) + " (seed " + d.splitSeed() + ")"
+                    : "")));
+    r.add(
+        row(
+            "Rows",
+            String.format(
+                Locale.ROOT,
+                "train %,d, validation %,d, test %,d (%d features%s%s)",
+                d.trainSize(),
+                d.validationSize(),
+                d.testSize(),
+                d.inputDim(),
+                ctx.isImageData() ? ", " + d.imageHeight() + "×" + d.imageWidth() + " images" : "",
+                d.numClasses() > 0 ? ", " + d.numClasses() + " classes" : "")));
     double seconds = trainSeconds(ev.isMissingNode() ? null : ctx.metrics(), ctx.history());
-    r.add(row("Training", String.format(Locale.ROOT, "%d of %d epochs, batch %d, learning rate %s, seed %d%s",
-        ctx.history().size(), t.epochs(), t.batchSize(), num(t.learningRate()), t.seed(),
-        seconds > 0 ? String.format(Locale.ROOT, ", %.0f s", seconds) : "")));
+    r.add(
+        row(
+            "Training",
+            String.format(
+                Locale.ROOT,
+                "%d of %d epochs, batch %d, learning rate %s, seed %d%s",
+                ctx.history().size(),
+                t.epochs(),
+                t.batchSize(),
+                num(t.learningRate()),
+                t.seed(),
+                seconds > 0 ? String.format(Locale.ROOT, ", %.0f s", seconds) : "")));
     if (!ev.isMissingNode()) {
       String on = String.format(Locale.ROOT, " (%,d test examples)", ev.path("testSize").asInt());
-      r.add(row("Test ELBO (nats per example)", finite(ev, "elbo")
-          ? num(ev.path("elbo").asDouble()) + on : "— (the method has no ELBO)"));
+      r.add(
+          row(
+              "Test ELBO (nats per example)",
+              finite(ev, "elbo")
+                  ? num(ev.path("elbo").asDouble()) + on
+                  : "— (the method has no ELBO)"));
       if (finite(ev, "logLik")) {
-        r.add(row("log-lik, KL_L, KL_S, KL_v", num(ev.path("logLik").asDouble()) + ", "
-            + num(ev.path("klL").asDouble()) + ", " + num(ev.path("klS").asDouble()) + ", "
-            + num(ev.path("klV").asDouble())));
+        r.add(
+            row(
+                "log-lik, KL_L, KL_S, KL_v",
+                num(ev.path("logLik").asDouble())
+                    + ", "
+                    + num(ev.path("klL").asDouble())
+                    + ", "
+                    + num(ev.path("klS").asDouble())
+                    + ", "
+                    + num(ev.path("klV").asDouble())));
       }
-      r.add(row("Reconstruction error Σ(x − x̂)²", finite(ev, "reconError")
-          ? num(ev.path("reconError").asDouble()) : null));
+      r.add(
+          row(
+              "Reconstruction error Σ(x − x̂)²",
+              finite(ev, "reconError") ? num(ev.path("reconError").asDouble()) : null));
       r.add(row("nnz per code: mean / median / max", counts(ev.path("nnz"))));
-      r.add(row("L̂ per code: mean / median / max", ev.path("level").isObject()
-          ? counts(ev.path("level")) : null));
+      r.add(
+          row(
+              "L̂ per code: mean / median / max",
+              ev.path("level").isObject() ? counts(ev.path("level")) : null));
       r.add(row("Effective nnz: mean / median / max", counts(ev.path("effectiveNnz"))));
       if (ev.path("collapseWarning").isTextual()) {
         r.add(row("Warning", ev.path("collapseWarning").asText()));
       }
       if (ev.path("activeDimensions").isNumber()) {
-        r.add(row("Latent dimensions ever used", ev.path("activeDimensions").asInt() + " of " + m.latentDim()));
+        r.add(
+            row(
+                "Latent dimensions ever used",
+                ev.path("activeDimensions").asInt() + " of " + m.latentDim()));
       }
       JsonNode probe = ev.path("probe");
       if (probe.isObject()) {
@@ -118,7 +186,10 @@ public final class SummarySection implements ReportSection {
       JsonNode rec = ev.path("recovery");
       if (rec.isObject()) {
         r.add(row("Spearman(L̂, L_true)", num(rec.path("spearmanLevel").asDouble())));
-        r.add(row("Effective support has exactly L_true atoms", pct(rec.path("effectiveExactShare").asDouble())));
+        r.add(
+            row(
+                "Effective support has exactly L_true atoms",
+                pct(rec.path("effectiveExactShare").asDouble())));
       }
     }
     addProvenance(r, info.provenance());
@@ -141,10 +212,18 @@ public final class SummarySection implements ReportSection {
     if (!c.isObject()) {
       return null;
     }
-    String s = String.format(Locale.ROOT, "%.2f / %s / %d (cap %d)", c.path("mean").asDouble(),
-        num(c.path("median").asDouble()), c.path("max").asInt(), c.path("cap").asInt());
+    String s =
+        String.format(
+            Locale.ROOT,
+            "%.2f / %s / %d (cap %d)",
+            c.path("mean").asDouble(),
+            num(c.path("median").asDouble()),
+            c.path("max").asInt(),
+            c.path("cap").asInt());
     double atCap = c.path("shareAtCap").asDouble(Double.NaN);
-    return Double.isFinite(atCap) ? s + String.format(Locale.ROOT, ", %s at the cap", pct(atCap)) : s;
+    return Double.isFinite(atCap)
+        ? s + String.format(Locale.ROOT, ", %s at the cap", pct(atCap))
+        : s;
   }
 
   private static String join(List<Integer> sizes) {
@@ -159,7 +238,8 @@ public final class SummarySection implements ReportSection {
       return Long.toString((long) v);
     }
     double a = Math.abs(v);
-    return a >= 100 ? String.format(Locale.ROOT, "%.1f", v)
+    return a >= 100
+        ? String.format(Locale.ROOT, "%.1f", v)
         : a >= 0.01 ? String.format(Locale.ROOT, "%.3g", v) : String.format(Locale.ROOT, "%.2e", v);
   }
 

@@ -7,24 +7,26 @@ import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
 
 /**
- * Learning curves of a multi-label run from {@code history.csv} ({@code TaggerEpoch} columns):
- * the training loss and its two terms (count NLL, set loss), means over each epoch's batches,
- * and the validation P@1, example-F1 and count accuracy at the end of each epoch where the run
- * had a validation part. Columns that are absent or never finite are left out, so the curves of
- * {@code br-mlp} (no count head) simply lack the count panels.
+ * Learning curves of a multi-label run from {@code history.csv} ({@code TaggerEpoch} columns): the
+ * training loss and its two terms (count NLL, set loss), means over each epoch's batches, and the
+ * validation P@1, example-F1 and count accuracy at the end of each epoch where the run had a
+ * validation part. Columns that are absent or never finite are left out, so the curves of {@code
+ * br-mlp} (no count head) simply lack the count panels.
  */
 public final class TaggerLearningCurvesSection implements TaggerSection {
   private record Panel(String title, String column) {}
 
-  private static final List<Panel> TRAINING = List.of(
-      new Panel("training loss", "train_loss"),
-      new Panel("count NLL (training)", "train_count_nll"),
-      new Panel("set loss (training)", "train_set_loss"));
+  private static final List<Panel> TRAINING =
+      List.of(
+          new Panel("training loss", "train_loss"),
+          new Panel("count NLL (training)", "train_count_nll"),
+          new Panel("set loss (training)", "train_set_loss"));
 
-  private static final List<Panel> VALIDATION = List.of(
-      new Panel("P@1 (validation)", "val_p1"),
-      new Panel("example-F1 (validation)", "val_example_f1"),
-      new Panel("count accuracy (validation)", "val_count_accuracy"));
+  private static final List<Panel> VALIDATION =
+      List.of(
+          new Panel("P@1 (validation)", "val_p1"),
+          new Panel("example-F1 (validation)", "val_example_f1"),
+          new Panel("count accuracy (validation)", "val_count_accuracy"));
 
   @Override
   public String title() {
@@ -58,10 +60,15 @@ public final class TaggerLearningCurvesSection implements TaggerSection {
       return;
     }
     boolean validation = charts.size() > trainingPanels;
-    page.image("learning-curves", Charts.grid(charts, 3, 320, 240),
+    page.image(
+        "learning-curves",
+        Charts.grid(charts, 3, 320, 240),
         "Training loss and its terms per epoch (means over the epoch's batches)"
-            + (validation ? "; validation P@1, example-F1 and count accuracy at the end of each "
-                + "epoch (set rule " + ctx.rule().id() + ")."
+            + (validation
+                ? "; validation P@1, example-F1 and count accuracy at the end of each "
+                    + "epoch (set rule "
+                    + ctx.rule().id()
+                    + ")."
                 : "; the run had no validation part, so there are no validation curves."));
   }
 
@@ -74,5 +81,4 @@ public final class TaggerLearningCurvesSection implements TaggerSection {
     }
     return Charts.lines(p.title(), "epoch", null, new XYSeriesCollection(s));
   }
-
 }

@@ -19,17 +19,16 @@ import org.sdlgm.model.multilabel.Tagger;
 import org.sdlgm.model.multilabel.TaggerConfig;
 
 /**
- * Everything a multi-label report section may draw on, loaded once: {@code config.json}
- * ({@link TaggerInfo}), {@code metrics.json}, {@code history.csv}, and the predictions of the
- * model under its first set rule for the first {@link ReportOptions#rows} test rows (with
- * their true label sets).
+ * Everything a multi-label report section may draw on, loaded once: {@code config.json} ({@link
+ * TaggerInfo}), {@code metrics.json}, {@code history.csv}, and the predictions of the model under
+ * its first set rule for the first {@link ReportOptions#rows} test rows (with their true label
+ * sets).
  *
  * <p>As for unsupervised runs, loading degrades rather than fails: when the data or the model
- * cannot be loaded, {@link #hasPredictions()} is false and a note says why, so the page still
- * shows what {@code config.json}, {@code history.csv} and {@code metrics.json} hold. Without a
- * test part the first training rows stand in. The model is closed once the rows are scored,
- * so closing the context is cheap, but it is {@link AutoCloseable} for symmetry with {@link
- * ReportContext}.
+ * cannot be loaded, {@link #hasPredictions()} is false and a note says why, so the page still shows
+ * what {@code config.json}, {@code history.csv} and {@code metrics.json} hold. Without a test part
+ * the first training rows stand in. The model is closed once the rows are scored, so closing the
+ * context is cheap, but it is {@link AutoCloseable} for symmetry with {@link ReportContext}.
  */
 public final class TaggerReportContext implements AutoCloseable {
   private final Path modelDir;
@@ -45,8 +44,8 @@ public final class TaggerReportContext implements AutoCloseable {
   private MultiLabelDataset examples;
   private LabelPrediction[] predictions;
 
-  private TaggerReportContext(Path modelDir, ReportOptions options, TaggerInfo info,
-      JsonNode metrics, History history) {
+  private TaggerReportContext(
+      Path modelDir, ReportOptions options, TaggerInfo info, JsonNode metrics, History history) {
     this.modelDir = modelDir;
     this.outputDir = options.outputFor(modelDir);
     this.options = options;
@@ -57,9 +56,9 @@ public final class TaggerReportContext implements AutoCloseable {
   }
 
   /**
-   * Reads the multi-label model directory, loads the data its {@code config.json} names and
-   * scores the first {@code options.rows()} test rows. Fails only when {@code config.json}
-   * itself is missing, unreadable or not of the multi-label format.
+   * Reads the multi-label model directory, loads the data its {@code config.json} names and scores
+   * the first {@code options.rows()} test rows. Fails only when {@code config.json} itself is
+   * missing, unreadable or not of the multi-label format.
    */
   public static TaggerReportContext open(Path modelDir, ReportOptions options) {
     TaggerInfo info = TaggerDirectory.readInfo(modelDir);
@@ -75,8 +74,12 @@ public final class TaggerReportContext implements AutoCloseable {
     try {
       tt = info.data().plan().load();
     } catch (SdlgmException | java.io.UncheckedIOException e) {
-      notes.add("The data of this run (" + info.data().spec() + ") could not be loaded, so "
-          + "figures that need predictions are left out: " + e.getMessage());
+      notes.add(
+          "The data of this run ("
+              + info.data().spec()
+              + ") could not be loaded, so "
+              + "figures that need predictions are left out: "
+              + e.getMessage());
       return;
     }
     MultiLabelDataset source = tt.test();
@@ -87,9 +90,16 @@ public final class TaggerReportContext implements AutoCloseable {
     }
     TaggerConfig m = info.model();
     if (source.numFeatures() != m.numFeatures() || source.numLabels() != m.numLabels()) {
-      notes.add("The data has " + source.numFeatures() + " features and " + source.numLabels()
-          + " labels but the model expects " + m.numFeatures() + " and " + m.numLabels()
-          + "; figures that need predictions are left out.");
+      notes.add(
+          "The data has "
+              + source.numFeatures()
+              + " features and "
+              + source.numLabels()
+              + " labels but the model expects "
+              + m.numFeatures()
+              + " and "
+              + m.numLabels()
+              + "; figures that need predictions are left out.");
       return;
     }
     int n = Math.min(options.rows(), source.size());
@@ -99,8 +109,9 @@ public final class TaggerReportContext implements AutoCloseable {
       transform = TaggerDirectory.readTransform(modelDir, info);
       tagger = TaggerDirectory.load(modelDir, info);
     } catch (SdlgmException e) {
-      notes.add("The model could not be loaded, so figures that need predictions are left out: "
-          + e.getMessage());
+      notes.add(
+          "The model could not be loaded, so figures that need predictions are left out: "
+              + e.getMessage());
       return;
     }
     // Score in batches through the model's own feature preprocessing, as 'sdlgm predict' does.
@@ -151,8 +162,8 @@ public final class TaggerReportContext implements AutoCloseable {
   }
 
   /**
-   * The {@code evaluations} object of {@code metrics.json} (set rule id → metrics); a missing
-   * node when there is none.
+   * The {@code evaluations} object of {@code metrics.json} (set rule id → metrics); a missing node
+   * when there is none.
    */
   public JsonNode evaluations() {
     return metrics == null ? MissingNode.getInstance() : metrics.path("evaluations");
@@ -178,7 +189,9 @@ public final class TaggerReportContext implements AutoCloseable {
     return predictions != null;
   }
 
-  /** The part the rows come from (all of it; only the first {@link #size()} were scored), or null. */
+  /**
+   * The part the rows come from (all of it; only the first {@link #size()} were scored), or null.
+   */
   public MultiLabelDataset examples() {
     return examples;
   }

@@ -3,8 +3,8 @@ package org.sdlgm.report;
 /**
  * One section of the report of a multi-label model directory, the counterpart of {@link
  * ReportSection} over a {@link TaggerReportContext}: the two kinds of model share the page
- * machinery ({@link ReportPage}) but not what a section can read, so they are separate types
- * rather than one interface with casts. {@link RunReport#taggerSectionsFor} assembles them.
+ * machinery ({@link ReportPage}) but not what a section can read, so they are separate types rather
+ * than one interface with casts. {@link RunReport#taggerSectionsFor} assembles them.
  */
 public interface TaggerSection {
   /** The section heading. */

@@ -19,7 +19,9 @@ class PartsTest {
   @Test
   void historyIsReadByColumnName(@TempDir Path dir) throws IOException {
     Path f = dir.resolve("history.csv");
-    Files.writeString(f, "epoch,tau,train_loss,val_elbo,new_column\n1,1.0,5.5,,7\n2,0.9,4.5,-4.0,8\n",
+    Files.writeString(
+        f,
+        "epoch,tau,train_loss,val_elbo,new_column\n1,1.0,5.5,,7\n2,0.9,4.5,-4.0,8\n",
         StandardCharsets.UTF_8);
     History h = History.read(f);
     assertEquals(2, h.size());
@@ -35,18 +37,19 @@ class PartsTest {
   @Test
   void examplesRunFromSparsestToDensest() {
     List<SparseCode> codes = List.of(code(3), code(1), code(2), code(1), code(4));
-    assertArrayEquals(new int[] {1, 3, 2, 0, 4},
-        ReconstructionSection.pickSparsestToDensest(codes, 10));
+    assertArrayEquals(
+        new int[] {1, 3, 2, 0, 4}, ReconstructionSection.pickSparsestToDensest(codes, 10));
     assertArrayEquals(new int[] {1, 2, 4}, ReconstructionSection.pickSparsestToDensest(codes, 3));
     assertArrayEquals(new int[] {1}, ReconstructionSection.pickSparsestToDensest(codes, 1));
   }
 
   @Test
   void typicalValueIsTheMedianMagnitudeWithTheMajoritySign() {
-    List<SparseCode> codes = List.of(
-        new SparseCode(2, new int[] {0, 1}, new float[] {-1f, 2f}, null),
-        new SparseCode(2, new int[] {0, 1}, new float[] {-3f, -0.5f}, null),
-        new SparseCode(1, new int[] {0}, new float[] {2f}, null));
+    List<SparseCode> codes =
+        List.of(
+            new SparseCode(2, new int[] {0, 1}, new float[] {-1f, 2f}, null),
+            new SparseCode(2, new int[] {0, 1}, new float[] {-3f, -0.5f}, null),
+            new SparseCode(1, new int[] {0}, new float[] {2f}, null));
     double[] t = AtomsSection.typicalValues(codes, 3);
     assertEquals(-2.0, t[0], 1e-9); // |v| = 1, 3, 2 → median 2; Σv = −2 → negative
     assertEquals(1.25, t[1], 1e-9); // |v| = 2, 0.5 → median 1.25; Σv = 1.5 → positive

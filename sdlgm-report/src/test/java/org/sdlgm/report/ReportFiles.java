@@ -22,8 +22,10 @@ import javax.imageio.ImageIO;
 
 /** Checks of a written report directory shared by the tests. */
 final class ReportFiles {
-  private static final Pattern IMG = Pattern.compile("<img\\s[^>]*src=\"([^\"]*)\"", Pattern.CASE_INSENSITIVE);
-  private static final Pattern URL_ATTR = Pattern.compile("(?:src|href)=\"([^\"]*)\"", Pattern.CASE_INSENSITIVE);
+  private static final Pattern IMG =
+      Pattern.compile("<img\\s[^>]*src=\"([^\"]*)\"", Pattern.CASE_INSENSITIVE);
+  private static final Pattern URL_ATTR =
+      Pattern.compile("(?:src|href)=\"([^\"]*)\"", Pattern.CASE_INSENSITIVE);
 
   private ReportFiles() {}
 
@@ -38,22 +40,24 @@ final class ReportFiles {
   }
 
   /**
-   * Asserts that the page is self-contained: every image is a relative path to a readable PNG
-   * of sensible size that is not blank, every link is an in-page anchor, nothing names a
-   * network location or a script, and every PNG of the directory is on the page. Returns the
-   * image file names.
+   * Asserts that the page is self-contained: every image is a relative path to a readable PNG of
+   * sensible size that is not blank, every link is an in-page anchor, nothing names a network
+   * location or a script, and every PNG of the directory is on the page. Returns the image file
+   * names.
    */
   static List<String> assertSelfContained(Path html) throws IOException {
     assertTrue(Files.isRegularFile(html), html + " missing");
     String page = Files.readString(html, StandardCharsets.UTF_8);
     String lower = page.toLowerCase(Locale.ROOT);
-    for (String bad : List.of("http:", "https:", "ftp:", "file:", "<script", "<link", "@import", "url(")) {
+    for (String bad :
+        List.of("http:", "https:", "ftp:", "file:", "<script", "<link", "@import", "url(")) {
       assertFalse(lower.contains(bad), () -> "report.html contains '" + bad + "'");
     }
     Matcher attrs = URL_ATTR.matcher(page);
     while (attrs.find()) {
       String v = attrs.group(1);
-      assertFalse(v.startsWith("/") || v.contains("..") || v.contains(":"),
+      assertFalse(
+          v.startsWith("/") || v.contains("..") || v.contains(":"),
           () -> "not a relative in-directory reference: " + v);
     }
     List<String> images = imageSources(page);
@@ -69,13 +73,25 @@ final class ReportFiles {
         assertEquals(8, in.read(magic));
       }
       assertEquals((byte) 0x89, magic[0], src + " is not a PNG");
-      assertEquals("PNG", new String(magic, 1, 3, StandardCharsets.US_ASCII), src + " is not a PNG");
-      assertTrue(img.getWidth() >= 200 && img.getWidth() <= 2400
-          && img.getHeight() >= 60 && img.getHeight() <= 2400,
+      assertEquals(
+          "PNG", new String(magic, 1, 3, StandardCharsets.US_ASCII), src + " is not a PNG");
+      assertTrue(
+          img.getWidth() >= 200
+              && img.getWidth() <= 2400
+              && img.getHeight() >= 60
+              && img.getHeight() <= 2400,
           () -> src + " has an odd size " + img.getWidth() + "×" + img.getHeight());
       assertTrue(distinctColours(img) >= 3, () -> src + " looks blank");
-      assertTrue(page.contains("src=\"" + src + "\" width=\"" + img.getWidth() + "\" height=\""
-          + img.getHeight() + "\""), () -> src + ": width/height attributes do not match the file");
+      assertTrue(
+          page.contains(
+              "src=\""
+                  + src
+                  + "\" width=\""
+                  + img.getWidth()
+                  + "\" height=\""
+                  + img.getHeight()
+                  + "\""),
+          () -> src + ": width/height attributes do not match the file");
     }
     Set<String> onDisk = new HashSet<>();
     try (Stream<Path> s = Files.list(dir)) {

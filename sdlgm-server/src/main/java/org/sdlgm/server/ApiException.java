@@ -1,9 +1,9 @@
 package org.sdlgm.server;
 
 /**
- * A request the server refuses, with the HTTP status, a one-line message and the request field
- * at fault (null when no single field is): the server answers it as
- * {@code {"error": message, "field": field}}, never with a stack trace.
+ * A request the server refuses, with the HTTP status, a one-line message and the request field at
+ * fault (null when no single field is): the server answers it as {@code {"error": message, "field":
+ * field}}, never with a stack trace.
  */
 public final class ApiException extends RuntimeException {
   private static final long serialVersionUID = 1L;

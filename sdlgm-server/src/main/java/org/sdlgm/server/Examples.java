@@ -12,10 +12,10 @@ import org.sdlgm.data.multilabel.MultiLabelPlan;
 import org.sdlgm.data.multilabel.MultiLabelTrainTest;
 
 /**
- * Rows of a data set the web page offers as examples ({@code --data SPEC --part test}): raw
- * rows as the model takes them, with their class (a coder's data) or their true labels (a
- * tagger's). Dense rows for a coder, sparse for a tagger, in the request format of the API, so
- * that the page sends an example back as it received it.
+ * Rows of a data set the web page offers as examples ({@code --data SPEC --part test}): raw rows as
+ * the model takes them, with their class (a coder's data) or their true labels (a tagger's). Dense
+ * rows for a coder, sparse for a tagger, in the request format of the API, so that the page sends
+ * an example back as it received it.
  */
 final class Examples {
   private final String spec;
@@ -33,11 +33,16 @@ final class Examples {
   /** The rows of {@code spec}'s {@code part} for {@code model}; fails naming the spec. */
   static Examples load(String spec, String part, ServedModel model) {
     if (model instanceof ServedTagger t) {
-      MultiLabelTrainTest tt = new MultiLabelPlan(spec, null, t.info().data().labels(), 0, 1).load();
+      MultiLabelTrainTest tt =
+          new MultiLabelPlan(spec, null, t.info().data().labels(), 0, 1).load();
       MultiLabelDataset rows = part.equals("train") || !tt.hasTest() ? tt.train() : tt.test();
       if (rows.numFeatures() != model.inputDim()) {
-        throw new SdlgmException(spec + ": " + rows.numFeatures() + " features, but the model takes "
-            + model.inputDim());
+        throw new SdlgmException(
+            spec
+                + ": "
+                + rows.numFeatures()
+                + " features, but the model takes "
+                + model.inputDim());
       }
       return new Examples(spec, part, null, rows);
     }
@@ -52,8 +57,8 @@ final class Examples {
       rows = tt.train();
     }
     if (rows.dim() != model.inputDim()) {
-      throw new SdlgmException(spec + ": rows have " + rows.dim() + " columns, but the model takes "
-          + model.inputDim());
+      throw new SdlgmException(
+          spec + ": rows have " + rows.dim() + " columns, but the model takes " + model.inputDim());
     }
     return new Examples(spec, part, rows, null);
   }

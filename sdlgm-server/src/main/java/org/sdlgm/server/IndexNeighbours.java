@@ -11,8 +11,8 @@ import org.sdlgm.model.SparseCode;
 
 /**
  * {@link Neighbours} over a Lucene code index of sdlgm-index ({@link CodeIndex}): opened once,
- * searched concurrently by the request threads. Opening refuses an index built from another
- * model than the one served (the fingerprint of its parameters differs): its codes would not be
+ * searched concurrently by the request threads. Opening refuses an index built from another model
+ * than the one served (the fingerprint of its parameters differs): its codes would not be
  * comparable with the queries'.
  */
 final class IndexNeighbours implements Neighbours {

@@ -8,8 +8,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * Records of the library serialise as they do in {@code config.json}.
  */
 final class Json {
-  static final ObjectMapper MAPPER = org.sdlgm.io.ModelDirectory.json().copy()
-      .disable(SerializationFeature.INDENT_OUTPUT);
+  static final ObjectMapper MAPPER =
+      org.sdlgm.io.ModelDirectory.json().copy().disable(SerializationFeature.INDENT_OUTPUT);
 
   private Json() {}
 }

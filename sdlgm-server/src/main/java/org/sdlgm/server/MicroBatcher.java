@@ -12,14 +12,13 @@ import java.util.function.Function;
 import java.util.function.IntSupplier;
 
 /**
- * Gathers concurrent requests into one forward pass. A request is a job of some rows; jobs wait
- * in a bounded queue, and each of the inference threads takes the first waiting job, then more
- * until the pass holds {@code maxBatch} rows or {@code maxWait} has passed since it took the
- * first, and runs them together. It waits only while more requests are in flight than the pass
- * holds (requests still being read or parsed may join): a lone client's request runs at once
- * instead of sitting out the wait. A job larger than {@code maxBatch} runs alone. When the queue
- * is full, {@link #submit} refuses at once (the server answers 503) instead of letting latency
- * grow without bound.
+ * Gathers concurrent requests into one forward pass. A request is a job of some rows; jobs wait in
+ * a bounded queue, and each of the inference threads takes the first waiting job, then more until
+ * the pass holds {@code maxBatch} rows or {@code maxWait} has passed since it took the first, and
+ * runs them together. It waits only while more requests are in flight than the pass holds (requests
+ * still being read or parsed may join): a lone client's request runs at once instead of sitting out
+ * the wait. A job larger than {@code maxBatch} runs alone. When the queue is full, {@link #submit}
+ * refuses at once (the server answers 503) instead of letting latency grow without bound.
  *
  * @param <J> a job (the rows of one request)
  * @param <R> the result of one job
@@ -49,8 +48,15 @@ final class MicroBatcher<J, R> implements AutoCloseable {
    * @param run runs the jobs of one pass and returns one result per job, in order
    * @param inFlight how many requests are being served now, those of this pass included
    */
-  MicroBatcher(String name, int threads, int maxBatch, Duration maxWait, int capacity,
-      Function<List<J>, List<R>> run, PassListener listener, IntSupplier inFlight) {
+  MicroBatcher(
+      String name,
+      int threads,
+      int maxBatch,
+      Duration maxWait,
+      int capacity,
+      Function<List<J>, List<R>> run,
+      PassListener listener,
+      IntSupplier inFlight) {
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.run = run;
     this.maxBatch = maxBatch;
@@ -72,8 +78,12 @@ final class MicroBatcher<J, R> implements AutoCloseable {
     }
     CompletableFuture<R> f = new CompletableFuture<>();
     if (!queue.offer(new Pending<>(job, rows, f))) {
-      throw new ApiException(503, "too many requests waiting (queue of " + (queue.size()
-          + queue.remainingCapacity()) + "); retry later", null);
+      throw new ApiException(
+          503,
+          "too many requests waiting (queue of "
+              + (queue.size() + queue.remainingCapacity())
+              + "); retry later",
+          null);
     }
     return f;
   }

@@ -7,8 +7,8 @@ import org.sdlgm.model.SparseCode;
 /**
  * What the server needs of a code index: its description for {@code GET /v1/model} and the k
  * nearest documents of each query code. {@link IndexNeighbours} adapts the Lucene index of
- * sdlgm-index; keeping the server's view this narrow keeps the HTTP layer independent of how
- * the index stores codes.
+ * sdlgm-index; keeping the server's view this narrow keeps the HTTP layer independent of how the
+ * index stores codes.
  */
 interface Neighbours extends AutoCloseable {
   /** One document found: stored id and label, exact dot-product score, code, raw input or null. */

@@ -18,24 +18,26 @@ import java.util.Map;
 import org.sdlgm.model.SparseCode;
 
 /**
- * Reads request bodies: a JSON object whose row fields ({@code inputs}, {@code codes}) are
- * arrays of rows, each a dense array or {@code {"indices": [...], "values": [...]}}, and whose
- * other fields are small options. Row fields are read with Jackson's streaming parser straight
- * into arrays (a tree of 784 number nodes per image cost about 70 µs a request, more than the
- * forward pass); options are read as a tree. Every refusal is an {@link ApiException} 400 naming
- * the field (for example {@code inputs[2].indices[5]}), so a client sees which value is wrong.
+ * Reads request bodies: a JSON object whose row fields ({@code inputs}, {@code codes}) are arrays
+ * of rows, each a dense array or {@code {"indices": [...], "values": [...]}}, and whose other
+ * fields are small options. Row fields are read with Jackson's streaming parser straight into
+ * arrays (a tree of 784 number nodes per image cost about 70 µs a request, more than the forward
+ * pass); options are read as a tree. Every refusal is an {@link ApiException} 400 naming the field
+ * (for example {@code inputs[2].indices[5]}), so a client sees which value is wrong.
  */
 final class RequestParser {
   /** Most rows in one request: beyond this a client should split its batch. */
   static final int MAX_ROWS = 10_000;
+
   private static final List<String> ROW_FIELDS = List.of("inputs", "codes");
 
-  private static final JsonFactory FACTORY = JsonFactory.builder()
-      // Jackson's bundled fast parser for the hundreds of numbers of a row.
-      .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-      // Deeply nested garbage should fail fast, not recurse.
-      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
-      .build();
+  private static final JsonFactory FACTORY =
+      JsonFactory.builder()
+          // Jackson's bundled fast parser for the hundreds of numbers of a row.
+          .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+          // Deeply nested garbage should fail fast, not recurse.
+          .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+          .build();
   private static final ObjectMapper TREES = new ObjectMapper(FACTORY);
 
   private RequestParser() {}
@@ -51,8 +53,8 @@ final class RequestParser {
   }
 
   /**
-   * Rows as they came: entries in the order given (CSR), and for each row its length when it
-   * was a dense array (−1 for a sparse one).
+   * Rows as they came: entries in the order given (CSR), and for each row its length when it was a
+   * dense array (−1 for a sparse one).
    */
   record RawRows(int[] rowPtr, int[] indices, float[] values, int[] denseLength) {
     int size() {
@@ -147,7 +149,8 @@ final class RequestParser {
           throw ApiException.badField(where + ".values", "expected an array of numbers");
         }
         if (is.length != vs.length) {
-          throw ApiException.badField(where + ".values", vs.length + " values for " + is.length + " indices");
+          throw ApiException.badField(
+              where + ".values", vs.length + " values for " + is.length + " indices");
         }
         if (nnz + is.length > idx.length) {
           idx = Arrays.copyOf(idx, Math.max(idx.length * 2, nnz + is.length));
@@ -159,11 +162,15 @@ final class RequestParser {
         dense[n] = -1;
       } else {
         p.skipChildren();
-        throw ApiException.badField(where, "expected an array of numbers or {\"indices\": [...], \"values\": [...]}");
+        throw ApiException.badField(
+            where, "expected an array of numbers or {\"indices\": [...], \"values\": [...]}");
       }
       ptr[++n] = nnz;
     }
-    return new RawRows(Arrays.copyOf(ptr, n + 1), Arrays.copyOf(idx, nnz), Arrays.copyOf(val, nnz),
+    return new RawRows(
+        Arrays.copyOf(ptr, n + 1),
+        Arrays.copyOf(idx, nnz),
+        Arrays.copyOf(val, nnz),
         Arrays.copyOf(dense, n));
   }
 
@@ -234,16 +241,19 @@ final class RequestParser {
       int to = raw.rowPtr()[r + 1];
       if (raw.denseLength()[r] >= 0) {
         if (raw.denseLength()[r] != dim) {
-          throw ApiException.badField(where, "has " + raw.denseLength()[r] + " values, the model takes " + dim);
+          throw ApiException.badField(
+              where, "has " + raw.denseLength()[r] + " values, the model takes " + dim);
         }
         continue; // ascending and in range by construction
       }
       if (to - from > dim) {
-        throw ApiException.badField(where + ".indices", (to - from) + " entries, the model takes " + dim + " columns");
+        throw ApiException.badField(
+            where + ".indices", (to - from) + " entries, the model takes " + dim + " columns");
       }
       for (int k = from; k < to; k++) {
         if (idx[k] < 0 || idx[k] >= dim) {
-          throw ApiException.badField(where + ".indices[" + (k - from) + "]",
+          throw ApiException.badField(
+              where + ".indices[" + (k - from) + "]",
               "index " + idx[k] + " outside 0.." + (dim - 1));
         }
       }
@@ -264,8 +274,12 @@ final class RequestParser {
     for (int i = 0; i < r.size(); i++) {
       int from = r.rowPtr()[i];
       int to = r.rowPtr()[i + 1];
-      out.add(new SparseCode(to - from, Arrays.copyOfRange(r.indices(), from, to),
-          Arrays.copyOfRange(r.values(), from, to), null));
+      out.add(
+          new SparseCode(
+              to - from,
+              Arrays.copyOfRange(r.indices(), from, to),
+              Arrays.copyOfRange(r.values(), from, to),
+              null));
     }
     return out;
   }
@@ -300,7 +314,8 @@ final class RequestParser {
       if (idx[t] < idx[t - 1]) {
         long[] packed = new long[to - from];
         for (int k = from; k < to; k++) {
-          packed[k - from] = ((long) idx[k] << 32) | (Float.floatToRawIntBits(val[k]) & 0xffffffffL);
+          packed[k - from] =
+              ((long) idx[k] << 32) | (Float.floatToRawIntBits(val[k]) & 0xffffffffL);
         }
         Arrays.sort(packed);
         for (int k = from; k < to; k++) {

@@ -1,10 +1,10 @@
 package org.sdlgm.server;
 
 /**
- * Input rows of a request in compressed sparse row form (row r holds the entries
- * {@code [rowPtr[r], rowPtr[r+1])} of {@code indices}/{@code values}), whether they came as
- * dense arrays or as {@code {indices, values}}: the coder densifies them, the tagger hands them
- * to its feature transform as a sparse data set, as {@code predict} does with a file.
+ * Input rows of a request in compressed sparse row form (row r holds the entries {@code [rowPtr[r],
+ * rowPtr[r+1])} of {@code indices}/{@code values}), whether they came as dense arrays or as {@code
+ * {indices, values}}: the coder densifies them, the tagger hands them to its feature transform as a
+ * sparse data set, as {@code predict} does with a file.
  */
 record Rows(int dim, int[] rowPtr, int[] indices, float[] values) {
   int size() {

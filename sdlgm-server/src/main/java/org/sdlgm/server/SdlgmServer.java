@@ -22,17 +22,26 @@ import org.sdlgm.model.SparseCode;
 import org.sdlgm.model.multilabel.LabelPrediction;
 
 /**
- * The sdlgm HTTP service: a trained model (coder or tagger) loaded once behind a small JSON API,
- * an optional code index for nearest-neighbour search, and a web page at {@code /}. Requests
- * that need the model are micro-batched ({@link MicroBatcher}): concurrent requests share one
- * forward pass. Every refusal is a JSON {@code {"error", "field"}} with a 4xx/503 status, never a
- * stack trace. {@link #start} binds and returns a running server; {@link #close} stops taking
- * new work, lets the requests in flight finish, then stops — the CLI calls it from a shutdown
- * hook, tests from try-with-resources. docs/server.md describes the API.
+ * The sdlgm HTTP service: a trained model (coder or tagger) loaded once behind a small JSON API, an
+ * optional code index for nearest-neighbour search, and a web page at {@code /}. Requests that need
+ * the model are micro-batched ({@link MicroBatcher}): concurrent requests share one forward pass.
+ * Every refusal is a JSON {@code {"error", "field"}} with a 4xx/503 status, never a stack trace.
+ * {@link #start} binds and returns a running server; {@link #close} stops taking new work, lets the
+ * requests in flight finish, then stops — the CLI calls it from a shutdown hook, tests from
+ * try-with-resources. docs/server.md describes the API.
  */
 public final class SdlgmServer implements AutoCloseable {
-  private static final Set<String> ROUTE_PATHS = Set.of("/healthz", "/metrics", "/openapi.json",
-      "/v1/model", "/v1/examples", "/v1/encode", "/v1/predict", "/v1/search", "/");
+  private static final Set<String> ROUTE_PATHS =
+      Set.of(
+          "/healthz",
+          "/metrics",
+          "/openapi.json",
+          "/v1/model",
+          "/v1/examples",
+          "/v1/encode",
+          "/v1/predict",
+          "/v1/search",
+          "/");
   private static final String ERROR_WRITTEN = "sdlgm.error";
   private static final String STARTED = "sdlgm.started";
   private static final int MAX_K = 1000;
@@ -63,8 +72,11 @@ public final class SdlgmServer implements AutoCloseable {
     try {
       if (config.index() != null) {
         if (!(m instanceof ServedCoder)) {
-          throw new SdlgmException("--index: " + config.model() + " is a multi-label model; an index"
-              + " holds codes of an unsupervised model");
+          throw new SdlgmException(
+              "--index: "
+                  + config.model()
+                  + " is a multi-label model; an index"
+                  + " holds codes of an unsupervised model");
         }
         nb = IndexNeighbours.open(config.index(), config.model());
       }
@@ -83,13 +95,29 @@ public final class SdlgmServer implements AutoCloseable {
     this.examples = ex;
     this.metrics = new ServerMetrics(this::waiting, this::inFlight);
     if (m instanceof ServedCoder c) {
-      coderBatcher = new MicroBatcher<>("sdlgm-encode", config.inferenceThreads(), config.maxBatch(),
-          config.maxWait(), config.queueCapacity(), c::run, metrics::pass, inFlight::get);
+      coderBatcher =
+          new MicroBatcher<>(
+              "sdlgm-encode",
+              config.inferenceThreads(),
+              config.maxBatch(),
+              config.maxWait(),
+              config.queueCapacity(),
+              c::run,
+              metrics::pass,
+              inFlight::get);
       taggerBatcher = null;
     } else {
       ServedTagger t = (ServedTagger) m;
-      taggerBatcher = new MicroBatcher<>("sdlgm-predict", config.inferenceThreads(), config.maxBatch(),
-          config.maxWait(), config.queueCapacity(), t::run, metrics::pass, inFlight::get);
+      taggerBatcher =
+          new MicroBatcher<>(
+              "sdlgm-predict",
+              config.inferenceThreads(),
+              config.maxBatch(),
+              config.maxWait(),
+              config.queueCapacity(),
+              t::run,
+              metrics::pass,
+              inFlight::get);
       coderBatcher = null;
     }
   }
@@ -112,8 +140,9 @@ public final class SdlgmServer implements AutoCloseable {
       if (e instanceof SdlgmException se) {
         throw se;
       }
-      throw new SdlgmException("cannot listen on " + config.host() + ":" + config.port() + " ("
-          + rootMessage(e) + ")", e);
+      throw new SdlgmException(
+          "cannot listen on " + config.host() + ":" + config.port() + " (" + rootMessage(e) + ")",
+          e);
     }
     return s;
   }
@@ -154,8 +183,8 @@ public final class SdlgmServer implements AutoCloseable {
   }
 
   /**
-   * Stops taking model requests (503), waits up to 30 s for those in flight, stops the HTTP
-   * server and the batcher, and frees the model and index. Idempotent.
+   * Stops taking model requests (503), waits up to 30 s for those in flight, stops the HTTP server
+   * and the batcher, and frees the model and index. Idempotent.
    */
   @Override
   public synchronized void close() {
@@ -194,52 +223,68 @@ public final class SdlgmServer implements AutoCloseable {
   // ------------------------------------------------------------------------------ routes
 
   private Javalin createApp() {
-    Javalin a = Javalin.create(cfg -> {
-      cfg.showJavalinBanner = false;
-      cfg.startupWatcherEnabled = false;
-      cfg.http.prefer405over404 = true;
-      cfg.events.handlerAdded(h -> {
-        if (h.getHttpMethod().isHttpMethod()) {
-          routes.add(h.getHttpMethod().name() + " " + h.getPath());
-        }
-      });
-      cfg.http.maxRequestSize = config.bodyLimit();
-      cfg.jetty.modifyServer(server -> jetty = server);
-      cfg.staticFiles.add(sf -> {
-        sf.hostedPath = "/";
-        sf.directory = "/org/sdlgm/server/web";
-        sf.location = Location.CLASSPATH;
-      });
-    });
-    a.before(ctx -> {
-      ctx.attribute(STARTED, System.nanoTime());
-      String path = ctx.path();
-      if (apiKey != null && (path.startsWith("/v1/") || path.equals("/metrics"))) {
-        authorize(ctx);
-      }
-    });
-    a.after(ctx -> {
-      Long t0 = ctx.attribute(STARTED);
-      String path = ctx.path();
-      String route = ROUTE_PATHS.contains(path) ? path : path.startsWith("/v1/") ? "/v1/other" : "other";
-      metrics.request(ctx.method().name(), route, ctx.statusCode(),
-          t0 == null ? 0 : System.nanoTime() - t0);
-    });
-    a.get("/healthz", ctx -> {
-      ObjectNode n = Json.MAPPER.createObjectNode();
-      n.put("status", draining ? "draining" : "ok");
-      n.put("model", model.kind());
-      ctx.status(draining ? 503 : 200);
-      json(ctx, n);
-    });
-    a.get("/metrics", ctx -> {
-      ctx.contentType(metrics.contentType());
-      ctx.result(metrics.scrape());
-    });
-    a.get("/openapi.json", ctx -> {
-      ctx.contentType("application/json");
-      ctx.result(openApi);
-    });
+    Javalin a =
+        Javalin.create(
+            cfg -> {
+              cfg.showJavalinBanner = false;
+              cfg.startupWatcherEnabled = false;
+              cfg.http.prefer405over404 = true;
+              cfg.events.handlerAdded(
+                  h -> {
+                    if (h.getHttpMethod().isHttpMethod()) {
+                      routes.add(h.getHttpMethod().name() + " " + h.getPath());
+                    }
+                  });
+              cfg.http.maxRequestSize = config.bodyLimit();
+              cfg.jetty.modifyServer(server -> jetty = server);
+              cfg.staticFiles.add(
+                  sf -> {
+                    sf.hostedPath = "/";
+                    sf.directory = "/org/sdlgm/server/web";
+                    sf.location = Location.CLASSPATH;
+                  });
+            });
+    a.before(
+        ctx -> {
+          ctx.attribute(STARTED, System.nanoTime());
+          String path = ctx.path();
+          if (apiKey != null && (path.startsWith("/v1/") || path.equals("/metrics"))) {
+            authorize(ctx);
+          }
+        });
+    a.after(
+        ctx -> {
+          Long t0 = ctx.attribute(STARTED);
+          String path = ctx.path();
+          String route =
+              ROUTE_PATHS.contains(path) ? path : path.startsWith("/v1/") ? "/v1/other" : "other";
+          metrics.request(
+              ctx.method().name(),
+              route,
+              ctx.statusCode(),
+              t0 == null ? 0 : System.nanoTime() - t0);
+        });
+    a.get(
+        "/healthz",
+        ctx -> {
+          ObjectNode n = Json.MAPPER.createObjectNode();
+          n.put("status", draining ? "draining" : "ok");
+          n.put("model", model.kind());
+          ctx.status(draining ? 503 : 200);
+          json(ctx, n);
+        });
+    a.get(
+        "/metrics",
+        ctx -> {
+          ctx.contentType(metrics.contentType());
+          ctx.result(metrics.scrape());
+        });
+    a.get(
+        "/openapi.json",
+        ctx -> {
+          ctx.contentType("application/json");
+          ctx.result(openApi);
+        });
     a.get("/v1/model", guarded(this::describe));
     a.get("/v1/examples", guarded(this::examples));
     a.post("/v1/encode", guarded(this::encode));
@@ -248,27 +293,35 @@ public final class SdlgmServer implements AutoCloseable {
 
     a.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage(), e.field()));
     a.exception(SdlgmException.class, (e, ctx) -> error(ctx, 400, oneLine(e.getMessage()), null));
-    a.exception(Exception.class, (e, ctx) -> {
-      // A bug, not a bad request: the client gets one line, the log the stack trace.
-      System.err.println("sdlgm-server: internal error on " + ctx.method() + " " + ctx.path());
-      e.printStackTrace();
-      error(ctx, 500, "internal error: " + e.getClass().getSimpleName(), null);
-    });
-    a.error(404, ctx -> {
-      if (ctx.attribute(ERROR_WRITTEN) == null) {
-        error(ctx, 404, "no such route: " + ctx.method() + " " + ctx.path(), null);
-      }
-    });
-    a.error(405, ctx -> {
-      if (ctx.attribute(ERROR_WRITTEN) == null) {
-        error(ctx, 405, "method " + ctx.method() + " not allowed on " + ctx.path(), null);
-      }
-    });
-    a.error(413, ctx -> {
-      if (ctx.attribute(ERROR_WRITTEN) == null) {
-        error(ctx, 413, "request body larger than " + config.bodyLimit() + " bytes", null);
-      }
-    });
+    a.exception(
+        Exception.class,
+        (e, ctx) -> {
+          // A bug, not a bad request: the client gets one line, the log the stack trace.
+          System.err.println("sdlgm-server: internal error on " + ctx.method() + " " + ctx.path());
+          e.printStackTrace();
+          error(ctx, 500, "internal error: " + e.getClass().getSimpleName(), null);
+        });
+    a.error(
+        404,
+        ctx -> {
+          if (ctx.attribute(ERROR_WRITTEN) == null) {
+            error(ctx, 404, "no such route: " + ctx.method() + " " + ctx.path(), null);
+          }
+        });
+    a.error(
+        405,
+        ctx -> {
+          if (ctx.attribute(ERROR_WRITTEN) == null) {
+            error(ctx, 405, "method " + ctx.method() + " not allowed on " + ctx.path(), null);
+          }
+        });
+    a.error(
+        413,
+        ctx -> {
+          if (ctx.attribute(ERROR_WRITTEN) == null) {
+            error(ctx, 413, "request body larger than " + config.bodyLimit() + " bytes", null);
+          }
+        });
     return a;
   }
 
@@ -295,7 +348,8 @@ public final class SdlgmServer implements AutoCloseable {
     }
     if (given == null || given.isEmpty()) {
       ctx.header("WWW-Authenticate", "Bearer");
-      throw new ApiException(401, "missing API key: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'", null);
+      throw new ApiException(
+          401, "missing API key: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'", null);
     }
     // Constant-time comparison: the time taken does not tell how much of the key matched.
     if (!MessageDigest.isEqual(apiKey, given.getBytes(StandardCharsets.UTF_8))) {
@@ -338,8 +392,10 @@ public final class SdlgmServer implements AutoCloseable {
     RequestParser.Body body = RequestParser.object(body(ctx));
     Rows rows = RequestParser.rows(body, "inputs", coder.inputDim());
     boolean reconstruct = RequestParser.boolOption(body, "reconstruct");
-    ServedCoder.Result r = await(coderBatcher.submit(
-        new ServedCoder.Job(rows.dense(), rows.size(), reconstruct), rows.size()));
+    ServedCoder.Result r =
+        await(
+            coderBatcher.submit(
+                new ServedCoder.Job(rows.dense(), rows.size(), reconstruct), rows.size()));
     ObjectNode n = Json.MAPPER.createObjectNode();
     ArrayNode results = n.putArray("results");
     int d = coder.inputDim();
@@ -354,8 +410,11 @@ public final class SdlgmServer implements AutoCloseable {
 
   private void predict(Context ctx) {
     if (!(model instanceof ServedTagger tagger)) {
-      throw new ApiException(400, "/v1/predict needs a multi-label model; this server serves an"
-          + " unsupervised coder (use /v1/encode)", null);
+      throw new ApiException(
+          400,
+          "/v1/predict needs a multi-label model; this server serves an"
+              + " unsupervised coder (use /v1/encode)",
+          null);
     }
     RequestParser.Body body = RequestParser.object(body(ctx));
     Rows rows = RequestParser.rows(body, "inputs", tagger.inputDim());
@@ -392,21 +451,29 @@ public final class SdlgmServer implements AutoCloseable {
   private void search(Context ctx) {
     ServedCoder coder = requireCoder("/v1/search");
     if (index == null) {
-      throw new ApiException(400, "no index: start the server with --index DIR (built by 'sdlgm index')", null);
+      throw new ApiException(
+          400, "no index: start the server with --index DIR (built by 'sdlgm index')", null);
     }
     RequestParser.Body body = RequestParser.object(body(ctx));
     int k = RequestParser.intOption(body, "k", 10, 1, MAX_K);
     boolean hasInputs = body.hasNonNull("inputs");
     boolean hasCodes = body.hasNonNull("codes");
     if (hasInputs == hasCodes) {
-      throw new ApiException(400, "give either 'inputs' (rows to encode) or 'codes' (sparse codes),"
-          + " not " + (hasInputs ? "both" : "neither"), hasInputs ? "codes" : "inputs");
+      throw new ApiException(
+          400,
+          "give either 'inputs' (rows to encode) or 'codes' (sparse codes),"
+              + " not "
+              + (hasInputs ? "both" : "neither"),
+          hasInputs ? "codes" : "inputs");
     }
     List<SparseCode> queries;
     if (hasInputs) {
       Rows rows = RequestParser.rows(body, "inputs", coder.inputDim());
-      queries = await(coderBatcher.submit(new ServedCoder.Job(rows.dense(), rows.size(), false),
-          rows.size())).codes();
+      queries =
+          await(
+                  coderBatcher.submit(
+                      new ServedCoder.Job(rows.dense(), rows.size(), false), rows.size()))
+              .codes();
     } else {
       queries = RequestParser.codes(body, "codes", coder.latentDim());
     }
@@ -443,13 +510,20 @@ public final class SdlgmServer implements AutoCloseable {
     if (model instanceof ServedCoder c) {
       return c;
     }
-    throw new ApiException(400, route + " needs an unsupervised model; this server serves a"
-        + " multi-label tagger (use /v1/predict)", null);
+    throw new ApiException(
+        400,
+        route
+            + " needs an unsupervised model; this server serves a"
+            + " multi-label tagger (use /v1/predict)",
+        null);
   }
 
   // ----------------------------------------------------------------------------- helpers
 
-  /** The fields of {@code encode}'s JSON Lines: id, L, indices, values, pL (when the model has q(L|x)). */
+  /**
+   * The fields of {@code encode}'s JSON Lines: id, L, indices, values, pL (when the model has
+   * q(L|x)).
+   */
   private static ObjectNode code(ObjectNode o, int id, SparseCode c) {
     o.put("id", id);
     o.put("L", c.level());
@@ -475,16 +549,19 @@ public final class SdlgmServer implements AutoCloseable {
     long limit = config.bodyLimit();
     long declared = ctx.req().getContentLengthLong();
     if (declared > limit) {
-      throw new ApiException(413, "request body of " + declared + " bytes; the limit is " + limit, null);
+      throw new ApiException(
+          413, "request body of " + declared + " bytes; the limit is " + limit, null);
     }
     try (InputStream in = ctx.req().getInputStream()) {
       byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
       if (b.length > limit) {
-        throw new ApiException(413, "request body larger than the limit of " + limit + " bytes", null);
+        throw new ApiException(
+            413, "request body larger than the limit of " + limit + " bytes", null);
       }
       return b;
     } catch (IOException e) {
-      throw new ApiException(400, "cannot read the request body (" + oneLine(e.getMessage()) + ")", null);
+      throw new ApiException(
+          400, "cannot read the request body (" + oneLine(e.getMessage()) + ")", null);
     }
   }
 
@@ -501,7 +578,8 @@ public final class SdlgmServer implements AutoCloseable {
     } catch (NumberFormatException e) {
       // falls through to the error below
     }
-    throw ApiException.badField(name, "expected an integer in " + min + ".." + max + ", got '" + oneLine(v) + "'");
+    throw ApiException.badField(
+        name, "expected an integer in " + min + ".." + max + ", got '" + oneLine(v) + "'");
   }
 
   /** Waits for a micro-batch result; a failure of the pass becomes this request's error. */

@@ -15,8 +15,8 @@ import org.sdlgm.model.SparseCoder;
 /**
  * An unsupervised model served: raw rows in (the coder applies the directory's input scaling
  * itself, as {@code sdlgm encode} does), deterministic sparse codes out, and on request the
- * decoder's mean x̂ mapped back to the raw scale of the rows so that a page can draw it beside
- * the input.
+ * decoder's mean x̂ mapped back to the raw scale of the rows so that a page can draw it beside the
+ * input.
  */
 final class ServedCoder implements ServedModel {
   /** One request's rows (row-major, {@code rows × D}) and whether it wants reconstructions. */
@@ -65,9 +65,9 @@ final class ServedCoder implements ServedModel {
   }
 
   /**
-   * Runs the jobs of one micro-batch as one call of {@link SparseCoder#encode} over all their
-   * rows (one batch: the workers split it when it is large enough), then decodes the codes of
-   * the jobs that want reconstructions.
+   * Runs the jobs of one micro-batch as one call of {@link SparseCoder#encode} over all their rows
+   * (one batch: the workers split it when it is large enough), then decodes the codes of the jobs
+   * that want reconstructions.
    */
   List<Result> run(List<Job> jobs) {
     int d = inputDim();

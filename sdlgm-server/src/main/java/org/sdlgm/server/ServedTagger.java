@@ -91,8 +91,9 @@ final class ServedTagger implements ServedModel {
       }
       at += rows.indices().length;
     }
-    MultiLabelDataset ds = new MultiLabelDataset("request", d, List.of(), labelNames(), ptr, idx,
-        val, new int[total + 1], new int[0]);
+    MultiLabelDataset ds =
+        new MultiLabelDataset(
+            "request", d, List.of(), labelNames(), ptr, idx, val, new int[total + 1], new int[0]);
     float[] x = new float[total * d];
     transform.denseRows(ds, 0, total, x);
     LabelPrediction[] all = tagger.predict(tagger.score(x, total), rule, top);
@@ -110,16 +111,21 @@ final class ServedTagger implements ServedModel {
   }
 
   /**
-   * The prediction as a pass asked only for {@code top} ranked labels would give it: the
-   * ranking is the best max(L̂, top) labels, so a shorter request sees a prefix.
+   * The prediction as a pass asked only for {@code top} ranked labels would give it: the ranking is
+   * the best max(L̂, top) labels, so a shorter request sees a prefix.
    */
   private static LabelPrediction trimmed(LabelPrediction p, int top) {
     int keep = Math.min(p.ranked().length, Math.max(p.level(), top));
     if (keep == p.ranked().length) {
       return p;
     }
-    return new LabelPrediction(p.level(), p.labels(), p.scores(),
-        Arrays.copyOf(p.ranked(), keep), Arrays.copyOf(p.rankedScores(), keep), p.levelProbs());
+    return new LabelPrediction(
+        p.level(),
+        p.labels(),
+        p.scores(),
+        Arrays.copyOf(p.ranked(), keep),
+        Arrays.copyOf(p.rankedScores(), keep),
+        p.levelProbs());
   }
 
   @Override

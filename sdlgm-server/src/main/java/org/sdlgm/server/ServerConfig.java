@@ -7,8 +7,8 @@ import java.util.Objects;
 /**
  * Everything an {@link SdlgmServer} needs to start: the model directory, an optional index and
  * example data, where to listen, the API key (null: no key), and the limits of the micro-batcher
- * (rows per forward pass, how long a request waits for companions, how many requests may queue)
- * and of a request body. Immutable; build one with {@link #builder(Path)}.
+ * (rows per forward pass, how long a request waits for companions, how many requests may queue) and
+ * of a request body. Immutable; build one with {@link #builder(Path)}.
  *
  * @param model the model directory ({@code sdlgm train}'s output, coder or tagger)
  * @param index an index directory written by {@code sdlgm index}, or null
@@ -23,8 +23,18 @@ import java.util.Objects;
  * @param bodyLimit most bytes in a request body; beyond, 413
  * @param inferenceThreads forward passes that may run at the same time
  */
-public record ServerConfig(Path model, Path index, String data, String part, String host, int port,
-    String apiKey, int maxBatch, Duration maxWait, int queueCapacity, long bodyLimit,
+public record ServerConfig(
+    Path model,
+    Path index,
+    String data,
+    String part,
+    String host,
+    int port,
+    String apiKey,
+    int maxBatch,
+    Duration maxWait,
+    int queueCapacity,
+    long bodyLimit,
     int inferenceThreads) {
 
   public ServerConfig {
@@ -38,8 +48,8 @@ public record ServerConfig(Path model, Path index, String data, String part, Str
       throw new IllegalArgumentException("port must be in 0..65535, got " + port);
     }
     if (maxBatch < 1 || queueCapacity < 1 || bodyLimit < 1 || inferenceThreads < 1) {
-      throw new IllegalArgumentException("max batch, queue capacity, body limit and inference"
-          + " threads must be ≥ 1");
+      throw new IllegalArgumentException(
+          "max batch, queue capacity, body limit and inference" + " threads must be ≥ 1");
     }
     if (maxWait.isNegative()) {
       throw new IllegalArgumentException("max wait must be ≥ 0");
@@ -73,31 +83,75 @@ public record ServerConfig(Path model, Path index, String data, String part, Str
       this.model = model;
     }
 
-    public Builder index(Path v) { index = v; return this; }
+    public Builder index(Path v) {
+      index = v;
+      return this;
+    }
 
-    public Builder data(String v) { data = v; return this; }
+    public Builder data(String v) {
+      data = v;
+      return this;
+    }
 
-    public Builder part(String v) { part = v; return this; }
+    public Builder part(String v) {
+      part = v;
+      return this;
+    }
 
-    public Builder host(String v) { host = v; return this; }
+    public Builder host(String v) {
+      host = v;
+      return this;
+    }
 
-    public Builder port(int v) { port = v; return this; }
+    public Builder port(int v) {
+      port = v;
+      return this;
+    }
 
-    public Builder apiKey(String v) { apiKey = v; return this; }
+    public Builder apiKey(String v) {
+      apiKey = v;
+      return this;
+    }
 
-    public Builder maxBatch(int v) { maxBatch = v; return this; }
+    public Builder maxBatch(int v) {
+      maxBatch = v;
+      return this;
+    }
 
-    public Builder maxWait(Duration v) { maxWait = v; return this; }
+    public Builder maxWait(Duration v) {
+      maxWait = v;
+      return this;
+    }
 
-    public Builder queueCapacity(int v) { queueCapacity = v; return this; }
+    public Builder queueCapacity(int v) {
+      queueCapacity = v;
+      return this;
+    }
 
-    public Builder bodyLimit(long v) { bodyLimit = v; return this; }
+    public Builder bodyLimit(long v) {
+      bodyLimit = v;
+      return this;
+    }
 
-    public Builder inferenceThreads(int v) { inferenceThreads = v; return this; }
+    public Builder inferenceThreads(int v) {
+      inferenceThreads = v;
+      return this;
+    }
 
     public ServerConfig build() {
-      return new ServerConfig(model, index, data, part, host, port, apiKey, maxBatch, maxWait,
-          queueCapacity, bodyLimit, inferenceThreads);
+      return new ServerConfig(
+          model,
+          index,
+          data,
+          part,
+          host,
+          port,
+          apiKey,
+          maxBatch,
+          maxWait,
+          queueCapacity,
+          bodyLimit,
+          inferenceThreads);
     }
   }
 }

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 class AuthTest {
   @Test
   void keyIsRequiredWhereItShouldBe() {
-    try (SdlgmServer s = SdlgmServer.start(Fixtures.local(Fixtures.coder()).apiKey("s3cret-key").build())) {
+    try (SdlgmServer s =
+        SdlgmServer.start(Fixtures.local(Fixtures.coder()).apiKey("s3cret-key").build())) {
       Http.Response none = Http.get(s, "/v1/model");
       assertEquals(401, none.status());
       assertTrue(none.json().get("error").asText().contains("missing API key"));

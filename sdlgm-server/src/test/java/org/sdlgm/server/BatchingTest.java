@@ -28,13 +28,19 @@ class BatchingTest {
   @Test
   void concurrentRequestsShareForwardPasses() throws Exception {
     int n = 32;
-    try (SdlgmServer s = SdlgmServer.start(Fixtures.local(Fixtures.coder()).maxBatch(64)
-        .maxWait(Duration.ofMillis(200)).build())) {
+    try (SdlgmServer s =
+        SdlgmServer.start(
+            Fixtures.local(Fixtures.coder())
+                .maxBatch(64)
+                .maxWait(Duration.ofMillis(200))
+                .build())) {
       List<CompletableFuture<HttpResponse<String>>> fs = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(s.url() + "/v1/encode"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(row(784, 0.1f + i / 100f))).build();
+        HttpRequest req =
+            HttpRequest.newBuilder(URI.create(s.url() + "/v1/encode"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(row(784, 0.1f + i / 100f)))
+                .build();
         fs.add(Http.CLIENT.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
       }
       for (var f : fs) {
@@ -63,16 +69,24 @@ class BatchingTest {
   void aFullQueueRefusesWith503() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch running = new CountDownLatch(1);
-    try (MicroBatcher<Integer, Integer> b = new MicroBatcher<>("test", 1, 1, Duration.ZERO, 2,
-        jobs -> {
-          running.countDown();
-          try {
-            release.await();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          return jobs;
-        }, (jobs, rows, nanos) -> { }, () -> 1)) {
+    try (MicroBatcher<Integer, Integer> b =
+        new MicroBatcher<>(
+            "test",
+            1,
+            1,
+            Duration.ZERO,
+            2,
+            jobs -> {
+              running.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return jobs;
+            },
+            (jobs, rows, nanos) -> {},
+            () -> 1)) {
       CompletableFuture<Integer> first = b.submit(1, 1);
       assertTrue(running.await(10, TimeUnit.SECONDS));
       CompletableFuture<Integer> second = b.submit(2, 1);
@@ -88,8 +102,8 @@ class BatchingTest {
   }
 
   /**
-   * A request whose body is still arriving when the server is closed gets its answer; requests
-   * that arrive meanwhile get 503 and /healthz says "draining".
+   * A request whose body is still arriving when the server is closed gets its answer; requests that
+   * arrive meanwhile get 503 and /healthz says "draining".
    */
   @Test
   void closeDrainsRequestsInFlightAndRefusesNewOnes() throws Exception {
@@ -103,11 +117,14 @@ class BatchingTest {
       assertEquals(1, s.inFlight());
       CompletableFuture<Void> closing = CompletableFuture.runAsync(s::close);
       Thread.sleep(200);
-      Http.Response late = Http.send(HttpRequest.newBuilder(URI.create(url + "/v1/encode"))
-          .header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(row(784, 0.3f))));
+      Http.Response late =
+          Http.send(
+              HttpRequest.newBuilder(URI.create(url + "/v1/encode"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofString(row(784, 0.3f))));
       assertEquals(503, late.status(), late.body());
-      assertEquals(503, Http.send(HttpRequest.newBuilder(URI.create(url + "/healthz")).GET()).status());
+      assertEquals(
+          503, Http.send(HttpRequest.newBuilder(URI.create(url + "/healthz")).GET()).status());
       assertTrue(!closing.isDone(), "close waits for the request in flight");
       String response = slow.finish();
       assertTrue(response.startsWith("HTTP/1.1 200"), response);

@@ -27,9 +27,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The web page in a real browser (Debian's chromium and chromium-driver, headless): load an
- * example, encode it, search its neighbours, and tag an example with a tagger; what the page
- * shows is compared with the API's answers, and screenshots go to target/screenshots. Skipped,
- * saying so, when chromium or chromedriver is not installed.
+ * example, encode it, search its neighbours, and tag an example with a tagger; what the page shows
+ * is compared with the API's answers, and screenshots go to target/screenshots. Skipped, saying so,
+ * when chromium or chromedriver is not installed.
  */
 class BrowserTest {
   private static final Path SHOTS = Path.of("target", "screenshots");
@@ -48,14 +48,22 @@ class BrowserTest {
   static void browser() throws IOException {
     String chromium = find("/usr/bin/chromium", "/usr/bin/chromium-browser");
     String chromedriver = find("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
-    Assumptions.assumeTrue(chromium != null && chromedriver != null,
+    Assumptions.assumeTrue(
+        chromium != null && chromedriver != null,
         "skipped: the browser test needs chromium and chromedriver (apt-get install -y chromium chromium-driver)");
     ChromeOptions options = new ChromeOptions();
     options.setBinary(chromium);
-    options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-        "--disable-gpu", "--window-size=1100,1500");
-    ChromeDriverService service = new ChromeDriverService.Builder()
-        .usingDriverExecutable(new File(chromedriver)).usingAnyFreePort().build();
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        "--window-size=1100,1500");
+    ChromeDriverService service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File(chromedriver))
+            .usingAnyFreePort()
+            .build();
     driver = new ChromeDriver(service, options);
     Files.createDirectories(SHOTS);
   }
@@ -86,11 +94,18 @@ class BrowserTest {
 
   @Test
   void encodeAndSearchAnExample() throws IOException {
-    try (SdlgmServer s = SdlgmServer.start(Fixtures.local(Fixtures.coder()).index(Fixtures.index())
-        .data(Fixtures.IMAGES).build())) {
+    try (SdlgmServer s =
+        SdlgmServer.start(
+            Fixtures.local(Fixtures.coder())
+                .index(Fixtures.index())
+                .data(Fixtures.IMAGES)
+                .build())) {
       driver.get(s.url() + "/");
-      await().until(d -> d.findElement(By.id("model-summary")).getText().contains("unsupervised coder"));
-      assertTrue(driver.findElement(By.id("upload-controls")).isDisplayed(), "images can be uploaded");
+      await()
+          .until(
+              d -> d.findElement(By.id("model-summary")).getText().contains("unsupervised coder"));
+      assertTrue(
+          driver.findElement(By.id("upload-controls")).isDisplayed(), "images can be uploaded");
       loadExample(3);
 
       JsonNode item = Http.get(s, "/v1/examples?offset=3&limit=1").json().get("items").get(0);
@@ -104,7 +119,8 @@ class BrowserTest {
       List<WebElement> bars = driver.findElements(By.cssSelector("#code-bars rect.bar"));
       assertEquals(code.get("indices").size(), bars.size());
       for (int t = 0; t < bars.size(); t++) {
-        assertEquals(code.get("indices").get(t).asText(), bars.get(t).getDomAttribute("data-label"));
+        assertEquals(
+            code.get("indices").get(t).asText(), bars.get(t).getDomAttribute("data-label"));
       }
       List<WebElement> levels = driver.findElements(By.cssSelector("#pl-chart rect.bar"));
       assertEquals(6, levels.size(), "one bar per L = 1..L0");
@@ -129,8 +145,8 @@ class BrowserTest {
 
       // An uploaded picture: scaled by the browser into the model's 28×28 frame, grey levels.
       Path png = SHOTS.resolve("upload.png").toAbsolutePath();
-      java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(56, 56,
-          java.awt.image.BufferedImage.TYPE_INT_RGB);
+      java.awt.image.BufferedImage img =
+          new java.awt.image.BufferedImage(56, 56, java.awt.image.BufferedImage.TYPE_INT_RGB);
       java.awt.Graphics2D g = img.createGraphics();
       g.setColor(java.awt.Color.WHITE);
       g.fillRect(20, 8, 16, 40); // a bright bar in the middle, black around it
@@ -138,7 +154,8 @@ class BrowserTest {
       javax.imageio.ImageIO.write(img, "png", png.toFile());
       driver.findElement(By.id("upload")).sendKeys(png.toString());
       await().until(d -> d.findElement(By.id("example-label")).getText().startsWith("uploaded"));
-      JsonNode uploaded = Json.MAPPER.readTree(driver.findElement(By.id("row-text")).getDomProperty("value"));
+      JsonNode uploaded =
+          Json.MAPPER.readTree(driver.findElement(By.id("row-text")).getDomProperty("value"));
       assertEquals(784, uploaded.size());
       assertEquals(1.0, uploaded.get(14 * 28 + 14).doubleValue(), 0.05, "centre of the bar");
       assertEquals(0.0, uploaded.get(0).doubleValue(), 0.05, "corner");
@@ -158,9 +175,12 @@ class BrowserTest {
 
   @Test
   void tagAnExample() throws IOException {
-    try (SdlgmServer s = SdlgmServer.start(Fixtures.local(Fixtures.tagger()).data(Fixtures.TAGS).build())) {
+    try (SdlgmServer s =
+        SdlgmServer.start(Fixtures.local(Fixtures.tagger()).data(Fixtures.TAGS).build())) {
       driver.get(s.url() + "/");
-      await().until(d -> d.findElement(By.id("model-summary")).getText().contains("multi-label tagger"));
+      await()
+          .until(
+              d -> d.findElement(By.id("model-summary")).getText().contains("multi-label tagger"));
       assertFalse(driver.findElement(By.id("encode-btn")).isDisplayed());
       loadExample(2);
 
@@ -175,11 +195,13 @@ class BrowserTest {
       List<WebElement> predicted = driver.findElements(By.cssSelector("#tags li.predicted"));
       assertEquals(p.get("L").intValue(), predicted.size());
       for (int i = 0; i < predicted.size(); i++) {
-        assertTrue(predicted.get(i).getText().startsWith(p.get("labels").get(i).asText()),
+        assertTrue(
+            predicted.get(i).getText().startsWith(p.get("labels").get(i).asText()),
             predicted.get(i).getText());
       }
       assertEquals(p.get("ranked").size(), driver.findElements(By.cssSelector("#tags li")).size());
-      assertEquals(p.get("pL").size(), driver.findElements(By.cssSelector("#pl-chart rect.bar")).size());
+      assertEquals(
+          p.get("pL").size(), driver.findElements(By.cssSelector("#pl-chart rect.bar")).size());
       assertTrue(driver.findElement(By.id("true-labels")).getText().startsWith("true labels"));
       shot("tagger.png");
     }

@@ -32,8 +32,13 @@ class CoderApiTest {
 
   @BeforeAll
   static void start() {
-    server = SdlgmServer.start(Fixtures.local(Fixtures.coder()).index(Fixtures.index())
-        .data(Fixtures.IMAGES).part("test").build());
+    server =
+        SdlgmServer.start(
+            Fixtures.local(Fixtures.coder())
+                .index(Fixtures.index())
+                .data(Fixtures.IMAGES)
+                .part("test")
+                .build());
     test = new DataPlan(Fixtures.IMAGES, null, 0, 1).load().test();
   }
 
@@ -137,7 +142,8 @@ class CoderApiTest {
   void badRequestsNameTheField() {
     Map<String, String> cases = new java.util.LinkedHashMap<>();
     cases.put("{\"inputs\": [[1, 2, 3]]}", "inputs[0]");
-    cases.put("{\"inputs\": [{\"indices\": [1, 900], \"values\": [1, 2]}]}", "inputs[0].indices[1]");
+    cases.put(
+        "{\"inputs\": [{\"indices\": [1, 900], \"values\": [1, 2]}]}", "inputs[0].indices[1]");
     cases.put("{\"inputs\": [{\"indices\": [1, 1], \"values\": [1, 2]}]}", "inputs[0].indices");
     cases.put("{\"inputs\": [{\"indices\": [1], \"values\": [1, 2]}]}", "inputs[0].values");
     cases.put("{\"inputs\": [{\"indices\": [1], \"values\": [\"x\"]}]}", "inputs[0].values[0]");
@@ -151,14 +157,17 @@ class CoderApiTest {
       assertEquals(c.getValue(), r.json().get("field").asText(), c.getKey() + " → " + r.body());
       assertFalse(r.body().contains("at org."), "no stack trace");
     }
-    Http.Response k = Http.post(server, "/v1/search", "{\"codes\": [{\"indices\": [1], \"values\": [1]}], \"k\": 0}");
+    Http.Response k =
+        Http.post(
+            server, "/v1/search", "{\"codes\": [{\"indices\": [1], \"values\": [1]}], \"k\": 0}");
     assertEquals(400, k.status());
     assertEquals("k", k.json().get("field").asText());
   }
 
   @Test
   void malformedJsonIs400WithoutAField() {
-    for (String body : List.of("{\"inputs\": [[1, 2", "not json", "", "[1, 2]", "{} {}", "{\"a\":1}x")) {
+    for (String body :
+        List.of("{\"inputs\": [[1, 2", "not json", "", "[1, 2]", "{} {}", "{\"a\":1}x")) {
       Http.Response r = Http.post(server, "/v1/encode", body);
       assertEquals(400, r.status(), body + " → " + r.body());
       assertTrue(r.json().get("field").isNull());
@@ -182,7 +191,8 @@ class CoderApiTest {
     Http.Response m = Http.get(server, "/v1/encode");
     assertEquals(405, m.status(), m.body());
     assertTrue(m.json().has("error"));
-    Http.Response d = Http.send(HttpRequest.newBuilder(URI.create(server.url() + "/v1/model")).DELETE());
+    Http.Response d =
+        Http.send(HttpRequest.newBuilder(URI.create(server.url() + "/v1/model")).DELETE());
     assertEquals(405, d.status());
   }
 
@@ -234,7 +244,8 @@ class CoderApiTest {
     code.set("indices", results.get(0).get("query").get("indices"));
     code.set("values", results.get(0).get("query").get("values"));
     byCode.put("k", 5);
-    JsonNode again = Http.post(server, "/v1/search", byCode).json().get("results").get(0).get("hits");
+    JsonNode again =
+        Http.post(server, "/v1/search", byCode).json().get("results").get(0).get("hits");
     for (int i = 0; i < 5; i++) {
       assertEquals(results.get(0).get("hits").get(i).get("id"), again.get(i).get("id"));
     }
@@ -267,7 +278,10 @@ class CoderApiTest {
 
     Http.post(server, "/v1/encode", "{\"inputs\": [[1]]}");
     String metrics = Http.get(server, "/metrics").body();
-    assertTrue(metrics.contains("sdlgm_http_requests_total{method=\"POST\",route=\"/v1/encode\",status=\"400\"}"), metrics);
+    assertTrue(
+        metrics.contains(
+            "sdlgm_http_requests_total{method=\"POST\",route=\"/v1/encode\",status=\"400\"}"),
+        metrics);
     assertTrue(metrics.contains("sdlgm_batch_rows_bucket"), metrics);
     assertTrue(metrics.contains("sdlgm_http_request_duration_seconds_bucket"), metrics);
   }
@@ -302,7 +316,8 @@ class CoderApiTest {
     // And each documented operation answers something other than 404/405.
     for (String op : documented) {
       String[] mp = op.split(" ");
-      Http.Response a = mp[0].equals("GET") ? Http.get(server, mp[1]) : Http.post(server, mp[1], "{}");
+      Http.Response a =
+          mp[0].equals("GET") ? Http.get(server, mp[1]) : Http.post(server, mp[1], "{}");
       assertTrue(a.status() != 404 && a.status() != 405, op + " → " + a.status());
     }
   }

@@ -54,11 +54,17 @@ final class Fixtures {
   static synchronized Path coder() {
     if (coder == null) {
       Path dir = root().resolve("coder");
-      var config = Recipes.sparseCodes(6, 3).toBuilder().latentDim(32)
-          .encoderHidden(List.of(64)).decoderHidden(List.of(64)).build();
-      TrainConfig tc = TrainConfig.builder().epochs(2).batchSize(100).validationFraction(0).seed(1).build();
+      var config =
+          Recipes.sparseCodes(6, 3).toBuilder()
+              .latentDim(32)
+              .encoderHidden(List.of(64))
+              .decoderHidden(List.of(64))
+              .build();
+      TrainConfig tc =
+          TrainConfig.builder().epochs(2).batchSize(100).validationFraction(0).seed(1).build();
       new TrainingWorkflow(new DataPlan(IMAGES, null, 0, 1), config, tc, EvalOptions.defaults())
-          .evaluate(false).run(dir, true, false);
+          .evaluate(false)
+          .run(dir, true, false);
       coder = dir;
     }
     return coder;
@@ -92,9 +98,13 @@ final class Fixtures {
     if (tagger == null) {
       Path dir = root().resolve("tagger");
       TaggerConfig config = TaggerConfig.builder().hidden(List.of(64)).build();
-      TrainConfig tc = TrainConfig.builder().epochs(2).batchSize(100).validationFraction(0).seed(1).build();
-      new MultiLabelWorkflow(new MultiLabelPlan(TAGS, null, null, 0, 1), config, tc,
-          FeatureTransform.Kind.AUTO).autoMaxLevel(true).evaluate(false).run(dir, true);
+      TrainConfig tc =
+          TrainConfig.builder().epochs(2).batchSize(100).validationFraction(0).seed(1).build();
+      new MultiLabelWorkflow(
+              new MultiLabelPlan(TAGS, null, null, 0, 1), config, tc, FeatureTransform.Kind.AUTO)
+          .autoMaxLevel(true)
+          .evaluate(false)
+          .run(dir, true);
       tagger = dir;
     }
     return tagger;

@@ -11,24 +11,30 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * 10,000 random and mutated request bodies against the parser of every POST route: none may
- * get a 5xx, and the server still answers afterwards.
+ * 10,000 random and mutated request bodies against the parser of every POST route: none may get a
+ * 5xx, and the server still answers afterwards.
  */
 class FuzzTest {
-  private static final List<String> SEEDS = List.of(
-      "{\"inputs\": [{\"indices\": [3, 17, 200], \"values\": [0.5, 1, 0.25]}], \"reconstruct\": true}",
-      "{\"inputs\": [[0, 0.5, 1, 0.25]], \"k\": 3}",
-      "{\"codes\": [{\"indices\": [1, 5], \"values\": [1.5, -0.5]}], \"k\": 4}",
-      "{\"inputs\": [{\"indices\": [], \"values\": []}, {\"indices\": [783], \"values\": [1e3]}], \"top\": 2}",
-      "{\"inputs\": [[1e39, -0.0, 5]], \"k\": 1e9}");
-  private static final String ALPHABET = "{}[]\":,.-+eE0123456789 truefalsnull\\u\n\tindicesvaluesinputscodesk";
+  private static final List<String> SEEDS =
+      List.of(
+          "{\"inputs\": [{\"indices\": [3, 17, 200], \"values\": [0.5, 1, 0.25]}], \"reconstruct\": true}",
+          "{\"inputs\": [[0, 0.5, 1, 0.25]], \"k\": 3}",
+          "{\"codes\": [{\"indices\": [1, 5], \"values\": [1.5, -0.5]}], \"k\": 4}",
+          "{\"inputs\": [{\"indices\": [], \"values\": []}, {\"indices\": [783], \"values\": [1e3]}], \"top\": 2}",
+          "{\"inputs\": [[1e39, -0.0, 5]], \"k\": 1e9}");
+  private static final String ALPHABET =
+      "{}[]\":,.-+eE0123456789 truefalsnull\\u\n\tindicesvaluesinputscodesk";
 
   @Test
   void randomBodiesNeverGet5xx() {
     SplittableRandom rnd = new SplittableRandom(42);
     Map<Integer, Integer> statuses = new TreeMap<>();
-    try (SdlgmServer s = SdlgmServer.start(Fixtures.local(Fixtures.coder()).index(Fixtures.index())
-        .maxWait(Duration.ZERO).build())) {
+    try (SdlgmServer s =
+        SdlgmServer.start(
+            Fixtures.local(Fixtures.coder())
+                .index(Fixtures.index())
+                .maxWait(Duration.ZERO)
+                .build())) {
       String[] routes = {"/v1/encode", "/v1/search", "/v1/predict"};
       for (int i = 0; i < 10_000; i++) {
         String body = body(rnd);
@@ -59,7 +65,11 @@ class FuzzTest {
     if (kind == 1) {
       // Deep or wide structures.
       int depth = 1 + rnd.nextInt(200);
-      return "{\"inputs\": " + "[".repeat(depth) + "1" + "]".repeat(rnd.nextBoolean() ? depth : depth / 2) + "}";
+      return "{\"inputs\": "
+          + "[".repeat(depth)
+          + "1"
+          + "]".repeat(rnd.nextBoolean() ? depth : depth / 2)
+          + "}";
     }
     StringBuilder sb = new StringBuilder(SEEDS.get(rnd.nextInt(SEEDS.size())));
     int edits = 1 + rnd.nextInt(kind == 2 ? 3 : 12);

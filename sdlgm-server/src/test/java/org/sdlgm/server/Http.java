@@ -20,7 +20,8 @@ final class Http {
     }
   }
 
-  static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private Http() {}
 
@@ -29,9 +30,11 @@ final class Http {
   }
 
   static Response post(SdlgmServer s, String path, String body, String... headers) {
-    return send(HttpRequest.newBuilder(URI.create(s.url() + path))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)), headers);
+    return send(
+        HttpRequest.newBuilder(URI.create(s.url() + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)),
+        headers);
   }
 
   static Response post(SdlgmServer s, String path, Object json, String... headers) {
@@ -47,8 +50,9 @@ final class Http {
       b.header(headers[i], headers[i + 1]);
     }
     try {
-      HttpResponse<String> r = CLIENT.send(b.timeout(Duration.ofSeconds(60)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          CLIENT.send(
+              b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
       return new Response(r.statusCode(), r.body(), r);
     } catch (IOException e) {
       throw new AssertionError(e);

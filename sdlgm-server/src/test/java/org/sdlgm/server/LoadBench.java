@@ -20,13 +20,14 @@ import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.model.SparseCoder;
 
 /**
- * Load benchmark of {@code POST /v1/encode} (a main, not a test): N loopback clients, each
- * sending one row per request back to back for a fixed time, against an in-process server with
- * and without micro-batching; throughput, latency p50/p99, errors and rows per forward pass,
- * beside in-process {@link SparseCoder#encode} at batch 100, measured just before each row. docs/results.md ("Serving") has the
- * command and the numbers.
+ * Load benchmark of {@code POST /v1/encode} (a main, not a test): N loopback clients, each sending
+ * one row per request back to back for a fixed time, against an in-process server with and without
+ * micro-batching; throughput, latency p50/p99, errors and rows per forward pass, beside in-process
+ * {@link SparseCoder#encode} at batch 100, measured just before each row. docs/results.md
+ * ("Serving") has the command and the numbers.
  *
- * <p>Arguments: {@code MODEL_DIR DATA_SPEC [seconds=10] [clients=1,16] [maxBatch=64,1] [threads=2]}.
+ * <p>Arguments: {@code MODEL_DIR DATA_SPEC [seconds=10] [clients=1,16] [maxBatch=64,1]
+ * [threads=2]}.
  */
 public final class LoadBench {
   private LoadBench() {}
@@ -57,11 +58,17 @@ public final class LoadBench {
 
     float[] x = new float[n * d];
     rows.copyRows(0, n, x);
-    System.out.println("| max batch | clients | requests/s | p50 ms | p99 ms | errors | rows per pass | in-process rows/s | vs in-process |");
+    System.out.println(
+        "| max batch | clients | requests/s | p50 ms | p99 ms | errors | rows per pass | in-process rows/s | vs in-process |");
     System.out.println("|---|---|---|---|---|---|---|---|---|");
     for (int maxBatch : batches) {
-      ServerConfig config = ServerConfig.builder(model).port(0).maxBatch(maxBatch)
-          .maxWait(Duration.ofMillis(2)).queueCapacity(4096).build();
+      ServerConfig config =
+          ServerConfig.builder(model)
+              .port(0)
+              .maxBatch(maxBatch)
+              .maxWait(Duration.ofMillis(2))
+              .queueCapacity(4096)
+              .build();
       try (SdlgmServer s = SdlgmServer.start(config)) {
         // Warm-up: the JIT compiles the request path and the pass before anything is timed.
         run(s, bodies, 8, 5);
@@ -72,8 +79,17 @@ public final class LoadBench {
           long passes0 = s.forwardPasses();
           Result r = run(s, bodies, c, seconds);
           double perPass = r.ok / (double) Math.max(1, s.forwardPasses() - passes0);
-          System.out.printf(Locale.ROOT, "| %d | %d | %.0f | %.2f | %.2f | %d | %.1f | %.0f | %.0f%% |%n",
-              maxBatch, c, r.ok / r.seconds, r.p50, r.p99, r.errors, perPass, inProcess,
+          System.out.printf(
+              Locale.ROOT,
+              "| %d | %d | %.0f | %.2f | %.2f | %d | %.1f | %.0f | %.0f%% |%n",
+              maxBatch,
+              c,
+              r.ok / r.seconds,
+              r.p50,
+              r.p99,
+              r.errors,
+              perPass,
+              inProcess,
               100 * r.ok / r.seconds / inProcess);
         }
       }
@@ -96,7 +112,8 @@ public final class LoadBench {
 
   private record Result(long ok, long errors, double seconds, double p50, double p99) {}
 
-  private static Result run(SdlgmServer s, byte[][] bodies, int clients, int seconds) throws Exception {
+  private static Result run(SdlgmServer s, byte[][] bodies, int clients, int seconds)
+      throws Exception {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     URI uri = URI.create(s.url() + "/v1/encode");
     long end = System.nanoTime() + seconds * 1_000_000_000L;
@@ -108,29 +125,34 @@ public final class LoadBench {
       long[] mine = new long[1 << 18];
       lat.add(mine);
       int id = t;
-      Thread th = new Thread(() -> {
-        int i = id * 131;
-        while (System.nanoTime() < end) {
-          byte[] body = bodies[i++ % bodies.length];
-          long t0 = System.nanoTime();
-          try {
-            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(uri)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                HttpResponse.BodyHandlers.discarding());
-            if (r.statusCode() != 200) {
-              errors.incrementAndGet();
-              continue;
-            }
-          } catch (Exception e) {
-            errors.incrementAndGet();
-            continue;
-          }
-          if (counts[id] < mine.length) {
-            mine[(int) counts[id]++] = System.nanoTime() - t0;
-          }
-        }
-      });
+      Thread th =
+          new Thread(
+              () -> {
+                int i = id * 131;
+                while (System.nanoTime() < end) {
+                  byte[] body = bodies[i++ % bodies.length];
+                  long t0 = System.nanoTime();
+                  try {
+                    HttpResponse<Void> r =
+                        http.send(
+                            HttpRequest.newBuilder(uri)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                                .build(),
+                            HttpResponse.BodyHandlers.discarding());
+                    if (r.statusCode() != 200) {
+                      errors.incrementAndGet();
+                      continue;
+                    }
+                  } catch (Exception e) {
+                    errors.incrementAndGet();
+                    continue;
+                  }
+                  if (counts[id] < mine.length) {
+                    mine[(int) counts[id]++] = System.nanoTime() - t0;
+                  }
+                }
+              });
       ts.add(th);
     }
     long start = System.nanoTime();

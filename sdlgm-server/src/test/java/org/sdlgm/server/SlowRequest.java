@@ -8,9 +8,9 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A POST whose body arrives in two halves, over a plain socket: after the first half the
- * server is handling it (reading the rest), so a test can stop the server while the request is
- * in flight and then let it finish.
+ * A POST whose body arrives in two halves, over a plain socket: after the first half the server is
+ * handling it (reading the rest), so a test can stop the server while the request is in flight and
+ * then let it finish.
  */
 final class SlowRequest implements AutoCloseable {
   private final Socket socket;
@@ -21,8 +21,14 @@ final class SlowRequest implements AutoCloseable {
     socket.setSoTimeout(60_000);
     this.body = json.getBytes(StandardCharsets.UTF_8);
     OutputStream out = socket.getOutputStream();
-    out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.write(
+        ("POST "
+                + path
+                + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: "
+                + body.length
+                + "\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII));
     out.write(body, 0, body.length / 2);
     out.flush();
   }

@@ -95,12 +95,15 @@ class TaggerApiTest {
   void coderRoutesAndBadFieldsAre400() {
     assertEquals(400, Http.post(server, "/v1/encode", "{\"inputs\": [[0]]}").status());
     assertEquals(400, Http.post(server, "/v1/search", "{\"inputs\": [[0]]}").status());
-    Http.Response top = Http.post(server, "/v1/predict",
-        "{\"inputs\": [{\"indices\": [0], \"values\": [1]}], \"top\": -1}");
+    Http.Response top =
+        Http.post(
+            server,
+            "/v1/predict",
+            "{\"inputs\": [{\"indices\": [0], \"values\": [1]}], \"top\": -1}");
     assertEquals(400, top.status());
     assertEquals("top", top.json().get("field").asText());
-    Http.Response idx = Http.post(server, "/v1/predict",
-        "{\"inputs\": [{\"indices\": [400], \"values\": [1]}]}");
+    Http.Response idx =
+        Http.post(server, "/v1/predict", "{\"inputs\": [{\"indices\": [400], \"values\": [1]}]}");
     assertEquals("inputs[0].indices[0]", idx.json().get("field").asText());
     JsonNode m = Http.get(server, "/v1/model").json();
     assertEquals("tagger", m.get("kind").asText());

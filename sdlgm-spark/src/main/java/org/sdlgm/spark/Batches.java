@@ -10,9 +10,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * A partition's rows in mini-batches: the output iterator pulls the next {@code batch} input
- * rows only when the previous batch's results are used up, so a task holds one batch, not its
- * partition, in memory (Spark streams partitions through mapPartitions).
+ * A partition's rows in mini-batches: the output iterator pulls the next {@code batch} input rows
+ * only when the previous batch's results are used up, so a task holds one batch, not its partition,
+ * in memory (Spark streams partitions through mapPartitions).
  */
 final class Batches {
   private Batches() {}

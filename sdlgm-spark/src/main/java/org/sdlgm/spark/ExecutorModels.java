@@ -20,16 +20,16 @@ import org.sdlgm.model.SparseCoder;
 import org.sdlgm.model.multilabel.Tagger;
 
 /**
- * The models loaded in this JVM, by bundle fingerprint: every task of an executor (and every
- * later job or transform with the same model) shares one loaded model, so a model is read and
- * its native parameters allocated once per executor JVM, not per partition or row. The models
- * live until {@link #clear} (or the JVM's end); they are only read, by concurrent tasks.
+ * The models loaded in this JVM, by bundle fingerprint: every task of an executor (and every later
+ * job or transform with the same model) shares one loaded model, so a model is read and its native
+ * parameters allocated once per executor JVM, not per partition or row. The models live until
+ * {@link #clear} (or the JVM's end); they are only read, by concurrent tasks.
  *
- * <p>The first load also configures the runtime of the executor JVM before libtorch starts:
- * DJL offline, and libtorch's threads per task from the task's CPUs ({@code spark.task.cpus},
- * 1 by default), so that an executor with C cores runs C single-threaded tasks instead of C
- * tasks each spawning C libtorch threads. A JVM whose thread count was set already (a test
- * JVM, a caller that configured {@link SdlgmRuntime} itself) keeps its setting.
+ * <p>The first load also configures the runtime of the executor JVM before libtorch starts: DJL
+ * offline, and libtorch's threads per task from the task's CPUs ({@code spark.task.cpus}, 1 by
+ * default), so that an executor with C cores runs C single-threaded tasks instead of C tasks each
+ * spawning C libtorch threads. A JVM whose thread count was set already (a test JVM, a caller that
+ * configured {@link SdlgmRuntime} itself) keeps its setting.
  */
 public final class ExecutorModels {
   private static final Map<String, Object> MODELS = new ConcurrentHashMap<>();
@@ -43,30 +43,38 @@ public final class ExecutorModels {
 
   /** The unsupervised model of {@code bundle}, loading it on first use in this JVM. */
   static SparseCoder coder(String fingerprint, Broadcast<ModelBundle> bundle, int taskCpus) {
-    return (SparseCoder) get(fingerprint, () -> {
-      ModelBundle b = bundle.value();
-      Path dir = b.materialize();
-      try {
-        return ModelDirectory.load(dir);
-      } finally {
-        delete(dir);
-      }
-    }, taskCpus);
+    return (SparseCoder)
+        get(
+            fingerprint,
+            () -> {
+              ModelBundle b = bundle.value();
+              Path dir = b.materialize();
+              try {
+                return ModelDirectory.load(dir);
+              } finally {
+                delete(dir);
+              }
+            },
+            taskCpus);
   }
 
   /** The multi-label model of {@code bundle}, loading it on first use in this JVM. */
   static LoadedTagger tagger(String fingerprint, Broadcast<ModelBundle> bundle, int taskCpus) {
-    return (LoadedTagger) get(fingerprint, () -> {
-      ModelBundle b = bundle.value();
-      Path dir = b.materialize();
-      try {
-        TaggerInfo info = TaggerDirectory.readInfo(dir);
-        FeatureTransform transform = TaggerDirectory.readTransform(dir, info);
-        return new LoadedTagger(info, TaggerDirectory.load(dir, info), transform);
-      } finally {
-        delete(dir);
-      }
-    }, taskCpus);
+    return (LoadedTagger)
+        get(
+            fingerprint,
+            () -> {
+              ModelBundle b = bundle.value();
+              Path dir = b.materialize();
+              try {
+                TaggerInfo info = TaggerDirectory.readInfo(dir);
+                FeatureTransform transform = TaggerDirectory.readTransform(dir, info);
+                return new LoadedTagger(info, TaggerDirectory.load(dir, info), transform);
+              } finally {
+                delete(dir);
+              }
+            },
+            taskCpus);
   }
 
   private static Object get(String fingerprint, Supplier<Object> load, int taskCpus) {

@@ -19,18 +19,22 @@ import org.apache.spark.sql.types.StructType;
 import org.sdlgm.SdlgmException;
 
 /**
- * The features column of an input Dataset, checked on the driver against the model's D, and
- * read row by row on the executors. Accepted types: a Spark ML vector (dense or sparse), or an
- * {@code array<float>} / {@code array<double>}. The size check uses the column's ML attribute
- * metadata when it declares a size (as {@code VectorAssembler} and the libsvm source do), else
- * the first row (a one-row job); every row is checked again where it is read, so a later row
- * of another size fails its task with the same message.
+ * The features column of an input Dataset, checked on the driver against the model's D, and read
+ * row by row on the executors. Accepted types: a Spark ML vector (dense or sparse), or an {@code
+ * array<float>} / {@code array<double>}. The size check uses the column's ML attribute metadata
+ * when it declares a size (as {@code VectorAssembler} and the libsvm source do), else the first row
+ * (a one-row job); every row is checked again where it is read, so a later row of another size
+ * fails its task with the same message.
  */
 final class FeatureColumn implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** How the column stores its values. */
-  enum Type { VECTOR, FLOAT_ARRAY, DOUBLE_ARRAY }
+  enum Type {
+    VECTOR,
+    FLOAT_ARRAY,
+    DOUBLE_ARRAY
+  }
 
   private final String name;
   private final int index;
@@ -45,23 +49,26 @@ final class FeatureColumn implements Serializable {
   }
 
   /**
-   * Checks that {@code data} has a features column {@code column} of an accepted type and of
-   * size {@code dim} (the model's D), and that none of {@code outputs} exists yet.
+   * Checks that {@code data} has a features column {@code column} of an accepted type and of size
+   * {@code dim} (the model's D), and that none of {@code outputs} exists yet.
    *
    * @throws SdlgmException naming the column, its type or size, and what the model expects
    */
-  static FeatureColumn check(Dataset<Row> data, String column, int dim, boolean firstRow,
-      List<String> outputs) {
+  static FeatureColumn check(
+      Dataset<Row> data, String column, int dim, boolean firstRow, List<String> outputs) {
     StructType schema = data.schema();
     List<String> names = Arrays.asList(schema.fieldNames());
     if (!names.contains(column)) {
-      throw new SdlgmException("input column '" + column + "' not found; the dataset has columns "
-          + names);
+      throw new SdlgmException(
+          "input column '" + column + "' not found; the dataset has columns " + names);
     }
     for (String out : outputs) {
       if (names.contains(out)) {
-        throw new SdlgmException("output column '" + out + "' already exists in the dataset; "
-            + "choose another name for it");
+        throw new SdlgmException(
+            "output column '"
+                + out
+                + "' already exists in the dataset; "
+                + "choose another name for it");
       }
     }
     StructField field = schema.apply(column);
@@ -75,10 +82,17 @@ final class FeatureColumn implements Serializable {
     } else if (t instanceof ArrayType a && a.elementType().equals(DataTypes.DoubleType)) {
       type = Type.DOUBLE_ARRAY;
     } else {
-      String hint = t.typeName().equals("vector")
-          ? " (an old spark.mllib vector: convert it with MLUtils.convertVectorColumnsToML)" : "";
-      throw new SdlgmException("input column '" + column + "' has type " + t.simpleString()
-          + hint + "; expected a Spark ML vector, array<float> or array<double>");
+      String hint =
+          t.typeName().equals("vector")
+              ? " (an old spark.mllib vector: convert it with MLUtils.convertVectorColumnsToML)"
+              : "";
+      throw new SdlgmException(
+          "input column '"
+              + column
+              + "' has type "
+              + t.simpleString()
+              + hint
+              + "; expected a Spark ML vector, array<float> or array<double>");
     }
     FeatureColumn col = new FeatureColumn(column, index, type, dim);
     int declared = type == Type.VECTOR ? AttributeGroup.fromStructField(field).size() : -1;
@@ -95,8 +109,14 @@ final class FeatureColumn implements Serializable {
 
   private void checkSize(int size, String how) {
     if (size != dim) {
-      throw new SdlgmException(String.format(Locale.ROOT,
-          "input column '%s' %s %d, but the model takes %d features", name, how, size, dim));
+      throw new SdlgmException(
+          String.format(
+              Locale.ROOT,
+              "input column '%s' %s %d, but the model takes %d features",
+              name,
+              how,
+              size,
+              dim));
     }
   }
 
@@ -181,8 +201,13 @@ final class FeatureColumn implements Serializable {
     }
     int size = size(row, index, type);
     if (size != dim) {
-      throw new SdlgmException(String.format(Locale.ROOT,
-          "input column '%s': a row has size %d, but the model takes %d features", name, size, dim));
+      throw new SdlgmException(
+          String.format(
+              Locale.ROOT,
+              "input column '%s': a row has size %d, but the model takes %d features",
+              name,
+              size,
+              dim));
     }
   }
 
@@ -196,8 +221,14 @@ final class FeatureColumn implements Serializable {
 
   private float finite(float v, int j) {
     if (!Float.isFinite(v)) {
-      throw new SdlgmException("input column '" + name + "': a row has " + v + " at index " + j
-          + "; features must be finite");
+      throw new SdlgmException(
+          "input column '"
+              + name
+              + "': a row has "
+              + v
+              + " at index "
+              + j
+              + "; features must be finite");
     }
     return v;
   }

@@ -19,27 +19,35 @@ import org.sdlgm.io.TaggerDirectory;
 import org.sdlgm.io.TaggerInfo;
 
 /**
- * The files of a model directory that inference needs, read into memory on the driver so that
- * Spark can broadcast them: executors never need the driver's file system. The fingerprint (a
- * SHA-256 of the file names and contents) keys the per-JVM model cache, so a model is loaded
- * once per executor JVM however many partitions, jobs or transforms use it.
+ * The files of a model directory that inference needs, read into memory on the driver so that Spark
+ * can broadcast them: executors never need the driver's file system. The fingerprint (a SHA-256 of
+ * the file names and contents) keys the per-JVM model cache, so a model is loaded once per executor
+ * JVM however many partitions, jobs or transforms use it.
  */
 public final class ModelBundle implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** What a model directory holds. */
-  public enum Kind { ENCODER, TAGGER }
+  public enum Kind {
+    ENCODER,
+    TAGGER
+  }
 
   /** The files inference reads: config, parameters and the fitted input preprocessing. */
-  private static final List<String> FILES = List.of(ModelDirectory.CONFIG, ModelDirectory.PARAMS,
-      ModelDirectory.SCALING, TaggerDirectory.FEATURES);
+  private static final List<String> FILES =
+      List.of(
+          ModelDirectory.CONFIG,
+          ModelDirectory.PARAMS,
+          ModelDirectory.SCALING,
+          TaggerDirectory.FEATURES);
 
   private final String source;
   private final Kind kind;
   private final String fingerprint;
   private final LinkedHashMap<String, byte[]> files;
 
-  private ModelBundle(String source, Kind kind, String fingerprint, java.util.Map<String, byte[]> files) {
+  private ModelBundle(
+      String source, Kind kind, String fingerprint, java.util.Map<String, byte[]> files) {
     this.source = source;
     this.kind = kind;
     this.fingerprint = fingerprint;
@@ -48,8 +56,8 @@ public final class ModelBundle implements Serializable {
 
   /**
    * Reads {@code dir} after checking it with the core library's own readers (format, version,
-   * parameter file and preprocessing present), so that a bad directory fails on the driver with
-   * the message {@code sdlgm encode}/{@code predict} would give.
+   * parameter file and preprocessing present), so that a bad directory fails on the driver with the
+   * message {@code sdlgm encode}/{@code predict} would give.
    */
   public static ModelBundle read(Path dir) {
     String format = ModelDirectory.formatOf(dir);
@@ -121,7 +129,8 @@ public final class ModelBundle implements Serializable {
       }
       return dir;
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the model " + source + " to a temporary directory", e);
+      throw new UncheckedIOException(
+          "cannot write the model " + source + " to a temporary directory", e);
     }
   }
 }

@@ -24,16 +24,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Writes Parquet inputs for the Spark job: the rows of any sdlgm data spec (as {@code sdlgm
- * encode --data} reads them, so the job's output can be compared with {@code sdlgm encode}'s),
- * or N synthetic sparse rows generated on the executors (for scale runs). Columns: {@code id}
- * (long) and {@code features} (a Spark ML vector). Run it like the job, with the main class
- * {@code org.sdlgm.spark.ParquetExport}.
+ * Writes Parquet inputs for the Spark job: the rows of any sdlgm data spec (as {@code sdlgm encode
+ * --data} reads them, so the job's output can be compared with {@code sdlgm encode}'s), or N
+ * synthetic sparse rows generated on the executors (for scale runs). Columns: {@code id} (long) and
+ * {@code features} (a Spark ML vector). Run it like the job, with the main class {@code
+ * org.sdlgm.spark.ParquetExport}.
  */
-@Command(name = "sdlgm-spark-export", mixinStandardHelpOptions = true,
+@Command(
+    name = "sdlgm-spark-export",
+    mixinStandardHelpOptions = true,
     description = "Write an sdlgm data spec, or synthetic sparse rows, as Parquet (id, features).")
 public final class ParquetExport implements Callable<Integer> {
-  @Option(names = {"-d", "--data"}, paramLabel = "SPEC", description = "An sdlgm data spec (its train part).")
+  @Option(
+      names = {"-d", "--data"},
+      paramLabel = "SPEC",
+      description = "An sdlgm data spec (its train part).")
   String data;
 
   @Option(names = "--synthetic", paramLabel = "N", description = "Instead: N synthetic rows.")
@@ -42,13 +47,21 @@ public final class ParquetExport implements Callable<Integer> {
   @Option(names = "--dim", paramLabel = "D", description = "Synthetic rows' size (default 784).")
   int dim = 784;
 
-  @Option(names = "--nnz", paramLabel = "K", description = "Non-zeros per synthetic row, uniform in [0,1) at random positions (default 80).")
+  @Option(
+      names = "--nnz",
+      paramLabel = "K",
+      description =
+          "Non-zeros per synthetic row, uniform in [0,1) at random positions (default 80).")
   int nnz = 80;
 
   @Option(names = "--partitions", paramLabel = "P", description = "Output partitions (default 8).")
   int partitions = 8;
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "PATH", description = "Output Parquet directory.")
+  @Option(
+      names = {"-o", "--output"},
+      required = true,
+      paramLabel = "PATH",
+      description = "Output Parquet directory.")
   String output;
 
   @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*]).")
@@ -59,14 +72,15 @@ public final class ParquetExport implements Callable<Integer> {
   public static void main(String[] args) {
     System.setProperty("ai.djl.offline", "true");
     CommandLine cl = new CommandLine(new ParquetExport());
-    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      String m = SparkJob.userMessage(e);
-      if (m == null) {
-        throw e;
-      }
-      cmd.getErr().println("sdlgm-spark-export: " + m);
-      return 2;
-    });
+    cl.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          String m = SparkJob.userMessage(e);
+          if (m == null) {
+            throw e;
+          }
+          cmd.getErr().println("sdlgm-spark-export: " + m);
+          return 2;
+        });
     System.exit(cl.execute(args));
   }
 
@@ -78,11 +92,18 @@ public final class ParquetExport implements Callable<Integer> {
     if (nnz < 0 || nnz > dim) {
       throw new SdlgmException("--nnz must be in [0, --dim], got " + nnz);
     }
-    StructType schema = new StructType().add("id", DataTypes.LongType, false)
-        .add("features", SQLDataTypes.VectorType(), false);
-    SparkSession spark = SparkSession.builder().appName("sdlgm-spark-export").master(master)
-        .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-        .config("spark.ui.enabled", "false").getOrCreate();
+    StructType schema =
+        new StructType()
+            .add("id", DataTypes.LongType, false)
+            .add("features", SQLDataTypes.VectorType(), false);
+    SparkSession spark =
+        SparkSession.builder()
+            .appName("sdlgm-spark-export")
+            .master(master)
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.ui.enabled", "false")
+            .getOrCreate();
     try {
       Dataset<Row> rows;
       long n;
@@ -102,12 +123,17 @@ public final class ParquetExport implements Callable<Integer> {
         rows = spark.createDataFrame(list, schema).repartition(partitions);
       } else {
         n = synthetic;
-        rows = spark.range(0, synthetic, 1, partitions).toDF("id")
-            .mapPartitions(new Synthetic(dim, nnz), Encoders.row(schema));
+        rows =
+            spark
+                .range(0, synthetic, 1, partitions)
+                .toDF("id")
+                .mapPartitions(new Synthetic(dim, nnz), Encoders.row(schema));
       }
       rows.write().parquet(output);
-      new PrintWriter(new java.io.OutputStreamWriter(System.err,
-          java.nio.charset.StandardCharsets.UTF_8), true).println(String.format(Locale.ROOT, "wrote %d rows to %s", n, output));
+      new PrintWriter(
+              new java.io.OutputStreamWriter(System.err, java.nio.charset.StandardCharsets.UTF_8),
+              true)
+          .println(String.format(Locale.ROOT, "wrote %d rows to %s", n, output));
       return 0;
     } finally {
       spark.stop();

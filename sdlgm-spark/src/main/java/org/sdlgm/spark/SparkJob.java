@@ -24,64 +24,99 @@ import picocli.CommandLine.Option;
 
 /**
  * The spark-submit job: encode (unsupervised model) or tag (multi-label model) the rows of a
- * Parquet, LIBSVM, CSV or Extreme Classification text input and write Parquet. The output has
- * the input's columns except the features (unless {@code --keep-features}), plus the columns
- * {@link SparseEncoder} or {@link SparseTagger} add; text inputs get a {@code rowId}
- * (increasing in input order, not contiguous). Bad options, a missing input or model, or an
- * input that does not fit the model fail with one line and exit code 2, before any task runs
- * where the check allows; the output is written through Spark's commit protocol, so a failed
- * job leaves no part files behind as output.
+ * Parquet, LIBSVM, CSV or Extreme Classification text input and write Parquet. The output has the
+ * input's columns except the features (unless {@code --keep-features}), plus the columns {@link
+ * SparseEncoder} or {@link SparseTagger} add; text inputs get a {@code rowId} (increasing in input
+ * order, not contiguous). Bad options, a missing input or model, or an input that does not fit the
+ * model fail with one line and exit code 2, before any task runs where the check allows; the output
+ * is written through Spark's commit protocol, so a failed job leaves no part files behind as
+ * output.
  */
-@Command(name = "sdlgm-spark", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"Encode or tag rows with an sdlgm model on Spark, writing Parquet.", "",
-        "Example (local mode): sdlgm-spark/spark-local --master 'local[*]' --model runs/fmnist "
-            + "--input images.parquet --output codes.parquet"})
+@Command(
+    name = "sdlgm-spark",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Encode or tag rows with an sdlgm model on Spark, writing Parquet.",
+      "",
+      "Example (local mode): sdlgm-spark/spark-local --master 'local[*]' --model runs/fmnist "
+          + "--input images.parquet --output codes.parquet"
+    })
 public final class SparkJob implements Callable<Integer> {
-  @Option(names = {"-m", "--model"}, required = true, paramLabel = "DIR",
+  @Option(
+      names = {"-m", "--model"},
+      required = true,
+      paramLabel = "DIR",
       description = "Model directory (unsupervised: encode; multi-label: tag).")
   Path model;
 
-  @Option(names = {"-i", "--input"}, required = true, paramLabel = "PATH", description = "Input file or directory.")
+  @Option(
+      names = {"-i", "--input"},
+      required = true,
+      paramLabel = "PATH",
+      description = "Input file or directory.")
   String input;
 
-  @Option(names = "--format", paramLabel = "parquet|libsvm|csv|xc", description = "Input format (default parquet).")
+  @Option(
+      names = "--format",
+      paramLabel = "parquet|libsvm|csv|xc",
+      description = "Input format (default parquet).")
   String format = "parquet";
 
-  @Option(names = {"-o", "--output"}, required = true, paramLabel = "PATH", description = "Output Parquet directory.")
+  @Option(
+      names = {"-o", "--output"},
+      required = true,
+      paramLabel = "PATH",
+      description = "Output Parquet directory.")
   String output;
 
-  @Option(names = "--features-column", paramLabel = "C",
-      description = "Features column of a Parquet input (default features): a Spark ML vector, array<float> or array<double>.")
+  @Option(
+      names = "--features-column",
+      paramLabel = "C",
+      description =
+          "Features column of a Parquet input (default features): a Spark ML vector, array<float> or array<double>.")
   String featuresColumn = "features";
 
-  @Option(names = "--batch", paramLabel = "B", description = "Rows per forward pass (default 1000 encode, 500 tag).")
+  @Option(
+      names = "--batch",
+      paramLabel = "B",
+      description = "Rows per forward pass (default 1000 encode, 500 tag).")
   Integer batch;
 
-  @Option(names = "--rule", paramLabel = "R", description = "Set rule of a multi-label model (default: the model's first).")
+  @Option(
+      names = "--rule",
+      paramLabel = "R",
+      description = "Set rule of a multi-label model (default: the model's first).")
   String rule;
 
-  @Option(names = "--csv-header", description = "The CSV input's first line is a header (every column is a feature).")
+  @Option(
+      names = "--csv-header",
+      description = "The CSV input's first line is a header (every column is a feature).")
   boolean csvHeader;
 
   @Option(names = "--keep-features", description = "Keep the features column in the output.")
   boolean keepFeatures;
 
-  @Option(names = "--master", paramLabel = "URL",
+  @Option(
+      names = "--master",
+      paramLabel = "URL",
       description = "Spark master when not run by spark-submit (default local[*]).")
   String master;
 
   @Option(names = "--overwrite", description = "Replace an existing output.")
   boolean overwrite;
 
-  @picocli.CommandLine.Spec
-  picocli.CommandLine.Model.CommandSpec spec;
+  @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   private SparkJob() {}
 
   public static void main(String[] args) {
     java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;
-    System.exit(run(new PrintWriter(new java.io.OutputStreamWriter(System.out, utf8), true),
-        new PrintWriter(new java.io.OutputStreamWriter(System.err, utf8), true), args));
+    System.exit(
+        run(
+            new PrintWriter(new java.io.OutputStreamWriter(System.out, utf8), true),
+            new PrintWriter(new java.io.OutputStreamWriter(System.err, utf8), true),
+            args));
   }
 
   /** Runs the job; returns the exit code (0, 1 for an unexpected failure, 2 for bad input). */
@@ -91,16 +126,17 @@ public final class SparkJob implements Callable<Integer> {
     System.setProperty("OPT_OUT_TRACKING", System.getProperty("OPT_OUT_TRACKING", "true"));
     System.setProperty("DJL_OFFLINE", System.getProperty("DJL_OFFLINE", "true"));
     CommandLine cl = new CommandLine(new SparkJob()).setOut(out).setErr(err);
-    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      String m = userMessage(e);
-      if (m != null) {
-        err.println("sdlgm-spark: " + m);
-        return 2;
-      }
-      err.println("sdlgm-spark: failed: " + e);
-      e.printStackTrace(err);
-      return 1;
-    });
+    cl.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          String m = userMessage(e);
+          if (m != null) {
+            err.println("sdlgm-spark: " + m);
+            return 2;
+          }
+          err.println("sdlgm-spark: failed: " + e);
+          e.printStackTrace(err);
+          return 1;
+        });
     return cl.execute(args);
   }
 
@@ -136,25 +172,27 @@ public final class SparkJob implements Callable<Integer> {
       dim = tagger.inputDim();
     } else {
       if (rule != null) {
-        throw new SdlgmException("--rule applies to multi-label models; " + model + " is unsupervised");
+        throw new SdlgmException(
+            "--rule applies to multi-label models; " + model + " is unsupervised");
       }
       SparseEncoder.Builder b = SparseEncoder.builder(model).inputColumn(column(fmt));
       encoder = (batch == null ? b : b.batchSize(batch)).build();
       dim = encoder.inputDim();
     }
     long t0 = System.nanoTime();
-    boolean created = SparkSession.getActiveSession().isEmpty()
-        && SparkSession.getDefaultSession().isEmpty();
+    boolean created =
+        SparkSession.getActiveSession().isEmpty() && SparkSession.getDefaultSession().isEmpty();
     SparkSession spark = session();
     try {
       org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(output);
-      org.apache.hadoop.fs.FileSystem fs = out.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      org.apache.hadoop.fs.FileSystem fs =
+          out.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (fs.exists(out) && !overwrite) {
         throw new SdlgmException(output + ": exists; use --overwrite to replace it");
       }
       org.apache.hadoop.fs.Path inPath = new org.apache.hadoop.fs.Path(input);
-      org.apache.hadoop.fs.FileStatus[] found = inPath.getFileSystem(
-          spark.sparkContext().hadoopConfiguration()).globStatus(inPath);
+      org.apache.hadoop.fs.FileStatus[] found =
+          inPath.getFileSystem(spark.sparkContext().hadoopConfiguration()).globStatus(inPath);
       if (found == null || found.length == 0) {
         throw new SdlgmException(input + ": input does not exist");
       }
@@ -168,10 +206,19 @@ public final class SparkJob implements Callable<Integer> {
       long t2 = System.nanoTime();
       long rows = spark.read().parquet(output).count();
       double job = (t2 - t1) / 1e9;
-      spec.commandLine().getErr().println(String.format(Locale.ROOT,
-          "%s %d rows in %.2f s (%,.0f rows/s; %.2f s with Spark's start-up) into %s; peak heap %d MB",
-          tagging ? "tagged" : "encoded", rows, job, rows / Math.max(job, 1e-9), (t2 - t0) / 1e9,
-          output, peakHeapBytes() >> 20));
+      spec.commandLine()
+          .getErr()
+          .println(
+              String.format(
+                  Locale.ROOT,
+                  "%s %d rows in %.2f s (%,.0f rows/s; %.2f s with Spark's start-up) into %s; peak heap %d MB",
+                  tagging ? "tagged" : "encoded",
+                  rows,
+                  job,
+                  rows / Math.max(job, 1e-9),
+                  (t2 - t0) / 1e9,
+                  output,
+                  peakHeapBytes() >> 20));
       return 0;
     } catch (java.io.IOException e) {
       throw new SdlgmException("cannot check the input or output path (" + e.getMessage() + ")", e);
@@ -183,12 +230,13 @@ public final class SparkJob implements Callable<Integer> {
   }
 
   /**
-   * The sum of the heap pools' peak usages since the JVM started: an upper bound of the peak
-   * heap of this JVM (in local mode the driver and the executor together).
+   * The sum of the heap pools' peak usages since the JVM started: an upper bound of the peak heap
+   * of this JVM (in local mode the driver and the executor together).
    */
   static long peakHeapBytes() {
     long sum = 0;
-    for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+    for (java.lang.management.MemoryPoolMXBean p :
+        java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
       if (p.getType() == java.lang.management.MemoryType.HEAP && p.getPeakUsage() != null) {
         sum += p.getPeakUsage().getUsed();
       }
@@ -208,7 +256,9 @@ public final class SparkJob implements Callable<Integer> {
     b.master(m);
     if (m.startsWith("local")) {
       b.config("spark.driver.host", System.getProperty("spark.driver.host", "127.0.0.1"))
-          .config("spark.driver.bindAddress", System.getProperty("spark.driver.bindAddress", "127.0.0.1"))
+          .config(
+              "spark.driver.bindAddress",
+              System.getProperty("spark.driver.bindAddress", "127.0.0.1"))
           .config("spark.ui.enabled", System.getProperty("spark.ui.enabled", "false"));
     }
     SdlgmRuntime.configure(0);
@@ -220,32 +270,51 @@ public final class SparkJob implements Callable<Integer> {
       case "parquet":
         return spark.read().parquet(input);
       case "libsvm":
-        return spark.read().format("libsvm").option("numFeatures", Integer.toString(dim)).load(input)
+        return spark
+            .read()
+            .format("libsvm")
+            .option("numFeatures", Integer.toString(dim))
+            .load(input)
             .withColumn("rowId", functions.monotonically_increasing_id());
-      case "csv": {
-        StructType schema = new StructType();
-        List<Column> cols = new ArrayList<>();
-        for (int j = 0; j < dim; j++) {
-          schema = schema.add("c" + j, DataTypes.DoubleType, true);
-          cols.add(functions.col("c" + j));
+      case "csv":
+        {
+          StructType schema = new StructType();
+          List<Column> cols = new ArrayList<>();
+          for (int j = 0; j < dim; j++) {
+            schema = schema.add("c" + j, DataTypes.DoubleType, true);
+            cols.add(functions.col("c" + j));
+          }
+          Dataset<Row> csv =
+              spark
+                  .read()
+                  .schema(schema)
+                  .option("header", csvHeader)
+                  .option("mode", "FAILFAST")
+                  .csv(input);
+          return csv.select(functions.array(cols.toArray(new Column[0])).as("features"))
+              .withColumn("rowId", functions.monotonically_increasing_id());
         }
-        Dataset<Row> csv = spark.read().schema(schema).option("header", csvHeader)
-            .option("mode", "FAILFAST").csv(input);
-        return csv.select(functions.array(cols.toArray(new Column[0])).as("features"))
-            .withColumn("rowId", functions.monotonically_increasing_id());
-      }
-      case "xc": {
-        Dataset<Row> lines = spark.read().text(input);
-        List<Row> first = lines.limit(1).collectAsList();
-        if (!first.isEmpty() && XcLines.isHeader(first.get(0).getString(0))
-            && XcLines.headerDim(first.get(0).getString(0)) != dim) {
-          throw new SdlgmException(input + ": header '" + first.get(0).getString(0).strip()
-              + "' gives " + XcLines.headerDim(first.get(0).getString(0))
-              + " features, but the model takes " + dim);
+      case "xc":
+        {
+          Dataset<Row> lines = spark.read().text(input);
+          List<Row> first = lines.limit(1).collectAsList();
+          if (!first.isEmpty()
+              && XcLines.isHeader(first.get(0).getString(0))
+              && XcLines.headerDim(first.get(0).getString(0)) != dim) {
+            throw new SdlgmException(
+                input
+                    + ": header '"
+                    + first.get(0).getString(0).strip()
+                    + "' gives "
+                    + XcLines.headerDim(first.get(0).getString(0))
+                    + " features, but the model takes "
+                    + dim);
+          }
+          return lines
+              .mapPartitions(
+                  new XcLines(input, dim), org.apache.spark.sql.Encoders.row(XcLines.SCHEMA))
+              .withColumn("rowId", functions.monotonically_increasing_id());
         }
-        return lines.mapPartitions(new XcLines(input, dim), org.apache.spark.sql.Encoders.row(XcLines.SCHEMA))
-            .withColumn("rowId", functions.monotonically_increasing_id());
-      }
       default:
         throw new IllegalStateException(fmt);
     }

@@ -23,14 +23,14 @@ import org.sdlgm.model.SparseCode;
 import org.sdlgm.model.SparseCoder;
 
 /**
- * Encodes a Spark Dataset with an unsupervised sdlgm model: {@link #transform} adds the
- * columns {@code level} (int, L̂), {@code code} (a Spark ML {@code SparseVector} of size K with
- * at most L0 non-zeros) and {@code levelProbs} ({@code array<float>}, q(L | x) over 1..L0; null
- * for models without a count head), each row's result equal to {@code sdlgm encode}'s (the
- * same input scaling, the same deterministic code). The model directory is read and checked
- * on the driver, broadcast once, and loaded once per executor JVM ({@link ExecutorModels});
- * rows are encoded in mini-batches inside {@code mapPartitions}. The input column and model
- * are checked when {@code transform} is called, before any task runs.
+ * Encodes a Spark Dataset with an unsupervised sdlgm model: {@link #transform} adds the columns
+ * {@code level} (int, L̂), {@code code} (a Spark ML {@code SparseVector} of size K with at most L0
+ * non-zeros) and {@code levelProbs} ({@code array<float>}, q(L | x) over 1..L0; null for models
+ * without a count head), each row's result equal to {@code sdlgm encode}'s (the same input scaling,
+ * the same deterministic code). The model directory is read and checked on the driver, broadcast
+ * once, and loaded once per executor JVM ({@link ExecutorModels}); rows are encoded in mini-batches
+ * inside {@code mapPartitions}. The input column and model are checked when {@code transform} is
+ * called, before any task runs.
  *
  * <pre>{@code
  * Dataset<Row> codes = SparseEncoder.builder(Path.of("runs/fmnist"))
@@ -81,7 +81,8 @@ public final class SparseEncoder {
 
   /** The schema {@link #transform} produces from {@code input}. */
   public StructType outputSchema(StructType input) {
-    return input.add(levelColumn, DataTypes.IntegerType, false)
+    return input
+        .add(levelColumn, DataTypes.IntegerType, false)
         .add(codeColumn, SQLDataTypes.VectorType(), false)
         .add(levelProbsColumn, DataTypes.createArrayType(DataTypes.FloatType, false), true);
   }
@@ -89,21 +90,27 @@ public final class SparseEncoder {
   /**
    * {@code data} with the code columns added (lazily: nothing runs until an action).
    *
-   * @throws SdlgmException when the input column is missing, of another type or size than the
-   *     model takes, or an output column exists already
+   * @throws SdlgmException when the input column is missing, of another type or size than the model
+   *     takes, or an output column exists already
    */
   public Dataset<Row> transform(Dataset<Row> data) {
-    FeatureColumn col = FeatureColumn.check(data, inputColumn, inputDim(), checkFirstRow,
-        List.of(levelColumn, codeColumn, levelProbsColumn));
+    FeatureColumn col =
+        FeatureColumn.check(
+            data,
+            inputColumn,
+            inputDim(),
+            checkFirstRow,
+            List.of(levelColumn, codeColumn, levelProbsColumn));
     Broadcast<ModelBundle> shipped = ship(data.sparkSession().sparkContext());
     StructType out = outputSchema(data.schema());
-    return data.mapPartitions(new Encode(shipped, bundle.fingerprint(), col, batchSize,
-        latentDim(), inputDim()), Encoders.row(out));
+    return data.mapPartitions(
+        new Encode(shipped, bundle.fingerprint(), col, batchSize, latentDim(), inputDim()),
+        Encoders.row(out));
   }
 
   /**
-   * The model's broadcast on {@code sc}: made once per context and reused by later transforms
-   * of this instance, so that repeated calls do not send the files again.
+   * The model's broadcast on {@code sc}: made once per context and reused by later transforms of
+   * this instance, so that repeated calls do not send the files again.
    */
   private synchronized Broadcast<ModelBundle> ship(org.apache.spark.SparkContext sc) {
     if (shipped == null || shippedTo != sc || sc.isStopped()) {
@@ -123,7 +130,13 @@ public final class SparseEncoder {
     private final int k;
     private final int d;
 
-    Encode(Broadcast<ModelBundle> bundle, String fingerprint, FeatureColumn col, int batch, int k, int d) {
+    Encode(
+        Broadcast<ModelBundle> bundle,
+        String fingerprint,
+        FeatureColumn col,
+        int batch,
+        int k,
+        int d) {
       this.bundle = bundle;
       this.fingerprint = fingerprint;
       this.col = col;
@@ -140,24 +153,31 @@ public final class SparseEncoder {
       TaskContext task = TaskContext.get();
       SparseCoder coder = ExecutorModels.coder(fingerprint, bundle, task == null ? 1 : task.cpus());
       float[] x = new float[batch * d];
-      return Batches.map(rows, batch, in -> {
-        int n = in.size();
-        for (int i = 0; i < n; i++) {
-          col.dense(in.get(i), x, i * d);
-        }
-        List<SparseCode> codes = coder.encode(x, n, batch);
-        List<Row> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-          SparseCode c = codes.get(i);
-          double[] v = new double[c.nnz()];
-          for (int t = 0; t < v.length; t++) {
-            v[t] = c.values()[t];
-          }
-          out.add(Batches.extend(in.get(i), c.level(), Vectors.sparse(k, c.indices(), v),
-              c.levelProbs() == null ? null : boxed(c.levelProbs())));
-        }
-        return out;
-      });
+      return Batches.map(
+          rows,
+          batch,
+          in -> {
+            int n = in.size();
+            for (int i = 0; i < n; i++) {
+              col.dense(in.get(i), x, i * d);
+            }
+            List<SparseCode> codes = coder.encode(x, n, batch);
+            List<Row> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+              SparseCode c = codes.get(i);
+              double[] v = new double[c.nnz()];
+              for (int t = 0; t < v.length; t++) {
+                v[t] = c.values()[t];
+              }
+              out.add(
+                  Batches.extend(
+                      in.get(i),
+                      c.level(),
+                      Vectors.sparse(k, c.indices(), v),
+                      c.levelProbs() == null ? null : boxed(c.levelProbs())));
+            }
+            return out;
+          });
     }
   }
 
@@ -215,8 +235,8 @@ public final class SparseEncoder {
 
     /**
      * Whether {@code transform} reads the first row to check the vector size when the column
-     * declares none in its metadata (default true; a one-row job). Without it, a row of the
-     * wrong size fails its task instead.
+     * declares none in its metadata (default true; a one-row job). Without it, a row of the wrong
+     * size fails its task instead.
      */
     public Builder checkFirstRow(boolean v) {
       checkFirstRow = v;
@@ -226,8 +246,8 @@ public final class SparseEncoder {
     /**
      * The encoder, with the model directory read and checked on the driver.
      *
-     * @throws SdlgmException when the model directory does not exist, is not an unsupervised
-     *     sdlgm model, or lacks a file it needs
+     * @throws SdlgmException when the model directory does not exist, is not an unsupervised sdlgm
+     *     model, or lacks a file it needs
      */
     public SparseEncoder build() {
       return new SparseEncoder(this);

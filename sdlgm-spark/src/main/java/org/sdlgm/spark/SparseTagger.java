@@ -23,13 +23,13 @@ import org.sdlgm.model.multilabel.SetRule;
 import org.sdlgm.model.multilabel.Tagger;
 
 /**
- * Tags a Spark Dataset with a multi-label sdlgm model: {@link #transform} adds {@code level}
- * (int, the predicted set size L̂), {@code labels} ({@code array<string>}, the predicted label
- * names, best first), {@code scores} ({@code array<float>}, their scores) and {@code levelProbs}
- * ({@code array<float>}, q(L | x) over L_min..L0; null for models without a count head), each
- * row's result equal to {@code sdlgm predict}'s: the model's fitted feature preprocessing
- * ({@code features.json}) is applied to the row's non-zeros, then the set rule. Shipping,
- * loading and checks are those of {@link SparseEncoder}.
+ * Tags a Spark Dataset with a multi-label sdlgm model: {@link #transform} adds {@code level} (int,
+ * the predicted set size L̂), {@code labels} ({@code array<string>}, the predicted label names,
+ * best first), {@code scores} ({@code array<float>}, their scores) and {@code levelProbs} ({@code
+ * array<float>}, q(L | x) over L_min..L0; null for models without a count head), each row's result
+ * equal to {@code sdlgm predict}'s: the model's fitted feature preprocessing ({@code
+ * features.json}) is applied to the row's non-zeros, then the set rule. Shipping, loading and
+ * checks are those of {@link SparseEncoder}.
  */
 public final class SparseTagger {
   private final ModelBundle bundle;
@@ -53,8 +53,13 @@ public final class SparseTagger {
     this.info = TaggerDirectory.readInfo(b.model);
     this.rule = b.rule == null ? info.model().setRules().get(0) : SetRule.of(b.rule);
     if (!info.model().setRules().contains(rule)) {
-      throw new SdlgmException("set rule " + rule + " does not apply to a " + info.model().method()
-          + " model; use one of " + info.model().setRules());
+      throw new SdlgmException(
+          "set rule "
+              + rule
+              + " does not apply to a "
+              + info.model().method()
+              + " model; use one of "
+              + info.model().setRules());
     }
     this.inputColumn = b.inputColumn;
     this.batchSize = b.batchSize;
@@ -65,7 +70,10 @@ public final class SparseTagger {
     this.checkFirstRow = b.checkFirstRow;
   }
 
-  /** A builder for the model directory {@code model} (written by {@code sdlgm train --task multilabel}). */
+  /**
+   * A builder for the model directory {@code model} (written by {@code sdlgm train --task
+   * multilabel}).
+   */
   public static Builder builder(Path model) {
     return new Builder(model);
   }
@@ -82,7 +90,8 @@ public final class SparseTagger {
 
   /** The schema {@link #transform} produces from {@code input}. */
   public StructType outputSchema(StructType input) {
-    return input.add(levelColumn, DataTypes.IntegerType, false)
+    return input
+        .add(levelColumn, DataTypes.IntegerType, false)
         .add(labelsColumn, DataTypes.createArrayType(DataTypes.StringType, false), false)
         .add(scoresColumn, DataTypes.createArrayType(DataTypes.FloatType, false), false)
         .add(levelProbsColumn, DataTypes.createArrayType(DataTypes.FloatType, false), true);
@@ -91,20 +100,26 @@ public final class SparseTagger {
   /**
    * {@code data} with the prediction columns added (lazily).
    *
-   * @throws SdlgmException when the input column is missing, of another type or size than the
-   *     model takes, or an output column exists already
+   * @throws SdlgmException when the input column is missing, of another type or size than the model
+   *     takes, or an output column exists already
    */
   public Dataset<Row> transform(Dataset<Row> data) {
-    FeatureColumn col = FeatureColumn.check(data, inputColumn, inputDim(), checkFirstRow,
-        List.of(levelColumn, labelsColumn, scoresColumn, levelProbsColumn));
+    FeatureColumn col =
+        FeatureColumn.check(
+            data,
+            inputColumn,
+            inputDim(),
+            checkFirstRow,
+            List.of(levelColumn, labelsColumn, scoresColumn, levelProbsColumn));
     Broadcast<ModelBundle> shipped = ship(data.sparkSession().sparkContext());
-    return data.mapPartitions(new Tag(shipped, bundle.fingerprint(), col, batchSize, rule,
-        inputDim()), Encoders.row(outputSchema(data.schema())));
+    return data.mapPartitions(
+        new Tag(shipped, bundle.fingerprint(), col, batchSize, rule, inputDim()),
+        Encoders.row(outputSchema(data.schema())));
   }
 
   /**
-   * The model's broadcast on {@code sc}: made once per context and reused by later transforms
-   * of this instance, so that repeated calls do not send the files again.
+   * The model's broadcast on {@code sc}: made once per context and reused by later transforms of
+   * this instance, so that repeated calls do not send the files again.
    */
   private synchronized Broadcast<ModelBundle> ship(org.apache.spark.SparkContext sc) {
     if (shipped == null || shippedTo != sc || sc.isStopped()) {
@@ -124,8 +139,13 @@ public final class SparseTagger {
     private final SetRule rule;
     private final int d;
 
-    Tag(Broadcast<ModelBundle> bundle, String fingerprint, FeatureColumn col, int batch,
-        SetRule rule, int d) {
+    Tag(
+        Broadcast<ModelBundle> bundle,
+        String fingerprint,
+        FeatureColumn col,
+        int batch,
+        SetRule rule,
+        int d) {
       this.bundle = bundle;
       this.fingerprint = fingerprint;
       this.col = col;
@@ -140,36 +160,52 @@ public final class SparseTagger {
         return rows;
       }
       TaskContext task = TaskContext.get();
-      ExecutorModels.LoadedTagger m = ExecutorModels.tagger(fingerprint, bundle,
-          task == null ? 1 : task.cpus());
+      ExecutorModels.LoadedTagger m =
+          ExecutorModels.tagger(fingerprint, bundle, task == null ? 1 : task.cpus());
       Tagger tagger = m.tagger();
       List<String> names = m.info().data().labelNames();
       float[] x = new float[batch * d];
       FeatureColumn.Csr csr = new FeatureColumn.Csr();
-      return Batches.map(rows, batch, in -> {
-        int n = in.size();
-        csr.clear();
-        for (Row r : in) {
-          col.sparse(r, csr);
-        }
-        // The rows as predict reads them (sparse, no labels), so the fitted transform applies
-        // exactly as there.
-        MultiLabelDataset ds = new MultiLabelDataset("batch", d, List.of(), List.of(),
-            java.util.Arrays.copyOf(csr.rowPtr, n + 1), java.util.Arrays.copyOf(csr.idx, csr.nnz),
-            java.util.Arrays.copyOf(csr.val, csr.nnz), new int[n + 1], new int[0]);
-        m.transform().denseRows(ds, 0, n, x);
-        LabelPrediction[] p = tagger.predict(tagger.score(x, n), rule, 0);
-        List<Row> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-          String[] labels = new String[p[i].labels().length];
-          for (int t = 0; t < labels.length; t++) {
-            labels[t] = names.get(p[i].labels()[t]);
-          }
-          out.add(Batches.extend(in.get(i), p[i].level(), labels, SparseEncoder.boxed(p[i].scores()),
-              p[i].levelProbs() == null ? null : SparseEncoder.boxed(p[i].levelProbs())));
-        }
-        return out;
-      });
+      return Batches.map(
+          rows,
+          batch,
+          in -> {
+            int n = in.size();
+            csr.clear();
+            for (Row r : in) {
+              col.sparse(r, csr);
+            }
+            // The rows as predict reads them (sparse, no labels), so the fitted transform applies
+            // exactly as there.
+            MultiLabelDataset ds =
+                new MultiLabelDataset(
+                    "batch",
+                    d,
+                    List.of(),
+                    List.of(),
+                    java.util.Arrays.copyOf(csr.rowPtr, n + 1),
+                    java.util.Arrays.copyOf(csr.idx, csr.nnz),
+                    java.util.Arrays.copyOf(csr.val, csr.nnz),
+                    new int[n + 1],
+                    new int[0]);
+            m.transform().denseRows(ds, 0, n, x);
+            LabelPrediction[] p = tagger.predict(tagger.score(x, n), rule, 0);
+            List<Row> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+              String[] labels = new String[p[i].labels().length];
+              for (int t = 0; t < labels.length; t++) {
+                labels[t] = names.get(p[i].labels()[t]);
+              }
+              out.add(
+                  Batches.extend(
+                      in.get(i),
+                      p[i].level(),
+                      labels,
+                      SparseEncoder.boxed(p[i].scores()),
+                      p[i].levelProbs() == null ? null : SparseEncoder.boxed(p[i].levelProbs())));
+            }
+            return out;
+          });
     }
   }
 
@@ -239,8 +275,8 @@ public final class SparseTagger {
     /**
      * The tagger, with the model directory read and checked on the driver.
      *
-     * @throws SdlgmException when the model directory does not exist, is not a multi-label
-     *     sdlgm model, lacks a file it needs, or the set rule does not apply to it
+     * @throws SdlgmException when the model directory does not exist, is not a multi-label sdlgm
+     *     model, lacks a file it needs, or the set rule does not apply to it
      */
     public SparseTagger build() {
       return new SparseTagger(this);

@@ -13,21 +13,22 @@ import org.apache.spark.sql.types.StructType;
 import org.sdlgm.SdlgmException;
 
 /**
- * Lines of the Extreme Classification text format, read where Spark splits the file: the
- * header {@code N D C} is recognised by its shape (three bare integers, which no data row can
- * be) and skipped, and each row {@code l1,l2 f:v f:v ...} (labels and features 0-based, as
- * {@code ExtremeTextReader} reads them; no labels when the line starts with a blank or with
- * {@code f:v}) becomes {@code targets} ({@code array<int>}) and {@code features} (a sparse
- * vector of size D). The grammar is that of the core reader, which needs the whole file in
- * one process; the tests check both give the same rows.
+ * Lines of the Extreme Classification text format, read where Spark splits the file: the header
+ * {@code N D C} is recognised by its shape (three bare integers, which no data row can be) and
+ * skipped, and each row {@code l1,l2 f:v f:v ...} (labels and features 0-based, as {@code
+ * ExtremeTextReader} reads them; no labels when the line starts with a blank or with {@code f:v})
+ * becomes {@code targets} ({@code array<int>}) and {@code features} (a sparse vector of size D).
+ * The grammar is that of the core reader, which needs the whole file in one process; the tests
+ * check both give the same rows.
  */
 final class XcLines implements MapPartitionsFunction<Row, Row>, Serializable {
   private static final long serialVersionUID = 1L;
 
   /** The schema of the parsed rows. */
-  static final StructType SCHEMA = new StructType()
-      .add("targets", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
-      .add("features", org.apache.spark.ml.linalg.SQLDataTypes.VectorType(), false);
+  static final StructType SCHEMA =
+      new StructType()
+          .add("targets", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
+          .add("features", org.apache.spark.ml.linalg.SQLDataTypes.VectorType(), false);
 
   private final String file;
   private final int dim;
@@ -109,7 +110,8 @@ final class XcLines implements MapPartitionsFunction<Row, Row>, Serializable {
         i = end;
       }
     }
-    String[] tokens = s.substring(i).strip().isEmpty() ? new String[0] : s.substring(i).strip().split("\\s+");
+    String[] tokens =
+        s.substring(i).strip().isEmpty() ? new String[0] : s.substring(i).strip().split("\\s+");
     int[] idx = new int[tokens.length];
     double[] val = new double[tokens.length];
     for (int t = 0; t < tokens.length; t++) {
@@ -156,6 +158,7 @@ final class XcLines implements MapPartitionsFunction<Row, Row>, Serializable {
 
   private SdlgmException error(String what, String line) {
     String quoted = line.length() > 80 ? line.substring(0, 80) + "…" : line;
-    return new SdlgmException(String.format(Locale.ROOT, "%s: %s in line '%s'", file, what, quoted));
+    return new SdlgmException(
+        String.format(Locale.ROOT, "%s: %s in line '%s'", file, what, quoted));
   }
 }

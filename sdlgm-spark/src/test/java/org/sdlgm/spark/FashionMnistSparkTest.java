@@ -30,8 +30,8 @@ import org.sdlgm.model.SparseCoder;
 import org.sdlgm.train.TrainingWorkflow;
 
 /**
- * Real images: a small Fashion-MNIST model (1,000 images, K = 32, L0 = 8, one epoch) encodes
- * the same 1,000 rows on Spark and in one process with the same result. Skips when Debian's
+ * Real images: a small Fashion-MNIST model (1,000 images, K = 32, L0 = 8, one epoch) encodes the
+ * same 1,000 rows on Spark and in one process with the same result. Skips when Debian's
  * dataset-fashion-mnist package is not installed.
  */
 class FashionMnistSparkTest {
@@ -39,15 +39,27 @@ class FashionMnistSparkTest {
 
   @Test
   void sparkEncodesFashionMnistAsTheLibraryDoes(@TempDir Path dir) {
-    assumeTrue(Files.isRegularFile(FASHION.resolve("train-images-idx3-ubyte.gz")),
-        "Fashion-MNIST is not installed in " + FASHION + " (apt-get install dataset-fashion-mnist)");
+    assumeTrue(
+        Files.isRegularFile(FASHION.resolve("train-images-idx3-ubyte.gz")),
+        "Fashion-MNIST is not installed in "
+            + FASHION
+            + " (apt-get install dataset-fashion-mnist)");
     SdlgmRuntime.configure(0);
-    DataPlan plan = new DataPlan("fashion-mnist:" + FASHION + ",limit=1000,test-limit=10", null, 0, 1);
+    DataPlan plan =
+        new DataPlan("fashion-mnist:" + FASHION + ",limit=1000,test-limit=10", null, 0, 1);
     Path model = dir.resolve("model");
-    new TrainingWorkflow(plan, SdlgmConfig.builder().latentDim(32).maxLevel(8)
-        .encoderHidden(List.of(32)).decoderHidden(List.of(32)).build(),
-        TrainConfig.builder().epochs(1).batchSize(100).validationFraction(0).seed(1).build(),
-        EvalOptions.defaults().withProbe(false)).evaluate(false).command(List.of("(test)"))
+    new TrainingWorkflow(
+            plan,
+            SdlgmConfig.builder()
+                .latentDim(32)
+                .maxLevel(8)
+                .encoderHidden(List.of(32))
+                .decoderHidden(List.of(32))
+                .build(),
+            TrainConfig.builder().epochs(1).batchSize(100).validationFraction(0).seed(1).build(),
+            EvalOptions.defaults().withProbe(false))
+        .evaluate(false)
+        .command(List.of("(test)"))
         .run(model, true, false);
     Dataset train = plan.load().train();
     int d = train.dim();
@@ -65,9 +77,19 @@ class FashionMnistSparkTest {
         }
         rows.add(RowFactory.create(i, Vectors.dense(v)));
       }
-      List<Row> out = SparseEncoder.builder(model).build().transform(spark.createDataFrame(rows,
-          new StructType().add("id", DataTypes.IntegerType).add("features", SQLDataTypes.VectorType()))
-          .repartition(4)).orderBy("id").collectAsList();
+      List<Row> out =
+          SparseEncoder.builder(model)
+              .build()
+              .transform(
+                  spark
+                      .createDataFrame(
+                          rows,
+                          new StructType()
+                              .add("id", DataTypes.IntegerType)
+                              .add("features", SQLDataTypes.VectorType()))
+                      .repartition(4))
+              .orderBy("id")
+              .collectAsList();
       assertEquals(train.size(), out.size());
       for (int i = 0; i < out.size(); i++) {
         SparseVector c = (SparseVector) out.get(i).get(out.get(i).fieldIndex("code"));

@@ -104,18 +104,43 @@ class SparkJobTest {
       rows.add(RowFactory.create(i, Vectors.dense(d)));
     }
     Path in = dir.resolve("in.parquet");
-    spark.createDataFrame(rows, new StructType().add("id", DataTypes.IntegerType)
-        .add("pixels", SQLDataTypes.VectorType())).repartition(3).write().parquet(in.toString());
+    spark
+        .createDataFrame(
+            rows,
+            new StructType()
+                .add("id", DataTypes.IntegerType)
+                .add("pixels", SQLDataTypes.VectorType()))
+        .repartition(3)
+        .write()
+        .parquet(in.toString());
     Path out = dir.resolve("parquet-out");
-    Run r = job("--model", encoder.toString(), "--input", in.toString(), "--output", out.toString(),
-        "--features-column", "pixels", "--batch", "64");
+    Run r =
+        job(
+            "--model",
+            encoder.toString(),
+            "--input",
+            in.toString(),
+            "--output",
+            out.toString(),
+            "--features-column",
+            "pixels",
+            "--batch",
+            "64");
     assertEquals(0, r.code(), r.err());
     List<Row> got = output(out, "id");
     assertFalse(List.of(got.get(0).schema().fieldNames()).contains("pixels"));
     assertCodes(got, "id");
 
-    Run again = job("--model", encoder.toString(), "--input", in.toString(), "--output", out.toString(),
-        "--features-column", "pixels");
+    Run again =
+        job(
+            "--model",
+            encoder.toString(),
+            "--input",
+            in.toString(),
+            "--output",
+            out.toString(),
+            "--features-column",
+            "pixels");
     assertEquals(2, again.code());
     assertEquals("sdlgm-spark: " + out + ": exists; use --overwrite to replace it\n", again.err());
   }
@@ -140,21 +165,39 @@ class SparkJobTest {
     Files.writeString(c, csv.toString(), StandardCharsets.UTF_8);
     Files.writeString(s, svm.toString(), StandardCharsets.UTF_8);
     Path out = dir.resolve("csv-out");
-    Run r = job("--model", encoder.toString(), "--input", c.toString(), "--format", "csv",
-        "--output", out.toString());
+    Run r =
+        job(
+            "--model",
+            encoder.toString(),
+            "--input",
+            c.toString(),
+            "--format",
+            "csv",
+            "--output",
+            out.toString());
     assertEquals(0, r.code(), r.err());
     assertCodes(output(out, "rowId"), "rowId");
     out = dir.resolve("libsvm-out");
-    r = job("--model", encoder.toString(), "--input", s.toString(), "--format", "libsvm",
-        "--output", out.toString());
+    r =
+        job(
+            "--model",
+            encoder.toString(),
+            "--input",
+            s.toString(),
+            "--format",
+            "libsvm",
+            "--output",
+            out.toString());
     assertEquals(0, r.code(), r.err());
     assertCodes(output(out, "rowId"), "rowId");
   }
 
   @Test
   void xcInputWithTagger() throws IOException {
-    MultiLabelDataset test = new MultiLabelPlan(TinyModels.MULTI_LABEL, null, null, 0, 1).load().test();
-    StringBuilder b = new StringBuilder(test.size() + " " + test.numFeatures() + " " + test.numLabels() + "\n");
+    MultiLabelDataset test =
+        new MultiLabelPlan(TinyModels.MULTI_LABEL, null, null, 0, 1).load().test();
+    StringBuilder b =
+        new StringBuilder(test.size() + " " + test.numFeatures() + " " + test.numLabels() + "\n");
     for (int i = 0; i < test.size(); i++) {
       int[] labels = test.labels(i);
       for (int t = 0; t < labels.length; t++) {
@@ -179,15 +222,25 @@ class SparkJobTest {
       Row r = lines.parse(text[i + 1]);
       SparseVector v = (SparseVector) r.get(1);
       assertArrayEquals(core.featureIndices(i), v.indices());
-      assertArrayEquals(core.labels(i), java.util.Arrays.stream((Integer[]) r.get(0)).mapToInt(Integer::intValue).toArray());
+      assertArrayEquals(
+          core.labels(i),
+          java.util.Arrays.stream((Integer[]) r.get(0)).mapToInt(Integer::intValue).toArray());
       for (int t = 0; t < v.indices().length; t++) {
         assertEquals(core.featureValues(i)[t], (float) v.values()[t]);
       }
     }
 
     Path out = dir.resolve("xc-out");
-    Run r = job("--model", tagger.toString(), "--input", xc.toString(), "--format", "xc",
-        "--output", out.toString());
+    Run r =
+        job(
+            "--model",
+            tagger.toString(),
+            "--input",
+            xc.toString(),
+            "--format",
+            "xc",
+            "--output",
+            out.toString());
     assertEquals(0, r.code(), r.err());
     List<Row> got = output(out, "rowId");
     TaggerInfo info = TaggerDirectory.readInfo(tagger);
@@ -213,28 +266,63 @@ class SparkJobTest {
 
     Path wrongHeader = dir.resolve("wrong.xc.txt");
     Files.writeString(wrongHeader, "1 7 3\n0 1:1.0\n", StandardCharsets.UTF_8);
-    Run bad = job("--model", tagger.toString(), "--input", wrongHeader.toString(), "--format", "xc",
-        "--output", dir.resolve("never").toString());
+    Run bad =
+        job(
+            "--model",
+            tagger.toString(),
+            "--input",
+            wrongHeader.toString(),
+            "--format",
+            "xc",
+            "--output",
+            dir.resolve("never").toString());
     assertEquals(2, bad.code());
-    assertEquals("sdlgm-spark: " + wrongHeader + ": header '1 7 3' gives 7 features, but the model takes 500\n",
+    assertEquals(
+        "sdlgm-spark: "
+            + wrongHeader
+            + ": header '1 7 3' gives 7 features, but the model takes 500\n",
         bad.err());
   }
 
   @Test
   void badArgumentsExitTwoWithOneLine() {
     Path out = dir.resolve("never");
-    Run r = job("--model", dir.resolve("missing").toString(), "--input", "x", "--output", out.toString());
+    Run r =
+        job(
+            "--model",
+            dir.resolve("missing").toString(),
+            "--input",
+            "x",
+            "--output",
+            out.toString());
     assertEquals(2, r.code());
-    assertEquals("sdlgm-spark: " + dir.resolve("missing") + ": model directory does not exist\n", r.err());
+    assertEquals(
+        "sdlgm-spark: " + dir.resolve("missing") + ": model directory does not exist\n", r.err());
 
-    r = job("--model", encoder.toString(), "--input", "x", "--format", "json", "--output", out.toString());
+    r =
+        job(
+            "--model",
+            encoder.toString(),
+            "--input",
+            "x",
+            "--format",
+            "json",
+            "--output",
+            out.toString());
     assertEquals(2, r.code());
     assertEquals("sdlgm-spark: --format must be parquet, libsvm, csv or xc, got 'json'\n", r.err());
 
-    r = job("--model", encoder.toString(), "--input", dir.resolve("absent.parquet").toString(),
-        "--output", out.toString());
+    r =
+        job(
+            "--model",
+            encoder.toString(),
+            "--input",
+            dir.resolve("absent.parquet").toString(),
+            "--output",
+            out.toString());
     assertEquals(2, r.code());
-    assertEquals("sdlgm-spark: " + dir.resolve("absent.parquet") + ": input does not exist\n", r.err());
+    assertEquals(
+        "sdlgm-spark: " + dir.resolve("absent.parquet") + ": input does not exist\n", r.err());
 
     r = job("--model", encoder.toString(), "--input", "x");
     assertEquals(2, r.code());

@@ -30,9 +30,9 @@ import org.sdlgm.model.SparseCode;
 import org.sdlgm.model.SparseCoder;
 
 /**
- * SparseEncoder in local[2] against the single-process encoder ({@code sdlgm encode}'s path):
- * same levels and indices, values within 1e-5, for every accepted input type; the model is
- * loaded once per JVM; bad input fails in {@code transform}, before any job runs.
+ * SparseEncoder in local[2] against the single-process encoder ({@code sdlgm encode}'s path): same
+ * levels and indices, values within 1e-5, for every accepted input type; the model is loaded once
+ * per JVM; bad input fails in {@code transform}, before any job runs.
  */
 class SparseEncoderTest {
   @TempDir static Path dir;
@@ -59,7 +59,9 @@ class SparseEncoderTest {
     ExecutorModels.clear();
   }
 
-  /** The rows with an id, their features as {@code type} built by {@code value}, in 3 partitions. */
+  /**
+   * The rows with an id, their features as {@code type} built by {@code value}, in 3 partitions.
+   */
   static Dataset<Row> frame(DataType type, Function<float[], Object> value) {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -115,20 +117,28 @@ class SparseEncoderTest {
 
   @Test
   void arraysMatchSingleProcessEncode() {
-    assertMatches(frame(DataTypes.createArrayType(DataTypes.FloatType), r -> {
-      Float[] b = new Float[r.length];
-      for (int j = 0; j < r.length; j++) {
-        b[j] = r[j];
-      }
-      return b;
-    }), 50);
-    assertMatches(frame(DataTypes.createArrayType(DataTypes.DoubleType), r -> {
-      Double[] b = new Double[r.length];
-      for (int j = 0; j < r.length; j++) {
-        b[j] = (double) r[j];
-      }
-      return b;
-    }), 50);
+    assertMatches(
+        frame(
+            DataTypes.createArrayType(DataTypes.FloatType),
+            r -> {
+              Float[] b = new Float[r.length];
+              for (int j = 0; j < r.length; j++) {
+                b[j] = r[j];
+              }
+              return b;
+            }),
+        50);
+    assertMatches(
+        frame(
+            DataTypes.createArrayType(DataTypes.DoubleType),
+            r -> {
+              Double[] b = new Double[r.length];
+              for (int j = 0; j < r.length; j++) {
+                b[j] = (double) r[j];
+              }
+              return b;
+            }),
+        50);
   }
 
   @Test
@@ -150,44 +160,64 @@ class SparseEncoderTest {
     String group = "bad-input";
     spark.sparkContext().setJobGroup(group, "bad input", false);
     try {
-      SdlgmException e = assertThrows(SdlgmException.class,
-          () -> SparseEncoder.builder(model).inputColumn("pixels").build().transform(good));
-      assertEquals("input column 'pixels' not found; the dataset has columns [id, features]", e.getMessage());
+      SdlgmException e =
+          assertThrows(
+              SdlgmException.class,
+              () -> SparseEncoder.builder(model).inputColumn("pixels").build().transform(good));
+      assertEquals(
+          "input column 'pixels' not found; the dataset has columns [id, features]",
+          e.getMessage());
 
-      e = assertThrows(SdlgmException.class, () -> enc.transform(good.withColumnRenamed("id", "level")));
+      e =
+          assertThrows(
+              SdlgmException.class, () -> enc.transform(good.withColumnRenamed("id", "level")));
       assertTrue(e.getMessage().startsWith("output column 'level' already exists"), e.getMessage());
 
       Dataset<Row> text = good.selectExpr("id", "cast(id as string) as features");
       e = assertThrows(SdlgmException.class, () -> enc.transform(text));
-      assertEquals("input column 'features' has type string; expected a Spark ML vector, "
-          + "array<float> or array<double>", e.getMessage());
+      assertEquals(
+          "input column 'features' has type string; expected a Spark ML vector, "
+              + "array<float> or array<double>",
+          e.getMessage());
 
       Path missing = dir.resolve("no-such-model");
       e = assertThrows(SdlgmException.class, () -> SparseEncoder.builder(missing).build());
       assertEquals(missing + ": model directory does not exist", e.getMessage());
 
-      assertEquals(0, spark.sparkContext().statusTracker().getJobIdsForGroup(group).length,
+      assertEquals(
+          0,
+          spark.sparkContext().statusTracker().getJobIdsForGroup(group).length,
           "no job may run for a schema or model error");
     } finally {
       spark.sparkContext().clearJobGroup();
     }
     // The size: read from the first row (a one-row job) when the column declares none.
-    Dataset<Row> wide = spark.createDataFrame(List.of(RowFactory.create(0, Vectors.dense(new double[13]))),
-        new StructType().add("id", DataTypes.IntegerType).add("features", SQLDataTypes.VectorType()));
+    Dataset<Row> wide =
+        spark.createDataFrame(
+            List.of(RowFactory.create(0, Vectors.dense(new double[13]))),
+            new StructType()
+                .add("id", DataTypes.IntegerType)
+                .add("features", SQLDataTypes.VectorType()));
     SdlgmException e = assertThrows(SdlgmException.class, () -> enc.transform(wide));
-    assertEquals("input column 'features' has size 13, but the model takes 12 features", e.getMessage());
+    assertEquals(
+        "input column 'features' has size 13, but the model takes 12 features", e.getMessage());
   }
 
   @Test
   void declaredSizeIsCheckedWithoutReadingRows() {
     Dataset<Row> good = frame(SQLDataTypes.VectorType(), SparseEncoderTest::dense);
-    org.apache.spark.ml.attribute.AttributeGroup g = new org.apache.spark.ml.attribute.AttributeGroup("features", 20);
-    Dataset<Row> declared = good.withColumn("features", good.col("features").as("features", g.toMetadata()));
+    org.apache.spark.ml.attribute.AttributeGroup g =
+        new org.apache.spark.ml.attribute.AttributeGroup("features", 20);
+    Dataset<Row> declared =
+        good.withColumn("features", good.col("features").as("features", g.toMetadata()));
     spark.sparkContext().setJobGroup("declared", "declared size", false);
     try {
-      SdlgmException e = assertThrows(SdlgmException.class,
-          () -> SparseEncoder.builder(model).build().transform(declared));
-      assertEquals("input column 'features' declares size 20, but the model takes 12 features", e.getMessage());
+      SdlgmException e =
+          assertThrows(
+              SdlgmException.class, () -> SparseEncoder.builder(model).build().transform(declared));
+      assertEquals(
+          "input column 'features' declares size 20, but the model takes 12 features",
+          e.getMessage());
       assertEquals(0, spark.sparkContext().statusTracker().getJobIdsForGroup("declared").length);
     } finally {
       spark.sparkContext().clearJobGroup();
@@ -196,13 +226,23 @@ class SparseEncoderTest {
 
   @Test
   void aLaterRowOfAnotherSizeFailsItsTaskWithTheMessage() {
-    List<Row> rows = List.of(RowFactory.create(0, Vectors.dense(new double[12])),
-        RowFactory.create(1, Vectors.dense(new double[5])));
-    Dataset<Row> in = spark.createDataFrame(rows,
-        new StructType().add("id", DataTypes.IntegerType).add("features", SQLDataTypes.VectorType()));
-    Exception e = assertThrows(Exception.class,
-        () -> SparseEncoder.builder(model).build().transform(in).collectAsList());
-    assertTrue(String.valueOf(e.getMessage()).contains(
-        "input column 'features': a row has size 5, but the model takes 12 features"), e.getMessage());
+    List<Row> rows =
+        List.of(
+            RowFactory.create(0, Vectors.dense(new double[12])),
+            RowFactory.create(1, Vectors.dense(new double[5])));
+    Dataset<Row> in =
+        spark.createDataFrame(
+            rows,
+            new StructType()
+                .add("id", DataTypes.IntegerType)
+                .add("features", SQLDataTypes.VectorType()));
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () -> SparseEncoder.builder(model).build().transform(in).collectAsList());
+    assertTrue(
+        String.valueOf(e.getMessage())
+            .contains("input column 'features': a row has size 5, but the model takes 12 features"),
+        e.getMessage());
   }
 }

@@ -33,9 +33,8 @@ import org.sdlgm.model.multilabel.SetRule;
 import org.sdlgm.model.multilabel.Tagger;
 
 /**
- * SparseTagger in local[2] against the single-process path of {@code sdlgm predict} (fitted
- * feature transform, scores, set rule) on the same rows, as sparse vectors, dense vectors and
- * arrays.
+ * SparseTagger in local[2] against the single-process path of {@code sdlgm predict} (fitted feature
+ * transform, scores, set rule) on the same rows, as sparse vectors, dense vectors and arrays.
  */
 class SparseTaggerTest {
   @TempDir static Path dir;
@@ -72,8 +71,10 @@ class SparseTaggerTest {
     for (int i = 0; i < rows.size(); i++) {
       list.add(RowFactory.create(i, value.apply(i)));
     }
-    return spark.createDataFrame(list, new StructType().add("id", DataTypes.IntegerType)
-        .add("features", type)).repartition(3);
+    return spark
+        .createDataFrame(
+            list, new StructType().add("id", DataTypes.IntegerType).add("features", type))
+        .repartition(3);
   }
 
   static double[] denseRow(int i) {
@@ -116,39 +117,53 @@ class SparseTaggerTest {
 
   @Test
   void sparseVectorsMatchSingleProcessPredict() {
-    assertMatches(frame(SQLDataTypes.VectorType(), i -> Vectors.sparse(rows.numFeatures(),
-        rows.featureIndices(i), toDouble(rows.featureValues(i)))), 500);
+    assertMatches(
+        frame(
+            SQLDataTypes.VectorType(),
+            i ->
+                Vectors.sparse(
+                    rows.numFeatures(), rows.featureIndices(i), toDouble(rows.featureValues(i)))),
+        500);
   }
 
   @Test
   void denseVectorsAndArraysMatchSingleProcessPredict() {
     assertMatches(frame(SQLDataTypes.VectorType(), i -> Vectors.dense(denseRow(i))), 9);
-    assertMatches(frame(DataTypes.createArrayType(DataTypes.DoubleType), i -> {
-      double[] d = denseRow(i);
-      Double[] b = new Double[d.length];
-      for (int j = 0; j < d.length; j++) {
-        b[j] = d[j];
-      }
-      return b;
-    }), 40);
+    assertMatches(
+        frame(
+            DataTypes.createArrayType(DataTypes.DoubleType),
+            i -> {
+              double[] d = denseRow(i);
+              Double[] b = new Double[d.length];
+              for (int j = 0; j < d.length; j++) {
+                b[j] = d[j];
+              }
+              return b;
+            }),
+        40);
   }
 
   @Test
   void badInputFailsBeforeAnyJob() {
     spark.sparkContext().setJobGroup("tagger-bad", "bad input", false);
     try {
-      SdlgmException e = assertThrows(SdlgmException.class,
-          () -> SparseEncoder.builder(model).build());
+      SdlgmException e =
+          assertThrows(SdlgmException.class, () -> SparseEncoder.builder(model).build());
       assertEquals(model + ": is a multi-label model; use SparseTagger with it", e.getMessage());
-      e = assertThrows(SdlgmException.class, () -> SparseTagger.builder(model).rule("top-k").build());
+      e =
+          assertThrows(
+              SdlgmException.class, () -> SparseTagger.builder(model).rule("top-k").build());
       assertTrue(e.getMessage().startsWith("set rule top-k does not apply"), e.getMessage());
-      Dataset<Row> narrow = frame(DataTypes.createArrayType(DataTypes.DoubleType), i -> new Double[] {1.0});
+      Dataset<Row> narrow =
+          frame(DataTypes.createArrayType(DataTypes.DoubleType), i -> new Double[] {1.0});
       SparseTagger tagger = SparseTagger.builder(model).checkFirstRow(false).build();
       // Without the first-row check no job runs here; the size then fails in the task.
       Dataset<Row> out = tagger.transform(narrow);
       assertEquals(0, spark.sparkContext().statusTracker().getJobIdsForGroup("tagger-bad").length);
       Exception f = assertThrows(Exception.class, out::collectAsList);
-      assertTrue(f.getMessage().contains("a row has size 1, but the model takes 500 features"), f.getMessage());
+      assertTrue(
+          f.getMessage().contains("a row has size 1, but the model takes 500 features"),
+          f.getMessage());
     } finally {
       spark.sparkContext().clearJobGroup();
     }
@@ -156,10 +171,13 @@ class SparseTaggerTest {
 
   @Test
   void sizeIsCheckedOnTheFirstRow() {
-    Dataset<Row> narrow = frame(DataTypes.createArrayType(DataTypes.DoubleType), i -> new Double[] {1.0});
-    SdlgmException e = assertThrows(SdlgmException.class,
-        () -> SparseTagger.builder(model).build().transform(narrow));
-    assertEquals("input column 'features' has size 1, but the model takes 500 features", e.getMessage());
+    Dataset<Row> narrow =
+        frame(DataTypes.createArrayType(DataTypes.DoubleType), i -> new Double[] {1.0});
+    SdlgmException e =
+        assertThrows(
+            SdlgmException.class, () -> SparseTagger.builder(model).build().transform(narrow));
+    assertEquals(
+        "input column 'features' has size 1, but the model takes 500 features", e.getMessage());
   }
 
   static double[] toDouble(float[] f) {

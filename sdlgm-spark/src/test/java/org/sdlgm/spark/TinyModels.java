@@ -22,21 +22,23 @@ import org.sdlgm.train.TrainingWorkflow;
 import org.sdlgm.train.multilabel.MultiLabelWorkflow;
 
 /**
- * Tiny model directories written as {@code sdlgm train} writes them (a second or two each), the
- * raw rows they are applied to, and the local Spark session of a test class.
+ * Tiny model directories written as {@code sdlgm train} writes them (a second or two each), the raw
+ * rows they are applied to, and the local Spark session of a test class.
  */
 final class TinyModels {
   /** Columns of the unsupervised model's rows. */
   static final int D = 12;
+
   /** The multi-label model's synthetic data (its test part is what the tests tag). */
-  static final String MULTI_LABEL = "synthetic-ml:n=300,test=100,features=500,labels=12,lmax=3,seed=1";
+  static final String MULTI_LABEL =
+      "synthetic-ml:n=300,test=100,features=500,labels=12,lmax=3,seed=1";
 
   private TinyModels() {}
 
   /**
-   * 240 rows × 12 features, about a third exactly zero and the rest spread a little beyond
-   * [0, 1] (so minmax input scaling is fitted and applied), row-major; values are what their
-   * CSV text parses to.
+   * 240 rows × 12 features, about a third exactly zero and the rest spread a little beyond [0, 1]
+   * (so minmax input scaling is fitted and applied), row-major; values are what their CSV text
+   * parses to.
    */
   static float[] rows() {
     SplittableRandom rng = new SplittableRandom(7);
@@ -51,7 +53,9 @@ final class TinyModels {
     return x;
   }
 
-  /** An unsupervised model (K = 8, L0 = 3, one epoch) trained on {@link #rows} with minmax scaling. */
+  /**
+   * An unsupervised model (K = 8, L0 = 3, one epoch) trained on {@link #rows} with minmax scaling.
+   */
   static Path encoder(Path dir) {
     float[] x = rows();
     StringBuilder b = new StringBuilder();
@@ -68,12 +72,22 @@ final class TinyModels {
       throw new UncheckedIOException(e);
     }
     SdlgmRuntime.configure(0);
-    SdlgmConfig config = SdlgmConfig.builder().latentDim(8).maxLevel(3).encoderHidden(List.of(16))
-        .decoderHidden(List.of(16)).build();
-    new TrainingWorkflow(new DataPlan("csv:" + csv.toAbsolutePath(), null, 0, 1), config,
-        TrainConfig.builder().epochs(1).batchSize(40).validationFraction(0).seed(1).build(),
-        EvalOptions.defaults().withProbe(false)).evaluate(false)
-        .inputScaling(InputScaling.Kind.MINMAX).command(List.of("(test)")).run(model, true, false);
+    SdlgmConfig config =
+        SdlgmConfig.builder()
+            .latentDim(8)
+            .maxLevel(3)
+            .encoderHidden(List.of(16))
+            .decoderHidden(List.of(16))
+            .build();
+    new TrainingWorkflow(
+            new DataPlan("csv:" + csv.toAbsolutePath(), null, 0, 1),
+            config,
+            TrainConfig.builder().epochs(1).batchSize(40).validationFraction(0).seed(1).build(),
+            EvalOptions.defaults().withProbe(false))
+        .evaluate(false)
+        .inputScaling(InputScaling.Kind.MINMAX)
+        .command(List.of("(test)"))
+        .run(model, true, false);
     return model;
   }
 
@@ -81,16 +95,22 @@ final class TinyModels {
   static Path tagger(Path dir) {
     Path model = dir.resolve("tagger");
     SdlgmRuntime.configure(0);
-    new MultiLabelWorkflow(new MultiLabelPlan(MULTI_LABEL, null, null, 0, 1),
-        TaggerConfig.builder().hidden(List.of(16)).maxLevel(3).build(),
-        TrainConfig.builder().epochs(2).batchSize(50).validationFraction(0).seed(1).build(),
-        FeatureTransform.Kind.AUTO).evaluate(false).command(List.of("(test)")).run(model, true);
+    new MultiLabelWorkflow(
+            new MultiLabelPlan(MULTI_LABEL, null, null, 0, 1),
+            TaggerConfig.builder().hidden(List.of(16)).maxLevel(3).build(),
+            TrainConfig.builder().epochs(2).batchSize(50).validationFraction(0).seed(1).build(),
+            FeatureTransform.Kind.AUTO)
+        .evaluate(false)
+        .command(List.of("(test)"))
+        .run(model, true);
     return model;
   }
 
   /** A local Spark with two task slots, bound to the loopback address, without its web UI. */
   static SparkSession spark() {
-    return SparkSession.builder().master("local[2]").appName("sdlgm-spark-test")
+    return SparkSession.builder()
+        .master("local[2]")
+        .appName("sdlgm-spark-test")
         .config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")

@@ -16,18 +16,17 @@ import org.sdlgm.data.DataException;
 
 /**
  * Reads Mulan/MEKA multi-label ARFF files (plain or gzip, detected by the magic bytes) into a
- * sparse {@link MultiLabelDataset}. Supported: {@code @relation} (quoted names; MEKA's
- * {@code -C n} is parsed, n &gt; 0 = first n attributes are labels, n &lt; 0 = last |n|),
- * {@code @attribute} of type numeric/real/integer or nominal {@code {a,b,...}} (names quoted with
- * ' or ", backslash escapes), {@code %} comment lines, and {@code @data} rows either dense
- * (comma-separated) or sparse ({@code {index value, ...}}, omitted = 0, i.e. nominal index 0).
- * Labels come from the {@link LabelSpec}; an explicit spec wins over {@code -C}. Label values
- * must be 0 or 1. A nominal <em>feature</em> becomes the 0-based index of its value in the
- * declared list, so {@code {NO,YES}} gives NO=0, YES=1 but genbase's {@code {YES,NO}} gives
- * YES=0, NO=1: the reader does not guess meanings from value names, and this is exactly ARFF's
- * own sparse convention (an omitted nominal value is the first declared one). Missing values
- * ({@code ?}), string/date/relational attributes and rows of the wrong length are errors naming
- * the file and 1-based line.
+ * sparse {@link MultiLabelDataset}. Supported: {@code @relation} (quoted names; MEKA's {@code -C n}
+ * is parsed, n &gt; 0 = first n attributes are labels, n &lt; 0 = last |n|), {@code @attribute} of
+ * type numeric/real/integer or nominal {@code {a,b,...}} (names quoted with ' or ", backslash
+ * escapes), {@code %} comment lines, and {@code @data} rows either dense (comma-separated) or
+ * sparse ({@code {index value, ...}}, omitted = 0, i.e. nominal index 0). Labels come from the
+ * {@link LabelSpec}; an explicit spec wins over {@code -C}. Label values must be 0 or 1. A nominal
+ * <em>feature</em> becomes the 0-based index of its value in the declared list, so {@code {NO,YES}}
+ * gives NO=0, YES=1 but genbase's {@code {YES,NO}} gives YES=0, NO=1: the reader does not guess
+ * meanings from value names, and this is exactly ARFF's own sparse convention (an omitted nominal
+ * value is the first declared one). Missing values ({@code ?}), string/date/relational attributes
+ * and rows of the wrong length are errors naming the file and 1-based line.
  */
 public final class ArffReader {
   private static final Pattern MEKA_C = Pattern.compile("(?:^|\\s)-C\\s+(-?\\d+)");
@@ -56,8 +55,8 @@ public final class ArffReader {
 
   /**
    * The {@code @relation} name of {@code file} ("" when the header has none), reading only up to
-   * the first declaration: lets a caller choose a label rule (XML next to the file, MEKA
-   * {@code -C}) before committing to reading a large file.
+   * the first declaration: lets a caller choose a label rule (XML next to the file, MEKA {@code
+   * -C}) before committing to reading a large file.
    */
   static String relation(Path file) {
     try (BufferedReader in = TextInput.open(file)) {
@@ -296,8 +295,12 @@ public final class ArffReader {
       } else {
         String ty = type.split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
         if (!ty.equals("numeric") && !ty.equals("real") && !ty.equals("integer")) {
-          throw err("attribute '" + name + "' has unsupported type '" + type
-              + "' (numeric, real, integer or nominal only)");
+          throw err(
+              "attribute '"
+                  + name
+                  + "' has unsupported type '"
+                  + type
+                  + "' (numeric, real, integer or nominal only)");
         }
       }
       attrs.add(new Attr(name, line, nominal));
@@ -313,16 +316,18 @@ public final class ArffReader {
       for (int j = 0; j < n; j++) {
         Integer prev = byName.put(attrs.get(j).name, j);
         if (prev != null) {
-          throw DataException.at(file, attrs.get(j).line,
-              "attribute '" + attrs.get(j).name + "' declared twice");
+          throw DataException.at(
+              file, attrs.get(j).line, "attribute '" + attrs.get(j).name + "' declared twice");
         }
       }
       LabelSpec.Kind kind = spec.kind();
       int count = spec.count();
       if (kind == LabelSpec.Kind.MEKA) {
         if (mekaC == null || mekaC == 0) {
-          throw new DataException(file + ": no label specification: @relation has no MEKA -C n;"
-              + " give the Mulan XML or first:C / last:C");
+          throw new DataException(
+              file
+                  + ": no label specification: @relation has no MEKA -C n;"
+                  + " give the Mulan XML or first:C / last:C");
         }
         kind = mekaC > 0 ? LabelSpec.Kind.FIRST : LabelSpec.Kind.LAST;
         count = Math.abs(mekaC);
@@ -339,16 +344,28 @@ public final class ArffReader {
           }
         }
         if (!missing.isEmpty()) {
-          String src = spec.labels().source() == null ? "the label list"
-              : spec.labels().source().toString();
-          throw DataException.at(file, line, missing.size() + " label(s) named in " + src
-              + " are not attributes of this ARFF: " + missing);
+          String src =
+              spec.labels().source() == null ? "the label list" : spec.labels().source().toString();
+          throw DataException.at(
+              file,
+              line,
+              missing.size()
+                  + " label(s) named in "
+                  + src
+                  + " are not attributes of this ARFF: "
+                  + missing);
         }
         numLabels = names.size();
       } else {
         if (count > n) {
-          throw DataException.at(file, line, "label spec asks for " + count
-              + " labels but the file has only " + n + " attributes");
+          throw DataException.at(
+              file,
+              line,
+              "label spec asks for "
+                  + count
+                  + " labels but the file has only "
+                  + n
+                  + " attributes");
         }
         int start = kind == LabelSpec.Kind.FIRST ? 0 : n - count;
         for (int c = 0; c < count; c++) {
@@ -367,8 +384,8 @@ public final class ArffReader {
             // label means, so it must be interpretable.
             for (String v : a.nominal) {
               if (!v.equals("0") && !v.equals("1")) {
-                throw DataException.at(file, a.line,
-                    "label '" + a.name + "' has value '" + v + "'; expected 0 or 1");
+                throw DataException.at(
+                    file, a.line, "label '" + a.name + "' has value '" + v + "'; expected 0 or 1");
               }
             }
             labelDefaultOn[j] = a.nominal.length > 0 && a.nominal[0].equals("1");
@@ -473,10 +490,14 @@ public final class ArffReader {
 
   private static char escape(char c) {
     switch (c) {
-      case 'n': return '\n';
-      case 't': return '\t';
-      case 'r': return '\r';
-      default: return c;
+      case 'n':
+        return '\n';
+      case 't':
+        return '\t';
+      case 'r':
+        return '\r';
+      default:
+        return c;
     }
   }
 

@@ -90,8 +90,9 @@ final class CsrBuilder {
     int n = to - from;
     long[] packed = new long[n];
     for (int k = 0; k < n; k++) {
-      packed[k] = ((long) featIdx[from + k] << 32) | (Float.floatToRawIntBits(featVal[from + k])
-          & 0xffffffffL);
+      packed[k] =
+          ((long) featIdx[from + k] << 32)
+              | (Float.floatToRawIntBits(featVal[from + k]) & 0xffffffffL);
     }
     Arrays.sort(packed);
     int dup = -1;
@@ -117,10 +118,17 @@ final class CsrBuilder {
     return (int) m;
   }
 
-  MultiLabelDataset build(String name, int numFeatures, List<String> featureNames,
-      List<String> labelNames) {
-    return new MultiLabelDataset(name, numFeatures, featureNames, labelNames,
-        Arrays.copyOf(rowPtr, rows + 1), Arrays.copyOf(featIdx, nnz), Arrays.copyOf(featVal, nnz),
-        Arrays.copyOf(labelPtr, rows + 1), Arrays.copyOf(labelIdx, lnz));
+  MultiLabelDataset build(
+      String name, int numFeatures, List<String> featureNames, List<String> labelNames) {
+    return new MultiLabelDataset(
+        name,
+        numFeatures,
+        featureNames,
+        labelNames,
+        Arrays.copyOf(rowPtr, rows + 1),
+        Arrays.copyOf(featIdx, nnz),
+        Arrays.copyOf(featVal, nnz),
+        Arrays.copyOf(labelPtr, rows + 1),
+        Arrays.copyOf(labelIdx, lnz));
   }
 }

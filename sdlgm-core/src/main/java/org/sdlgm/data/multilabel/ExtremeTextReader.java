@@ -8,17 +8,17 @@ import java.util.List;
 import org.sdlgm.data.DataException;
 
 /**
- * Reads the two sparse text formats of extreme multi-label classification into a
- * {@link MultiLabelDataset}: the Extreme Classification Repository format (header line
- * {@code N D C}, then rows {@code l1,l2,... f:v f:v ...}; labels and features 0-based; a row with
- * no labels starts with a space or directly with {@code f:v}) and plain multi-label LIBSVM (no
- * header, rows {@code l1,l2 f:v ...}). LIBSVM feature indices are conventionally 1-based, so
- * {@link Options#libsvm()} defaults to 1-based features (index i is stored as feature i-1) while
- * {@link Options#xc()} is 0-based; labels are always taken as given (0-based). Without a header,
- * D and C are max index + 1 unless given. Indices out of range, duplicated features, bad numbers
- * and a row count that disagrees with the header are errors naming the file and 1-based line.
- * Blank lines are skipped (a row with neither labels nor features cannot be written
- * unambiguously in either format). The input may be gzip-compressed (detected by magic bytes).
+ * Reads the two sparse text formats of extreme multi-label classification into a {@link
+ * MultiLabelDataset}: the Extreme Classification Repository format (header line {@code N D C}, then
+ * rows {@code l1,l2,... f:v f:v ...}; labels and features 0-based; a row with no labels starts with
+ * a space or directly with {@code f:v}) and plain multi-label LIBSVM (no header, rows {@code l1,l2
+ * f:v ...}). LIBSVM feature indices are conventionally 1-based, so {@link Options#libsvm()}
+ * defaults to 1-based features (index i is stored as feature i-1) while {@link Options#xc()} is
+ * 0-based; labels are always taken as given (0-based). Without a header, D and C are max index + 1
+ * unless given. Indices out of range, duplicated features, bad numbers and a row count that
+ * disagrees with the header are errors naming the file and 1-based line. Blank lines are skipped (a
+ * row with neither labels nor features cannot be written unambiguously in either format). The input
+ * may be gzip-compressed (detected by magic bytes).
  */
 public final class ExtremeTextReader {
   private ExtremeTextReader() {}
@@ -107,8 +107,8 @@ public final class ExtremeTextReader {
           d = d >= 0 ? d : hd;
           c = c >= 0 ? c : hc;
         } catch (NumberFormatException e) {
-          throw DataException.at(f, line, "header '" + s.strip()
-              + "' is not three non-negative integers N D C");
+          throw DataException.at(
+              f, line, "header '" + s.strip() + "' is not three non-negative integers N D C");
         }
       }
       while ((s = in.readLine()) != null) {
@@ -135,8 +135,8 @@ public final class ExtremeTextReader {
                 }
                 int l = parseInt(s, st, k, f, line, "label");
                 if (l < 0 || (c >= 0 && l >= c)) {
-                  throw DataException.at(f, line, "label " + l + " out of range [0, "
-                      + (c >= 0 ? c : "inf") + ")");
+                  throw DataException.at(
+                      f, line, "label " + l + " out of range [0, " + (c >= 0 ? c : "inf") + ")");
                 }
                 maxLabel = Math.max(maxLabel, l);
                 csr.addLabel(l);
@@ -166,16 +166,23 @@ public final class ExtremeTextReader {
           }
           int fi = parseInt(s, st, colon, f, line, "feature index") - opt.featureBase;
           if (fi < 0 || (d >= 0 && fi >= d)) {
-            throw DataException.at(f, line, "feature index " + s.substring(st, colon)
-                + " out of range [" + opt.featureBase + ", "
-                + (d >= 0 ? d + opt.featureBase : "inf") + ")");
+            throw DataException.at(
+                f,
+                line,
+                "feature index "
+                    + s.substring(st, colon)
+                    + " out of range ["
+                    + opt.featureBase
+                    + ", "
+                    + (d >= 0 ? d + opt.featureBase : "inf")
+                    + ")");
           }
           float v;
           try {
             v = Float.parseFloat(s.substring(colon + 1, i));
           } catch (NumberFormatException e) {
-            throw DataException.at(f, line, "feature value '" + s.substring(colon + 1, i)
-                + "' is not a number");
+            throw DataException.at(
+                f, line, "feature value '" + s.substring(colon + 1, i) + "' is not a number");
           }
           maxFeat = Math.max(maxFeat, fi);
           if (v != 0f) {

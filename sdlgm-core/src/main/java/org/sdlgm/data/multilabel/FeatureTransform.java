@@ -12,14 +12,14 @@ import org.sdlgm.data.DataException;
 /**
  * Feature preprocessing fitted on the training set and applied identically to every later set
  * (validation, test, prediction input), stored with the model as JSON: {@code kind} plus the
- * per-feature statistics that kind needs ({@code idf} for tf-idf, {@code mean} and {@code std}
- * for standardisation; absent otherwise). Kinds: {@code none}; {@code binary} (x ≠ 0 → 1);
- * {@code tfidf} (x · idf with scikit-learn's smooth idf = ln((1+n)/(1+df)) + 1, then each row
- * scaled to unit L2 norm); {@code standardize} ((x − mean)/std per feature over all training
- * rows, implicit zeros included; a constant feature gets std 1); and {@code auto}, which exists
- * only as a request: {@link #fit} resolves it from the training matrix (density ≥ 0.5 →
- * standardize, else tfidf when no value is negative, else none) and the resolved kind is what is
- * recorded, so a saved model never depends on the data it is later applied to.
+ * per-feature statistics that kind needs ({@code idf} for tf-idf, {@code mean} and {@code std} for
+ * standardisation; absent otherwise). Kinds: {@code none}; {@code binary} (x ≠ 0 → 1); {@code
+ * tfidf} (x · idf with scikit-learn's smooth idf = ln((1+n)/(1+df)) + 1, then each row scaled to
+ * unit L2 norm); {@code standardize} ((x − mean)/std per feature over all training rows, implicit
+ * zeros included; a constant feature gets std 1); and {@code auto}, which exists only as a request:
+ * {@link #fit} resolves it from the training matrix (density ≥ 0.5 → standardize, else tfidf when
+ * no value is negative, else none) and the resolved kind is what is recorded, so a saved model
+ * never depends on the data it is later applied to.
  *
  * <p>The data stay sparse; {@link #denseRows} is the one place a mini-batch is densified (and
  * transformed on the way), so a 10^5-feature set is never held dense as a whole.
@@ -28,16 +28,20 @@ import org.sdlgm.data.DataException;
  * @param numFeatures D of the training data; inputs must have the same
  * @param idf per-feature idf for {@code tfidf}, else null
  * @param mean per-feature mean for {@code standardize}, else null
- * @param std per-feature standard deviation (constant features: 1) for {@code standardize},
- *     else null
+ * @param std per-feature standard deviation (constant features: 1) for {@code standardize}, else
+ *     null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] mean,
-    float[] std) implements FeatureRows {
+public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] mean, float[] std)
+    implements FeatureRows {
 
   /** The preprocessing kinds; JSON and command-line names are lower case. */
   public enum Kind {
-    NONE, BINARY, TFIDF, STANDARDIZE, AUTO;
+    NONE,
+    BINARY,
+    TFIDF,
+    STANDARDIZE,
+    AUTO;
 
     @JsonValue
     public String id() {
@@ -52,8 +56,10 @@ public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] 
           return k;
         }
       }
-      throw new SdlgmException("unknown feature transform '" + id
-          + "'; valid are none, binary, tfidf, standardize, auto");
+      throw new SdlgmException(
+          "unknown feature transform '"
+              + id
+              + "'; valid are none, binary, tfidf, standardize, auto");
     }
 
     @Override
@@ -84,8 +90,14 @@ public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] 
     if (std != null) {
       for (int j = 0; j < std.length; j++) {
         if (!(std[j] > 0) || !Float.isFinite(std[j]) || !Float.isFinite(mean[j])) {
-          throw new IllegalArgumentException("feature " + j + ": mean " + mean[j] + ", std "
-              + std[j] + " (std must be finite and > 0)");
+          throw new IllegalArgumentException(
+              "feature "
+                  + j
+                  + ": mean "
+                  + mean[j]
+                  + ", std "
+                  + std[j]
+                  + " (std must be finite and > 0)");
         }
       }
     }
@@ -93,8 +105,8 @@ public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] 
 
   private static void check(String what, float[] a, boolean needed, int d) {
     if (needed && (a == null || a.length != d)) {
-      throw new IllegalArgumentException(what + " needs " + d + " values, has "
-          + (a == null ? "none" : a.length));
+      throw new IllegalArgumentException(
+          what + " needs " + d + " values, has " + (a == null ? "none" : a.length));
     }
     if (!needed && a != null) {
       throw new IllegalArgumentException(what + " is not used by this kind");
@@ -138,8 +150,16 @@ public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] 
         float v = train.featureValueAt(k);
         if (!Float.isFinite(v)) {
           int j = train.featureIndexAt(k);
-          throw new DataException(train.name() + ": row " + (r + 1) + ", feature " + j
-              + featureName(train, j) + " is " + v + "; feature transforms need finite values");
+          throw new DataException(
+              train.name()
+                  + ": row "
+                  + (r + 1)
+                  + ", feature "
+                  + j
+                  + featureName(train, j)
+                  + " is "
+                  + v
+                  + "; feature transforms need finite values");
         }
         negative |= v < 0;
       }
@@ -225,12 +245,12 @@ public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] 
   }
 
   /**
-   * Fills {@code dst[0 .. count*numFeatures)} (row-major) with the transformed dense rows
-   * {@code ds[rows[from]], ..., ds[rows[from+count-1]]}; the rest of {@code dst} is untouched,
-   * so one buffer can serve every batch.
+   * Fills {@code dst[0 .. count*numFeatures)} (row-major) with the transformed dense rows {@code
+   * ds[rows[from]], ..., ds[rows[from+count-1]]}; the rest of {@code dst} is untouched, so one
+   * buffer can serve every batch.
    *
-   * @throws DataException if {@code ds} has a different number of features than the training
-   *     data, or a selected row holds a non-finite value
+   * @throws DataException if {@code ds} has a different number of features than the training data,
+   *     or a selected row holds a non-finite value
    */
   @Override
   public void denseRows(MultiLabelDataset ds, int[] rows, int from, int count, float[] dst) {
@@ -249,8 +269,8 @@ public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] 
   }
 
   /**
-   * {@link #denseRows(MultiLabelDataset, int[], int, int, float[])} for the consecutive rows
-   * {@code [from, from+count)}.
+   * {@link #denseRows(MultiLabelDataset, int[], int, int, float[])} for the consecutive rows {@code
+   * [from, from+count)}.
    */
   public void denseRows(MultiLabelDataset ds, int from, int count, float[] dst) {
     if (from < 0 || count < 0 || from > ds.size() - count) {
@@ -264,8 +284,8 @@ public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] 
   }
 
   /**
-   * True when the transform maps 0 to 0 (every kind but {@code standardize}), so that a
-   * transformed row is as sparse as the raw one and {@link #sparseRows} applies.
+   * True when the transform maps 0 to 0 (every kind but {@code standardize}), so that a transformed
+   * row is as sparse as the raw one and {@link #sparseRows} applies.
    */
   public boolean keepsZeros() {
     return kind != Kind.STANDARDIZE;
@@ -273,8 +293,8 @@ public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] 
 
   /**
    * The transformed rows {@code ds[rows[from]], ..., ds[rows[from+count-1]]} as a padded sparse
-   * batch, or null when the transform does not keep zeros ({@link #keepsZeros}): the same
-   * values {@link #denseRows} writes, at the row's non-zero positions.
+   * batch, or null when the transform does not keep zeros ({@link #keepsZeros}): the same values
+   * {@link #denseRows} writes, at the row's non-zero positions.
    *
    * @throws DataException as {@link #denseRows}
    */
@@ -288,8 +308,12 @@ public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] 
           "positions [" + from + ", " + from + "+" + count + ") of " + rows.length + " rows");
     }
     if (ds.numFeatures() != numFeatures) {
-      throw new DataException(ds.name() + ": " + ds.numFeatures()
-          + " features, but the feature transform was fitted on " + numFeatures);
+      throw new DataException(
+          ds.name()
+              + ": "
+              + ds.numFeatures()
+              + " features, but the feature transform was fitted on "
+              + numFeatures);
     }
     int width = 1;
     for (int i = 0; i < count; i++) {
@@ -311,14 +335,23 @@ public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] 
         int j = ds.featureIndexAt(k);
         float v = ds.featureValueAt(k);
         if (!Float.isFinite(v)) {
-          throw new DataException(ds.name() + ": row " + (r + 1) + ", feature " + j
-              + featureName(ds, j) + " is " + v + "; feature transforms need finite values");
+          throw new DataException(
+              ds.name()
+                  + ": row "
+                  + (r + 1)
+                  + ", feature "
+                  + j
+                  + featureName(ds, j)
+                  + " is "
+                  + v
+                  + "; feature transforms need finite values");
         }
-        float t = switch (kind) {
-          case BINARY -> v != 0f ? 1f : 0f;
-          case TFIDF -> v * idf[j];
-          default -> v;
-        };
+        float t =
+            switch (kind) {
+              case BINARY -> v != 0f ? 1f : 0f;
+              case TFIDF -> v * idf[j];
+              default -> v;
+            };
         sq += (double) t * t;
         indices[base + n] = j;
         values[base + n] = t;
@@ -336,8 +369,12 @@ public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] 
 
   private void prepare(MultiLabelDataset ds, int count, float[] dst) {
     if (ds.numFeatures() != numFeatures) {
-      throw new DataException(ds.name() + ": " + ds.numFeatures()
-          + " features, but the feature transform was fitted on " + numFeatures);
+      throw new DataException(
+          ds.name()
+              + ": "
+              + ds.numFeatures()
+              + " features, but the feature transform was fitted on "
+              + numFeatures);
     }
     long need = (long) count * numFeatures;
     if (dst.length < need) {
@@ -360,8 +397,16 @@ public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] 
       int j = ds.featureIndexAt(k);
       float v = ds.featureValueAt(k);
       if (!Float.isFinite(v)) {
-        throw new DataException(ds.name() + ": row " + (r + 1) + ", feature " + j
-            + featureName(ds, j) + " is " + v + "; feature transforms need finite values");
+        throw new DataException(
+            ds.name()
+                + ": row "
+                + (r + 1)
+                + ", feature "
+                + j
+                + featureName(ds, j)
+                + " is "
+                + v
+                + "; feature transforms need finite values");
       }
       float t;
       switch (kind) {
@@ -392,14 +437,18 @@ public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] 
   // that a transform read back from JSON equals the one written.
   @Override
   public boolean equals(Object o) {
-    return o instanceof FeatureTransform t && kind == t.kind && numFeatures == t.numFeatures
-        && Arrays.equals(idf, t.idf) && Arrays.equals(mean, t.mean) && Arrays.equals(std, t.std);
+    return o instanceof FeatureTransform t
+        && kind == t.kind
+        && numFeatures == t.numFeatures
+        && Arrays.equals(idf, t.idf)
+        && Arrays.equals(mean, t.mean)
+        && Arrays.equals(std, t.std);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(kind, numFeatures, Arrays.hashCode(idf), Arrays.hashCode(mean),
-        Arrays.hashCode(std));
+    return Objects.hash(
+        kind, numFeatures, Arrays.hashCode(idf), Arrays.hashCode(mean), Arrays.hashCode(std));
   }
 
   @Override

@@ -6,9 +6,9 @@ import java.util.function.Function;
 import org.sdlgm.SdlgmException;
 
 /**
- * A label rule as written in a spec ({@code labels=...}) or in {@code --labels}, checked for
- * syntax when the spec is parsed but turned into a {@link LabelSpec} only when data are loaded,
- * because {@link LabelSpec#xml} reads the XML file and parsing must not touch files.
+ * A label rule as written in a spec ({@code labels=...}) or in {@code --labels}, checked for syntax
+ * when the spec is parsed but turned into a {@link LabelSpec} only when data are loaded, because
+ * {@link LabelSpec#xml} reads the XML file and parsing must not touch files.
  */
 record LabelChoice(LabelSpec.Kind kind, int count, Path xml, String text) {
   static final String FORMS = "an XML label file (PATH.xml or xml:PATH), first:C, last:C or meka";
@@ -35,7 +35,8 @@ record LabelChoice(LabelSpec.Kind kind, int count, Path xml, String text) {
       return new LabelChoice(LabelSpec.Kind.MEKA, 0, null, t);
     }
     if (lower.startsWith("xml:") && t.length() > 4) {
-      return new LabelChoice(LabelSpec.Kind.XML, 0, org.sdlgm.data.SpecParts.path(t.substring(4).trim()), t);
+      return new LabelChoice(
+          LabelSpec.Kind.XML, 0, org.sdlgm.data.SpecParts.path(t.substring(4).trim()), t);
     }
     if (lower.endsWith(".xml")) {
       return new LabelChoice(LabelSpec.Kind.XML, 0, org.sdlgm.data.SpecParts.path(t), t);

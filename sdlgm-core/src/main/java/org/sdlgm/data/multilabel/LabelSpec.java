@@ -6,13 +6,18 @@ import java.util.Objects;
 /**
  * Which ARFF attributes are labels: the first C, the last C, the names in a Mulan XML file, or
  * (when nothing is given) MEKA's {@code -C n} in {@code @relation}. An explicit spec always wins
- * over {@code -C}, because {@code -C} is wrong or missing in some published files.
- * {@link #parse} accepts the command-line forms {@code first:C}, {@code last:C},
- * {@code xml:PATH}, {@code meka}, or a bare path ending in {@code .xml}.
+ * over {@code -C}, because {@code -C} is wrong or missing in some published files. {@link #parse}
+ * accepts the command-line forms {@code first:C}, {@code last:C}, {@code xml:PATH}, {@code meka},
+ * or a bare path ending in {@code .xml}.
  */
 public final class LabelSpec {
   /** The kind of rule. */
-  public enum Kind { FIRST, LAST, XML, MEKA }
+  public enum Kind {
+    FIRST,
+    LAST,
+    XML,
+    MEKA
+  }
 
   private final Kind kind;
   private final int count;
@@ -99,10 +104,14 @@ public final class LabelSpec {
   @Override
   public String toString() {
     switch (kind) {
-      case FIRST: return "first:" + count;
-      case LAST: return "last:" + count;
-      case XML: return "xml:" + (labels.source() == null ? labels.names() : labels.source());
-      default: return "meka";
+      case FIRST:
+        return "first:" + count;
+      case LAST:
+        return "last:" + count;
+      case XML:
+        return "xml:" + (labels.source() == null ? labels.names() : labels.source());
+      default:
+        return "meka";
     }
   }
 }

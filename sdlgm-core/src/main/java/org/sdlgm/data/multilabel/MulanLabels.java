@@ -19,12 +19,12 @@ import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
 
 /**
- * The label names of a Mulan data set, read from its XML label file
- * ({@code <labels xmlns="http://mulan.sourceforge.net/labels"><label name="..."/>...}). This file,
- * not MEKA's {@code -C} in {@code @relation}, is the authority on which ARFF attributes are labels,
- * because {@code -C} is wrong or missing in some Mulan files. Hierarchical files nest
- * {@code label} elements; every {@code label} element counts, in document order, which is also
- * the label numbering the ARFF reader uses.
+ * The label names of a Mulan data set, read from its XML label file ({@code <labels
+ * xmlns="http://mulan.sourceforge.net/labels"><label name="..."/>...}). This file, not MEKA's
+ * {@code -C} in {@code @relation}, is the authority on which ARFF attributes are labels, because
+ * {@code -C} is wrong or missing in some Mulan files. Hierarchical files nest {@code label}
+ * elements; every {@code label} element counts, in document order, which is also the label
+ * numbering the ARFF reader uses.
  */
 public final class MulanLabels {
   private final Path source;
@@ -59,8 +59,11 @@ public final class MulanLabels {
       throw new DataException(f + ": cannot read Mulan label XML: " + e.getMessage(), e);
     }
     if (!"labels".equals(root.getLocalName())) {
-      throw new DataException(f + ": root element is <" + root.getNodeName()
-          + ">, expected <labels> (Mulan label file)");
+      throw new DataException(
+          f
+              + ": root element is <"
+              + root.getNodeName()
+              + ">, expected <labels> (Mulan label file)");
     }
     NodeList nodes = root.getElementsByTagNameNS("*", "label");
     Set<String> names = new LinkedHashSet<>();

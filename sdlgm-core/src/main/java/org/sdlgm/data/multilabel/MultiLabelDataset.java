@@ -7,9 +7,9 @@ import java.util.List;
  * An immutable multi-label data set (x, Y) held sparse: features in CSR form ({@code rowPtr},
  * {@code featIdx}, {@code featVal}) and label sets in CSR form ({@code labelPtr}, {@code labelIdx},
  * strictly increasing within each row). Nothing here ever builds a rows×features matrix, because
- * extreme-classification sets have 10^5–10^6 features; the only densification is
- * {@link #denseBatch}, which fills a caller-owned buffer for one mini-batch. Accessors return
- * copies so that the arrays cannot be changed from outside.
+ * extreme-classification sets have 10^5–10^6 features; the only densification is {@link
+ * #denseBatch}, which fills a caller-owned buffer for one mini-batch. Accessors return copies so
+ * that the arrays cannot be changed from outside.
  */
 public final class MultiLabelDataset {
   private final String name;
@@ -28,8 +28,15 @@ public final class MultiLabelDataset {
    *
    * @param featureNames one name per feature, or an empty list when the format has none
    */
-  public MultiLabelDataset(String name, int numFeatures, List<String> featureNames,
-      List<String> labelNames, int[] rowPtr, int[] featIdx, float[] featVal, int[] labelPtr,
+  public MultiLabelDataset(
+      String name,
+      int numFeatures,
+      List<String> featureNames,
+      List<String> labelNames,
+      int[] rowPtr,
+      int[] featIdx,
+      float[] featVal,
+      int[] labelPtr,
       int[] labelIdx) {
     this.name = name;
     this.numFeatures = numFeatures;
@@ -43,9 +50,17 @@ public final class MultiLabelDataset {
     validate();
   }
 
-  /** Adopts arrays that come from an already validated set (subsets, renames): no copy, no check. */
-  private MultiLabelDataset(MultiLabelDataset from, String name, int[] rowPtr, int[] featIdx,
-      float[] featVal, int[] labelPtr, int[] labelIdx) {
+  /**
+   * Adopts arrays that come from an already validated set (subsets, renames): no copy, no check.
+   */
+  private MultiLabelDataset(
+      MultiLabelDataset from,
+      String name,
+      int[] rowPtr,
+      int[] featIdx,
+      float[] featVal,
+      int[] labelPtr,
+      int[] labelIdx) {
     this.name = name;
     this.numFeatures = from.numFeatures;
     this.featureNames = from.featureNames;
@@ -68,7 +83,9 @@ public final class MultiLabelDataset {
     if (rowPtr.length == 0 || labelPtr.length != rowPtr.length) {
       throw new IllegalArgumentException("rowPtr and labelPtr must both have size()+1 entries");
     }
-    if (featIdx.length != featVal.length || rowPtr[0] != 0 || labelPtr[0] != 0
+    if (featIdx.length != featVal.length
+        || rowPtr[0] != 0
+        || labelPtr[0] != 0
         || rowPtr[rowPtr.length - 1] != featIdx.length
         || labelPtr[labelPtr.length - 1] != labelIdx.length) {
       throw new IllegalArgumentException("inconsistent CSR arrays");
@@ -194,9 +211,9 @@ public final class MultiLabelDataset {
   }
 
   /**
-   * Where row {@code row}'s stored features start in the flat non-zero arrays read by
-   * {@link #featureIndexAt} and {@link #featureValueAt}; together with {@link #rowEnd} this walks
-   * a row without the copy that {@link #featureIndices} makes, for per-batch hot loops.
+   * Where row {@code row}'s stored features start in the flat non-zero arrays read by {@link
+   * #featureIndexAt} and {@link #featureValueAt}; together with {@link #rowEnd} this walks a row
+   * without the copy that {@link #featureIndices} makes, for per-batch hot loops.
    */
   public int rowStart(int row) {
     checkRow(row);
@@ -232,9 +249,9 @@ public final class MultiLabelDataset {
   }
 
   /**
-   * The rows {@code rows} (in that order; repeats allowed, e.g. for a bootstrap) as a new set
-   * named {@code name} with the same features and labels: what seeded splits and validation
-   * hold-outs are made of.
+   * The rows {@code rows} (in that order; repeats allowed, e.g. for a bootstrap) as a new set named
+   * {@code name} with the same features and labels: what seeded splits and validation hold-outs are
+   * made of.
    */
   public MultiLabelDataset subset(int[] rows, String name) {
     int nnz = 0;
@@ -290,7 +307,13 @@ public final class MultiLabelDataset {
 
   @Override
   public String toString() {
-    return name + ": " + size() + " rows x " + numFeatures + " features x " + numLabels()
+    return name
+        + ": "
+        + size()
+        + " rows x "
+        + numFeatures
+        + " features x "
+        + numLabels()
         + " labels";
   }
 }

@@ -4,16 +4,16 @@ import java.util.Objects;
 
 /**
  * Where multi-label data come from, as parsed from a spec by {@link MultiLabelSpecs#parse}: the
- * format or generator and its options, not yet loaded (parsing never opens files). Loading gives
- * a {@link MultiLabelTrainTest} whose test part is the source's official one ({@code mulan:},
- * {@code synthetic-ml:}) or null. {@link MultiLabelPlan} loads sources with a {@code --labels}
- * override and, for a {@code --test} source, with the training set at hand, so that e.g. a
- * LIBSVM test file takes the training data's feature and label counts.
+ * format or generator and its options, not yet loaded (parsing never opens files). Loading gives a
+ * {@link MultiLabelTrainTest} whose test part is the source's official one ({@code mulan:}, {@code
+ * synthetic-ml:}) or null. {@link MultiLabelPlan} loads sources with a {@code --labels} override
+ * and, for a {@code --test} source, with the training set at hand, so that e.g. a LIBSVM test file
+ * takes the training data's feature and label counts.
  */
 public final class MultiLabelSource {
   /** What a load produced, with the file (or spec) each part came from, for error messages. */
-  record Loaded(MultiLabelDataset train, String trainFrom, MultiLabelDataset test,
-      String testFrom) {}
+  record Loaded(
+      MultiLabelDataset train, String trainFrom, MultiLabelDataset test, String testFrom) {}
 
   /** The scheme-specific loading; {@code like} is the training set when loading a test source. */
   @FunctionalInterface
@@ -42,8 +42,8 @@ public final class MultiLabelSource {
   }
 
   /**
-   * Reads or generates the data with the spec's own label rule. Throws
-   * {@link org.sdlgm.data.DataException} for bad input.
+   * Reads or generates the data with the spec's own label rule. Throws {@link
+   * org.sdlgm.data.DataException} for bad input.
    */
   public MultiLabelTrainTest load() {
     Loaded l = load(null, null);

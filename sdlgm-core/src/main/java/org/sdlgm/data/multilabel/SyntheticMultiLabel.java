@@ -11,24 +11,27 @@ import org.sdlgm.SdlgmException;
  * A seeded generator of learnable extreme multi-label data with known ground truth, so that the
  * multi-label pipeline can be tested at realistic scale (10^5 features, 10^4 labels) without
  * downloading anything. Each of the C labels owns a random <em>signature</em>: sigmin..sigmax
- * distinct features out of D. A row draws its label-set size |Y| uniformly from 1..lmax (or 0
- * with probability {@code empty}), draws that many distinct labels (uniformly, or by Zipf
- * popularity with exponent {@code zipf} over a random ranking of the labels), and emits, for
- * each of its labels, every signature feature independently with probability {@code keep} (at
- * least one per label, so no label is invisible), plus {@code noise} uniformly random features.
- * Values are 1 ({@link Values#BINARY}) or, for {@link Values#COUNT}, the sum over a feature's
- * emissions of a count in 1..3, like term frequencies.
+ * distinct features out of D. A row draws its label-set size |Y| uniformly from 1..lmax (or 0 with
+ * probability {@code empty}), draws that many distinct labels (uniformly, or by Zipf popularity
+ * with exponent {@code zipf} over a random ranking of the labels), and emits, for each of its
+ * labels, every signature feature independently with probability {@code keep} (at least one per
+ * label, so no label is invisible), plus {@code noise} uniformly random features. Values are 1
+ * ({@link Values#BINARY}) or, for {@link Values#COUNT}, the sum over a feature's emissions of a
+ * count in 1..3, like term frequencies.
  *
- * <p>Rows are appended straight into CSR form, so memory and time are proportional to the
- * non-zeros (about n·(lmax·sigmax·keep + noise)), never to n·D or n·C: the default 3000 × 100000
- * × 10000 set takes a few megabytes. Output is a pure function of the parameters: signatures,
- * the popularity ranking, training rows and test rows each come from their own
- * {@link SplittableRandom} stream split off the seed in that order, so changing {@code n} or
- * {@code test} changes neither the signatures nor the other part's rows.
+ * <p>Rows are appended straight into CSR form, so memory and time are proportional to the non-zeros
+ * (about n·(lmax·sigmax·keep + noise)), never to n·D or n·C: the default 3000 × 100000 × 10000 set
+ * takes a few megabytes. Output is a pure function of the parameters: signatures, the popularity
+ * ranking, training rows and test rows each come from their own {@link SplittableRandom} stream
+ * split off the seed in that order, so changing {@code n} or {@code test} changes neither the
+ * signatures nor the other part's rows.
  */
 public final class SyntheticMultiLabel {
   /** How feature values look. */
-  public enum Values { BINARY, COUNT }
+  public enum Values {
+    BINARY,
+    COUNT
+  }
 
   private final String spec;
   private final int n;
@@ -64,11 +67,26 @@ public final class SyntheticMultiLabel {
     this.empty = b.empty;
     this.zipf = b.zipf;
     this.values = b.values;
-    this.spec = b.spec != null ? b.spec : String.format(Locale.ROOT,
-        "synthetic-ml:n=%d,test=%d,features=%d,labels=%d,lmax=%d,seed=%d,sigmin=%d,sigmax=%d,"
-            + "keep=%s,noise=%d,empty=%s,zipf=%s,values=%s",
-        n, test, features, labels, lmax, seed, sigMin, sigMax, keep, noise, empty, zipf,
-        values.name().toLowerCase(Locale.ROOT));
+    this.spec =
+        b.spec != null
+            ? b.spec
+            : String.format(
+                Locale.ROOT,
+                "synthetic-ml:n=%d,test=%d,features=%d,labels=%d,lmax=%d,seed=%d,sigmin=%d,sigmax=%d,"
+                    + "keep=%s,noise=%d,empty=%s,zipf=%s,values=%s",
+                n,
+                test,
+                features,
+                labels,
+                lmax,
+                seed,
+                sigMin,
+                sigMax,
+                keep,
+                noise,
+                empty,
+                zipf,
+                values.name().toLowerCase(Locale.ROOT));
     SplittableRandom root = new SplittableRandom(seed);
     SplittableRandom sigRng = root.split();
     SplittableRandom popRng = root.split();
@@ -186,8 +204,7 @@ public final class SyntheticMultiLabel {
     return lo;
   }
 
-  private MultiLabelDataset rows(String name, int count, List<String> names,
-      SplittableRandom rng) {
+  private MultiLabelDataset rows(String name, int count, List<String> names, SplittableRandom rng) {
     CsrBuilder csr = new CsrBuilder();
     int[] chosen = new int[lmax];
     // Emissions of one row packed as (feature << 32 | count), sorted to merge repeats.
@@ -275,66 +292,120 @@ public final class SyntheticMultiLabel {
     private Builder() {}
 
     /** Training rows (default 3000). */
-    public Builder n(int v) { this.n = v; return this; }
+    public Builder n(int v) {
+      this.n = v;
+      return this;
+    }
 
     /** Test rows (default 1000; 0 for none). */
-    public Builder test(int v) { this.test = v; return this; }
+    public Builder test(int v) {
+      this.test = v;
+      return this;
+    }
 
     /** D, the number of features (default 100000). */
-    public Builder features(int v) { this.features = v; return this; }
+    public Builder features(int v) {
+      this.features = v;
+      return this;
+    }
 
     /** C, the number of labels (default 10000). */
-    public Builder labels(int v) { this.labels = v; return this; }
+    public Builder labels(int v) {
+      this.labels = v;
+      return this;
+    }
 
     /** Largest label-set size (default 5); |Y| is uniform on 1..lmax. */
-    public Builder lmax(int v) { this.lmax = v; return this; }
+    public Builder lmax(int v) {
+      this.lmax = v;
+      return this;
+    }
 
-    public Builder seed(long v) { this.seed = v; return this; }
+    public Builder seed(long v) {
+      this.seed = v;
+      return this;
+    }
 
     /** Smallest signature size (default 10). */
-    public Builder sigMin(int v) { this.sigMin = v; return this; }
+    public Builder sigMin(int v) {
+      this.sigMin = v;
+      return this;
+    }
 
     /** Largest signature size (default 30). */
-    public Builder sigMax(int v) { this.sigMax = v; return this; }
+    public Builder sigMax(int v) {
+      this.sigMax = v;
+      return this;
+    }
 
     /** Probability that a row emits each signature feature of each of its labels (default 0.5). */
-    public Builder keep(double v) { this.keep = v; return this; }
+    public Builder keep(double v) {
+      this.keep = v;
+      return this;
+    }
 
     /** Uniformly random noise features per row (default 5). */
-    public Builder noise(int v) { this.noise = v; return this; }
+    public Builder noise(int v) {
+      this.noise = v;
+      return this;
+    }
 
     /** Probability that a row has no labels (and then only noise features); default 0. */
-    public Builder empty(double v) { this.empty = v; return this; }
+    public Builder empty(double v) {
+      this.empty = v;
+      return this;
+    }
 
     /** Zipf exponent of label popularity; 0 (default) draws labels uniformly. */
-    public Builder zipf(double v) { this.zipf = v; return this; }
+    public Builder zipf(double v) {
+      this.zipf = v;
+      return this;
+    }
 
-    public Builder values(Values v) { this.values = v; return this; }
+    public Builder values(Values v) {
+      this.values = v;
+      return this;
+    }
 
     /** The spec string to report from {@link SyntheticMultiLabel#spec()}; derived if unset. */
-    public Builder spec(String v) { this.spec = v; return this; }
+    public Builder spec(String v) {
+      this.spec = v;
+      return this;
+    }
 
     public SyntheticMultiLabel build() {
       require(n >= 1, "n must be at least 1, got " + n);
       require(test >= 0, "test must be 0 or more, got " + test);
       require(features >= 1, "features must be at least 1, got " + features);
       require(labels >= 1, "labels must be at least 1, got " + labels);
-      require(lmax >= 1 && lmax <= labels,
-          "lmax must be in 1..labels (" + labels + "), got " + lmax);
-      require(sigMin >= 1 && sigMin <= sigMax && sigMax <= features,
-          "signature sizes need 1 <= sigmin <= sigmax <= features (" + features + "), got sigmin="
-              + sigMin + ", sigmax=" + sigMax);
+      require(
+          lmax >= 1 && lmax <= labels, "lmax must be in 1..labels (" + labels + "), got " + lmax);
+      require(
+          sigMin >= 1 && sigMin <= sigMax && sigMax <= features,
+          "signature sizes need 1 <= sigmin <= sigmax <= features ("
+              + features
+              + "), got sigmin="
+              + sigMin
+              + ", sigmax="
+              + sigMax);
       require(keep > 0 && keep <= 1, "keep must be in (0, 1], got " + keep);
       require(noise >= 0, "noise must be 0 or more, got " + noise);
       require(empty >= 0 && empty < 1, "empty must be in [0, 1), got " + empty);
-      require(Double.isFinite(zipf) && zipf >= 0, "zipf must be a finite number >= 0, got "
-          + zipf);
+      require(Double.isFinite(zipf) && zipf >= 0, "zipf must be a finite number >= 0, got " + zipf);
       require(values != null, "values must be binary or count");
       long perRow = (long) lmax * sigMax + noise;
-      require((long) labels * sigMax <= Integer.MAX_VALUE - 64
+      require(
+          (long) labels * sigMax <= Integer.MAX_VALUE - 64
               && Math.max(n, test) * perRow <= Integer.MAX_VALUE - 64,
-          "too large for int-indexed CSR: " + Math.max(n, test) + " rows x up to " + perRow
-              + " non-zeros, " + labels + " labels x up to " + sigMax + " signature features");
+          "too large for int-indexed CSR: "
+              + Math.max(n, test)
+              + " rows x up to "
+              + perRow
+              + " non-zeros, "
+              + labels
+              + " labels x up to "
+              + sigMax
+              + " signature features");
       return new SyntheticMultiLabel(this);
     }
 

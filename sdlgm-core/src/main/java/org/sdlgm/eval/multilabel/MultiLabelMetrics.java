@@ -4,14 +4,14 @@ import java.util.Objects;
 
 /**
  * Computes {@link MultiLabelEvaluation} from per-row truth sets, predicted sets, per-label scores
- * and predicted levels L̂, with the definitions of docs/multilabel.md ("The model",
- * Metrics). Labels are 0-based indices in [0, numLabels); a set may be given in any order
- * but must not repeat a label (IllegalArgumentException — a duplicate would silently inflate
- * |Ŷ| and TP). The ranking for P@k and nDCG@k sorts labels by descending score and breaks ties
- * by the lower label index first, so results are deterministic when a model emits equal scores
- * (e.g. saturated logits); NaN scores are rejected because they have no place in a ranking.
- * {@link #evaluate} is a thin loop over the streaming {@link Accumulator}, which holds only
- * O(numLabels) state, so millions of rows can be evaluated without materialising arrays.
+ * and predicted levels L̂, with the definitions of docs/multilabel.md ("The model", Metrics).
+ * Labels are 0-based indices in [0, numLabels); a set may be given in any order but must not repeat
+ * a label (IllegalArgumentException — a duplicate would silently inflate |Ŷ| and TP). The ranking
+ * for P@k and nDCG@k sorts labels by descending score and breaks ties by the lower label index
+ * first, so results are deterministic when a model emits equal scores (e.g. saturated logits); NaN
+ * scores are rejected because they have no place in a ranking. {@link #evaluate} is a thin loop
+ * over the streaming {@link Accumulator}, which holds only O(numLabels) state, so millions of rows
+ * can be evaluated without materialising arrays.
  */
 public final class MultiLabelMetrics {
 
@@ -23,10 +23,10 @@ public final class MultiLabelMetrics {
   private MultiLabelMetrics() {}
 
   /**
-   * Evaluates all rows at once. {@code truth[i]}, {@code predictedSets[i]} are label sets,
-   * {@code scores[i]} has exactly {@code numLabels} entries, {@code predictedLevels[i]} is the L̂
-   * used for count accuracy; {@code lMin} and {@code l0} give the clip for the clipped count
-   * accuracy. All arrays must have the same number of rows.
+   * Evaluates all rows at once. {@code truth[i]}, {@code predictedSets[i]} are label sets, {@code
+   * scores[i]} has exactly {@code numLabels} entries, {@code predictedLevels[i]} is the L̂ used for
+   * count accuracy; {@code lMin} and {@code l0} give the clip for the clipped count accuracy. All
+   * arrays must have the same number of rows.
    */
   public static MultiLabelEvaluation evaluate(
       int[][] truth,
@@ -42,9 +42,10 @@ public final class MultiLabelMetrics {
     Objects.requireNonNull(predictedLevels, "predictedLevels");
     int n = truth.length;
     if (predictedSets.length != n || scores.length != n || predictedLevels.length != n) {
-      throw new IllegalArgumentException(String.format(
-          "row counts differ: truth %d, predictedSets %d, scores %d, predictedLevels %d",
-          n, predictedSets.length, scores.length, predictedLevels.length));
+      throw new IllegalArgumentException(
+          String.format(
+              "row counts differ: truth %d, predictedSets %d, scores %d, predictedLevels %d",
+              n, predictedSets.length, scores.length, predictedLevels.length));
     }
     Accumulator acc = new Accumulator(numLabels, lMin, l0);
     for (int i = 0; i < n; i++) {
@@ -54,10 +55,10 @@ public final class MultiLabelMetrics {
   }
 
   /**
-   * Streaming form of {@link MultiLabelMetrics#evaluate}: add one row at a time, then call
-   * {@link #result()} (which may be called any number of times; it does not reset the state).
-   * State is a few running sums plus per-label TP/FP/FN counters, so memory is O(numLabels)
-   * regardless of the number of rows. Not thread-safe: use one accumulator per thread.
+   * Streaming form of {@link MultiLabelMetrics#evaluate}: add one row at a time, then call {@link
+   * #result()} (which may be called any number of times; it does not reset the state). State is a
+   * few running sums plus per-label TP/FP/FN counters, so memory is O(numLabels) regardless of the
+   * number of rows. Not thread-safe: use one accumulator per thread.
    */
   public static final class Accumulator {
     private final int numLabels;
@@ -112,9 +113,9 @@ public final class MultiLabelMetrics {
     }
 
     /**
-     * Adds one row: true set {@code truth}, predicted set {@code predicted}, one score per label
-     * in {@code scores} (length numLabels) and the predicted level {@code level} (L̂ ≥ 0).
-     * Validation happens before any state changes, so a rejected row leaves the totals intact.
+     * Adds one row: true set {@code truth}, predicted set {@code predicted}, one score per label in
+     * {@code scores} (length numLabels) and the predicted level {@code level} (L̂ ≥ 0). Validation
+     * happens before any state changes, so a rejected row leaves the totals intact.
      */
     public void add(int[] truth, int[] predicted, float[] scores, int level) {
       Objects.requireNonNull(truth, "truth");
@@ -222,10 +223,10 @@ public final class MultiLabelMetrics {
     }
 
     /**
-     * Fills {@code topK} with the best min(MAX_K, numLabels) labels, best first: higher score
-     * wins, equal scores go to the lower index. Scanning indices in increasing order and only
-     * displacing an entry on a strictly greater score gives exactly that tie-break, at O(C·k)
-     * cost without sorting all C labels.
+     * Fills {@code topK} with the best min(MAX_K, numLabels) labels, best first: higher score wins,
+     * equal scores go to the lower index. Scanning indices in increasing order and only displacing
+     * an entry on a strictly greater score gives exactly that tie-break, at O(C·k) cost without
+     * sorting all C labels.
      */
     private int selectTopK(float[] scores) {
       int m = 0;

@@ -12,34 +12,46 @@ import org.sdlgm.model.multilabel.Tagger;
 import org.sdlgm.model.multilabel.TaggerConfig;
 
 /**
- * Scores a trained {@link Tagger} on a labelled data set: one pass over the rows in batches,
- * and one {@link MultiLabelEvaluation} per set rule the model reports (the count rule for
- * sdlgm, top-L0 for sdlgm-fixed, threshold and top-k for br-mlp). Rankings for P@k and nDCG@k
- * always come from the model's label scores.
+ * Scores a trained {@link Tagger} on a labelled data set: one pass over the rows in batches, and
+ * one {@link MultiLabelEvaluation} per set rule the model reports (the count rule for sdlgm, top-L0
+ * for sdlgm-fixed, threshold and top-k for br-mlp). Rankings for P@k and nDCG@k always come from
+ * the model's label scores.
  */
 public final class TaggerEvaluator {
   private TaggerEvaluator() {}
 
   /** Evaluates every rule of {@code config.setRules()}; keys keep that order. */
-  public static Map<SetRule, MultiLabelEvaluation> evaluate(Tagger tagger, MultiLabelDataset data,
-      FeatureRows features, int batchSize) {
+  public static Map<SetRule, MultiLabelEvaluation> evaluate(
+      Tagger tagger, MultiLabelDataset data, FeatureRows features, int batchSize) {
     return evaluate(tagger, data, features, batchSize, tagger.config().setRules());
   }
 
   /** Evaluates the given rules in one pass over the data. */
-  public static Map<SetRule, MultiLabelEvaluation> evaluate(Tagger tagger, MultiLabelDataset data,
-      FeatureRows features, int batchSize, List<SetRule> rules) {
+  public static Map<SetRule, MultiLabelEvaluation> evaluate(
+      Tagger tagger,
+      MultiLabelDataset data,
+      FeatureRows features,
+      int batchSize,
+      List<SetRule> rules) {
     TaggerConfig c = tagger.config();
     if (data.numFeatures() != c.numFeatures() || data.numLabels() != c.numLabels()) {
-      throw new org.sdlgm.SdlgmException(data.name() + ": " + data.numFeatures() + " features and "
-          + data.numLabels() + " labels, but the model expects " + c.numFeatures() + " and "
-          + c.numLabels());
+      throw new org.sdlgm.SdlgmException(
+          data.name()
+              + ": "
+              + data.numFeatures()
+              + " features and "
+              + data.numLabels()
+              + " labels, but the model expects "
+              + c.numFeatures()
+              + " and "
+              + c.numLabels());
     }
     List<MultiLabelMetrics.Accumulator> acc = new ArrayList<>();
     for (SetRule r : rules) {
-      acc.add(r == SetRule.COUNT
-          ? new MultiLabelMetrics.Accumulator(c.numLabels(), c.minLevel(), c.maxLevel())
-          : new MultiLabelMetrics.Accumulator(c.numLabels(), 0, c.numLabels()));
+      acc.add(
+          r == SetRule.COUNT
+              ? new MultiLabelMetrics.Accumulator(c.numLabels(), c.minLevel(), c.maxLevel())
+              : new MultiLabelMetrics.Accumulator(c.numLabels(), 0, c.numLabels()));
     }
     int n = data.size();
     int[] all = new int[n];

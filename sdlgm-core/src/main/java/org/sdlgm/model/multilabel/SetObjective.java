@@ -7,8 +7,8 @@ import org.sdlgm.model.Method;
 /**
  * The set likelihood of the supervised SDLGM (docs/multilabel.md): {@code relaxed-bce}, the
  * expected binary cross-entropy between the label indicator and the relaxed mask of the two
- * Gumbel-Softmax steps (the default), or {@code plackett-luce}, the lower bound
- * −log P(order o of Y′ | x, L = |Y′|) with o a uniformly random permutation of the true set.
+ * Gumbel-Softmax steps (the default), or {@code plackett-luce}, the lower bound −log P(order o of
+ * Y′ | x, L = |Y′|) with o a uniformly random permutation of the true set.
  */
 public enum SetObjective {
   RELAXED_BCE("relaxed-bce"),

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import org.sdlgm.model.Method;
 
 /**
- * How a predicted label set is formed from the scores: {@code count} (the SDLGM rule: the top
- * L̂ labels with L̂ = argmax q(L | x)), {@code threshold} (every label whose probability exceeds
- * the threshold — binary relevance) or {@code top-k} (always the k best labels).
+ * How a predicted label set is formed from the scores: {@code count} (the SDLGM rule: the top L̂
+ * labels with L̂ = argmax q(L | x)), {@code threshold} (every label whose probability exceeds the
+ * threshold — binary relevance) or {@code top-k} (always the k best labels).
  */
 public enum SetRule {
   COUNT("count"),

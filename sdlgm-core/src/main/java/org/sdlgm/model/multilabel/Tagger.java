@@ -24,9 +24,9 @@ import org.sdlgm.model.SparseCoder;
 import org.sdlgm.util.AtomicFiles;
 
 /**
- * A multi-label model in memory — configuration, network and parameters — and what a trained
- * one does: score a batch of (transformed) feature rows and turn the scores into label sets
- * with their size L̂ ≤ L0. Owns a native memory scope; close it when done.
+ * A multi-label model in memory — configuration, network and parameters — and what a trained one
+ * does: score a batch of (transformed) feature rows and turn the scores into label sets with their
+ * size L̂ ≤ L0. Owns a native memory scope; close it when done.
  */
 public final class Tagger implements AutoCloseable {
   private final TaggerConfig config;
@@ -54,7 +54,8 @@ public final class Tagger implements AutoCloseable {
     } catch (java.nio.file.NoSuchFileException e) {
       throw new SdlgmException(params + ": parameter file is missing");
     } catch (IOException e) {
-      throw new SdlgmException(params + ": cannot read model parameters (" + e.getMessage() + ")", e);
+      throw new SdlgmException(
+          params + ": cannot read model parameters (" + e.getMessage() + ")", e);
     }
   }
 
@@ -72,8 +73,12 @@ public final class Tagger implements AutoCloseable {
       t.block.initialize(t.manager, DataType.FLOAT32, new Shape(1, config.numFeatures()));
     } catch (IOException | ai.djl.MalformedModelException | RuntimeException e) {
       t.close();
-      throw new SdlgmException(source + ": cannot read model parameters (" + e.getMessage()
-          + "); was it written for this configuration?", e);
+      throw new SdlgmException(
+          source
+              + ": cannot read model parameters ("
+              + e.getMessage()
+              + "); was it written for this configuration?",
+          e);
     }
     return t;
   }
@@ -91,12 +96,14 @@ public final class Tagger implements AutoCloseable {
 
   /** Writes the parameters atomically (temporary file, then rename). */
   public void saveParameters(Path file) {
-    AtomicFiles.write(file, out -> {
-      try (OutputStream buf = new BufferedOutputStream(out);
-          DataOutputStream dout = new DataOutputStream(buf)) {
-        block.saveParameters(dout);
-      }
-    });
+    AtomicFiles.write(
+        file,
+        out -> {
+          try (OutputStream buf = new BufferedOutputStream(out);
+              DataOutputStream dout = new DataOutputStream(buf)) {
+            block.saveParameters(dout);
+          }
+        });
   }
 
   public TaggerConfig config() {
@@ -117,17 +124,19 @@ public final class Tagger implements AutoCloseable {
   }
 
   /**
-   * Raw outputs for {@code b} rows (row-major {@code b × numFeatures}, already transformed):
-   * the ranking scores (b × C; α, or σ(α) for br-mlp) and q(L | x) (b × levels, or null).
+   * Raw outputs for {@code b} rows (row-major {@code b × numFeatures}, already transformed): the
+   * ranking scores (b × C; α, or σ(α) for br-mlp) and q(L | x) (b × levels, or null).
    */
   public Scores score(float[] x, int b) {
     int d = config.numFeatures();
     if (x.length < (long) b * d) {
       throw new IllegalArgumentException("need " + b + " × " + d + " features, got " + x.length);
     }
-    try (NDManager sub = manager.newSubManager(); NDScope scope = new NDScope()) {
+    try (NDManager sub = manager.newSubManager();
+        NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      NDList out = block.forward(store, new NDList(SparseCoder.tensor(sub, x, 0, new Shape(b, d))), false);
+      NDList out =
+          block.forward(store, new NDList(SparseCoder.tensor(sub, x, 0, new Shape(b, d))), false);
       NDArray alpha = out.get(0);
       if (config.method() == TaggerMethod.BR_MLP) {
         alpha = ai.djl.nn.Activation.sigmoid(alpha);
@@ -137,8 +146,8 @@ public final class Tagger implements AutoCloseable {
   }
 
   /**
-   * {@link #score(float[], int)} for sparse rows, through the first layer's sparse product
-   * when the network has a hidden layer (else densified here, one batch at a time).
+   * {@link #score(float[], int)} for sparse rows, through the first layer's sparse product when the
+   * network has a hidden layer (else densified here, one batch at a time).
    */
   public Scores score(SparseBatch rows) {
     int b = rows.rows();
@@ -149,7 +158,8 @@ public final class Tagger implements AutoCloseable {
       }
       return score(x, b);
     }
-    try (NDManager sub = manager.newSubManager(); NDScope scope = new NDScope()) {
+    try (NDManager sub = manager.newSubManager();
+        NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDArray[] in = sparseInput(sub, rows);
       NDList out = block.sparseForward(store, in[0], in[1]);
@@ -162,19 +172,19 @@ public final class Tagger implements AutoCloseable {
   }
 
   /**
-   * Share of non-zero features below which prediction reads sparse rows: a dense pass costs
-   * B·D·H, a sparse one B·M·H for the batch's widest row M plus a gather, so below a few
-   * percent the sparse pass wins by far, and above a tenth the dense product is about as cheap
-   * (results.md, "Sparse inputs").
+   * Share of non-zero features below which prediction reads sparse rows: a dense pass costs B·D·H,
+   * a sparse one B·M·H for the batch's widest row M plus a gather, so below a few percent the
+   * sparse pass wins by far, and above a tenth the dense product is about as cheap (results.md,
+   * "Sparse inputs").
    */
   public static final double SPARSE_DENSITY = 0.1;
 
   /**
    * Why this network should read {@code data} as dense rows, or null when it should read them
-   * sparse: it has a hidden layer, {@code features} gives sparse rows, and fewer than
-   * {@link #SPARSE_DENSITY} of the entries are non-zero. Evaluation and prediction ask this one
-   * rule, so a data set always takes the same path. (Training reads dense rows: see
-   * {@link TaggerBlock#sparseForward}.)
+   * sparse: it has a hidden layer, {@code features} gives sparse rows, and fewer than {@link
+   * #SPARSE_DENSITY} of the entries are non-zero. Evaluation and prediction ask this one rule, so a
+   * data set always takes the same path. (Training reads dense rows: see {@link
+   * TaggerBlock#sparseForward}.)
    */
   public String denseReason(MultiLabelDataset data, FeatureRows features) {
     if (!block.readsSparseRows()) {
@@ -185,8 +195,8 @@ public final class Tagger implements AutoCloseable {
     }
     double density = data.rowEnd(data.size() - 1) / ((double) data.size() * config.numFeatures());
     if (density >= SPARSE_DENSITY) {
-      return String.format(java.util.Locale.ROOT, "%.1f%% of the features are non-zero",
-          100 * density);
+      return String.format(
+          java.util.Locale.ROOT, "%.1f%% of the features are non-zero", 100 * density);
     }
     return null;
   }
@@ -202,8 +212,8 @@ public final class Tagger implements AutoCloseable {
   public record Scores(int rows, float[] labels, float[] levels) {}
 
   /**
-   * Predictions for the rows of {@code s} under {@code rule}, each with the {@code top} best
-   * labels ranked beyond the predicted set (0 for none).
+   * Predictions for the rows of {@code s} under {@code rule}, each with the {@code top} best labels
+   * ranked beyond the predicted set (0 for none).
    */
   public LabelPrediction[] predict(Scores s, SetRule rule, int top) {
     int c = config.numLabels();
@@ -219,7 +229,8 @@ public final class Tagger implements AutoCloseable {
       switch (rule) {
         case COUNT:
           if (probs == null) {
-            throw new SdlgmException("set rule 'count' needs a model with a count head (method sdlgm)");
+            throw new SdlgmException(
+                "set rule 'count' needs a model with a count head (method sdlgm)");
           }
           int best = 0;
           for (int l = 1; l < nl; l++) {

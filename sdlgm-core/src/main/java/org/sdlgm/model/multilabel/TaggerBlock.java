@@ -34,7 +34,8 @@ public final class TaggerBlock extends AbstractBlock {
   TaggerBlock(TaggerConfig config) {
     super((byte) 1);
     if (config.numFeatures() < 1 || config.numLabels() < 1) {
-      throw new IllegalArgumentException("numFeatures and numLabels must be resolved before building");
+      throw new IllegalArgumentException(
+          "numFeatures and numLabels must be resolved before building");
     }
     this.config = config;
     SequentialBlock t = new SequentialBlock();
@@ -46,9 +47,10 @@ public final class TaggerBlock extends AbstractBlock {
     }
     trunk = addChildBlock("trunk", t);
     labelHead = addChildBlock("labelHead", Linear.builder().setUnits(config.numLabels()).build());
-    levelHead = config.method().hasCountHead()
-        ? addChildBlock("levelHead", Linear.builder().setUnits(config.numLevels()).build())
-        : null;
+    levelHead =
+        config.method().hasCountHead()
+            ? addChildBlock("levelHead", Linear.builder().setUnits(config.numLevels()).build())
+            : null;
   }
 
   public TaggerConfig config() {
@@ -56,14 +58,18 @@ public final class TaggerBlock extends AbstractBlock {
   }
 
   private long hiddenWidth() {
-    return config.hidden().isEmpty() ? config.numFeatures() : config.hidden().get(config.hidden().size() - 1);
+    return config.hidden().isEmpty()
+        ? config.numFeatures()
+        : config.hidden().get(config.hidden().size() - 1);
   }
 
   @Override
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
     // PyTorch's default Linear initialisation, as in the unsupervised model (docs/model.md).
-    setInitializer(new XavierInitializer(XavierInitializer.RandomType.UNIFORM,
-        XavierInitializer.FactorType.IN, 1f), Parameter.Type.WEIGHT);
+    setInitializer(
+        new XavierInitializer(
+            XavierInitializer.RandomType.UNIFORM, XavierInitializer.FactorType.IN, 1f),
+        Parameter.Type.WEIGHT);
     long b = inputShapes[0].get(0);
     trunk.initialize(manager, dataType, inputShapes[0]);
     Shape h = new Shape(b, hiddenWidth());
@@ -112,11 +118,11 @@ public final class TaggerBlock extends AbstractBlock {
   }
 
   /**
-   * The trunk's output for sparse rows: the first layer's product W x + b gathered from the
-   * columns of W at each row's non-zeros and summed with their values, (B, M, H) → (B, H), then
-   * the rest of the trunk as usual — B·M·H operations instead of B·D·H. Prediction only:
-   * training keeps the dense product, because autograd would still materialise W's whole
-   * (H, D) gradient and Adam would still update every entry (results.md, "Sparse inputs").
+   * The trunk's output for sparse rows: the first layer's product W x + b gathered from the columns
+   * of W at each row's non-zeros and summed with their values, (B, M, H) → (B, H), then the rest of
+   * the trunk as usual — B·M·H operations instead of B·D·H. Prediction only: training keeps the
+   * dense product, because autograd would still materialise W's whole (H, D) gradient and Adam
+   * would still update every entry (results.md, "Sparse inputs").
    *
    * @param indices feature indices (B, M), int64, padded with any index
    * @param values their values (B, M), 0 at padding
@@ -134,8 +140,12 @@ public final class TaggerBlock extends AbstractBlock {
     // Columns of the (H, D) weight: (H, B·M), then rows of the batch. Values first, so that
     // the results belong to the batch's manager, not the parameters'.
     NDArray columns = w.get(new ai.djl.ndarray.index.NDIndex(":, {}", indices.reshape(b * width)));
-    NDArray h = values.expandDims(2).mul(columns.transpose().reshape(b, width, -1))
-        .sum(new int[] {1}).add(bias);
+    NDArray h =
+        values
+            .expandDims(2)
+            .mul(columns.transpose().reshape(b, width, -1))
+            .sum(new int[] {1})
+            .add(bias);
     for (int i = 1; i < layers.size(); i++) {
       h = apply(layers.get(i), ps, h, false);
     }
@@ -147,8 +157,8 @@ public final class TaggerBlock extends AbstractBlock {
   }
 
   /**
-   * Per-example training terms for a batch: {@code [total, countNll, setLoss, relaxedLevel]},
-   * each of shape (B). {@code total = λ·countNll + setLoss}.
+   * Per-example training terms for a batch: {@code [total, countNll, setLoss, relaxedLevel]}, each
+   * of shape (B). {@code total = λ·countNll + setLoss}.
    *
    * @param x features (B, D), already transformed
    * @param y label indicator (B, C)
@@ -156,8 +166,8 @@ public final class TaggerBlock extends AbstractBlock {
    *     without a count head
    * @param tau Gumbel-Softmax temperature
    */
-  public NDList loss(ParameterStore ps, NDArray x, NDArray y, NDArray countOneHot, double tau,
-      boolean training) {
+  public NDList loss(
+      ParameterStore ps, NDArray x, NDArray y, NDArray countOneHot, double tau, boolean training) {
     NDManager m = x.getManager();
     long b = x.getShape().get(0);
     long c = config.numLabels();
@@ -190,14 +200,17 @@ public final class TaggerBlock extends AbstractBlock {
         mask = cj.get(":, " + (l0 - 1) + ", :");
         levelHard = m.full(new Shape(b), l0, DataType.INT64);
       } else {
-        NDArray ell = GumbelSoftmax.relaxedLevel(logQ, GumbelSoftmax.gumbel(m, new Shape(b, config.numLevels())), tau);
+        NDArray ell =
+            GumbelSoftmax.relaxedLevel(
+                logQ, GumbelSoftmax.gumbel(m, new Shape(b, config.numLevels())), tau);
         // With L_min = 0 the first level is the empty set, whose relaxed j-hot vector is 0.
         NDArray ellPos = config.minLevel() == 0 ? ell.get(":, 1:") : ell;
         mask = GumbelSoftmax.relaxedMask(ellPos, cj);
         levelHard = ell.argMax(1).add(config.minLevel());
       }
       if (config.straightThrough()) {
-        NDArray hard = GumbelSoftmax.hardMask(GumbelSoftmax.order(keys.stopGradient(), l0), levelHard, c);
+        NDArray hard =
+            GumbelSoftmax.hardMask(GumbelSoftmax.order(keys.stopGradient(), l0), levelHard, c);
         mask = hard.add(mask.sub(mask.stopGradient()));
       }
       // An affine squash rather than a clamp: a clamp kills the gradient where m saturates.
@@ -207,18 +220,19 @@ public final class TaggerBlock extends AbstractBlock {
       setLoss = y.mul(sq.log()).add(one.sub(y).mul(one.sub(sq).log())).sum(new int[] {1}).neg();
       level = levelHard.toType(DataType.FLOAT32, false);
     }
-    NDArray total = config.countWeight() == 1.0
-        ? countNll.add(setLoss)
-        : countNll.mul(Scalars.of(m, (float) config.countWeight())).add(setLoss);
+    NDArray total =
+        config.countWeight() == 1.0
+            ? countNll.add(setLoss)
+            : countNll.mul(Scalars.of(m, (float) config.countWeight())).add(setLoss);
     return new NDList(total, countNll, setLoss, level);
   }
 
   /**
-   * The Plackett–Luce bound −log P(o | x) for a uniformly random order o of Y′, with Y′ = Y
-   * when |Y| ≤ L0 and otherwise the L0 labels of Y that the model currently ranks highest (no
-   * gradient through that choice). Each step's normaliser sums e^α over the labels outside Y′
-   * plus a suffix sum over the remaining positions of o — sums of positive terms, so nothing
-   * cancels (the same device as {@link GumbelSoftmax#stepKl}). Rows with Y = ∅ contribute 0.
+   * The Plackett–Luce bound −log P(o | x) for a uniformly random order o of Y′, with Y′ = Y when
+   * |Y| ≤ L0 and otherwise the L0 labels of Y that the model currently ranks highest (no gradient
+   * through that choice). Each step's normaliser sums e^α over the labels outside Y′ plus a suffix
+   * sum over the remaining positions of o — sums of positive terms, so nothing cancels (the same
+   * device as {@link GumbelSoftmax#stepKl}). Rows with Y = ∅ contribute 0.
    */
   static NDArray plackettLuce(NDArray alpha, NDArray y, int l0) {
     NDManager m = alpha.getManager();
@@ -230,8 +244,10 @@ public final class TaggerBlock extends AbstractBlock {
     NDArray idx = pick.topK(k, 1, true, true).get(1);
     NDArray valid = y.gather(idx, 1);
     // A uniformly random order of the chosen labels, invalid slots last.
-    NDArray perm = m.randomUniform(0f, 1f, new Shape(b, k))
-        .add(valid.neg().add(one).mul(Scalars.of(m, 2f))).argSort(1, true);
+    NDArray perm =
+        m.randomUniform(0f, 1f, new Shape(b, k))
+            .add(valid.neg().add(one).mul(Scalars.of(m, 2f)))
+            .argSort(1, true);
     NDArray order = idx.gather(perm, 1);
     NDArray ok = valid.gather(perm, 1);
     NDArray chosen = m.zeros(alpha.getShape()).scatter(order, ok, 1);

@@ -5,14 +5,14 @@ import org.sdlgm.SdlgmException;
 
 /**
  * Every hyperparameter of a multi-label model (docs/multilabel.md, "The model"): method and set
- * objective, the MLP trunk, the cap L0 and the smallest level L_min of the count head
- * ({@code 1}, or {@code 0} for data with empty label sets), the weight λ of the count term,
- * the temperature schedule of the two relaxations, the BCE squash ε_b, and the set rules of
- * the binary-relevance baseline. An immutable value with a {@link Builder} and a JSON form
- * (written to the model directory's {@code config.json}).
+ * objective, the MLP trunk, the cap L0 and the smallest level L_min of the count head ({@code 1},
+ * or {@code 0} for data with empty label sets), the weight λ of the count term, the temperature
+ * schedule of the two relaxations, the BCE squash ε_b, and the set rules of the binary-relevance
+ * baseline. An immutable value with a {@link Builder} and a JSON form (written to the model
+ * directory's {@code config.json}).
  *
- * <p>{@code numFeatures}, {@code numLabels} and {@code topK} may be 0, meaning "take it from
- * the training data"; the trainer resolves them before building the network.
+ * <p>{@code numFeatures}, {@code numLabels} and {@code topK} may be 0, meaning "take it from the
+ * training data"; the trainer resolves them before building the network.
  */
 public record TaggerConfig(
     TaggerMethod method,
@@ -44,12 +44,12 @@ public record TaggerConfig(
       throw new SdlgmException("max-level L0 must be ≥ 1, got " + maxLevel);
     }
     if (numLabels > 0 && maxLevel > numLabels) {
-      throw new SdlgmException("max-level L0 = " + maxLevel + " must be ≤ the number of labels "
-          + numLabels);
+      throw new SdlgmException(
+          "max-level L0 = " + maxLevel + " must be ≤ the number of labels " + numLabels);
     }
     if (minLevel != 0 && minLevel != 1) {
-      throw new SdlgmException("min-level must be 0 (count head over 0..L0) or 1 (over 1..L0), got "
-          + minLevel);
+      throw new SdlgmException(
+          "min-level must be 0 (count head over 0..L0) or 1 (over 1..L0), got " + minLevel);
     }
     if (!(dropout >= 0 && dropout < 1)) {
       throw new SdlgmException("dropout must be in [0, 1), got " + dropout);
@@ -58,8 +58,13 @@ public record TaggerConfig(
       throw new SdlgmException("count weight λ must be ≥ 0, got " + countWeight);
     }
     if (!(tau0 > 0) || !(tauMin > 0) || tauMin > tau0 || !(tauRate >= 0)) {
-      throw new SdlgmException("temperatures must satisfy 0 < tau-min ≤ tau0 and rate ≥ 0, got tau0 = "
-          + tau0 + ", tau-min = " + tauMin + ", rate = " + tauRate);
+      throw new SdlgmException(
+          "temperatures must satisfy 0 < tau-min ≤ tau0 and rate ≥ 0, got tau0 = "
+              + tau0
+              + ", tau-min = "
+              + tauMin
+              + ", rate = "
+              + tauRate);
     }
     if (!(bceEpsilon >= 0 && bceEpsilon < 0.5)) {
       throw new SdlgmException("bce-epsilon must be in [0, 0.5), got " + bceEpsilon);
@@ -92,7 +97,10 @@ public record TaggerConfig(
     return Math.max(tauMin, tau0 * Math.exp(-tauRate * step));
   }
 
-  /** The set rules this model's evaluation reports: count for SDLGM, L0 for the fixed ablation, both BR rules. */
+  /**
+   * The set rules this model's evaluation reports: count for SDLGM, L0 for the fixed ablation, both
+   * BR rules.
+   */
   public List<SetRule> setRules() {
     switch (method) {
       case BR_MLP:
@@ -117,7 +125,10 @@ public record TaggerConfig(
     return new Builder(this);
   }
 
-  /** Builder for {@link TaggerConfig}; defaults: sdlgm, relaxed-bce, one hidden layer of 512, L0 = 10, L_min = 1, λ = 1, the unsupervised model's τ schedule, ε_b = 1e-6. */
+  /**
+   * Builder for {@link TaggerConfig}; defaults: sdlgm, relaxed-bce, one hidden layer of 512, L0 =
+   * 10, L_min = 1, λ = 1, the unsupervised model's τ schedule, ε_b = 1e-6.
+   */
   public static final class Builder {
     private TaggerMethod method = TaggerMethod.SDLGM;
     private SetObjective objective = SetObjective.RELAXED_BCE;
@@ -157,41 +168,104 @@ public record TaggerConfig(
       topK = c.topK;
     }
 
-    public Builder method(TaggerMethod v) { method = v; return this; }
+    public Builder method(TaggerMethod v) {
+      method = v;
+      return this;
+    }
 
-    public Builder objective(SetObjective v) { objective = v; return this; }
+    public Builder objective(SetObjective v) {
+      objective = v;
+      return this;
+    }
 
-    public Builder numFeatures(int v) { numFeatures = v; return this; }
+    public Builder numFeatures(int v) {
+      numFeatures = v;
+      return this;
+    }
 
-    public Builder numLabels(int v) { numLabels = v; return this; }
+    public Builder numLabels(int v) {
+      numLabels = v;
+      return this;
+    }
 
-    public Builder hidden(List<Integer> v) { hidden = v; return this; }
+    public Builder hidden(List<Integer> v) {
+      hidden = v;
+      return this;
+    }
 
-    public Builder dropout(double v) { dropout = v; return this; }
+    public Builder dropout(double v) {
+      dropout = v;
+      return this;
+    }
 
-    public Builder maxLevel(int v) { maxLevel = v; return this; }
+    public Builder maxLevel(int v) {
+      maxLevel = v;
+      return this;
+    }
 
-    public Builder minLevel(int v) { minLevel = v; return this; }
+    public Builder minLevel(int v) {
+      minLevel = v;
+      return this;
+    }
 
-    public Builder countWeight(double v) { countWeight = v; return this; }
+    public Builder countWeight(double v) {
+      countWeight = v;
+      return this;
+    }
 
-    public Builder tau0(double v) { tau0 = v; return this; }
+    public Builder tau0(double v) {
+      tau0 = v;
+      return this;
+    }
 
-    public Builder tauMin(double v) { tauMin = v; return this; }
+    public Builder tauMin(double v) {
+      tauMin = v;
+      return this;
+    }
 
-    public Builder tauRate(double v) { tauRate = v; return this; }
+    public Builder tauRate(double v) {
+      tauRate = v;
+      return this;
+    }
 
-    public Builder bceEpsilon(double v) { bceEpsilon = v; return this; }
+    public Builder bceEpsilon(double v) {
+      bceEpsilon = v;
+      return this;
+    }
 
-    public Builder straightThrough(boolean v) { straightThrough = v; return this; }
+    public Builder straightThrough(boolean v) {
+      straightThrough = v;
+      return this;
+    }
 
-    public Builder threshold(double v) { threshold = v; return this; }
+    public Builder threshold(double v) {
+      threshold = v;
+      return this;
+    }
 
-    public Builder topK(int v) { topK = v; return this; }
+    public Builder topK(int v) {
+      topK = v;
+      return this;
+    }
 
     public TaggerConfig build() {
-      return new TaggerConfig(method, objective, numFeatures, numLabels, hidden, dropout, maxLevel,
-          minLevel, countWeight, tau0, tauMin, tauRate, bceEpsilon, straightThrough, threshold, topK);
+      return new TaggerConfig(
+          method,
+          objective,
+          numFeatures,
+          numLabels,
+          hidden,
+          dropout,
+          maxLevel,
+          minLevel,
+          countWeight,
+          tau0,
+          tauMin,
+          tauRate,
+          bceEpsilon,
+          straightThrough,
+          threshold,
+          topK);
     }
   }
 }

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import org.sdlgm.model.Method;
 
 /**
- * Which multi-label model a run trains: {@code sdlgm} (a count head q(L | x) and label logits
- * α, trained through the two Gumbel-Softmax relaxations), {@code sdlgm-fixed} (the ablation
- * that always predicts L0 labels) and {@code br-mlp} (binary relevance: the same trunk with
- * one sigmoid per label, sets by threshold or fixed top-k).
+ * Which multi-label model a run trains: {@code sdlgm} (a count head q(L | x) and label logits α,
+ * trained through the two Gumbel-Softmax relaxations), {@code sdlgm-fixed} (the ablation that
+ * always predicts L0 labels) and {@code br-mlp} (binary relevance: the same trunk with one sigmoid
+ * per label, sets by threshold or fixed top-k).
  */
 public enum TaggerMethod {
   SDLGM("sdlgm"),

@@ -26,10 +26,10 @@ import org.sdlgm.train.RunFolder;
 
 /**
  * The "train a multi-label model into a directory" job behind {@code sdlgm train --task
- * multilabel}: check the output directory, load the data, hold out validation rows, fit the
- * feature preprocessing on the training rows, resolve the settings left on auto ({@link
- * TaggerDefaults}), train, write the model directory, then evaluate every set rule on the test
- * part into {@code metrics.json}. Each step is a library call; this class only sequences them.
+ * multilabel}: check the output directory, load the data, hold out validation rows, fit the feature
+ * preprocessing on the training rows, resolve the settings left on auto ({@link TaggerDefaults}),
+ * train, write the model directory, then evaluate every set rule on the test part into {@code
+ * metrics.json}. Each step is a library call; this class only sequences them.
  */
 public final class MultiLabelWorkflow {
   private final MultiLabelPlan plan;
@@ -43,7 +43,10 @@ public final class MultiLabelWorkflow {
   private boolean evaluate = true;
   private List<String> command = List.of();
 
-  public MultiLabelWorkflow(MultiLabelPlan plan, TaggerConfig modelConfig, TrainConfig trainConfig,
+  public MultiLabelWorkflow(
+      MultiLabelPlan plan,
+      TaggerConfig modelConfig,
+      TrainConfig trainConfig,
       FeatureTransform.Kind transformKind) {
     this.plan = plan;
     this.modelConfig = modelConfig;
@@ -85,20 +88,29 @@ public final class MultiLabelWorkflow {
   }
 
   /** What a finished job produced; {@code evaluations} is empty without test data. */
-  public record Result(TaggerInfo info, List<TaggerEpoch> history, double trainSeconds,
-      int epochKept, Map<SetRule, MultiLabelEvaluation> evaluations) {}
+  public record Result(
+      TaggerInfo info,
+      List<TaggerEpoch> history,
+      double trainSeconds,
+      int epochKept,
+      Map<SetRule, MultiLabelEvaluation> evaluations) {}
 
   /** The content of {@code metrics.json}. */
-  public record Metrics(String testData, int testSize, double trainSeconds, int epochKept,
-      Map<SetRule, MultiLabelEvaluation> evaluations, Provenance provenance) {}
+  public record Metrics(
+      String testData,
+      int testSize,
+      double trainSeconds,
+      int epochKept,
+      Map<SetRule, MultiLabelEvaluation> evaluations,
+      Provenance provenance) {}
 
   public Result run(Path outDir, boolean overwrite) {
     return run(outDir, overwrite, false);
   }
 
   /**
-   * Runs the job into {@code outDir}; with {@code resume}, training continues from the
-   * checkpoint an earlier, stopped run left in {@code outDir/checkpoint}.
+   * Runs the job into {@code outDir}; with {@code resume}, training continues from the checkpoint
+   * an earlier, stopped run left in {@code outDir/checkpoint}.
    */
   public Result run(Path outDir, boolean overwrite, boolean resume) {
     org.sdlgm.train.Limits.checkData(plan.data());
@@ -113,40 +125,75 @@ public final class MultiLabelWorkflow {
     MultiLabelDataset train = tt.train();
     MultiLabelDataset validation = null;
     if (trainConfig.validationFraction() > 0) {
-      MultiLabelTrainTest tv = MultiLabelTrainTest.split(train, 1 - trainConfig.validationFraction(),
-          trainConfig.seed());
+      MultiLabelTrainTest tv =
+          MultiLabelTrainTest.split(
+              train, 1 - trainConfig.validationFraction(), trainConfig.seed());
       train = tv.train();
       validation = tv.test();
     }
     if (train.size() == 0) {
-      throw new SdlgmException(plan.data() + ": no training rows left after holding out validation rows");
+      throw new SdlgmException(
+          plan.data() + ": no training rows left after holding out validation rows");
     }
     TaggerConfig config = resolve(train);
     org.sdlgm.train.Limits.checkModel(config, trainConfig.batchSize());
     FeatureTransform transform = FeatureTransform.fit(transformKind, train);
     folder.begin();
-    TaggerTrainer trainer = new TaggerTrainer(config, trainConfig).keepBest(keepBest)
-        .outputDir(outDir).resume(resume).options(RunOptions.builder()
-            .put("--data", plan.data()).put("--test", plan.test()).put("--labels", plan.labels())
-            .put("--split", plan.split()).put("--features", transform.kind().id()).build());
+    TaggerTrainer trainer =
+        new TaggerTrainer(config, trainConfig)
+            .keepBest(keepBest)
+            .outputDir(outDir)
+            .resume(resume)
+            .options(
+                RunOptions.builder()
+                    .put("--data", plan.data())
+                    .put("--test", plan.test())
+                    .put("--labels", plan.labels())
+                    .put("--split", plan.split())
+                    .put("--features", transform.kind().id())
+                    .build());
     listeners.forEach(trainer::addListener);
     TaggerRun run = trainer.fit(train, validation, transform);
     try (Tagger tagger = run.tagger()) {
       Provenance prov = Provenance.current(command);
-      MultiLabelSchema schema = new MultiLabelSchema(plan.data(), plan.test(), plan.labels(),
-          plan.split(), plan.seed(), config.numFeatures(), config.numLabels(), train.labelNames(),
-          train.size(), validation == null ? 0 : validation.size(),
-          tt.test() == null ? 0 : tt.test().size(), train.labelCardinality(),
-          train.emptyLabelRows(), transform.kind().id());
-      TaggerInfo info = new TaggerInfo(TaggerDirectory.FORMAT, TaggerDirectory.FORMAT_VERSION,
-          config, trainConfig, schema, prov);
+      MultiLabelSchema schema =
+          new MultiLabelSchema(
+              plan.data(),
+              plan.test(),
+              plan.labels(),
+              plan.split(),
+              plan.seed(),
+              config.numFeatures(),
+              config.numLabels(),
+              train.labelNames(),
+              train.size(),
+              validation == null ? 0 : validation.size(),
+              tt.test() == null ? 0 : tt.test().size(),
+              train.labelCardinality(),
+              train.emptyLabelRows(),
+              transform.kind().id());
+      TaggerInfo info =
+          new TaggerInfo(
+              TaggerDirectory.FORMAT,
+              TaggerDirectory.FORMAT_VERSION,
+              config,
+              trainConfig,
+              schema,
+              prov);
       java.nio.file.Files.createDirectories(outDir);
       TaggerDirectory.save(outDir, info, tagger, transform, run.history());
       Map<SetRule, MultiLabelEvaluation> ev = Map.of();
       if (evaluate && tt.hasTest()) {
         ev = TaggerEvaluator.evaluate(tagger, tt.test(), transform, 500);
-        ModelDirectory.writeMetrics(outDir, new Metrics(plan.test() != null ? plan.test() : plan.data(),
-            tt.test().size(), run.trainSeconds(), run.epochKept(), ev, prov));
+        ModelDirectory.writeMetrics(
+            outDir,
+            new Metrics(
+                plan.test() != null ? plan.test() : plan.data(),
+                tt.test().size(),
+                run.trainSeconds(),
+                run.epochKept(),
+                ev,
+                prov));
       }
       return new Result(info, run.history(), run.trainSeconds(), run.epochKept(), ev);
     } catch (java.io.IOException e) {
@@ -155,23 +202,31 @@ public final class MultiLabelWorkflow {
   }
 
   /**
-   * The configuration with data-dependent values filled in from the training rows: the width,
-   * L0 and L_min when they are automatic, and top-k when it is 0; fails when an explicit L0
-   * exceeds the labels or the feature count disagrees.
+   * The configuration with data-dependent values filled in from the training rows: the width, L0
+   * and L_min when they are automatic, and top-k when it is 0; fails when an explicit L0 exceeds
+   * the labels or the feature count disagrees.
    */
   public TaggerConfig resolve(MultiLabelDataset train) {
-    TaggerConfig.Builder b = modelConfig.toBuilder()
-        .numFeatures(train.numFeatures())
-        .numLabels(train.numLabels());
+    TaggerConfig.Builder b =
+        modelConfig.toBuilder().numFeatures(train.numFeatures()).numLabels(train.numLabels());
     if (modelConfig.numFeatures() != 0 && modelConfig.numFeatures() != train.numFeatures()) {
-      throw new SdlgmException(plan.data() + ": " + train.numFeatures()
-          + " features, but the configuration says " + modelConfig.numFeatures());
+      throw new SdlgmException(
+          plan.data()
+              + ": "
+              + train.numFeatures()
+              + " features, but the configuration says "
+              + modelConfig.numFeatures());
     }
     if (autoMaxLevel) {
       b.maxLevel(TaggerDefaults.maxLevel(train));
     } else if (modelConfig.maxLevel() > train.numLabels()) {
-      throw new SdlgmException("max-level L0 = " + modelConfig.maxLevel() + " exceeds the "
-          + train.numLabels() + " labels of " + plan.data());
+      throw new SdlgmException(
+          "max-level L0 = "
+              + modelConfig.maxLevel()
+              + " exceeds the "
+              + train.numLabels()
+              + " labels of "
+              + plan.data());
     }
     if (autoMinLevel) {
       b.minLevel(TaggerDefaults.minLevel(train));

@@ -4,10 +4,10 @@ import java.util.Arrays;
 import org.sdlgm.data.multilabel.MultiLabelDataset;
 
 /**
- * Data-driven defaults for the settings a user may leave on "auto": the cap L0 (the smallest
- * level that covers {@value #COVER} of the training rows' set sizes, so a few outliers with huge
- * label sets do not inflate it), the count head's L_min (0 when any training row has no label,
- * else 1) and the k of the top-k rule (the training label cardinality, rounded, at least 1).
+ * Data-driven defaults for the settings a user may leave on "auto": the cap L0 (the smallest level
+ * that covers {@value #COVER} of the training rows' set sizes, so a few outliers with huge label
+ * sets do not inflate it), the count head's L_min (0 when any training row has no label, else 1)
+ * and the k of the top-k rule (the training label cardinality, rounded, at least 1).
  */
 public final class TaggerDefaults {
   /** Share of training rows whose |Y| the automatic L0 covers. */

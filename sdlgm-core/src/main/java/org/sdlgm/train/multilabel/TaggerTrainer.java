@@ -38,14 +38,14 @@ import org.sdlgm.train.TrainingDivergedException;
  * for {@code sdlgm}, λ·(−log q(n(Y) | x)) plus the relaxed-BCE or Plackett–Luce set loss; for
  * {@code br-mlp}, per-label BCE. Only one mini-batch of features and labels is ever dense.
  *
- * <p>Seeded like the unsupervised trainer: epoch e shuffles with {@code Random(seed·31 + e)}
- * and reseeds libtorch from (seed, e). Each step runs in its own {@link NDScope}, so memory
- * stays flat. After each epoch the validation rows (if any) are scored with the model's own
- * set rule; with {@link #keepBest} the parameters of the epoch with the best validation
- * example-F1 are the ones returned. With an {@link #outputDir}, every epoch leaves a {@link
- * Checkpoint} there ({@code model.params}, {@code adam.state} (the fused Adam's moments), {@code
- * best.params}, {@code history.csv}, published atomically with its position and options), and
- * {@link #resume} continues from it at the next epoch, as the unsupervised trainer does.
+ * <p>Seeded like the unsupervised trainer: epoch e shuffles with {@code Random(seed·31 + e)} and
+ * reseeds libtorch from (seed, e). Each step runs in its own {@link NDScope}, so memory stays flat.
+ * After each epoch the validation rows (if any) are scored with the model's own set rule; with
+ * {@link #keepBest} the parameters of the epoch with the best validation example-F1 are the ones
+ * returned. With an {@link #outputDir}, every epoch leaves a {@link Checkpoint} there ({@code
+ * model.params}, {@code adam.state} (the fused Adam's moments), {@code best.params}, {@code
+ * history.csv}, published atomically with its position and options), and {@link #resume} continues
+ * from it at the next epoch, as the unsupervised trainer does.
  */
 public final class TaggerTrainer {
   private final TaggerConfig config;
@@ -67,7 +67,9 @@ public final class TaggerTrainer {
     return this;
   }
 
-  /** Return the parameters of the epoch with the best validation example-F1 (needs validation rows). */
+  /**
+   * Return the parameters of the epoch with the best validation example-F1 (needs validation rows).
+   */
   public TaggerTrainer keepBest(boolean v) {
     keepBest = v;
     return this;
@@ -90,8 +92,12 @@ public final class TaggerTrainer {
   }
 
   private RunOptions runOptions() {
-    return RunOptions.builder().putAll(dataOptions).putTraining(training)
-        .put("--keep-best", keepBest).putFields("model", config).build();
+    return RunOptions.builder()
+        .putAll(dataOptions)
+        .putTraining(training)
+        .put("--keep-best", keepBest)
+        .putFields("model", config)
+        .build();
   }
 
   /** Continue from the checkpoint in {@link #outputDir} instead of starting anew. */
@@ -108,11 +114,19 @@ public final class TaggerTrainer {
   private static final String HISTORY = "history.csv";
 
   /** Trains on {@code train}; {@code validation} may be null. */
-  public TaggerRun fit(MultiLabelDataset train, MultiLabelDataset validation, FeatureRows features) {
+  public TaggerRun fit(
+      MultiLabelDataset train, MultiLabelDataset validation, FeatureRows features) {
     if (train.numFeatures() != config.numFeatures() || train.numLabels() != config.numLabels()) {
-      throw new SdlgmException(train.name() + ": " + train.numFeatures() + " features and "
-          + train.numLabels() + " labels, but the model was configured for "
-          + config.numFeatures() + " and " + config.numLabels());
+      throw new SdlgmException(
+          train.name()
+              + ": "
+              + train.numFeatures()
+              + " features and "
+              + train.numLabels()
+              + " labels, but the model was configured for "
+              + config.numFeatures()
+              + " and "
+              + config.numLabels());
     }
     if (train.size() == 0) {
       throw new SdlgmException(train.name() + ": no training rows");
@@ -124,20 +138,19 @@ public final class TaggerTrainer {
     RunOptions options = runOptions();
     Checkpoint checkpoint = resume ? readCheckpoint(options) : null;
     State start = checkpoint == null ? null : readState(checkpoint);
-    Tagger tagger = start == null ? Tagger.create(config)
-        : Tagger.load(config, checkpoint.file(PARAMS));
+    Tagger tagger =
+        start == null ? Tagger.create(config) : Tagger.load(config, checkpoint.file(PARAMS));
     try (AdamUpdates adam = new AdamUpdates(tagger.block(), training)) {
       if (start != null) {
         adam.load(checkpoint.file(AdamUpdates.STATE_FILE));
       }
-      return loop(tagger, new Step(tagger, adam), train, validation, features, checkpoint, start,
-          options);
+      return loop(
+          tagger, new Step(tagger, adam), train, validation, features, checkpoint, start, options);
     } catch (RuntimeException e) {
       tagger.close();
       throw e;
     }
   }
-
 
   private Checkpoint readCheckpoint(RunOptions options) {
     if (outputDir == null) {
@@ -152,8 +165,8 @@ public final class TaggerTrainer {
     try {
       return ModelDirectory.json().treeToValue(c.state(), State.class);
     } catch (java.io.IOException e) {
-      throw new SdlgmException(c.file(Checkpoint.MANIFEST) + ": unreadable position ("
-          + e.getMessage() + ")", e);
+      throw new SdlgmException(
+          c.file(Checkpoint.MANIFEST) + ": unreadable position (" + e.getMessage() + ")", e);
     }
   }
 
@@ -174,19 +187,31 @@ public final class TaggerTrainer {
   }
 
   /** Publishes this epoch's checkpoint; {@code best} holds the best epoch's parameters, or null. */
-  private void writeCheckpoint(Tagger tagger, AdamUpdates adam, byte[] best, State state,
-      List<TaggerEpoch> history, RunOptions options) {
-    Checkpoint.Draft d = Checkpoint.begin(outputDir, TaggerDirectory.FORMAT)
-        .put(PARAMS, tagger::saveParameters)
-        .put(AdamUpdates.STATE_FILE, adam::save);
+  private void writeCheckpoint(
+      Tagger tagger,
+      AdamUpdates adam,
+      byte[] best,
+      State state,
+      List<TaggerEpoch> history,
+      RunOptions options) {
+    Checkpoint.Draft d =
+        Checkpoint.begin(outputDir, TaggerDirectory.FORMAT)
+            .put(PARAMS, tagger::saveParameters)
+            .put(AdamUpdates.STATE_FILE, adam::save);
     if (best != null) {
       d.put(BEST, f -> org.sdlgm.util.AtomicFiles.write(f, out -> out.write(best)));
     }
     d.put(HISTORY, f -> TaggerEpoch.writeCsv(f, history)).publish(state, options);
   }
 
-  private TaggerRun loop(Tagger tagger, Step step, MultiLabelDataset train,
-      MultiLabelDataset validation, FeatureRows features, Checkpoint checkpoint, State start,
+  private TaggerRun loop(
+      Tagger tagger,
+      Step step,
+      MultiLabelDataset train,
+      MultiLabelDataset validation,
+      FeatureRows features,
+      Checkpoint checkpoint,
+      State start,
       RunOptions options) {
     int n = train.size();
     int d = config.numFeatures();
@@ -201,7 +226,7 @@ public final class TaggerTrainer {
     long global = start == null ? 0 : start.step();
     double seconds = 0;
     int skippedInARow = 0;
-    double bestScore = start == null ? -1 : start.bestScore();  // example-F1 ≥ 0; JSON has no −∞
+    double bestScore = start == null ? -1 : start.bestScore(); // example-F1 ≥ 0; JSON has no −∞
     int bestEpoch = start == null ? 0 : start.bestEpoch();
     byte[] bestParams = null;
     if (start != null && keepBest && bestEpoch > 0) {
@@ -232,16 +257,27 @@ public final class TaggerTrainer {
         tau = config.tauAt(global);
         float[] v = step.forwardBackward(x, y, count, b, tau);
         if (!Float.isFinite(v[0])) {
-          throw new TrainingDivergedException("training diverged at epoch " + (epoch + 1)
-              + ", step " + (global + 1) + ": loss is " + v[0] + ". Try a lower --lr or --grad-clip.");
+          throw new TrainingDivergedException(
+              "training diverged at epoch "
+                  + (epoch + 1)
+                  + ", step "
+                  + (global + 1)
+                  + ": loss is "
+                  + v[0]
+                  + ". Try a lower --lr or --grad-clip.");
         }
         if (Float.isFinite(v[4])) {
           step.update();
           skippedInARow = 0;
         } else if (++skippedInARow > TrainConfig.MAX_SKIPPED_IN_A_ROW) {
-          throw new TrainingDivergedException("training diverged at epoch " + (epoch + 1)
-              + ", step " + (global + 1) + ": gradients were not finite for " + skippedInARow
-              + " steps in a row. Try a lower --lr or --grad-clip.");
+          throw new TrainingDivergedException(
+              "training diverged at epoch "
+                  + (epoch + 1)
+                  + ", step "
+                  + (global + 1)
+                  + ": gradients were not finite for "
+                  + skippedInARow
+                  + " steps in a row. Try a lower --lr or --grad-clip.");
         } else {
           step.zeroGradients();
           skipped++;
@@ -253,7 +289,13 @@ public final class TaggerTrainer {
         seen += b;
         double el = (System.nanoTime() - t0) / 1e9;
         for (TaggerListener l : listeners) {
-          l.onStep(epoch, bi + 1, batches, sums[0] / seen, sums[1] / seen, sums[2] / seen,
+          l.onStep(
+              epoch,
+              bi + 1,
+              batches,
+              sums[0] / seen,
+              sums[1] / seen,
+              sums[2] / seen,
               seen / Math.max(el, 1e-9));
         }
       }
@@ -261,15 +303,28 @@ public final class TaggerTrainer {
       seconds += el;
       MultiLabelEvaluation val = null;
       if (validation != null && validation.size() > 0) {
-        Map<SetRule, MultiLabelEvaluation> all = TaggerEvaluator.evaluate(tagger, validation,
-            features, 500, List.of(config.setRules().get(0)));
+        Map<SetRule, MultiLabelEvaluation> all =
+            TaggerEvaluator.evaluate(
+                tagger, validation, features, 500, List.of(config.setRules().get(0)));
         val = all.values().iterator().next();
       }
-      TaggerEpoch rec = new TaggerEpoch(epoch + 1, global, el, seen / Math.max(el, 1e-9), tau,
-          sums[0] / seen, sums[1] / seen, sums[2] / seen, sums[3] / seen,
-          val == null ? Double.NaN : val.p1(), val == null ? Double.NaN : val.p3(),
-          val == null ? Double.NaN : val.exampleF1(), val == null ? Double.NaN : val.countAccuracy(),
-          val == null ? Double.NaN : val.meanPredictedSetSize(), skipped);
+      TaggerEpoch rec =
+          new TaggerEpoch(
+              epoch + 1,
+              global,
+              el,
+              seen / Math.max(el, 1e-9),
+              tau,
+              sums[0] / seen,
+              sums[1] / seen,
+              sums[2] / seen,
+              sums[3] / seen,
+              val == null ? Double.NaN : val.p1(),
+              val == null ? Double.NaN : val.p3(),
+              val == null ? Double.NaN : val.exampleF1(),
+              val == null ? Double.NaN : val.countAccuracy(),
+              val == null ? Double.NaN : val.meanPredictedSetSize(),
+              skipped);
       history.add(rec);
       if (keepBest && val.exampleF1() > bestScore) {
         bestScore = val.exampleF1();
@@ -278,8 +333,13 @@ public final class TaggerTrainer {
       }
       if (outputDir != null) {
         // The best epoch's parameters go into every checkpoint: each one stands alone.
-        writeCheckpoint(tagger, step.adam, bestParams, new State(epoch + 1, global, bestEpoch,
-            bestScore), history, options);
+        writeCheckpoint(
+            tagger,
+            step.adam,
+            bestParams,
+            new State(epoch + 1, global, bestEpoch, bestScore),
+            history,
+            options);
       }
       for (TaggerListener l : listeners) {
         l.onEpoch(rec);
@@ -316,7 +376,8 @@ public final class TaggerTrainer {
     /** Returns batch means [loss, countNll, setLoss, level] and a gradient sentinel sum. */
     float[] forwardBackward(float[] x, float[] y, float[] count, int b, double tau) {
       TaggerConfig c = tagger.config();
-      try (NDManager sub = tagger.manager().newSubManager(); NDScope scope = new NDScope()) {
+      try (NDManager sub = tagger.manager().newSubManager();
+          NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
         NDArray xs = SparseCoder.tensor(sub, x, 0, new Shape(b, c.numFeatures()));
         NDArray ys = SparseCoder.tensor(sub, y, 0, new Shape(b, c.numLabels()));
@@ -325,8 +386,13 @@ public final class TaggerTrainer {
           NDList t = tagger.block().loss(tagger.store(), xs, ys, cs, tau, true);
           NDArray loss = t.get(0).mean();
           gc.backward(loss);
-          NDList stats = new NDList(loss, t.get(1).mean(), t.get(2).mean(), t.get(3).mean(),
-              sentinel.getArray().getGradient().sum());
+          NDList stats =
+              new NDList(
+                  loss,
+                  t.get(1).mean(),
+                  t.get(2).mean(),
+                  t.get(3).mean(),
+                  sentinel.getArray().getGradient().sum());
           return NDArrays.stack(stats).toFloatArray();
         }
       }
@@ -340,5 +406,4 @@ public final class TaggerTrainer {
       adam.discard();
     }
   }
-
 }

@@ -26,8 +26,10 @@ class ArffReaderTest {
   }
 
   private Path xml(String name, String... labels) throws IOException {
-    StringBuilder b = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-        + "<labels xmlns=\"http://mulan.sourceforge.net/labels\">\n");
+    StringBuilder b =
+        new StringBuilder(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                + "<labels xmlns=\"http://mulan.sourceforge.net/labels\">\n");
     for (String l : labels) {
       b.append("<label name=\"").append(l).append("\"></label>\n");
     }
@@ -37,26 +39,28 @@ class ArffReaderTest {
   /** Asserts the error names the file and the 1-based line, and mentions {@code what}. */
   private static void assertError(Path file, long line, String what, Runnable r) {
     DataException e = assertThrows(DataException.class, r::run);
-    assertTrue(e.getMessage().contains(file.getFileName() + ":" + line + ":"),
+    assertTrue(
+        e.getMessage().contains(file.getFileName() + ":" + line + ":"),
         "no file:line " + line + " in: " + e.getMessage());
     assertTrue(e.getMessage().contains(what), "no '" + what + "' in: " + e.getMessage());
   }
 
-  private static final String DENSE = "% a comment\n"
-      + "@relation 'my data: -C 2'\n"
-      + "\n"
-      + "@attribute 'lab one' {0,1}\n"
-      + "@attribute lab2 {0,1}\n"
-      + "@attribute 'it\\'s x' numeric\n"
-      + "@attribute y REAL\n"
-      + "@attribute z integer\n"
-      + "@attribute flag {YES,NO}\n"
-      + "@attribute \"q name\" {'a b','c'}\n"
-      + "@data\n"
-      + "1,0,0.5,0,3,YES,'a b'\n"
-      + "% comment inside data\n"
-      + "0,0,0,-1.5,0,NO,c\n"
-      + "1,1,2,0,0,NO,'a b'\n";
+  private static final String DENSE =
+      "% a comment\n"
+          + "@relation 'my data: -C 2'\n"
+          + "\n"
+          + "@attribute 'lab one' {0,1}\n"
+          + "@attribute lab2 {0,1}\n"
+          + "@attribute 'it\\'s x' numeric\n"
+          + "@attribute y REAL\n"
+          + "@attribute z integer\n"
+          + "@attribute flag {YES,NO}\n"
+          + "@attribute \"q name\" {'a b','c'}\n"
+          + "@data\n"
+          + "1,0,0.5,0,3,YES,'a b'\n"
+          + "% comment inside data\n"
+          + "0,0,0,-1.5,0,NO,c\n"
+          + "1,1,2,0,0,NO,'a b'\n";
 
   @Test
   void denseWithMekaC() throws IOException {
@@ -108,14 +112,17 @@ class ArffReaderTest {
 
   @Test
   void lastAndSparse() throws IOException {
-    Path p = write("sparse.arff", "@relation s\n"
-        + "@attribute f0 numeric\n@attribute f1 numeric\n@attribute f2 {n,y}\n"
-        + "@attribute L0 {0,1}\n@attribute L1 {0,1}\n@attribute L2 numeric\n"
-        + "@data\n"
-        + "{0 2.5,2 y,4 1}\n"
-        + "{ }\n"
-        + "{5 1, 1 -1,3 1}\n"
-        + "{0 1,5 0}\n");
+    Path p =
+        write(
+            "sparse.arff",
+            "@relation s\n"
+                + "@attribute f0 numeric\n@attribute f1 numeric\n@attribute f2 {n,y}\n"
+                + "@attribute L0 {0,1}\n@attribute L1 {0,1}\n@attribute L2 numeric\n"
+                + "@data\n"
+                + "{0 2.5,2 y,4 1}\n"
+                + "{ }\n"
+                + "{5 1, 1 -1,3 1}\n"
+                + "{0 1,5 0}\n");
     MultiLabelDataset d = ArffReader.read(p, LabelSpec.parse("last:3"));
     assertEquals(4, d.size());
     assertEquals(3, d.numFeatures());
@@ -133,8 +140,10 @@ class ArffReaderTest {
 
   @Test
   void negativeMekaCMeansLast() throws IOException {
-    Path p = write("neg.arff", "@relation \"r: -C -1\"\n@attribute f numeric\n"
-        + "@attribute L {0,1}\n@data\n2,1\n");
+    Path p =
+        write(
+            "neg.arff",
+            "@relation \"r: -C -1\"\n@attribute f numeric\n" + "@attribute L {0,1}\n@data\n2,1\n");
     MultiLabelDataset d = ArffReader.read(p, (LabelSpec) null);
     assertEquals(List.of("L"), d.labelNames());
     assertArrayEquals(new int[] {0}, d.labels(0));
@@ -145,19 +154,23 @@ class ArffReaderTest {
   void noLabelSpecIsAnError() throws IOException {
     Path p = write("noc.arff", DENSE.replace("'my data: -C 2'", "plain"));
     DataException e = assertThrows(DataException.class, () -> ArffReader.read(p));
-    assertTrue(e.getMessage().contains("noc.arff") && e.getMessage().contains("-C"),
-        e.getMessage());
+    assertTrue(
+        e.getMessage().contains("noc.arff") && e.getMessage().contains("-C"), e.getMessage());
   }
 
   @Test
   void labelValueNotBinary() throws IOException {
     Path p = write("bad.arff", DENSE.replace("0,0,0,-1.5", "0,2,0,-1.5"));
     // lab2 is declared {0,1}: '2' is not declared, and must be reported as a label problem.
-    assertError(p, 14, "label 'lab2' has value '2'; expected 0 or 1",
-        () -> ArffReader.read(p));
-    Path q = write("bad2.arff", "@relation r\n@attribute f numeric\n@attribute L numeric\n"
-        + "@data\n1,1\n1,0.5\n");
-    assertError(q, 6, "label 'L' has value '0.5'; expected 0 or 1",
+    assertError(p, 14, "label 'lab2' has value '2'; expected 0 or 1", () -> ArffReader.read(p));
+    Path q =
+        write(
+            "bad2.arff",
+            "@relation r\n@attribute f numeric\n@attribute L numeric\n" + "@data\n1,1\n1,0.5\n");
+    assertError(
+        q,
+        6,
+        "label 'L' has value '0.5'; expected 0 or 1",
         () -> ArffReader.read(q, LabelSpec.last(1)));
   }
 
@@ -175,8 +188,8 @@ class ArffReaderTest {
 
   @Test
   void badSparseIndexAndNumbers() throws IOException {
-    String head = "@relation r\n@attribute f numeric\n@attribute g {a,b}\n@attribute L {0,1}\n"
-        + "@data\n";
+    String head =
+        "@relation r\n@attribute f numeric\n@attribute g {a,b}\n@attribute L {0,1}\n" + "@data\n";
     Path p = write("idx.arff", head + "{0 1}\n{3 1}\n");
     assertError(p, 7, "sparse index 3 out of range", () -> ArffReader.read(p, LabelSpec.last(1)));
     Path q = write("num.arff", head + "x,a,1\n");
@@ -193,19 +206,24 @@ class ArffReaderTest {
   void xmlNamingMissingLabels() throws IOException {
     Path p = write("dense.arff", DENSE);
     Path x = xml("m.xml", "lab2", "ghost", "phantom");
-    DataException e = assertThrows(DataException.class,
-        () -> ArffReader.read(p, LabelSpec.xml(x)));
-    assertTrue(e.getMessage().contains("dense.arff") && e.getMessage().contains("ghost")
-        && e.getMessage().contains("phantom") && !e.getMessage().contains("lab2,"),
+    DataException e = assertThrows(DataException.class, () -> ArffReader.read(p, LabelSpec.xml(x)));
+    assertTrue(
+        e.getMessage().contains("dense.arff")
+            && e.getMessage().contains("ghost")
+            && e.getMessage().contains("phantom")
+            && !e.getMessage().contains("lab2,"),
         e.getMessage());
   }
 
   @Test
   void hierarchicalXmlTakesAllLabelsInDocumentOrder() throws IOException {
-    Path x = write("h.xml", "<?xml version=\"1.0\"?>\n"
-        + "<labels xmlns=\"http://mulan.sourceforge.net/labels\">\n"
-        + " <label name=\"A\"><label name=\"A.1\"/><label name=\"A.2\">"
-        + "<label name=\"A.2.x\"/></label></label>\n <label name=\"B\"/>\n</labels>\n");
+    Path x =
+        write(
+            "h.xml",
+            "<?xml version=\"1.0\"?>\n"
+                + "<labels xmlns=\"http://mulan.sourceforge.net/labels\">\n"
+                + " <label name=\"A\"><label name=\"A.1\"/><label name=\"A.2\">"
+                + "<label name=\"A.2.x\"/></label></label>\n <label name=\"B\"/>\n</labels>\n");
     assertEquals(List.of("A", "A.1", "A.2", "A.2.x", "B"), MulanLabels.read(x).names());
     Path bad = write("bad.xml", "<labels>\n<label name=\"a\">\n</labels>\n");
     DataException e = assertThrows(DataException.class, () -> MulanLabels.read(bad));

@@ -27,18 +27,18 @@ class ExtremeTextReaderTest {
 
   private static void assertError(Path file, long line, String what, Runnable r) {
     DataException e = assertThrows(DataException.class, r::run);
-    assertTrue(e.getMessage().contains(file.getFileName() + ":" + line + ":"),
+    assertTrue(
+        e.getMessage().contains(file.getFileName() + ":" + line + ":"),
         "no file:line " + line + " in: " + e.getMessage());
     assertTrue(e.getMessage().contains(what), "no '" + what + "' in: " + e.getMessage());
   }
 
   @Test
   void xcFormat() throws IOException {
-    Path p = write("train.txt", "4 6 5\n"
-        + "0,3 0:1.5 4:2\n"
-        + " 1:1\n"
-        + "2:0.25 5:1\n"
-        + "4,1,4 5:3 0:1\n");
+    Path p =
+        write(
+            "train.txt",
+            "4 6 5\n" + "0,3 0:1.5 4:2\n" + " 1:1\n" + "2:0.25 5:1\n" + "4,1,4 5:3 0:1\n");
     MultiLabelDataset d = ExtremeTextReader.readXc(p);
     assertEquals(4, d.size());
     assertEquals(6, d.numFeatures());
@@ -85,16 +85,20 @@ class ExtremeTextReaderTest {
     assertArrayEquals(new int[] {0, 2}, d.featureIndices(0));
     assertArrayEquals(new int[] {1, 2}, d.labels(0));
     assertArrayEquals(new int[] {3}, d.featureIndices(2));
-    MultiLabelDataset z = ExtremeTextReader.read(p,
-        ExtremeTextReader.Options.libsvm().withFeatureBase(0).withNumFeatures(10));
+    MultiLabelDataset z =
+        ExtremeTextReader.read(
+            p, ExtremeTextReader.Options.libsvm().withFeatureBase(0).withNumFeatures(10));
     assertEquals(10, z.numFeatures());
     assertArrayEquals(new int[] {1, 3}, z.featureIndices(0));
     Path q = write("zero.svm", "0 0:1\n");
-    assertError(q, 1, "feature index 0 out of range [1, inf)",
-        () -> ExtremeTextReader.readLibsvm(q));
+    assertError(
+        q, 1, "feature index 0 out of range [1, inf)", () -> ExtremeTextReader.readLibsvm(q));
     Path r = write("given.svm", "0 1:1\n1 6:1\n");
-    assertError(r, 2, "feature index 6 out of range [1, 6)", () -> ExtremeTextReader.read(r,
-        ExtremeTextReader.Options.libsvm().withNumFeatures(5)));
+    assertError(
+        r,
+        2,
+        "feature index 6 out of range [1, 6)",
+        () -> ExtremeTextReader.read(r, ExtremeTextReader.Options.libsvm().withNumFeatures(5)));
     Path s = write("lab.svm", "0,x 1:1\n");
     assertError(s, 1, "label 'x' is not an integer", () -> ExtremeTextReader.readLibsvm(s));
   }

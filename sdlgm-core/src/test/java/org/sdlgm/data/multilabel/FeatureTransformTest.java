@@ -22,17 +22,26 @@ class FeatureTransformTest {
 
   /**
    * The 3×4 fixture
+   *
    * <pre>
    *   1 2 0 0
    *   0 1 3 0
    *   2 0 0 4
    * </pre>
+   *
    * (density 0.5, non-negative).
    */
   static MultiLabelDataset fixture() {
-    return new MultiLabelDataset("fixture", 4, List.of("a", "b", "c", "d"), List.of("y"),
-        new int[] {0, 2, 4, 6}, new int[] {0, 1, 1, 2, 0, 3}, new float[] {1, 2, 1, 3, 2, 4},
-        new int[] {0, 1, 1, 2}, new int[] {0, 0});
+    return new MultiLabelDataset(
+        "fixture",
+        4,
+        List.of("a", "b", "c", "d"),
+        List.of("y"),
+        new int[] {0, 2, 4, 6},
+        new int[] {0, 1, 1, 2, 0, 3},
+        new float[] {1, 2, 1, 3, 2, 4},
+        new int[] {0, 1, 1, 2},
+        new int[] {0, 0});
   }
 
   private static float[] dense(FeatureTransform t, MultiLabelDataset d) {
@@ -51,10 +60,23 @@ class FeatureTransformTest {
     assertArrayEquals(new float[] {a, a, b, b}, t.idf(), EPS);
     assertNull(t.mean());
     // Row 0: (1a, 2a) / (a·√5); row 1: (a, 3b) / √(a² + 9b²); row 2: (2a, 4b) / √(4a² + 16b²).
-    assertArrayEquals(new float[] {
-        0.447213595f, 0.894427191f, 0, 0,
-        0, 0.245735253f, 0.969336982f, 0,
-        0.355432468f, 0, 0, 0.934701964f}, dense(t, fixture()), EPS);
+    assertArrayEquals(
+        new float[] {
+          0.447213595f,
+          0.894427191f,
+          0,
+          0,
+          0,
+          0.245735253f,
+          0.969336982f,
+          0,
+          0.355432468f,
+          0,
+          0,
+          0.934701964f
+        },
+        dense(t, fixture()),
+        EPS);
   }
 
   @Test
@@ -62,19 +84,40 @@ class FeatureTransformTest {
     FeatureTransform t = FeatureTransform.fit(FeatureTransform.Kind.STANDARDIZE, fixture());
     // Column d = (0, 0, 4): mean 4/3, population std √(32/9) = 1.885618.
     assertArrayEquals(new float[] {1, 1, 1, 4f / 3}, t.mean(), EPS);
-    assertArrayEquals(new float[] {0.816496581f, 0.816496581f, 1.414213562f, 1.885618083f},
-        t.std(), EPS);
-    assertArrayEquals(new float[] {
-        0, 1.224744871f, -0.707106781f, -0.707106781f,
-        -1.224744871f, 0, 1.414213562f, -0.707106781f,
-        1.224744871f, -1.224744871f, -0.707106781f, 1.414213562f}, dense(t, fixture()), EPS);
+    assertArrayEquals(
+        new float[] {0.816496581f, 0.816496581f, 1.414213562f, 1.885618083f}, t.std(), EPS);
+    assertArrayEquals(
+        new float[] {
+          0,
+          1.224744871f,
+          -0.707106781f,
+          -0.707106781f,
+          -1.224744871f,
+          0,
+          1.414213562f,
+          -0.707106781f,
+          1.224744871f,
+          -1.224744871f,
+          -0.707106781f,
+          1.414213562f
+        },
+        dense(t, fixture()),
+        EPS);
   }
 
   @Test
   void constantFeatureGetsScaleOne() {
-    MultiLabelDataset d = new MultiLabelDataset("const", 2, List.of(), List.of("y"),
-        new int[] {0, 2, 4}, new int[] {0, 1, 0, 1}, new float[] {0.1f, 5, 0.1f, 5},
-        new int[] {0, 0, 0}, new int[] {});
+    MultiLabelDataset d =
+        new MultiLabelDataset(
+            "const",
+            2,
+            List.of(),
+            List.of("y"),
+            new int[] {0, 2, 4},
+            new int[] {0, 1, 0, 1},
+            new float[] {0.1f, 5, 0.1f, 5},
+            new int[] {0, 0, 0},
+            new int[] {});
     FeatureTransform t = FeatureTransform.fit(FeatureTransform.Kind.STANDARDIZE, d);
     assertArrayEquals(new float[] {1, 1}, t.std());
     assertArrayEquals(new float[] {0, 0, 0, 0}, dense(t, d), EPS);
@@ -101,20 +144,40 @@ class FeatureTransformTest {
 
   @Test
   void autoResolvesFromDensityAndSign() {
-    assertEquals(FeatureTransform.Kind.STANDARDIZE,
+    assertEquals(
+        FeatureTransform.Kind.STANDARDIZE,
         FeatureTransform.fit(FeatureTransform.Kind.AUTO, fixture()).kind());
     // The fixture's values in 8 columns: density 0.25.
-    MultiLabelDataset sparse = new MultiLabelDataset("sparse", 8, List.of(), List.of("y"), new int[] {0, 2, 4, 6},
-        new int[] {0, 1, 1, 2, 0, 3}, new float[] {1, 2, 1, 3, 2, 4}, new int[] {0, 0, 0, 0},
-        new int[] {});
-    assertEquals(FeatureTransform.Kind.TFIDF,
+    MultiLabelDataset sparse =
+        new MultiLabelDataset(
+            "sparse",
+            8,
+            List.of(),
+            List.of("y"),
+            new int[] {0, 2, 4, 6},
+            new int[] {0, 1, 1, 2, 0, 3},
+            new float[] {1, 2, 1, 3, 2, 4},
+            new int[] {0, 0, 0, 0},
+            new int[] {});
+    assertEquals(
+        FeatureTransform.Kind.TFIDF,
         FeatureTransform.fit(FeatureTransform.Kind.AUTO, sparse).kind());
-    MultiLabelDataset negative = new MultiLabelDataset("neg", 8, List.of(), List.of("y"),
-        new int[] {0, 1, 2}, new int[] {0, 5}, new float[] {1, -2}, new int[] {0, 0, 0},
-        new int[] {});
-    assertEquals(FeatureTransform.Kind.NONE,
+    MultiLabelDataset negative =
+        new MultiLabelDataset(
+            "neg",
+            8,
+            List.of(),
+            List.of("y"),
+            new int[] {0, 1, 2},
+            new int[] {0, 5},
+            new float[] {1, -2},
+            new int[] {0, 0, 0},
+            new int[] {});
+    assertEquals(
+        FeatureTransform.Kind.NONE,
         FeatureTransform.fit(FeatureTransform.Kind.AUTO, negative).kind());
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> new FeatureTransform(FeatureTransform.Kind.AUTO, 1, null, null, null));
   }
 
@@ -130,27 +193,39 @@ class FeatureTransformTest {
       assertEquals(t.hashCode(), back.hashCode());
       assertArrayEquals(dense(t, fixture()), dense(back, fixture()));
     }
-    String tfidf = json.writeValueAsString(
-        FeatureTransform.fit(FeatureTransform.Kind.TFIDF, fixture()));
+    String tfidf =
+        json.writeValueAsString(FeatureTransform.fit(FeatureTransform.Kind.TFIDF, fixture()));
     assertTrue(tfidf.contains("\"kind\":\"tfidf\"") && !tfidf.contains("mean"), tfidf);
-    assertThrows(Exception.class, () -> json.readValue(
-        "{\"kind\":\"standardize\",\"numFeatures\":2,\"mean\":[0,0]}", FeatureTransform.class));
+    assertThrows(
+        Exception.class,
+        () ->
+            json.readValue(
+                "{\"kind\":\"standardize\",\"numFeatures\":2,\"mean\":[0,0]}",
+                FeatureTransform.class));
   }
 
   @Test
   void rejectsNonFiniteAndMismatchedInput() {
-    MultiLabelDataset nan = new MultiLabelDataset("bad.arff", 2, List.of("p", "q"), List.of("y"),
-        new int[] {0, 1, 2}, new int[] {0, 1}, new float[] {1, Float.NaN}, new int[] {0, 0, 0},
-        new int[] {});
-    String m = assertThrows(DataException.class,
-        () -> FeatureTransform.fit(FeatureTransform.Kind.NONE, nan)).getMessage();
+    MultiLabelDataset nan =
+        new MultiLabelDataset(
+            "bad.arff",
+            2,
+            List.of("p", "q"),
+            List.of("y"),
+            new int[] {0, 1, 2},
+            new int[] {0, 1},
+            new float[] {1, Float.NaN},
+            new int[] {0, 0, 0},
+            new int[] {});
+    String m =
+        assertThrows(
+                DataException.class, () -> FeatureTransform.fit(FeatureTransform.Kind.NONE, nan))
+            .getMessage();
     assertTrue(m.contains("bad.arff: row 2, feature 1 ('q') is NaN"), m);
     FeatureTransform t = FeatureTransform.fit(FeatureTransform.Kind.TFIDF, fixture());
-    m = assertThrows(DataException.class, () -> t.denseRows(nan, 0, 1, new float[8]))
-        .getMessage();
+    m = assertThrows(DataException.class, () -> t.denseRows(nan, 0, 1, new float[8])).getMessage();
     assertTrue(m.contains("bad.arff: 2 features, but the feature transform was fitted on 4"), m);
-    m = assertThrows(SdlgmException.class, () -> FeatureTransform.Kind.of("tf-idf"))
-        .getMessage();
+    m = assertThrows(SdlgmException.class, () -> FeatureTransform.Kind.of("tf-idf")).getMessage();
     assertTrue(m.contains("none, binary, tfidf, standardize, auto"), m);
     assertEquals(FeatureTransform.Kind.STANDARDIZE, FeatureTransform.Kind.of("Standardize"));
     // Accessors hand out copies: the recorded statistics cannot be changed from outside.
@@ -162,7 +237,8 @@ class FeatureTransformTest {
     Path dir = SharedData.dir().resolve(set);
     Path arff = dir.resolve(set + "-train.arff.gz");
     Path xml = dir.resolve(set + ".xml");
-    Assumptions.assumeTrue(Files.isRegularFile(arff) && Files.isRegularFile(xml),
+    Assumptions.assumeTrue(
+        Files.isRegularFile(arff) && Files.isRegularFile(xml),
         "skipping: " + arff + " or " + xml + " not found");
     return ArffReader.read(arff, LabelSpec.xml(xml));
   }

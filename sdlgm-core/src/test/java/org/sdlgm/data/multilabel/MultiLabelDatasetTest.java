@@ -16,9 +16,16 @@ import org.sdlgm.SdlgmException;
 class MultiLabelDatasetTest {
   /** 4 rows x 3 features x 3 labels; row r has feature r%3 = r+1 and label r%3. */
   static MultiLabelDataset small() {
-    return new MultiLabelDataset("small", 3, List.of("a", "b", "c"), List.of("x", "y", "z"),
-        new int[] {0, 1, 2, 3, 5}, new int[] {0, 1, 2, 0, 2}, new float[] {1, 2, 3, 4, 5},
-        new int[] {0, 1, 2, 4, 4}, new int[] {0, 1, 0, 2});
+    return new MultiLabelDataset(
+        "small",
+        3,
+        List.of("a", "b", "c"),
+        List.of("x", "y", "z"),
+        new int[] {0, 1, 2, 3, 5},
+        new int[] {0, 1, 2, 0, 2},
+        new float[] {1, 2, 3, 4, 5},
+        new int[] {0, 1, 2, 4, 4},
+        new int[] {0, 1, 0, 2});
   }
 
   @Test
@@ -77,15 +84,17 @@ class MultiLabelDatasetTest {
     all.addAll(rows(a.test()));
     assertEquals(new HashSet<>(rows(d)), all);
     assertThrows(SdlgmException.class, () -> MultiLabelTrainTest.split(d, 1.0, 1));
-    assertThrows(SdlgmException.class,
-        () -> MultiLabelTrainTest.split(d.subset(new int[] {0}), 0.5, 1));
+    assertThrows(
+        SdlgmException.class, () -> MultiLabelTrainTest.split(d.subset(new int[] {0}), 0.5, 1));
   }
 
   private static List<String> rows(MultiLabelDataset d) {
     List<String> out = new ArrayList<>();
     for (int r = 0; r < d.size(); r++) {
-      out.add(java.util.Arrays.toString(d.featureIndices(r)) + java.util.Arrays.toString(
-          d.featureValues(r)) + java.util.Arrays.toString(d.labels(r)));
+      out.add(
+          java.util.Arrays.toString(d.featureIndices(r))
+              + java.util.Arrays.toString(d.featureValues(r))
+              + java.util.Arrays.toString(d.labels(r)));
     }
     return out;
   }

@@ -46,47 +46,75 @@ class MultiLabelPlanTest {
     assertEquals(50, split.test().size());
     assertEquals("synthetic-ml/train/test", split.test().name());
     // A --test spec with an official test part contributes that part.
-    MultiLabelTrainTest t = new MultiLabelPlan(BASE + ",test=0", BASE + ",test=20,seed=9", null, 0,
-        1).load();
+    MultiLabelTrainTest t =
+        new MultiLabelPlan(BASE + ",test=0", BASE + ",test=20,seed=9", null, 0, 1).load();
     assertEquals(20, t.test().size());
     assertEquals("synthetic-ml/test", t.test().name());
   }
 
   @Test
   void planErrors() {
-    assertContains(planError(new MultiLabelPlan(null, null, null, 0, 1)), "no training data",
+    assertContains(
+        planError(new MultiLabelPlan(null, null, null, 0, 1)),
+        "no training data",
         "mulan, arff, xc, libsvm, synthetic-ml");
-    assertContains(planError(new MultiLabelPlan(SYN, SYN, null, 0.5, 1)),
-        "either --test or --split");
-    assertContains(planError(new MultiLabelPlan(SYN, null, null, 1.5, 1)),
-        "strictly between 0 and 1");
-    assertContains(planError(new MultiLabelPlan(SYN, null, null, 0.8, 1)),
-        "has its own test part", "drop --split", "set test=0");
-    assertContains(planError(new MultiLabelPlan(SYN, null, "first:3", 0, 1)),
+    assertContains(
+        planError(new MultiLabelPlan(SYN, SYN, null, 0.5, 1)), "either --test or --split");
+    assertContains(
+        planError(new MultiLabelPlan(SYN, null, null, 1.5, 1)), "strictly between 0 and 1");
+    assertContains(
+        planError(new MultiLabelPlan(SYN, null, null, 0.8, 1)),
+        "has its own test part",
+        "drop --split",
+        "set test=0");
+    assertContains(
+        planError(new MultiLabelPlan(SYN, null, "first:3", 0, 1)),
         "--labels first:3 applies to ARFF data");
-    assertContains(planError(new MultiLabelPlan(SYN, null, "bogus", 0, 1)),
-        "--labels 'bogus': expected");
+    assertContains(
+        planError(new MultiLabelPlan(SYN, null, "bogus", 0, 1)), "--labels 'bogus': expected");
     // --test is parsed before the data are loaded.
-    assertContains(planError(new MultiLabelPlan("arff:/nonexistent.arff", "xc:t,x=1", null, 0,
-        1)), "unknown option 'x' for xc");
+    assertContains(
+        planError(new MultiLabelPlan("arff:/nonexistent.arff", "xc:t,x=1", null, 0, 1)),
+        "unknown option 'x' for xc");
   }
 
   @Test
   void incompatibleTestDataNamesFileAndDifference() throws IOException {
     Path train = write("train.arff", MultiLabelSpecsTest.TRAIN);
-    Path fewer = write("fewer.arff", "@relation x\n@attribute a numeric\n@attribute b numeric\n"
-        + "@attribute l1 {0,1}\n@attribute l2 {0,1}\n@data\n1,0,1,0\n");
-    String m = assertThrows(DataException.class, new MultiLabelPlan("arff:" + train + ",labels=last:2",
-        "arff:" + fewer + ",labels=last:2", null, 0, 1)::load).getMessage();
+    Path fewer =
+        write(
+            "fewer.arff",
+            "@relation x\n@attribute a numeric\n@attribute b numeric\n"
+                + "@attribute l1 {0,1}\n@attribute l2 {0,1}\n@data\n1,0,1,0\n");
+    String m =
+        assertThrows(
+                DataException.class,
+                new MultiLabelPlan(
+                        "arff:" + train + ",labels=last:2",
+                        "arff:" + fewer + ",labels=last:2",
+                        null,
+                        0,
+                        1)
+                    ::load)
+            .getMessage();
     assertEquals(fewer + ": 2 features, but the training data has 3", m);
     Path renamed = write("renamed.arff", MultiLabelSpecsTest.TRAIN.replace("l2", "m2"));
-    m = assertThrows(DataException.class, new MultiLabelPlan("arff:" + train + ",labels=last:2",
-        "arff:" + renamed + ",labels=last:2", null, 0, 1)::load).getMessage();
+    m =
+        assertThrows(
+                DataException.class,
+                new MultiLabelPlan(
+                        "arff:" + train + ",labels=last:2",
+                        "arff:" + renamed + ",labels=last:2",
+                        null,
+                        0,
+                        1)
+                    ::load)
+            .getMessage();
     assertContains(m, renamed + ": label 1 is 'm2', but in the training data it is 'l2'");
     // A test ARFF with no label rule of its own takes the training labels by name.
     Path plain = write("plain.arff", MultiLabelSpecsTest.TEST);
-    MultiLabelTrainTest tt = new MultiLabelPlan("arff:" + train + ",labels=last:2",
-        "arff:" + plain, null, 0, 1).load();
+    MultiLabelTrainTest tt =
+        new MultiLabelPlan("arff:" + train + ",labels=last:2", "arff:" + plain, null, 0, 1).load();
     assertEquals(2, tt.test().size());
     assertEquals(tt.train().labelNames(), tt.test().labelNames());
   }
@@ -95,13 +123,16 @@ class MultiLabelPlanTest {
   void libsvmTestTakesTrainingDimensions() throws IOException {
     Path train = write("train.svm", "0,4 1:1 9:2\n2 3:1\n");
     Path test = write("test.svm", "1 2:1\n");
-    MultiLabelTrainTest tt = new MultiLabelPlan("libsvm:" + train, "libsvm:" + test, null, 0, 1)
-        .load();
+    MultiLabelTrainTest tt =
+        new MultiLabelPlan("libsvm:" + train, "libsvm:" + test, null, 0, 1).load();
     assertEquals(9, tt.test().numFeatures());
     assertEquals(5, tt.test().numLabels());
     Path wide = write("wide.svm", "1 12:1\n");
-    String m = assertThrows(DataException.class, new MultiLabelPlan("libsvm:" + train,
-        "libsvm:" + wide, null, 0, 1)::load).getMessage();
+    String m =
+        assertThrows(
+                DataException.class,
+                new MultiLabelPlan("libsvm:" + train, "libsvm:" + wide, null, 0, 1)::load)
+            .getMessage();
     assertContains(m, wide + ":1:", "feature index 12 out of range [1, 10)");
   }
 
@@ -135,11 +166,12 @@ class MultiLabelPlanTest {
   @Test
   void cal500IsOneFileAndSplits() {
     Path d = shared("cal500");
-    String m = assertThrows(DataException.class,
-        new MultiLabelPlan("mulan:" + d, null, null, 0, 1)::load).getMessage();
+    String m =
+        assertThrows(DataException.class, new MultiLabelPlan("mulan:" + d, null, null, 0, 1)::load)
+            .getMessage();
     assertContains(m, "cal500-train.arff: not found", "arff:", "--split");
-    MultiLabelTrainTest tt = new MultiLabelPlan("arff:" + d.resolve("cal500.arff.gz"), null,
-        null, 0.8, 1).load();
+    MultiLabelTrainTest tt =
+        new MultiLabelPlan("arff:" + d.resolve("cal500.arff.gz"), null, null, 0.8, 1).load();
     assertEquals(402, tt.train().size());
     assertEquals(100, tt.test().size());
     assertEquals(174, tt.train().numLabels()); // cal500.xml found next to the file
@@ -150,15 +182,26 @@ class MultiLabelPlanTest {
     Path enron = shared("enron");
     Path bibtex = shared("bibtex");
     Path test = bibtex.resolve("bibtex-test.arff.gz");
-    String m = assertThrows(DataException.class, new MultiLabelPlan("mulan:" + enron,
-        "arff:" + test, null, 0, 1)::load).getMessage();
+    String m =
+        assertThrows(
+                DataException.class,
+                new MultiLabelPlan("mulan:" + enron, "arff:" + test, null, 0, 1)::load)
+            .getMessage();
     assertEquals(test + ": 1836 features, but the training data has 1001", m);
     // The same set's official test file given explicitly is fine.
-    MultiLabelTrainTest tt = new MultiLabelPlan("arff:" + enron.resolve("enron-train.arff.gz"),
-        "arff:" + enron.resolve("enron-test.arff.gz"), null, 0, 1).load();
+    MultiLabelTrainTest tt =
+        new MultiLabelPlan(
+                "arff:" + enron.resolve("enron-train.arff.gz"),
+                "arff:" + enron.resolve("enron-test.arff.gz"),
+                null,
+                0,
+                1)
+            .load();
     assertEquals(579, tt.test().size());
-    assertNull(new MultiLabelPlan("arff:" + enron.resolve("enron-train.arff.gz"), null, null, 0,
-        1).load().test());
+    assertNull(
+        new MultiLabelPlan("arff:" + enron.resolve("enron-train.arff.gz"), null, null, 0, 1)
+            .load()
+            .test());
     assertEquals(List.copyOf(tt.train().labelNames()), tt.test().labelNames());
   }
 }

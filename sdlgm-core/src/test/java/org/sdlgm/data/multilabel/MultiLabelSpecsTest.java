@@ -21,9 +21,13 @@ class MultiLabelSpecsTest {
 
   /** Three features a, b, c then labels l1, l2 (relation name {@code relation}). */
   static String arff(String relation, String... rows) {
-    StringBuilder b = new StringBuilder("@relation " + relation + "\n"
-        + "@attribute a numeric\n@attribute b numeric\n@attribute c numeric\n"
-        + "@attribute l1 {0,1}\n@attribute l2 {0,1}\n@data\n");
+    StringBuilder b =
+        new StringBuilder(
+            "@relation "
+                + relation
+                + "\n"
+                + "@attribute a numeric\n@attribute b numeric\n@attribute c numeric\n"
+                + "@attribute l1 {0,1}\n@attribute l2 {0,1}\n@data\n");
     for (String r : rows) {
       b.append(r).append('\n');
     }
@@ -47,8 +51,10 @@ class MultiLabelSpecsTest {
   }
 
   Path xml(String name, String... labels) throws IOException {
-    StringBuilder b = new StringBuilder("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-        + "<labels xmlns=\"http://mulan.sourceforge.net/labels\">\n");
+    StringBuilder b =
+        new StringBuilder(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                + "<labels xmlns=\"http://mulan.sourceforge.net/labels\">\n");
     for (String l : labels) {
       b.append("<label name=\"").append(l).append("\"></label>\n");
     }
@@ -76,16 +82,21 @@ class MultiLabelSpecsTest {
 
   @Test
   void badSpecsNameTheProblemAndWhatIsValid() {
-    assertContains(error("mulam:/x"), "unknown multi-label data scheme 'mulam'",
+    assertContains(
+        error("mulam:/x"),
+        "unknown multi-label data scheme 'mulam'",
         "valid schemes are mulan, arff, xc, libsvm, synthetic-ml");
     assertContains(error(" "), "empty multi-label data spec");
-    assertContains(error("arff:x.arff,foo=1"), "data spec 'arff:x.arff,foo=1'",
-        "unknown option 'foo' for arff", "valid options are labels");
+    assertContains(
+        error("arff:x.arff,foo=1"),
+        "data spec 'arff:x.arff,foo=1'",
+        "unknown option 'foo' for arff",
+        "valid options are labels");
     assertContains(error("xc:x.txt,base=0"), "xc takes no options");
     assertContains(error("mulan:"), "mulan needs DIR");
     assertContains(error("mulan:a,b"), "takes one DIR");
-    assertContains(error("arff:x.arff,labels=middle:3"), "option labels=middle:3",
-        "first:C, last:C or meka");
+    assertContains(
+        error("arff:x.arff,labels=middle:3"), "option labels=middle:3", "first:C, last:C or meka");
     assertContains(error("arff:x.arff,labels=first:0"), "must be positive");
     assertContains(error("libsvm:x.svm,base=2"), "option base=2", "expected 0 or 1");
     assertContains(error("libsvm:x.svm,features=0"), "option features=0", "positive integer");
@@ -93,8 +104,10 @@ class MultiLabelSpecsTest {
     assertContains(error("synthetic-ml:lmax=x"), "option lmax=x", "expected an integer");
     assertContains(error("synthetic-ml:values=float"), "expected binary or count");
     assertContains(error("synthetic-ml:keep=Infinity"), "expected a finite number");
-    assertContains(error("synthetic-ml:labels=3,lmax=5"),
-        "data spec 'synthetic-ml:labels=3,lmax=5'", "lmax must be in 1..labels (3)");
+    assertContains(
+        error("synthetic-ml:labels=3,lmax=5"),
+        "data spec 'synthetic-ml:labels=3,lmax=5'",
+        "lmax must be in 1..labels (3)");
     assertContains(error("synthetic-ml:foo"), "synthetic-ml takes only key=value options");
     assertContains(error("synthetic-ml:n=1,n=2"), "option 'n' given twice");
     assertContains(error("arff:seed=1,x.arff"), "paths must come before the options");
@@ -105,10 +118,13 @@ class MultiLabelSpecsTest {
     MultiLabelSource s = MultiLabelSpecs.parse("arff:" + dir.resolve("absent.arff"));
     assertEquals("arff", s.scheme());
     assertEquals("arff:" + dir.resolve("absent.arff"), s.spec());
-    assertContains(assertThrows(DataException.class, s::load).getMessage(),
+    assertContains(
+        assertThrows(DataException.class, s::load).getMessage(),
         dir.resolve("absent.arff") + ": file not found");
-    assertContains(assertThrows(DataException.class,
-        MultiLabelSpecs.parse("mulan:" + dir.resolve("nowhere"))::load).getMessage(),
+    assertContains(
+        assertThrows(
+                DataException.class, MultiLabelSpecs.parse("mulan:" + dir.resolve("nowhere"))::load)
+            .getMessage(),
         "nowhere: directory not found");
   }
 
@@ -126,8 +142,11 @@ class MultiLabelSpecsTest {
     assertEquals(List.of("l2", "l1"), tt.train().labelNames()); // XML order
     assertEquals(List.of("a", "b", "c"), tt.test().featureNames());
 
-    String m = assertThrows(DataException.class,
-        MultiLabelSpecs.parse("mulan:" + dir.resolve("toy") + ",name=other")::load).getMessage();
+    String m =
+        assertThrows(
+                DataException.class,
+                MultiLabelSpecs.parse("mulan:" + dir.resolve("toy") + ",name=other")::load)
+            .getMessage();
     assertContains(m, "other-train.arff: not found", "Toy-train.arff", "name=NAME");
   }
 
@@ -135,18 +154,22 @@ class MultiLabelSpecsTest {
   void mulanFolderProblems() throws IOException {
     write("one/one.arff", TRAIN);
     xml("one/one.xml", "l1", "l2");
-    String m = assertThrows(DataException.class,
-        MultiLabelSpecs.parse("mulan:" + dir.resolve("one"))::load).getMessage();
-    assertContains(m, "one-train.arff: not found", "arff:" + dir.resolve("one/one.arff"),
-        "--split");
+    String m =
+        assertThrows(
+                DataException.class, MultiLabelSpecs.parse("mulan:" + dir.resolve("one"))::load)
+            .getMessage();
+    assertContains(
+        m, "one-train.arff: not found", "arff:" + dir.resolve("one/one.arff"), "--split");
     write("noxml/noxml-train.arff", TRAIN);
     write("noxml/noxml-test.arff", TEST);
-    m = assertThrows(DataException.class,
-        MultiLabelSpecs.parse("mulan:" + dir.resolve("noxml"))::load).getMessage();
+    m =
+        assertThrows(
+                DataException.class, MultiLabelSpecs.parse("mulan:" + dir.resolve("noxml"))::load)
+            .getMessage();
     assertContains(m, "noxml.xml: Mulan label file not found", "--labels");
     // --labels supplies what the folder lacks.
-    MultiLabelTrainTest tt = new MultiLabelPlan("mulan:" + dir.resolve("noxml"), null, "last:2",
-        0, 1).load();
+    MultiLabelTrainTest tt =
+        new MultiLabelPlan("mulan:" + dir.resolve("noxml"), null, "last:2", 0, 1).load();
     assertEquals(List.of("l1", "l2"), tt.train().labelNames());
     assertEquals(2, tt.test().size());
   }
@@ -164,20 +187,26 @@ class MultiLabelSpecsTest {
     assertEquals(List.of("l1"), MultiLabelSpecs.parse("arff:" + g).load().train().labelNames());
     // MEKA -C when no XML matches.
     Path h = write("f/data.arff", arff("'x: -C -2'", "1,0,2,1,0"));
-    assertEquals(List.of("l1", "l2"), MultiLabelSpecs.parse("arff:" + h).load().train()
-        .labelNames());
+    assertEquals(
+        List.of("l1", "l2"), MultiLabelSpecs.parse("arff:" + h).load().train().labelNames());
     // Neither: the error says what was looked for and how to fix it.
     Path k = write("g/plain-test.arff", arff("plain", "1,0,2,1,0"));
-    String m = assertThrows(DataException.class, MultiLabelSpecs.parse("arff:" + k)::load)
-        .getMessage();
-    assertContains(m, "plain-test.arff: cannot tell which attributes are labels",
-        "plain-test.xml, plain.xml", "labels=XML_PATH|first:C|last:C");
+    String m =
+        assertThrows(DataException.class, MultiLabelSpecs.parse("arff:" + k)::load).getMessage();
+    assertContains(
+        m,
+        "plain-test.arff: cannot tell which attributes are labels",
+        "plain-test.xml, plain.xml",
+        "labels=XML_PATH|first:C|last:C");
     // Explicit labels= wins over the XML next to the file, and --labels over both.
-    assertEquals(List.of("l1", "l2"), MultiLabelSpecs.parse("arff:" + f + ",labels=last:2")
-        .load().train().labelNames());
+    assertEquals(
+        List.of("l1", "l2"),
+        MultiLabelSpecs.parse("arff:" + f + ",labels=last:2").load().train().labelNames());
     Path other = xml("other.xml", "l1");
-    MultiLabelDataset o = new MultiLabelPlan("arff:" + f + ",labels=last:2", null,
-        other.toString(), 0, 1).load().train();
+    MultiLabelDataset o =
+        new MultiLabelPlan("arff:" + f + ",labels=last:2", null, other.toString(), 0, 1)
+            .load()
+            .train();
     assertEquals(List.of("l1"), o.labelNames());
     assertEquals(4, o.numFeatures());
   }
@@ -192,8 +221,8 @@ class MultiLabelSpecsTest {
     MultiLabelDataset s = MultiLabelSpecs.parse("libsvm:" + svm).load().train();
     assertEquals(5, s.numFeatures()); // 1-based: max index 5 -> D = 5
     assertEquals(3, s.numLabels());
-    MultiLabelDataset z = MultiLabelSpecs.parse("libsvm:" + svm + ",base=0,features=10,labels=4")
-        .load().train();
+    MultiLabelDataset z =
+        MultiLabelSpecs.parse("libsvm:" + svm + ",base=0,features=10,labels=4").load().train();
     assertEquals(10, z.numFeatures());
     assertEquals(4, z.numLabels());
   }

@@ -17,7 +17,8 @@ class RealDataTest {
     Path dir = SharedData.dir().resolve(set);
     Path a = dir.resolve(arff);
     Path x = dir.resolve(xml);
-    Assumptions.assumeTrue(Files.isRegularFile(a) && Files.isRegularFile(x),
+    Assumptions.assumeTrue(
+        Files.isRegularFile(a) && Files.isRegularFile(x),
         "skipping: " + a + " or " + x + " not found");
     return ArffReader.read(a, LabelSpec.xml(x));
   }
@@ -61,7 +62,9 @@ class RealDataTest {
     }
   }
 
-  /** The other Mulan sets: dense, sparse, and nominal mixes must all load to the published shape. */
+  /**
+   * The other Mulan sets: dense, sparse, and nominal mixes must all load to the published shape.
+   */
   @ParameterizedTest
   @CsvSource({
     "birds, birds-train.arff.gz, birds.xml, 322, 260, 19",

@@ -33,12 +33,14 @@ class SyntheticMultiLabelTest {
     assertSame(a.train(), b.train());
     assertSame(a.test(), b.test());
     MultiLabelTrainTest c = smallBuilder().seed(6).build().load();
-    assertFalse(Arrays.equals(a.train().featureIndices(0), c.train().featureIndices(0))
-        && Arrays.equals(a.train().labels(0), c.train().labels(0)));
+    assertFalse(
+        Arrays.equals(a.train().featureIndices(0), c.train().featureIndices(0))
+            && Arrays.equals(a.train().labels(0), c.train().labels(0)));
     // Train and test rows come from separate streams: more training rows, same test rows.
     MultiLabelTrainTest more = smallBuilder().seed(5).n(500).build().load();
     assertSame(a.test(), more.test());
-    assertArrayEquals(smallBuilder().seed(5).build().signature(17),
+    assertArrayEquals(
+        smallBuilder().seed(5).build().signature(17),
         smallBuilder().seed(5).n(1).test(0).build().signature(17));
   }
 
@@ -81,8 +83,15 @@ class SyntheticMultiLabelTest {
 
   @Test
   void emptyRowsZipfAndCounts() {
-    MultiLabelDataset d = smallBuilder().n(2000).empty(0.3).zipf(1.2)
-        .values(SyntheticMultiLabel.Values.COUNT).build().load().train();
+    MultiLabelDataset d =
+        smallBuilder()
+            .n(2000)
+            .empty(0.3)
+            .zipf(1.2)
+            .values(SyntheticMultiLabel.Values.COUNT)
+            .build()
+            .load()
+            .train();
     assertEquals(0.3, d.emptyLabelRows() / 2000.0, 0.05);
     int[] freq = new int[d.numLabels()];
     for (int r = 0; r < d.size(); r++) {
@@ -124,8 +133,8 @@ class SyntheticMultiLabelTest {
   }
 
   /**
-   * Learnability sanity check: scoring each label by the share of its signature present in the
-   * row and taking the top |Y| recovers the true labels far above chance (|Y|/C).
+   * Learnability sanity check: scoring each label by the share of its signature present in the row
+   * and taking the top |Y| recovers the true labels far above chance (|Y|/C).
    */
   @Test
   void nearestSignatureScorerRecoversLabels() {
@@ -182,17 +191,30 @@ class SyntheticMultiLabelTest {
 
   @Test
   void badParametersNameTheProblem() {
-    String m = assertThrows(SdlgmException.class,
-        () -> SyntheticMultiLabel.builder().labels(3).lmax(5).build()).getMessage();
+    String m =
+        assertThrows(
+                SdlgmException.class, () -> SyntheticMultiLabel.builder().labels(3).lmax(5).build())
+            .getMessage();
     assertTrue(m.contains("lmax must be in 1..labels (3)"), m);
-    m = assertThrows(SdlgmException.class,
-        () -> SyntheticMultiLabel.builder().sigMin(40).build()).getMessage();
+    m =
+        assertThrows(SdlgmException.class, () -> SyntheticMultiLabel.builder().sigMin(40).build())
+            .getMessage();
     assertTrue(m.contains("sigmin"), m);
     assertThrows(SdlgmException.class, () -> SyntheticMultiLabel.builder().keep(0).build());
     assertThrows(SdlgmException.class, () -> SyntheticMultiLabel.builder().empty(1).build());
     // A tiny feature space still works (signatures by partial shuffle).
-    MultiLabelDataset d = SyntheticMultiLabel.builder().n(20).test(0).features(12).labels(4)
-        .lmax(4).sigMin(10).sigMax(12).build().load().train();
+    MultiLabelDataset d =
+        SyntheticMultiLabel.builder()
+            .n(20)
+            .test(0)
+            .features(12)
+            .labels(4)
+            .lmax(4)
+            .sigMin(10)
+            .sigMax(12)
+            .build()
+            .load()
+            .train();
     assertEquals(12, d.numFeatures());
   }
 }

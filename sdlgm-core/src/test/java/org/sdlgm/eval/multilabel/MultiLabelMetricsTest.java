@@ -73,8 +73,8 @@ class MultiLabelMetricsTest {
     double ndcgA = (1 + 1 / lg(4)) / (1 + 1 / lg(3));
     double ndcgB = 0.5;
     double ndcgC3 = (1 + 1 / lg(3)) / (1 + 1 / lg(3) + 1 / lg(4));
-    double ndcgC5 = (1 + 1 / lg(3) + 1 / lg(5) + 1 / lg(6))
-        / (1 + 1 / lg(3) + 1 / lg(4) + 1 / lg(5));
+    double ndcgC5 =
+        (1 + 1 / lg(3) + 1 / lg(5) + 1 / lg(6)) / (1 + 1 / lg(3) + 1 / lg(4) + 1 / lg(5));
     assertEquals((1 + 0 + 1) / 3.0, e.ndcg1(), EPS);
     assertEquals((ndcgA + ndcgB + ndcgC3) / 3, e.ndcg3(), EPS);
     assertEquals((ndcgA + ndcgB + ndcgC5) / 3, e.ndcg5(), EPS);
@@ -107,8 +107,15 @@ class MultiLabelMetricsTest {
   @Test
   void emptyTrueSetRows() {
     // Only empty rows: P@k/nDCG have nothing to average → NaN; both-empty row scores F1 = 1.
-    MultiLabelEvaluation bothEmpty = MultiLabelMetrics.evaluate(
-        new int[][] {{}}, new int[][] {{}}, new float[][] {{0f, 0f, 0f}}, new int[] {0}, 3, 0, 2);
+    MultiLabelEvaluation bothEmpty =
+        MultiLabelMetrics.evaluate(
+            new int[][] {{}},
+            new int[][] {{}},
+            new float[][] {{0f, 0f, 0f}},
+            new int[] {0},
+            3,
+            0,
+            2);
     assertEquals(1, bothEmpty.rowsWithoutLabels());
     assertTrue(Double.isNaN(bothEmpty.p1()));
     assertTrue(Double.isNaN(bothEmpty.ndcg5()));
@@ -120,8 +127,15 @@ class MultiLabelMetricsTest {
     assertEquals(0.0, bothEmpty.macroF1(), EPS);
     assertTrue(Double.isNaN(bothEmpty.macroF1PresentLabels()));
 
-    MultiLabelEvaluation predictedSomething = MultiLabelMetrics.evaluate(
-        new int[][] {{}}, new int[][] {{2}}, new float[][] {{0f, 0f, 1f}}, new int[] {1}, 3, 0, 2);
+    MultiLabelEvaluation predictedSomething =
+        MultiLabelMetrics.evaluate(
+            new int[][] {{}},
+            new int[][] {{2}},
+            new float[][] {{0f, 0f, 1f}},
+            new int[] {1},
+            3,
+            0,
+            2);
     assertEquals(0.0, predictedSomething.exampleF1(), EPS);
     assertEquals(1 / 3.0, predictedSomething.hammingLoss(), EPS);
 
@@ -137,11 +151,15 @@ class MultiLabelMetricsTest {
     // Label 0 (1,0,0) F1=1; label 1 (1,0,0) F1=1; label 2 (0,1,0) F1=0, not in truth;
     // label 3 (0,0,0) F1 = 0/0 → 0, not in truth.
     // macro all = (1+1+0+0)/4 = 1/2; present {0,1} = 1; micro = 2·2/(2·2+1+0) = 4/5.
-    MultiLabelEvaluation e = MultiLabelMetrics.evaluate(
-        new int[][] {{0}, {1}},
-        new int[][] {{0, 2}, {1}},
-        new float[][] {{1f, 0f, .5f, 0f}, {0f, 1f, 0f, 0f}},
-        new int[] {2, 1}, 4, 1, 2);
+    MultiLabelEvaluation e =
+        MultiLabelMetrics.evaluate(
+            new int[][] {{0}, {1}},
+            new int[][] {{0, 2}, {1}},
+            new float[][] {{1f, 0f, .5f, 0f}, {0f, 1f, 0f, 0f}},
+            new int[] {2, 1},
+            4,
+            1,
+            2);
     assertEquals(0.5, e.macroF1(), EPS);
     assertEquals(1.0, e.macroF1PresentLabels(), EPS);
     assertEquals(0.8, e.microF1(), EPS);
@@ -152,18 +170,21 @@ class MultiLabelMetricsTest {
     // All scores equal: ranking is 0,1,2,3,4,5. Y={5}: rank 6 → P@5 = 0.
     // Y={4}: rank 5 → P@5 = 1/5, nDCG@5 = 1/log2(6), P@3 = 0.
     float[] flat = new float[6];
-    MultiLabelEvaluation e5 = MultiLabelMetrics.evaluate(
-        new int[][] {{5}}, new int[][] {{}}, new float[][] {flat}, new int[] {0}, 6, 0, 3);
+    MultiLabelEvaluation e5 =
+        MultiLabelMetrics.evaluate(
+            new int[][] {{5}}, new int[][] {{}}, new float[][] {flat}, new int[] {0}, 6, 0, 3);
     assertEquals(0.0, e5.p5(), EPS);
     assertEquals(0.0, e5.ndcg5(), EPS);
-    MultiLabelEvaluation e4 = MultiLabelMetrics.evaluate(
-        new int[][] {{4}}, new int[][] {{}}, new float[][] {flat}, new int[] {0}, 6, 0, 3);
+    MultiLabelEvaluation e4 =
+        MultiLabelMetrics.evaluate(
+            new int[][] {{4}}, new int[][] {{}}, new float[][] {flat}, new int[] {0}, 6, 0, 3);
     assertEquals(0.0, e4.p3(), EPS);
     assertEquals(1 / 5.0, e4.p5(), EPS);
     assertEquals(1 / lg(6), e4.ndcg5(), EPS);
     // Y={0}: ties put label 0 first → P@1 = 1.
-    MultiLabelEvaluation e0 = MultiLabelMetrics.evaluate(
-        new int[][] {{0}}, new int[][] {{}}, new float[][] {flat}, new int[] {0}, 6, 0, 3);
+    MultiLabelEvaluation e0 =
+        MultiLabelMetrics.evaluate(
+            new int[][] {{0}}, new int[][] {{}}, new float[][] {flat}, new int[] {0}, 6, 0, 3);
     assertEquals(1.0, e0.p1(), EPS);
   }
 
@@ -171,8 +192,15 @@ class MultiLabelMetricsTest {
   void fewerLabelsThanK() {
     // C=2 < 5: top-5 holds only 2 labels, P@5 still divides by 5. Y={1}, scores [.2,.8]:
     // P@1=1, P@3=1/3, P@5=1/5, nDCG@k = 1.
-    MultiLabelEvaluation e = MultiLabelMetrics.evaluate(
-        new int[][] {{1}}, new int[][] {{1}}, new float[][] {{.2f, .8f}}, new int[] {1}, 2, 0, 2);
+    MultiLabelEvaluation e =
+        MultiLabelMetrics.evaluate(
+            new int[][] {{1}},
+            new int[][] {{1}},
+            new float[][] {{.2f, .8f}},
+            new int[] {1},
+            2,
+            0,
+            2);
     assertEquals(1.0, e.p1(), EPS);
     assertEquals(1 / 3.0, e.p3(), EPS);
     assertEquals(1 / 5.0, e.p5(), EPS);
@@ -182,24 +210,66 @@ class MultiLabelMetricsTest {
   @Test
   void duplicatesAndBadInputRejected() {
     float[] s = new float[4];
-    assertThrows(IllegalArgumentException.class, () -> MultiLabelMetrics.evaluate(
-        new int[][] {{0}}, new int[][] {{1, 1}}, new float[][] {s}, new int[] {2}, 4, 0, 2));
-    assertThrows(IllegalArgumentException.class, () -> MultiLabelMetrics.evaluate(
-        new int[][] {{0, 0}}, new int[][] {{1}}, new float[][] {s}, new int[] {1}, 4, 0, 2));
-    assertThrows(IllegalArgumentException.class, () -> MultiLabelMetrics.evaluate(
-        new int[][] {{4}}, new int[][] {{1}}, new float[][] {s}, new int[] {1}, 4, 0, 2));
-    assertThrows(IllegalArgumentException.class, () -> MultiLabelMetrics.evaluate(
-        new int[][] {{0}}, new int[][] {{1}}, new float[][] {new float[3]}, new int[] {1}, 4, 0, 2));
-    assertThrows(IllegalArgumentException.class, () -> MultiLabelMetrics.evaluate(
-        new int[][] {{0}}, new int[][] {{1}}, new float[][] {{0f, Float.NaN, 0f, 0f}},
-        new int[] {1}, 4, 0, 2));
-    assertThrows(IllegalArgumentException.class, () -> MultiLabelMetrics.evaluate(
-        new int[][] {{0}}, new int[][] {}, new float[][] {s}, new int[] {1}, 4, 0, 2));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            MultiLabelMetrics.evaluate(
+                new int[][] {{0}},
+                new int[][] {{1, 1}},
+                new float[][] {s},
+                new int[] {2},
+                4,
+                0,
+                2));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            MultiLabelMetrics.evaluate(
+                new int[][] {{0, 0}},
+                new int[][] {{1}},
+                new float[][] {s},
+                new int[] {1},
+                4,
+                0,
+                2));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            MultiLabelMetrics.evaluate(
+                new int[][] {{4}}, new int[][] {{1}}, new float[][] {s}, new int[] {1}, 4, 0, 2));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            MultiLabelMetrics.evaluate(
+                new int[][] {{0}},
+                new int[][] {{1}},
+                new float[][] {new float[3]},
+                new int[] {1},
+                4,
+                0,
+                2));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            MultiLabelMetrics.evaluate(
+                new int[][] {{0}},
+                new int[][] {{1}},
+                new float[][] {{0f, Float.NaN, 0f, 0f}},
+                new int[] {1},
+                4,
+                0,
+                2));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            MultiLabelMetrics.evaluate(
+                new int[][] {{0}}, new int[][] {}, new float[][] {s}, new int[] {1}, 4, 0, 2));
     assertThrows(IllegalArgumentException.class, () -> new MultiLabelMetrics.Accumulator(4, 3, 2));
 
     // A rejected row leaves the accumulator untouched (scratch marks cleared, no counts).
     MultiLabelMetrics.Accumulator acc = new MultiLabelMetrics.Accumulator(C, LMIN, L0);
-    assertThrows(IllegalArgumentException.class,
+    assertThrows(
+        IllegalArgumentException.class,
         () -> acc.add(new int[] {0, 2}, new int[] {1, 1}, SCORES[0], 2));
     for (int i = 0; i < TRUTH.length; i++) {
       acc.add(TRUTH[i], PRED[i], SCORES[i], LEVELS[i]);
@@ -308,8 +378,20 @@ class MultiLabelMetricsTest {
   @Test
   void toTextListsEveryMetric() {
     String t = fixture().toText();
-    for (String s : new String[] {"P@1", "nDCG@1", "example-F1", "micro-F1", "macro-F1",
-        "Hamming", "subset", "count acc", "mean predicted set size", "5 rows", "6 labels"}) {
+    for (String s :
+        new String[] {
+          "P@1",
+          "nDCG@1",
+          "example-F1",
+          "micro-F1",
+          "macro-F1",
+          "Hamming",
+          "subset",
+          "count acc",
+          "mean predicted set size",
+          "5 rows",
+          "6 labels"
+        }) {
       assertTrue(t.contains(s), () -> s + " missing in\n" + t);
     }
     assertTrue(t.contains("0.6667"), t); // P@1 = 2/3 with 4 decimals, ROOT locale

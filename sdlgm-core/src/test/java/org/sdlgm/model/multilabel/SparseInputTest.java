@@ -13,10 +13,10 @@ import org.sdlgm.data.multilabel.SparseBatch;
 import org.sdlgm.data.multilabel.SyntheticMultiLabel;
 
 /**
- * Prediction from sparse rows equals prediction from the same rows densified: the same label
- * scores and level probabilities for each feature transform that keeps zeros (padding
- * included: rows of different lengths share a batch); the transform that fills zeros in gives
- * no sparse rows, and a network without a hidden layer reads them densified.
+ * Prediction from sparse rows equals prediction from the same rows densified: the same label scores
+ * and level probabilities for each feature transform that keeps zeros (padding included: rows of
+ * different lengths share a batch); the transform that fills zeros in gives no sparse rows, and a
+ * network without a hidden layer reads them densified.
  */
 class SparseInputTest {
   @BeforeAll
@@ -24,17 +24,34 @@ class SparseInputTest {
     System.setProperty("ai.djl.offline", "true");
   }
 
-  private static final MultiLabelDataset DATA = SyntheticMultiLabel.builder().n(40).test(0)
-      .features(300).labels(12).lmax(3).seed(5).build().load().train();
+  private static final MultiLabelDataset DATA =
+      SyntheticMultiLabel.builder()
+          .n(40)
+          .test(0)
+          .features(300)
+          .labels(12)
+          .lmax(3)
+          .seed(5)
+          .build()
+          .load()
+          .train();
 
   @Test
   void sparseAndDenseScoresAgree() {
     for (List<Integer> hidden : List.of(List.of(16, 8), List.<Integer>of())) {
-      for (FeatureTransform.Kind kind : List.of(FeatureTransform.Kind.NONE,
-          FeatureTransform.Kind.BINARY, FeatureTransform.Kind.TFIDF)) {
+      for (FeatureTransform.Kind kind :
+          List.of(
+              FeatureTransform.Kind.NONE,
+              FeatureTransform.Kind.BINARY,
+              FeatureTransform.Kind.TFIDF)) {
         FeatureTransform t = FeatureTransform.fit(kind, DATA);
-        TaggerConfig config = TaggerConfig.builder().numFeatures(DATA.numFeatures())
-            .numLabels(DATA.numLabels()).hidden(hidden).maxLevel(3).build();
+        TaggerConfig config =
+            TaggerConfig.builder()
+                .numFeatures(DATA.numFeatures())
+                .numLabels(DATA.numLabels())
+                .hidden(hidden)
+                .maxLevel(3)
+                .build();
         int b = 17;
         int[] rows = new int[b];
         for (int i = 0; i < b; i++) {

@@ -75,7 +75,8 @@ class TaggerBlockTest {
       sawFirst |= f;
       sawSecond |= s;
     }
-    assertTrue(sawFirst && sawSecond, "the order must be random: both orders should occur in 40 draws");
+    assertTrue(
+        sawFirst && sawSecond, "the order must be random: both orders should occur in 40 draws");
   }
 
   @Test
@@ -95,8 +96,16 @@ class TaggerBlockTest {
   }
 
   private static TaggerConfig config(TaggerMethod method, SetObjective objective, int minLevel) {
-    return TaggerConfig.builder().method(method).objective(objective).numFeatures(6).numLabels(8)
-        .hidden(List.of(5)).maxLevel(3).minLevel(minLevel).topK(2).build();
+    return TaggerConfig.builder()
+        .method(method)
+        .objective(objective)
+        .numFeatures(6)
+        .numLabels(8)
+        .hidden(List.of(5))
+        .maxLevel(3)
+        .minLevel(minLevel)
+        .topK(2)
+        .build();
   }
 
   @Test
@@ -106,9 +115,13 @@ class TaggerBlockTest {
         try (Tagger t = Tagger.create(config(TaggerMethod.SDLGM, objective, minLevel));
             NDManager sub = t.manager().newSubManager()) {
           NDArray x = sub.randomNormal(new Shape(4, 6));
-          NDArray y = sub.create(new float[] {
-              1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
-              1, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0}, new Shape(4, 8));
+          NDArray y =
+              sub.create(
+                  new float[] {
+                    1, 0, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0,
+                    1, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0
+                  },
+                  new Shape(4, 8));
           int nl = t.config().numLevels();
           float[] oneHot = new float[4 * nl];
           int[] sizes = {2, 1, 4, 1};
@@ -124,7 +137,9 @@ class TaggerBlockTest {
             for (Pair<String, Parameter> p : t.block().getParameters()) {
               if (p.getKey().endsWith("weight")) {
                 float g = p.getValue().getArray().getGradient().abs().sum().toFloatArray()[0];
-                assertTrue(g > 0 && Float.isFinite(g), objective + " L_min=" + minLevel + ": no gradient at " + p.getKey());
+                assertTrue(
+                    g > 0 && Float.isFinite(g),
+                    objective + " L_min=" + minLevel + ": no gradient at " + p.getKey());
               }
             }
           }
@@ -138,12 +153,17 @@ class TaggerBlockTest {
     try (Tagger t = Tagger.create(config(TaggerMethod.SDLGM, SetObjective.RELAXED_BCE, 1));
         NDManager sub = t.manager().newSubManager()) {
       float[] xs = new float[2 * 6];
-      new Random(3).ints(12, -3, 3).forEach(new java.util.function.IntConsumer() {
-        int i;
-        @Override public void accept(int v) {
-          xs[i++] = v;
-        }
-      });
+      new Random(3)
+          .ints(12, -3, 3)
+          .forEach(
+              new java.util.function.IntConsumer() {
+                int i;
+
+                @Override
+                public void accept(int v) {
+                  xs[i++] = v;
+                }
+              });
       NDArray x = sub.create(xs, new Shape(2, 6));
       NDArray y = sub.zeros(new Shape(2, 8));
       NDArray count = sub.create(new float[] {0, 1, 0, 0, 0, 1}, new Shape(2, 3));
@@ -164,7 +184,8 @@ class TaggerBlockTest {
     for (int minLevel : new int[] {0, 1}) {
       for (int seed = 0; seed < 5; seed++) {
         Engine.getInstance().setRandomSeed(seed);
-        try (Tagger t = Tagger.create(config(TaggerMethod.SDLGM, SetObjective.RELAXED_BCE, minLevel))) {
+        try (Tagger t =
+            Tagger.create(config(TaggerMethod.SDLGM, SetObjective.RELAXED_BCE, minLevel))) {
           float[][] inputs = {new float[6], new float[6], new float[6], new float[6]};
           java.util.Arrays.fill(inputs[1], 1e30f);
           java.util.Arrays.fill(inputs[2], -1e30f);

@@ -18,10 +18,10 @@ import org.sdlgm.model.multilabel.Tagger;
 import org.sdlgm.model.multilabel.TaggerConfig;
 
 /**
- * Issue 3's scale check at test-suite size: 2,000 rows with 10^5 sparse features and 10^4
- * labels train one epoch and predict without the inputs ever being densified as a whole. The
- * dense training matrix alone would take 800 MB of heap; the peak heap growth during training
- * must stay far below that (the CSR data, one dense batch and the label targets of one batch).
+ * Issue 3's scale check at test-suite size: 2,000 rows with 10^5 sparse features and 10^4 labels
+ * train one epoch and predict without the inputs ever being densified as a whole. The dense
+ * training matrix alone would take 800 MB of heap; the peak heap growth during training must stay
+ * far below that (the CSR data, one dense batch and the label targets of one batch).
  */
 class ExtremeScaleTest {
   private static long heapPeak() {
@@ -37,19 +37,37 @@ class ExtremeScaleTest {
   @Test
   void tenThousandLabelsAndHundredThousandFeaturesTrainOneEpochWithoutDensifying() {
     System.setProperty("ai.djl.offline", "true");
-    MultiLabelDataset train = SyntheticMultiLabel.builder().n(2000).test(0).features(100_000)
-        .labels(10_000).lmax(5).seed(1).build().load().train();
+    MultiLabelDataset train =
+        SyntheticMultiLabel.builder()
+            .n(2000)
+            .test(0)
+            .features(100_000)
+            .labels(10_000)
+            .lmax(5)
+            .seed(1)
+            .build()
+            .load()
+            .train();
     assertEquals(100_000, train.numFeatures());
     assertEquals(10_000, train.numLabels());
     System.gc();
     ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
     long before = heapPeak();
 
-    TaggerConfig config = TaggerConfig.builder().numFeatures(train.numFeatures())
-        .numLabels(train.numLabels()).hidden(List.of(128)).maxLevel(5).topK(3).build();
+    TaggerConfig config =
+        TaggerConfig.builder()
+            .numFeatures(train.numFeatures())
+            .numLabels(train.numLabels())
+            .hidden(List.of(128))
+            .maxLevel(5)
+            .topK(3)
+            .build();
     FeatureTransform transform = FeatureTransform.fit(FeatureTransform.Kind.AUTO, train);
-    TaggerRun run = new TaggerTrainer(config, TrainConfig.builder().epochs(1).batchSize(100)
-        .validationFraction(0).build()).fit(train, null, transform::denseRows);
+    TaggerRun run =
+        new TaggerTrainer(
+                config,
+                TrainConfig.builder().epochs(1).batchSize(100).validationFraction(0).build())
+            .fit(train, null, transform::denseRows);
     try (Tagger tagger = run.tagger()) {
       assertEquals(1, run.history().size());
       assertTrue(Double.isFinite(run.history().get(0).trainLoss()));
@@ -61,8 +79,9 @@ class ExtremeScaleTest {
       }
     }
     long growth = heapPeak() - before;
-    System.out.printf("extreme scale: 2000 x 100000 features x 10000 labels, one epoch in %.1f s, "
-        + "peak heap growth %.0f MiB (dense inputs would need %.0f MiB)%n",
+    System.out.printf(
+        "extreme scale: 2000 x 100000 features x 10000 labels, one epoch in %.1f s, "
+            + "peak heap growth %.0f MiB (dense inputs would need %.0f MiB)%n",
         run.trainSeconds(), growth / 1048576.0, 4.0 * 2000 * 100_000 / 1048576.0);
     assertTrue(growth < 300L << 20, "peak heap grew by " + (growth >> 20) + " MiB");
   }
