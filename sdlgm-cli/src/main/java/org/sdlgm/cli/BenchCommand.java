@@ -81,9 +81,9 @@ final class BenchCommand implements Callable<Integer> {
       names = "--input",
       paramLabel = "auto|dense",
       description =
-          "Multi-label: how prediction reads rows — auto (sparse rows when fewer "
-              + "than 10%% of the features are non-zero, the default) or dense (every batch densified), "
-              + "to compare the two paths. Training reads dense rows either way.")
+          "Multi-label: how training and prediction read rows — auto (sparse rows when fewer "
+              + "than 10%% of the features are non-zero; for training also at least 10,000 "
+              + "features; the default) or dense (every batch densified), to compare the paths.")
   String input = "auto";
 
   @Option(
@@ -253,19 +253,28 @@ final class BenchCommand implements Callable<Integer> {
             ? (d, r, from, count, dst) -> transform.denseRows(d, r, from, count, dst)
             : transform;
     List<Long> rssPerEpoch = new java.util.ArrayList<>();
+    String[] trainInput = new String[1];
     TaggerRun run =
         new TaggerTrainer(config, tc)
             .addListener(
                 new TaggerListener() {
                   @Override
+                  public void onInputPath(boolean sparse, String reason) {
+                    trainInput[0] = (sparse ? "sparse" : "dense") + " (" + reason + ")";
+                    System.err.println("training input: " + trainInput[0]);
+                  }
+
+                  @Override
                   public void onEpoch(TaggerEpoch r) {
                     rssPerEpoch.add(procStatus("VmRSS:"));
                   }
                 })
+            .sparseRows(input.equals("dense") ? Boolean.FALSE : null)
             .fit(train, null, rowSource);
     TaggerEpoch last = run.history().get(run.history().size() - 1);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("task", "multilabel");
+    result.put("trainInput", trainInput[0]);
     result.put("data", data.data);
     result.put("trainRows", train.size());
     result.put("numFeatures", train.numFeatures());

@@ -86,6 +86,26 @@ public final class MultiLabelOptions {
       description = "Keep the epoch with the best validation example-F1 instead of the last.")
   boolean keepBest;
 
+  @Option(
+      names = "--sparse-rows",
+      paramLabel = "auto|on|off",
+      description =
+          "How training reads rows: auto (sparse rows, with the first layer's weights updated "
+              + "only where a batch has non-zeros, from 10,000 features when fewer than 10%% are "
+              + "non-zero; the default), on or off.")
+  String sparseRows;
+
+  /** {@code --sparse-rows} as the trainer takes it: null for auto. */
+  Boolean sparseRows() {
+    if (sparseRows == null || sparseRows.equals("auto")) {
+      return null;
+    }
+    if (sparseRows.equals("on") || sparseRows.equals("off")) {
+      return sparseRows.equals("on");
+    }
+    throw new SdlgmException("--sparse-rows must be auto, on or off, got '" + sparseRows + "'");
+  }
+
   /** Options of the unsupervised model that make no sense with --task multilabel. */
   static final List<String> UNSUPERVISED_ONLY =
       List.of(
@@ -128,7 +148,8 @@ public final class MultiLabelOptions {
           "--threshold",
           "--top-k",
           "--bce-epsilon",
-          "--keep-best");
+          "--keep-best",
+          "--sparse-rows");
 
   boolean autoMinLevel() {
     return minLevel == null || minLevel.equals("auto");

@@ -19,6 +19,11 @@ final class TaggerProgress implements TaggerListener {
   }
 
   @Override
+  public void onInputPath(boolean sparse, String reason) {
+    line.line("input: " + (sparse ? "sparse rows" : "dense batches") + " (" + reason + ")");
+  }
+
+  @Override
   public void onStep(
       int epoch,
       int batch,

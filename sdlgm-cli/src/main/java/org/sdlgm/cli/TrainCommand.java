@@ -145,6 +145,7 @@ final class TrainCommand implements Callable<Integer> {
             .autoMaxLevel(model.maxLevel == null)
             .autoMinLevel(multilabel.autoMinLevel())
             .keepBest(multilabel.keepBest)
+            .sparseRows(multilabel.sparseRows())
             .evaluate(!noEval)
             .addListener(new TaggerProgress(System.err, tc.epochs()))
             .command(

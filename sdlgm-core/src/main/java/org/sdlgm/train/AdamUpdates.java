@@ -153,8 +153,28 @@ public final class AdamUpdates implements AutoCloseable {
 
   /** One Adam step on every trainable parameter; the gradients are zero afterwards. */
   public void apply() {
-    step(p -> List.of(p.getArray().getGradient()), true);
+    step(p -> List.of(p.getArray().getGradient()), true, null);
   }
+
+  /**
+   * One Adam step in which {@code columns.parameter} takes its gradient from {@code columns} — only
+   * at the listed columns, lazily (its other columns and their moments are left as they are, as in
+   * lazy or sparse Adam) — and every other trainable parameter from its own gradient, as {@link
+   * #apply()}. The parameter's own gradient is neither read nor changed. Where every column is
+   * listed, this is exactly {@link #apply()}'s update.
+   */
+  public void apply(ColumnGradient columns) {
+    if (djl != null) {
+      throw new IllegalStateException("column updates need the fused Adam (--adam-impl fused)");
+    }
+    step(p -> List.of(p.getArray().getGradient()), true, columns);
+  }
+
+  /**
+   * The gradient of a 2-D (rows × D) weight at some of its columns: {@code values} is rows ×
+   * columns.length, row-major, for the columns {@code columns} (ascending, distinct).
+   */
+  public record ColumnGradient(Parameter parameter, int[] columns, float[] values) {}
 
   /**
    * One Adam step from the gradients of the parts of a split batch, added in part order; the
@@ -173,7 +193,8 @@ public final class AdamUpdates implements AutoCloseable {
           }
           return grads;
         },
-        false);
+        false,
+        null);
   }
 
   /**
@@ -181,7 +202,10 @@ public final class AdamUpdates implements AutoCloseable {
    * order). With {@code ofParameters} they are handles on the parameters' own gradients: closed
    * after use, and the gradients zeroed (DJL's native update zeroes them itself).
    */
-  private void step(Function<Parameter, List<NDArray>> gradientsOf, boolean ofParameters) {
+  private void step(
+      Function<Parameter, List<NDArray>> gradientsOf,
+      boolean ofParameters,
+      ColumnGradient columns) {
     checkOpen();
     if (djl != null) {
       for (Parameter p : trainable) {
@@ -206,6 +230,10 @@ public final class AdamUpdates implements AutoCloseable {
         g -> {
           for (int i : groups.get(g)) {
             Parameter p = trainable.get(i);
+            if (columns != null && p == columns.parameter()) {
+              updateColumns(i, columns, step);
+              continue;
+            }
             List<NDArray> grads = gradientsOf.apply(p);
             try {
               if (!grads.isEmpty()) {
@@ -281,6 +309,39 @@ public final class AdamUpdates implements AutoCloseable {
       }
     }
     return groups;
+  }
+
+  /** {@link #update}'s arithmetic at the listed columns of parameter {@code i} only. */
+  private void updateColumns(int i, ColumnGradient columns, float step) {
+    Shape shape = trainable.get(i).getArray().getShape();
+    int rows = (int) shape.get(0);
+    int d = (int) shape.get(1);
+    int[] cols = columns.columns();
+    int u = cols.length;
+    if (columns.values().length != rows * u) {
+      throw new IllegalArgumentException(
+          "column gradient has " + columns.values().length + " values, not " + rows + " × " + u);
+    }
+    FloatBuffer weight = weightView(i, trainable.get(i).getArray());
+    FloatBuffer mean = meanView[i];
+    FloatBuffer var = varianceView[i];
+    float c1 = 1 - B1;
+    float c2 = 1 - B2;
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < u; c++) {
+        int at = r * d + cols[c];
+        float g = columns.values()[r * u + c];
+        if (clip > 0) {
+          g = Math.max(-clip, Math.min(clip, g));
+        }
+        float gj = (g + FLUSH_G) - FLUSH_G;
+        float mj = (B1 * mean.get(at) + c1 * gj + FLUSH_G) - FLUSH_G;
+        float vj = (B2 * var.get(at) + c2 * gj * gj + FLUSH_V) - FLUSH_V;
+        mean.put(at, mj);
+        var.put(at, vj);
+        weight.put(at, weight.get(at) - step * mj / ((float) Math.sqrt(vj) + EPS));
+      }
+    }
   }
 
   private void update(

@@ -183,8 +183,8 @@ public final class Tagger implements AutoCloseable {
    * Why this network should read {@code data} as dense rows, or null when it should read them
    * sparse: it has a hidden layer, {@code features} gives sparse rows, and fewer than {@link
    * #SPARSE_DENSITY} of the entries are non-zero. Evaluation and prediction ask this one rule, so a
-   * data set always takes the same path. (Training reads dense rows: see {@link
-   * TaggerBlock#sparseForward}.)
+   * data set always takes the same path; training asks it too, from a minimum width on (the
+   * multi-label trainer's {@code SPARSE_TRAINING_FEATURES}).
    */
   public String denseReason(MultiLabelDataset data, FeatureRows features) {
     if (!block.readsSparseRows()) {

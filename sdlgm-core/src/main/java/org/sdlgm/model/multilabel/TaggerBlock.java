@@ -120,36 +120,78 @@ public final class TaggerBlock extends AbstractBlock {
   /**
    * The trunk's output for sparse rows: the first layer's product W x + b gathered from the columns
    * of W at each row's non-zeros and summed with their values, (B, M, H) → (B, H), then the rest of
-   * the trunk as usual — B·M·H operations instead of B·D·H. Prediction only: training keeps the
-   * dense product, because autograd would still materialise W's whole (H, D) gradient and Adam
-   * would still update every entry (results.md, "Sparse inputs").
+   * the trunk as usual — B·M·H operations instead of B·D·H. For prediction; training uses {@link
+   * #sparseLoss}, whose gradient covers only the columns a batch uses.
    *
    * @param indices feature indices (B, M), int64, padded with any index
    * @param values their values (B, M), 0 at padding
    */
   NDArray sparseHidden(ParameterStore ps, NDArray indices, NDArray values) {
+    return hiddenFromColumns(
+        ps, firstWeight(ps, indices.getDevice(), false), indices, values, false);
+  }
+
+  /** The first layer's weight W (H, D), the parameter sparse training updates column-wise. */
+  public Parameter firstWeight() {
     if (!readsSparseRows()) {
       throw new IllegalStateException("a network without hidden layers reads dense rows only");
     }
+    return ((Linear) trunk.getChildren().values().get(0)).getParameters().get("weight");
+  }
+
+  private NDArray firstWeight(ParameterStore ps, ai.djl.Device device, boolean training) {
+    return ps.getValue(firstWeight(), device, training);
+  }
+
+  /**
+   * The trunk's output when the first layer's product reads {@code columns} (H, U) of W at
+   * positions {@code indices} (B, M) of those columns, weighted by {@code values} (B, M).
+   */
+  private NDArray hiddenFromColumns(
+      ParameterStore ps, NDArray columns, NDArray indices, NDArray values, boolean training) {
     java.util.List<Block> layers = trunk.getChildren().values();
     Linear first = (Linear) layers.get(0);
-    NDArray w = ps.getValue(first.getParameters().get("weight"), indices.getDevice(), false);
-    NDArray bias = ps.getValue(first.getParameters().get("bias"), indices.getDevice(), false);
+    NDArray bias = ps.getValue(first.getParameters().get("bias"), indices.getDevice(), training);
     long b = indices.getShape().get(0);
     long width = indices.getShape().get(1);
-    // Columns of the (H, D) weight: (H, B·M), then rows of the batch. Values first, so that
+    // Columns at the batch's positions: (H, B·M), then rows of the batch. Values first, so that
     // the results belong to the batch's manager, not the parameters'.
-    NDArray columns = w.get(new ai.djl.ndarray.index.NDIndex(":, {}", indices.reshape(b * width)));
+    NDArray picked =
+        columns.get(new ai.djl.ndarray.index.NDIndex(":, {}", indices.reshape(b * width)));
     NDArray h =
         values
             .expandDims(2)
-            .mul(columns.transpose().reshape(b, width, -1))
+            .mul(picked.transpose().reshape(b, width, -1))
             .sum(new int[] {1})
             .add(bias);
     for (int i = 1; i < layers.size(); i++) {
-      h = apply(layers.get(i), ps, h, false);
+      h = apply(layers.get(i), ps, h, training);
     }
     return h;
+  }
+
+  /**
+   * {@link #loss} for a batch of sparse rows whose first layer reads only the columns of W its rows
+   * use: {@code columns} (H, U) holds them (a leaf of its own, so that the gradient is (H, U), not
+   * W's whole (H, D)), {@code indices} (B, M, int64) the rows' positions among them and {@code
+   * values} (B, M) their values (0 at padding).
+   */
+  public NDList sparseLoss(
+      ParameterStore ps,
+      NDArray columns,
+      NDArray indices,
+      NDArray values,
+      NDArray y,
+      NDArray countOneHot,
+      double tau,
+      boolean training) {
+    return lossAt(
+        ps,
+        hiddenFromColumns(ps, columns, indices, values, training),
+        y,
+        countOneHot,
+        tau,
+        training);
   }
 
   private static NDArray apply(Block b, ParameterStore ps, NDArray x, boolean training) {
@@ -168,10 +210,14 @@ public final class TaggerBlock extends AbstractBlock {
    */
   public NDList loss(
       ParameterStore ps, NDArray x, NDArray y, NDArray countOneHot, double tau, boolean training) {
-    NDManager m = x.getManager();
-    long b = x.getShape().get(0);
+    return lossAt(ps, apply(trunk, ps, x, training), y, countOneHot, tau, training);
+  }
+
+  private NDList lossAt(
+      ParameterStore ps, NDArray h, NDArray y, NDArray countOneHot, double tau, boolean training) {
+    NDManager m = y.getManager();
+    long b = y.getShape().get(0);
     long c = config.numLabels();
-    NDArray h = apply(trunk, ps, x, training);
     NDArray alpha = apply(labelHead, ps, h, training);
     if (config.method() == TaggerMethod.BR_MLP) {
       NDArray bce = softplus(alpha).sub(y.mul(alpha)).sum(new int[] {1});

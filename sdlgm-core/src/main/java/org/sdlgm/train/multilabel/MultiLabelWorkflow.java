@@ -40,6 +40,7 @@ public final class MultiLabelWorkflow {
   private boolean autoMaxLevel;
   private boolean autoMinLevel;
   private boolean keepBest;
+  private Boolean sparseRows;
   private boolean evaluate = true;
   private List<String> command = List.of();
 
@@ -68,6 +69,12 @@ public final class MultiLabelWorkflow {
   /** Replace the configured L_min by {@link TaggerDefaults#minLevel} of the training rows. */
   public MultiLabelWorkflow autoMinLevel(boolean v) {
     autoMinLevel = v;
+    return this;
+  }
+
+  /** How training reads rows ({@link TaggerTrainer#sparseRows}); null: the trainer chooses. */
+  public MultiLabelWorkflow sparseRows(Boolean v) {
+    sparseRows = v;
     return this;
   }
 
@@ -142,6 +149,7 @@ public final class MultiLabelWorkflow {
     TaggerTrainer trainer =
         new TaggerTrainer(config, trainConfig)
             .keepBest(keepBest)
+            .sparseRows(sparseRows)
             .outputDir(outDir)
             .resume(resume)
             .options(

@@ -17,6 +17,13 @@ public interface TaggerListener {
       double setLoss,
       double examplesPerSecond) {}
 
+  /**
+   * Once before the first step: whether training reads sparse rows (the first layer's product from
+   * the rows' non-zeros, its weights updated where a batch has non-zeros) or dense batches, and
+   * why, in words for a log.
+   */
+  default void onInputPath(boolean sparse, String reason) {}
+
   /** After an epoch, with its history row. */
   default void onEpoch(TaggerEpoch record) {}
 }

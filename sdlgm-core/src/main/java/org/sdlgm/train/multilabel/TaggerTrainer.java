@@ -18,6 +18,7 @@ import java.util.Random;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.data.multilabel.FeatureRows;
 import org.sdlgm.data.multilabel.MultiLabelDataset;
+import org.sdlgm.data.multilabel.SparseBatch;
 import org.sdlgm.eval.multilabel.MultiLabelEvaluation;
 import org.sdlgm.eval.multilabel.TaggerEvaluator;
 import org.sdlgm.io.Checkpoint;
@@ -52,6 +53,7 @@ public final class TaggerTrainer {
   private final TrainConfig training;
   private final List<TaggerListener> listeners = new ArrayList<>();
   private boolean keepBest;
+  private Boolean sparseRows;
   private Path outputDir;
   private boolean resume;
   private RunOptions dataOptions = RunOptions.builder().build();
@@ -66,6 +68,24 @@ public final class TaggerTrainer {
     listeners.add(l);
     return this;
   }
+
+  /**
+   * How training reads its rows: null (the default) chooses ({@link #SPARSE_TRAINING_FEATURES});
+   * true asks for sparse rows (refused where the network or transform cannot take them), false for
+   * dense batches.
+   */
+  public TaggerTrainer sparseRows(Boolean v) {
+    sparseRows = v;
+    return this;
+  }
+
+  /**
+   * The number of features from which training reads sparse rows when it may (fewer than 10%
+   * non-zero, a hidden layer, a transform that keeps zeros, the fused Adam): below it a dense batch
+   * is cheap, and the dense path is the one the multi-label results of results.md were measured
+   * with.
+   */
+  public static final int SPARSE_TRAINING_FEATURES = 10_000;
 
   /**
    * Return the parameters of the epoch with the best validation example-F1 (needs validation rows).
@@ -92,12 +112,17 @@ public final class TaggerTrainer {
   }
 
   private RunOptions runOptions() {
-    return RunOptions.builder()
-        .putAll(dataOptions)
-        .putTraining(training)
-        .put("--keep-best", keepBest)
-        .putFields("model", config)
-        .build();
+    RunOptions.Builder b =
+        RunOptions.builder()
+            .putAll(dataOptions)
+            .putTraining(training)
+            .put("--keep-best", keepBest)
+            .putFields("model", config);
+    // Recorded only when asked for: auto decides the same way again on resume.
+    if (sparseRows != null) {
+      b.put("--sparse-rows", sparseRows ? "on" : "off");
+    }
+    return b.build();
   }
 
   /** Continue from the checkpoint in {@link #outputDir} instead of starting anew. */
@@ -219,7 +244,8 @@ public final class TaggerTrainer {
     int nl = config.numLevels();
     int bs = training.batchSize();
     int batches = (n + bs - 1) / bs;
-    float[] x = new float[bs * d];
+    boolean sparse = readsSparse(tagger, train, features);
+    float[] x = sparse ? null : new float[bs * d];
     float[] y = new float[bs * c];
     float[] count = new float[bs * nl];
     List<TaggerEpoch> history = start == null ? new ArrayList<>() : readHistory(checkpoint);
@@ -247,7 +273,10 @@ public final class TaggerTrainer {
       for (int bi = 0; bi < batches; bi++) {
         int from = bi * bs;
         int b = Math.min(bs, n - from);
-        features.denseRows(train, order, from, b, x);
+        SparseBatch rows = sparse ? features.sparseRows(train, order, from, b) : null;
+        if (!sparse) {
+          features.denseRows(train, order, from, b, x);
+        }
         train.denseLabels(order, from, b, y);
         java.util.Arrays.fill(count, 0, b * nl, 0f);
         for (int i = 0; i < b; i++) {
@@ -255,7 +284,10 @@ public final class TaggerTrainer {
           count[i * nl + config.countTarget(size) - config.minLevel()] = 1f;
         }
         tau = config.tauAt(global);
-        float[] v = step.forwardBackward(x, y, count, b, tau);
+        float[] v =
+            sparse
+                ? step.forwardBackward(rows, y, count, tau)
+                : step.forwardBackward(x, y, count, b, tau);
         if (!Float.isFinite(v[0])) {
           throw new TrainingDivergedException(
               "training diverged at epoch "
@@ -354,9 +386,55 @@ public final class TaggerTrainer {
   }
 
   /** One optimisation step: forward and backward, then {@link AdamUpdates}. */
+  /** Chooses how this run reads its rows and tells the listeners why. */
+  private boolean readsSparse(Tagger tagger, MultiLabelDataset train, FeatureRows features) {
+    String impossible =
+        !tagger.block().readsSparseRows()
+            ? "the network has no hidden layer"
+            : train.size() == 0 || features.sparseRows(train, new int[] {0}, 0, 1) == null
+                ? "the feature transform fills in zeros"
+                : training.adam() == TrainConfig.AdamImpl.DJL
+                    ? "DJL's Adam updates every weight"
+                    : null;
+    String dense;
+    if (Boolean.TRUE.equals(sparseRows)) {
+      if (impossible != null) {
+        throw new SdlgmException("sparse training rows asked for, but " + impossible);
+      }
+      dense = null;
+    } else if (Boolean.FALSE.equals(sparseRows)) {
+      dense = "dense rows asked for";
+    } else if (impossible != null) {
+      dense = impossible;
+    } else if (config.numFeatures() < SPARSE_TRAINING_FEATURES) {
+      dense =
+          String.format(
+              java.util.Locale.ROOT, "%,d features: a dense batch is cheap", config.numFeatures());
+    } else {
+      dense = tagger.denseReason(train, features);
+    }
+    String why =
+        dense != null
+            ? dense
+            : String.format(
+                java.util.Locale.ROOT,
+                "%.1f non-zeros of %,d features per row; the first layer's columns are updated"
+                    + " only where a batch has non-zeros",
+                train.rowEnd(train.size() - 1) / (double) train.size(),
+                config.numFeatures());
+    for (TaggerListener l : listeners) {
+      l.onInputPath(dense == null, why);
+    }
+    return dense == null;
+  }
+
   private static final class Step {
     private final Tagger tagger;
     final AdamUpdates adam;
+
+    /** The first layer's column gradient of a sparse step, for {@link #update}. */
+    private AdamUpdates.ColumnGradient pending;
+
     private final Parameter sentinel;
 
     Step(Tagger tagger, AdamUpdates adam) {
@@ -398,11 +476,60 @@ public final class TaggerTrainer {
       }
     }
 
+    /**
+     * One step on sparse rows: the first layer reads only the columns of W the batch uses, as a
+     * leaf of their own, so that its gradient is (H, U) for the U distinct features, and {@link
+     * #update} applies it to those columns alone.
+     */
+    float[] forwardBackward(SparseBatch rows, float[] y, float[] count, double tau) {
+      TaggerConfig c = tagger.config();
+      int b = rows.rows();
+      int[] idx = rows.indices();
+      int[] columns = java.util.Arrays.stream(idx).distinct().sorted().toArray();
+      int[] local = new int[idx.length];
+      for (int i = 0; i < idx.length; i++) {
+        local[i] = java.util.Arrays.binarySearch(columns, idx[i]);
+      }
+      Parameter first = tagger.block().firstWeight();
+      try (NDManager sub = tagger.manager().newSubManager();
+          NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        Shape shape = new Shape(b, rows.width());
+        NDArray at = sub.create(columns).toType(ai.djl.ndarray.types.DataType.INT64, false);
+        NDArray w =
+            first.getArray().get(new ai.djl.ndarray.index.NDIndex(":, {}", at)).stopGradient();
+        w.setRequiresGradient(true);
+        NDArray positions =
+            sub.create(local, shape).toType(ai.djl.ndarray.types.DataType.INT64, false);
+        NDArray values = SparseCoder.tensor(sub, rows.values(), 0, shape);
+        NDArray ys = SparseCoder.tensor(sub, y, 0, new Shape(b, c.numLabels()));
+        NDArray cs = SparseCoder.tensor(sub, count, 0, new Shape(b, c.numLevels()));
+        try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          NDList t =
+              tagger.block().sparseLoss(tagger.store(), w, positions, values, ys, cs, tau, true);
+          NDArray loss = t.get(0).mean();
+          gc.backward(loss);
+          NDArray g = w.getGradient();
+          NDList stats =
+              new NDList(loss, t.get(1).mean(), t.get(2).mean(), t.get(3).mean(), g.sum());
+          float[] out = NDArrays.stack(stats).toFloatArray();
+          pending = new AdamUpdates.ColumnGradient(first, columns, g.toFloatArray());
+          return out;
+        }
+      }
+    }
+
     void update() {
-      adam.apply();
+      if (pending != null) {
+        adam.apply(pending);
+        pending = null;
+      } else {
+        adam.apply();
+      }
     }
 
     void zeroGradients() {
+      pending = null;
       adam.discard();
     }
   }
