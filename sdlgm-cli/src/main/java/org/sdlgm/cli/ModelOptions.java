@@ -4,6 +4,7 @@ import java.util.List;
 import org.sdlgm.model.Decoder;
 import org.sdlgm.model.KlV;
 import org.sdlgm.model.LevelEstimator;
+import org.sdlgm.model.LevelPosterior;
 import org.sdlgm.model.LevelPrior;
 import org.sdlgm.model.Likelihood;
 import org.sdlgm.model.Method;
@@ -208,6 +209,15 @@ public final class ModelOptions {
               + "one decoder pass per level, so L̂ stops over-counting).")
   String levelEstimator;
 
+  @Option(
+      names = "--level-posterior",
+      paramLabel = "categorical|ordinal",
+      description =
+          "Family of q(L|x): categorical (a softmax over the L0 levels, the plain model's) or "
+              + "ordinal (a discretised Gaussian over the levels, whose mass always reaches the "
+              + "neighbouring levels).")
+  String levelPosterior;
+
   /**
    * The configuration {@code sdlgm train} starts from: the plain model with {@code --plain}, else
    * the default objective ({@link Recipes#sparseCodes}) at the cap and budget given (budget L0/2
@@ -319,6 +329,9 @@ public final class ModelOptions {
     }
     if (levelEstimator != null) {
       b.levelEstimator(LevelEstimator.of(levelEstimator));
+    }
+    if (levelPosterior != null) {
+      b.levelPosterior(LevelPosterior.of(levelPosterior));
     }
     if (targetNnz != null) {
       b.targetNnz(targetNnz);

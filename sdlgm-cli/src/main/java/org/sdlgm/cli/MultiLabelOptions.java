@@ -133,7 +133,8 @@ public final class MultiLabelOptions {
           "--settle",
           "--selection",
           "--selection-scale",
-          "--level-estimator");
+          "--level-estimator",
+          "--level-posterior");
 
   /** Options of this mixin that make no sense for an unsupervised run. */
   static final List<String> MULTILABEL_ONLY =

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
@@ -41,7 +42,7 @@ public final class SdlgmBlock extends LatentBlock {
   SdlgmBlock(SdlgmConfig config) {
     super(config);
     fixed = config.method() == Method.SDLGM_FIXED;
-    levelHead = fixed ? null : addChildBlock("levelHead", head(config.maxLevel()));
+    levelHead = fixed ? null : addChildBlock("levelHead", head(ordinal() ? 2 : config.maxLevel()));
     selectHead =
         config.selection() == Selection.HEAD
             ? addChildBlock("selectHead", head(config.latentDim()))
@@ -186,7 +187,9 @@ public final class SdlgmBlock extends LatentBlock {
     long k = config.latentDim();
     NDArray h = hidden(ps, x, training);
     boolean exactLevel = !fixed && !hard && config.levelEstimator() == LevelEstimator.EXACT;
-    if (tape != null && !hard && !exactLevel) {
+    // The Java kernels take categorical level logits; the ordinal form runs in libtorch.
+    boolean javaKernels = !exactLevel && !ordinal();
+    if (tape != null && !hard && javaKernels) {
       // The latent layer in Java; the cut lets the trunk run backward once, after every
       // head's gradient has reached it.
       return tapedTerms(ps, x, tape.cut(h), s, training, noise, tape);
@@ -205,7 +208,7 @@ public final class SdlgmBlock extends LatentBlock {
     NDArray q = null;
     NDArray levelNoise = null;
     if (!fixed) {
-      logQ = apply(levelHead, ps, h, training).logSoftmax(1);
+      logQ = levelLogits(apply(levelHead, ps, h, training)).logSoftmax(1);
       q = logQ.exp();
       levelNoise = noisy(GumbelSoftmax.gumbel(noise, m, new Shape(b, l0)), ns);
     }
@@ -425,6 +428,31 @@ public final class SdlgmBlock extends LatentBlock {
         fixed ? sampled : SparseCoder.tensor(m, latent.expectedLevels(), rows));
   }
 
+  private boolean ordinal() {
+    return config.levelPosterior() == LevelPosterior.ORDINAL;
+  }
+
+  /**
+   * The L0 level logits from the level head's output: the output itself (categorical), or for the
+   * ordinal form −(l − m)² / (2 s²) with m = o₀ + (L0 + 1)/2 and s = softplus(o₁) + s_min.
+   */
+  private NDArray levelLogits(NDArray out) {
+    if (!ordinal()) {
+      return out;
+    }
+    NDManager m = out.getManager();
+    int l0 = config.maxLevel();
+    NDArray location = out.get(":, 0:1").add(Scalars.of(m, (l0 + 1) / 2f));
+    NDArray spread =
+        Activation.softPlus(out.get(":, 1:2")).add(Scalars.of(m, LevelPosterior.MIN_SPREAD));
+    return m.arange(1f, l0 + 1f)
+        .reshape(1, l0)
+        .sub(location)
+        .div(spread)
+        .square()
+        .mul(Scalars.of(m, -0.5f));
+  }
+
   private static NDArray noisy(NDArray draw, float f) {
     return f == 1f ? draw : draw.mul(Scalars.of(draw.getManager(), f));
   }
@@ -491,6 +519,13 @@ public final class SdlgmBlock extends LatentBlock {
   @Override
   public NDArray encodeHeads(ParameterStore ps, NDArray x, NDList weights) {
     NDArray out = Linear.linear(hidden(ps, x, false), weights.get(0), weights.get(1)).head();
+    if (ordinal() && !fixed) {
+      // The level head's (m, s) become the L0 level logits the encoding reads.
+      long lead = out.getShape().get(1) - 2;
+      out =
+          NDArrays.concat(
+              new NDList(out.get(":, 0:" + lead), levelLogits(out.get(":, " + lead + ":"))), 1);
+    }
     if (selectHead != null) {
       return out;
     }

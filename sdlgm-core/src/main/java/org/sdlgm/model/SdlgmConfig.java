@@ -45,12 +45,14 @@ public record SdlgmConfig(
     Selection selection,
     double selectionScale,
     double settleFraction,
-    LevelEstimator levelEstimator) {
+    LevelEstimator levelEstimator,
+    LevelPosterior levelPosterior) {
 
   public SdlgmConfig {
     // Model directories written before these fields existed used the plain model's selection head.
     selection = selection == null ? Selection.HEAD : selection;
     levelEstimator = levelEstimator == null ? LevelEstimator.RELAXED : levelEstimator;
+    levelPosterior = levelPosterior == null ? LevelPosterior.CATEGORICAL : levelPosterior;
     if (!(selectionScale >= 0) || Double.isInfinite(selectionScale)) {
       throw new SdlgmException(
           "the selection scale c must be > 0 (0 = the default of the "
@@ -238,6 +240,7 @@ public record SdlgmConfig(
     private double selectionScale = 0;
     private double settleFraction = 0;
     private LevelEstimator levelEstimator = LevelEstimator.RELAXED;
+    private LevelPosterior levelPosterior = LevelPosterior.CATEGORICAL;
 
     private Builder() {}
 
@@ -272,6 +275,7 @@ public record SdlgmConfig(
       selectionScale = c.selectionScale;
       settleFraction = c.settleFraction;
       levelEstimator = c.levelEstimator;
+      levelPosterior = c.levelPosterior;
     }
 
     public Builder method(Method v) {
@@ -427,6 +431,12 @@ public record SdlgmConfig(
       return this;
     }
 
+    /** The family of q(L | x) ({@link LevelPosterior}). */
+    public Builder levelPosterior(LevelPosterior v) {
+      levelPosterior = v;
+      return this;
+    }
+
     public SdlgmConfig build() {
       return new SdlgmConfig(
           method,
@@ -458,7 +468,8 @@ public record SdlgmConfig(
           selection,
           selectionScale,
           settleFraction,
-          levelEstimator);
+          levelEstimator,
+          levelPosterior);
     }
   }
 }
