@@ -333,25 +333,7 @@ public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] 
       int n = 0;
       for (int k = ds.rowStart(r), e = ds.rowEnd(r); k < e; k++, n++) {
         int j = ds.featureIndexAt(k);
-        float v = ds.featureValueAt(k);
-        if (!Float.isFinite(v)) {
-          throw new DataException(
-              ds.name()
-                  + ": row "
-                  + (r + 1)
-                  + ", feature "
-                  + j
-                  + featureName(ds, j)
-                  + " is "
-                  + v
-                  + "; feature transforms need finite values");
-        }
-        float t =
-            switch (kind) {
-              case BINARY -> v != 0f ? 1f : 0f;
-              case TFIDF -> v * idf[j];
-              default -> v;
-            };
+        float t = transformed(ds, r, k);
         sq += (double) t * t;
         indices[base + n] = j;
         values[base + n] = t;
@@ -382,6 +364,33 @@ public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] 
     }
   }
 
+  /**
+   * The transformed value of non-zero {@code k} (of row {@code r}) before tf-idf's row
+   * normalisation; the one place both {@link #denseRows} and {@link #sparseRows} compute it.
+   */
+  private float transformed(MultiLabelDataset ds, int r, int k) {
+    int j = ds.featureIndexAt(k);
+    float v = ds.featureValueAt(k);
+    if (!Float.isFinite(v)) {
+      throw new DataException(
+          ds.name()
+              + ": row "
+              + (r + 1)
+              + ", feature "
+              + j
+              + featureName(ds, j)
+              + " is "
+              + v
+              + "; feature transforms need finite values");
+    }
+    return switch (kind) {
+      case BINARY -> v != 0f ? 1f : 0f;
+      case TFIDF -> v * idf[j];
+      case STANDARDIZE -> (v - mean[j]) / std[j];
+      default -> v;
+    };
+  }
+
   private void row(MultiLabelDataset ds, int r, float[] dst, int base) {
     int d = numFeatures;
     if (kind == Kind.STANDARDIZE) {
@@ -395,33 +404,9 @@ public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] 
     double sq = 0;
     for (int k = ds.rowStart(r), e = ds.rowEnd(r); k < e; k++) {
       int j = ds.featureIndexAt(k);
-      float v = ds.featureValueAt(k);
-      if (!Float.isFinite(v)) {
-        throw new DataException(
-            ds.name()
-                + ": row "
-                + (r + 1)
-                + ", feature "
-                + j
-                + featureName(ds, j)
-                + " is "
-                + v
-                + "; feature transforms need finite values");
-      }
-      float t;
-      switch (kind) {
-        case BINARY:
-          t = v != 0f ? 1f : 0f;
-          break;
-        case TFIDF:
-          t = v * idf[j];
-          sq += (double) t * t;
-          break;
-        case STANDARDIZE:
-          t = (v - mean[j]) / std[j];
-          break;
-        default:
-          t = v;
+      float t = transformed(ds, r, k);
+      if (kind == Kind.TFIDF) {
+        sq += (double) t * t;
       }
       dst[base + j] = t;
     }
