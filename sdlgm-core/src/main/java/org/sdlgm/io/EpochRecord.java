@@ -37,60 +37,44 @@ public record EpochRecord(
   }
 
   public String toCsv() {
-    return epoch
-        + ","
-        + step
-        + ","
-        + f(seconds)
-        + ","
-        + f(examplesPerSecond)
-        + ","
-        + f(tau)
-        + ","
-        + f(klScale)
-        + ","
-        + f(priorWeight)
-        + ","
-        + f(trainLoss)
-        + ","
-        + f(trainLogLik)
-        + ","
-        + f(trainKlL)
-        + ","
-        + f(trainKlS)
-        + ","
-        + f(trainKlV)
-        + ","
-        + f(trainNnz)
-        + ","
-        + f(valElbo)
-        + ","
-        + f(valLogLik)
-        + ","
-        + f(valKlL)
-        + ","
-        + f(valKlS)
-        + ","
-        + f(valKlV)
-        + ","
-        + f(valNnz)
-        + ","
-        + f(sigmaX)
-        + ","
-        + skippedSteps;
+    return HistoryCsv.line(
+        epoch,
+        step,
+        skippedSteps,
+        seconds,
+        examplesPerSecond,
+        tau,
+        klScale,
+        priorWeight,
+        trainLoss,
+        trainLogLik,
+        trainKlL,
+        trainKlS,
+        trainKlV,
+        trainNnz,
+        valElbo,
+        valLogLik,
+        valKlL,
+        valKlS,
+        valKlV,
+        valNnz,
+        sigmaX);
   }
 
-  private static String f(double v) {
-    return Double.isNaN(v) ? "" : String.format(java.util.Locale.ROOT, "%.6g", v);
+  /** Writes {@code history.csv} (header, then one line per epoch) atomically. */
+  public static void writeCsv(java.nio.file.Path file, java.util.List<EpochRecord> history) {
+    HistoryCsv.write(file, csvHeader(), history, EpochRecord::toCsv);
+  }
+
+  /** Reads a {@code history.csv} written by {@link #writeCsv}. */
+  public static java.util.List<EpochRecord> readCsv(java.nio.file.Path file) {
+    return HistoryCsv.read(file, EpochRecord::parseCsv);
   }
 
   /** Parses a line written by {@link #toCsv} (empty fields are NaN). */
   public static EpochRecord parseCsv(String line) {
     String[] p = line.split(",", -1);
-    double[] d = new double[p.length];
-    for (int i = 0; i < p.length; i++) {
-      d[i] = p[i].isEmpty() ? Double.NaN : Double.parseDouble(p[i]);
-    }
+    double[] d = HistoryCsv.fields(p);
     return new EpochRecord(
         (int) d[0],
         (long) d[1],

@@ -125,11 +125,7 @@ public final class ModelDirectory {
 
   /** Writes {@code history.csv}. */
   public static void writeHistory(Path file, List<EpochRecord> history) {
-    StringBuilder csv = new StringBuilder(EpochRecord.csvHeader()).append('\n');
-    for (EpochRecord r : history) {
-      csv.append(r.toCsv()).append('\n');
-    }
-    AtomicFiles.writeString(file, csv.toString());
+    EpochRecord.writeCsv(file, history);
   }
 
   /** Writes any JSON-serialisable metrics object to {@code dir/metrics.json}. */

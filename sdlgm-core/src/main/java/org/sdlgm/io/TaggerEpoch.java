@@ -1,8 +1,5 @@
 package org.sdlgm.io;
 
-import java.util.Locale;
-import org.sdlgm.util.AtomicFiles;
-
 /**
  * One row of a multi-label run's {@code history.csv}: the epoch's mean training terms (total loss,
  * count NLL, set loss, mean relaxed level), τ, throughput, and the validation metrics of the
@@ -31,48 +28,32 @@ public record TaggerEpoch(
   }
 
   public String toCsv() {
-    return epoch
-        + ","
-        + step
-        + ","
-        + f(seconds)
-        + ","
-        + f(examplesPerSecond)
-        + ","
-        + f(tau)
-        + ","
-        + f(trainLoss)
-        + ","
-        + f(trainCountNll)
-        + ","
-        + f(trainSetLoss)
-        + ","
-        + f(trainLevel)
-        + ","
-        + f(valP1)
-        + ","
-        + f(valP3)
-        + ","
-        + f(valExampleF1)
-        + ","
-        + f(valCountAccuracy)
-        + ","
-        + f(valMeanSetSize)
-        + ","
-        + skippedSteps;
-  }
-
-  private static String f(double v) {
-    return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
+    return HistoryCsv.line(
+        epoch,
+        step,
+        skippedSteps,
+        seconds,
+        examplesPerSecond,
+        tau,
+        trainLoss,
+        trainCountNll,
+        trainSetLoss,
+        trainLevel,
+        valP1,
+        valP3,
+        valExampleF1,
+        valCountAccuracy,
+        valMeanSetSize);
   }
 
   /** Writes {@code history.csv} (header, then one line per epoch) atomically. */
   public static void writeCsv(java.nio.file.Path file, java.util.List<TaggerEpoch> history) {
-    StringBuilder csv = new StringBuilder(csvHeader()).append('\n');
-    for (TaggerEpoch r : history) {
-      csv.append(r.toCsv()).append('\n');
-    }
-    AtomicFiles.writeString(file, csv.toString());
+    HistoryCsv.write(file, csvHeader(), history, TaggerEpoch::toCsv);
+  }
+
+  /** Reads a {@code history.csv} written by {@link #writeCsv}. */
+  public static java.util.List<TaggerEpoch> readCsv(java.nio.file.Path file) {
+    return HistoryCsv.read(file, TaggerEpoch::parseCsv);
   }
 
   /** Parses a line written by {@link #toCsv} (empty fields are NaN). */
@@ -81,10 +62,7 @@ public record TaggerEpoch(
     if (p.length != 15) {
       throw new IllegalArgumentException("expected 15 fields, got " + p.length + ": " + line);
     }
-    double[] d = new double[p.length];
-    for (int i = 0; i < p.length; i++) {
-      d[i] = p[i].isEmpty() ? Double.NaN : Double.parseDouble(p[i]);
-    }
+    double[] d = HistoryCsv.fields(p);
     return new TaggerEpoch(
         (int) d[0],
         (long) d[1],

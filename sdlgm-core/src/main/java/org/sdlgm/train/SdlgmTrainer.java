@@ -10,9 +10,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -565,18 +562,7 @@ public final class SdlgmTrainer {
       }
       Checkpoint c = Checkpoint.read(outputDir, org.sdlgm.io.ModelDirectory.FORMAT);
       c.requireSameOptions(options);
-      List<EpochRecord> history = new ArrayList<>();
-      Path h = c.file(HISTORY);
-      try {
-        List<String> lines = Files.readAllLines(h, StandardCharsets.UTF_8);
-        for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
-          if (!line.isBlank()) {
-            history.add(EpochRecord.parseCsv(line));
-          }
-        }
-      } catch (IOException | IllegalArgumentException e) {
-        throw new SdlgmException(h + ": unreadable history (" + e.getMessage() + ")", e);
-      }
+      List<EpochRecord> history = EpochRecord.readCsv(c.file(HISTORY));
       var st = c.state();
       return new Resume(
           c,
