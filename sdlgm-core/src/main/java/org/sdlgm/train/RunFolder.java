@@ -16,11 +16,18 @@ import org.sdlgm.io.RunLock;
 public final class RunFolder implements AutoCloseable {
   private final RunLock lock;
   private final boolean clear;
+  private final Checkpoint checkpoint;
   private boolean begun;
 
-  private RunFolder(RunLock lock, boolean clear) {
+  private RunFolder(RunLock lock, boolean clear, Checkpoint checkpoint) {
     this.lock = lock;
     this.clear = clear;
+    this.checkpoint = checkpoint;
+  }
+
+  /** The checkpoint {@link #open} verified for a resume (null when not resuming). */
+  public Checkpoint checkpoint() {
+    return checkpoint;
   }
 
   /**
@@ -32,10 +39,7 @@ public final class RunFolder implements AutoCloseable {
     RunLock lock = RunLock.acquire(dir, "sdlgm train");
     try {
       boolean clear = ModelDirectory.checkRun(dir, overwrite, resume);
-      if (resume) {
-        Checkpoint.read(dir, kind);
-      }
-      return new RunFolder(lock, clear);
+      return new RunFolder(lock, clear, resume ? Checkpoint.read(dir, kind) : null);
     } catch (RuntimeException e) {
       lock.abandon();
       throw e;

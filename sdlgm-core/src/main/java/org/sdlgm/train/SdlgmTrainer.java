@@ -97,8 +97,17 @@ public final class SdlgmTrainer {
    * @param outputDir where checkpoints go ({@code outputDir/checkpoint}); null disables them
    * @param resume continue from the checkpoint in {@code outputDir} instead of starting anew
    */
-  @SuppressWarnings("try") // the join is a scope; its body need not name it
   public TrainingRun fit(Dataset train, Dataset validation, Path outputDir, boolean resume) {
+    return fit(train, validation, outputDir, resume, null);
+  }
+
+  /**
+   * As {@link #fit(Dataset, Dataset, Path, boolean)}; {@code verified}, when not null, is the
+   * checkpoint of {@code outputDir} already read and verified, so a resume does not read it again.
+   */
+  @SuppressWarnings("try") // the join is a scope; its body need not name it
+  TrainingRun fit(
+      Dataset train, Dataset validation, Path outputDir, boolean resume, Checkpoint verified) {
     SdlgmConfig config =
         modelConfig.inputDim() == 0 ? modelConfig.withInputDim(train.dim()) : modelConfig;
     if (config.inputDim() != train.dim()) {
@@ -111,7 +120,10 @@ public final class SdlgmTrainer {
               + train.dim());
     }
     RunOptions options = runOptions(config);
-    Resume start = resume ? Resume.read(outputDir, options) : null;
+    Resume start =
+        resume
+            ? Resume.of(verified != null ? verified : Resume.checkpoint(outputDir), options)
+            : null;
     Engine.getInstance().setRandomSeed(trainConfig.seedFor(-1));
     SparseCoder coder =
         start != null ? SparseCoder.load(config, start.params()) : SparseCoder.create(config);
@@ -556,11 +568,16 @@ public final class SdlgmTrainer {
           .publish(new Position(epoch, batchInEpoch, step), options);
     }
 
-    static Resume read(Path outputDir, RunOptions options) {
+    /** Reads and verifies the checkpoint of {@code outputDir}. */
+    static Checkpoint checkpoint(Path outputDir) {
       if (outputDir == null) {
         throw new SdlgmException("--resume needs an output directory");
       }
-      Checkpoint c = Checkpoint.read(outputDir, org.sdlgm.io.ModelDirectory.FORMAT);
+      return Checkpoint.read(outputDir, org.sdlgm.io.ModelDirectory.FORMAT);
+    }
+
+    /** The position and history of a verified checkpoint, whose options must be these. */
+    static Resume of(Checkpoint c, RunOptions options) {
       c.requireSameOptions(options);
       List<EpochRecord> history = EpochRecord.readCsv(c.file(HISTORY));
       var st = c.state();

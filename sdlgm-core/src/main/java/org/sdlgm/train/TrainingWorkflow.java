@@ -143,7 +143,7 @@ public final class TrainingWorkflow {
                     .put("--input-scaling", scalingKind.name().toLowerCase(java.util.Locale.ROOT))
                     .build());
     listeners.forEach(trainer::addListener);
-    TrainingRun run = trainer.fit(train, validation, outDir, resume);
+    TrainingRun run = trainer.fit(train, validation, outDir, resume, folder.checkpoint());
     try (SparseCoder coder = run.coder()) {
       Provenance prov = Provenance.current(command);
       ModelInfo info =
