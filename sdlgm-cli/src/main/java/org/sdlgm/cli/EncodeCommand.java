@@ -6,9 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.sdlgm.SdlgmException;
-import org.sdlgm.data.DataSpecs;
 import org.sdlgm.data.Dataset;
-import org.sdlgm.data.TrainTest;
 import org.sdlgm.encode.CodeWriter;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
@@ -95,20 +93,7 @@ final class EncodeCommand implements Callable<Integer> {
       throw new SdlgmException("--format must be jsonl or csv, got '" + format + "'");
     }
     ModelInfo info = ModelDirectory.readInfo(model);
-    TrainTest tt = DataSpecs.parse(data).load();
-    Dataset rows =
-        switch (part) {
-          case "train" -> tt.train();
-          case "test" -> {
-            if (!tt.hasTest()) {
-              throw new SdlgmException(data + ": has no test part; use --part train");
-            }
-            yield tt.test();
-          }
-          case "all" -> tt.hasTest() ? concat(tt.train(), tt.test()) : tt.train();
-          default ->
-              throw new SdlgmException("--part must be train, test or all, got '" + part + "'");
-        };
+    Dataset rows = DataParts.rows(data, part);
     EvalCommand.checkDim(info, rows.dim(), data);
     long t0 = System.nanoTime();
     int k = info.model().latentDim();
@@ -143,12 +128,5 @@ final class EncodeCommand implements Callable<Integer> {
             rows.size() / Math.max(secs, 1e-9),
             out));
     return 0;
-  }
-
-  private static Dataset concat(Dataset a, Dataset b) {
-    float[] f = new float[a.features().length + b.features().length];
-    System.arraycopy(a.features(), 0, f, 0, a.features().length);
-    System.arraycopy(b.features(), 0, f, a.features().length, b.features().length);
-    return Dataset.builder(a.name() + "+" + b.name(), a.dim(), f).build();
   }
 }

@@ -14,9 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.sdlgm.SdlgmException;
-import org.sdlgm.data.DataSpecs;
 import org.sdlgm.data.Dataset;
-import org.sdlgm.data.TrainTest;
 import org.sdlgm.index.CodeIndexWriter;
 import org.sdlgm.index.IndexInfo;
 import org.sdlgm.io.ModelDirectory;
@@ -110,7 +108,7 @@ final class IndexCommand implements Callable<Integer> {
     IndexInfo written;
     // The writer first: a taken --out fails before any work; closing it uncommitted discards it.
     try (CodeIndexWriter writer = CodeIndexWriter.create(out, indexInfo, overwrite)) {
-      Dataset rows = rows(data, part);
+      Dataset rows = DataParts.rows(data, part);
       EvalCommand.checkDim(info, rows.dim(), data);
       String[] idList = ids == null ? null : readIds(ids, rows.size());
       int d = rows.dim();
@@ -151,37 +149,6 @@ final class IndexCommand implements Callable<Integer> {
             sizeOf(out) / 1e6,
             written.inputStored() ? ", raw rows included" : ""));
     return 0;
-  }
-
-  /** The part of a data source that {@code --part} names, with its labels. */
-  static Dataset rows(String spec, String part) {
-    TrainTest tt = DataSpecs.parse(spec).load();
-    return switch (part) {
-      case "train" -> tt.train();
-      case "test" -> {
-        if (!tt.hasTest()) {
-          throw new SdlgmException(spec + ": has no test part; use --part train");
-        }
-        yield tt.test();
-      }
-      case "all" -> tt.hasTest() ? concat(tt.train(), tt.test()) : tt.train();
-      default -> throw new SdlgmException("--part must be train, test or all, got '" + part + "'");
-    };
-  }
-
-  private static Dataset concat(Dataset a, Dataset b) {
-    float[] f = new float[a.features().length + b.features().length];
-    System.arraycopy(a.features(), 0, f, 0, a.features().length);
-    System.arraycopy(b.features(), 0, f, a.features().length, b.features().length);
-    Dataset.Builder out =
-        Dataset.builder(a.name() + "+" + b.name(), a.dim(), f)
-            .imageShape(a.imageHeight(), a.imageWidth());
-    if (a.hasLabels() && b.hasLabels()) {
-      int[] l = Arrays.copyOf(a.labels(), a.size() + b.size());
-      System.arraycopy(b.labels(), 0, l, a.size(), b.size());
-      out.labels(l);
-    }
-    return out.build();
   }
 
   /**

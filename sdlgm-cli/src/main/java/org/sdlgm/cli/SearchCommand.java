@@ -117,7 +117,7 @@ final class SearchCommand implements Callable<Integer> {
     try (CodeIndex idx = CodeIndex.open(index)) {
       idx.info().checkModel(model, index.toString());
       ModelInfo info = ModelDirectory.readInfo(model);
-      Dataset rows = IndexCommand.rows(data, part);
+      Dataset rows = DataParts.rows(data, part);
       EvalCommand.checkDim(info, rows.dim(), data);
       List<SparseCode> queries = encode(info, rows);
 
