@@ -88,14 +88,8 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     OutputChecks.delta(delta);
-    switch (task) {
-      case "multilabel":
-        return multilabel();
-      case "unsupervised":
-        forbid(MultiLabelOptions.MULTILABEL_ONLY, "--task multilabel");
-        break;
-      default:
-        throw new SdlgmException("--task takes unsupervised or multilabel; got '" + task + "'");
+    if (multilabelTask()) {
+      return multilabel();
     }
     SdlgmConfig config = model.resolve();
     TrainConfig tc = training.apply(TrainConfig.builder().build());
@@ -129,9 +123,6 @@ final class TrainCommand implements Callable<Integer> {
   }
 
   private int multilabel() {
-    forbid(MultiLabelOptions.UNSUPERVISED_ONLY, "--task unsupervised");
-    // Multi-label data has its own fitted preprocessing (--features).
-    forbid(List.of("--input-scaling"), "--task unsupervised (multi-label data: use --features)");
     if (data.data == null) {
       throw new SdlgmException(
           "--task multilabel needs --data (e.g. mulan:DIR, arff:FILE, xc:FILE)");
@@ -185,25 +176,35 @@ final class TrainCommand implements Callable<Integer> {
    */
   void checkOptions() {
     OutputChecks.delta(delta);
-    TrainConfig tc = training.apply(TrainConfig.builder().build());
+    training.apply(TrainConfig.builder().build());
+    if (multilabelTask()) {
+      multilabel.apply(model);
+      multilabel.featureKind();
+    } else {
+      model.resolve();
+      training.inputScaling();
+    }
+  }
+
+  /**
+   * Checks {@code --task} and refuses the options of the other task, naming them; true for {@code
+   * multilabel}.
+   */
+  private boolean multilabelTask() {
     switch (task) {
       case "multilabel" -> {
         forbid(MultiLabelOptions.UNSUPERVISED_ONLY, "--task unsupervised");
+        // Multi-label data has its own fitted preprocessing (--features).
         forbid(
             List.of("--input-scaling"), "--task unsupervised (multi-label data: use --features)");
-        multilabel.apply(model);
-        multilabel.featureKind();
+        return true;
       }
       case "unsupervised" -> {
         forbid(MultiLabelOptions.MULTILABEL_ONLY, "--task multilabel");
-        model.resolve();
-        training.inputScaling();
+        return false;
       }
       default ->
           throw new SdlgmException("--task takes unsupervised or multilabel; got '" + task + "'");
-    }
-    if (tc.epochs() < 1) {
-      throw new SdlgmException("--epochs must be ≥ 1");
     }
   }
 
