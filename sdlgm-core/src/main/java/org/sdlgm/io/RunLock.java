@@ -107,9 +107,7 @@ public final class RunLock implements AutoCloseable {
       return new RunLock(dir, key, ch, lock, created, createdFile);
     } catch (SdlgmException e) {
       closeQuietly(ch);
-      if (key != null) {
-        HELD.remove(key);
-      }
+      release(key);
       throw e;
     } catch (AccessDeniedException e) {
       closeQuietly(ch);
