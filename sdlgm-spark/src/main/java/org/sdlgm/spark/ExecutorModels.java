@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.spark.broadcast.Broadcast;
@@ -43,19 +44,7 @@ public final class ExecutorModels {
 
   /** The unsupervised model of {@code bundle}, loading it on first use in this JVM. */
   static SparseCoder coder(String fingerprint, Broadcast<ModelBundle> bundle, int taskCpus) {
-    return (SparseCoder)
-        get(
-            fingerprint,
-            () -> {
-              ModelBundle b = bundle.value();
-              Path dir = b.materialize();
-              try {
-                return ModelDirectory.load(dir);
-              } finally {
-                delete(dir);
-              }
-            },
-            taskCpus);
+    return (SparseCoder) get(fingerprint, bundle, ModelDirectory::load, taskCpus);
   }
 
   /** The multi-label model of {@code bundle}, loading it on first use in this JVM. */
@@ -63,18 +52,35 @@ public final class ExecutorModels {
     return (LoadedTagger)
         get(
             fingerprint,
-            () -> {
-              ModelBundle b = bundle.value();
-              Path dir = b.materialize();
-              try {
-                TaggerInfo info = TaggerDirectory.readInfo(dir);
-                FeatureTransform transform = TaggerDirectory.readTransform(dir, info);
-                return new LoadedTagger(info, TaggerDirectory.load(dir, info), transform);
-              } finally {
-                delete(dir);
-              }
+            bundle,
+            dir -> {
+              TaggerInfo info = TaggerDirectory.readInfo(dir);
+              FeatureTransform transform = TaggerDirectory.readTransform(dir, info);
+              return new LoadedTagger(info, TaggerDirectory.load(dir, info), transform);
             },
             taskCpus);
+  }
+
+  /**
+   * The model of {@code fingerprint}; on first use in this JVM, {@code load} reads it from a
+   * temporary copy of {@code bundle}'s files, deleted after loading.
+   */
+  private static Object get(
+      String fingerprint,
+      Broadcast<ModelBundle> bundle,
+      Function<Path, Object> load,
+      int taskCpus) {
+    return get(
+        fingerprint,
+        () -> {
+          Path dir = bundle.value().materialize();
+          try {
+            return load.apply(dir);
+          } finally {
+            delete(dir);
+          }
+        },
+        taskCpus);
   }
 
   private static Object get(String fingerprint, Supplier<Object> load, int taskCpus) {

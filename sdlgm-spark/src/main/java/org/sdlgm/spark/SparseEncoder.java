@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.ml.linalg.SQLDataTypes;
@@ -39,7 +37,7 @@ import org.sdlgm.model.SparseCoder;
  * }</pre>
  */
 public final class SparseEncoder {
-  private final ModelBundle bundle;
+  private final ShippedModel model;
   private final ModelInfo info;
   private final String inputColumn;
   private final int batchSize;
@@ -47,14 +45,9 @@ public final class SparseEncoder {
   private final String codeColumn;
   private final String levelProbsColumn;
   private final boolean checkFirstRow;
-  private Broadcast<ModelBundle> shipped;
-  private org.apache.spark.SparkContext shippedTo;
 
   private SparseEncoder(Builder b) {
-    this.bundle = ModelBundle.read(b.model);
-    if (bundle.kind() != ModelBundle.Kind.ENCODER) {
-      throw new SdlgmException(b.model + ": is a multi-label model; use SparseTagger with it");
-    }
+    this.model = new ShippedModel(b.model, ModelBundle.Kind.ENCODER);
     this.info = ModelDirectory.readInfo(b.model);
     this.inputColumn = b.inputColumn;
     this.batchSize = b.batchSize;
@@ -101,23 +94,11 @@ public final class SparseEncoder {
             inputDim(),
             checkFirstRow,
             List.of(levelColumn, codeColumn, levelProbsColumn));
-    Broadcast<ModelBundle> shipped = ship(data.sparkSession().sparkContext());
+    Broadcast<ModelBundle> shipped = model.on(data.sparkSession().sparkContext());
     StructType out = outputSchema(data.schema());
     return data.mapPartitions(
-        new Encode(shipped, bundle.fingerprint(), col, batchSize, latentDim(), inputDim()),
+        new Encode(shipped, model.fingerprint(), col, batchSize, latentDim(), inputDim()),
         Encoders.row(out));
-  }
-
-  /**
-   * The model's broadcast on {@code sc}: made once per context and reused by later transforms of
-   * this instance, so that repeated calls do not send the files again.
-   */
-  private synchronized Broadcast<ModelBundle> ship(org.apache.spark.SparkContext sc) {
-    if (shipped == null || shippedTo != sc || sc.isStopped()) {
-      shipped = JavaSparkContext.fromSparkContext(sc).broadcast(bundle);
-      shippedTo = sc;
-    }
-    return shipped;
   }
 
   /** The per-partition work; serialised to the executors with the broadcast handle. */
@@ -150,8 +131,7 @@ public final class SparseEncoder {
       if (!rows.hasNext()) {
         return rows;
       }
-      TaskContext task = TaskContext.get();
-      SparseCoder coder = ExecutorModels.coder(fingerprint, bundle, task == null ? 1 : task.cpus());
+      SparseCoder coder = ExecutorModels.coder(fingerprint, bundle, ShippedModel.taskCpus());
       float[] x = new float[batch * d];
       return Batches.map(
           rows,
@@ -174,19 +154,11 @@ public final class SparseEncoder {
                       in.get(i),
                       c.level(),
                       Vectors.sparse(k, c.indices(), v),
-                      c.levelProbs() == null ? null : boxed(c.levelProbs())));
+                      c.levelProbs() == null ? null : ShippedModel.boxed(c.levelProbs())));
             }
             return out;
           });
     }
-  }
-
-  static Float[] boxed(float[] a) {
-    Float[] b = new Float[a.length];
-    for (int i = 0; i < a.length; i++) {
-      b[i] = a[i];
-    }
-    return b;
   }
 
   /** Options of a {@link SparseEncoder}; {@link #build} reads and checks the model directory. */
@@ -205,31 +177,28 @@ public final class SparseEncoder {
 
     /** The features column (default {@code features}). */
     public Builder inputColumn(String c) {
-      inputColumn = name(c, "input");
+      inputColumn = ShippedModel.columnName(c, "input");
       return this;
     }
 
     /** Rows per forward pass (default 1000, as {@code sdlgm encode}). */
     public Builder batchSize(int b) {
-      if (b < 1) {
-        throw new SdlgmException("batch size must be ≥ 1, got " + b);
-      }
-      batchSize = b;
+      batchSize = ShippedModel.batchSize(b);
       return this;
     }
 
     public Builder levelColumn(String c) {
-      levelColumn = name(c, "level");
+      levelColumn = ShippedModel.columnName(c, "level");
       return this;
     }
 
     public Builder codeColumn(String c) {
-      codeColumn = name(c, "code");
+      codeColumn = ShippedModel.columnName(c, "code");
       return this;
     }
 
     public Builder levelProbsColumn(String c) {
-      levelProbsColumn = name(c, "levelProbs");
+      levelProbsColumn = ShippedModel.columnName(c, "levelProbs");
       return this;
     }
 
@@ -252,12 +221,5 @@ public final class SparseEncoder {
     public SparseEncoder build() {
       return new SparseEncoder(this);
     }
-  }
-
-  static String name(String c, String what) {
-    if (c == null || c.isBlank()) {
-      throw new SdlgmException("the " + what + " column name must not be empty");
-    }
-    return c;
   }
 }

@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
-import org.apache.spark.TaskContext;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -32,7 +30,7 @@ import org.sdlgm.model.multilabel.Tagger;
  * checks are those of {@link SparseEncoder}.
  */
 public final class SparseTagger {
-  private final ModelBundle bundle;
+  private final ShippedModel model;
   private final TaggerInfo info;
   private final SetRule rule;
   private final String inputColumn;
@@ -42,14 +40,9 @@ public final class SparseTagger {
   private final String scoresColumn;
   private final String levelProbsColumn;
   private final boolean checkFirstRow;
-  private Broadcast<ModelBundle> shipped;
-  private org.apache.spark.SparkContext shippedTo;
 
   private SparseTagger(Builder b) {
-    this.bundle = ModelBundle.read(b.model);
-    if (bundle.kind() != ModelBundle.Kind.TAGGER) {
-      throw new SdlgmException(b.model + ": is an unsupervised model; use SparseEncoder with it");
-    }
+    this.model = new ShippedModel(b.model, ModelBundle.Kind.TAGGER);
     this.info = TaggerDirectory.readInfo(b.model);
     this.rule = b.rule == null ? info.model().setRules().get(0) : SetRule.of(b.rule);
     if (!info.model().setRules().contains(rule)) {
@@ -111,22 +104,10 @@ public final class SparseTagger {
             inputDim(),
             checkFirstRow,
             List.of(levelColumn, labelsColumn, scoresColumn, levelProbsColumn));
-    Broadcast<ModelBundle> shipped = ship(data.sparkSession().sparkContext());
+    Broadcast<ModelBundle> shipped = model.on(data.sparkSession().sparkContext());
     return data.mapPartitions(
-        new Tag(shipped, bundle.fingerprint(), col, batchSize, rule, inputDim()),
+        new Tag(shipped, model.fingerprint(), col, batchSize, rule, inputDim()),
         Encoders.row(outputSchema(data.schema())));
-  }
-
-  /**
-   * The model's broadcast on {@code sc}: made once per context and reused by later transforms of
-   * this instance, so that repeated calls do not send the files again.
-   */
-  private synchronized Broadcast<ModelBundle> ship(org.apache.spark.SparkContext sc) {
-    if (shipped == null || shippedTo != sc || sc.isStopped()) {
-      shipped = JavaSparkContext.fromSparkContext(sc).broadcast(bundle);
-      shippedTo = sc;
-    }
-    return shipped;
   }
 
   /** The per-partition work; serialised to the executors with the broadcast handle. */
@@ -159,9 +140,8 @@ public final class SparseTagger {
       if (!rows.hasNext()) {
         return rows;
       }
-      TaskContext task = TaskContext.get();
       ExecutorModels.LoadedTagger m =
-          ExecutorModels.tagger(fingerprint, bundle, task == null ? 1 : task.cpus());
+          ExecutorModels.tagger(fingerprint, bundle, ShippedModel.taskCpus());
       Tagger tagger = m.tagger();
       List<String> names = m.info().data().labelNames();
       float[] x = new float[batch * d];
@@ -201,8 +181,8 @@ public final class SparseTagger {
                       in.get(i),
                       p[i].level(),
                       labels,
-                      SparseEncoder.boxed(p[i].scores()),
-                      p[i].levelProbs() == null ? null : SparseEncoder.boxed(p[i].levelProbs())));
+                      ShippedModel.boxed(p[i].scores()),
+                      p[i].levelProbs() == null ? null : ShippedModel.boxed(p[i].levelProbs())));
             }
             return out;
           });
@@ -227,16 +207,13 @@ public final class SparseTagger {
 
     /** The features column (default {@code features}). */
     public Builder inputColumn(String c) {
-      inputColumn = SparseEncoder.name(c, "input");
+      inputColumn = ShippedModel.columnName(c, "input");
       return this;
     }
 
     /** Rows per forward pass (default 500, as {@code sdlgm predict}). */
     public Builder batchSize(int b) {
-      if (b < 1) {
-        throw new SdlgmException("batch size must be ≥ 1, got " + b);
-      }
-      batchSize = b;
+      batchSize = ShippedModel.batchSize(b);
       return this;
     }
 
@@ -247,22 +224,22 @@ public final class SparseTagger {
     }
 
     public Builder levelColumn(String c) {
-      levelColumn = SparseEncoder.name(c, "level");
+      levelColumn = ShippedModel.columnName(c, "level");
       return this;
     }
 
     public Builder labelsColumn(String c) {
-      labelsColumn = SparseEncoder.name(c, "labels");
+      labelsColumn = ShippedModel.columnName(c, "labels");
       return this;
     }
 
     public Builder scoresColumn(String c) {
-      scoresColumn = SparseEncoder.name(c, "scores");
+      scoresColumn = ShippedModel.columnName(c, "scores");
       return this;
     }
 
     public Builder levelProbsColumn(String c) {
-      levelProbsColumn = SparseEncoder.name(c, "levelProbs");
+      levelProbsColumn = ShippedModel.columnName(c, "levelProbs");
       return this;
     }
 
