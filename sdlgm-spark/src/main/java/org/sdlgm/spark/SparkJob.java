@@ -298,15 +298,14 @@ public final class SparkJob implements Callable<Integer> {
         {
           Dataset<Row> lines = spark.read().text(input);
           List<Row> first = lines.limit(1).collectAsList();
-          if (!first.isEmpty()
-              && XcLines.isHeader(first.get(0).getString(0))
-              && XcLines.headerDim(first.get(0).getString(0)) != dim) {
+          String header = first.isEmpty() ? null : first.get(0).getString(0);
+          if (header != null && XcLines.isHeader(header) && XcLines.headerDim(header) != dim) {
             throw new SdlgmException(
                 input
                     + ": header '"
-                    + first.get(0).getString(0).strip()
+                    + header.strip()
                     + "' gives "
-                    + XcLines.headerDim(first.get(0).getString(0))
+                    + XcLines.headerDim(header)
                     + " features, but the model takes "
                     + dim);
           }

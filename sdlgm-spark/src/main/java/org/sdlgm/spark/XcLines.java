@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Row;
@@ -30,6 +31,11 @@ final class XcLines implements MapPartitionsFunction<Row, Row>, Serializable {
           .add("targets", DataTypes.createArrayType(DataTypes.IntegerType, false), false)
           .add("features", org.apache.spark.ml.linalg.SQLDataTypes.VectorType(), false);
 
+  /** A header {@code N D C}, stripped: three bare integers. */
+  private static final Pattern HEADER = Pattern.compile("\\d+\\s+\\d+\\s+\\d+");
+
+  private static final Pattern BLANKS = Pattern.compile("\\s+");
+
   private final String file;
   private final int dim;
 
@@ -40,16 +46,20 @@ final class XcLines implements MapPartitionsFunction<Row, Row>, Serializable {
 
   /** True for a header line {@code N D C}. */
   static boolean isHeader(String s) {
-    String[] t = s.strip().split("\\s+");
-    return t.length == 3 && Arrays.stream(t).allMatch(x -> x.matches("\\d+"));
+    // Asked of every line: one precompiled match, not a split of the whole line.
+    return HEADER.matcher(s.strip()).matches();
   }
 
   /** D of a header line. */
   static int headerDim(String s) {
     // strip() first, so that split never sees leading whitespace (no empty first field).
-    @SuppressWarnings("StringSplitter")
-    String[] fields = s.strip().split("\\s+");
-    return Integer.parseInt(fields[1]);
+    return Integer.parseInt(fields(s.strip())[1]);
+  }
+
+  /** The blank-separated fields of a stripped line. */
+  @SuppressWarnings("StringSplitter")
+  private static String[] fields(String stripped) {
+    return BLANKS.split(stripped);
   }
 
   @Override
@@ -110,8 +120,8 @@ final class XcLines implements MapPartitionsFunction<Row, Row>, Serializable {
         i = end;
       }
     }
-    String[] tokens =
-        s.substring(i).strip().isEmpty() ? new String[0] : s.substring(i).strip().split("\\s+");
+    String rest = s.substring(i).strip();
+    String[] tokens = rest.isEmpty() ? new String[0] : fields(rest);
     int[] idx = new int[tokens.length];
     double[] val = new double[tokens.length];
     for (int t = 0; t < tokens.length; t++) {
