@@ -60,17 +60,7 @@ class BadInputTableTest {
   }
 
   static String[] train(Path out, Object... extra) {
-    return Cli.args(
-        "train",
-        "--data",
-        Cli.SYN,
-        Cli.TINY,
-        "--epochs",
-        "1",
-        "--no-eval",
-        "--out",
-        out.toString(),
-        List.of(extra).stream().map(Object::toString).toList());
+    return trainData(Cli.SYN, out, extra);
   }
 
   static String[] trainData(String data, Path out, Object... extra) {
@@ -97,8 +87,7 @@ class BadInputTableTest {
   /** {@code train ... --resume} into a copy of the fixture, with these changes. */
   static String[] resume(Path m, Object... changes) {
     List<Object> a = new ArrayList<>(List.of("train", "--data", Cli.SYN));
-    List<String> tiny = new ArrayList<>(Cli.TINY);
-    a.addAll(tiny);
+    a.addAll(Cli.TINY);
     a.addAll(List.of("--epochs", "2", "--no-eval", "--resume", "--out", m.toString()));
     a.addAll(List.of(changes));
     return Cli.args(a.toArray());

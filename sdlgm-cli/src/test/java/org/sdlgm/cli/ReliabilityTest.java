@@ -22,6 +22,23 @@ import org.sdlgm.io.Checkpoint;
 class ReliabilityTest {
   @TempDir Path tmp;
 
+  /** A small model trained for one epoch, without validation split or report. */
+  private static final List<String> SMALL =
+      List.of(
+          "-K",
+          "4",
+          "-L",
+          "2",
+          "--encoder",
+          "8",
+          "--decoder-hidden",
+          "8",
+          "--validation",
+          "0",
+          "--epochs",
+          "1",
+          "--no-report");
+
   private Path csv(int rows) throws IOException {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < rows; i++) {
@@ -50,19 +67,7 @@ class ReliabilityTest {
                 "csv:" + csv(8) + ",label=last",
                 "--split",
                 "0.5",
-                "-K",
-                "4",
-                "-L",
-                "2",
-                "--encoder",
-                "8",
-                "--decoder-hidden",
-                "8",
-                "--validation",
-                "0",
-                "--epochs",
-                "1",
-                "--no-report",
+                SMALL,
                 "--out",
                 out.toString()));
     assertTrue(r.err().contains("note: linear probe skipped"), r::toString);
@@ -78,19 +83,7 @@ class ReliabilityTest {
                 "train",
                 "--data",
                 "csv:" + csv(20) + ",label=last",
-                "-K",
-                "4",
-                "-L",
-                "2",
-                "--encoder",
-                "8",
-                "--decoder-hidden",
-                "8",
-                "--validation",
-                "0",
-                "--epochs",
-                "1",
-                "--no-report",
+                SMALL,
                 "--out",
                 out.toString()));
     assertTrue(r.out().contains("no test part"), r::toString);
