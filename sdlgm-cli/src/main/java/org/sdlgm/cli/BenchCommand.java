@@ -299,13 +299,7 @@ final class BenchCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         for (int from = 0; from < n; from += b) {
           int m = Math.min(b, n - from);
-          Tagger.Scores scores;
-          if (sparse) {
-            scores = tagger.score(rowSource.sparseRows(rowsToTag, all, from, m));
-          } else {
-            rowSource.denseRows(rowsToTag, all, from, m, x);
-            scores = tagger.score(x, m);
-          }
+          Tagger.Scores scores = tagger.score(rowsToTag, rowSource, all, from, m, sparse, x);
           tagger.predict(scores, config.setRules().get(0), 5);
         }
         best = Math.max(best, n / ((System.nanoTime() - t0) / 1e9));

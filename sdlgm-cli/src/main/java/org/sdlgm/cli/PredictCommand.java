@@ -148,20 +148,14 @@ final class PredictCommand implements Callable<Integer> {
     // Sparse rows go through the first layer's sparse product (Tagger.denseReason decides).
     boolean sparse = tagger.denseReason(rows, transform) == null;
     float[] x = sparse ? null : new float[batch * d];
-    int[] all = sparse ? java.util.stream.IntStream.range(0, rows.size()).toArray() : null;
+    int[] all = java.util.stream.IntStream.range(0, rows.size()).toArray();
     // Not closed: closing the generator would close the stream (standard output, or the
     // atomic writer's temporary file, which AtomicFiles closes itself).
     PredictionWriter w = new PredictionWriter(os, names, tagger.config().minLevel());
     for (int from = 0; from < rows.size(); from += batch) {
       int b = Math.min(batch, rows.size() - from);
-      Tagger.Scores scores;
-      if (sparse) {
-        scores = tagger.score(transform.sparseRows(rows, all, from, b));
-      } else {
-        transform.denseRows(rows, from, b, x);
-        scores = tagger.score(x, b);
-      }
-      LabelPrediction[] p = tagger.predict(scores, r, top);
+      LabelPrediction[] p =
+          tagger.predict(tagger.score(rows, transform, all, from, b, sparse, x), r, top);
       for (int i = 0; i < b; i++) {
         w.write(from + i, p[i], top > 0);
       }

@@ -245,25 +245,7 @@ public final class SdlgmBlock extends LatentBlock {
     NDArray z = mask.mul(mu.add(logSigma.exp().mul(eps)));
     NDArray logLik = logLikelihood(ps, x, decode(ps, z, training), training);
 
-    NDArray klL;
-    NDArray survival;
-    if (fixed) {
-      klL = m.zeros(new Shape(b));
-      survival = m.ones(new Shape(b, l0));
-    } else {
-      klL = q.mul(logQ.sub(logPrior(ps, m, s.priorWeight(), training))).sum(new int[] {1});
-      survival = GumbelSoftmax.survival(q);
-    }
-    NDArray beta =
-        selectionPrior == null ? null : ps.getValue(selectionPrior, m.getDevice(), training);
-    NDArray klS = survival.mul(GumbelSoftmax.stepKl(alpha, beta, order, l0)).sum(new int[] {1});
-    NDArray klDim = gaussianKl(mu, logSigma);
-    NDArray klV =
-        config.klV() == KlV.SELECTED
-            ? klDim.mul(mask).sum(new int[] {1})
-            : klDim.sum(new int[] {1});
-    NDArray expected = fixed ? nnz : q.mul(m.arange(1f, l0 + 1f).reshape(1, l0)).sum(new int[] {1});
-    return new Terms(logLik, klL, klS, klV, nnz, expected);
+    return klTerms(m, ps, s, training, logLik, logQ, q, alpha, order, mu, logSigma, mask, nnz);
   }
 
   /**
@@ -315,20 +297,53 @@ public final class SdlgmBlock extends LatentBlock {
             .reshape(b, l0)
             .mul(q)
             .sum(new int[] {1});
-    NDArray klL = q.mul(logQ.sub(logPrior(ps, m, s.priorWeight(), training))).sum(new int[] {1});
+    NDArray expectedMask =
+        config.klV() == KlV.SELECTED ? q.expandDims(1).matMul(masks).squeeze(1) : null;
+    return klTerms(
+        m, ps, s, training, logLik, logQ, q, alpha, order, mu, logSigma, expectedMask, sampled);
+  }
+
+  /**
+   * The KL terms of a libtorch pass and E_q[L | x], with {@code logLik} and {@code nnz} into {@link
+   * Terms}: KL_L against the level prior, KL_S = Σ_j q(L ≥ j | x) kl_j, KL_v over all dimensions or
+   * weighted by {@code selected} ({@link KlV#SELECTED}). For sdlgm-fixed (q null) KL_L is 0, every
+   * step counts, and the expected level is {@code nnz}.
+   */
+  private Terms klTerms(
+      NDManager m,
+      ParameterStore ps,
+      Schedule s,
+      boolean training,
+      NDArray logLik,
+      NDArray logQ,
+      NDArray q,
+      NDArray alpha,
+      NDArray order,
+      NDArray mu,
+      NDArray logSigma,
+      NDArray selected,
+      NDArray nnz) {
+    int l0 = config.maxLevel();
+    long b = alpha.getShape().get(0);
+    NDArray klL;
+    NDArray survival;
+    if (fixed) {
+      klL = m.zeros(new Shape(b));
+      survival = m.ones(new Shape(b, l0));
+    } else {
+      klL = q.mul(logQ.sub(logPrior(ps, m, s.priorWeight(), training))).sum(new int[] {1});
+      survival = GumbelSoftmax.survival(q);
+    }
     NDArray beta =
         selectionPrior == null ? null : ps.getValue(selectionPrior, m.getDevice(), training);
-    NDArray klS =
-        GumbelSoftmax.survival(q)
-            .mul(GumbelSoftmax.stepKl(alpha, beta, order, l0))
-            .sum(new int[] {1});
+    NDArray klS = survival.mul(GumbelSoftmax.stepKl(alpha, beta, order, l0)).sum(new int[] {1});
     NDArray klDim = gaussianKl(mu, logSigma);
     NDArray klV =
         config.klV() == KlV.SELECTED
-            ? klDim.mul(q.expandDims(1).matMul(masks).squeeze(1)).sum(new int[] {1})
+            ? klDim.mul(selected).sum(new int[] {1})
             : klDim.sum(new int[] {1});
-    NDArray expected = q.mul(m.arange(1f, l0 + 1f).reshape(1, l0)).sum(new int[] {1});
-    return new Terms(logLik, klL, klS, klV, sampled, expected);
+    NDArray expected = fixed ? nnz : q.mul(m.arange(1f, l0 + 1f).reshape(1, l0)).sum(new int[] {1});
+    return new Terms(logLik, klL, klS, klV, nnz, expected);
   }
 
   /**

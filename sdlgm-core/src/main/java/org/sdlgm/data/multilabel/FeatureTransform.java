@@ -254,16 +254,10 @@ public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] 
    */
   @Override
   public void denseRows(MultiLabelDataset ds, int[] rows, int from, int count, float[] dst) {
-    if (from < 0 || count < 0 || from > rows.length - count) {
-      throw new IndexOutOfBoundsException(
-          "positions [" + from + ", " + from + "+" + count + ") of " + rows.length + " rows");
-    }
+    checkPositions(rows, from, count);
     prepare(ds, count, dst);
     for (int i = 0; i < count; i++) {
-      int r = rows[from + i];
-      if (r < 0 || r >= ds.size()) {
-        throw new IndexOutOfBoundsException("row " + r + " of " + ds.size());
-      }
+      int r = checkRow(ds, rows[from + i]);
       row(ds, r, dst, i * numFeatures);
     }
   }
@@ -303,24 +297,11 @@ public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] 
     if (!keepsZeros()) {
       return null;
     }
-    if (from < 0 || count < 0 || from > rows.length - count) {
-      throw new IndexOutOfBoundsException(
-          "positions [" + from + ", " + from + "+" + count + ") of " + rows.length + " rows");
-    }
-    if (ds.numFeatures() != numFeatures) {
-      throw new DataException(
-          ds.name()
-              + ": "
-              + ds.numFeatures()
-              + " features, but the feature transform was fitted on "
-              + numFeatures);
-    }
+    checkPositions(rows, from, count);
+    checkFeatures(ds);
     int width = 1;
     for (int i = 0; i < count; i++) {
-      int r = rows[from + i];
-      if (r < 0 || r >= ds.size()) {
-        throw new IndexOutOfBoundsException("row " + r + " of " + ds.size());
-      }
+      int r = checkRow(ds, rows[from + i]);
       width = Math.max(width, ds.rowEnd(r) - ds.rowStart(r));
     }
     int[] indices = new int[count * width];
@@ -349,7 +330,21 @@ public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] 
     return new SparseBatch(count, width, indices, values, nonZeros);
   }
 
-  private void prepare(MultiLabelDataset ds, int count, float[] dst) {
+  private static void checkPositions(int[] rows, int from, int count) {
+    if (from < 0 || count < 0 || from > rows.length - count) {
+      throw new IndexOutOfBoundsException(
+          "positions [" + from + ", " + from + "+" + count + ") of " + rows.length + " rows");
+    }
+  }
+
+  private static int checkRow(MultiLabelDataset ds, int r) {
+    if (r < 0 || r >= ds.size()) {
+      throw new IndexOutOfBoundsException("row " + r + " of " + ds.size());
+    }
+    return r;
+  }
+
+  private void checkFeatures(MultiLabelDataset ds) {
     if (ds.numFeatures() != numFeatures) {
       throw new DataException(
           ds.name()
@@ -358,6 +353,10 @@ public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] 
               + " features, but the feature transform was fitted on "
               + numFeatures);
     }
+  }
+
+  private void prepare(MultiLabelDataset ds, int count, float[] dst) {
+    checkFeatures(ds);
     long need = (long) count * numFeatures;
     if (dst.length < need) {
       throw new IllegalArgumentException("dst has " + dst.length + " floats, needs " + need);

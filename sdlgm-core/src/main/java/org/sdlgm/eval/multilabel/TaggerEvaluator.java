@@ -64,13 +64,7 @@ public final class TaggerEvaluator {
     float[] x = sparse ? null : new float[batchSize * d];
     for (int from = 0; from < n; from += batchSize) {
       int b = Math.min(batchSize, n - from);
-      Tagger.Scores s;
-      if (sparse) {
-        s = tagger.score(features.sparseRows(data, all, from, b));
-      } else {
-        features.denseRows(data, all, from, b, x);
-        s = tagger.score(x, b);
-      }
+      Tagger.Scores s = tagger.score(data, features, all, from, b, sparse, x);
       LabelPrediction[][] p = new LabelPrediction[rules.size()][];
       for (int r = 0; r < rules.size(); r++) {
         p[r] = tagger.predict(s, rules.get(r), 0);

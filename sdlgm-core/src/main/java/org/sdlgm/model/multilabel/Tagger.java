@@ -187,11 +187,9 @@ public final class Tagger implements AutoCloseable {
    * multi-label trainer's {@code SPARSE_TRAINING_FEATURES}).
    */
   public String denseReason(MultiLabelDataset data, FeatureRows features) {
-    if (!block.readsSparseRows()) {
-      return "the network has no hidden layer";
-    }
-    if (data.size() == 0 || features.sparseRows(data, new int[] {0}, 0, 1) == null) {
-      return "the feature transform fills in zeros";
+    String unsupported = sparseUnsupported(data, features);
+    if (unsupported != null) {
+      return unsupported;
     }
     double density = data.rowEnd(data.size() - 1) / ((double) data.size() * config.numFeatures());
     if (density >= SPARSE_DENSITY) {
@@ -199,6 +197,40 @@ public final class Tagger implements AutoCloseable {
           java.util.Locale.ROOT, "%.1f%% of the features are non-zero", 100 * density);
     }
     return null;
+  }
+
+  /**
+   * Why this network cannot read {@code data} as sparse rows at all (no hidden layer, or a feature
+   * transform that fills in zeros), or null when it can.
+   */
+  public String sparseUnsupported(MultiLabelDataset data, FeatureRows features) {
+    if (!block.readsSparseRows()) {
+      return "the network has no hidden layer";
+    }
+    if (data.size() == 0 || features.sparseRows(data, new int[] {0}, 0, 1) == null) {
+      return "the feature transform fills in zeros";
+    }
+    return null;
+  }
+
+  /**
+   * Scores of rows {@code rows[from .. from + count)} of {@code data}, read through the path {@code
+   * sparse} names (as {@link #denseReason} chose it): a sparse batch, or a dense one in {@code
+   * dense} (at least count × D floats; unused and may be null for sparse).
+   */
+  public Scores score(
+      MultiLabelDataset data,
+      FeatureRows features,
+      int[] rows,
+      int from,
+      int count,
+      boolean sparse,
+      float[] dense) {
+    if (sparse) {
+      return score(features.sparseRows(data, rows, from, count));
+    }
+    features.denseRows(data, rows, from, count, dense);
+    return score(dense, count);
   }
 
   /** The index (int64) and value tensors of a sparse batch, (rows, width) each. */

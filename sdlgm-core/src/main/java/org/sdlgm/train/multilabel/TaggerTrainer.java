@@ -388,14 +388,10 @@ public final class TaggerTrainer {
   /** One optimisation step: forward and backward, then {@link AdamUpdates}. */
   /** Chooses how this run reads its rows and tells the listeners why. */
   private boolean readsSparse(Tagger tagger, MultiLabelDataset train, FeatureRows features) {
-    String impossible =
-        !tagger.block().readsSparseRows()
-            ? "the network has no hidden layer"
-            : train.size() == 0 || features.sparseRows(train, new int[] {0}, 0, 1) == null
-                ? "the feature transform fills in zeros"
-                : training.adam() == TrainConfig.AdamImpl.DJL
-                    ? "DJL's Adam updates every weight"
-                    : null;
+    String impossible = tagger.sparseUnsupported(train, features);
+    if (impossible == null && training.adam() == TrainConfig.AdamImpl.DJL) {
+      impossible = "DJL's Adam updates every weight";
+    }
     String dense;
     if (Boolean.TRUE.equals(sparseRows)) {
       if (impossible != null) {
@@ -462,18 +458,22 @@ public final class TaggerTrainer {
         NDArray cs = SparseCoder.tensor(sub, count, 0, new Shape(b, c.numLevels()));
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
           NDList t = tagger.block().loss(tagger.store(), xs, ys, cs, tau, true);
-          NDArray loss = t.get(0).mean();
-          gc.backward(loss);
-          NDList stats =
-              new NDList(
-                  loss,
-                  t.get(1).mean(),
-                  t.get(2).mean(),
-                  t.get(3).mean(),
-                  sentinel.getArray().getGradient().sum());
-          return NDArrays.stack(stats).toFloatArray();
+          return backward(gc, t, sentinel.getArray().getGradient()::sum);
         }
       }
+    }
+
+    /**
+     * Back-propagates the batch mean of the total of {@code t} and returns the means of its terms
+     * with the sentinel gradient's sum, [loss, countNll, setLoss, level, Σ sentinel].
+     */
+    private static float[] backward(
+        GradientCollector gc, NDList t, java.util.function.Supplier<NDArray> sentinelSum) {
+      NDArray loss = t.get(0).mean();
+      gc.backward(loss);
+      NDList stats =
+          new NDList(loss, t.get(1).mean(), t.get(2).mean(), t.get(3).mean(), sentinelSum.get());
+      return NDArrays.stack(stats).toFloatArray();
     }
 
     /**
@@ -507,13 +507,9 @@ public final class TaggerTrainer {
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
           NDList t =
               tagger.block().sparseLoss(tagger.store(), w, positions, values, ys, cs, tau, true);
-          NDArray loss = t.get(0).mean();
-          gc.backward(loss);
-          NDArray g = w.getGradient();
-          NDList stats =
-              new NDList(loss, t.get(1).mean(), t.get(2).mean(), t.get(3).mean(), g.sum());
-          float[] out = NDArrays.stack(stats).toFloatArray();
-          pending = new AdamUpdates.ColumnGradient(first, columns, g.toFloatArray());
+          // The columns' gradient is the first layer's: every other gradient reaches it.
+          float[] out = backward(gc, t, () -> w.getGradient().sum());
+          pending = new AdamUpdates.ColumnGradient(first, columns, w.getGradient().toFloatArray());
           return out;
         }
       }
