@@ -98,8 +98,7 @@ final class TrainCommand implements Callable<Integer> {
                 data.plan(tc.seed()), config, tc, EvalOptions.defaults().withDelta(delta))
             .inputScaling(training.inputScaling())
             .addListener(new ProgressBar(System.err, tc.epochs()))
-            .command(
-                List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])))
+            .command(originalArgs())
             .evaluate(!noEval);
     TrainingWorkflow.Result r;
     InterruptNotice notice = new InterruptNotice(out, originalArgs());
@@ -139,8 +138,7 @@ final class TrainCommand implements Callable<Integer> {
             .sparseRows(multilabel.sparseRows())
             .evaluate(!noEval)
             .addListener(new TaggerProgress(System.err, tc.epochs()))
-            .command(
-                List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])));
+            .command(originalArgs());
     MultiLabelWorkflow.Result r;
     InterruptNotice notice = new InterruptNotice(out, originalArgs());
     try {
