@@ -59,11 +59,9 @@ public final class Main {
             err.println("error: " + ex.getMessage());
             return 3;
           }
-          if (ex instanceof SdlgmException) {
-            err.println("error: " + ex.getMessage());
-            return 2;
-          }
-          if (ex instanceof java.io.UncheckedIOException || ex instanceof java.io.IOException) {
+          if (ex instanceof SdlgmException
+              || ex instanceof java.io.UncheckedIOException
+              || ex instanceof java.io.IOException) {
             err.println("error: " + ex.getMessage());
             return 2;
           }
