@@ -148,13 +148,12 @@ public final class ExperimentRunner {
 
   /** {@link #checkDoneCells} for every cell that has finished in the output folder. */
   public void checkDone() {
-    List<ExperimentCell> done = new ArrayList<>();
-    for (ExperimentCell c : spec.cells()) {
-      if (Files.isRegularFile(outDir.resolve(c.name()).resolve(ModelDirectory.METRICS))) {
-        done.add(c);
-      }
-    }
-    checkDoneCells(done);
+    checkDoneCells(spec.cells().stream().filter(this::finished).toList());
+  }
+
+  /** Whether a cell has finished: its folder holds {@code metrics.json}. */
+  private boolean finished(ExperimentCell c) {
+    return Files.isRegularFile(outDir.resolve(c.name()).resolve(ModelDirectory.METRICS));
   }
 
   public Outcome run() throws InterruptedException {
@@ -168,10 +167,7 @@ public final class ExperimentRunner {
     List<ExperimentCell> skipped = new ArrayList<>();
     List<ExperimentCell> todo = new ArrayList<>();
     for (ExperimentCell c : cells) {
-      (Files.isRegularFile(outDir.resolve(c.name()).resolve(ModelDirectory.METRICS))
-              ? skipped
-              : todo)
-          .add(c);
+      (finished(c) ? skipped : todo).add(c);
     }
     checkDoneCells(skipped);
     log.printf(
@@ -201,10 +197,7 @@ public final class ExperimentRunner {
                     code = -1;
                     why = e.getMessage();
                   }
-                  boolean ok =
-                      code == 0
-                          && Files.isRegularFile(
-                              outDir.resolve(c.name()).resolve(ModelDirectory.METRICS));
+                  boolean ok = code == 0 && finished(c);
                   if (!ok) {
                     failed.add(c);
                   }
