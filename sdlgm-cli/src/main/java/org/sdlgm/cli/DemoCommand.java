@@ -88,8 +88,7 @@ final class DemoCommand implements Callable<Integer> {
                 new DataPlan(data, null, 0, tc.seed()), config, tc, EvalOptions.defaults())
             .inputScaling(training.inputScaling())
             .addListener(new ProgressBar(System.err, tc.epochs()))
-            .command(
-                List.of(spec.commandLine().getParseResult().originalArgs().toArray(new String[0])))
+            .command(List.copyOf(spec.commandLine().getParseResult().originalArgs()))
             .run(out, overwrite, false);
     System.out.println();
     if (r.evaluation() != null) {
