@@ -152,6 +152,7 @@ public final class MultiLabelWorkflow {
             .sparseRows(sparseRows)
             .outputDir(outDir)
             .resume(resume)
+            .verifiedCheckpoint(folder.checkpoint())
             .options(
                 RunOptions.builder()
                     .put("--data", plan.data())

@@ -54,6 +54,7 @@ public final class TaggerTrainer {
   private final List<TaggerListener> listeners = new ArrayList<>();
   private boolean keepBest;
   private Boolean sparseRows;
+  private Checkpoint verified;
   private Path outputDir;
   private boolean resume;
   private RunOptions dataOptions = RunOptions.builder().build();
@@ -126,6 +127,15 @@ public final class TaggerTrainer {
   }
 
   /** Continue from the checkpoint in {@link #outputDir} instead of starting anew. */
+  /**
+   * The checkpoint of the output folder as the caller already read and verified it (its run folder
+   * did), so that a resume does not read and hash it again; null: read it here.
+   */
+  public TaggerTrainer verifiedCheckpoint(Checkpoint c) {
+    verified = c;
+    return this;
+  }
+
   public TaggerTrainer resume(boolean v) {
     resume = v;
     return this;
@@ -181,7 +191,7 @@ public final class TaggerTrainer {
     if (outputDir == null) {
       throw new SdlgmException("--resume needs an output directory");
     }
-    Checkpoint c = Checkpoint.read(outputDir, TaggerDirectory.FORMAT);
+    Checkpoint c = verified != null ? verified : Checkpoint.read(outputDir, TaggerDirectory.FORMAT);
     c.requireSameOptions(options);
     return c;
   }
@@ -196,19 +206,7 @@ public final class TaggerTrainer {
   }
 
   private static List<TaggerEpoch> readHistory(Checkpoint c) {
-    Path h = c.file(HISTORY);
-    try {
-      List<String> lines = java.nio.file.Files.readAllLines(h);
-      List<TaggerEpoch> out = new ArrayList<>();
-      for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
-        if (!line.isBlank()) {
-          out.add(TaggerEpoch.parseCsv(line));
-        }
-      }
-      return out;
-    } catch (java.io.IOException | IllegalArgumentException e) {
-      throw new SdlgmException(h + ": unreadable history (" + e.getMessage() + ")", e);
-    }
+    return TaggerEpoch.readCsv(c.file(HISTORY));
   }
 
   /** Publishes this epoch's checkpoint; {@code best} holds the best epoch's parameters, or null. */
