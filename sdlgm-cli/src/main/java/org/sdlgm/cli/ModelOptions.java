@@ -202,11 +202,13 @@ public final class ModelOptions {
 
   @Option(
       names = "--level-estimator",
-      paramLabel = "relaxed|exact",
+      paramLabel = "relaxed|exact|marginal",
       description =
-          "How training takes the expectation over the level L in log p(x|z): at one "
-              + "relaxed sample (relaxed, the plain model's) or summed over all L0 levels (exact: "
-              + "one decoder pass per level, so L̂ stops over-counting).")
+          "How training takes the expectation over the level L: at one relaxed sample "
+              + "(relaxed, the plain model's), summed over all L0 levels under q(L|x) (exact), or "
+              + "under the optimal q*(L|x) ∝ π(L)·exp(ELBO at L), to which the level head is "
+              + "fitted (marginal: the level is marginalised exactly). exact and marginal take "
+              + "one decoder pass per level.")
   String levelEstimator;
 
   @Option(

@@ -11,11 +11,16 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * gradient of the likelihood term, where the relaxed sample's linearised gradient is biased upward:
  * a level below the data's makes the reconstruction much worse and says so, a level above it costs
  * little and says nothing, so the relaxed model settles one or two levels above (docs/model.md,
- * choice 35). The selection and values keep their relaxations.
+ * choice 35). {@code marginal}: summed over all levels as well, but under the level posterior that
+ * is optimal for the sampled selection and values, q*(l | x) ∝ π_l·exp(F_l) with F_l the objective
+ * at level l, which marginalises the level exactly; the level head, which encoding reads, is fitted
+ * to q* by cross-entropy (docs/model.md, choice 37). The selection and values keep their
+ * relaxations.
  */
 public enum LevelEstimator {
   RELAXED("relaxed"),
-  EXACT("exact");
+  EXACT("exact"),
+  MARGINAL("marginal");
 
   private final String id;
 

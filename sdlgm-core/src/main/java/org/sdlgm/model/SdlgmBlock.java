@@ -186,7 +186,7 @@ public final class SdlgmBlock extends LatentBlock {
     long b = x.getShape().get(0);
     long k = config.latentDim();
     NDArray h = hidden(ps, x, training);
-    boolean exactLevel = !fixed && !hard && config.levelEstimator() == LevelEstimator.EXACT;
+    boolean exactLevel = !fixed && !hard && config.levelEstimator() != LevelEstimator.RELAXED;
     // The Java kernels take categorical level logits; the ordinal form runs in libtorch.
     boolean javaKernels = !exactLevel && !ordinal();
     if (tape != null && !hard && javaKernels) {
@@ -292,16 +292,87 @@ public final class SdlgmBlock extends LatentBlock {
     NDArray v = mu.add(logSigma.exp().mul(eps));
     NDArray z = masks.mul(v.expandDims(1)).reshape(b * l0, k);
     NDArray xs = x.expandDims(1).broadcast(new Shape(b, l0, d)).reshape(b * l0, d);
-    NDArray logLik =
-        logLikelihood(ps, xs, decode(ps, z, training), training)
-            .reshape(b, l0)
-            .mul(q)
-            .sum(new int[] {1});
+    NDArray perLevel = logLikelihood(ps, xs, decode(ps, z, training), training).reshape(b, l0);
+    if (config.levelEstimator() == LevelEstimator.MARGINAL) {
+      return marginalTerms(
+          ps, s, training, perLevel, logQ, levelNoise, alpha, order, mu, logSigma, masks);
+    }
+    NDArray logLik = perLevel.mul(q).sum(new int[] {1});
     NDArray expectedMask =
         config.klV() == KlV.SELECTED ? q.expandDims(1).matMul(masks).squeeze(1) : null;
     return klTerms(
         m, ps, s, training, logLik, logQ, q, alpha, order, mu, logSigma, expectedMask, sampled);
   }
+
+  /**
+   * The training pass of {@link LevelEstimator#MARGINAL}. With one sampled selection order and
+   * value draw, the objective restricted to level l is F_l = log p(x | z_l) − s·(β_S·KL_S,l +
+   * β_v·KL_v,l), KL_S,l and KL_v,l summed over the first l draws. The objective over q(L | x), Σ_l
+   * q_l·F_l − s·β_L·KL(q ‖ π), is largest at q*(l) ∝ π_l·exp(F_l / (s·β_L)), and its value there is
+   * s·β_L·log Σ_l π_l·exp(F_l / (s·β_L)): the level is marginalised exactly. The terms are returned
+   * under q* held fixed, which gives that value and, since q* is the optimum, its gradient (the
+   * derivative through q* vanishes). The level head is fitted to q* by the cross-entropy −Σ_l
+   * q*_l·log q(l | x), whose gradient q − q* does not vanish on levels the head has given up (the
+   * ELBO's does: it is proportional to q). The cross-entropy enters the loss as a term of value 0
+   * (it minus itself without gradient), so every reported term keeps its meaning. The sampled level
+   * (for the nnz statistics) is a Gumbel-max draw from q*, and the budget steers E_q*[L].
+   */
+  private Terms marginalTerms(
+      ParameterStore ps,
+      Schedule s,
+      boolean training,
+      NDArray perLevelLogLik,
+      NDArray logQ,
+      NDArray levelNoise,
+      NDArray alpha,
+      NDArray order,
+      NDArray mu,
+      NDArray logSigma,
+      NDArray masks) {
+    NDManager m = perLevelLogLik.getManager();
+    int l0 = config.maxLevel();
+    long b = perLevelLogLik.getShape().get(0);
+    NDArray beta =
+        selectionPrior == null ? null : ps.getValue(selectionPrior, m.getDevice(), training);
+    NDArray stepKl = GumbelSoftmax.stepKl(alpha, beta, order, l0);
+    NDArray klS = stepKl.cumSum(1);
+    NDArray klDim = gaussianKl(mu, logSigma);
+    NDArray klV =
+        config.klV() == KlV.SELECTED
+            ? masks.matMul(klDim.expandDims(2)).squeeze(2)
+            : klDim.sum(new int[] {1}, true).broadcast(new Shape(b, l0));
+    double scale = s.klScale();
+    NDArray logPrior = logPrior(ps, m, s.priorWeight(), training);
+    NDArray f =
+        perLevelLogLik
+            .sub(klS.mul(Scalars.of(m, (float) (scale * config.betaS()))))
+            .sub(klV.mul(Scalars.of(m, (float) (scale * config.betaV()))));
+    // A KL weight of 0 (warm-up) leaves only the likelihood: q* is then the best level, a limit
+    // approached by a small temperature rather than divided by zero.
+    double temperature = Math.max(MIN_LEVEL_TEMPERATURE, scale * config.betaL());
+    NDArray logQStar =
+        f.stopGradient()
+            .div(Scalars.of(m, (float) temperature))
+            .add(logPrior.stopGradient())
+            .logSoftmax(1);
+    NDArray qStar = logQStar.exp();
+    NDArray klL = qStar.mul(logQStar.sub(logPrior)).sum(new int[] {1});
+    NDArray headFit = qStar.mul(logQ).sum(new int[] {1});
+    NDArray logLik =
+        perLevelLogLik.mul(qStar).sum(new int[] {1}).add(headFit.sub(headFit.stopGradient()));
+    NDArray levels = m.arange(1f, l0 + 1f).reshape(1, l0);
+    NDArray sampled = logQStar.add(levelNoise).argMax(1).add(1).toType(DataType.FLOAT32, false);
+    return new Terms(
+        logLik,
+        klL,
+        klS.mul(qStar).sum(new int[] {1}),
+        klV.mul(qStar).sum(new int[] {1}),
+        sampled,
+        qStar.mul(levels).sum(new int[] {1}));
+  }
+
+  /** The smallest temperature s·β_L of the optimal level posterior q* (see marginalTerms). */
+  static final double MIN_LEVEL_TEMPERATURE = 1e-3;
 
   /**
    * The KL terms of a libtorch pass and E_q[L | x], with {@code logLik} and {@code nnz} into {@link
