@@ -1,9 +1,14 @@
 package org.sdlgm;
 
 /**
- * Process-wide settings that must be in place before the first DJL class loads: offline mode (DJL
- * otherwise downloads engines and calls a cloud metadata address at start-up) and the number of
- * threads. Every entry point calls {@link #configure} first.
+ * The library's only process-wide settings, made by one explicit call that must come before the
+ * first DJL class loads: offline mode (DJL otherwise downloads engines and calls a cloud metadata
+ * address at start-up) and the number of threads. They are process-wide because libtorch's are: the
+ * engine reads its intra-op and inter-op thread counts from system properties once, when it loads,
+ * for the whole process. Every entry point calls {@link #configure} first. Nothing else in the
+ * library sets a system property, and worker threads belong to the model whose batches they share;
+ * the one other process-wide state touched is libtorch's random generator, which the trainers seed
+ * (libtorch has only the one).
  */
 public final class SdlgmRuntime {
   private static volatile int threads;
@@ -24,8 +29,8 @@ public final class SdlgmRuntime {
   }
 
   /**
-   * The threads the library uses ({@link org.sdlgm.Workers}): as configured, else the number of
-   * available processors.
+   * The threads a model shares its batches among (its workers, one pool per model), the same number
+   * libtorch was configured with: as configured, else the number of available processors.
    */
   public static int threads() {
     return threads > 0 ? threads : defaultThreads();

@@ -13,11 +13,12 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The package layering of sdlgm-core, enforced on its main classes (tests may cross layers). From
- * the bottom: {@code org.sdlgm} itself (exception, runtime, workers) and {@code util}; {@code
- * data}; {@code model}; {@code io} (the on-disk form of models, including the training settings and
- * history rows it persists) and {@code encode} (code and prediction writers); {@code eval}; {@code
- * train} on top. No packages may depend on each other in a cycle, and the rules below forbid the
- * wrong-way dependencies that once made such cycles.
+ * the bottom: {@code org.sdlgm} itself (exception, runtime) and {@code util}; {@code engine} (the
+ * tape, kernels, workers, Adam and every libtorch-specific call) beside {@code data}; {@code
+ * model}; {@code io} (the on-disk form of models, including the training settings and history rows
+ * it persists) and {@code encode} (code and prediction writers); {@code eval}; {@code train} on
+ * top. No packages may depend on each other in a cycle, and the rules below forbid the wrong-way
+ * dependencies that once made such cycles.
  */
 @AnalyzeClasses(packages = "org.sdlgm", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -53,6 +54,31 @@ class ArchitectureTest {
               resideInAPackage("org.sdlgm..")
                   .and(not(resideInAnyPackage("org.sdlgm", "org.sdlgm.util.."))))
           .as("org.sdlgm.util should depend on nothing of sdlgm but the root package");
+
+  /** libtorch is reached through the engine package only; the rest uses DJL's neutral API. */
+  @ArchTest
+  static final ArchRule onlyTheEngineUsesLibtorch =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("org.sdlgm.engine..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("ai.djl.pytorch..")
+          .as("only org.sdlgm.engine should depend on ai.djl.pytorch");
+
+  @ArchTest
+  static final ArchRule engineDependsOnNothingAbove =
+      noClasses()
+          .that()
+          .resideInAPackage("org.sdlgm.engine..")
+          .should()
+          .dependOnClassesThat(
+              resideInAPackage("org.sdlgm..")
+                  .and(
+                      not(
+                          resideInAnyPackage(
+                              "org.sdlgm", "org.sdlgm.util..", "org.sdlgm.engine.."))))
+          .as("org.sdlgm.engine should depend on nothing of sdlgm but the root package and util");
 
   @ArchTest
   static final ArchRule dataIsBelowModels =

@@ -3,8 +3,8 @@ package org.sdlgm.cli;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code --threads} option: how many {@link org.sdlgm.Workers} threads share each batch. Its
- * value is read by {@link Main} before parsing (libtorch takes its thread count when it loads);
+ * The {@code --threads} option: how many {@link org.sdlgm.engine.Workers} threads share each batch.
+ * Its value is read by {@link Main} before parsing (libtorch takes its thread count when it loads);
  * this mixin makes it known to picocli and its help.
  */
 public final class ThreadsOption {

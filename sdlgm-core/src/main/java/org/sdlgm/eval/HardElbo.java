@@ -6,10 +6,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
-import org.sdlgm.Workers;
 import org.sdlgm.data.Dataset;
-import org.sdlgm.model.BatchNoise;
-import org.sdlgm.model.Noise;
+import org.sdlgm.engine.BatchNoise;
+import org.sdlgm.engine.Noise;
+import org.sdlgm.engine.Workers;
 import org.sdlgm.model.Schedule;
 import org.sdlgm.model.SparseCoder;
 import org.sdlgm.model.Terms;
@@ -19,7 +19,7 @@ import org.sdlgm.model.Terms;
  * Gumbel-max, the support by Gumbel-top-k, v from q(v | x); never the relaxed sampler, so the mean
  * is an unbiased estimate of a true lower bound of log p(x) in nats. KL_L is exact; KL_S uses the
  * exact per-step KLs on the sampled prefix weighted by q(L ≥ j | x) (docs/model.md, "Evaluation").
- * Each batch is split among the {@link Workers} threads.
+ * Each batch is split among the model's {@link SparseCoder#workers() workers}.
  *
  * @param elbo per-example ELBO
  * @param logLik per-example log p(x | z)
@@ -46,7 +46,7 @@ public record HardElbo(
   @SuppressWarnings("try") // the join is a scope; its body need not name it
   public static HardElbo estimate(SparseCoder coder, Dataset data, int batchSize, Schedule s) {
     float[][] out = new float[6][data.size()];
-    Workers workers = Workers.shared();
+    Workers workers = coder.workers();
     try (Workers.Joined joined = workers.join()) {
       estimate(coder, data, batchSize, s, workers, out);
     }

@@ -9,7 +9,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
@@ -17,6 +16,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import java.util.Random;
+import org.sdlgm.engine.LibTorch;
 
 /**
  * Linear probe of learned codes: a multinomial logistic (softmax) regression trained with DJL
@@ -100,6 +100,7 @@ public final class LinearProbe {
    * Train on ({@code trainX}, {@code trainY}) and report train and test accuracy. Labels must be
    * non-negative; {@code trainX.length == trainY.length * dim} and likewise for test.
    */
+  @SuppressWarnings("try") // the thread setting is a scope; its body need not name it
   public static LinearProbeResult fit(
       float[] trainX, int[] trainY, float[] testX, int[] testY, int dim, Options opts) {
     if (dim < 1) {
@@ -122,18 +123,10 @@ public final class LinearProbe {
     float[] xTest = standardised[1];
 
     Engine engine = Engine.getInstance();
-    // The thread count is process-wide in libtorch: set it for this probe only, restore after.
-    boolean setThreads = opts.threads() > 0 && "PyTorch".equals(engine.getEngineName());
-    int previousThreads = setThreads ? JniUtils.getNumThreads() : 0;
-    if (setThreads) {
-      JniUtils.setNumThreads(opts.threads());
-    }
-    try {
+    // libtorch's thread count set by a thread becomes the process-wide default too: set it for
+    // this probe only, restore after.
+    try (LibTorch.Setting threads = LibTorch.threads(opts.threads())) {
       return train(engine, xTrain, trainY, xTest, testY, dim, numClasses, opts);
-    } finally {
-      if (setThreads) {
-        JniUtils.setNumThreads(previousThreads);
-      }
     }
   }
 

@@ -11,7 +11,7 @@ import org.sdlgm.SdlgmException;
  * @param checkpointEvery write a checkpoint every this many steps (0: only at epoch ends)
  * @param gradClip clip each gradient entry to [−c, c]; 0 disables clipping
  * @param adam which implementation of Adam updates the parameters (see {@link
- *     org.sdlgm.train.AdamUpdates}); absent in model directories written before it existed, which
+ *     org.sdlgm.engine.AdamUpdates}); absent in model directories written before it existed, which
  *     used {@code DJL}
  */
 public record TrainConfig(
@@ -26,7 +26,7 @@ public record TrainConfig(
 
   /**
    * The implementations of Adam's update: the same formula, see {@link
-   * org.sdlgm.train.AdamUpdates}.
+   * org.sdlgm.engine.AdamUpdates}.
    */
   public enum AdamImpl {
     FUSED,

@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
+import org.sdlgm.engine.Noise;
 
 /**
  * The BatchTopK sparse autoencoder baseline (Bussmann, Leask and Nanda 2024), capped at L0: a
@@ -123,13 +124,7 @@ public final class BatchTopKBlock extends LatentBlock {
    */
   @Override
   public Terms terms(
-      ParameterStore ps,
-      NDArray x,
-      Schedule s,
-      boolean hard,
-      boolean training,
-      Noise noise,
-      Tape tape) {
+      ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training, Noise noise) {
     NDManager m = x.getManager();
     long b = x.getShape().get(0);
     NDArray v = preActivations(ps, x, training);

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import org.sdlgm.engine.Noise;
 
 /**
  * The two Gumbel-Softmax relaxations of docs/model.md and their exact (hard) counterparts,
@@ -126,7 +127,7 @@ public final class GumbelSoftmax {
   /**
    * The relaxed mask of keys r (B, K) in one call: {@code relaxedMask(level, successive(keys, tau,
    * steps))}, or the last step's c_steps when {@code level} is null. (Training computes the same in
-   * Java, {@link RelaxedLatent}.)
+   * Java, {@link org.sdlgm.engine.RelaxedLatent}.)
    */
   public static NDArray relaxedMask(NDArray keys, NDArray level, double tau, int steps) {
     NDArray c = successive(keys, tau, steps);

@@ -15,6 +15,7 @@ import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
 import java.util.List;
+import org.sdlgm.engine.Noise;
 
 /**
  * The network shared by every method: an MLP encoder trunk h = f_φ(x), method-specific heads on h,
@@ -171,27 +172,11 @@ public abstract class LatentBlock extends ai.djl.nn.AbstractBlock {
 
   /**
    * As {@link #terms(ParameterStore, NDArray, Schedule, boolean, boolean)}, drawing from {@code
-   * noise}.
-   */
-  public final Terms terms(
-      ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training, Noise noise) {
-    return terms(ps, x, s, hard, training, noise, null);
-  }
-
-  /**
-   * As {@link #terms(ParameterStore, NDArray, Schedule, boolean, boolean, Noise)}, for a pass whose
-   * backward goes through {@code tape} ({@link Tape#backward}); null keeps the whole pass in
-   * libtorch's graph. Methods may compute parts of a relaxed pass outside that graph when given a
-   * tape; the values and gradients are the same to float rounding.
+   * noise}. The whole pass stays in libtorch's graph; a block that can compute parts of its relaxed
+   * pass outside it implements {@link TapedBlock} too.
    */
   public abstract Terms terms(
-      ParameterStore ps,
-      NDArray x,
-      Schedule s,
-      boolean hard,
-      boolean training,
-      Noise noise,
-      Tape tape);
+      ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training, Noise noise);
 
   /** The deterministic codes of a batch (docs/model.md, "Deterministic encoding"). */
   public abstract CodeBatch encode(ParameterStore ps, NDArray x);

@@ -12,6 +12,10 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
 import java.util.List;
+import org.sdlgm.engine.Noise;
+import org.sdlgm.engine.RelaxedLatent;
+import org.sdlgm.engine.SelectionKl;
+import org.sdlgm.engine.Tape;
 
 /**
  * The unsupervised SDLGM of docs/model.md (and, with {@link Method#SDLGM_FIXED}, its ablation with
@@ -19,7 +23,7 @@ import java.util.List;
  * s ⊙ v where the support s comes from the two-step Gumbel-Softmax sampler during training and from
  * exact Gumbel-max / Gumbel-top-k samples during evaluation.
  */
-public final class SdlgmBlock extends LatentBlock {
+public final class SdlgmBlock extends LatentBlock implements TapedBlock {
   private final boolean fixed;
   private final Linear levelHead;
   private final Linear selectHead;
@@ -170,6 +174,12 @@ public final class SdlgmBlock extends LatentBlock {
       default:
         return m.full(new Shape(1, l0), (float) -Math.log(l0));
     }
+  }
+
+  @Override
+  public Terms terms(
+      ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training, Noise noise) {
+    return terms(ps, x, s, hard, training, noise, null);
   }
 
   @Override

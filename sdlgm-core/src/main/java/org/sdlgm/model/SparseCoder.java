@@ -19,8 +19,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.sdlgm.SdlgmException;
-import org.sdlgm.Workers;
+import org.sdlgm.SdlgmRuntime;
 import org.sdlgm.data.InputScaling;
+import org.sdlgm.engine.Tensors;
+import org.sdlgm.engine.Workers;
 import org.sdlgm.util.AtomicFiles;
 
 /**
@@ -32,6 +34,9 @@ import org.sdlgm.util.AtomicFiles;
  * rows given to {@link #encode} itself, so callers pass raw rows of the training source; every
  * other method, and the network, work on scaled rows (x̂ of {@link #decodeMean} is in the scaled
  * space).
+ *
+ * <p>Its computations are shared among its own {@link #workers()} threads, made on first use and
+ * ended by {@link #close}.
  */
 public final class SparseCoder implements AutoCloseable {
   private final SdlgmConfig config;
@@ -39,6 +44,7 @@ public final class SparseCoder implements AutoCloseable {
   private final LatentBlock block;
   private final ParameterStore store;
   private final InputScaling inputScaling;
+  private Workers workers;
 
   private SparseCoder(SdlgmConfig config, InputScaling inputScaling) {
     this.config = config;
@@ -128,6 +134,18 @@ public final class SparseCoder implements AutoCloseable {
     return store;
   }
 
+  /**
+   * The threads that share this model's batches (encoding, training steps and their updates, the
+   * hard-sample ELBO): {@link SdlgmRuntime#threads()} of them, made on the first call and ended by
+   * {@link #close}.
+   */
+  public synchronized Workers workers() {
+    if (workers == null) {
+      workers = new Workers(SdlgmRuntime.threads());
+    }
+    return workers;
+  }
+
   /** Current σ_x of a Gaussian likelihood, NaN for Bernoulli. */
   public double sigmaX() {
     return block.sigmaX(store, manager);
@@ -147,7 +165,7 @@ public final class SparseCoder implements AutoCloseable {
 
   /**
    * Deterministic codes of {@code n} rows (row-major, {@code n × inputDim} floats), in forward
-   * passes of {@code batchSize} rows. The {@link Workers} threads each take a whole batch at a
+   * passes of {@code batchSize} rows. The {@link #workers()} threads each take a whole batch at a
    * time; when there are fewer batches than threads, each batch is split among them instead. A
    * row's code is defined row by row (the matrix products' rounding can still differ with the
    * batch's row count, which matters only where two entries nearly tie). Each pass's rows are
@@ -156,7 +174,7 @@ public final class SparseCoder implements AutoCloseable {
   @SuppressWarnings("try") // the join is a scope; its body need not name it
   public List<SparseCode> encode(float[] raw, int n, int batchSize) {
     checkBatch(batchSize);
-    Workers workers = Workers.shared();
+    Workers workers = workers();
     // The forward passes as [first row, rows]: the batches, or their parts when there are
     // fewer batches than workers.
     boolean split = (n + batchSize - 1) / batchSize < workers.size();
@@ -367,44 +385,19 @@ public final class SparseCoder implements AutoCloseable {
     return out;
   }
 
-  /**
-   * A tensor holding a copy of {@code data}, in memory allocated by libtorch. DJL's {@code create}
-   * wraps a Java direct buffer whose alignment varies from call to call, and MKL's matrix products
-   * round differently depending on the alignment of their inputs: without a copy into libtorch's
-   * memory, the same seed gave slightly different numbers within one JVM (measured).
-   *
-   * <p>The tensor is made uninitialised by libtorch and filled through a view of its own memory:
-   * one copy. (Staging the values in a direct buffer and duplicating it took two, and 1.4 ms of the
-   * 16 ms a 1,000-row encoding pass took on one thread, measured.)
-   */
+  /** As {@link Tensors#tensor(NDManager, float[], Shape)}. */
   public static NDArray tensor(NDManager manager, float[] data, Shape shape) {
-    return tensor(manager, data, 0, shape);
+    return Tensors.tensor(manager, data, shape);
   }
 
-  /**
-   * {@link #tensor(NDManager, float[], Shape)} of the {@code shape.size()} values of {@code data}
-   * that start at {@code offset}, so that a batch inside a larger buffer needs no Java copy.
-   */
+  /** As {@link Tensors#tensor(NDManager, float[], int, Shape)}. */
   public static NDArray tensor(NDManager manager, float[] data, int offset, Shape shape) {
-    int size = Math.toIntExact(shape.size());
-    if (offset < 0 || offset > data.length - size) {
-      throw new IllegalArgumentException(
-          "need " + size + " floats at " + offset + ", array has " + data.length);
-    }
-    NDArray t = manager.create(shape, ai.djl.ndarray.types.DataType.FLOAT32);
-    if (size > 0) {
-      // A fresh tensor is contiguous, so this is a view of its memory, not a copy of it.
-      view(t).put(data, offset, size);
-    }
-    return t;
+    return Tensors.tensor(manager, data, offset, shape);
   }
 
-  /**
-   * The values of a float tensor as a buffer: for a contiguous CPU tensor DJL hands out libtorch's
-   * own memory (reads and writes go straight to the tensor), otherwise a copy.
-   */
+  /** As {@link Tensors#view(NDArray)}. */
   public static java.nio.FloatBuffer view(NDArray a) {
-    return a.toByteBuffer(true).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+    return Tensors.view(a);
   }
 
   private static void checkBatch(int batchSize) {
@@ -415,6 +408,11 @@ public final class SparseCoder implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (this) {
+      if (workers != null) {
+        workers.close();
+      }
+    }
     manager.close();
   }
 }

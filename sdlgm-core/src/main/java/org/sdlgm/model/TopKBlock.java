@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import org.sdlgm.engine.Noise;
 
 /**
  * The k-sparse autoencoder baseline (Makhzani and Frey 2013) with k = L0: a linear code layer on
@@ -41,13 +42,7 @@ public final class TopKBlock extends LatentBlock {
 
   @Override
   public Terms terms(
-      ParameterStore ps,
-      NDArray x,
-      Schedule s,
-      boolean hard,
-      boolean training,
-      Noise noise,
-      Tape tape) {
+      ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training, Noise noise) {
     NDManager m = x.getManager();
     long b = x.getShape().get(0);
     NDArray z = sparseCode(ps, x, training);

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import org.sdlgm.engine.Noise;
 
 /**
  * The dense Gaussian VAE baseline (Kingma and Welling 2014) with K latent dimensions: the same
@@ -30,13 +31,7 @@ public final class VaeBlock extends LatentBlock {
 
   @Override
   public Terms terms(
-      ParameterStore ps,
-      NDArray x,
-      Schedule s,
-      boolean hard,
-      boolean training,
-      Noise noise,
-      Tape tape) {
+      ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training, Noise noise) {
     NDManager m = x.getManager();
     long b = x.getShape().get(0);
     NDArray h = hidden(ps, x, training);

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import org.sdlgm.engine.Noise;
 
 /**
  * The Variational Sparse Coding baseline (Tonolini, Jensen and Murray-Smith 2020): a spike-and-slab
@@ -84,13 +85,7 @@ public final class VscBlock extends LatentBlock {
    */
   @Override
   public Terms terms(
-      ParameterStore ps,
-      NDArray x,
-      Schedule s,
-      boolean hard,
-      boolean training,
-      Noise noise,
-      Tape tape) {
+      ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training, Noise noise) {
     NDManager m = x.getManager();
     long b = x.getShape().get(0);
     NDArray h = hidden(ps, x, training);

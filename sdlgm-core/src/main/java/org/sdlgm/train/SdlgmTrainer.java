@@ -8,26 +8,30 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.sdlgm.SdlgmException;
-import org.sdlgm.Workers;
+import org.sdlgm.SdlgmRuntime;
 import org.sdlgm.data.Dataset;
+import org.sdlgm.engine.AdamUpdates;
+import org.sdlgm.engine.BatchNoise;
+import org.sdlgm.engine.LibTorch;
+import org.sdlgm.engine.Noise;
+import org.sdlgm.engine.PartGradients;
+import org.sdlgm.engine.Tape;
+import org.sdlgm.engine.Workers;
 import org.sdlgm.eval.HardElbo;
 import org.sdlgm.io.Checkpoint;
 import org.sdlgm.io.EpochRecord;
 import org.sdlgm.io.RunOptions;
 import org.sdlgm.io.TrainConfig;
-import org.sdlgm.model.BatchNoise;
-import org.sdlgm.model.Noise;
 import org.sdlgm.model.Schedule;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCoder;
-import org.sdlgm.model.Tape;
+import org.sdlgm.model.TapedBlock;
 import org.sdlgm.model.Terms;
 
 /**
@@ -39,9 +43,9 @@ import org.sdlgm.model.Terms;
  * at an epoch boundary draws the same noise as an uninterrupted one. Checkpoints hold the fused
  * Adam's moments too ({@code adam.state}), so such a run continues exactly: the same numbers as an
  * uninterrupted one. (With {@code --adam-impl djl} the moments restart from zero after a resume;
- * DJL keeps them to itself.) Each batch is split among the {@link Workers} threads, which share the
- * batch's noise ({@link BatchNoise}), so the numbers depend on the seed, the data and the number of
- * threads only.
+ * DJL keeps them to itself.) Each batch is split among the model's {@link SparseCoder#workers()
+ * workers}, which share the batch's noise ({@link BatchNoise}), so the numbers depend on the seed,
+ * the data and the number of threads only.
  *
  * <p>Each step runs inside its own {@link NDScope} and sub-manager, so no per-batch tensor outlives
  * the step and memory stays flat over long runs.
@@ -81,7 +85,7 @@ public final class SdlgmTrainer {
     return RunOptions.builder()
         .putAll(dataOptions)
         .putTraining(trainConfig)
-        .put("--threads", Workers.shared().size())
+        .put("--threads", SdlgmRuntime.threads())
         .putFields("model", config)
         .build();
   }
@@ -128,8 +132,14 @@ public final class SdlgmTrainer {
     SparseCoder coder =
         start != null ? SparseCoder.load(config, start.params()) : SparseCoder.create(config);
     List<EpochRecord> history = new ArrayList<>(start != null ? start.history() : List.of());
-    try (AdamUpdates adam = new AdamUpdates(coder.block(), trainConfig);
-        Workers.Joined joined = Workers.shared().join()) {
+    try (AdamUpdates adam =
+            new AdamUpdates(
+                coder.block(),
+                trainConfig.learningRate(),
+                trainConfig.gradClip(),
+                trainConfig.adam() == TrainConfig.AdamImpl.FUSED,
+                coder.workers());
+        Workers.Joined joined = coder.workers().join()) {
       if (start != null) {
         adam.load(start.adamState());
       }
@@ -352,7 +362,7 @@ public final class SdlgmTrainer {
     private NDManager pending;
 
     private final List<PartGradients> pendingParts = new ArrayList<>();
-    private final Workers workers = Workers.shared();
+    private final Workers workers;
     private final List<Parameter> sentinels = new ArrayList<>();
 
     /** Nanoseconds spent this epoch in forward, backward and update. */
@@ -361,6 +371,7 @@ public final class SdlgmTrainer {
     Step(SparseCoder coder, AdamUpdates adam) {
       this.coder = coder;
       this.adam = adam;
+      this.workers = coder.workers();
       // Every gradient of the encoder passes through its first layer and every gradient of the
       // decoder through its first layer, so these two (plus the block's own few parameters)
       // show any non-finite gradient at the cost of two reductions rather than one per tensor.
@@ -385,9 +396,9 @@ public final class SdlgmTrainer {
      * gradient entries that is non-finite when any gradient is, and the rows' mean expected number
      * of non-zeros. The gradients wait for {@link #update} or {@link #zeroGradients}.
      *
-     * <p>The batch is split into contiguous row ranges, one per {@link Workers} thread; each part
-     * runs its own forward and backward pass into its own gradients ({@link PartGradients}), which
-     * the update adds in part order.
+     * <p>The batch is split into contiguous row ranges, one per worker thread; each part runs its
+     * own forward and backward pass into its own gradients ({@link PartGradients}), which the
+     * update adds in part order.
      */
     float[] forwardBackward(SdlgmConfig config, Schedule s, float[] xb, int b) {
       discardPending();
@@ -448,6 +459,7 @@ public final class SdlgmTrainer {
      * on the part's thread, while the gradients are fresh in its cache, not afterwards on the
      * caller's.
      */
+    @SuppressWarnings("try") // autograd records for the whole pass; the body need not name it
     private double[] part(
         SdlgmConfig config,
         Schedule s,
@@ -458,15 +470,17 @@ public final class SdlgmTrainer {
         PartGradients store,
         Noise noise) {
       int d = config.inputDim();
-      boolean gradMode = JniUtils.isGradMode();
-      JniUtils.setGradMode(true);
-      try (NDManager sub = coder.manager().newSubManager();
+      try (LibTorch.Setting recording = LibTorch.recording();
+          NDManager sub = coder.manager().newSubManager();
           NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
         long t0 = System.nanoTime();
         NDArray x = SparseCoder.tensor(sub, xb, from * d, new Shape(to - from, d));
         Tape tape = new Tape();
-        Terms terms = coder.block().terms(store, x, s, false, true, noise, tape);
+        Terms terms =
+            coder.block() instanceof TapedBlock taped
+                ? taped.terms(store, x, s, false, true, noise, tape)
+                : coder.block().terms(store, x, s, false, true, noise);
         NDArray loss = terms.loss(config, s, b);
         long forward = System.nanoTime() - t0;
         tape.backward(loss);
@@ -499,8 +513,6 @@ public final class SdlgmTrainer {
         r[7] = gradientSum;
         r[8] = f[6];
         return r;
-      } finally {
-        JniUtils.setGradMode(gradMode);
       }
     }
 

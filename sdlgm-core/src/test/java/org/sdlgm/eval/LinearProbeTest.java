@@ -81,11 +81,11 @@ class LinearProbeTest {
     LinearProbe.Options o =
         LinearProbe.Options.defaults().withEpochs(3).withBatchSize(64).withSeed(7);
     LinearProbeResult a = LinearProbe.fit(xtr, ytr, xte, yte, DIM, o);
-    int threadsBefore = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+    int threadsBefore = org.sdlgm.engine.LibTorch.threads();
     LinearProbeResult b = LinearProbe.fit(xtr, ytr, xte, yte, DIM, o.withThreads(2));
     assertEquals(a, b);
     // The probe's process-wide thread setting must not outlive the call.
-    assertEquals(threadsBefore, ai.djl.pytorch.jni.JniUtils.getNumThreads());
+    assertEquals(threadsBefore, org.sdlgm.engine.LibTorch.threads());
   }
 
   @Test

@@ -13,6 +13,8 @@ import ai.djl.util.Pair;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sdlgm.engine.Noise;
+import org.sdlgm.engine.Tape;
 
 /** Objective terms of the model blocks against closed forms, and gradient flow. */
 class LatentBlockTest {
@@ -146,8 +148,7 @@ class LatentBlockTest {
         Schedule s = new Schedule(0.5, 1.0, 1.0);
         for (boolean hard : new boolean[] {false, true}) {
           Terms t =
-              coder
-                  .block()
+              ((TapedBlock) coder.block())
                   .terms(coder.store(), xs, s, hard, false, Noise.DIRECT, hard ? null : new Tape());
           for (float kl : t.klS().toFloatArray()) {
             assertTrue(kl >= -1e-3f, sel + (hard ? " hard" : " relaxed") + " KL_S " + kl);
@@ -175,8 +176,7 @@ class LatentBlockTest {
         Engine.getInstance().setRandomSeed(run % 2 == 0 ? 11 : 12);
         Schedule s = new Schedule(0.5, 1.0, 1.0, run < 2 ? 0.0 : 1.0);
         out[run] =
-            coder
-                .block()
+            ((TapedBlock) coder.block())
                 .terms(coder.store(), xs, s, false, false, Noise.DIRECT, new Tape())
                 .logLik()
                 .toFloatArray();

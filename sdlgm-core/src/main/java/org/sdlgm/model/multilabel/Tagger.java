@@ -17,22 +17,26 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.sdlgm.SdlgmException;
+import org.sdlgm.SdlgmRuntime;
 import org.sdlgm.data.multilabel.FeatureRows;
 import org.sdlgm.data.multilabel.MultiLabelDataset;
 import org.sdlgm.data.multilabel.SparseBatch;
+import org.sdlgm.engine.Workers;
 import org.sdlgm.model.SparseCoder;
 import org.sdlgm.util.AtomicFiles;
 
 /**
  * A multi-label model in memory — configuration, network and parameters — and what a trained one
  * does: score a batch of (transformed) feature rows and turn the scores into label sets with their
- * size L̂ ≤ L0. Owns a native memory scope; close it when done.
+ * size L̂ ≤ L0. Owns a native memory scope, and the {@link #workers()} threads its training shares
+ * out its updates to; close it when done.
  */
 public final class Tagger implements AutoCloseable {
   private final TaggerConfig config;
   private final NDManager manager;
   private final TaggerBlock block;
   private final ParameterStore store;
+  private Workers workers;
 
   private Tagger(TaggerConfig config) {
     this.config = config;
@@ -108,6 +112,17 @@ public final class Tagger implements AutoCloseable {
 
   public TaggerConfig config() {
     return config;
+  }
+
+  /**
+   * The threads the training's parameter updates are shared among: {@link SdlgmRuntime#threads()}
+   * of them, made on the first call and ended by {@link #close}.
+   */
+  public synchronized Workers workers() {
+    if (workers == null) {
+      workers = new Workers(SdlgmRuntime.threads());
+    }
+    return workers;
   }
 
   /** The network (for the trainer). */
@@ -324,6 +339,11 @@ public final class Tagger implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (this) {
+      if (workers != null) {
+        workers.close();
+      }
+    }
     manager.close();
   }
 }

@@ -19,6 +19,7 @@ import org.sdlgm.SdlgmException;
 import org.sdlgm.data.multilabel.FeatureRows;
 import org.sdlgm.data.multilabel.MultiLabelDataset;
 import org.sdlgm.data.multilabel.SparseBatch;
+import org.sdlgm.engine.AdamUpdates;
 import org.sdlgm.eval.multilabel.MultiLabelEvaluation;
 import org.sdlgm.eval.multilabel.TaggerEvaluator;
 import org.sdlgm.io.Checkpoint;
@@ -31,7 +32,6 @@ import org.sdlgm.model.SparseCoder;
 import org.sdlgm.model.multilabel.SetRule;
 import org.sdlgm.model.multilabel.Tagger;
 import org.sdlgm.model.multilabel.TaggerConfig;
-import org.sdlgm.train.AdamUpdates;
 import org.sdlgm.train.TrainingDivergedException;
 
 /**
@@ -175,7 +175,13 @@ public final class TaggerTrainer {
     State start = checkpoint == null ? null : readState(checkpoint);
     Tagger tagger =
         start == null ? Tagger.create(config) : Tagger.load(config, checkpoint.file(PARAMS));
-    try (AdamUpdates adam = new AdamUpdates(tagger.block(), training)) {
+    try (AdamUpdates adam =
+        new AdamUpdates(
+            tagger.block(),
+            training.learningRate(),
+            training.gradClip(),
+            training.adam() == TrainConfig.AdamImpl.FUSED,
+            tagger.workers())) {
       if (start != null) {
         adam.load(checkpoint.file(AdamUpdates.STATE_FILE));
       }

@@ -1,24 +1,24 @@
-package org.sdlgm.model;
+package org.sdlgm.engine;
 
 /**
- * The latent layer of one relaxed training pass of {@link SdlgmBlock}, from the heads' outputs to
- * the code and the three KL terms, evaluated in plain arrays together with its vector-Jacobian
- * product: the relaxed level ℓ = softmax((log q(L|x) + G)/τ) and its hard argmax, the relaxed mask
- * ({@link SuccessiveRelaxation}), the codes z = m ⊙ (μ + σ ⊙ ε) with log σ bounded to [−8, 4], KL_L
- * = Σ_l q_l (log q_l − log π_l), KL_S = Σ_j q(L ≥ j | x) kl_j ({@link SelectionKl}) and KL_v (all
- * dimensions or the selected ones). Through libtorch these are about 170 small operations per pass
- * and as many backward, each costing more in fixed overhead than in arithmetic at these sizes
- * (docs/model.md, choice 26); the matrix products around them stay in libtorch.
+ * The latent layer of one relaxed training pass of the SDLGM block ({@code model.SdlgmBlock}), from
+ * the heads' outputs to the code and the three KL terms, evaluated in plain arrays together with
+ * its vector-Jacobian product: the relaxed level ℓ = softmax((log q(L|x) + G)/τ) and its hard
+ * argmax, the relaxed mask ({@link SuccessiveRelaxation}), the codes z = m ⊙ (μ + σ ⊙ ε) with log σ
+ * bounded to [−8, 4], KL_L = Σ_l q_l (log q_l − log π_l), KL_S = Σ_j q(L ≥ j | x) kl_j ({@link
+ * SelectionKl}) and KL_v (all dimensions or the selected ones). Through libtorch these are about
+ * 170 small operations per pass and as many backward, each costing more in fixed overhead than in
+ * arithmetic at these sizes (docs/model.md, choice 26); the matrix products around them stay in
+ * libtorch.
  *
- * <p>It computes what {@link SdlgmBlock}'s libtorch path computes — the same clamps, the same tie
- * rules of the element-wise maximum and minimum (half the gradient each at a tie) and of argmax
- * (the first maximum) — in float element-wise arithmetic, with exponentials and logarithms from
- * {@link Math} rounded to float and row sums accumulated in double. So the two paths agree to float
- * rounding, not bit for bit; {@code TapeTest} checks every parameter's gradient against libtorch's
- * autograd.
+ * <p>It computes what the block's libtorch path computes — the same clamps, the same tie rules of
+ * the element-wise maximum and minimum (half the gradient each at a tie) and of argmax (the first
+ * maximum) — in float element-wise arithmetic, with exponentials and logarithms from {@link Math}
+ * rounded to float and row sums accumulated in double. So the two paths agree to float rounding,
+ * not bit for bit; {@code TapeTest} checks every parameter's gradient against libtorch's autograd.
  */
-final class RelaxedLatent {
-  /** Bounds of log σ (as LatentBlock.boundedLogSigma). */
+public final class RelaxedLatent {
+  /** Bounds of log σ (as the blocks' boundedLogSigma). */
   private static final float LOG_SIGMA_MIN = -8f;
 
   private static final float LOG_SIGMA_MAX = 4f;
@@ -71,7 +71,7 @@ final class RelaxedLatent {
    * @param mu the means (rows, K); logSigmaRaw the log-σ head's output before its bounds
    * @param eps standard normal noise (rows, K)
    */
-  RelaxedLatent(
+  public RelaxedLatent(
       float[] keys,
       int[] prefix,
       float[] alpha,
@@ -173,7 +173,7 @@ final class RelaxedLatent {
       klL[r] = (float) kl;
       // Scores below the row maximum − 60 are clamped there (GumbelSoftmax.softmax): the
       // clamped ones get no gradient, a tie half of it.
-      float floor = smax + GumbelSoftmax.CUT;
+      float floor = smax + SuccessiveRelaxation.CUT;
       double total = 0;
       for (int j = 0; j < steps; j++) {
         float sj = scores[j];
@@ -216,7 +216,7 @@ final class RelaxedLatent {
   }
 
   /** E_q[L | x] = Σ_l l·q(l | x) per row, from the q of the forward pass (null for sdlgm-fixed). */
-  float[] expectedLevels() {
+  public float[] expectedLevels() {
     if (q == null) {
       return null;
     }
@@ -243,25 +243,25 @@ final class RelaxedLatent {
   }
 
   /** The codes z (rows, K). */
-  float[] z() {
+  public float[] z() {
     return z;
   }
 
   /** KL_L, KL_S and KL_v per row. */
-  float[] klL() {
+  public float[] klL() {
     return klL;
   }
 
-  float[] klS() {
+  public float[] klS() {
     return klS;
   }
 
-  float[] klV() {
+  public float[] klV() {
     return klV;
   }
 
   /** The hard level of each row (its number of non-zeros), as floats. */
-  float[] levels() {
+  public float[] levels() {
     return levels;
   }
 
@@ -273,7 +273,7 @@ final class RelaxedLatent {
    *     the prior logits' (L0) when learned, else null; gradMu and gradLogSigma (rows, K), the
    *     latter with respect to the raw head output
    */
-  void backward(
+  public void backward(
       float[] gz,
       float[] gKlL,
       float[] gKlS,

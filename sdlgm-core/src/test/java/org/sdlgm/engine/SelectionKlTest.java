@@ -1,4 +1,4 @@
-package org.sdlgm.model;
+package org.sdlgm.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,6 +12,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sdlgm.model.GumbelSoftmax;
 
 /**
  * The Java per-step selection KL gives the values and gradients (with respect to α and β) of {@link

@@ -1,4 +1,4 @@
-package org.sdlgm.train;
+package org.sdlgm.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -15,12 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.sdlgm.model.KlV;
 import org.sdlgm.model.LevelPrior;
 import org.sdlgm.model.Method;
-import org.sdlgm.model.Noise;
 import org.sdlgm.model.Schedule;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.Selection;
 import org.sdlgm.model.SparseCoder;
-import org.sdlgm.model.Tape;
+import org.sdlgm.model.TapedBlock;
 import org.sdlgm.model.Terms;
 
 /**
@@ -117,8 +116,7 @@ class TapeTest {
         PartGradients leaves = new PartGradients(m);
         Tape tape = new Tape();
         Terms taped =
-            coder
-                .block()
+            ((TapedBlock) coder.block())
                 .terms(
                     leaves,
                     SparseCoder.tensor(m, x, new Shape(b, 12)),

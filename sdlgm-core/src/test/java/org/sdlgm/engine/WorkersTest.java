@@ -1,4 +1,4 @@
-package org.sdlgm;
+package org.sdlgm.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,12 +11,23 @@ import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sdlgm.SdlgmRuntime;
 
 /** Parts cover a batch exactly, results come back in part order, failures surface. */
 class WorkersTest {
+  /** A pool as a model makes one. */
+  private static final Workers WORKERS = new Workers(SdlgmRuntime.threads());
+
+  @AfterAll
+  static void endWorkers() {
+    WORKERS.close();
+  }
+
   @BeforeAll
   static void offline() {
     System.setProperty("ai.djl.offline", "true");
@@ -35,15 +46,26 @@ class WorkersTest {
   }
 
   @Test
+  void aClosedPoolTakesNoMoreWorkButASinglePartStillRuns() {
+    assertThrows(IllegalArgumentException.class, () -> new Workers(0));
+    Workers w = new Workers(2);
+    assertEquals(List.of(0, 10), w.run(2, i -> i * 10));
+    w.close();
+    w.close();
+    assertEquals(List.of(7), w.run(1, i -> 7));
+    assertThrows(RejectedExecutionException.class, () -> w.run(2, i -> i));
+  }
+
+  @Test
   void smallBatchesAreNotSplitBelowTheMinimumPart() {
-    Workers w = Workers.shared();
+    Workers w = WORKERS;
     assertEquals(1, w.partsFor(Workers.MIN_ROWS - 1));
     assertEquals(Math.min(w.size(), 4), w.partsFor(4L * Workers.MIN_ROWS));
   }
 
   @Test
   void workSubmittedFromAWorkerRunsInlineInsteadOfDeadlocking() {
-    Workers w = Workers.shared();
+    Workers w = WORKERS;
     int parts = w.size();
     List<List<Integer>> r =
         assertTimeoutPreemptively(
@@ -57,7 +79,7 @@ class WorkersTest {
 
   @Test
   void resultsComeBackInPartOrderAndFailuresAreRethrown() {
-    Workers w = Workers.shared();
+    Workers w = WORKERS;
     int parts = w.size();
     List<Integer> r = w.run(parts, i -> i * 10);
     for (int i = 0; i < parts; i++) {
@@ -84,7 +106,7 @@ class WorkersTest {
   @Test
   @SuppressWarnings("try") // the join is a scope; its body need not name it
   void aJoinedCallerRunsPartZeroAsAWorkerWouldAndGetsItsSettingsBack() {
-    Workers w = Workers.shared();
+    Workers w = WORKERS;
     assumeTrue(
         w.size() >= 2, "needs at least 2 threads to split a call (this JVM: " + w.size() + ")");
     Engine.getInstance();

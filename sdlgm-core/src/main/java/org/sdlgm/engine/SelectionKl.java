@@ -1,20 +1,21 @@
-package org.sdlgm.model;
+package org.sdlgm.engine;
 
 /**
  * The per-step selection KLs of docs/model.md, kl_j = KL(softmax(α over R_j) ‖ softmax(β over R_j))
  * with R_j the dimensions outside the sampled prefix o_1..o_{j−1}, evaluated for a batch in plain
- * arrays together with their vector-Jacobian product — what {@link GumbelSoftmax#stepKl} computes
- * with about 25 libtorch operations (and twice that backward), and the same closed form: with e_k =
- * exp(α_k − max α), every sum over R_j is the sum outside the whole prefix plus a suffix sum over
- * the prefix positions, all of positive terms. The prefix itself — the top {@code steps} dimensions
- * of the keys, {@link #order} — is not differentiated (docs/model.md, choice 6).
+ * arrays together with their vector-Jacobian product — what {@code GumbelSoftmax.stepKl} (in the
+ * model package) computes with about 25 libtorch operations (and twice that backward), and the same
+ * closed form: with e_k = exp(α_k − max α), every sum over R_j is the sum outside the whole prefix
+ * plus a suffix sum over the prefix positions, all of positive terms. The prefix itself — the top
+ * {@code steps} dimensions of the keys, {@link #order} — is not differentiated (docs/model.md,
+ * choice 6).
  *
  * <p>The gradient has a closed form too: ∂kl_j/∂α_k = p_jk (log p_jk − log q_jk − kl_j) and
  * ∂kl_j/∂β_k = q_jk − p_jk on R_j, so for each dimension only the sums over the steps whose R_j
  * contain it are needed: all steps for a dimension outside the prefix, steps up to its position for
  * one inside. O(B·(K + steps)) forward and backward.
  */
-final class SelectionKl {
+public final class SelectionKl {
   /** e_k clamped at e^−80, as GumbelSoftmax.stepKl (never denormal). */
   private static final float CLAMP = -80f;
 
@@ -98,7 +99,7 @@ final class SelectionKl {
    * Per row, the {@code steps} largest of {@code keys} (rows, K) in descending order, as indices
    * (rows, steps) — the prefix of the ordered draws (Gumbel-top-k).
    */
-  static int[] order(float[] keys, int rows, int k, int steps) {
+  public static int[] order(float[] keys, int rows, int k, int steps) {
     int[] out = new int[rows * steps];
     float[] top = new float[steps];
     int[] idx = new int[steps];

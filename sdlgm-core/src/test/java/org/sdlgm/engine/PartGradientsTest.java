@@ -1,4 +1,4 @@
-package org.sdlgm.train;
+package org.sdlgm.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -15,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.sdlgm.Workers;
-import org.sdlgm.model.BatchNoise;
 import org.sdlgm.model.Schedule;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCoder;

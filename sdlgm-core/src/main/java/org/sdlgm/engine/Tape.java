@@ -1,4 +1,4 @@
-package org.sdlgm.model;
+package org.sdlgm.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -23,8 +23,8 @@ import java.util.function.Consumer;
  * into the layers below it. A gradient is thus always whole before it is passed further up, and
  * every tensor's graph is entered once.
  *
- * <p>A forward pass without a tape ({@code null}) stays entirely in libtorch's graph; that path is
- * the reference the tape's gradients are tested against. A tape serves one pass on one thread.
+ * <p>A forward pass without a tape stays entirely in libtorch's graph; that path is the reference
+ * the tape's gradients are tested against. A tape serves one pass on one thread.
  */
 public final class Tape {
   private final List<Runnable> routes = new ArrayList<>();
@@ -47,7 +47,7 @@ public final class Tape {
   }
 
   /** {@code x} as the input of Java parts registered after this call. */
-  Input input(NDArray x) {
+  public Input input(NDArray x) {
     Input in = new Input(x);
     routes.add(in::propagate);
     return in;
@@ -58,10 +58,11 @@ public final class Tape {
    * after the loss's backward pass their gradients are handed to {@code vjp} at once, null for a
    * leaf that received none.
    */
-  NDArray[] outputs(NDManager manager, float[][] values, Shape[] shapes, Consumer<float[][]> vjp) {
+  public NDArray[] outputs(
+      NDManager manager, float[][] values, Shape[] shapes, Consumer<float[][]> vjp) {
     NDArray[] leaves = new NDArray[values.length];
     for (int i = 0; i < leaves.length; i++) {
-      leaves[i] = SparseCoder.tensor(manager, values[i], shapes[i]);
+      leaves[i] = Tensors.tensor(manager, values[i], shapes[i]);
       leaves[i].setRequiresGradient(true);
     }
     routes.add(
@@ -101,7 +102,7 @@ public final class Tape {
    * A tensor read by Java parts: its values, row-major, and the gradient the parts add to, routed
    * into the tensor's graph once all of them have.
    */
-  static final class Input {
+  public static final class Input {
     private final NDArray x;
     private final float[] values;
     private float[] gradient;
@@ -112,12 +113,12 @@ public final class Tape {
     }
 
     /** The tensor's values; not to be modified. */
-    float[] values() {
+    public float[] values() {
       return values;
     }
 
     /** The gradient to add to (allocated on first use, zero until then). */
-    float[] gradient() {
+    public float[] gradient() {
       if (gradient == null) {
         gradient = new float[values.length];
       }
@@ -128,7 +129,7 @@ public final class Tape {
       if (gradient != null) {
         JniUtils.backward(
             (PtNDArray) x,
-            (PtNDArray) SparseCoder.tensor(x.getManager(), gradient, x.getShape()),
+            (PtNDArray) Tensors.tensor(x.getManager(), gradient, x.getShape()),
             true,
             false);
       }

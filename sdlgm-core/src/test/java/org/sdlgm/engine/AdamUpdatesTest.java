@@ -1,4 +1,4 @@
-package org.sdlgm.train;
+package org.sdlgm.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
@@ -20,9 +21,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sdlgm.io.TrainConfig;
+import org.sdlgm.SdlgmRuntime;
 
 /**
  * The fused Adam makes the same updates as DJL's (to float rounding), zeroes the gradients, and
@@ -43,8 +45,8 @@ class AdamUpdatesTest {
   @Test
   void fusedAndDjlAdamMakeTheSameUpdates() {
     for (double clip : new double[] {0, 0.05}) {
-      List<float[]> fused = train(TrainConfig.AdamImpl.FUSED, clip);
-      List<float[]> djl = train(TrainConfig.AdamImpl.DJL, clip);
+      List<float[]> fused = train(true, clip);
+      List<float[]> djl = train(false, clip);
       assertEquals(djl.size(), fused.size());
       for (int p = 0; p < djl.size(); p++) {
         float[] a = fused.get(p);
@@ -66,8 +68,7 @@ class AdamUpdatesTest {
     try (NDManager m = NDManager.newBaseManager()) {
       SequentialBlock block = block(m);
       float[] before = block.getParameters().get(0).getValue().getArray().toFloatArray();
-      AdamUpdates adam =
-          new AdamUpdates(block, TrainConfig.builder().adam(TrainConfig.AdamImpl.FUSED).build());
+      AdamUpdates adam = adam(block, true, 0, 1e-3);
       backward(m, block, 0);
       adam.apply();
       float[] after = block.getParameters().get(0).getValue().getArray().toFloatArray();
@@ -91,44 +92,50 @@ class AdamUpdatesTest {
     Path file = dir.resolve("adam.state");
     try (NDManager m = NDManager.newBaseManager()) {
       SequentialBlock block = block(m);
-      try (AdamUpdates fused =
-          new AdamUpdates(block, TrainConfig.builder().adam(TrainConfig.AdamImpl.FUSED).build())) {
+      try (AdamUpdates fused = adam(block, true, 0, 1e-3)) {
         backward(m, block, 0);
         fused.apply();
         fused.save(file);
       }
       byte[] saved = Files.readAllBytes(file);
-      try (AdamUpdates again =
-          new AdamUpdates(block, TrainConfig.builder().adam(TrainConfig.AdamImpl.FUSED).build())) {
+      try (AdamUpdates again = adam(block, true, 0, 1e-3)) {
         again.load(file);
         again.save(dir.resolve("copy.state"));
       }
       assertArrayEquals(saved, Files.readAllBytes(dir.resolve("copy.state")));
       // A truncated file is refused with its name.
       Files.write(file, java.util.Arrays.copyOf(saved, saved.length / 2));
-      try (AdamUpdates broken =
-          new AdamUpdates(block, TrainConfig.builder().adam(TrainConfig.AdamImpl.FUSED).build())) {
+      try (AdamUpdates broken = adam(block, true, 0, 1e-3)) {
         org.sdlgm.SdlgmException e =
             org.junit.jupiter.api.Assertions.assertThrows(
                 org.sdlgm.SdlgmException.class, () -> broken.load(file));
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
       }
-      try (AdamUpdates djl =
-          new AdamUpdates(block, TrainConfig.builder().adam(TrainConfig.AdamImpl.DJL).build())) {
+      try (AdamUpdates djl = adam(block, false, 0, 1e-3)) {
         djl.save(file);
       }
       assertTrue(!Files.exists(file), "DJL's Adam removes a fused state it cannot replace");
     }
   }
 
+  private static final Workers WORKERS = new Workers(SdlgmRuntime.threads());
+
+  @AfterAll
+  static void endWorkers() {
+    WORKERS.close();
+  }
+
+  /** Adam as the trainers make it: fused or DJL's, with a clip and a learning rate. */
+  private static AdamUpdates adam(Block block, boolean fused, double clip, double learningRate) {
+    return new AdamUpdates(block, learningRate, clip, fused, WORKERS);
+  }
+
   /** Five Adam steps on a small MLP from a fixed start; returns the parameters. */
-  private static List<float[]> train(TrainConfig.AdamImpl impl, double clip) {
+  private static List<float[]> train(boolean fused, double clip) {
     System.setProperty("ai.djl.offline", "true");
     try (NDManager m = NDManager.newBaseManager()) {
       SequentialBlock block = block(m);
-      AdamUpdates adam =
-          new AdamUpdates(
-              block, TrainConfig.builder().adam(impl).gradClip(clip).learningRate(0.01).build());
+      AdamUpdates adam = adam(block, fused, clip, 0.01);
       for (int step = 0; step < 5; step++) {
         backward(m, block, step);
         adam.apply();

@@ -1,4 +1,4 @@
-package org.sdlgm;
+package org.sdlgm.engine;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
@@ -19,21 +19,20 @@ import java.util.function.IntFunction;
  * its parallel grain of 32,768 elements), and no OpenMP barrier sits between operations (measured
  * on 2 cores: docs/model.md, choice 21).
  *
- * <p>One pool per process, sized by {@link SdlgmRuntime#threads()}. A caller that does many calls
- * in a row (the trainer) can {@link #join} them: it then runs part 0 of each call itself.
- * libtorch's thread count is per thread once a thread has used it, but a thread's first use takes
- * the process-wide value, which the workers set: threads that start using libtorch after the pool
- * exists run it with the workers' count. The thread that creates the pool fixes its own count
- * first.
+ * <p>A pool belongs to the object whose computations it shares (a model, which creates it on first
+ * use and closes it with itself); nothing here is process-wide but the thread-local marks of which
+ * thread is a worker or has joined. A caller that does many calls in a row (the trainer) can {@link
+ * #join} them: it then runs part 0 of each call itself. libtorch's thread count is per thread once
+ * a thread has used it, but a thread's first use takes the process-wide value, which the workers
+ * set: threads that start using libtorch after a pool exists run it with the workers' count. The
+ * thread that creates a pool fixes its own count first.
  */
-public final class Workers {
+public final class Workers implements AutoCloseable {
   /** How long a caller that has finished its part polls for the others before sleeping. */
   private static final long SPIN_NANOS = 2_000_000;
 
   /** Fewer rows than this per part cost more in per-operation overhead than they save. */
   public static final int MIN_ROWS = 16;
-
-  private static Workers shared;
 
   /** True on this pool's threads: work they submit runs inline (waiting would deadlock). */
   private static final ThreadLocal<Boolean> ON_WORKER = ThreadLocal.withInitial(() -> false);
@@ -50,7 +49,14 @@ public final class Workers {
     void close();
   }
 
-  private Workers(int size) {
+  /**
+   * A pool of {@code size} threads ({@code size} ≥ 1; one thread means the caller does all the work
+   * and no pool is made). Its threads live until {@link #close}.
+   */
+  public Workers(int size) {
+    if (size < 1) {
+      throw new IllegalArgumentException("workers need at least one thread, got " + size);
+    }
     this.size = size;
     if (size == 1) {
       pool = null;
@@ -68,16 +74,14 @@ public final class Workers {
               Thread t =
                   new Thread(
                       () -> {
-                        // A thread's first use of libtorch copies the process-wide count (lazily,
-                        // whenever
-                        // that comes): take it now, then set this thread's own, so no later change
-                        // of the
-                        // process-wide value reaches the workers.
+                        // A thread's first use of libtorch copies the process-wide count
+                        // (lazily, whenever that comes): take it now, then set this thread's
+                        // own, so no later change of the process-wide value reaches the workers.
                         JniUtils.getNumThreads();
                         JniUtils.setNumThreads(1);
-                        // libtorch records autograd graphs in a new thread; DJL turns that off only
-                        // on the
-                        // thread that loads the engine. Training turns it on around its own passes.
+                        // libtorch records autograd graphs in a new thread; DJL turns that off
+                        // only on the thread that loads the engine. Training turns it on around
+                        // its own passes.
                         JniUtils.setGradMode(false);
                         ON_WORKER.set(true);
                         r.run();
@@ -86,14 +90,6 @@ public final class Workers {
               t.setDaemon(true);
               return t;
             });
-  }
-
-  /** The process's workers: {@link SdlgmRuntime#threads()} of them. */
-  public static synchronized Workers shared() {
-    if (shared == null) {
-      shared = new Workers(SdlgmRuntime.threads());
-    }
-    return shared;
   }
 
   /** Number of threads that share a call of {@link #run}. */
@@ -228,5 +224,16 @@ public final class Workers {
       throw new IllegalStateException(failure);
     }
     return results;
+  }
+
+  /**
+   * Lets the pool's threads end once their current work is done; a later {@link #run} of several
+   * parts fails. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (pool != null) {
+      pool.shutdown();
+    }
   }
 }

@@ -1,4 +1,4 @@
-package org.sdlgm.train;
+package org.sdlgm.engine;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -11,7 +11,6 @@ import ai.djl.util.Pair;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.sdlgm.model.Noise;
 import org.sdlgm.model.Schedule;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCoder;

@@ -1,4 +1,4 @@
-package org.sdlgm.train;
+package org.sdlgm.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -24,10 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.sdlgm.SdlgmException;
-import org.sdlgm.Workers;
-import org.sdlgm.io.TrainConfig;
-import org.sdlgm.model.Scalars;
-import org.sdlgm.model.SparseCoder;
 import org.sdlgm.util.AtomicFiles;
 
 /**
@@ -37,20 +33,21 @@ import org.sdlgm.util.AtomicFiles;
  * before Adam sees it.
  *
  * <p>Two implementations of the same update (Kingma and Ba, with DJL's bias correction
- * lr·√(1−β₂ᵗ)/(1−β₁ᵗ) and ε outside the root), chosen by {@link TrainConfig#adam()}:
+ * lr·√(1−β₂ᵗ)/(1−β₁ᵗ) and ε outside the root), chosen by the training configuration ({@code
+ * TrainConfig.adam()}):
  *
  * <ul>
- *   <li>{@code FUSED} (default): one pass over each parameter's memory in Java, through libtorch's
- *       own buffers for the weight, its gradient and the two moments (a chunk at a time, so that
- *       the Java heap holds none of them). DJL's native update makes about eleven passes over every
+ *   <li>fused (the default): one pass over each parameter's memory in Java, through libtorch's own
+ *       buffers for the weight, its gradient and the two moments (a chunk at a time, so that the
+ *       Java heap holds none of them). DJL's native update makes about eleven passes over every
  *       parameter (gradient copy, weight decay at zero decay, moments, root, quotient, step); this
  *       is 3–8× faster (docs/model.md, choice 24) and its results agree with DJL's to float
  *       rounding (tested).
- *   <li>{@code DJL}: DJL's own {@link Adam}. Its native clamp only bounds from above, so the
- *       symmetric clip is applied first.
+ *   <li>DJL's own {@link Adam}. Its native clamp only bounds from above, so the symmetric clip is
+ *       applied first.
  * </ul>
  *
- * The fused update shares the parameters out among the {@link Workers} threads (each parameter is
+ * The fused update shares the parameters out among a model's {@link Workers} (each parameter is
  * updated by exactly one thread, with the same arithmetic, so the result does not depend on the
  * number of threads); DJL's runs on the calling thread.
  */
@@ -92,7 +89,7 @@ public final class AdamUpdates implements AutoCloseable {
   private final NDArray[] variance;
   private final FloatBuffer[] meanView;
   private final FloatBuffer[] varianceView;
-  private final Workers workers = Workers.shared();
+  private final Workers workers;
 
   /** The trainable parameters' indices, one group per worker, of near-equal total size. */
   private final List<int[]> groups = new ArrayList<>();
@@ -107,20 +104,24 @@ public final class AdamUpdates implements AutoCloseable {
   private boolean closed;
 
   /**
-   * Adam with the learning rate, gradient clipping and implementation of {@code training}. The
-   * fused update's moments live in libtorch memory until {@link #close}.
+   * Adam on the trainable parameters of {@code block} with learning rate {@code learningRate},
+   * every gradient entry clipped to ±{@code gradClip} first when that is positive; {@code fused}
+   * chooses the fused update (else DJL's), which {@code workers} share. The fused update's moments
+   * live in libtorch memory until {@link #close}.
    */
-  public AdamUpdates(Block block, TrainConfig training) {
-    this.learningRate = (float) training.learningRate();
-    this.clip = (float) training.gradClip();
+  public AdamUpdates(
+      Block block, double learningRate, double gradClip, boolean fused, Workers workers) {
+    this.learningRate = (float) learningRate;
+    this.clip = (float) gradClip;
+    this.workers = workers;
     for (Pair<String, Parameter> p : block.getParameters()) {
       if (p.getValue().requiresGradient()) {
         trainable.add(p.getValue());
       }
     }
     int n = trainable.size();
-    if (training.adam() == TrainConfig.AdamImpl.DJL) {
-      djl = Adam.builder().optLearningRateTracker(Tracker.fixed(learningRate)).build();
+    if (!fused) {
+      djl = Adam.builder().optLearningRateTracker(Tracker.fixed(this.learningRate)).build();
       mean = null;
       variance = null;
       meanView = null;
@@ -144,8 +145,8 @@ public final class AdamUpdates implements AutoCloseable {
       variance[i] = w.getManager().zeros(new Shape(sizes[i]));
       // Owned by this object until close, whatever scope it is created in.
       NDScope.unregister(mean[i], variance[i]);
-      meanView[i] = SparseCoder.view(mean[i]);
-      varianceView[i] = SparseCoder.view(variance[i]);
+      meanView[i] = Tensors.view(mean[i]);
+      varianceView[i] = Tensors.view(variance[i]);
     }
     groups.addAll(balance(sizes, Math.max(1, Math.min(workers.size(), n))));
     scratch = new float[groups.size()][5][CHUNK];
@@ -181,7 +182,7 @@ public final class AdamUpdates implements AutoCloseable {
    * parameters' own gradients are neither read nor changed. A parameter no part used is left as it
    * is.
    */
-  void apply(List<PartGradients> parts) {
+  public void apply(List<PartGradients> parts) {
     step(
         p -> {
           List<NDArray> grads = new ArrayList<>(parts.size());
@@ -241,7 +242,7 @@ public final class AdamUpdates implements AutoCloseable {
                 // views of the gradients' memory, not copies.
                 FloatBuffer[] views = new FloatBuffer[grads.size()];
                 for (int q = 0; q < views.length; q++) {
-                  views[q] = SparseCoder.view(grads.get(q));
+                  views[q] = Tensors.view(grads.get(q));
                 }
                 update(
                     weightView(i, p.getArray()),
@@ -404,9 +405,9 @@ public final class AdamUpdates implements AutoCloseable {
    * array is checked to be live (a write through one view must be visible through another).
    */
   private FloatBuffer weightView(int i, NDArray w) {
-    FloatBuffer view = SparseCoder.view(w);
+    FloatBuffer view = Tensors.view(w);
     if (checked[i] != w) {
-      FloatBuffer other = SparseCoder.view(w);
+      FloatBuffer other = Tensors.view(w);
       float original = view.get(0);
       float probe = original == 1f ? 2f : 1f;
       view.put(0, probe);
@@ -426,8 +427,10 @@ public final class AdamUpdates implements AutoCloseable {
   /** {@code g} clipped to [−c, c] element-wise (a new array). */
   static NDArray clipped(NDArray g, float c) {
     NDManager m = g.getManager();
-    try (NDArray lo = Scalars.of(m, -c);
-        NDArray hi = Scalars.of(m, c);
+    // 0-dimensional bounds made by libtorch: DJL's clip(Number, Number) copies each scalar
+    // through a fresh direct buffer.
+    try (NDArray lo = m.full(new Shape(), -c);
+        NDArray hi = m.full(new Shape(), c);
         NDArray low = g.maximum(lo)) {
       return low.minimum(hi);
     }

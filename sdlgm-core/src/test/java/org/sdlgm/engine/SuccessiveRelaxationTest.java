@@ -1,4 +1,4 @@
-package org.sdlgm.model;
+package org.sdlgm.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +12,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sdlgm.model.GumbelSoftmax;
 
 /**
  * The Java kernel of the successive relaxation gives, to float precision, the values and the
@@ -24,6 +25,17 @@ class SuccessiveRelaxationTest {
   @BeforeAll
   static void offline() {
     System.setProperty("ai.djl.offline", "true");
+  }
+
+  @Test
+  void usesTheClampsOfTheModelsLibtorchPath() throws ReflectiveOperationException {
+    // The engine may not depend on the model package, so the kernels keep their own copies.
+    for (String name : new String[] {"CUT", "FLOOR"}) {
+      java.lang.reflect.Field f = GumbelSoftmax.class.getDeclaredField(name);
+      f.setAccessible(true);
+      assertEquals(
+          f.getFloat(null), SuccessiveRelaxation.class.getDeclaredField(name).getFloat(null), name);
+    }
   }
 
   @Test

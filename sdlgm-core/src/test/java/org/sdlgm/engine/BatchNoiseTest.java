@@ -1,4 +1,4 @@
-package org.sdlgm.model;
+package org.sdlgm.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.sdlgm.Workers;
+import org.sdlgm.model.Schedule;
+import org.sdlgm.model.SdlgmConfig;
+import org.sdlgm.model.SparseCoder;
+import org.sdlgm.model.Terms;
 
 /**
  * Splitting a batch among threads changes no number an example sees: each part gets its rows of the

@@ -1,4 +1,4 @@
-package org.sdlgm.model;
+package org.sdlgm.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package org.sdlgm.train;
+package org.sdlgm.engine;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -22,12 +22,13 @@ import java.util.Map;
  * every part has finished. The leaves and their gradients belong to {@code owner}, closed after the
  * update.
  */
-final class PartGradients extends ParameterStore {
+public final class PartGradients extends ParameterStore {
   private final NDManager owner;
   private final IdentityHashMap<Parameter, NDArray> leaves = new IdentityHashMap<>();
   private final IdentityHashMap<Parameter, NDArray> gradients = new IdentityHashMap<>();
 
-  PartGradients(NDManager owner) {
+  /** Leaves and gradients owned by {@code owner}. */
+  public PartGradients(NDManager owner) {
     super(owner, false);
     this.owner = owner;
   }
@@ -57,7 +58,7 @@ final class PartGradients extends ParameterStore {
    * Takes hold of the gradients this part's backward pass left on its leaves; called once, on the
    * part's thread, after that pass. They belong to {@code owner} from then on.
    */
-  void collectGradients() {
+  public void collectGradients() {
     for (Map.Entry<Parameter, NDArray> e : leaves.entrySet()) {
       NDArray g = e.getValue().getGradient();
       NDScope.unregister(g);
@@ -70,7 +71,7 @@ final class PartGradients extends ParameterStore {
    * This part's gradient of {@code parameter} (after {@link #collectGradients}), or null when its
    * pass did not use it.
    */
-  NDArray gradient(Parameter parameter) {
+  public NDArray gradient(Parameter parameter) {
     return gradients.get(parameter);
   }
 }

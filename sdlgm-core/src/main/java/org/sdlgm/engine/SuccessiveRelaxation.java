@@ -1,14 +1,14 @@
-package org.sdlgm.model;
+package org.sdlgm.engine;
 
 /**
  * The successive relaxation and the relaxed mask of docs/model.md, m = Σ_j ℓ_j·min(1, Σ_{t≤j} a_t),
  * evaluated for a batch in one pass over plain arrays, together with its vector-Jacobian product.
- * It computes what {@link GumbelSoftmax#successive} followed by {@link GumbelSoftmax#relaxedMask}
- * compute (the same clamp, floor and multiplicative form of the recursion), but as a few fused
- * loops: through libtorch the same computation is about 140 small operations forward and twice that
- * backward, whose fixed cost per operation, not their arithmetic, made it the largest part of a
- * training step (docs/model.md, choice 25). {@link RelaxedLatent} uses it in training, on a {@link
- * Tape}.
+ * It computes what {@code GumbelSoftmax.successive} followed by {@code GumbelSoftmax.relaxedMask}
+ * (in the model package) compute (the same clamp, floor and multiplicative form of the recursion),
+ * but as a few fused loops: through libtorch the same computation is about 140 small operations
+ * forward and twice that backward, whose fixed cost per operation, not their arithmetic, made it
+ * the largest part of a training step (docs/model.md, choice 25). {@link RelaxedLatent} uses it in
+ * training, on a {@link Tape}.
  *
  * <p>One step is more exact than libtorch's float32 operations: 1 − a of a row's dominant entry is
  * computed from the other entries (see normalise), so where a float a rounds to 1 the next step
@@ -22,6 +22,15 @@ package org.sdlgm.model;
  * Math.log}/{@code Math.exp} made that power three quarters of the kernel's time (measured).
  */
 final class SuccessiveRelaxation {
+  /**
+   * Scores more than this below their row's maximum are clamped there, and an entry whose 1 − a
+   * rounds to 0 keeps the mass {@link #FLOOR}: the constants of the model's libtorch path ({@code
+   * GumbelSoftmax.CUT} and {@code FLOOR}, checked equal by the tests).
+   */
+  static final float CUT = -60f;
+
+  static final float FLOOR = 1e-35f;
+
   private static final int GENERAL = 0;
   private static final int IDENTITY = 1;
   private static final int SQUARE = 2;
@@ -129,10 +138,10 @@ final class SuccessiveRelaxation {
       aj[i] = keys[r * k + i] * invTau;
     }
     rowMax[r] = max(aj);
-    float floor = rowMax[r] + GumbelSoftmax.CUT;
+    float floor = rowMax[r] + CUT;
     // The shift is the floor plus 60 (in float, within a rounding of the maximum): any shift
     // gives the same softmax, and this one is what the recorded runs used.
-    float mx = floor - GumbelSoftmax.CUT;
+    float mx = floor - CUT;
     for (int i = 0; i < k; i++) {
       aj[i] = (float) Math.exp(Math.max(aj[i], floor) - mx);
     }
@@ -144,7 +153,7 @@ final class SuccessiveRelaxation {
         // aj holds (1 − a_{j−1})^{1/τ} until it becomes p_j
         powers(prev, rest, aj, factor);
         for (int i = 0; i < k; i++) {
-          aj[i] = prev[i] * aj[i] + GumbelSoftmax.FLOOR;
+          aj[i] = prev[i] * aj[i] + FLOOR;
         }
         this.factor[base + j] = factor;
       }
@@ -290,7 +299,7 @@ final class SuccessiveRelaxation {
             carry[i] = (ga[i] - d) * iz * fj[i];
           }
         } else {
-          float floor = rowMax[r] + GumbelSoftmax.CUT;
+          float floor = rowMax[r] + CUT;
           for (int i = 0; i < k; i++) {
             gradKeys[r * k + i] +=
                 keys[r * k + i] * invTau < floor ? 0f : aj[i] * (ga[i] - d) * invTau;
