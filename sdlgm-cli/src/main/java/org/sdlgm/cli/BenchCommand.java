@@ -23,7 +23,6 @@ import org.sdlgm.data.multilabel.MultiLabelTrainTest;
 import org.sdlgm.io.EpochRecord;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.Provenance;
-import org.sdlgm.io.TaggerEpoch;
 import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCoder;
@@ -265,13 +264,13 @@ final class BenchCommand implements Callable<Integer> {
                   }
 
                   @Override
-                  public void onEpoch(TaggerEpoch r) {
+                  public void onEpoch(EpochRecord r) {
                     rssPerEpoch.add(procStatus("VmRSS:"));
                   }
                 })
             .sparseRows(input.equals("dense") ? Boolean.FALSE : null)
             .fit(train, null, rowSource);
-    TaggerEpoch last = run.history().get(run.history().size() - 1);
+    EpochRecord last = run.history().get(run.history().size() - 1);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("task", "multilabel");
     result.put("trainInput", trainInput[0]);
@@ -282,7 +281,7 @@ final class BenchCommand implements Callable<Integer> {
     result.put("trainFeatureNonZeros", train.numFeatureNonZeros());
     result.put("batch", batch);
     result.put("trainExamplesPerSecond", last.examplesPerSecond());
-    result.put("trainEpochSeconds", run.history().stream().map(TaggerEpoch::seconds).toList());
+    result.put("trainEpochSeconds", run.history().stream().map(EpochRecord::seconds).toList());
     result.put("calibrationMatmulGflops", calibrationGflops());
     result.put("rssAfterEpochBytes", rssPerEpoch);
     try (Tagger tagger = run.tagger()) {

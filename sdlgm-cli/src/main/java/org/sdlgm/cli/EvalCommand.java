@@ -1,6 +1,7 @@
 package org.sdlgm.cli;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.sdlgm.SdlgmException;
@@ -16,8 +17,10 @@ import org.sdlgm.eval.Evaluation;
 import org.sdlgm.eval.Evaluator;
 import org.sdlgm.eval.multilabel.MultiLabelEvaluation;
 import org.sdlgm.eval.multilabel.TaggerEvaluator;
+import org.sdlgm.io.MetricsFile;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
+import org.sdlgm.io.Provenance;
 import org.sdlgm.io.TaggerDirectory;
 import org.sdlgm.io.TaggerInfo;
 import org.sdlgm.model.SparseCoder;
@@ -26,7 +29,9 @@ import org.sdlgm.model.multilabel.Tagger;
 import org.sdlgm.util.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code sdlgm eval}: score a saved model on test data. */
 @Command(
@@ -46,6 +51,8 @@ import picocli.CommandLine.Option;
       "Example: sdlgm eval --model runs/fmnist --json runs/fmnist/metrics-again.json"
     })
 final class EvalCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(
       names = {"-m", "--model"},
       required = true,
@@ -65,7 +72,7 @@ final class EvalCommand implements Callable<Integer> {
   @Option(
       names = "--json",
       paramLabel = "FILE",
-      description = "Also write the metrics as JSON to FILE.")
+      description = "Also write the metrics to FILE, in the shape of metrics.json.")
   Path json;
 
   @Option(names = "--overwrite", description = "Replace an existing --json file.")
@@ -115,12 +122,27 @@ final class EvalCommand implements Callable<Integer> {
           new Evaluator(EvalOptions.defaults().withProbe(!noProbe).withDelta(delta))
               .evaluate(coder, scaling.apply(tt.train()), scaling.apply(tt.test()));
       Summary.print(System.out, ev);
-      if (json != null) {
-        AtomicFiles.writeString(json, ModelDirectory.toJson(ev));
-        System.out.println("metrics written to " + json);
-      }
+      writeJson(
+          ModelDirectory.FORMAT,
+          plan.test() != null ? plan.test() : plan.data(),
+          ev.testSize(),
+          ev);
     }
     return 0;
+  }
+
+  /** Writes {@code --json} (when given) in the shape of {@code metrics.json}. */
+  private void writeJson(String format, String testData, int testSize, Object evaluation) {
+    if (json == null) {
+      return;
+    }
+    List<String> args = List.copyOf(spec.commandLine().getParseResult().originalArgs());
+    AtomicFiles.writeString(
+        json,
+        ModelDirectory.toJson(
+            new MetricsFile<>(
+                format, testData, testSize, null, null, evaluation, Provenance.current(args))));
+    System.out.println("metrics written to " + json);
   }
 
   private int evalTagger() {
@@ -145,10 +167,11 @@ final class EvalCommand implements Callable<Integer> {
       Map<SetRule, MultiLabelEvaluation> ev =
           TaggerEvaluator.evaluate(tagger, tt.test(), transform, 500);
       MultiLabelSummary.print(System.out, ev);
-      if (json != null) {
-        AtomicFiles.writeString(json, ModelDirectory.toJson(ev));
-        System.out.println("metrics written to " + json);
-      }
+      writeJson(
+          TaggerDirectory.FORMAT,
+          plan.test() != null ? plan.test() : plan.data(),
+          tt.test().size(),
+          ev);
     }
     return 0;
   }

@@ -1,7 +1,10 @@
 package org.sdlgm.cli;
 
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
 import org.sdlgm.io.EpochRecord;
 import org.sdlgm.train.TrainingListener;
 
@@ -29,16 +32,13 @@ final class ProgressBar implements TrainingListener {
           String bar = "#".repeat(filled) + "-".repeat(width - filled);
           return String.format(
               Locale.ROOT,
-              "epoch %d/%d [%s] %3d%% loss %.2f logp %.2f KL_L %.3f KL_S %.3f KL_v %.2f nnz %.2f τ %.3f %,.0f ex/s ",
+              "epoch %d/%d [%s] %3d%% loss %.2f %s nnz %.2f τ %.3f %,.0f ex/s ",
               epoch + 1,
               epochs,
               bar,
               100 * batch / batches,
               s.loss(),
-              s.logLik(),
-              s.klL(),
-              s.klS(),
-              s.klV(),
+              terms(s.terms()),
               s.nnz(),
               s.tau(),
               s.examplesPerSecond());
@@ -47,10 +47,15 @@ final class ProgressBar implements TrainingListener {
 
   @Override
   public void onEpoch(EpochRecord r) {
+    double valElbo = r.value(EpochRecord.VALIDATION + "elbo");
     String val =
-        Double.isNaN(r.valElbo())
+        Double.isNaN(valElbo)
             ? ""
-            : String.format(Locale.ROOT, " | val ELBO %.2f nnz %.2f", r.valElbo(), r.valNnz());
+            : String.format(
+                Locale.ROOT,
+                " | val ELBO %.2f nnz %.2f",
+                valElbo,
+                r.value(EpochRecord.VALIDATION + "nnz"));
     String skipped =
         r.skippedSteps() > 0
             ? " (" + r.skippedSteps() + " steps skipped: non-finite gradient)"
@@ -58,20 +63,39 @@ final class ProgressBar implements TrainingListener {
     line.line(
         String.format(
             Locale.ROOT,
-            "epoch %d/%d loss %.2f logp %.2f KL_L %.3f KL_S %.3f KL_v %.2f nnz %.2f τ %.3f %,.0f ex/s %.1fs%s%s",
+            "epoch %d/%d loss %.2f %s nnz %.2f τ %.3f %,.0f ex/s %.1fs%s%s",
             r.epoch(),
             epochs,
             r.trainLoss(),
-            r.trainLogLik(),
-            r.trainKlL(),
-            r.trainKlS(),
-            r.trainKlV(),
-            r.trainNnz(),
-            r.tau(),
+            terms(trainTerms(r)),
+            r.value(EpochRecord.TRAIN + "nnz"),
+            r.value("tau"),
             r.examplesPerSecond(),
             r.seconds(),
             val,
             skipped));
+  }
+
+  /** The record's training terms: its {@code train_…} columns but the loss and nnz, by name. */
+  private static Map<String, Double> trainTerms(EpochRecord r) {
+    Map<String, Double> t = new LinkedHashMap<>();
+    r.values()
+        .forEach(
+            (column, v) -> {
+              if (column.startsWith(EpochRecord.TRAIN)
+                  && !column.equals(EpochRecord.TRAIN_LOSS)
+                  && !column.equals(EpochRecord.TRAIN + "nnz")) {
+                t.put(column.substring(EpochRecord.TRAIN.length()), v);
+              }
+            });
+    return t;
+  }
+
+  /** Each term as {@code name value}. */
+  private static String terms(Map<String, Double> terms) {
+    StringJoiner j = new StringJoiner(" ");
+    terms.forEach((name, v) -> j.add(String.format(Locale.ROOT, "%s %.3f", name, v)));
+    return j.toString();
   }
 
   @Override

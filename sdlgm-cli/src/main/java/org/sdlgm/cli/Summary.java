@@ -2,12 +2,22 @@ package org.sdlgm.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.Map;
+import java.util.StringJoiner;
 import org.sdlgm.eval.Evaluation;
 import org.sdlgm.eval.Recovery;
+import org.sdlgm.model.Terms;
 
 /** Prints an {@link Evaluation} as the short human-readable table the CLI shows. */
 final class Summary {
   private Summary() {}
+
+  /** Each term as {@code name value}, comma-separated, in the method's order. */
+  static String terms(Map<String, Double> terms) {
+    StringJoiner j = new StringJoiner(", ");
+    terms.forEach((name, v) -> j.add(String.format(Locale.ROOT, "%s %.3f", name, v)));
+    return j.toString();
+  }
 
   static void print(PrintStream out, Evaluation e) {
     out.println(String.format(Locale.ROOT, "%-34s %s", "method", e.method()));
@@ -16,16 +26,14 @@ final class Summary {
       out.println(
           String.format(
               Locale.ROOT,
-              "%-34s %.2f  (log p %.2f, KL_L %.3f, KL_S %.3f, KL_v %.2f)",
+              "%-34s %.2f  (%s)",
               "test ELBO (nats/example, hard)",
               e.elbo(),
-              e.logLik(),
-              e.klL(),
-              e.klS(),
-              e.klV()));
+              terms(e.terms())));
     } else {
       out.println(
-          String.format(Locale.ROOT, "%-34s %.2f", "test log p(x|z) (no ELBO)", e.logLik()));
+          String.format(
+              Locale.ROOT, "%-34s %.2f", "test log p(x|z) (no ELBO)", e.term(Terms.LOGLIK)));
     }
     out.println(
         String.format(Locale.ROOT, "%-34s %.3f", "reconstruction error Σ(x−x̂)²", e.reconError()));

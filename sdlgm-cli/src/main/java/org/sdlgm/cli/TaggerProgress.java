@@ -2,7 +2,7 @@ package org.sdlgm.cli;
 
 import java.io.PrintStream;
 import java.util.Locale;
-import org.sdlgm.io.TaggerEpoch;
+import org.sdlgm.io.EpochRecord;
 import org.sdlgm.train.multilabel.TaggerListener;
 
 /**
@@ -49,17 +49,17 @@ final class TaggerProgress implements TaggerListener {
   }
 
   @Override
-  public void onEpoch(TaggerEpoch r) {
+  public void onEpoch(EpochRecord r) {
     String val =
-        Double.isNaN(r.valP1())
+        Double.isNaN(r.value("val_p1"))
             ? ""
             : String.format(
                 Locale.ROOT,
                 " | val P@1 %.4f ex-F1 %.4f count-acc %.4f |Ŷ| %.2f",
-                r.valP1(),
-                r.valExampleF1(),
-                r.valCountAccuracy(),
-                r.valMeanSetSize());
+                r.value("val_p1"),
+                r.value("val_example_f1"),
+                r.value("val_count_accuracy"),
+                r.value("val_mean_set_size"));
     line.line(
         String.format(
             Locale.ROOT,
@@ -67,10 +67,10 @@ final class TaggerProgress implements TaggerListener {
             r.epoch(),
             epochs,
             r.trainLoss(),
-            r.trainCountNll(),
-            r.trainSetLoss(),
-            r.trainLevel(),
-            r.tau(),
+            r.value("train_count_nll"),
+            r.value("train_set_loss"),
+            r.value("train_level"),
+            r.value("tau"),
             r.examplesPerSecond(),
             r.seconds(),
             val));

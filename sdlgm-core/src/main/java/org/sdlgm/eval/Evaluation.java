@@ -1,24 +1,25 @@
 package org.sdlgm.eval;
 
+import java.util.Map;
+
 /**
  * Every metric of one model on one test set (docs/model.md, "The model"), as written to {@code
- * metrics.json}. ELBO terms are nats per example from hard samples of the discrete model ({@code
- * elbo} is NaN for the top-k autoencoder, which has none); the reconstruction error is Σ_d (x_d −
- * x̂_d)² at the deterministic code; {@code nnz} and {@code level} summarise the non-zeros and the
- * chosen L̂ per example against the cap; {@code effectiveNnz} counts the active dimensions whose
- * removal changes x̂ by more than {@code delta} in L2 norm. Per-class arrays, the probe and the
- * recovery block are null where the data has no labels or no ground truth. {@code collapseWarning}
- * is {@link Collapse#message}'s verdict, null when the codes carry information.
+ * metrics.json}. The ELBO and the method's own terms ({@code terms}, by name in the block's order:
+ * {@code loglik}, then e.g. {@code kl_l}, {@code kl_s}, {@code kl_v}) are nats per example from
+ * hard samples of the discrete model ({@code elbo} is NaN for the autoencoders, which have none);
+ * the reconstruction error is Σ_d (x_d − x̂_d)² at the deterministic code; {@code nnz} and {@code
+ * level} summarise the non-zeros and the chosen L̂ per example against the cap; {@code
+ * effectiveNnz} counts the active dimensions whose removal changes x̂ by more than {@code delta} in
+ * L2 norm. Per-class arrays, the probe and the recovery block are null where the data has no labels
+ * or no ground truth. {@code collapseWarning} is {@link Collapse#message}'s verdict, null when the
+ * codes carry information.
  */
 public record Evaluation(
     String method,
     int testSize,
     int cap,
     double elbo,
-    double logLik,
-    double klL,
-    double klS,
-    double klV,
+    Map<String, Double> terms,
     double reconError,
     CountStats nnz,
     CountStats level,
@@ -30,4 +31,11 @@ public record Evaluation(
     double[] levelPerClass,
     LinearProbeResult probe,
     Recovery recovery,
-    String collapseWarning) {}
+    String collapseWarning) {
+
+  /** The mean of the term called {@code name}, or NaN when the method has no such term. */
+  public double term(String name) {
+    Double v = terms.get(name);
+    return v == null ? Double.NaN : v;
+  }
+}

@@ -3,8 +3,10 @@ package org.sdlgm.eval;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.sdlgm.data.Dataset;
+import org.sdlgm.model.SdlgmBlock;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCode;
 import org.sdlgm.model.SparseCoder;
@@ -33,7 +35,8 @@ public final class Evaluator {
     int n = test.size();
     int bs = options.batchSize();
 
-    double[] elbo = HardElbo.estimate(coder, test, bs).means();
+    HardElbo elbo = HardElbo.estimate(coder, test, bs);
+    Map<String, Double> terms = elbo.termMeans();
     List<SparseCode> codes = coder.encode(test.features(), n, bs);
     float[] dense = dense(codes, k);
     float[] xhat = coder.decodeMean(dense, n, bs);
@@ -75,16 +78,17 @@ public final class Evaluator {
     CountStats nnzStats = CountStats.of(nnz, cap);
     CountStats effStats = CountStats.of(effNnz, cap);
     String collapse =
-        Collapse.message(nnzStats.mean(), effStats.mean(), hasElbo ? elbo[4] : Double.NaN, hasElbo);
+        Collapse.message(
+            nnzStats.mean(),
+            effStats.mean(),
+            hasElbo ? terms.getOrDefault(SdlgmBlock.KL_V, Double.NaN) : Double.NaN,
+            hasElbo);
     return new Evaluation(
         c.method().id(),
         n,
         cap,
-        hasElbo ? elbo[0] : Double.NaN,
-        elbo[1],
-        elbo[2],
-        elbo[3],
-        elbo[4],
+        hasElbo ? elbo.meanElbo() : Double.NaN,
+        terms,
         recon,
         nnzStats,
         c.method().isSdlgm() ? CountStats.of(levels, c.maxLevel()) : null,

@@ -5,7 +5,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.sdlgm.data.Dataset;
 import org.sdlgm.engine.BatchNoise;
 import org.sdlgm.engine.Noise;
@@ -22,14 +27,11 @@ import org.sdlgm.model.Terms;
  * Each batch is split among the model's {@link SparseCoder#workers() workers}.
  *
  * @param elbo per-example ELBO
- * @param logLik per-example log p(x | z)
- * @param klL per-example KL_L
- * @param klS per-example KL_S
- * @param klV per-example KL_v
+ * @param terms per-example values of each of the method's terms ({@link Terms}), by name, in the
+ *     block's order
  * @param level per-example sampled L (the number of non-zeros of the sample)
  */
-public record HardElbo(
-    float[] elbo, float[] logLik, float[] klL, float[] klS, float[] klV, float[] level) {
+public record HardElbo(float[] elbo, Map<String, float[]> terms, float[] level) {
 
   /**
    * Estimates the terms on every row of {@code data}, in batches of {@code batchSize}, for the
@@ -45,16 +47,58 @@ public record HardElbo(
    */
   @SuppressWarnings("try") // the join is a scope; its body need not name it
   public static HardElbo estimate(SparseCoder coder, Dataset data, int batchSize, Schedule s) {
-    float[][] out = new float[6][data.size()];
+    Output out = new Output(data.size());
     Workers workers = coder.workers();
     try (Workers.Joined joined = workers.join()) {
       estimate(coder, data, batchSize, s, workers, out);
     }
-    return new HardElbo(out[0], out[1], out[2], out[3], out[4], out[5]);
+    Map<String, float[]> terms = new LinkedHashMap<>();
+    for (String name : out.names()) {
+      terms.put(name, out.terms.get(name));
+    }
+    return new HardElbo(out.elbo, Collections.unmodifiableMap(terms), out.level);
+  }
+
+  /** The per-example arrays the parts of every batch write their rows into. */
+  private static final class Output {
+    final int n;
+    final float[] elbo;
+    final float[] level;
+    final Map<String, float[]> terms = new ConcurrentHashMap<>();
+    private final AtomicReference<List<String>> names = new AtomicReference<>();
+
+    Output(int n) {
+      this.n = n;
+      elbo = new float[n];
+      level = new float[n];
+    }
+
+    List<String> names() {
+      List<String> v = names.get();
+      return v == null ? List.of() : v;
+    }
+
+    /** Writes rows [start, start + rows) of a part whose terms are {@code t}. */
+    void put(Terms t, int start, int rows) {
+      names.compareAndSet(null, t.names());
+      NDList values = new NDList(t.elbo());
+      for (Terms.Term term : t.terms()) {
+        values.add(term.value());
+      }
+      values.add(t.nnz());
+      float[] v = NDArrays.stack(values).toFloatArray();
+      System.arraycopy(v, 0, elbo, start, rows);
+      List<Terms.Term> list = t.terms();
+      for (int r = 0; r < list.size(); r++) {
+        float[] to = terms.computeIfAbsent(list.get(r).name(), k -> new float[n]);
+        System.arraycopy(v, (r + 1) * rows, to, start, rows);
+      }
+      System.arraycopy(v, (list.size() + 1) * rows, level, start, rows);
+    }
   }
 
   private static void estimate(
-      SparseCoder coder, Dataset data, int batchSize, Schedule s, Workers workers, float[][] out) {
+      SparseCoder coder, Dataset data, int batchSize, Schedule s, Workers workers, Output out) {
     int n = data.size();
     int d = coder.config().inputDim();
     for (int from = 0; from < n; from += batchSize) {
@@ -84,13 +128,7 @@ public record HardElbo(
                             true,
                             false,
                             noise.get(i));
-                float[] v =
-                    NDArrays.stack(
-                            new NDList(t.elbo(), t.logLik(), t.klL(), t.klS(), t.klV(), t.nnz()))
-                        .toFloatArray();
-                for (int r = 0; r < 6; r++) {
-                  System.arraycopy(v, r * rows, out[r], start, rows);
-                }
+                out.put(t, start, rows);
               }
               return null;
             });
@@ -98,17 +136,28 @@ public record HardElbo(
     }
   }
 
-  /** Means of [elbo, logLik, klL, klS, klV, level]. */
-  public double[] means() {
-    float[][] all = {elbo, logLik, klL, klS, klV, level};
-    double[] m = new double[6];
-    for (int r = 0; r < 6; r++) {
-      double sum = 0;
-      for (float v : all[r]) {
-        sum += v;
-      }
-      m[r] = all[r].length == 0 ? Double.NaN : sum / all[r].length;
+  /** The mean ELBO (NaN without rows). */
+  public double meanElbo() {
+    return mean(elbo);
+  }
+
+  /** The mean sampled L (NaN without rows). */
+  public double meanLevel() {
+    return mean(level);
+  }
+
+  /** The mean of each term, by name, in the block's order. */
+  public Map<String, Double> termMeans() {
+    Map<String, Double> m = new LinkedHashMap<>();
+    terms.forEach((name, v) -> m.put(name, mean(v)));
+    return Collections.unmodifiableMap(m);
+  }
+
+  private static double mean(float[] values) {
+    double sum = 0;
+    for (float v : values) {
+      sum += v;
     }
-    return m;
+    return values.length == 0 ? Double.NaN : sum / values.length;
   }
 }

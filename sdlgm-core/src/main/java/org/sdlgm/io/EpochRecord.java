@@ -1,101 +1,86 @@
 package org.sdlgm.io;
 
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
- * One row of {@code history.csv}: the schedule and the mean of every objective term over an epoch's
- * training batches (relaxed sampler) and over the validation set (hard samples of the discrete
- * model; NaN without validation data), and how many steps of the epoch were skipped because a
- * gradient was not finite.
+ * One row of {@code history.csv}, for either task: the epoch, the global step, the epoch's wall
+ * time and throughput, how many of its steps were skipped because a gradient was not finite, and
+ * its named values in column order — the schedule ({@code tau}, …), the mean of every training term
+ * over the epoch's batches ({@code train_loss}, then {@code train_<term>} for each term the method
+ * declares, e.g. {@code train_kl_l}), and the validation values ({@code val_…}; NaN without
+ * validation data). The names are the CSV's column names, so a method with other terms writes other
+ * columns without any change here.
  */
 public record EpochRecord(
     int epoch,
     long step,
     double seconds,
     double examplesPerSecond,
-    double tau,
-    double klScale,
-    double priorWeight,
-    double trainLoss,
-    double trainLogLik,
-    double trainKlL,
-    double trainKlS,
-    double trainKlV,
-    double trainNnz,
-    double valElbo,
-    double valLogLik,
-    double valKlL,
-    double valKlS,
-    double valKlV,
-    double valNnz,
-    double sigmaX,
+    Map<String, Double> values,
     int skippedSteps) {
 
-  /** CSV header matching {@link #toCsv}. */
-  public static String csvHeader() {
-    return "epoch,step,seconds,examples_per_s,tau,kl_scale,prior_weight,train_loss,train_loglik,"
-        + "train_kl_l,train_kl_s,train_kl_v,train_nnz,val_elbo,val_loglik,val_kl_l,val_kl_s,"
-        + "val_kl_v,val_nnz,sigma_x,skipped_steps";
+  /** Prefix of the columns of training means ({@code train_loss}, {@code train_<term>}). */
+  public static final String TRAIN = "train_";
+
+  /** Prefix of the columns of validation values ({@code val_<term>}). */
+  public static final String VALIDATION = "val_";
+
+  /** The column of the epoch's mean training loss, which every method has. */
+  public static final String TRAIN_LOSS = "train_loss";
+
+  public EpochRecord {
+    values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
   }
 
-  public String toCsv() {
-    return HistoryCsv.line(
-        epoch,
-        step,
-        skippedSteps,
-        seconds,
-        examplesPerSecond,
-        tau,
-        klScale,
-        priorWeight,
-        trainLoss,
-        trainLogLik,
-        trainKlL,
-        trainKlS,
-        trainKlV,
-        trainNnz,
-        valElbo,
-        valLogLik,
-        valKlL,
-        valKlS,
-        valKlV,
-        valNnz,
-        sigmaX);
+  /** The value of column {@code name}, or NaN when this row has no such column. */
+  public double value(String name) {
+    Double v = values.get(name);
+    return v == null ? Double.NaN : v;
+  }
+
+  /** The epoch's mean training loss ({@link #TRAIN_LOSS}). */
+  public double trainLoss() {
+    return value(TRAIN_LOSS);
+  }
+
+  /** A row's values, in column order, for {@link EpochRecord}'s constructor. */
+  public static final class Values {
+    private final Map<String, Double> map = new LinkedHashMap<>();
+
+    /** Adds column {@code name}; returns this. */
+    public Values put(String name, double value) {
+      if (map.put(name, value) != null) {
+        throw new IllegalArgumentException("column " + name + " given twice");
+      }
+      return this;
+    }
+
+    /** Adds {@code prefix + name} for each of {@code named}, in its order; returns this. */
+    public Values putAll(String prefix, Map<String, Double> named) {
+      named.forEach((name, v) -> put(prefix + name, v));
+      return this;
+    }
+
+    /** The columns so far. */
+    public Map<String, Double> map() {
+      return map;
+    }
   }
 
   /** Writes {@code history.csv} (header, then one line per epoch) atomically. */
-  public static void writeCsv(java.nio.file.Path file, java.util.List<EpochRecord> history) {
-    HistoryCsv.write(file, csvHeader(), history, EpochRecord::toCsv);
+  public static void writeCsv(Path file, List<EpochRecord> history) {
+    HistoryCsv.write(file, history);
   }
 
-  /** Reads a {@code history.csv} written by {@link #writeCsv}. */
-  public static java.util.List<EpochRecord> readCsv(java.nio.file.Path file) {
-    return HistoryCsv.read(file, EpochRecord::parseCsv);
-  }
-
-  /** Parses a line written by {@link #toCsv} (empty fields are NaN). */
-  public static EpochRecord parseCsv(String line) {
-    String[] p = line.split(",", -1);
-    double[] d = HistoryCsv.fields(p);
-    return new EpochRecord(
-        (int) d[0],
-        (long) d[1],
-        d[2],
-        d[3],
-        d[4],
-        d[5],
-        d[6],
-        d[7],
-        d[8],
-        d[9],
-        d[10],
-        d[11],
-        d[12],
-        d[13],
-        d[14],
-        d[15],
-        d[16],
-        d[17],
-        d[18],
-        d[19],
-        p.length > 20 ? (int) d[20] : 0);
+  /**
+   * Reads a {@code history.csv} written by {@link #writeCsv} (by either task, and by earlier
+   * versions, whose columns have the same names).
+   */
+  public static List<EpochRecord> readCsv(Path file) {
+    return HistoryCsv.read(file);
   }
 }

@@ -29,11 +29,11 @@ public final class TaggerDirectory {
       TaggerInfo info,
       Tagger tagger,
       FeatureTransform transform,
-      List<TaggerEpoch> history) {
+      List<EpochRecord> history) {
     ModelDirectory.retirePrevious(dir);
     tagger.saveParameters(dir.resolve(ModelDirectory.PARAMS));
     AtomicFiles.writeString(dir.resolve(FEATURES), ModelDirectory.toJson(transform));
-    TaggerEpoch.writeCsv(dir.resolve(ModelDirectory.HISTORY), history);
+    EpochRecord.writeCsv(dir.resolve(ModelDirectory.HISTORY), history);
     AtomicFiles.writeString(dir.resolve(ModelDirectory.CONFIG), ModelDirectory.toJson(info));
   }
 

@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
+import java.util.List;
 import org.sdlgm.engine.Noise;
 
 /**
@@ -125,15 +126,12 @@ public final class BatchTopKBlock extends LatentBlock {
   @Override
   public Terms terms(
       ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training, Noise noise) {
-    NDManager m = x.getManager();
-    long b = x.getShape().get(0);
     NDArray v = preActivations(ps, x, training);
     NDArray magnitudes = v.abs().stopGradient();
     NDArray mask =
         capped(magnitudes, hard ? selection(ps, magnitudes) : batchSelection(magnitudes));
     NDArray logLik = logLikelihood(ps, x, decode(ps, v.mul(mask), training), training);
-    NDArray zeros = m.zeros(new Shape(b));
-    return new Terms(logLik, zeros, zeros, zeros, mask.sum(new int[] {1}));
+    return new Terms(List.of(Terms.Term.likelihood(logLik)), mask.sum(new int[] {1}));
   }
 
   @Override

@@ -24,6 +24,15 @@ import org.sdlgm.engine.Tape;
  * exact Gumbel-max / Gumbel-top-k samples during evaluation.
  */
 public final class SdlgmBlock extends LatentBlock implements TapedBlock {
+  /** The name of the level term KL(q(L | x) ‖ p(L)). */
+  public static final String KL_L = "kl_l";
+
+  /** The name of the selection term KL_S. */
+  public static final String KL_S = "kl_s";
+
+  /** The name of the values term KL_v. */
+  public static final String KL_V = "kl_v";
+
   private final boolean fixed;
   private final Linear levelHead;
   private final Linear selectHead;
@@ -372,7 +381,7 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
         perLevelLogLik.mul(qStar).sum(new int[] {1}).add(headFit.sub(headFit.stopGradient()));
     NDArray levels = m.arange(1f, l0 + 1f).reshape(1, l0);
     NDArray sampled = logQStar.add(levelNoise).argMax(1).add(1).toType(DataType.FLOAT32, false);
-    return new Terms(
+    return terms(
         logLik,
         klL,
         klS.mul(qStar).sum(new int[] {1}),
@@ -424,7 +433,23 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
             ? klDim.mul(selected).sum(new int[] {1})
             : klDim.sum(new int[] {1});
     NDArray expected = fixed ? nnz : q.mul(m.arange(1f, l0 + 1f).reshape(1, l0)).sum(new int[] {1});
-    return new Terms(logLik, klL, klS, klV, nnz, expected);
+    return terms(logLik, klL, klS, klV, nnz, expected);
+  }
+
+  /**
+   * The terms of every sdlgm pass: log p(x | z), then KL_L (level), KL_S (selection) and KL_v
+   * (values), weighted in the loss by β_L, β_S and β_v.
+   */
+  private Terms terms(
+      NDArray logLik, NDArray klL, NDArray klS, NDArray klV, NDArray nnz, NDArray expected) {
+    return new Terms(
+        List.of(
+            Terms.Term.likelihood(logLik),
+            Terms.Term.kl(KL_L, config.betaL(), klL),
+            Terms.Term.kl(KL_S, config.betaS(), klS),
+            Terms.Term.kl(KL_V, config.betaV(), klV)),
+        nnz,
+        expected);
   }
 
   /**
@@ -515,7 +540,7 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
                     logSigma.gradient()));
     NDArray logLik = logLikelihood(ps, x, decode(ps, out[0], training), training);
     NDArray sampled = SparseCoder.tensor(m, latent.levels(), rows);
-    return new Terms(
+    return terms(
         logLik,
         out[1],
         out[2],

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import java.util.List;
 import org.sdlgm.engine.Noise;
 
 /**
@@ -47,8 +48,8 @@ public final class TopKBlock extends LatentBlock {
     long b = x.getShape().get(0);
     NDArray z = sparseCode(ps, x, training);
     NDArray logLik = logLikelihood(ps, x, decode(ps, z, training), training);
-    NDArray zeros = m.zeros(new Shape(b));
-    return new Terms(logLik, zeros, zeros, zeros, m.full(new Shape(b), (float) config.maxLevel()));
+    return new Terms(
+        List.of(Terms.Term.likelihood(logLik)), m.full(new Shape(b), (float) config.maxLevel()));
   }
 
   @Override

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import java.util.List;
 import org.sdlgm.engine.Noise;
 
 /**
@@ -14,6 +15,9 @@ import org.sdlgm.engine.Noise;
  * dense (the deterministic code is μ), which is what SDLGM's sparsity is compared against.
  */
 public final class VaeBlock extends LatentBlock {
+  /** The name of the values term KL(q(z | x) ‖ N(0, I)), weighted by β_v. */
+  public static final String KL_V = "kl_v";
+
   private final Linear muHead;
   private final Linear logSigmaHead;
 
@@ -39,9 +43,10 @@ public final class VaeBlock extends LatentBlock {
     NDArray logSigma = boundedLogSigma(apply(logSigmaHead, ps, h, training));
     NDArray z = mu.add(logSigma.exp().mul(noise.normal(m, mu.getShape())));
     NDArray logLik = logLikelihood(ps, x, decode(ps, z, training), training);
-    NDArray zeros = m.zeros(new Shape(b));
     NDArray klV = gaussianKl(mu, logSigma).sum(new int[] {1});
-    return new Terms(logLik, zeros, zeros, klV, m.full(new Shape(b), (float) config.latentDim()));
+    return new Terms(
+        List.of(Terms.Term.likelihood(logLik), Terms.Term.kl(KL_V, config.betaV(), klV)),
+        m.full(new Shape(b), (float) config.latentDim()));
   }
 
   @Override

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import java.util.List;
 import org.sdlgm.engine.Noise;
 
 /**
@@ -24,6 +25,12 @@ import org.sdlgm.engine.Noise;
 public final class VscBlock extends LatentBlock {
   /** γ is kept in [ε, 1 − ε] so that every log of the spike KL stays finite. */
   private static final double GAMMA_EPS = 1e-6;
+
+  /** The name of the spike term Σ_k KL(q(s_k | x) ‖ Bernoulli(α)), weighted by β_S. */
+  public static final String KL_SPIKE = "kl_spike";
+
+  /** The name of the slab term Σ_k γ_k KL(N(μ_k, σ_k²) ‖ N(0, 1)), weighted by β_v. */
+  public static final String KL_SLAB = "kl_slab";
 
   private static final float MAX_LOGIT = (float) Math.log((1 - GAMMA_EPS) / GAMMA_EPS);
 
@@ -87,7 +94,6 @@ public final class VscBlock extends LatentBlock {
   public Terms terms(
       ParameterStore ps, NDArray x, Schedule s, boolean hard, boolean training, Noise noise) {
     NDManager m = x.getManager();
-    long b = x.getShape().get(0);
     NDArray h = hidden(ps, x, training);
     NDArray mu = apply(muHead, ps, h, training);
     NDArray logSigma = boundedLogSigma(apply(logSigmaHead, ps, h, training));
@@ -102,9 +108,14 @@ public final class VscBlock extends LatentBlock {
     NDArray z = spikes.mul(mu.add(logSigma.exp().mul(eps)));
     NDArray logLik = logLikelihood(ps, x, decode(ps, z, training), training);
     NDArray gamma = Activation.sigmoid(logits);
-    NDArray klS = spikeKl(logits).sum(new int[] {1});
-    NDArray klV = gamma.mul(gaussianKl(mu, logSigma)).sum(new int[] {1});
-    return new Terms(logLik, m.zeros(new Shape(b)), klS, klV, on.sum(new int[] {1}));
+    NDArray klSpike = spikeKl(logits).sum(new int[] {1});
+    NDArray klSlab = gamma.mul(gaussianKl(mu, logSigma)).sum(new int[] {1});
+    return new Terms(
+        List.of(
+            Terms.Term.likelihood(logLik),
+            Terms.Term.kl(KL_SPIKE, config.betaS(), klSpike),
+            Terms.Term.kl(KL_SLAB, config.betaV(), klSlab)),
+        on.sum(new int[] {1}));
   }
 
   @Override

@@ -11,7 +11,9 @@ import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.SdlgmRuntime;
@@ -186,8 +188,7 @@ public final class SdlgmTrainer {
     for (int epoch = firstEpoch; epoch < trainConfig.epochs(); epoch++) {
       Engine.getInstance().setRandomSeed(trainConfig.seedFor(epoch));
       int[] order = org.sdlgm.data.Splits.shuffled(n, new Random(trainConfig.seed() * 31 + epoch));
-      double[] sums = new double[6];
-      int seen = 0;
+      RunningMeans means = new RunningMeans();
       int skipped = 0;
       long t0 = System.nanoTime();
       Schedule s = Schedule.at(config, step, epoch);
@@ -204,29 +205,23 @@ public final class SdlgmTrainer {
         if (epoch >= trainConfig.epochs() - config.settleEpochs(trainConfig.epochs())) {
           s = s.withNoiseScale(0);
         }
-        float[] v = trainer.forwardBackward(config, s, x, b);
-        if (!Float.isFinite(v[0])) {
+        StepValues v = trainer.forwardBackward(config, s, x, b);
+        if (!Float.isFinite(v.loss())) {
           throw diverged(
               epoch,
               step,
-              String.format(
-                  java.util.Locale.ROOT,
-                  "loss is %s (log-lik %s, KL_L %s, KL_S %s, KL_v %s)",
-                  v[0],
-                  v[1],
-                  v[2],
-                  v[3],
-                  v[4]),
+              "loss is " + v.loss() + " (" + v.terms() + ")",
               lastCheckpoint,
               outputDir);
         }
-        if (Float.isFinite(v[6])) {
+        if (Float.isFinite(v.gradientSum())) {
           trainer.update();
           // In a settling step the sampled level is the code's own (no noise), so the budget
           // is steered by it; otherwise by E_q[L | x], which the sampled level scatters around.
           coder
               .block()
-              .afterStep(coder.store(), coder.manager(), s.noiseScale() == 0 ? v[5] : v[7]);
+              .afterStep(
+                  coder.store(), coder.manager(), s.noiseScale() == 0 ? v.nnz() : v.expectedNnz());
           skippedInARow = 0;
         } else if (++skippedInARow > TrainConfig.MAX_SKIPPED_IN_A_ROW) {
           throw diverged(
@@ -242,22 +237,21 @@ public final class SdlgmTrainer {
           skipped++;
         }
         step++;
-        for (int t = 0; t < 6; t++) {
-          sums[t] += v[t] * b;
-        }
-        seen += b;
+        means.add(v.means(), b);
         double el = (System.nanoTime() - t0) / 1e9;
+        Map<String, Double> now = means.means();
+        Map<String, Double> terms = new LinkedHashMap<>();
+        for (String name : v.terms().keySet()) {
+          terms.put(name, now.get(name));
+        }
         TrainingListener.StepStats stats =
             new TrainingListener.StepStats(
                 step,
-                sums[0] / seen,
-                sums[1] / seen,
-                sums[2] / seen,
-                sums[3] / seen,
-                sums[4] / seen,
-                sums[5] / seen,
+                now.get(LOSS),
+                terms,
+                now.get(NNZ),
                 s.tau(),
-                seen / Math.max(el, 1e-9));
+                means.seen() / Math.max(el, 1e-9));
         for (TrainingListener l : listeners) {
           l.onStep(epoch, bi + 1, batches, stats);
         }
@@ -272,35 +266,28 @@ public final class SdlgmTrainer {
       }
       double el = (System.nanoTime() - t0) / 1e9;
       totalSeconds += el;
-      double[] val =
+      HardElbo val =
           validation == null
               ? null
               : HardElbo.estimate(
-                      coder, validation, 500, new Schedule(s.tau(), 1.0, s.priorWeight()))
-                  .means();
+                  coder, validation, 500, new Schedule(s.tau(), 1.0, s.priorWeight()));
+      EpochRecord.Values values =
+          new EpochRecord.Values()
+              .put("tau", s.tau())
+              .put("kl_scale", s.klScale())
+              .put("prior_weight", s.priorWeight())
+              .putAll(EpochRecord.TRAIN, means.means())
+              .put(EpochRecord.VALIDATION + "elbo", val == null ? Double.NaN : val.meanElbo());
+      Map<String, Double> valTerms = val == null ? Map.of() : val.termMeans();
+      for (String name : trainer.termNames) {
+        values.put(EpochRecord.VALIDATION + name, valTerms.getOrDefault(name, Double.NaN));
+      }
+      values
+          .put(EpochRecord.VALIDATION + NNZ, val == null ? Double.NaN : val.meanLevel())
+          .put("sigma_x", coder.sigmaX());
       EpochRecord rec =
           new EpochRecord(
-              epoch + 1,
-              step,
-              el,
-              seen / Math.max(el, 1e-9),
-              s.tau(),
-              s.klScale(),
-              s.priorWeight(),
-              mean(sums, 0, seen),
-              mean(sums, 1, seen),
-              mean(sums, 2, seen),
-              mean(sums, 3, seen),
-              mean(sums, 4, seen),
-              mean(sums, 5, seen),
-              val == null ? Double.NaN : val[0],
-              val == null ? Double.NaN : val[1],
-              val == null ? Double.NaN : val[2],
-              val == null ? Double.NaN : val[3],
-              val == null ? Double.NaN : val[4],
-              val == null ? Double.NaN : val[5],
-              coder.sigmaX(),
-              skipped);
+              epoch + 1, step, el, means.seen() / Math.max(el, 1e-9), values.map(), skipped);
       history.add(rec);
       for (TrainingListener l : listeners) {
         l.onPhases(
@@ -349,9 +336,42 @@ public final class SdlgmTrainer {
     }
   }
 
-  private static double mean(double[] sums, int i, int n) {
-    return n == 0 ? Double.NaN : sums[i] / n;
+  /** The history name of the loss, a step's first value. */
+  private static final String LOSS = "loss";
+
+  /** The history name of the sample's number of non-zeros, a step's last value. */
+  private static final String NNZ = "nnz";
+
+  /**
+   * One step's batch means: the loss, each term by name (in the block's order), the number of
+   * non-zeros of the sample and its expectation, and a sum over gradient entries that is non-finite
+   * when any gradient is.
+   */
+  private record StepValues(
+      float loss, Map<String, Float> terms, float nnz, float expectedNnz, float gradientSum) {
+    /** The values of a {@code history.csv} row's training columns: loss, terms, nnz. */
+    Map<String, Float> means() {
+      Map<String, Float> m = new LinkedHashMap<>();
+      m.put(LOSS, loss);
+      m.putAll(terms);
+      m.put(NNZ, nnz);
+      return m;
+    }
   }
+
+  /**
+   * What one part of a batch returns: its loss share, the sums of its terms (in {@code names}'
+   * order), of the sample's non-zeros and of their expectation, its forward time and the sum over
+   * the sentinels' gradient entries.
+   */
+  private record PartValues(
+      double loss,
+      List<String> names,
+      double[] termSums,
+      double nnzSum,
+      double expectedNnzSum,
+      long forwardNanos,
+      float gradientSum) {}
 
   /** One optimisation step: forward and backward, then {@link AdamUpdates}. */
   private static final class Step {
@@ -367,6 +387,9 @@ public final class SdlgmTrainer {
 
     /** Nanoseconds spent this epoch in forward, backward and update. */
     final long[] phaseNanos = new long[3];
+
+    /** The names of the block's terms, known after the first step. */
+    List<String> termNames = List.of();
 
     Step(SparseCoder coder, AdamUpdates adam) {
       this.coder = coder;
@@ -392,22 +415,23 @@ public final class SdlgmTrainer {
     }
 
     /**
-     * Forward and backward pass; returns [loss, logLik, klL, klS, klV, nnz] batch means, a sum over
-     * gradient entries that is non-finite when any gradient is, and the rows' mean expected number
-     * of non-zeros. The gradients wait for {@link #update} or {@link #zeroGradients}.
+     * Forward and backward pass; returns the batch means ({@link StepValues}). The gradients wait
+     * for {@link #update} or {@link #zeroGradients}.
      *
      * <p>The batch is split into contiguous row ranges, one per worker thread; each part runs its
      * own forward and backward pass into its own gradients ({@link PartGradients}), which the
      * update adds in part order.
      */
-    float[] forwardBackward(SdlgmConfig config, Schedule s, float[] xb, int b) {
+    StepValues forwardBackward(SdlgmConfig config, Schedule s, float[] xb, int b) {
       discardPending();
       int parts = workers.partsFor(b);
       long[] bounds = Workers.bounds(b, parts);
       long t0 = System.nanoTime();
-      double[] sums = new double[6];
-      float gradientSum = 0f;
+      double loss = 0;
+      double[] termSums = null;
+      double nnz = 0;
       double expectedNnz = 0;
+      float gradientSum = 0f;
       long forward = 0;
       pending = coder.manager().newSubManager();
       try {
@@ -415,7 +439,7 @@ public final class SdlgmTrainer {
         for (int i = 0; i < parts; i++) {
           pendingParts.add(new PartGradients(pending));
         }
-        List<double[]> results =
+        List<PartValues> results =
             workers.run(
                 parts,
                 i ->
@@ -428,25 +452,29 @@ public final class SdlgmTrainer {
                         b,
                         pendingParts.get(i),
                         noise.get(i)));
-        for (double[] r : results) {
-          for (int t = 0; t < 6; t++) {
-            sums[t] += r[t];
+        for (PartValues r : results) {
+          loss += r.loss();
+          if (termSums == null) {
+            termSums = new double[r.termSums().length];
+            termNames = r.names();
           }
-          forward = Math.max(forward, (long) r[6]);
-          gradientSum += (float) r[7];
-          expectedNnz += r[8];
+          for (int t = 0; t < termSums.length; t++) {
+            termSums[t] += r.termSums()[t];
+          }
+          nnz += r.nnzSum();
+          forward = Math.max(forward, r.forwardNanos());
+          gradientSum += r.gradientSum();
+          expectedNnz += r.expectedNnzSum();
         }
         long t1 = System.nanoTime();
         phaseNanos[0] += forward;
         phaseNanos[1] += t1 - t0 - forward;
-        float[] v = new float[8];
-        v[0] = (float) sums[0];
-        for (int t = 1; t < 6; t++) {
-          v[t] = (float) (sums[t] / b);
+        Map<String, Float> terms = new LinkedHashMap<>();
+        for (int t = 0; t < termNames.size(); t++) {
+          terms.put(termNames.get(t), (float) (termSums[t] / b));
         }
-        v[6] = gradientSum;
-        v[7] = (float) (expectedNnz / b);
-        return v;
+        return new StepValues(
+            (float) loss, terms, (float) (nnz / b), (float) (expectedNnz / b), gradientSum);
       } catch (RuntimeException | Error e) {
         discardPending();
         throw e;
@@ -454,13 +482,11 @@ public final class SdlgmTrainer {
     }
 
     /**
-     * Rows [from, to) of a batch of {@code b}: [loss share, sums of the five terms, forward ns, sum
-     * over the sentinels' gradient entries, sum of the expected non-zeros]. The sum is taken here,
-     * on the part's thread, while the gradients are fresh in its cache, not afterwards on the
-     * caller's.
+     * Rows [from, to) of a batch of {@code b}. The sentinels' gradient sum is taken here, on the
+     * part's thread, while the gradients are fresh in its cache, not afterwards on the caller's.
      */
     @SuppressWarnings("try") // autograd records for the whole pass; the body need not name it
-    private double[] part(
+    private PartValues part(
         SdlgmConfig config,
         Schedule s,
         float[] xb,
@@ -481,19 +507,17 @@ public final class SdlgmTrainer {
             coder.block() instanceof TapedBlock taped
                 ? taped.terms(store, x, s, false, true, noise, tape)
                 : coder.block().terms(store, x, s, false, true, noise);
-        NDArray loss = terms.loss(config, s, b);
+        NDArray loss = terms.loss(s, b);
         long forward = System.nanoTime() - t0;
         tape.backward(loss);
         store.collectGradients();
-        NDList stats =
-            new NDList(
-                loss,
-                terms.logLik().sum(),
-                terms.klL().sum(),
-                terms.klS().sum(),
-                terms.klV().sum(),
-                terms.nnz().sum(),
-                terms.expectedNnz().sum());
+        List<Terms.Term> list = terms.terms();
+        NDList stats = new NDList(loss);
+        for (Terms.Term t : list) {
+          stats.add(t.value().sum());
+        }
+        stats.add(terms.nnz().sum());
+        stats.add(terms.expectedNnz().sum());
         for (Parameter p : sentinels) {
           NDArray g = store.gradient(p);
           if (g != null) {
@@ -501,18 +525,17 @@ public final class SdlgmTrainer {
           }
         }
         float[] f = NDArrays.stack(stats).toFloatArray();
-        double[] r = new double[9];
-        for (int t = 0; t < 6; t++) {
-          r[t] = f[t];
+        int n = list.size();
+        double[] termSums = new double[n];
+        for (int t = 0; t < n; t++) {
+          termSums[t] = f[1 + t];
         }
-        r[6] = forward;
         float gradientSum = 0f;
-        for (int t = 7; t < f.length; t++) {
+        for (int t = n + 3; t < f.length; t++) {
           gradientSum += f[t];
         }
-        r[7] = gradientSum;
-        r[8] = f[6];
-        return r;
+        return new PartValues(
+            f[0], terms.names(), termSums, f[n + 1], f[n + 2], forward, gradientSum);
       }
     }
 

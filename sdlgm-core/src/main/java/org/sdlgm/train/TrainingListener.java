@@ -1,5 +1,6 @@
 package org.sdlgm.train;
 
+import java.util.Map;
 import org.sdlgm.io.EpochRecord;
 
 /**
@@ -38,14 +39,12 @@ public interface TrainingListener {
    * Running means within an epoch, for progress display.
    *
    * @param step global step count
+   * @param terms the running mean of each of the method's terms, by name in the block's order
    */
   record StepStats(
       long step,
       double loss,
-      double logLik,
-      double klL,
-      double klS,
-      double klV,
+      Map<String, Double> terms,
       double nnz,
       double tau,
       double examplesPerSecond) {}

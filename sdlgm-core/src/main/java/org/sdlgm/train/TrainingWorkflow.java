@@ -18,6 +18,7 @@ import org.sdlgm.eval.Evaluation;
 import org.sdlgm.eval.Evaluator;
 import org.sdlgm.io.DataSchema;
 import org.sdlgm.io.EpochRecord;
+import org.sdlgm.io.MetricsFile;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
 import org.sdlgm.io.Provenance;
@@ -78,14 +79,6 @@ public final class TrainingWorkflow {
   /** What a finished job produced; {@code evaluation} is null without test data. */
   public record Result(
       ModelInfo info, List<EpochRecord> history, double trainSeconds, Evaluation evaluation) {}
-
-  /** The content of {@code metrics.json}. */
-  public record Metrics(
-      String testData,
-      int testSize,
-      double trainSeconds,
-      Evaluation evaluation,
-      Provenance provenance) {}
 
   /**
    * Runs the job into {@code outDir}, which it holds locked ({@link RunFolder}) throughout.
@@ -167,10 +160,12 @@ public final class TrainingWorkflow {
         ev = new Evaluator(options).evaluate(coder, train, test);
         ModelDirectory.writeMetrics(
             outDir,
-            new Metrics(
+            new MetricsFile<>(
+                ModelDirectory.FORMAT,
                 plan.test() != null ? plan.test() : plan.data(),
                 test.size(),
                 run.trainSeconds(),
+                null,
                 ev,
                 prov));
       }

@@ -93,7 +93,7 @@ class BatchNoiseTest {
                   false,
                   Noise.DIRECT);
       float[] elbo = whole.elbo().toFloatArray();
-      float loss = whole.loss(c, s).getFloat();
+      float loss = whole.loss(s).getFloat();
 
       Engine.getInstance().setRandomSeed(5);
       BatchNoise shared = new BatchNoise(m, b);
@@ -114,7 +114,7 @@ class BatchNoiseTest {
                     false,
                     shared.rows(from, to));
         System.arraycopy(t.elbo().toFloatArray(), 0, splitElbo, from, to - from);
-        splitLoss += t.loss(c, s, b).getFloat();
+        splitLoss += t.loss(s, b).getFloat();
       }
       for (int i = 0; i < b; i++) {
         assertEquals(elbo[i], splitElbo[i], 1e-4 * Math.max(1, Math.abs(elbo[i])), "example " + i);

@@ -62,7 +62,7 @@ final class GradientFixtures {
                 false,
                 true,
                 Noise.DIRECT);
-    NDArray loss = whole.loss(c, s, rows);
+    NDArray loss = whole.loss(s, rows);
     JniUtils.backward((PtNDArray) loss, (PtNDArray) m.ones(loss.getShape()), false, false);
     return loss;
   }

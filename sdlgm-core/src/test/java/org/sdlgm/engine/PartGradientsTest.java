@@ -78,7 +78,7 @@ class PartGradientsTest {
                       false,
                       true,
                       noise.rows(from, to));
-          NDArray share = t.loss(c, s, b);
+          NDArray share = t.loss(s, b);
           JniUtils.backward((PtNDArray) share, (PtNDArray) m.ones(share.getShape()), false, false);
           parts.get(i).collectGradients();
         }

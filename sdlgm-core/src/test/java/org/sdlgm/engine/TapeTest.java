@@ -16,6 +16,7 @@ import org.sdlgm.model.KlV;
 import org.sdlgm.model.LevelPrior;
 import org.sdlgm.model.Method;
 import org.sdlgm.model.Schedule;
+import org.sdlgm.model.SdlgmBlock;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.Selection;
 import org.sdlgm.model.SparseCoder;
@@ -125,7 +126,7 @@ class TapeTest {
                     true,
                     Noise.DIRECT,
                     tape);
-        NDArray tapedLoss = taped.loss(c, s, b);
+        NDArray tapedLoss = taped.loss(s, b);
         tape.backward(tapedLoss);
         leaves.collectGradients();
         assertEquals(wantLoss, tapedLoss.getFloat(), 1e-4 * Math.max(1, Math.abs(wantLoss)), what);
@@ -164,9 +165,9 @@ class TapeTest {
   private static float[][] values(Terms t) {
     return new float[][] {
       t.logLik().toFloatArray(),
-      t.klL().toFloatArray(),
-      t.klS().toFloatArray(),
-      t.klV().toFloatArray(),
+      t.value(SdlgmBlock.KL_L).toFloatArray(),
+      t.value(SdlgmBlock.KL_S).toFloatArray(),
+      t.value(SdlgmBlock.KL_V).toFloatArray(),
       t.nnz().toFloatArray()
     };
   }

@@ -76,7 +76,7 @@ class LatentBlockTest {
         NDManager m = NDManager.newBaseManager()) {
       NDArray x = m.randomUniform(0f, 1f, new Shape(5, 12));
       Terms t = coder.block().terms(coder.store(), x, new Schedule(0.5, 1, 1), true, false);
-      for (float v : t.klL().toFloatArray()) {
+      for (float v : t.value(SdlgmBlock.KL_L).toFloatArray()) {
         // KL against the uniform prior over 4 levels lies in [0, log 4].
         assertTrue(v >= -1e-5 && v <= Math.log(4) + 1e-5, "KL_L " + v);
       }
@@ -100,7 +100,7 @@ class LatentBlockTest {
                   new Schedule(0.5, 1, 1),
                   true,
                   false);
-      for (float v : t.klL().toFloatArray()) {
+      for (float v : t.value(SdlgmBlock.KL_L).toFloatArray()) {
         assertEquals(0f, v);
       }
       for (float v : t.nnz().toFloatArray()) {
@@ -118,7 +118,7 @@ class LatentBlockTest {
         NDArray x = m.randomUniform(0f, 1f, new Shape(6, 12));
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
           Terms t = coder.block().terms(coder.store(), x, new Schedule(0.7, 1, 1), false, true);
-          gc.backward(t.loss(coder.config(), new Schedule(0.7, 1, 1)));
+          gc.backward(t.loss(new Schedule(0.7, 1, 1)));
         }
         for (Pair<String, Parameter> p : coder.block().getParameters()) {
           float g = p.getValue().getArray().getGradient().abs().sum().getFloat();
@@ -150,7 +150,7 @@ class LatentBlockTest {
           Terms t =
               ((TapedBlock) coder.block())
                   .terms(coder.store(), xs, s, hard, false, Noise.DIRECT, hard ? null : new Tape());
-          for (float kl : t.klS().toFloatArray()) {
+          for (float kl : t.value(SdlgmBlock.KL_S).toFloatArray()) {
             assertTrue(kl >= -1e-3f, sel + (hard ? " hard" : " relaxed") + " KL_S " + kl);
           }
         }

@@ -115,7 +115,7 @@ class LevelEstimatorTest {
       Schedule noiseFree = new Schedule(0.5, 1, 1, 0);
       Terms t = coder.block().terms(coder.store(), x, noiseFree, false, true);
       float[] logLik = t.logLik().toFloatArray();
-      float[] klL = t.klL().toFloatArray();
+      float[] klL = t.value(SdlgmBlock.KL_L).toFloatArray();
       double[][] perLevel = perLevelLogLik(coder, x, m, k, l0);
       for (int r = 0; r < b; r++) {
         double max = Double.NEGATIVE_INFINITY;

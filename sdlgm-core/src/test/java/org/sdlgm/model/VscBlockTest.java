@@ -1,6 +1,5 @@
 package org.sdlgm.model;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,10 +81,11 @@ class VscBlockTest {
       float[] ls =
           LatentBlock.apply(child(b, "logSigmaHead"), coder.store(), h, false).toFloatArray();
       float[] lg = LatentBlock.apply(child(b, "spikeHead"), coder.store(), h, false).toFloatArray();
-      float[] klS = t.klS().toFloatArray();
-      float[] klV = t.klV().toFloatArray();
+      float[] klS = t.value(VscBlock.KL_SPIKE).toFloatArray();
+      float[] klV = t.value(VscBlock.KL_SLAB).toFloatArray();
       float[] nnz = t.nnz().toFloatArray();
-      assertArrayEquals(new float[4], t.klL().toFloatArray());
+      // VSC has no level: its terms are its own, with no KL_L.
+      assertEquals(List.of(Terms.LOGLIK, VscBlock.KL_SPIKE, VscBlock.KL_SLAB), t.names());
       for (int r = 0; r < 4; r++) {
         double s = 0;
         double v = 0;

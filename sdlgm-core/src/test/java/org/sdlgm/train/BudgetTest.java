@@ -63,7 +63,7 @@ class BudgetTest {
       try (SparseCoder coder = run.coder()) {
         // The steering holds E_q[L | x] at the budget, so the sampled levels' mean meets it.
         List<EpochRecord> h = run.history();
-        double last = h.get(h.size() - 1).trainNnz();
+        double last = h.get(h.size() - 1).value("train_nnz");
         assertEquals(target, last, 0.6, "training mean nnz in the last epoch, target " + target);
         SdlgmBlock block = (SdlgmBlock) coder.block();
         double cost = block.levelCost(coder.store(), coder.manager());

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.sdlgm.io.MetricsFile;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.report.Html;
 import org.sdlgm.report.ReportOptions;
@@ -156,7 +157,7 @@ public final class ExperimentResults {
         int l0Used = config.at("/model/maxLevel").asInt();
         double secs = m.path("trainSeconds").asDouble(Double.NaN);
         if (spec.task().equals("multilabel")) {
-          for (var e : m.path("evaluations").properties()) {
+          for (var e : MetricsFile.evaluation(m).properties()) {
             // The set size bound of each rule: L0 for the count rule, k for top-k (L0 for
             // sdlgm-fixed), none for the threshold rule.
             int bound =
@@ -171,7 +172,7 @@ public final class ExperimentResults {
             rows.add(new Row(c, e.getKey(), bound, secs, extract(e.getValue(), cols)));
           }
         } else {
-          JsonNode ev = m.path("evaluation");
+          JsonNode ev = MetricsFile.evaluation(m);
           JsonNode warning = ev.path("collapseWarning");
           rows.add(
               new Row(

@@ -13,9 +13,9 @@ import java.util.Map;
 import org.sdlgm.SdlgmException;
 
 /**
- * {@code history.csv} read by column name (see {@code EpochRecord.csvHeader()}), so that the report
- * keeps working when columns are added: one row per epoch, empty fields are NaN, a missing file is
- * an empty history.
+ * {@code history.csv} read by column name (see {@code EpochRecord}), so that the report keeps
+ * working when columns are added: one row per epoch, empty fields are NaN, a missing file is an
+ * empty history.
  */
 public final class History {
   private final Map<String, double[]> columns;

@@ -2,13 +2,16 @@ package org.sdlgm.report;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.jfree.chart.JFreeChart;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.sdlgm.io.EpochRecord;
 
 /**
- * Learning curves from {@code history.csv}: every objective term per epoch, training (relaxed
- * sampler, mean over the epoch's batches) against validation (hard samples) where the run had a
+ * Learning curves from {@code history.csv}: the loss, then one panel for every term the file has a
+ * {@code train_<name>} column for (whatever the method named its terms), training (relaxed sampler,
+ * mean over the epoch's batches) against {@code val_<name>} (hard samples) where the run had a
  * validation part, and the schedule (τ, and the prior weight and KL scale when they vary).
  */
 public final class LearningCurvesSection implements ReportSection {
@@ -17,15 +20,29 @@ public final class LearningCurvesSection implements ReportSection {
    */
   private record Panel(String title, String train, String validation, double validationSign) {}
 
-  private static final List<Panel> PANELS =
-      List.of(
-          new Panel("loss = −ELBO", "train_loss", "val_elbo", -1),
-          new Panel("log-likelihood", "train_loglik", "val_loglik", 1),
-          new Panel("KL_L (level)", "train_kl_l", "val_kl_l", 1),
-          new Panel("KL_S (selection)", "train_kl_s", "val_kl_s", 1),
-          new Panel("KL_v (values)", "train_kl_v", "val_kl_v", 1),
-          new Panel("nnz per code", "train_nnz", "val_nnz", 1),
-          new Panel("σ_x (Gaussian likelihood)", "sigma_x", null, 1));
+  /** Readable titles of the terms sdlgm's own methods name; any other term is titled by name. */
+  private static final Map<String, String> TITLES =
+      Map.of(
+          "loglik", "log-likelihood",
+          "kl_l", "KL_L (level)",
+          "kl_s", "KL_S (selection)",
+          "kl_v", "KL_v (values)",
+          "nnz", "nnz per code");
+
+  /** The loss, one panel per {@code train_<name>} column in file order, then σ_x. */
+  static List<Panel> panels(History h) {
+    List<Panel> panels = new ArrayList<>();
+    panels.add(new Panel("loss = −ELBO", EpochRecord.TRAIN_LOSS, "val_elbo", -1));
+    for (String column : h.names()) {
+      if (column.startsWith(EpochRecord.TRAIN) && !column.equals(EpochRecord.TRAIN_LOSS)) {
+        String name = column.substring(EpochRecord.TRAIN.length());
+        panels.add(
+            new Panel(TITLES.getOrDefault(name, name), column, EpochRecord.VALIDATION + name, 1));
+      }
+    }
+    panels.add(new Panel("σ_x (Gaussian likelihood)", "sigma_x", null, 1));
+    return panels;
+  }
 
   @Override
   public String title() {
@@ -43,7 +60,7 @@ public final class LearningCurvesSection implements ReportSection {
     double[] epochs = h.epochs();
     List<JFreeChart> charts = new ArrayList<>();
     boolean anyValidation = false;
-    for (Panel p : PANELS) {
+    for (Panel p : panels(h)) {
       if (!h.hasNonZero(p.train())) {
         continue; // absent, or a term this method does not have (the KLs of the autoencoder)
       }

@@ -8,11 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.data.Dataset;
 import org.sdlgm.data.InputScaling;
 import org.sdlgm.data.TrainTest;
+import org.sdlgm.io.MetricsFile;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
 import org.sdlgm.model.SdlgmConfig;
@@ -176,15 +179,33 @@ public final class ReportContext implements AutoCloseable {
   }
 
   /**
-   * The evaluation object of {@code metrics.json} (its {@code evaluation} member as written by
-   * {@code train}, or the file itself as written by {@code eval --json}); a missing node when there
-   * is none. Read with {@code path(...)}, which tolerates absent members.
+   * The evaluation object of {@code metrics.json} ({@link MetricsFile#evaluation}); a missing node
+   * when there is none. Read with {@code path(...)}, which tolerates absent members.
    */
   public JsonNode evaluation() {
     if (metrics == null) {
       return MissingNode.getInstance();
     }
-    return metrics.has("evaluation") ? metrics.path("evaluation") : metrics;
+    return MetricsFile.evaluation(metrics);
+  }
+
+  /**
+   * The test means of the method's terms by name, in the file's order (its evaluation's {@code
+   * terms}, or the fixed members of files written before terms had names); empty when there are
+   * none.
+   */
+  public Map<String, Double> terms() {
+    JsonNode ev = evaluation();
+    Map<String, Double> terms = new LinkedHashMap<>();
+    if (ev.path("terms").isObject()) {
+      ev.path("terms").properties().forEach(e -> terms.put(e.getKey(), e.getValue().asDouble()));
+    } else if (ev.path("logLik").isNumber()) {
+      String[][] legacy = {{"logLik", "loglik"}, {"klL", "kl_l"}, {"klS", "kl_s"}, {"klV", "kl_v"}};
+      for (String[] k : legacy) {
+        terms.put(k[1], ev.path(k[0]).asDouble());
+      }
+    }
+    return terms;
   }
 
   public History history() {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.sdlgm.io.DataSchema;
 import org.sdlgm.io.ModelInfo;
 import org.sdlgm.io.Provenance;
@@ -148,17 +149,14 @@ public final class SummarySection implements ReportSection {
               finite(ev, "elbo")
                   ? num(ev.path("elbo").asDouble()) + on
                   : "— (the method has no ELBO)"));
-      if (finite(ev, "logLik")) {
+      Map<String, Double> terms = ctx.terms();
+      if (!terms.isEmpty()) {
         r.add(
             row(
-                "log-lik, KL_L, KL_S, KL_v",
-                num(ev.path("logLik").asDouble())
-                    + ", "
-                    + num(ev.path("klL").asDouble())
-                    + ", "
-                    + num(ev.path("klS").asDouble())
-                    + ", "
-                    + num(ev.path("klV").asDouble())));
+                String.join(", ", terms.keySet()),
+                terms.values().stream()
+                    .map(SummarySection::num)
+                    .collect(java.util.stream.Collectors.joining(", "))));
       }
       r.add(
           row(

@@ -2,25 +2,41 @@ package org.sdlgm.report;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.jfree.chart.JFreeChart;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
+import org.sdlgm.io.EpochRecord;
 
 /**
- * Learning curves of a multi-label run from {@code history.csv} ({@code TaggerEpoch} columns): the
- * training loss and its two terms (count NLL, set loss), means over each epoch's batches, and the
- * validation P@1, example-F1 and count accuracy at the end of each epoch where the run had a
- * validation part. Columns that are absent or never finite are left out, so the curves of {@code
- * br-mlp} (no count head) simply lack the count panels.
+ * Learning curves of a multi-label run from {@code history.csv}: the training loss and every term
+ * the file has a {@code train_<name>} column for (count NLL, set loss, level), means over each
+ * epoch's batches, and the validation P@1, example-F1 and count accuracy at the end of each epoch
+ * where the run had a validation part. Columns that are absent or never finite are left out, so the
+ * curves of {@code br-mlp} (no count head) simply lack the count panels.
  */
 public final class TaggerLearningCurvesSection implements TaggerSection {
   private record Panel(String title, String column) {}
 
-  private static final List<Panel> TRAINING =
-      List.of(
-          new Panel("training loss", "train_loss"),
-          new Panel("count NLL (training)", "train_count_nll"),
-          new Panel("set loss (training)", "train_set_loss"));
+  /** Readable titles of the multi-label terms; any other term is titled by name. */
+  private static final Map<String, String> TITLES =
+      Map.of(
+          "loss", "training loss",
+          "count_nll", "count NLL (training)",
+          "set_loss", "set loss (training)",
+          "level", "level (training)");
+
+  /** One panel per {@code train_<name>} column, in file order. */
+  private static List<Panel> training(History h) {
+    List<Panel> panels = new ArrayList<>();
+    for (String column : h.names()) {
+      if (column.startsWith(EpochRecord.TRAIN)) {
+        String name = column.substring(EpochRecord.TRAIN.length());
+        panels.add(new Panel(TITLES.getOrDefault(name, name + " (training)"), column));
+      }
+    }
+    return panels;
+  }
 
   private static final List<Panel> VALIDATION =
       List.of(
@@ -43,7 +59,7 @@ public final class TaggerLearningCurvesSection implements TaggerSection {
     History h = ctx.history();
     double[] epochs = h.epochs();
     List<JFreeChart> charts = new ArrayList<>();
-    for (Panel p : TRAINING) {
+    for (Panel p : training(h)) {
       // A count NLL that is identically 0 is a model without a count head: nothing to draw.
       if (h.hasNonZero(p.column())) {
         charts.add(panel(p, epochs, h.column(p.column())));

@@ -10,6 +10,7 @@ import org.sdlgm.SdlgmException;
 import org.sdlgm.data.multilabel.FeatureTransform;
 import org.sdlgm.data.multilabel.MultiLabelDataset;
 import org.sdlgm.data.multilabel.MultiLabelTrainTest;
+import org.sdlgm.io.MetricsFile;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.TaggerDirectory;
 import org.sdlgm.io.TaggerInfo;
@@ -162,11 +163,11 @@ public final class TaggerReportContext implements AutoCloseable {
   }
 
   /**
-   * The {@code evaluations} object of {@code metrics.json} (set rule id → metrics); a missing node
-   * when there is none.
+   * The evaluation object of {@code metrics.json} (set rule id → metrics; {@link
+   * MetricsFile#evaluation}); a missing node when there is none.
    */
   public JsonNode evaluations() {
-    return metrics == null ? MissingNode.getInstance() : metrics.path("evaluations");
+    return metrics == null ? MissingNode.getInstance() : MetricsFile.evaluation(metrics);
   }
 
   /** {@code history.csv} by column name. */

@@ -15,6 +15,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.util.PairList;
+import java.util.List;
 import org.sdlgm.model.GumbelSoftmax;
 import org.sdlgm.model.Scalars;
 
@@ -199,8 +200,15 @@ public final class TaggerBlock extends AbstractBlock {
   }
 
   /**
-   * Per-example training terms for a batch: {@code [total, countNll, setLoss, relaxedLevel]}, each
-   * of shape (B). {@code total = λ·countNll + setLoss}.
+   * The names of {@link #loss}'s per-example outputs after the total, in their order: the count
+   * term −log q(n(Y) | x), the set loss, and the level of the relaxed sample (a statistic). The
+   * trainer's {@code history.csv} has a column {@code train_<name>} for each.
+   */
+  public static final List<String> TERMS = List.of("count_nll", "set_loss", "level");
+
+  /**
+   * Per-example training terms for a batch: the total, then {@link #TERMS} ({@code countNll,
+   * setLoss, relaxedLevel}), each of shape (B). {@code total = λ·countNll + setLoss}.
    *
    * @param x features (B, D), already transformed
    * @param y label indicator (B, C)

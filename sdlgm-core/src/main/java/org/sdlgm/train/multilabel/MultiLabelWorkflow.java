@@ -11,12 +11,13 @@ import org.sdlgm.data.multilabel.MultiLabelPlan;
 import org.sdlgm.data.multilabel.MultiLabelTrainTest;
 import org.sdlgm.eval.multilabel.MultiLabelEvaluation;
 import org.sdlgm.eval.multilabel.TaggerEvaluator;
+import org.sdlgm.io.EpochRecord;
+import org.sdlgm.io.MetricsFile;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.MultiLabelSchema;
 import org.sdlgm.io.Provenance;
 import org.sdlgm.io.RunOptions;
 import org.sdlgm.io.TaggerDirectory;
-import org.sdlgm.io.TaggerEpoch;
 import org.sdlgm.io.TaggerInfo;
 import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.multilabel.SetRule;
@@ -97,19 +98,10 @@ public final class MultiLabelWorkflow {
   /** What a finished job produced; {@code evaluations} is empty without test data. */
   public record Result(
       TaggerInfo info,
-      List<TaggerEpoch> history,
+      List<EpochRecord> history,
       double trainSeconds,
       int epochKept,
       Map<SetRule, MultiLabelEvaluation> evaluations) {}
-
-  /** The content of {@code metrics.json}. */
-  public record Metrics(
-      String testData,
-      int testSize,
-      double trainSeconds,
-      int epochKept,
-      Map<SetRule, MultiLabelEvaluation> evaluations,
-      Provenance provenance) {}
 
   public Result run(Path outDir, boolean overwrite) {
     return run(outDir, overwrite, false);
@@ -196,7 +188,8 @@ public final class MultiLabelWorkflow {
         ev = TaggerEvaluator.evaluate(tagger, tt.test(), transform, 500);
         ModelDirectory.writeMetrics(
             outDir,
-            new Metrics(
+            new MetricsFile<>(
+                TaggerDirectory.FORMAT,
                 plan.test() != null ? plan.test() : plan.data(),
                 tt.test().size(),
                 run.trainSeconds(),

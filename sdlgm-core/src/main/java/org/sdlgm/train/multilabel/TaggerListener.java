@@ -1,6 +1,6 @@
 package org.sdlgm.train.multilabel;
 
-import org.sdlgm.io.TaggerEpoch;
+import org.sdlgm.io.EpochRecord;
 
 /**
  * Observes a multi-label training run (progress display, logging, tests). Callbacks run on the
@@ -25,5 +25,5 @@ public interface TaggerListener {
   default void onInputPath(boolean sparse, String reason) {}
 
   /** After an epoch, with its history row. */
-  default void onEpoch(TaggerEpoch record) {}
+  default void onEpoch(EpochRecord record) {}
 }

@@ -1,7 +1,7 @@
 package org.sdlgm.train.multilabel;
 
 import java.util.List;
-import org.sdlgm.io.TaggerEpoch;
+import org.sdlgm.io.EpochRecord;
 import org.sdlgm.model.multilabel.Tagger;
 
 /**
@@ -10,4 +10,4 @@ import org.sdlgm.model.multilabel.Tagger;
  * one, or the best by validation when selection by validation was asked for).
  */
 public record TaggerRun(
-    Tagger tagger, List<TaggerEpoch> history, double trainSeconds, int epochKept) {}
+    Tagger tagger, List<EpochRecord> history, double trainSeconds, int epochKept) {}

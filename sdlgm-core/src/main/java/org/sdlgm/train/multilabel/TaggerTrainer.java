@@ -12,6 +12,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -23,15 +24,17 @@ import org.sdlgm.engine.AdamUpdates;
 import org.sdlgm.eval.multilabel.MultiLabelEvaluation;
 import org.sdlgm.eval.multilabel.TaggerEvaluator;
 import org.sdlgm.io.Checkpoint;
+import org.sdlgm.io.EpochRecord;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.RunOptions;
 import org.sdlgm.io.TaggerDirectory;
-import org.sdlgm.io.TaggerEpoch;
 import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.SparseCoder;
 import org.sdlgm.model.multilabel.SetRule;
 import org.sdlgm.model.multilabel.Tagger;
+import org.sdlgm.model.multilabel.TaggerBlock;
 import org.sdlgm.model.multilabel.TaggerConfig;
+import org.sdlgm.train.RunningMeans;
 import org.sdlgm.train.TrainingDivergedException;
 
 /**
@@ -211,8 +214,8 @@ public final class TaggerTrainer {
     }
   }
 
-  private static List<TaggerEpoch> readHistory(Checkpoint c) {
-    return TaggerEpoch.readCsv(c.file(HISTORY));
+  private static List<EpochRecord> readHistory(Checkpoint c) {
+    return EpochRecord.readCsv(c.file(HISTORY));
   }
 
   /** Publishes this epoch's checkpoint; {@code best} holds the best epoch's parameters, or null. */
@@ -221,7 +224,7 @@ public final class TaggerTrainer {
       AdamUpdates adam,
       byte[] best,
       State state,
-      List<TaggerEpoch> history,
+      List<EpochRecord> history,
       RunOptions options) {
     Checkpoint.Draft d =
         Checkpoint.begin(outputDir, TaggerDirectory.FORMAT)
@@ -230,7 +233,7 @@ public final class TaggerTrainer {
     if (best != null) {
       d.put(BEST, f -> org.sdlgm.util.AtomicFiles.write(f, out -> out.write(best)));
     }
-    d.put(HISTORY, f -> TaggerEpoch.writeCsv(f, history)).publish(state, options);
+    d.put(HISTORY, f -> EpochRecord.writeCsv(f, history)).publish(state, options);
   }
 
   private TaggerRun loop(
@@ -252,7 +255,7 @@ public final class TaggerTrainer {
     float[] x = sparse ? null : new float[bs * d];
     float[] y = new float[bs * c];
     float[] count = new float[bs * nl];
-    List<TaggerEpoch> history = start == null ? new ArrayList<>() : readHistory(checkpoint);
+    List<EpochRecord> history = start == null ? new ArrayList<>() : readHistory(checkpoint);
     long global = start == null ? 0 : start.step();
     double seconds = 0;
     int skippedInARow = 0;
@@ -269,8 +272,7 @@ public final class TaggerTrainer {
     for (int epoch = start == null ? 0 : start.epoch(); epoch < training.epochs(); epoch++) {
       Engine.getInstance().setRandomSeed(training.seedFor(epoch));
       int[] order = org.sdlgm.data.Splits.shuffled(n, new Random(training.seed() * 31 + epoch));
-      double[] sums = new double[4];
-      int seen = 0;
+      RunningMeans means = new RunningMeans();
       int skipped = 0;
       long t0 = System.nanoTime();
       double tau = config.tauAt(global);
@@ -302,7 +304,7 @@ public final class TaggerTrainer {
                   + v[0]
                   + ". Try a lower --lr or --grad-clip.");
         }
-        if (Float.isFinite(v[4])) {
+        if (Float.isFinite(v[v.length - 1])) {
           step.update();
           skippedInARow = 0;
         } else if (++skippedInARow > TrainConfig.MAX_SKIPPED_IN_A_ROW) {
@@ -319,20 +321,23 @@ public final class TaggerTrainer {
           skipped++;
         }
         global++;
-        for (int t = 0; t < 4; t++) {
-          sums[t] += v[t] * b;
+        Map<String, Float> batchMeans = new LinkedHashMap<>();
+        batchMeans.put(LOSS, v[0]);
+        for (int t = 0; t < TaggerBlock.TERMS.size(); t++) {
+          batchMeans.put(TaggerBlock.TERMS.get(t), v[1 + t]);
         }
-        seen += b;
+        means.add(batchMeans, b);
         double el = (System.nanoTime() - t0) / 1e9;
+        Map<String, Double> now = means.means();
         for (TaggerListener l : listeners) {
           l.onStep(
               epoch,
               bi + 1,
               batches,
-              sums[0] / seen,
-              sums[1] / seen,
-              sums[2] / seen,
-              seen / Math.max(el, 1e-9));
+              now.get(LOSS),
+              now.get(TaggerBlock.TERMS.get(0)),
+              now.get(TaggerBlock.TERMS.get(1)),
+              means.seen() / Math.max(el, 1e-9));
         }
       }
       double el = (System.nanoTime() - t0) / 1e9;
@@ -344,22 +349,21 @@ public final class TaggerTrainer {
                 tagger, validation, features, 500, List.of(config.setRules().get(0)));
         val = all.values().iterator().next();
       }
-      TaggerEpoch rec =
-          new TaggerEpoch(
+      EpochRecord rec =
+          new EpochRecord(
               epoch + 1,
               global,
               el,
-              seen / Math.max(el, 1e-9),
-              tau,
-              sums[0] / seen,
-              sums[1] / seen,
-              sums[2] / seen,
-              sums[3] / seen,
-              val == null ? Double.NaN : val.p1(),
-              val == null ? Double.NaN : val.p3(),
-              val == null ? Double.NaN : val.exampleF1(),
-              val == null ? Double.NaN : val.countAccuracy(),
-              val == null ? Double.NaN : val.meanPredictedSetSize(),
+              means.seen() / Math.max(el, 1e-9),
+              new EpochRecord.Values()
+                  .put("tau", tau)
+                  .putAll(EpochRecord.TRAIN, means.means())
+                  .put("val_p1", val == null ? Double.NaN : val.p1())
+                  .put("val_p3", val == null ? Double.NaN : val.p3())
+                  .put("val_example_f1", val == null ? Double.NaN : val.exampleF1())
+                  .put("val_count_accuracy", val == null ? Double.NaN : val.countAccuracy())
+                  .put("val_mean_set_size", val == null ? Double.NaN : val.meanPredictedSetSize())
+                  .map(),
               skipped);
       history.add(rec);
       if (keepBest && val.exampleF1() > bestScore) {
@@ -428,6 +432,9 @@ public final class TaggerTrainer {
     return dense == null;
   }
 
+  /** The history name of the loss, a step's first value. */
+  private static final String LOSS = "loss";
+
   private static final class Step {
     private final Tagger tagger;
     final AdamUpdates adam;
@@ -451,7 +458,10 @@ public final class TaggerTrainer {
       sentinel = first;
     }
 
-    /** Returns batch means [loss, countNll, setLoss, level] and a gradient sentinel sum. */
+    /**
+     * Returns the batch means of the loss and of {@link TaggerBlock#TERMS}, in order, then a
+     * gradient sentinel sum.
+     */
     float[] forwardBackward(float[] x, float[] y, float[] count, int b, double tau) {
       TaggerConfig c = tagger.config();
       try (NDManager sub = tagger.manager().newSubManager();
@@ -469,14 +479,17 @@ public final class TaggerTrainer {
 
     /**
      * Back-propagates the batch mean of the total of {@code t} and returns the means of its terms
-     * with the sentinel gradient's sum, [loss, countNll, setLoss, level, Σ sentinel].
+     * with the sentinel gradient's sum: the loss, {@link TaggerBlock#TERMS} in order, Σ sentinel.
      */
     private static float[] backward(
         GradientCollector gc, NDList t, java.util.function.Supplier<NDArray> sentinelSum) {
       NDArray loss = t.get(0).mean();
       gc.backward(loss);
-      NDList stats =
-          new NDList(loss, t.get(1).mean(), t.get(2).mean(), t.get(3).mean(), sentinelSum.get());
+      NDList stats = new NDList(loss);
+      for (int i = 1; i < t.size(); i++) {
+        stats.add(t.get(i).mean());
+      }
+      stats.add(sentinelSum.get());
       return NDArrays.stack(stats).toFloatArray();
     }
 
