@@ -25,7 +25,8 @@ for d in sorted(glob.glob(os.path.join(root, "*", "metrics.json"))):
             break
     metrics = json.load(open(d))
     config = json.load(open(os.path.join(os.path.dirname(d), "config.json")))
-    for rule, ev in metrics["evaluations"].items():
+    # Older files name the member "evaluations".
+    for rule, ev in metrics.get("evaluation", metrics.get("evaluations", {})).items():
         key = (name, method, rule)
         cells.setdefault(key, []).append((ev, config))
 

@@ -28,8 +28,10 @@ for d in sys.argv[1:]:
     nnz = e["nnz"]
     lvl = e.get("level")
     probe = e.get("probe")
-    print(f"| `{d.split('/')[-1]}` | {e['method']} | {fmt(e['elbo'])} | {fmt(e['logLik'])} | {fmt(e['klL'], 3)} | "
-          f"{fmt(e['klS'], 3)} | {fmt(e['klV'])} | {fmt(e['reconError'])} | "
+    # The terms by name; older files have fixed members instead. A method without a term shows —.
+    t = e.get("terms") or {"loglik": e.get("logLik"), "kl_l": e.get("klL"), "kl_s": e.get("klS"), "kl_v": e.get("klV")}
+    print(f"| `{d.split('/')[-1]}` | {e['method']} | {fmt(e['elbo'])} | {fmt(t.get('loglik'))} | {fmt(t.get('kl_l'), 3)} | "
+          f"{fmt(t.get('kl_s'), 3)} | {fmt(t.get('kl_v'))} | {fmt(e['reconError'])} | "
           f"{fmt(nnz['mean'])} / {nnz['median']:.0f} / {nnz['max']} ({e['cap']}) | {fmt(e['effectiveNnz']['mean'])} | "
           f"{fmt(100 * lvl['shareAtCap'], 1) + '%' if lvl else '—'} | {fmt(probe['testAccuracy'], 4) if probe else '—'} | "
           f"{train_seconds(d):.0f} |")
