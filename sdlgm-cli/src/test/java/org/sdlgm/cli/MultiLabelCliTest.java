@@ -77,7 +77,7 @@ class MultiLabelCliTest {
         "tfidf",
         config.at("/data/featureTransform").asText(),
         "auto resolves to tf-idf on sparse counts");
-    JsonNode count = Cli.readJson(model.resolve("metrics.json")).at("/evaluations/count");
+    JsonNode count = Cli.readJson(model.resolve("metrics.json")).at("/evaluation/count");
     // Chance P@1 is about 2.5/40; the labels have clear feature signatures.
     assertTrue(count.get("p1").asDouble() > 0.6, "P@1 " + count.get("p1"));
     System.out.println("synthetic multi-label metrics: " + count);
