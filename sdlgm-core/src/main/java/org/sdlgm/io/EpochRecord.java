@@ -83,4 +83,12 @@ public record EpochRecord(
   public static List<EpochRecord> readCsv(Path file) {
     return HistoryCsv.read(file);
   }
+
+  /**
+   * The columns of a {@code history.csv} by name, in file order (every column, {@code epoch} and
+   * {@code step} included), for readers that plot them; empty fields are NaN.
+   */
+  public static Map<String, double[]> readColumns(Path file) {
+    return HistoryCsv.columns(file);
+  }
 }

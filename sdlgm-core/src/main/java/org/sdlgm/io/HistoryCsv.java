@@ -63,44 +63,80 @@ final class HistoryCsv {
 
   /** Reads the rows of {@code file} (blank lines skipped; no {@code skipped_steps} column is 0). */
   static List<EpochRecord> read(Path file) {
-    try {
-      List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-      List<EpochRecord> out = new ArrayList<>();
-      if (lines.isEmpty()) {
-        return out;
-      }
-      String[] header = lines.get(0).split(",", -1);
-      for (String line : lines.subList(1, lines.size())) {
-        if (!line.isBlank()) {
-          out.add(parse(header, line));
+    Map<String, double[]> columns = columns(file);
+    int rows = columns.isEmpty() ? 0 : columns.values().iterator().next().length;
+    List<EpochRecord> out = new ArrayList<>();
+    for (int r = 0; r < rows; r++) {
+      Map<String, Double> values = new LinkedHashMap<>();
+      for (Map.Entry<String, double[]> c : columns.entrySet()) {
+        if (!FIXED.contains(c.getKey())) {
+          values.put(c.getKey(), c.getValue()[r]);
         }
       }
-      return out;
+      double skipped = at(columns, SKIPPED, r);
+      out.add(
+          new EpochRecord(
+              (int) at(columns, EPOCH, r),
+              (long) at(columns, STEP, r),
+              at(columns, SECONDS, r),
+              at(columns, EXAMPLES_PER_S, r),
+              values,
+              Double.isNaN(skipped) ? 0 : (int) skipped));
+    }
+    return out;
+  }
+
+  private static double at(Map<String, double[]> columns, String name, int row) {
+    double[] c = columns.get(name);
+    return c == null ? Double.NaN : c[row];
+  }
+
+  /**
+   * The columns of {@code file} by header name, in file order, one value per non-blank line after
+   * the header; an empty field, or a line shorter than the header, is NaN.
+   */
+  static Map<String, double[]> columns(Path file) {
+    try {
+      List<String> lines =
+          Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+              .filter(l -> !l.isBlank())
+              .toList();
+      Map<String, double[]> columns = new LinkedHashMap<>();
+      if (lines.isEmpty()) {
+        return columns;
+      }
+      String[] header = lines.get(0).split(",", -1);
+      int n = lines.size() - 1;
+      double[][] data = new double[header.length][n];
+      for (int r = 0; r < n; r++) {
+        String[] p = lines.get(r + 1).split(",", -1);
+        if (p.length > header.length) {
+          throw new IllegalArgumentException(
+              "line " + (r + 2) + ": " + p.length + " fields, the header has " + header.length);
+        }
+        for (int c = 0; c < header.length; c++) {
+          String v = c < p.length ? p[c].trim() : "";
+          try {
+            data[c][r] = v.isEmpty() ? Double.NaN : Double.parseDouble(v);
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                "line "
+                    + (r + 2)
+                    + ", column '"
+                    + header[c].trim()
+                    + "': not a number: '"
+                    + v
+                    + "'",
+                e);
+          }
+        }
+      }
+      for (int c = 0; c < header.length; c++) {
+        columns.put(header[c].trim(), data[c]);
+      }
+      return columns;
     } catch (IOException | IllegalArgumentException e) {
       throw new SdlgmException(file + ": unreadable history (" + e.getMessage() + ")", e);
     }
-  }
-
-  private static EpochRecord parse(String[] header, String line) {
-    String[] p = line.split(",", -1);
-    if (p.length != header.length) {
-      throw new IllegalArgumentException(
-          "expected " + header.length + " fields, got " + p.length + ": " + line);
-    }
-    Map<String, Double> fixed = new LinkedHashMap<>();
-    Map<String, Double> values = new LinkedHashMap<>();
-    for (int i = 0; i < p.length; i++) {
-      String name = header[i].trim();
-      double v = p[i].isEmpty() ? Double.NaN : Double.parseDouble(p[i]);
-      (FIXED.contains(name) ? fixed : values).put(name, v);
-    }
-    double skipped = fixed.getOrDefault(SKIPPED, 0.0);
-    return new EpochRecord(
-        (int) (double) fixed.getOrDefault(EPOCH, Double.NaN),
-        (long) (double) fixed.getOrDefault(STEP, Double.NaN),
-        fixed.getOrDefault(SECONDS, Double.NaN),
-        fixed.getOrDefault(EXAMPLES_PER_S, Double.NaN),
-        values,
-        Double.isNaN(skipped) ? 0 : (int) skipped);
   }
 }

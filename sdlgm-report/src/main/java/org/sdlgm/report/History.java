@@ -1,21 +1,17 @@
 package org.sdlgm.report;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.sdlgm.SdlgmException;
+import org.sdlgm.io.EpochRecord;
 
 /**
- * {@code history.csv} read by column name (see {@code EpochRecord}), so that the report keeps
- * working when columns are added: one row per epoch, empty fields are NaN, a missing file is an
- * empty history.
+ * {@code history.csv} read by column name ({@link EpochRecord#readColumns}), so that the report
+ * keeps working when columns are added: one row per epoch, empty fields are NaN, a missing file is
+ * an empty history.
  */
 public final class History {
   private final Map<String, double[]> columns;
@@ -31,47 +27,15 @@ public final class History {
     return new History(Map.of(), 0);
   }
 
-  /** Reads {@code file}; a missing file gives an empty history. */
+  /**
+   * Reads {@code file} ({@link EpochRecord#readColumns}); a missing file gives an empty history.
+   */
   public static History read(Path file) {
     if (!Files.isRegularFile(file)) {
       return empty();
     }
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-    }
-    lines = lines.stream().filter(l -> !l.isBlank()).toList();
-    if (lines.isEmpty()) {
-      return empty();
-    }
-    String[] header = lines.get(0).split(",", -1);
-    int n = lines.size() - 1;
-    double[][] data = new double[header.length][n];
-    for (int r = 0; r < n; r++) {
-      String[] p = lines.get(r + 1).split(",", -1);
-      for (int c = 0; c < header.length; c++) {
-        String v = c < p.length ? p[c].trim() : "";
-        try {
-          data[c][r] = v.isEmpty() ? Double.NaN : Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-          throw new SdlgmException(
-              file
-                  + ": line "
-                  + (r + 2)
-                  + ", column '"
-                  + header[c]
-                  + "': not a number: '"
-                  + v
-                  + "'");
-        }
-      }
-    }
-    Map<String, double[]> cols = new LinkedHashMap<>();
-    for (int c = 0; c < header.length; c++) {
-      cols.put(header[c].trim(), data[c]);
-    }
+    Map<String, double[]> cols = EpochRecord.readColumns(file);
+    int n = cols.isEmpty() ? 0 : cols.values().iterator().next().length;
     return new History(cols, n);
   }
 
