@@ -4,6 +4,7 @@ import java.util.List;
 import org.sdlgm.model.Decoder;
 import org.sdlgm.model.KlV;
 import org.sdlgm.model.LevelEstimator;
+import org.sdlgm.model.LevelInference;
 import org.sdlgm.model.LevelPosterior;
 import org.sdlgm.model.LevelPrior;
 import org.sdlgm.model.Likelihood;
@@ -220,6 +221,23 @@ public final class ModelOptions {
               + "neighbouring levels).")
   String levelPosterior;
 
+  @Option(
+      names = "--clip-mean",
+      negatable = true,
+      description =
+          "Gaussian likelihood: clip the decoder's mean to [0, 1], for data clipped to that range "
+              + "(the built-in synthetic data are).")
+  Boolean clipMean;
+
+  @Option(
+      names = "--level-inference",
+      paramLabel = "head|exact",
+      description =
+          "How encoding chooses L̂: head (the mode of the level head's q(L|x), the default) or "
+              + "exact (the mode of the level posterior that is optimal for the input's code, "
+              + "scored with one decoder pass per level).")
+  String levelInference;
+
   /**
    * The configuration {@code sdlgm train} starts from: the plain model with {@code --plain}, else
    * the default objective ({@link Recipes#sparseCodes}) at the cap and budget given (budget L0/2
@@ -334,6 +352,12 @@ public final class ModelOptions {
     }
     if (levelPosterior != null) {
       b.levelPosterior(LevelPosterior.of(levelPosterior));
+    }
+    if (clipMean != null) {
+      b.clipMean(clipMean);
+    }
+    if (levelInference != null) {
+      b.levelInference(LevelInference.of(levelInference));
     }
     if (targetNnz != null) {
       b.targetNnz(targetNnz);

@@ -125,9 +125,16 @@ public abstract class LatentBlock extends ai.djl.nn.AbstractBlock {
     return head.forward(ps, new NDList(h), training).singletonOrThrow();
   }
 
-  /** Decoder output g_θ(z): logits for Bernoulli, the mean for Gaussian, shape (B, D). */
+  /**
+   * Decoder output g_θ(z): logits for Bernoulli, the mean for Gaussian (clipped to [0, 1] with
+   * {@link SdlgmConfig#clipMean}), shape (B, D).
+   */
   public NDArray decode(ParameterStore ps, NDArray z, boolean training) {
-    return decoder.forward(ps, new NDList(z), training).singletonOrThrow();
+    NDArray g = decoder.forward(ps, new NDList(z), training).singletonOrThrow();
+    // Data clipped to [0, 1] cannot be matched by a linear sum of atoms where atoms overlap; an
+    // unclipped mean pays for the overshoot, and a spare atom that corrects it then buys
+    // likelihood.
+    return config.clipMean() ? g.clip(0f, 1f) : g;
   }
 
   /** The decoder's mean x̂: σ(g) for Bernoulli, g for Gaussian. */

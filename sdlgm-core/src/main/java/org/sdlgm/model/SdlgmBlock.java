@@ -390,6 +390,45 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
         qStar.mul(levels).sum(new int[] {1}));
   }
 
+  /**
+   * log q*(l | x) for {@link LevelInference#EXACT}, shape (B, L0): the optimal level posterior of
+   * marginalTerms at the end of training (KL scale 1, the prior at full weight), for the
+   * deterministic code — the selection order of α without noise and the values μ — so that L̂ is
+   * the level the objective itself prefers for this code. One decoder pass per level.
+   */
+  private NDArray optimalLevels(ParameterStore ps, NDArray x, NDArray h, NDArray mu) {
+    NDManager m = x.getManager();
+    int l0 = config.maxLevel();
+    long b = x.getShape().get(0);
+    long k = config.latentDim();
+    long d = x.getShape().get(1);
+    NDArray alpha = selectionLogits(ps, h, mu, false);
+    NDArray logSigma = boundedLogSigma(apply(logSigmaHead, ps, h, false));
+    NDArray order = GumbelSoftmax.order(alpha, l0);
+    NDArray masks =
+        m.zeros(new Shape(b, l0, k))
+            .scatter(order.reshape(b, l0, 1), m.ones(new Shape(b, l0, 1)), 2)
+            .cumSum(1);
+    NDArray z = masks.mul(mu.expandDims(1)).reshape(b * l0, k);
+    NDArray xs = x.expandDims(1).broadcast(new Shape(b, l0, d)).reshape(b * l0, d);
+    NDArray logLik = logLikelihood(ps, xs, decode(ps, z, false), false).reshape(b, l0);
+    NDArray beta =
+        selectionPrior == null ? null : ps.getValue(selectionPrior, m.getDevice(), false);
+    NDArray klS = GumbelSoftmax.stepKl(alpha, beta, order, l0).cumSum(1);
+    NDArray klDim = gaussianKl(mu, logSigma);
+    NDArray klV =
+        config.klV() == KlV.SELECTED
+            ? masks.matMul(klDim.expandDims(2)).squeeze(2)
+            : klDim.sum(new int[] {1}, true).broadcast(new Shape(b, l0));
+    NDArray f =
+        logLik
+            .sub(klS.mul(Scalars.of(m, (float) config.betaS())))
+            .sub(klV.mul(Scalars.of(m, (float) config.betaV())));
+    return f.div(Scalars.of(m, (float) Math.max(MIN_LEVEL_TEMPERATURE, config.betaL())))
+        .add(logPrior(ps, m, 1.0, false))
+        .logSoftmax(1);
+  }
+
   /** The smallest temperature s·β_L of the optimal level posterior q* (see marginalTerms). */
   static final double MIN_LEVEL_TEMPERATURE = 1e-3;
 
@@ -639,8 +678,14 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
 
   @Override
   public NDArray encodeHeads(ParameterStore ps, NDArray x, NDList weights) {
-    NDArray out = Linear.linear(hidden(ps, x, false), weights.get(0), weights.get(1)).head();
-    if (ordinal() && !fixed) {
+    NDArray h = hidden(ps, x, false);
+    NDArray out = Linear.linear(h, weights.get(0), weights.get(1)).head();
+    if (!fixed && config.levelInference() == LevelInference.EXACT) {
+      long lead = out.getShape().get(1) - config.maxLevel();
+      long k = config.latentDim();
+      NDArray mu = out.get(":, " + (lead - k) + ":" + lead);
+      out = NDArrays.concat(new NDList(out.get(":, 0:" + lead), optimalLevels(ps, x, h, mu)), 1);
+    } else if (ordinal() && !fixed) {
       // The level head's (m, s) become the L0 level logits the encoding reads.
       long lead = out.getShape().get(1) - 2;
       out =

@@ -46,13 +46,16 @@ public record SdlgmConfig(
     double selectionScale,
     double settleFraction,
     LevelEstimator levelEstimator,
-    LevelPosterior levelPosterior) {
+    LevelPosterior levelPosterior,
+    boolean clipMean,
+    LevelInference levelInference) {
 
   public SdlgmConfig {
     // Model directories written before these fields existed used the plain model's selection head.
     selection = selection == null ? Selection.HEAD : selection;
     levelEstimator = levelEstimator == null ? LevelEstimator.RELAXED : levelEstimator;
     levelPosterior = levelPosterior == null ? LevelPosterior.CATEGORICAL : levelPosterior;
+    levelInference = levelInference == null ? LevelInference.HEAD : levelInference;
     if (!(selectionScale >= 0) || Double.isInfinite(selectionScale)) {
       throw new SdlgmException(
           "the selection scale c must be > 0 (0 = the default of the "
@@ -85,6 +88,18 @@ public record SdlgmConfig(
               + maxLevel
               + "] (0 = no target), got "
               + targetNnz);
+    }
+    if (levelInference == LevelInference.EXACT && method != Method.SDLGM) {
+      throw new SdlgmException(
+          "exact level inference scores the levels of sdlgm's code; "
+              + method
+              + " has no level to infer");
+    }
+    if (clipMean && likelihood != Likelihood.GAUSSIAN) {
+      throw new SdlgmException(
+          "clipping the decoder's mean to [0, 1] applies to the Gaussian likelihood only; the "
+              + likelihood
+              + " likelihood's mean is already in [0, 1]");
     }
     if (targetNnz > 0 && method == Method.SDLGM && levelPrior != LevelPrior.GEOMETRIC) {
       throw new SdlgmException(
@@ -241,6 +256,8 @@ public record SdlgmConfig(
     private double settleFraction = 0;
     private LevelEstimator levelEstimator = LevelEstimator.RELAXED;
     private LevelPosterior levelPosterior = LevelPosterior.CATEGORICAL;
+    private boolean clipMean;
+    private LevelInference levelInference = LevelInference.HEAD;
 
     private Builder() {}
 
@@ -276,6 +293,8 @@ public record SdlgmConfig(
       settleFraction = c.settleFraction;
       levelEstimator = c.levelEstimator;
       levelPosterior = c.levelPosterior;
+      clipMean = c.clipMean;
+      levelInference = c.levelInference;
     }
 
     public Builder method(Method v) {
@@ -437,6 +456,21 @@ public record SdlgmConfig(
       return this;
     }
 
+    /**
+     * Gaussian likelihood only: the decoder's mean is min(max(g, 0), 1), for data that lie in [0,
+     * 1] because they were clipped there (default false: the mean is g).
+     */
+    public Builder clipMean(boolean v) {
+      clipMean = v;
+      return this;
+    }
+
+    /** How encoding chooses the level L̂ (default {@link LevelInference#HEAD}). */
+    public Builder levelInference(LevelInference v) {
+      levelInference = v;
+      return this;
+    }
+
     public SdlgmConfig build() {
       return new SdlgmConfig(
           method,
@@ -469,7 +503,9 @@ public record SdlgmConfig(
           selectionScale,
           settleFraction,
           levelEstimator,
-          levelPosterior);
+          levelPosterior,
+          clipMean,
+          levelInference);
     }
   }
 }

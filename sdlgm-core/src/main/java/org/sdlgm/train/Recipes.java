@@ -3,6 +3,7 @@ package org.sdlgm.train;
 import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.Decoder;
 import org.sdlgm.model.KlV;
+import org.sdlgm.model.LevelInference;
 import org.sdlgm.model.LevelPrior;
 import org.sdlgm.model.Likelihood;
 import org.sdlgm.model.SdlgmConfig;
@@ -12,11 +13,12 @@ import org.sdlgm.model.Selection;
  * Named, measured configurations. {@link #syntheticModel()} is the measured recipe for recovering
  * per-example sparsity on the synthetic sparse-dictionary data (linear decoder, Gaussian likelihood
  * with learned σ_x, straight-through, {@code kl-v = selected}, geometric level prior ρ = 0.01
- * phased in over epochs 30→40, τ_min 0.5, 60 epochs); it is what {@code sdlgm demo} runs. {@link
- * #sparseCodes} is the objective {@code sdlgm train} uses by default for unsupervised data: codes
- * worth using under a budget of non-zeros (a β-weighted objective, not the plain ELBO;
- * docs/model.md, "Two objectives" and choice 32). {@link #plain} is the plain model with its
- * defaults. The numbers they reach are in docs/results.md.
+ * phased in over epochs 30→40, τ_min 0.5, 60 epochs; codes take the level the objective prefers,
+ * {@code levelInference = exact}); it is what {@code sdlgm demo} runs. {@link #sparseCodes} is the
+ * objective {@code sdlgm train} uses by default for unsupervised data: codes worth using under a
+ * budget of non-zeros (a β-weighted objective, not the plain ELBO; docs/model.md, "Two objectives"
+ * and choice 32). {@link #plain} is the plain model with its defaults. The numbers they reach are
+ * in docs/results.md.
  */
 public final class Recipes {
   private Recipes() {}
@@ -36,6 +38,7 @@ public final class Recipes {
         .rho(0.01)
         .priorPhase(30, 40)
         .tauMin(0.5)
+        .levelInference(LevelInference.EXACT)
         .build();
   }
 

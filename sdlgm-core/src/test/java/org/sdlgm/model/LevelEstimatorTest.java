@@ -171,8 +171,7 @@ class LevelEstimatorTest {
   }
 
   /** log p(x | z_l) for l = 1..L0 of each row, from the heads and the decoder by hand. */
-  private static double[][] perLevelLogLik(
-      SparseCoder coder, NDArray x, NDManager m, int k, int l0) {
+  static double[][] perLevelLogLik(SparseCoder coder, NDArray x, NDManager m, int k, int l0) {
     int b = (int) x.getShape().get(0);
     int d = (int) x.getShape().get(1);
     float[] heads =
@@ -219,7 +218,7 @@ class LevelEstimatorTest {
     return p;
   }
 
-  private static int[] topIndices(float[] v, int from, int n) {
+  static int[] topIndices(float[] v, int from, int n) {
     Integer[] idx = new Integer[n];
     for (int i = 0; i < n; i++) {
       idx[i] = i;

@@ -1,0 +1,39 @@
+package org.sdlgm.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/**
+ * How encoding chooses an input's level L̂. {@code head} (default): the mode of the amortised q(L |
+ * x), the level head's softmax — one linear map. {@code exact}: the mode of the level posterior
+ * that is optimal for the input's deterministic code, q*(l | x) ∝ π_l·exp(F_l / β_L), where F_l is
+ * the objective restricted to level l (log p(x | z_l) − β_S·KL_S,l − β_v·KL_v,l, z_l the values μ
+ * on the top l dimensions of α) — what the head approximates, computed with one decoder pass per
+ * level, so encoding costs up to L0 decoder passes more (docs/model.md, choice 38). The level
+ * probabilities written with each code are then q*'s.
+ */
+public enum LevelInference {
+  HEAD("head"),
+  EXACT("exact");
+
+  private final String id;
+
+  LevelInference(String id) {
+    this.id = id;
+  }
+
+  @JsonValue
+  public String id() {
+    return id;
+  }
+
+  @JsonCreator
+  public static LevelInference of(String id) {
+    return Method.Options.parse(LevelInference.class, id, LevelInference::id, "level inference");
+  }
+
+  @Override
+  public String toString() {
+    return id;
+  }
+}
