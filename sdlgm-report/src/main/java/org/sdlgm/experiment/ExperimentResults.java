@@ -50,6 +50,8 @@ public final class ExperimentResults {
           "/probe/testAccuracy",
           "spearman_level",
           "/recovery/spearmanLevel",
+          "level_exact",
+          "/recovery/levelExactShare",
           "effective_support_exact",
           "/recovery/effectiveExactShare");
 

@@ -157,16 +157,16 @@ class ExperimentResultsTest {
     assertEquals(9, csv.size(), String.join("\n", csv));
     assertEquals(
         "dataset,method,l0,target,seed,rule,l0_used,train_seconds,elbo,recon_error,nnz_mean,nnz_std,"
-            + "nnz_max,share_at_cap,effective_nnz_mean,probe_accuracy,spearman_level,effective_support_exact,"
+            + "nnz_max,share_at_cap,effective_nnz_mean,probe_accuracy,spearman_level,level_exact,effective_support_exact,"
             + "collapse_warning",
         csv.get(0));
     assertEquals(
         "syn,sdlgm,4,2,2,-,4,2.00000,-50.0000,18.0000,2.20000,0.500000,4.00000,0.250000,1.20000,"
-            + "0.620000,,,\"partial collapse: only 0.5 of 2.2 non-zeros\"",
+            + "0.620000,,,,\"partial collapse: only 0.5 of 2.2 non-zeros\"",
         csv.get(2));
     // topk-ae has no ELBO: the cell is blank, and k = target.
     assertEquals(
-        "syn,topk-ae,2,2,1,-,2,2.00000,,17.0000,2.10000,0.500000,2.00000,0.250000,1.10000,0.610000,,,",
+        "syn,topk-ae,2,2,1,-,2,2.00000,,17.0000,2.10000,0.500000,2.00000,0.250000,1.10000,0.610000,,,,",
         csv.get(5));
 
     String md = Files.readString(out.resolve("results.md"));
