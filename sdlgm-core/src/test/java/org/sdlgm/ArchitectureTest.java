@@ -3,6 +3,7 @@ package org.sdlgm;
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -10,6 +11,9 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import org.sdlgm.eval.ModelEvaluator;
+import org.sdlgm.model.TrainedModel;
+import org.sdlgm.train.Trainer;
 
 /**
  * The package layering of sdlgm-core, enforced on its main classes (tests may cross layers). From
@@ -18,7 +22,9 @@ import com.tngtech.archunit.lang.ArchRule;
  * model}; {@code io} (the on-disk form of models, including the training settings and history rows
  * it persists) and {@code encode} (code and prediction writers); {@code eval}; {@code train} on
  * top. No packages may depend on each other in a cycle, and the rules below forbid the wrong-way
- * dependencies that once made such cycles.
+ * dependencies that once made such cycles. Both tasks go through the same contracts: every trained
+ * model is a {@link TrainedModel}, every trainer a {@link Trainer}, every evaluator a {@link
+ * ModelEvaluator}.
  */
 @AnalyzeClasses(packages = "org.sdlgm", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -112,4 +118,39 @@ class ArchitectureTest {
           .should()
           .dependOnClassesThat()
           .resideInAnyPackage("org.sdlgm.train..");
+
+  /** A trained model of any task is a {@link TrainedModel}, and lives with the other models. */
+  @ArchTest
+  static final ArchRule trainedModelsLiveInModel =
+      classes().that().implement(TrainedModel.class).should().resideInAPackage("org.sdlgm.model..");
+
+  /** Each task's trainer implements the one trainer contract. */
+  @ArchTest
+  static final ArchRule trainersImplementTheContract =
+      classes()
+          .that()
+          .resideInAPackage("org.sdlgm.train..")
+          .and()
+          .areTopLevelClasses()
+          .and()
+          .haveSimpleNameEndingWith("Trainer")
+          .and()
+          .areNotInterfaces()
+          .should()
+          .implement(Trainer.class);
+
+  /** Each task's evaluator implements the one evaluator contract. */
+  @ArchTest
+  static final ArchRule evaluatorsImplementTheContract =
+      classes()
+          .that()
+          .resideInAPackage("org.sdlgm.eval..")
+          .and()
+          .areTopLevelClasses()
+          .and()
+          .haveSimpleNameEndingWith("Evaluator")
+          .and()
+          .areNotInterfaces()
+          .should()
+          .implement(ModelEvaluator.class);
 }

@@ -41,14 +41,14 @@ class LibraryExampleTest {
     TrainTest data = new DataPlan(spec, null, 0, 1).load();
     config = Recipes.syntheticModel().withInputDim(data.train().dim());
     TrainConfig training = Recipes.syntheticTraining();
-    TrainingRun run = new SdlgmTrainer(config, training).fit(data.train());
-    try (SparseCoder coder = run.coder()) {
+    try (TrainingRun<SparseCoder> run = new SdlgmTrainer(config, training).fit(data.train())) {
+      SparseCoder coder = run.model(); // closed with the run
       one = coder.encode(data.test().row(0)); // L̂, indices, values, q(L|x)
       codes = coder.encode(data.test().features(), data.test().size(), 1000);
       ev = new Evaluator(EvalOptions.defaults()).evaluate(coder, data.train(), data.test());
       ModelDirectory.save(dir, coder, training, data.train(), run.history());
     }
-    try (SparseCoder loaded = ModelDirectory.load(dir)) { // or a directory `sdlgm train` wrote
+    try (SparseCoder loaded = ModelDirectory.loadCoder(dir)) { // or a directory `sdlgm train` wrote
       again = loaded.encode(data.test().row(0));
     }
     // --- README example ends ---

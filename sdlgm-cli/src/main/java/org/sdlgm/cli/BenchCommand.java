@@ -31,8 +31,6 @@ import org.sdlgm.model.multilabel.TaggerConfig;
 import org.sdlgm.train.SdlgmTrainer;
 import org.sdlgm.train.TrainingRun;
 import org.sdlgm.train.multilabel.MultiLabelWorkflow;
-import org.sdlgm.train.multilabel.TaggerListener;
-import org.sdlgm.train.multilabel.TaggerRun;
 import org.sdlgm.train.multilabel.TaggerTrainer;
 import org.sdlgm.util.AtomicFiles;
 import picocli.CommandLine.Command;
@@ -147,7 +145,7 @@ final class BenchCommand implements Callable<Integer> {
     List<Long> rssPerEpoch = new java.util.ArrayList<>();
     List<Long> heapPerEpoch = new java.util.ArrayList<>();
     Map<String, Double> stepMillis = new LinkedHashMap<>();
-    TrainingRun run =
+    TrainingRun<SparseCoder> run =
         new SdlgmTrainer(config, tc)
             .addListener(
                 new org.sdlgm.train.TrainingListener() {
@@ -169,7 +167,7 @@ final class BenchCommand implements Callable<Integer> {
                     heapPerEpoch.add(rt.totalMemory() - rt.freeMemory());
                   }
                 })
-            .fit(train, null, null, false);
+            .fit(train);
     EpochRecord last = run.history().get(run.history().size() - 1);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("data", data.data);
@@ -181,7 +179,7 @@ final class BenchCommand implements Callable<Integer> {
     result.put("trainEpochSeconds", run.history().stream().map(EpochRecord::seconds).toList());
     result.put("rssAfterEpochBytes", rssPerEpoch);
     result.put("heapAfterEpochBytes", heapPerEpoch);
-    try (SparseCoder coder = run.coder()) {
+    try (SparseCoder coder = run.model()) {
       Dataset enc = tt.hasTest() ? tt.test() : tt.train();
       int n = Math.min(encodeRows, enc.size());
       for (int b : new int[] {100, 1000}) {
@@ -253,10 +251,10 @@ final class BenchCommand implements Callable<Integer> {
             : transform;
     List<Long> rssPerEpoch = new java.util.ArrayList<>();
     String[] trainInput = new String[1];
-    TaggerRun run =
+    TrainingRun<Tagger> run =
         new TaggerTrainer(config, tc)
             .addListener(
-                new TaggerListener() {
+                new org.sdlgm.train.TrainingListener() {
                   @Override
                   public void onInputPath(boolean sparse, String reason) {
                     trainInput[0] = (sparse ? "sparse" : "dense") + " (" + reason + ")";
@@ -269,7 +267,8 @@ final class BenchCommand implements Callable<Integer> {
                   }
                 })
             .sparseRows(input.equals("dense") ? Boolean.FALSE : null)
-            .fit(train, null, rowSource);
+            .features(rowSource)
+            .fit(train);
     EpochRecord last = run.history().get(run.history().size() - 1);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("task", "multilabel");
@@ -284,7 +283,7 @@ final class BenchCommand implements Callable<Integer> {
     result.put("trainEpochSeconds", run.history().stream().map(EpochRecord::seconds).toList());
     result.put("calibrationMatmulGflops", calibrationGflops());
     result.put("rssAfterEpochBytes", rssPerEpoch);
-    try (Tagger tagger = run.tagger()) {
+    try (Tagger tagger = run.model()) {
       MultiLabelDataset rowsToTag = tt.hasTest() ? tt.test() : train;
       int n = Math.min(encodeRows, rowsToTag.size());
       int b = 500;

@@ -8,8 +8,10 @@ import java.util.concurrent.Callable;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.data.Dataset;
 import org.sdlgm.encode.CodeWriter;
+import org.sdlgm.io.DataSchema;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
+import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCode;
 import org.sdlgm.model.SparseCoder;
 import org.sdlgm.util.AtomicFiles;
@@ -92,14 +94,14 @@ final class EncodeCommand implements Callable<Integer> {
     if (!fmt.equals("jsonl") && !fmt.equals("csv")) {
       throw new SdlgmException("--format must be jsonl or csv, got '" + format + "'");
     }
-    ModelInfo info = ModelDirectory.readInfo(model);
+    ModelInfo<SdlgmConfig, DataSchema> info = ModelDirectory.readCoderInfo(model);
     Dataset rows = DataParts.rows(data, part);
     EvalCommand.checkDim(info, rows.dim(), data);
     long t0 = System.nanoTime();
     int k = info.model().latentDim();
     int d = rows.dim();
     // This coder scales the raw rows itself (the model directory's scaling.json).
-    try (SparseCoder coder = ModelDirectory.load(model, info)) {
+    try (SparseCoder coder = ModelDirectory.loadCoder(model, info)) {
       AtomicFiles.write(
           out,
           os -> {

@@ -8,7 +8,6 @@ import org.sdlgm.SdlgmException;
 import org.sdlgm.data.DataPlan;
 import org.sdlgm.data.InputScaling;
 import org.sdlgm.data.TrainTest;
-import org.sdlgm.data.multilabel.FeatureTransform;
 import org.sdlgm.data.multilabel.MultiLabelDataset;
 import org.sdlgm.data.multilabel.MultiLabelPlan;
 import org.sdlgm.data.multilabel.MultiLabelTrainTest;
@@ -17,15 +16,17 @@ import org.sdlgm.eval.Evaluation;
 import org.sdlgm.eval.Evaluator;
 import org.sdlgm.eval.multilabel.MultiLabelEvaluation;
 import org.sdlgm.eval.multilabel.TaggerEvaluator;
+import org.sdlgm.io.DataSchema;
 import org.sdlgm.io.MetricsFile;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
+import org.sdlgm.io.MultiLabelSchema;
 import org.sdlgm.io.Provenance;
-import org.sdlgm.io.TaggerDirectory;
-import org.sdlgm.io.TaggerInfo;
+import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCoder;
 import org.sdlgm.model.multilabel.SetRule;
 import org.sdlgm.model.multilabel.Tagger;
+import org.sdlgm.model.multilabel.TaggerConfig;
 import org.sdlgm.util.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -101,10 +102,10 @@ final class EvalCommand implements Callable<Integer> {
     }
     OutputChecks.file(json, "--json");
     OutputChecks.delta(delta);
-    if (TaggerDirectory.FORMAT.equals(ModelDirectory.formatOf(model))) {
+    if (ModelDirectory.TAGGER_FORMAT.equals(ModelDirectory.formatOf(model))) {
       return evalTagger();
     }
-    ModelInfo info = ModelDirectory.readInfo(model);
+    ModelInfo<SdlgmConfig, DataSchema> info = ModelDirectory.readCoderInfo(model);
     DataPlan plan = data.data != null ? data.plan(seed) : info.data().plan();
     TrainTest tt = plan.load();
     if (!tt.hasTest()) {
@@ -146,7 +147,7 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   private int evalTagger() {
-    TaggerInfo info = TaggerDirectory.readInfo(model);
+    ModelInfo<TaggerConfig, MultiLabelSchema> info = ModelDirectory.readTaggerInfo(model);
     MultiLabelPlan plan =
         data.data == null
             ? info.data().plan()
@@ -162,13 +163,11 @@ final class EvalCommand implements Callable<Integer> {
           "no test data: " + plan.data() + " has no test part; give --test SPEC or --split F");
     }
     checkMultiLabel(info, tt.test(), plan.test() != null ? plan.test() : plan.data());
-    FeatureTransform transform = TaggerDirectory.readTransform(model, info);
-    try (Tagger tagger = TaggerDirectory.load(model, info)) {
-      Map<SetRule, MultiLabelEvaluation> ev =
-          TaggerEvaluator.evaluate(tagger, tt.test(), transform, 500);
+    try (Tagger tagger = ModelDirectory.loadTagger(model, info)) {
+      Map<SetRule, MultiLabelEvaluation> ev = new TaggerEvaluator(500).evaluate(tagger, tt.test());
       MultiLabelSummary.print(System.out, ev);
       writeJson(
-          TaggerDirectory.FORMAT,
+          ModelDirectory.TAGGER_FORMAT,
           plan.test() != null ? plan.test() : plan.data(),
           tt.test().size(),
           ev);
@@ -177,7 +176,8 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   /** The rows must have the model's features and labels (by name, in order). */
-  static void checkMultiLabel(TaggerInfo info, MultiLabelDataset rows, String spec) {
+  static void checkMultiLabel(
+      ModelInfo<TaggerConfig, MultiLabelSchema> info, MultiLabelDataset rows, String spec) {
     if (rows.numFeatures() != info.model().numFeatures()) {
       throw new SdlgmException(
           spec
@@ -202,7 +202,7 @@ final class EvalCommand implements Callable<Integer> {
     }
   }
 
-  static void checkDim(ModelInfo info, int dim, String spec) {
+  static void checkDim(ModelInfo<SdlgmConfig, DataSchema> info, int dim, String spec) {
     if (dim != info.model().inputDim()) {
       throw new SdlgmException(
           spec

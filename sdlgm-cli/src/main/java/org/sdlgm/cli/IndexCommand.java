@@ -17,9 +17,11 @@ import org.sdlgm.SdlgmException;
 import org.sdlgm.data.Dataset;
 import org.sdlgm.index.CodeIndexWriter;
 import org.sdlgm.index.IndexInfo;
+import org.sdlgm.io.DataSchema;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
 import org.sdlgm.model.Method;
+import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCode;
 import org.sdlgm.model.SparseCoder;
 import picocli.CommandLine.Command;
@@ -94,7 +96,7 @@ final class IndexCommand implements Callable<Integer> {
     if (batch < 1) {
       throw new SdlgmException("--batch must be ≥ 1, got " + batch);
     }
-    ModelInfo info = ModelDirectory.readInfo(model);
+    ModelInfo<SdlgmConfig, DataSchema> info = ModelDirectory.readCoderInfo(model);
     if (info.model().method() == Method.VAE) {
       throw new SdlgmException(
           model
@@ -112,7 +114,7 @@ final class IndexCommand implements Callable<Integer> {
       EvalCommand.checkDim(info, rows.dim(), data);
       String[] idList = ids == null ? null : readIds(ids, rows.size());
       int d = rows.dim();
-      try (SparseCoder coder = ModelDirectory.load(model, info)) {
+      try (SparseCoder coder = ModelDirectory.loadCoder(model, info)) {
         int chunk = Math.max(batch, 10_000);
         float[] buf = new float[chunk * d];
         int[] labels = rows.labels();

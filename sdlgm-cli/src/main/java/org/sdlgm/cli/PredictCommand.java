@@ -10,11 +10,13 @@ import org.sdlgm.data.multilabel.MultiLabelDataset;
 import org.sdlgm.data.multilabel.MultiLabelPlan;
 import org.sdlgm.data.multilabel.MultiLabelTrainTest;
 import org.sdlgm.encode.PredictionWriter;
-import org.sdlgm.io.TaggerDirectory;
-import org.sdlgm.io.TaggerInfo;
+import org.sdlgm.io.ModelDirectory;
+import org.sdlgm.io.ModelInfo;
+import org.sdlgm.io.MultiLabelSchema;
 import org.sdlgm.model.multilabel.LabelPrediction;
 import org.sdlgm.model.multilabel.SetRule;
 import org.sdlgm.model.multilabel.Tagger;
+import org.sdlgm.model.multilabel.TaggerConfig;
 import org.sdlgm.util.AtomicFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -101,7 +103,7 @@ final class PredictCommand implements Callable<Integer> {
     if (!stdout && Files.exists(Path.of(out)) && !overwrite) {
       throw new SdlgmException(out + ": exists; use --overwrite to replace it");
     }
-    TaggerInfo info = TaggerDirectory.readInfo(model);
+    ModelInfo<TaggerConfig, MultiLabelSchema> info = ModelDirectory.readTaggerInfo(model);
     SetRule r = rule == null ? info.model().setRules().get(0) : SetRule.of(rule);
     if (!info.model().setRules().contains(r)) {
       throw new SdlgmException(
@@ -113,15 +115,13 @@ final class PredictCommand implements Callable<Integer> {
               + info.model().setRules());
     }
     MultiLabelDataset rows = rows(info);
-    FeatureTransform transform = TaggerDirectory.readTransform(model, info);
     long t0 = System.nanoTime();
-    try (Tagger tagger = TaggerDirectory.load(model, info)) {
+    try (Tagger tagger = ModelDirectory.loadTagger(model, info)) {
       if (stdout) {
-        write(tagger, transform, rows, r, info.data().labelNames(), System.out);
+        write(tagger, rows, r, info.data().labelNames(), System.out);
         System.out.flush();
       } else {
-        AtomicFiles.write(
-            Path.of(out), os -> write(tagger, transform, rows, r, info.data().labelNames(), os));
+        AtomicFiles.write(Path.of(out), os -> write(tagger, rows, r, info.data().labelNames(), os));
       }
     }
     double secs = (System.nanoTime() - t0) / 1e9;
@@ -138,7 +138,6 @@ final class PredictCommand implements Callable<Integer> {
 
   private void write(
       Tagger tagger,
-      FeatureTransform transform,
       MultiLabelDataset rows,
       SetRule r,
       java.util.List<String> names,
@@ -146,6 +145,7 @@ final class PredictCommand implements Callable<Integer> {
       throws java.io.IOException {
     int d = tagger.config().numFeatures();
     // Sparse rows go through the first layer's sparse product (Tagger.denseReason decides).
+    FeatureTransform transform = tagger.transform();
     boolean sparse = tagger.denseReason(rows, transform) == null;
     float[] x = sparse ? null : new float[batch * d];
     int[] all = java.util.stream.IntStream.range(0, rows.size()).toArray();
@@ -163,7 +163,7 @@ final class PredictCommand implements Callable<Integer> {
     w.finish();
   }
 
-  private MultiLabelDataset rows(TaggerInfo info) {
+  private MultiLabelDataset rows(ModelInfo<TaggerConfig, MultiLabelSchema> info) {
     MultiLabelPlan plan =
         data == null
             ? info.data().plan()

@@ -101,12 +101,15 @@ final class ReportCommand implements Callable<Integer> {
    * the file or the data spec.
    */
   private static void checkModel(Path model) {
-    if (org.sdlgm.io.TaggerDirectory.FORMAT.equals(org.sdlgm.io.ModelDirectory.formatOf(model))) {
-      org.sdlgm.io.TaggerInfo info = org.sdlgm.io.TaggerDirectory.readInfo(model);
-      org.sdlgm.io.TaggerDirectory.load(model, info).close();
+    if (org.sdlgm.io.ModelDirectory.TAGGER_FORMAT.equals(
+        org.sdlgm.io.ModelDirectory.formatOf(model))) {
+      org.sdlgm.io.ModelInfo<org.sdlgm.model.multilabel.TaggerConfig, org.sdlgm.io.MultiLabelSchema>
+          info = org.sdlgm.io.ModelDirectory.readTaggerInfo(model);
+      org.sdlgm.io.ModelDirectory.loadTagger(model, info).close();
       checkData(info.data().spec(), () -> info.data().plan().load());
     } else {
-      org.sdlgm.io.ModelInfo info = org.sdlgm.io.ModelDirectory.readInfo(model);
+      org.sdlgm.io.ModelInfo<org.sdlgm.model.SdlgmConfig, org.sdlgm.io.DataSchema> info =
+          org.sdlgm.io.ModelDirectory.readCoderInfo(model);
       org.sdlgm.io.ModelDirectory.checkParams(model, info);
       checkData(info.data().spec(), () -> info.data().plan().load());
     }

@@ -17,8 +17,10 @@ import org.sdlgm.data.Dataset;
 import org.sdlgm.index.CodeIndex;
 import org.sdlgm.index.ExactSearch;
 import org.sdlgm.index.SearchHit;
+import org.sdlgm.io.DataSchema;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
+import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCode;
 import org.sdlgm.model.SparseCoder;
 import org.sdlgm.util.AtomicFiles;
@@ -116,7 +118,7 @@ final class SearchCommand implements Callable<Integer> {
     }
     try (CodeIndex idx = CodeIndex.open(index)) {
       idx.info().checkModel(model, index.toString());
-      ModelInfo info = ModelDirectory.readInfo(model);
+      ModelInfo<SdlgmConfig, DataSchema> info = ModelDirectory.readCoderInfo(model);
       Dataset rows = DataParts.rows(data, part);
       EvalCommand.checkDim(info, rows.dim(), data);
       List<SparseCode> queries = encode(info, rows);
@@ -162,11 +164,11 @@ final class SearchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private List<SparseCode> encode(ModelInfo info, Dataset rows) {
+  private List<SparseCode> encode(ModelInfo<SdlgmConfig, DataSchema> info, Dataset rows) {
     int d = rows.dim();
     List<SparseCode> codes = new ArrayList<>(rows.size());
     // This coder scales the raw rows itself (the model directory's scaling.json).
-    try (SparseCoder coder = ModelDirectory.load(model, info)) {
+    try (SparseCoder coder = ModelDirectory.loadCoder(model, info)) {
       int chunk = Math.max(batch, 10_000);
       float[] buf = new float[chunk * d];
       for (int from = 0; from < rows.size(); from += chunk) {

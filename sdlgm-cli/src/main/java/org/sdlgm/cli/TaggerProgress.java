@@ -3,13 +3,13 @@ package org.sdlgm.cli;
 import java.io.PrintStream;
 import java.util.Locale;
 import org.sdlgm.io.EpochRecord;
-import org.sdlgm.train.multilabel.TaggerListener;
+import org.sdlgm.train.TrainingListener;
 
 /**
  * Progress of a multi-label training run on stderr: a line redrawn in place on a terminal, and one
  * line per epoch (loss terms, validation P@1 / example-F1 / count accuracy).
  */
-final class TaggerProgress implements TaggerListener {
+final class TaggerProgress implements TrainingListener {
   private final ProgressLine line;
   private final int epochs;
 
@@ -24,14 +24,7 @@ final class TaggerProgress implements TaggerListener {
   }
 
   @Override
-  public void onStep(
-      int epoch,
-      int batch,
-      int batches,
-      double loss,
-      double countNll,
-      double setLoss,
-      double examplesPerSecond) {
+  public void onStep(int epoch, int batch, int batches, StepStats s) {
     line.redraw(
         batch,
         batches,
@@ -42,10 +35,10 @@ final class TaggerProgress implements TaggerListener {
                 epoch + 1,
                 epochs,
                 100 * batch / batches,
-                loss,
-                countNll,
-                setLoss,
-                examplesPerSecond));
+                s.loss(),
+                s.terms().get("count_nll"),
+                s.terms().get("set_loss"),
+                s.examplesPerSecond()));
   }
 
   @Override

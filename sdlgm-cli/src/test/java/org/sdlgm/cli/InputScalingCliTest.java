@@ -20,8 +20,10 @@ import org.sdlgm.data.DataSpecs;
 import org.sdlgm.data.Dataset;
 import org.sdlgm.data.InputScaling;
 import org.sdlgm.encode.CodeWriter;
+import org.sdlgm.io.DataSchema;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
+import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCode;
 import org.sdlgm.model.SparseCoder;
 
@@ -200,7 +202,7 @@ class InputScalingCliTest {
     byte[] cli = Files.readAllBytes(out);
 
     Dataset raw = DataSpecs.parse(spec).load().train();
-    ModelInfo info = ModelDirectory.readInfo(model);
+    ModelInfo<SdlgmConfig, DataSchema> info = ModelDirectory.readCoderInfo(model);
     InputScaling scaling = ModelDirectory.readScaling(model, info);
     float[] scaled = scaling.apply(raw.features(), raw.size());
     for (float v : scaled) {
@@ -213,7 +215,7 @@ class InputScalingCliTest {
           "encode on the raw CSV differs from encoding the pre-scaled rows");
     }
     // The library's one-argument load scales raw rows itself.
-    try (SparseCoder coder = ModelDirectory.load(model)) {
+    try (SparseCoder coder = ModelDirectory.loadCoder(model)) {
       assertArrayEquals(cli, jsonl(coder.encode(raw.features(), raw.size(), 1000), 8));
     }
   }
@@ -225,11 +227,11 @@ class InputScalingCliTest {
     for (String f : List.of("config.json", "model.params")) {
       Files.copy(model.resolve(f), old.resolve(f), StandardCopyOption.REPLACE_EXISTING);
     }
-    ModelInfo info = ModelDirectory.readInfo(old);
+    ModelInfo<SdlgmConfig, DataSchema> info = ModelDirectory.readCoderInfo(old);
     assertTrue(ModelDirectory.readScaling(old, info).isIdentity());
     Dataset raw = DataSpecs.parse(spec).load().train();
     float[] scaled = ModelDirectory.readScaling(model, info).apply(raw.features(), raw.size());
-    try (SparseCoder coder = ModelDirectory.load(old);
+    try (SparseCoder coder = ModelDirectory.loadCoder(old);
         SparseCoder scaledRows = ModelDirectory.loadForScaledRows(model, info)) {
       assertTrue(coder.inputScaling().isIdentity());
       // Without the file, rows are taken as they are: pre-scaled rows give the model's codes.

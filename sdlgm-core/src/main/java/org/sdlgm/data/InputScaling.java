@@ -28,7 +28,8 @@ import org.sdlgm.SdlgmException;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"kind", "dim", "clip", "offset", "scale"})
-public record InputScaling(Kind kind, int dim, boolean clip, float[] offset, float[] scale) {
+public record InputScaling(Kind kind, int dim, boolean clip, float[] offset, float[] scale)
+    implements Preprocessing {
 
   /** The scaling kinds; JSON and command-line names are lower case. */
   public enum Kind {
@@ -108,6 +109,12 @@ public record InputScaling(Kind kind, int dim, boolean clip, float[] offset, flo
   @Override
   public float[] scale() {
     return scale == null ? null : scale.clone();
+  }
+
+  @JsonIgnore
+  @Override
+  public int columns() {
+    return dim;
   }
 
   /** The identity for {@code dim} columns: what a model directory without a scaling file has. */

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.sdlgm.data.Dataset;
+import org.sdlgm.data.TrainTest;
 import org.sdlgm.model.SdlgmBlock;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCode;
@@ -15,13 +16,23 @@ import org.sdlgm.model.SparseCoder;
  * Scores a trained model on a test set: hard-sample ELBO terms, reconstruction error, sparsity
  * statistics of the deterministic codes, effective support, per-class sparsity, a linear probe, and
  * — on synthetic data — recovery of the true sparsity levels, supports and dictionary. A separate
- * step from training: it needs only a {@link SparseCoder}.
+ * step from training: it needs only a {@link SparseCoder}. The {@link ModelEvaluator} of the
+ * unsupervised task.
  */
-public final class Evaluator {
+public final class Evaluator implements ModelEvaluator<SparseCoder, TrainTest, Evaluation> {
   private final EvalOptions options;
 
   public Evaluator(EvalOptions options) {
     this.options = options;
+  }
+
+  /**
+   * Evaluates {@code coder} on the test part of {@code data}; its training part (may be null) feeds
+   * the linear probe's training side. The rows are given to the coder as they are.
+   */
+  @Override
+  public Evaluation evaluate(SparseCoder coder, TrainTest data) {
+    return evaluate(coder, data.train(), data.test());
   }
 
   /**

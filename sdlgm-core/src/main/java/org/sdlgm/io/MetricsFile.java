@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * sparse coder (with its ELBO terms by name), or of a multi-label model per set rule.
  *
  * @param format the model directory's format ({@link ModelDirectory#FORMAT} or {@link
- *     TaggerDirectory#FORMAT}), which says what {@code evaluation} holds
+ *     ModelDirectory#TAGGER_FORMAT}), which says what {@code evaluation} holds
  * @param testData the data spec of the test rows
  * @param testSize the number of test rows
  * @param trainSeconds the training time, or null when written by {@code eval}

@@ -13,22 +13,35 @@ import org.sdlgm.SdlgmException;
 import org.sdlgm.data.DataPlan;
 import org.sdlgm.data.Dataset;
 import org.sdlgm.data.InputScaling;
+import org.sdlgm.data.Preprocessing;
+import org.sdlgm.data.multilabel.FeatureTransform;
+import org.sdlgm.model.Parameters;
+import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCoder;
+import org.sdlgm.model.TrainedModel;
+import org.sdlgm.model.multilabel.Tagger;
+import org.sdlgm.model.multilabel.TaggerConfig;
 import org.sdlgm.util.AtomicFiles;
 
 /**
- * The on-disk form of a trained model: a directory with {@code config.json} ({@link ModelInfo}),
- * {@code model.params} (DJL's parameter format), {@code scaling.json} (the {@link InputScaling}
- * fitted on the training rows; absent in directories written before it existed, which means none),
- * {@code history.csv} (one row per epoch) and, after evaluation, {@code metrics.json}. Every file
- * is written atomically; loading checks the format version and names any missing or unreadable
- * file.
+ * The on-disk form of a trained model of either task, one layout for both: a directory with {@code
+ * config.json} ({@link ModelInfo}: kind, resolved configuration, training settings, data schema,
+ * provenance), {@code model.params} (the {@link Parameters} format), the fitted preprocessing —
+ * {@code scaling.json} for a coder's {@link InputScaling} (absent in directories written before it
+ * existed, which means none), {@code features.json} for a tagger's {@link FeatureTransform} —
+ * {@code history.csv} (one {@link EpochRecord} per epoch) and, after evaluation, {@code
+ * metrics.json}. Every file is written atomically, {@code config.json} last; loading checks the
+ * kind and format version and names any missing or unreadable file. {@link #load(Path)} loads
+ * either kind, {@link #loadCoder} and {@link #loadTagger} one of them.
  */
 public final class ModelDirectory {
-  /** Value of {@link ModelInfo#format()}. */
-  public static final String FORMAT = "sdlgm-model";
+  /** Value of {@link ModelInfo#format()} for an unsupervised model ({@link SparseCoder#FORMAT}). */
+  public static final String FORMAT = SparseCoder.FORMAT;
 
-  /** The format version this library writes and reads. */
+  /** Value of {@link ModelInfo#format()} for a multi-label model ({@link Tagger#FORMAT}). */
+  public static final String TAGGER_FORMAT = Tagger.FORMAT;
+
+  /** The format version this library writes and reads (both kinds). */
   public static final int FORMAT_VERSION = 1;
 
   public static final String CONFIG = "config.json";
@@ -36,6 +49,7 @@ public final class ModelDirectory {
   public static final String HISTORY = "history.csv";
   public static final String METRICS = "metrics.json";
   public static final String SCALING = "scaling.json";
+  public static final String FEATURES = "features.json";
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -66,43 +80,49 @@ public final class ModelDirectory {
       Path dir, SparseCoder coder, TrainConfig training, Dataset train, List<EpochRecord> history) {
     DataSchema schema =
         DataSchema.of(new DataPlan(train.name(), null, 0, training.seed()), train, null, null);
-    ModelInfo info =
-        new ModelInfo(
-            FORMAT,
-            FORMAT_VERSION,
-            coder.config(),
-            training,
-            schema,
-            Provenance.current(List.of()));
-    save(dir, info, coder, coder.inputScaling(), history);
+    save(
+        dir,
+        ModelInfo.of(coder.config(), training, schema, Provenance.current(List.of())),
+        coder,
+        history);
   }
 
   /**
-   * Writes config, parameters and history of a trained model into {@code dir}, without a scaling
-   * file (the model takes its rows as they are).
+   * Writes a trained model of either kind into {@code dir}, in the one layout: parameters, the
+   * model's fitted preprocessing (into {@value #SCALING} or {@value #FEATURES} by its kind), the
+   * history and, last, {@code config.json} from {@code info}, whose kind must be the model's.
    */
-  public static void save(Path dir, ModelInfo info, SparseCoder coder, List<EpochRecord> history) {
-    save(dir, info, coder, null, history);
+  public static void save(
+      Path dir, ModelInfo<?, ?> info, TrainedModel<?> model, List<EpochRecord> history) {
+    save(dir, info, model, model.preprocessing(), history);
   }
 
   /**
-   * Writes config, parameters, input scaling (unless null) and history of a trained model into
-   * {@code dir}.
+   * As {@link #save(Path, ModelInfo, TrainedModel, List)}, recording {@code preprocessing} as the
+   * model's: for a model trained on rows its caller already preprocessed (the training workflow
+   * scales every part once, up front), which holds none itself.
    */
   public static void save(
       Path dir,
-      ModelInfo info,
-      SparseCoder coder,
-      InputScaling scaling,
+      ModelInfo<?, ?> info,
+      TrainedModel<?> model,
+      Preprocessing preprocessing,
       List<EpochRecord> history) {
-    retirePrevious(dir);
-    coder.saveParameters(dir.resolve(PARAMS));
-    if (scaling != null) {
-      writeScaling(dir, scaling);
+    if (!model.format().equals(info.format())) {
+      throw new IllegalArgumentException(
+          "a '" + model.format() + "' model described as '" + info.format() + "'");
     }
+    retirePrevious(dir);
+    model.saveParameters(dir.resolve(PARAMS));
+    AtomicFiles.writeString(dir.resolve(preprocessingFile(model.format())), toJson(preprocessing));
     writeHistory(dir.resolve(HISTORY), history);
     // config.json last: its presence marks a complete model directory.
     AtomicFiles.writeString(dir.resolve(CONFIG), toJson(info));
+  }
+
+  /** The file that holds the fitted preprocessing of a model of kind {@code format}. */
+  private static String preprocessingFile(String format) {
+    return TAGGER_FORMAT.equals(format) ? FEATURES : SCALING;
   }
 
   /**
@@ -136,7 +156,7 @@ public final class ModelDirectory {
   /**
    * Reads {@code config.json} of a model directory as a JSON tree, with clear errors when the
    * directory or file is missing or unreadable. Its {@code format} field says which kind of model
-   * the directory holds ({@link #FORMAT} or {@link TaggerDirectory#FORMAT}).
+   * the directory holds ({@link #FORMAT} or {@link #TAGGER_FORMAT}).
    */
   public static com.fasterxml.jackson.databind.JsonNode readConfigTree(Path dir) {
     if (!Files.isDirectory(dir)) {
@@ -159,27 +179,57 @@ public final class ModelDirectory {
     return readConfigTree(dir).path("format").asText("");
   }
 
-  /** Reads and checks {@code config.json} of a model directory. */
-  public static ModelInfo readInfo(Path dir) {
+  /** Reads and checks {@code config.json} of a model directory of either kind. */
+  public static ModelInfo<?, ?> readInfo(Path dir) {
     var node = readConfigTree(dir);
-    Path config = dir.resolve(CONFIG);
-    String format = node.path("format").asText("");
+    return TAGGER_FORMAT.equals(node.path("format").asText(""))
+        ? readInfo(dir, node, TAGGER_FORMAT, TaggerConfig.class, MultiLabelSchema.class)
+        : readInfo(dir, node, FORMAT, SdlgmConfig.class, DataSchema.class);
+  }
+
+  /** Reads and checks {@code config.json} of an unsupervised model's directory. */
+  public static ModelInfo<SdlgmConfig, DataSchema> readCoderInfo(Path dir) {
+    return readInfo(dir, readConfigTree(dir), FORMAT, SdlgmConfig.class, DataSchema.class);
+  }
+
+  /** Reads and checks {@code config.json} of a multi-label model's directory. */
+  public static ModelInfo<TaggerConfig, MultiLabelSchema> readTaggerInfo(Path dir) {
+    return readInfo(
+        dir, readConfigTree(dir), TAGGER_FORMAT, TaggerConfig.class, MultiLabelSchema.class);
+  }
+
+  /** {@code config.json} as a model of kind {@code format}, checked first for kind and version. */
+  private static <C, D> ModelInfo<C, D> readInfo(
+      Path dir,
+      com.fasterxml.jackson.databind.JsonNode node,
+      String format,
+      Class<C> config,
+      Class<D> schema) {
+    Path file = dir.resolve(CONFIG);
+    String found = node.path("format").asText("");
     int version = node.path("formatVersion").asInt(-1);
-    if (TaggerDirectory.FORMAT.equals(format)) {
+    boolean tagger = TAGGER_FORMAT.equals(format);
+    if (!found.equals(format) && (found.equals(FORMAT) || found.equals(TAGGER_FORMAT))) {
       throw new SdlgmException(
-          config
-              + ": this is a multi-label model (format '"
-              + format
-              + "'); use 'sdlgm predict' or 'sdlgm eval' with it");
+          file
+              + (tagger
+                  ? ": this is an unsupervised model (format '"
+                      + found
+                      + "'); use 'sdlgm encode' or 'sdlgm eval' without multi-label options"
+                  : ": this is a multi-label model (format '"
+                      + found
+                      + "'); use 'sdlgm predict' or 'sdlgm eval' with it"));
     }
-    if (!FORMAT.equals(format)) {
+    if (!found.equals(format)) {
       throw new SdlgmException(
-          config + ": field 'format' is '" + format + "', expected '" + FORMAT + "'");
+          file + ": field 'format' is '" + found + "', expected '" + format + "'");
     }
     if (version != FORMAT_VERSION) {
       throw new SdlgmException(
-          config
-              + ": model format version "
+          file
+              + ": "
+              + (tagger ? "multi-label " : "")
+              + "model format version "
               + version
               + ", but this sdlgm ("
               + Provenance.libraryVersion()
@@ -188,9 +238,10 @@ public final class ModelDirectory {
               + "; retrain the model or use the matching sdlgm release");
     }
     try {
-      return JSON.treeToValue(node, ModelInfo.class);
+      return JSON.treeToValue(
+          node, JSON.getTypeFactory().constructParametricType(ModelInfo.class, config, schema));
     } catch (IOException e) {
-      throw new SdlgmException(config + ": cannot read (" + getOriginalMessage(e) + ")", e);
+      throw new SdlgmException(file + ": cannot read (" + getOriginalMessage(e) + ")", e);
     }
   }
 
@@ -204,7 +255,7 @@ public final class ModelDirectory {
    * (directories written before scaling existed). Fails, naming the file, when it cannot be read or
    * was fitted on another number of columns than the model takes.
    */
-  public static InputScaling readScaling(Path dir, ModelInfo info) {
+  public static InputScaling readScaling(Path dir, ModelInfo<SdlgmConfig, ?> info) {
     return readScaling(dir, info.model().inputDim());
   }
 
@@ -229,20 +280,75 @@ public final class ModelDirectory {
   }
 
   /**
-   * Loads the model of a directory; its {@link SparseCoder#encode} scales raw rows of the training
-   * source with the directory's input scaling. Close the returned coder when done.
+   * The fitted feature preprocessing of a multi-label model directory ({@value #FEATURES}), which
+   * must exist and match the model's feature count.
    */
-  public static SparseCoder load(Path dir) {
-    return load(dir, readInfo(dir));
+  public static FeatureTransform readTransform(Path dir, ModelInfo<TaggerConfig, ?> info) {
+    Path f = dir.resolve(FEATURES);
+    if (!Files.isRegularFile(f)) {
+      throw new SdlgmException(
+          f + ": missing — the model's feature preprocessing is needed to predict");
+    }
+    FeatureTransform t;
+    try {
+      t = JSON.readValue(Files.readString(f, StandardCharsets.UTF_8), FeatureTransform.class);
+    } catch (IOException | IllegalArgumentException e) {
+      // Jackson reports unreadable JSON as IOException, a record's own checks as the other.
+      throw new SdlgmException(f + ": cannot read (" + e.getMessage() + ")", e);
+    }
+    if (t.numFeatures() != info.model().numFeatures()) {
+      throw new SdlgmException(
+          f
+              + ": preprocessing for "
+              + t.numFeatures()
+              + " features, but the model has "
+              + info.model().numFeatures());
+    }
+    return t;
   }
 
   /**
-   * Loads the model of a directory whose {@code config.json} was already read; as {@link
-   * #load(Path)}, encoding applies the directory's input scaling.
+   * Loads the model of a directory of either kind, as its {@code config.json} says: a {@link
+   * SparseCoder} or a {@link Tagger}, with its fitted preprocessing inside (it applies it to the
+   * raw rows it is given). Close the returned model when done.
    */
-  public static SparseCoder load(Path dir, ModelInfo info) {
+  public static TrainedModel<?> load(Path dir) {
+    return TAGGER_FORMAT.equals(formatOf(dir)) ? loadTagger(dir) : loadCoder(dir);
+  }
+
+  /**
+   * Loads the unsupervised model of a directory; its {@link SparseCoder#encode} scales raw rows of
+   * the training source with the directory's input scaling. Close the returned coder when done.
+   */
+  public static SparseCoder loadCoder(Path dir) {
+    return loadCoder(dir, readCoderInfo(dir));
+  }
+
+  /**
+   * Loads the unsupervised model of a directory whose {@code config.json} was already read; as
+   * {@link #loadCoder(Path)}, encoding applies the directory's input scaling.
+   */
+  public static SparseCoder loadCoder(Path dir, ModelInfo<SdlgmConfig, ?> info) {
     checkParams(dir, info);
     return SparseCoder.load(info.model(), params(dir), readScaling(dir, info));
+  }
+
+  /**
+   * Loads the multi-label model of a directory with its feature preprocessing inside ({@link
+   * Tagger#transform()}). Close it when done.
+   */
+  public static Tagger loadTagger(Path dir) {
+    return loadTagger(dir, readTaggerInfo(dir));
+  }
+
+  /**
+   * As {@link #loadTagger(Path)}, for a directory whose config was read, after checking that {@code
+   * model.params} has the size of the configured model's parameters.
+   */
+  public static Tagger loadTagger(Path dir, ModelInfo<TaggerConfig, ?> info) {
+    FeatureTransform transform = readTransform(dir, info);
+    checkParams(dir, info);
+    return Tagger.load(info.model(), params(dir), transform);
   }
 
   /**
@@ -252,51 +358,42 @@ public final class ModelDirectory {
    * file has another size). Builds such a model, which draws from the engine's random generator:
    * callers that seed it for reproducible numbers check before seeding.
    */
-  public static void checkParams(Path dir, ModelInfo info) {
+  public static void checkParams(Path dir, ModelInfo<?, ?> info) {
     Path params = params(dir);
     long expected;
-    try (SparseCoder reference = SparseCoder.create(info.model())) {
-      expected =
-          serializedSize(out -> reference.block().saveParameters((java.io.DataOutputStream) out));
+    String model;
+    if (info.model() instanceof TaggerConfig c) {
+      try (Tagger reference = Tagger.create(c)) {
+        expected = reference.parameterBytes();
+      }
+      model =
+          c.method()
+              + ", "
+              + c.numFeatures()
+              + " features, "
+              + c.numLabels()
+              + " labels, hidden "
+              + c.hidden();
+    } else if (info.model() instanceof SdlgmConfig c) {
+      try (SparseCoder reference = SparseCoder.create(c)) {
+        expected = reference.parameterBytes();
+      }
+      model =
+          "K "
+              + c.latentDim()
+              + ", L0 "
+              + c.maxLevel()
+              + ", "
+              + c.inputDim()
+              + " features, encoder "
+              + c.encoderHidden();
+    } else {
+      throw new IllegalArgumentException("no model of " + info.model());
     }
-    checkSize(
-        params,
-        expected,
-        dir.resolve(CONFIG),
-        "K "
-            + info.model().latentDim()
-            + ", L0 "
-            + info.model().maxLevel()
-            + ", "
-            + info.model().inputDim()
-            + " features, encoder "
-            + info.model().encoderHidden());
+    checkSize(params, expected, dir.resolve(CONFIG), model);
   }
 
-  /** Bytes a parameter writer produces. */
-  static long serializedSize(AtomicFiles.Writer writer) {
-    long[] n = new long[1];
-    java.io.OutputStream counter =
-        new java.io.OutputStream() {
-          @Override
-          public void write(int b) {
-            n[0]++;
-          }
-
-          @Override
-          public void write(byte[] b, int off, int len) {
-            n[0] += len;
-          }
-        };
-    try (java.io.DataOutputStream out = new java.io.DataOutputStream(counter)) {
-      writer.write(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return n[0];
-  }
-
-  static void checkSize(Path params, long expected, Path config, String model) {
+  private static void checkSize(Path params, long expected, Path config, String model) {
     long actual;
     try {
       actual = Files.size(params);
@@ -326,7 +423,7 @@ public final class ModelDirectory {
    * directly (evaluation, reports). Encoding then expects scaled rows. Does not {@link
    * #checkParams} (which would draw random numbers after a caller seeded): call it first.
    */
-  public static SparseCoder loadForScaledRows(Path dir, ModelInfo info) {
+  public static SparseCoder loadForScaledRows(Path dir, ModelInfo<SdlgmConfig, ?> info) {
     return SparseCoder.load(info.model(), params(dir));
   }
 
@@ -367,7 +464,7 @@ public final class ModelDirectory {
           HISTORY,
           METRICS,
           SCALING,
-          TaggerDirectory.FEATURES,
+          FEATURES,
           RunLock.FILE,
           Checkpoint.DIR,
           Checkpoint.NEW,

@@ -7,14 +7,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,22 +15,25 @@ import org.sdlgm.SdlgmRuntime;
 import org.sdlgm.data.InputScaling;
 import org.sdlgm.engine.Tensors;
 import org.sdlgm.engine.Workers;
-import org.sdlgm.util.AtomicFiles;
 
 /**
- * A model in memory — configuration, network and parameters — and what you do with a trained one:
- * turn rows into deterministic sparse codes, reconstruct them, save and load parameters. It owns a
- * native memory scope; close it when done.
+ * An unsupervised model in memory — configuration, network and parameters — and what you do with a
+ * trained one: turn rows into deterministic sparse codes, reconstruct them, save and load
+ * parameters. The {@link TrainedModel} of the unsupervised task; it owns a native memory scope,
+ * close it when done.
  *
- * <p>A coder loaded with an {@link InputScaling} (as {@code ModelDirectory.load} does) scales the
- * rows given to {@link #encode} itself, so callers pass raw rows of the training source; every
+ * <p>A coder loaded with an {@link InputScaling} (as {@code ModelDirectory.loadCoder} does) scales
+ * the rows given to {@link #encode} itself, so callers pass raw rows of the training source; every
  * other method, and the network, work on scaled rows (x̂ of {@link #decodeMean} is in the scaled
  * space).
  *
  * <p>Its computations are shared among its own {@link #workers()} threads, made on first use and
  * ended by {@link #close}.
  */
-public final class SparseCoder implements AutoCloseable {
+public final class SparseCoder implements TrainedModel<SdlgmConfig> {
+  /** The kind of model directory (and checkpoint) that holds a coder. */
+  public static final String FORMAT = "sdlgm-model";
+
   private final SdlgmConfig config;
   private final NDManager manager;
   private final LatentBlock block;
@@ -75,41 +70,42 @@ public final class SparseCoder implements AutoCloseable {
    */
   public static SparseCoder load(SdlgmConfig config, Path params, InputScaling inputScaling) {
     SparseCoder coder = new SparseCoder(config, inputScaling);
-    try (InputStream in = Files.newInputStream(params);
-        DataInputStream din = new DataInputStream(new BufferedInputStream(in))) {
-      // DJL's loading replaces each array without closing the random one it had.
-      coder.block.getParameters().values().forEach(ai.djl.nn.Parameter::close);
-      coder.block.loadParameters(coder.manager, din);
-      // Loaded arrays do not require gradients; re-initialising marks them so that a resumed
-      // run can train them (initialisation itself is skipped for parameters that have arrays).
-      coder.block.initialize(coder.manager, DataType.FLOAT32, new Shape(1, config.inputDim()));
-    } catch (IOException | ai.djl.MalformedModelException | RuntimeException e) {
+    try {
+      Parameters.read(coder.block, coder.manager, new Shape(1, config.inputDim()), params);
+    } catch (RuntimeException e) {
       coder.close();
-      if (e instanceof java.nio.file.NoSuchFileException) {
-        throw new SdlgmException(params + ": parameter file is missing");
-      }
-      throw new SdlgmException(
-          params
-              + ": cannot read model parameters ("
-              + e.getMessage()
-              + "); was it written for this configuration?",
-          e);
+      throw e;
     }
     return coder;
   }
 
-  /** Writes the parameters to {@code file} atomically (temporary file, then rename). */
+  @Override
   public void saveParameters(Path file) {
-    AtomicFiles.write(
-        file,
-        out -> {
-          try (OutputStream buf = new BufferedOutputStream(out);
-              DataOutputStream dout = new DataOutputStream(buf)) {
-            block.saveParameters(dout);
-          }
-        });
+    Parameters.write(block, file);
   }
 
+  @Override
+  public byte[] parameters() {
+    return Parameters.bytes(block);
+  }
+
+  @Override
+  public long parameterBytes() {
+    return Parameters.size(block);
+  }
+
+  @Override
+  public String format() {
+    return FORMAT;
+  }
+
+  /** The model's {@link #inputScaling()}. */
+  @Override
+  public InputScaling preprocessing() {
+    return inputScaling;
+  }
+
+  @Override
   public SdlgmConfig config() {
     return config;
   }
@@ -139,6 +135,7 @@ public final class SparseCoder implements AutoCloseable {
    * hard-sample ELBO): {@link SdlgmRuntime#threads()} of them, made on the first call and ended by
    * {@link #close}.
    */
+  @Override
   public synchronized Workers workers() {
     if (workers == null) {
       workers = new Workers(SdlgmRuntime.threads());
@@ -161,6 +158,26 @@ public final class SparseCoder implements AutoCloseable {
           "the row has " + row.length + " values; this model takes " + config.inputDim());
     }
     return encode(row, 1, 1).get(0);
+  }
+
+  /** The rows per forward pass of {@link #encode(float[][])}. */
+  public static final int ENCODE_BATCH = 1000;
+
+  /**
+   * The deterministic codes of {@code rows}, one array per row as the data gives it (the model's
+   * input scaling is applied here), in forward passes of {@link #ENCODE_BATCH} rows.
+   */
+  public List<SparseCode> encode(float[][] rows) {
+    int d = config.inputDim();
+    float[] flat = new float[Math.multiplyExact(rows.length, d)];
+    for (int i = 0; i < rows.length; i++) {
+      if (rows[i].length != d) {
+        throw new SdlgmException(
+            "row " + i + " has " + rows[i].length + " values; this model takes " + d);
+      }
+      System.arraycopy(rows[i], 0, flat, i * d, d);
+    }
+    return encode(flat, rows.length, ENCODE_BATCH);
   }
 
   /**

@@ -32,7 +32,7 @@ public final class RunFolder implements AutoCloseable {
 
   /**
    * Locks and checks {@code dir} for a run writing a model of {@code kind} ({@link
-   * ModelDirectory#FORMAT} or {@link org.sdlgm.io.TaggerDirectory#FORMAT}).
+   * ModelDirectory#FORMAT} or {@link ModelDirectory#TAGGER_FORMAT}).
    */
   public static RunFolder open(Path dir, String kind, boolean overwrite, boolean resume) {
     ModelDirectory.checkWritable(dir, overwrite || resume);

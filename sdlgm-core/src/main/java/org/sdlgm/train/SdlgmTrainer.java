@@ -1,6 +1,5 @@
 package org.sdlgm.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.SdlgmRuntime;
 import org.sdlgm.data.Dataset;
@@ -40,19 +38,19 @@ import org.sdlgm.model.Terms;
  * Fits a model by mini-batch Adam on the negative ELBO (or the reconstruction loss of the top-k
  * autoencoder), with the τ, warm-up and prior phase-in schedules of {@link Schedule}.
  *
- * <p>Reproducible on CPU: epoch e shuffles with {@code Random(seed, e)} and reseeds libtorch with a
- * value derived from (seed, e), so the same seed and data give the same numbers, and a run resumed
- * at an epoch boundary draws the same noise as an uninterrupted one. Checkpoints hold the fused
- * Adam's moments too ({@code adam.state}), so such a run continues exactly: the same numbers as an
- * uninterrupted one. (With {@code --adam-impl djl} the moments restart from zero after a resume;
- * DJL keeps them to itself.) Each batch is split among the model's {@link SparseCoder#workers()
- * workers}, which share the batch's noise ({@link BatchNoise}), so the numbers depend on the seed,
- * the data and the number of threads only.
+ * <p>Reproducible on CPU as every {@link Trainer} is ({@link TrainingLoop}: the seeds per epoch,
+ * the divergence guard, the checkpoints), and a run resumed at an epoch boundary draws the same
+ * noise as an uninterrupted one. Checkpoints hold the fused Adam's moments too ({@code
+ * adam.state}), so such a run continues exactly: the same numbers as an uninterrupted one. (With
+ * {@code --adam-impl djl} the moments restart from zero after a resume; DJL keeps them to itself.)
+ * Each batch is split among the model's {@link SparseCoder#workers() workers}, which share the
+ * batch's noise ({@link BatchNoise}), so the numbers depend on the seed, the data and the number of
+ * threads only.
  *
  * <p>Each step runs inside its own {@link NDScope} and sub-manager, so no per-batch tensor outlives
  * the step and memory stays flat over long runs.
  */
-public final class SdlgmTrainer {
+public final class SdlgmTrainer implements Trainer<Dataset, SparseCoder> {
   /** Sub-directory of the output directory that holds the last checkpoint ({@link Checkpoint}). */
   public static final String CHECKPOINT_DIR = Checkpoint.DIR;
 
@@ -60,25 +58,47 @@ public final class SdlgmTrainer {
   private final TrainConfig trainConfig;
   private final List<TrainingListener> listeners = new ArrayList<>();
   private RunOptions dataOptions = RunOptions.builder().build();
+  private Path outputDir;
+  private boolean resume;
+  private Checkpoint verified;
 
   public SdlgmTrainer(SdlgmConfig modelConfig, TrainConfig trainConfig) {
     this.modelConfig = modelConfig;
     this.trainConfig = trainConfig;
   }
 
-  /** Adds a listener; returns this. */
+  @Override
   public SdlgmTrainer addListener(TrainingListener l) {
     listeners.add(l);
     return this;
   }
 
-  /**
-   * The options of the run beyond the model and training configurations that change its result (the
-   * data spec, the input scaling, …): recorded in each checkpoint and, with the model's and the
-   * training's, required unchanged by a resume.
-   */
+  /** {@inheritDoc} For this trainer: the data spec, the input scaling, … */
+  @Override
   public SdlgmTrainer options(RunOptions v) {
     dataOptions = v;
+    return this;
+  }
+
+  /**
+   * {@inheritDoc} A checkpoint is written after every epoch and every {@link
+   * TrainConfig#checkpointEvery()} steps.
+   */
+  @Override
+  public SdlgmTrainer outputDir(Path dir) {
+    outputDir = dir;
+    return this;
+  }
+
+  @Override
+  public SdlgmTrainer resume(boolean v) {
+    resume = v;
+    return this;
+  }
+
+  @Override
+  public SdlgmTrainer verifiedCheckpoint(Checkpoint c) {
+    verified = c;
     return this;
   }
 
@@ -92,28 +112,9 @@ public final class SdlgmTrainer {
         .build();
   }
 
-  /** Trains on {@code train}: no validation part, no checkpoints. */
-  public TrainingRun fit(Dataset train) {
-    return fit(train, null, null, false);
-  }
-
-  /**
-   * Trains on {@code train}, scoring {@code validation} (may be null) after each epoch.
-   *
-   * @param outputDir where checkpoints go ({@code outputDir/checkpoint}); null disables them
-   * @param resume continue from the checkpoint in {@code outputDir} instead of starting anew
-   */
-  public TrainingRun fit(Dataset train, Dataset validation, Path outputDir, boolean resume) {
-    return fit(train, validation, outputDir, resume, null);
-  }
-
-  /**
-   * As {@link #fit(Dataset, Dataset, Path, boolean)}; {@code verified}, when not null, is the
-   * checkpoint of {@code outputDir} already read and verified, so a resume does not read it again.
-   */
+  @Override
   @SuppressWarnings("try") // the join is a scope; its body need not name it
-  TrainingRun fit(
-      Dataset train, Dataset validation, Path outputDir, boolean resume, Checkpoint verified) {
+  public TrainingRun<SparseCoder> fit(Dataset train, Dataset validation) {
     SdlgmConfig config =
         modelConfig.inputDim() == 0 ? modelConfig.withInputDim(train.dim()) : modelConfig;
     if (config.inputDim() != train.dim()) {
@@ -126,14 +127,12 @@ public final class SdlgmTrainer {
               + train.dim());
     }
     RunOptions options = runOptions(config);
-    Resume start =
-        resume
-            ? Resume.of(verified != null ? verified : Resume.checkpoint(outputDir), options)
-            : null;
-    Engine.getInstance().setRandomSeed(trainConfig.seedFor(-1));
+    TrainingLoop plumbing = new TrainingLoop(trainConfig, SparseCoder.FORMAT, outputDir, listeners);
+    TrainingLoop.Start start = resume ? plumbing.resume(verified, options) : null;
+    plumbing.seedInitialisation();
     SparseCoder coder =
         start != null ? SparseCoder.load(config, start.params()) : SparseCoder.create(config);
-    List<EpochRecord> history = new ArrayList<>(start != null ? start.history() : List.of());
+    List<EpochRecord> history = TrainingLoop.history(start);
     try (AdamUpdates adam =
             new AdamUpdates(
                 coder.block(),
@@ -150,14 +149,14 @@ public final class SdlgmTrainer {
               config,
               coder,
               new Step(coder, adam),
+              plumbing,
               train,
               validation,
-              outputDir,
               start,
               history,
               options);
       coder.block().afterTraining(coder.store(), coder.manager(), train.features(), train.size());
-      return new TrainingRun(coder, List.copyOf(history), seconds);
+      return new TrainingRun<>(coder, history, seconds, trainConfig.epochs());
     } catch (RuntimeException e) {
       coder.close();
       throw e;
@@ -168,26 +167,23 @@ public final class SdlgmTrainer {
       SdlgmConfig config,
       SparseCoder coder,
       Step trainer,
+      TrainingLoop plumbing,
       Dataset train,
       Dataset validation,
-      Path outputDir,
-      Resume start,
+      TrainingLoop.Start start,
       List<EpochRecord> history,
       RunOptions options) {
     int n = train.size();
     int d = config.inputDim();
     int bs = trainConfig.batchSize();
     int batches = (n + bs - 1) / bs;
-    int firstEpoch = start == null ? 0 : start.epoch();
-    int skipBatches = start == null ? 0 : start.batchInEpoch();
-    long step = start == null ? 0 : start.step();
-    String lastCheckpoint = start == null ? null : "step " + step;
+    int firstEpoch = start == null ? 0 : start.position().epoch();
+    int skipBatches = start == null ? 0 : start.position().batchInEpoch();
+    long step = start == null ? 0 : start.position().step();
     double totalSeconds = 0;
-    int skippedInARow = 0;
     float[] x = new float[bs * d];
     for (int epoch = firstEpoch; epoch < trainConfig.epochs(); epoch++) {
-      Engine.getInstance().setRandomSeed(trainConfig.seedFor(epoch));
-      int[] order = org.sdlgm.data.Splits.shuffled(n, new Random(trainConfig.seed() * 31 + epoch));
+      int[] order = plumbing.beginEpoch(epoch, n);
       RunningMeans means = new RunningMeans();
       int skipped = 0;
       long t0 = System.nanoTime();
@@ -207,14 +203,9 @@ public final class SdlgmTrainer {
         }
         StepValues v = trainer.forwardBackward(config, s, x, b);
         if (!Float.isFinite(v.loss())) {
-          throw diverged(
-              epoch,
-              step,
-              "loss is " + v.loss() + " (" + v.terms() + ")",
-              lastCheckpoint,
-              outputDir);
+          throw plumbing.diverged(epoch, step, "loss is " + v.loss() + " (" + v.terms() + ")");
         }
-        if (Float.isFinite(v.gradientSum())) {
+        if (plumbing.gradientsFinite(v.gradientSum(), epoch, step)) {
           trainer.update();
           // In a settling step the sampled level is the code's own (no noise), so the budget
           // is steered by it; otherwise by E_q[L | x], which the sampled level scatters around.
@@ -222,14 +213,6 @@ public final class SdlgmTrainer {
               .block()
               .afterStep(
                   coder.store(), coder.manager(), s.noiseScale() == 0 ? v.nnz() : v.expectedNnz());
-          skippedInARow = 0;
-        } else if (++skippedInARow > TrainConfig.MAX_SKIPPED_IN_A_ROW) {
-          throw diverged(
-              epoch,
-              step,
-              "gradients were not finite for " + skippedInARow + " steps in a row",
-              lastCheckpoint,
-              outputDir);
         } else {
           // A rare non-finite gradient in libtorch's float32 backward of the successive
           // relaxation (docs/model.md) must not poison the parameters: drop this update.
@@ -252,16 +235,18 @@ public final class SdlgmTrainer {
                 now.get(NNZ),
                 s.tau(),
                 means.seen() / Math.max(el, 1e-9));
-        for (TrainingListener l : listeners) {
-          l.onStep(epoch, bi + 1, batches, stats);
-        }
-        if (outputDir != null
+        plumbing.step(epoch, bi + 1, batches, stats);
+        if (plumbing.checkpoints()
             && trainConfig.checkpointEvery() > 0
             && step % trainConfig.checkpointEvery() == 0
             && bi + 1 < batches) {
-          Resume.write(outputDir, coder, trainer.adam, epoch, bi + 1, step, history, options);
-          lastCheckpoint = "step " + step;
-          notifyCheckpoint(step, outputDir);
+          plumbing.checkpoint(
+              coder,
+              trainer.adam,
+              List.of(),
+              history,
+              TrainingLoop.Position.at(epoch, bi + 1, step),
+              options);
         }
       }
       double el = (System.nanoTime() - t0) / 1e9;
@@ -289,51 +274,24 @@ public final class SdlgmTrainer {
           new EpochRecord(
               epoch + 1, step, el, means.seen() / Math.max(el, 1e-9), values.map(), skipped);
       history.add(rec);
-      for (TrainingListener l : listeners) {
-        l.onPhases(
-            epoch,
-            batches - firstBatch,
-            trainer.phaseNanos[0] / 1e9,
-            trainer.phaseNanos[1] / 1e9,
-            trainer.phaseNanos[2] / 1e9);
+      plumbing.phases(
+          epoch,
+          batches - firstBatch,
+          trainer.phaseNanos[0] / 1e9,
+          trainer.phaseNanos[1] / 1e9,
+          trainer.phaseNanos[2] / 1e9);
+      if (plumbing.checkpoints()) {
+        plumbing.checkpoint(
+            coder,
+            trainer.adam,
+            List.of(),
+            history,
+            TrainingLoop.Position.at(epoch + 1, 0, step),
+            options);
       }
-      if (outputDir != null) {
-        Resume.write(outputDir, coder, trainer.adam, epoch + 1, 0, step, history, options);
-        lastCheckpoint = "step " + step;
-        notifyCheckpoint(step, outputDir);
-      }
-      for (TrainingListener l : listeners) {
-        l.onEpoch(rec);
-      }
+      plumbing.epoch(rec);
     }
     return totalSeconds;
-  }
-
-  private static TrainingDivergedException diverged(
-      int epoch, long step, String what, String lastCheckpoint, Path outputDir) {
-    return new TrainingDivergedException(
-        "training diverged at epoch "
-            + (epoch + 1)
-            + ", step "
-            + (step + 1)
-            + ": "
-            + what
-            + ". "
-            + (lastCheckpoint == null
-                ? "No checkpoint was written yet."
-                : "The last good checkpoint ("
-                    + lastCheckpoint
-                    + ") is in "
-                    + outputDir.resolve(Checkpoint.DIR)
-                    + " (--resume continues it with the same "
-                    + "options only).")
-            + " Start again with a lower --lr or a --grad-clip (and --overwrite).");
-  }
-
-  private void notifyCheckpoint(long step, Path outputDir) {
-    for (TrainingListener l : listeners) {
-      l.onCheckpoint(step, outputDir.resolve(Checkpoint.DIR));
-    }
   }
 
   /** The history name of the loss, a step's first value. */
@@ -564,64 +522,6 @@ public final class SdlgmTrainer {
 
     void resetPhases() {
       java.util.Arrays.fill(phaseNanos, 0);
-    }
-  }
-
-  /**
-   * Where a checkpoint lets training continue: its verified files, the position in training (epoch,
-   * batch within it, global step) and the history so far.
-   */
-  record Resume(
-      Checkpoint checkpoint, int epoch, int batchInEpoch, long step, List<EpochRecord> history) {
-    private static final String PARAMS = "model.params";
-    private static final String HISTORY = "history.csv";
-
-    /** The position written into a checkpoint's manifest. */
-    record Position(int epoch, int batchInEpoch, long step) {}
-
-    Path params() {
-      return checkpoint.file(PARAMS);
-    }
-
-    Path adamState() {
-      return checkpoint.file(AdamUpdates.STATE_FILE);
-    }
-
-    static void write(
-        Path outputDir,
-        SparseCoder coder,
-        AdamUpdates adam,
-        int epoch,
-        int batchInEpoch,
-        long step,
-        List<EpochRecord> history,
-        RunOptions options) {
-      Checkpoint.begin(outputDir, org.sdlgm.io.ModelDirectory.FORMAT)
-          .put(PARAMS, coder::saveParameters)
-          .put(AdamUpdates.STATE_FILE, adam::save)
-          .put(HISTORY, f -> org.sdlgm.io.ModelDirectory.writeHistory(f, history))
-          .publish(new Position(epoch, batchInEpoch, step), options);
-    }
-
-    /** Reads and verifies the checkpoint of {@code outputDir}. */
-    static Checkpoint checkpoint(Path outputDir) {
-      if (outputDir == null) {
-        throw new SdlgmException("--resume needs an output directory");
-      }
-      return Checkpoint.read(outputDir, org.sdlgm.io.ModelDirectory.FORMAT);
-    }
-
-    /** The position and history of a verified checkpoint, whose options must be these. */
-    static Resume of(Checkpoint c, RunOptions options) {
-      c.requireSameOptions(options);
-      List<EpochRecord> history = EpochRecord.readCsv(c.file(HISTORY));
-      var st = c.state();
-      return new Resume(
-          c,
-          st.path("epoch").asInt(),
-          st.path("batchInEpoch").asInt(),
-          st.path("step").asLong(),
-          history);
     }
   }
 }

@@ -1,14 +1,21 @@
 package org.sdlgm.train;
 
+import java.nio.file.Path;
 import java.util.Map;
 import org.sdlgm.io.EpochRecord;
 
 /**
- * Observes a training run without being part of it: progress bars, logging and tests attach
- * listeners rather than the trainer growing flags. All callbacks run on the training thread; keep
- * them cheap.
+ * Observes a training run of either task without being part of it: progress bars, logging and tests
+ * attach listeners to a {@link Trainer} rather than the trainer growing flags. All callbacks run on
+ * the training thread; keep them cheap.
  */
 public interface TrainingListener {
+  /**
+   * Once before the first step: whether training reads sparse rows or dense batches, and why, in
+   * words for a log (only trainers that can read either report it).
+   */
+  default void onInputPath(boolean sparse, String reason) {}
+
   /**
    * After every optimisation step.
    *
@@ -24,7 +31,8 @@ public interface TrainingListener {
 
   /**
    * After an epoch, with the wall time its steps spent in each phase: building the graph and the
-   * loss (forward), {@code backward}, and the Adam update. For benchmarks and profiling.
+   * loss (forward), {@code backward}, and the Adam update. For benchmarks and profiling (reported
+   * by the trainers that time them).
    */
   default void onPhases(
       int epoch, int steps, double forwardSeconds, double backwardSeconds, double updateSeconds) {}
@@ -33,13 +41,17 @@ public interface TrainingListener {
   default void onNote(String note) {}
 
   /** After a checkpoint was written. */
-  default void onCheckpoint(long step, java.nio.file.Path dir) {}
+  default void onCheckpoint(long step, Path dir) {}
 
   /**
    * Running means within an epoch, for progress display.
    *
    * @param step global step count
-   * @param terms the running mean of each of the method's terms, by name in the block's order
+   * @param loss the running mean of the loss
+   * @param terms the running mean of each of the model's terms, by name in the block's order
+   * @param nnz the running mean of the sampled code's non-zeros (NaN for a model without codes)
+   * @param tau the temperature of the step
+   * @param examplesPerSecond training rows per second so far in this epoch
    */
   record StepStats(
       long step,

@@ -78,7 +78,10 @@ public final class TrainingWorkflow {
 
   /** What a finished job produced; {@code evaluation} is null without test data. */
   public record Result(
-      ModelInfo info, List<EpochRecord> history, double trainSeconds, Evaluation evaluation) {}
+      ModelInfo<SdlgmConfig, DataSchema> info,
+      List<EpochRecord> history,
+      double trainSeconds,
+      Evaluation evaluation) {}
 
   /**
    * Runs the job into {@code outDir}, which it holds locked ({@link RunFolder}) throughout.
@@ -136,17 +139,12 @@ public final class TrainingWorkflow {
                     .put("--input-scaling", scalingKind.name().toLowerCase(java.util.Locale.ROOT))
                     .build());
     listeners.forEach(trainer::addListener);
-    TrainingRun run = trainer.fit(train, validation, outDir, resume, folder.checkpoint());
-    try (SparseCoder coder = run.coder()) {
+    trainer.outputDir(outDir).resume(resume).verifiedCheckpoint(folder.checkpoint());
+    try (TrainingRun<SparseCoder> run = trainer.fit(train, validation)) {
+      SparseCoder coder = run.model();
       Provenance prov = Provenance.current(command);
-      ModelInfo info =
-          new ModelInfo(
-              ModelDirectory.FORMAT,
-              ModelDirectory.FORMAT_VERSION,
-              config,
-              trainConfig,
-              DataSchema.of(plan, train, validation, test),
-              prov);
+      ModelInfo<SdlgmConfig, DataSchema> info =
+          ModelInfo.of(config, trainConfig, DataSchema.of(plan, train, validation, test), prov);
       ModelDirectory.save(outDir, info, coder, scaling, run.history());
       Evaluation ev = null;
       if (evaluate && test != null) {

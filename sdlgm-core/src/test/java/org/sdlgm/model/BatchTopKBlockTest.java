@@ -193,8 +193,8 @@ class BatchTopKBlockTest {
             .build();
     TrainConfig tc =
         TrainConfig.builder().epochs(3).batchSize(50).seed(2).validationFraction(0).build();
-    TrainingRun run = new SdlgmTrainer(c, tc).fit(data.train(), null, null, false);
-    try (SparseCoder coder = run.coder();
+    TrainingRun<SparseCoder> run = new SdlgmTrainer(c, tc).fit(data.train());
+    try (SparseCoder coder = run.model();
         NDManager m = NDManager.newBaseManager()) {
       assertTrue(
           run.history().get(2).trainLoss() < run.history().get(0).trainLoss(),

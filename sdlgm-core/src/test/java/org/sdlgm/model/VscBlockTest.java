@@ -170,8 +170,8 @@ class VscBlockTest {
             .build();
     TrainConfig tc =
         TrainConfig.builder().epochs(3).batchSize(50).seed(2).validationFraction(0).build();
-    TrainingRun run = new SdlgmTrainer(c, tc).fit(data.train(), null, null, false);
-    try (SparseCoder coder = run.coder()) {
+    TrainingRun<SparseCoder> run = new SdlgmTrainer(c, tc).fit(data.train());
+    try (SparseCoder coder = run.model()) {
       assertTrue(
           run.history().get(2).trainLoss() < run.history().get(0).trainLoss(),
           "loss " + run.history().get(0).trainLoss() + " → " + run.history().get(2).trainLoss());

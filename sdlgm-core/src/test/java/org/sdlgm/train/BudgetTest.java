@@ -50,17 +50,17 @@ class BudgetTest {
         .build();
   }
 
-  private static TrainingRun train(double target) {
+  private static TrainingRun<SparseCoder> train(double target) {
     TrainConfig tc =
         TrainConfig.builder().epochs(8).batchSize(50).seed(1).validationFraction(0).build();
-    return new SdlgmTrainer(config(target), tc).fit(data.train(), null, null, false);
+    return new SdlgmTrainer(config(target), tc).fit(data.train());
   }
 
   @Test
   void trainingMeetsTheBudgetFromBelowAndAbove(@TempDir Path dir) {
     for (double target : new double[] {2, 6}) {
-      TrainingRun run = train(target);
-      try (SparseCoder coder = run.coder()) {
+      TrainingRun<SparseCoder> run = train(target);
+      try (SparseCoder coder = run.model()) {
         // The steering holds E_q[L | x] at the budget, so the sampled levels' mean meets it.
         List<EpochRecord> h = run.history();
         double last = h.get(h.size() - 1).value("train_nnz");

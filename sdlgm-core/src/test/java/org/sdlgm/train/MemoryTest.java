@@ -29,8 +29,8 @@ class MemoryTest {
   private static int arraysAfter(int epochs, SdlgmConfig c) {
     TrainConfig t =
         TrainConfig.builder().epochs(epochs).batchSize(30).validationFraction(0).build();
-    TrainingRun run = new SdlgmTrainer(c, t).fit(data.train(), data.test(), null, false);
-    try (SparseCoder coder = run.coder()) {
+    TrainingRun<SparseCoder> run = new SdlgmTrainer(c, t).fit(data.train(), data.test());
+    try (SparseCoder coder = run.model()) {
       coder.encode(data.test().features(), data.test().size(), 16);
       return ((BaseNDManager) coder.manager()).getManagedArrays().size();
     }

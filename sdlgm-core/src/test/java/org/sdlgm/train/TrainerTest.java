@@ -62,9 +62,8 @@ class TrainerTest {
     return out;
   }
 
-  private static TrainingRun train(int epochs, long seed) {
-    return new SdlgmTrainer(config(), training(epochs, seed))
-        .fit(data.train(), data.test(), null, false);
+  private static TrainingRun<SparseCoder> train(int epochs, long seed) {
+    return new SdlgmTrainer(config(), training(epochs, seed)).fit(data.train(), data.test());
   }
 
   @Test
@@ -100,9 +99,8 @@ class TrainerTest {
       double[] loss = new double[3];
       long[] seeds = {11, 11, 12};
       for (int r = 0; r < 3; r++) {
-        TrainingRun run =
-            new SdlgmTrainer(c, training(2, seeds[r])).fit(data.train(), null, null, false);
-        run.coder().close();
+        TrainingRun<SparseCoder> run = new SdlgmTrainer(c, training(2, seeds[r])).fit(data.train());
+        run.model().close();
         loss[r] = run.history().get(1).trainLoss();
       }
       assertEquals(loss[0], loss[1], m + ": same-seed epoch losses must be identical");
@@ -112,9 +110,9 @@ class TrainerTest {
 
   @Test
   void savedAndLoadedModelGivesBitIdenticalCodes(@TempDir Path dir) {
-    TrainingRun run = train(1, 5);
+    TrainingRun<SparseCoder> run = train(1, 5);
     Path params = dir.resolve("model.params");
-    try (SparseCoder coder = run.coder()) {
+    try (SparseCoder coder = run.model()) {
       coder.saveParameters(params);
       float[] before = flatten(coder.encode(data.test().features(), data.test().size(), 32));
       try (SparseCoder loaded = SparseCoder.load(coder.config(), params)) {
@@ -126,19 +124,18 @@ class TrainerTest {
 
   @Test
   void resumeAtAnEpochBoundaryContinuesTheRun(@TempDir Path dir) {
-    TrainingRun full =
-        new SdlgmTrainer(config(), training(3, 9)).fit(data.train(), null, null, false);
-    List<float[]> fullParams = parameters(full.coder());
-    full.coder().close();
-    TrainingRun firstTwo =
-        new SdlgmTrainer(config(), training(2, 9)).fit(data.train(), null, dir, false);
-    firstTwo.coder().close();
+    TrainingRun<SparseCoder> full = new SdlgmTrainer(config(), training(3, 9)).fit(data.train());
+    List<float[]> fullParams = parameters(full.model());
+    full.model().close();
+    TrainingRun<SparseCoder> firstTwo =
+        new SdlgmTrainer(config(), training(2, 9)).outputDir(dir).fit(data.train());
+    firstTwo.model().close();
     assertTrue(
         Files.isRegularFile(dir.resolve("checkpoint/adam.state")), "Adam's state is checkpointed");
-    TrainingRun resumed =
-        new SdlgmTrainer(config(), training(3, 9)).fit(data.train(), null, dir, true);
-    List<float[]> resumedParams = parameters(resumed.coder());
-    resumed.coder().close();
+    TrainingRun<SparseCoder> resumed =
+        new SdlgmTrainer(config(), training(3, 9)).outputDir(dir).resume(true).fit(data.train());
+    List<float[]> resumedParams = parameters(resumed.model());
+    resumed.model().close();
     assertEquals(3, resumed.history().size());
     assertEquals(3, resumed.history().get(2).epoch());
     for (int e = 0; e < 2; e++) {
@@ -167,14 +164,18 @@ class TrainerTest {
   @Test
   void divergenceStopsWithAClearMessageAndKeepsTheLastGoodCheckpoint(@TempDir Path dir)
       throws Exception {
-    new SdlgmTrainer(config(), training(1, 2)).fit(data.train(), null, dir, false).coder().close();
+    new SdlgmTrainer(config(), training(1, 2)).outputDir(dir).fit(data.train()).model().close();
     String state = Files.readString(dir.resolve("checkpoint/manifest.json"));
     // A resume must not change the learning rate: refused, naming it, checkpoint untouched.
     TrainConfig explosive = training(4, 2).toBuilder().learningRate(1e9).build();
     SdlgmException refused =
         assertThrows(
             SdlgmException.class,
-            () -> new SdlgmTrainer(config(), explosive).fit(data.train(), null, dir, true));
+            () ->
+                new SdlgmTrainer(config(), explosive)
+                    .outputDir(dir)
+                    .resume(true)
+                    .fit(data.train()));
     assertTrue(refused.getMessage().contains("--lr"), refused.getMessage());
     assertEquals(state, Files.readString(dir.resolve("checkpoint/manifest.json")));
     // A run that explodes from its start stops with a clear message.
@@ -182,7 +183,7 @@ class TrainerTest {
     TrainingDivergedException e =
         assertThrows(
             TrainingDivergedException.class,
-            () -> new SdlgmTrainer(config(), explosive).fit(data.train(), null, fresh, false));
+            () -> new SdlgmTrainer(config(), explosive).outputDir(fresh).fit(data.train()));
     assertTrue(e.getMessage().contains("diverged"), e.getMessage());
     assertTrue(e.getMessage().contains("checkpoint"), e.getMessage());
     // The checkpoint on disk is the last good one and still loads.

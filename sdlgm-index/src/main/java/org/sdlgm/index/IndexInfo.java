@@ -112,7 +112,7 @@ public record IndexInfo(
    * already read as {@code model}): fingerprint, K, L0, input width and image shape. Data spec and
    * part are left empty; set them with {@link #toBuilder()}.
    */
-  public static IndexInfo forModel(Path modelDir, ModelInfo model) {
+  public static IndexInfo forModel(Path modelDir, ModelInfo<SdlgmConfig, DataSchema> model) {
     SdlgmConfig c = model.model();
     DataSchema data = model.data();
     return builder()

@@ -15,6 +15,7 @@ import org.sdlgm.SdlgmException;
 import org.sdlgm.data.Dataset;
 import org.sdlgm.data.InputScaling;
 import org.sdlgm.data.TrainTest;
+import org.sdlgm.io.DataSchema;
 import org.sdlgm.io.MetricsFile;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
@@ -38,7 +39,7 @@ public final class ReportContext implements AutoCloseable {
   private final Path modelDir;
   private final Path outputDir;
   private final ReportOptions options;
-  private final ModelInfo info;
+  private final ModelInfo<SdlgmConfig, DataSchema> info;
   private final JsonNode metrics;
   private final History history;
   private final List<String> notes = new ArrayList<>();
@@ -49,7 +50,11 @@ public final class ReportContext implements AutoCloseable {
   private List<SparseCode> codes;
 
   private ReportContext(
-      Path modelDir, ReportOptions options, ModelInfo info, JsonNode metrics, History history) {
+      Path modelDir,
+      ReportOptions options,
+      ModelInfo<SdlgmConfig, DataSchema> info,
+      JsonNode metrics,
+      History history) {
     this.modelDir = modelDir;
     this.outputDir = options.outputFor(modelDir);
     this.options = options;
@@ -64,7 +69,7 @@ public final class ReportContext implements AutoCloseable {
    * when {@code config.json} itself is missing or unreadable.
    */
   public static ReportContext open(Path modelDir, ReportOptions options) {
-    ModelInfo info = ModelDirectory.readInfo(modelDir);
+    ModelInfo<SdlgmConfig, DataSchema> info = ModelDirectory.readCoderInfo(modelDir);
     JsonNode metrics = readMetrics(modelDir.resolve(ModelDirectory.METRICS));
     History history = History.read(modelDir.resolve(ModelDirectory.HISTORY));
     ReportContext ctx = new ReportContext(modelDir, options, info, metrics, history);
@@ -164,7 +169,7 @@ public final class ReportContext implements AutoCloseable {
   }
 
   /** The model directory's {@code config.json}. */
-  public ModelInfo info() {
+  public ModelInfo<SdlgmConfig, DataSchema> info() {
     return info;
   }
 

@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.Provenance;
-import org.sdlgm.io.TaggerDirectory;
 import org.sdlgm.model.Method;
 import org.sdlgm.util.AtomicFiles;
 
@@ -28,8 +27,8 @@ import org.sdlgm.util.AtomicFiles;
  *
  * <p>The report is a list of {@link ReportSection}s; {@link #sectionsFor} picks those for the kind
  * of run. Multi-label model directories ({@code config.json} format {@value
- * TaggerDirectory#FORMAT}) get {@link TaggerSection}s instead ({@link #taggerSectionsFor}). Typical
- * use, e.g. at the end of training:
+ * ModelDirectory#TAGGER_FORMAT}) get {@link TaggerSection}s instead ({@link #taggerSectionsFor}).
+ * Typical use, e.g. at the end of training:
  *
  * <pre>{@code
  * Path html = RunReport.write(modelDir, ReportOptions.defaults());
@@ -57,7 +56,7 @@ public final class RunReport {
     }
     // Multi-label model directories have their own context and sections; the format field is
     // read first so that an unsupervised directory takes exactly the path it always took.
-    if (TaggerDirectory.FORMAT.equals(ModelDirectory.formatOf(modelDir))) {
+    if (ModelDirectory.TAGGER_FORMAT.equals(ModelDirectory.formatOf(modelDir))) {
       if (sections != null) {
         throw new SdlgmException(
             modelDir
@@ -96,9 +95,9 @@ public final class RunReport {
 
   /**
    * Writes the report of a multi-label model directory ({@code config.json} format {@value
-   * TaggerDirectory#FORMAT}) with the given sections (null: {@link #taggerSectionsFor} the run);
-   * returns the path of {@code report.html}. {@link #write(Path, ReportOptions)} calls this for
-   * such directories.
+   * ModelDirectory#TAGGER_FORMAT}) with the given sections (null: {@link #taggerSectionsFor} the
+   * run); returns the path of {@code report.html}. {@link #write(Path, ReportOptions)} calls this
+   * for such directories.
    */
   public static Path writeTagger(
       Path modelDir, ReportOptions options, List<TaggerSection> sections) {

@@ -63,7 +63,7 @@ public final class SummarySection implements ReportSection {
   }
 
   static List<String[]> rows(ReportContext ctx) {
-    ModelInfo info = ctx.info();
+    ModelInfo<SdlgmConfig, DataSchema> info = ctx.info();
     SdlgmConfig m = info.model();
     TrainConfig t = info.training();
     DataSchema d = info.data();

@@ -7,13 +7,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.sdlgm.SdlgmException;
-import org.sdlgm.data.multilabel.FeatureTransform;
 import org.sdlgm.data.multilabel.MultiLabelDataset;
 import org.sdlgm.data.multilabel.MultiLabelTrainTest;
 import org.sdlgm.io.MetricsFile;
 import org.sdlgm.io.ModelDirectory;
-import org.sdlgm.io.TaggerDirectory;
-import org.sdlgm.io.TaggerInfo;
+import org.sdlgm.io.ModelInfo;
+import org.sdlgm.io.MultiLabelSchema;
 import org.sdlgm.model.multilabel.LabelPrediction;
 import org.sdlgm.model.multilabel.SetRule;
 import org.sdlgm.model.multilabel.Tagger;
@@ -21,9 +20,9 @@ import org.sdlgm.model.multilabel.TaggerConfig;
 
 /**
  * Everything a multi-label report section may draw on, loaded once: {@code config.json} ({@link
- * TaggerInfo}), {@code metrics.json}, {@code history.csv}, and the predictions of the model under
- * its first set rule for the first {@link ReportOptions#rows} test rows (with their true label
- * sets).
+ * ModelInfo<TaggerConfig, MultiLabelSchema>}), {@code metrics.json}, {@code history.csv}, and the
+ * predictions of the model under its first set rule for the first {@link ReportOptions#rows} test
+ * rows (with their true label sets).
  *
  * <p>As for unsupervised runs, loading degrades rather than fails: when the data or the model
  * cannot be loaded, {@link #hasPredictions()} is false and a note says why, so the page still shows
@@ -35,7 +34,7 @@ public final class TaggerReportContext implements AutoCloseable {
   private final Path modelDir;
   private final Path outputDir;
   private final ReportOptions options;
-  private final TaggerInfo info;
+  private final ModelInfo<TaggerConfig, MultiLabelSchema> info;
   private final JsonNode metrics;
   private final History history;
   private final List<String> notes = new ArrayList<>();
@@ -46,7 +45,11 @@ public final class TaggerReportContext implements AutoCloseable {
   private LabelPrediction[] predictions;
 
   private TaggerReportContext(
-      Path modelDir, ReportOptions options, TaggerInfo info, JsonNode metrics, History history) {
+      Path modelDir,
+      ReportOptions options,
+      ModelInfo<TaggerConfig, MultiLabelSchema> info,
+      JsonNode metrics,
+      History history) {
     this.modelDir = modelDir;
     this.outputDir = options.outputFor(modelDir);
     this.options = options;
@@ -62,7 +65,7 @@ public final class TaggerReportContext implements AutoCloseable {
    * missing, unreadable or not of the multi-label format.
    */
   public static TaggerReportContext open(Path modelDir, ReportOptions options) {
-    TaggerInfo info = TaggerDirectory.readInfo(modelDir);
+    ModelInfo<TaggerConfig, MultiLabelSchema> info = ModelDirectory.readTaggerInfo(modelDir);
     JsonNode metrics = ReportContext.readMetrics(modelDir.resolve(ModelDirectory.METRICS));
     History history = History.read(modelDir.resolve(ModelDirectory.HISTORY));
     TaggerReportContext ctx = new TaggerReportContext(modelDir, options, info, metrics, history);
@@ -104,11 +107,9 @@ public final class TaggerReportContext implements AutoCloseable {
       return;
     }
     int n = Math.min(options.rows(), source.size());
-    FeatureTransform transform;
     Tagger tagger;
     try {
-      transform = TaggerDirectory.readTransform(modelDir, info);
-      tagger = TaggerDirectory.load(modelDir, info);
+      tagger = ModelDirectory.loadTagger(modelDir, info);
     } catch (SdlgmException e) {
       notes.add(
           "The model could not be loaded, so figures that need predictions are left out: "
@@ -122,7 +123,7 @@ public final class TaggerReportContext implements AutoCloseable {
       float[] x = new float[batch * m.numFeatures()];
       for (int from = 0; from < n; from += batch) {
         int b = Math.min(batch, n - from);
-        transform.denseRows(source, from, b, x);
+        tagger.transform().denseRows(source, from, b, x);
         LabelPrediction[] p = tagger.predict(tagger.score(x, b), rule, 0);
         System.arraycopy(p, 0, out, from, b);
       }
@@ -148,7 +149,7 @@ public final class TaggerReportContext implements AutoCloseable {
   }
 
   /** The model directory's {@code config.json}. */
-  public TaggerInfo info() {
+  public ModelInfo<TaggerConfig, MultiLabelSchema> info() {
     return info;
   }
 

@@ -13,7 +13,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.io.ModelDirectory;
-import org.sdlgm.io.TaggerDirectory;
 
 /**
  * {@link RunReport} on a tiny multi-label model directory written by {@code MultiLabelWorkflow}.
@@ -23,7 +22,7 @@ class MultiLabelReportTest {
   @Test
   void multiLabelRunHasEveryFigureAndTheExampleTable() throws IOException {
     Path model = TinyRuns.multiLabel();
-    assertEquals(TaggerDirectory.FORMAT, ModelDirectory.formatOf(model));
+    assertEquals(ModelDirectory.TAGGER_FORMAT, ModelDirectory.formatOf(model));
     assertTrue(
         Files.isRegularFile(model.resolve(ModelDirectory.METRICS)), "fixture must be evaluated");
     Path html = RunReport.write(model, ReportOptions.defaults().withRows(60));
@@ -50,7 +49,7 @@ class MultiLabelReportTest {
     String table = rest.substring(0, rest.indexOf("</table>"));
     assertEquals(
         ExamplePredictionsSection.ROWS + 1, table.split("<tr>", -1).length - 1, "header + 15 rows");
-    List<String> names = TaggerDirectory.readInfo(model).data().labelNames();
+    List<String> names = ModelDirectory.readTaggerInfo(model).data().labelNames();
     assertTrue(
         names.stream().anyMatch(n -> table.contains(Html.escape(n))), "no label name in the table");
     assertTrue(
@@ -88,7 +87,7 @@ class MultiLabelReportTest {
         List.of(
             ModelDirectory.CONFIG,
             ModelDirectory.PARAMS,
-            TaggerDirectory.FEATURES,
+            ModelDirectory.FEATURES,
             ModelDirectory.HISTORY)) {
       Files.copy(model.resolve(f), copy.resolve(f));
     }

@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.sdlgm.data.InputScaling;
+import org.sdlgm.io.DataSchema;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
+import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCode;
 import org.sdlgm.model.SparseCoder;
 
@@ -26,11 +28,11 @@ final class ServedCoder implements ServedModel {
   record Result(List<SparseCode> codes, float[] reconstruction) {}
 
   private final Path dir;
-  private final ModelInfo info;
+  private final ModelInfo<SdlgmConfig, DataSchema> info;
   private final SparseCoder coder;
   private final InputScaling scaling;
 
-  private ServedCoder(Path dir, ModelInfo info, SparseCoder coder) {
+  private ServedCoder(Path dir, ModelInfo<SdlgmConfig, DataSchema> info, SparseCoder coder) {
     this.dir = dir;
     this.info = info;
     this.coder = coder;
@@ -38,11 +40,11 @@ final class ServedCoder implements ServedModel {
   }
 
   static ServedCoder load(Path dir) {
-    ModelInfo info = ModelDirectory.readInfo(dir);
-    return new ServedCoder(dir, info, ModelDirectory.load(dir, info));
+    ModelInfo<SdlgmConfig, DataSchema> info = ModelDirectory.readCoderInfo(dir);
+    return new ServedCoder(dir, info, ModelDirectory.loadCoder(dir, info));
   }
 
-  ModelInfo info() {
+  ModelInfo<SdlgmConfig, DataSchema> info() {
     return info;
   }
 

@@ -3,7 +3,6 @@ package org.sdlgm.server;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import org.sdlgm.io.ModelDirectory;
-import org.sdlgm.io.TaggerDirectory;
 
 /**
  * The model a server answers with, loaded once: an unsupervised coder ({@link ServedCoder}) or a
@@ -15,7 +14,7 @@ sealed interface ServedModel extends AutoCloseable permits ServedCoder, ServedTa
   /** Loads the model of {@code dir}, whichever kind it is. */
   static ServedModel load(Path dir) {
     String format = ModelDirectory.formatOf(dir);
-    if (TaggerDirectory.FORMAT.equals(format)) {
+    if (ModelDirectory.TAGGER_FORMAT.equals(format)) {
       return ServedTagger.load(dir);
     }
     return ServedCoder.load(dir);

@@ -7,11 +7,13 @@ import java.util.Arrays;
 import java.util.List;
 import org.sdlgm.data.multilabel.FeatureTransform;
 import org.sdlgm.data.multilabel.MultiLabelDataset;
-import org.sdlgm.io.TaggerDirectory;
-import org.sdlgm.io.TaggerInfo;
+import org.sdlgm.io.ModelDirectory;
+import org.sdlgm.io.ModelInfo;
+import org.sdlgm.io.MultiLabelSchema;
 import org.sdlgm.model.multilabel.LabelPrediction;
 import org.sdlgm.model.multilabel.SetRule;
 import org.sdlgm.model.multilabel.Tagger;
+import org.sdlgm.model.multilabel.TaggerConfig;
 
 /**
  * A multi-label model served: raw feature rows in, transformed by the model's fitted feature
@@ -24,26 +26,23 @@ final class ServedTagger implements ServedModel {
   record Job(Rows rows, int top) {}
 
   private final Path dir;
-  private final TaggerInfo info;
+  private final ModelInfo<TaggerConfig, MultiLabelSchema> info;
   private final Tagger tagger;
-  private final FeatureTransform transform;
   private final SetRule rule;
 
-  private ServedTagger(Path dir, TaggerInfo info, Tagger tagger, FeatureTransform transform) {
+  private ServedTagger(Path dir, ModelInfo<TaggerConfig, MultiLabelSchema> info, Tagger tagger) {
     this.dir = dir;
     this.info = info;
     this.tagger = tagger;
-    this.transform = transform;
     this.rule = info.model().setRules().get(0);
   }
 
   static ServedTagger load(Path dir) {
-    TaggerInfo info = TaggerDirectory.readInfo(dir);
-    FeatureTransform transform = TaggerDirectory.readTransform(dir, info);
-    return new ServedTagger(dir, info, TaggerDirectory.load(dir, info), transform);
+    ModelInfo<TaggerConfig, MultiLabelSchema> info = ModelDirectory.readTaggerInfo(dir);
+    return new ServedTagger(dir, info, ModelDirectory.loadTagger(dir, info));
   }
 
-  TaggerInfo info() {
+  ModelInfo<TaggerConfig, MultiLabelSchema> info() {
     return info;
   }
 
@@ -95,7 +94,7 @@ final class ServedTagger implements ServedModel {
         new MultiLabelDataset(
             "request", d, List.of(), labelNames(), ptr, idx, val, new int[total + 1], new int[0]);
     float[] x = new float[total * d];
-    transform.denseRows(ds, 0, total, x);
+    tagger.transform().denseRows(ds, 0, total, x);
     LabelPrediction[] all = tagger.predict(tagger.score(x, total), rule, top);
     List<LabelPrediction[]> out = new ArrayList<>(jobs.size());
     int from = 0;

@@ -94,7 +94,7 @@ class CoderApiTest {
     JsonNode results = r.json().get("results");
     assertEquals(n, results.size());
     List<SparseCode> expected;
-    try (SparseCoder c = ModelDirectory.load(Fixtures.coder())) {
+    try (SparseCoder c = ModelDirectory.loadCoder(Fixtures.coder())) {
       expected = c.encode(x, n, n);
     }
     for (int i = 0; i < n; i++) {

@@ -13,9 +13,11 @@ import org.sdlgm.data.multilabel.MultiLabelPlan;
 import org.sdlgm.eval.EvalOptions;
 import org.sdlgm.index.CodeIndexWriter;
 import org.sdlgm.index.IndexInfo;
+import org.sdlgm.io.DataSchema;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
 import org.sdlgm.io.TrainConfig;
+import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCode;
 import org.sdlgm.model.SparseCoder;
 import org.sdlgm.model.multilabel.TaggerConfig;
@@ -75,11 +77,11 @@ final class Fixtures {
     if (index == null) {
       Path model = coder();
       Path dir = root().resolve("index");
-      ModelInfo info = ModelDirectory.readInfo(model);
+      ModelInfo<SdlgmConfig, DataSchema> info = ModelDirectory.readCoderInfo(model);
       TrainTest tt = new DataPlan(IMAGES, null, 0, 1).load();
       Dataset train = tt.train();
       IndexInfo ii = IndexInfo.forModel(model, info).toBuilder().data(IMAGES, "train").build();
-      try (SparseCoder c = ModelDirectory.load(model, info);
+      try (SparseCoder c = ModelDirectory.loadCoder(model, info);
           CodeIndexWriter w = CodeIndexWriter.create(dir, ii)) {
         List<SparseCode> codes = c.encode(train.features(), train.size(), 500);
         float[] row = new float[train.dim()];

@@ -99,7 +99,7 @@ public final class LoadBench {
   /** In-process {@link SparseCoder#encode} of the rows at batch 100: rows/s, best of 3. */
   private static double inProcess(Path model, float[] x, int n) {
     double best = 0;
-    try (SparseCoder c = ModelDirectory.load(model)) {
+    try (SparseCoder c = ModelDirectory.loadCoder(model)) {
       c.encode(x, n, 100);
       for (int rep = 0; rep < 3; rep++) {
         long t0 = System.nanoTime();

@@ -13,10 +13,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sdlgm.data.multilabel.FeatureTransform;
 import org.sdlgm.data.multilabel.MultiLabelDataset;
-import org.sdlgm.io.TaggerDirectory;
-import org.sdlgm.io.TaggerInfo;
+import org.sdlgm.io.ModelDirectory;
+import org.sdlgm.io.ModelInfo;
+import org.sdlgm.io.MultiLabelSchema;
 import org.sdlgm.model.multilabel.LabelPrediction;
 import org.sdlgm.model.multilabel.Tagger;
+import org.sdlgm.model.multilabel.TaggerConfig;
 
 /** The API of a server with a multi-label tagger and its test data as examples. */
 class TaggerApiTest {
@@ -37,12 +39,13 @@ class TaggerApiTest {
   /** What {@code sdlgm predict} computes for rows [from, from + n) of the test part. */
   private static LabelPrediction[] library(int from, int n, int top) {
     Fixtures.tagger();
-    TaggerInfo info = TaggerDirectory.readInfo(Fixtures.tagger());
-    FeatureTransform t = TaggerDirectory.readTransform(Fixtures.tagger(), info);
+    ModelInfo<TaggerConfig, MultiLabelSchema> info =
+        ModelDirectory.readTaggerInfo(Fixtures.tagger());
+    FeatureTransform t = ModelDirectory.readTransform(Fixtures.tagger(), info);
     MultiLabelDataset test = info.data().plan().load().test();
     float[] x = new float[n * info.model().numFeatures()];
     t.denseRows(test, from, n, x);
-    try (Tagger tagger = TaggerDirectory.load(Fixtures.tagger(), info)) {
+    try (Tagger tagger = ModelDirectory.loadTagger(Fixtures.tagger(), info)) {
       return tagger.predict(tagger.score(x, n), info.model().setRules().get(0), top);
     }
   }
@@ -61,7 +64,7 @@ class TaggerApiTest {
     assertEquals(200, r.status(), r.body());
     JsonNode results = r.json().get("results");
     LabelPrediction[] expected = library(4, 6, 5);
-    List<String> names = TaggerDirectory.readInfo(Fixtures.tagger()).data().labelNames();
+    List<String> names = ModelDirectory.readTaggerInfo(Fixtures.tagger()).data().labelNames();
     for (int i = 0; i < 6; i++) {
       JsonNode got = results.get(i);
       LabelPrediction e = expected[i];

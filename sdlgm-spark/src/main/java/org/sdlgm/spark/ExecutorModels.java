@@ -13,12 +13,12 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.spark.broadcast.Broadcast;
 import org.sdlgm.SdlgmRuntime;
-import org.sdlgm.data.multilabel.FeatureTransform;
 import org.sdlgm.io.ModelDirectory;
-import org.sdlgm.io.TaggerDirectory;
-import org.sdlgm.io.TaggerInfo;
+import org.sdlgm.io.ModelInfo;
+import org.sdlgm.io.MultiLabelSchema;
 import org.sdlgm.model.SparseCoder;
 import org.sdlgm.model.multilabel.Tagger;
+import org.sdlgm.model.multilabel.TaggerConfig;
 
 /**
  * The models loaded in this JVM, by bundle fingerprint: every task of an executor (and every later
@@ -39,12 +39,12 @@ public final class ExecutorModels {
 
   private ExecutorModels() {}
 
-  /** A loaded multi-label model with the feature preprocessing it was trained with. */
-  public record LoadedTagger(TaggerInfo info, Tagger tagger, FeatureTransform transform) {}
+  /** A loaded multi-label model (with the feature preprocessing it was trained with inside). */
+  public record LoadedTagger(ModelInfo<TaggerConfig, MultiLabelSchema> info, Tagger tagger) {}
 
   /** The unsupervised model of {@code bundle}, loading it on first use in this JVM. */
   static SparseCoder coder(String fingerprint, Broadcast<ModelBundle> bundle, int taskCpus) {
-    return (SparseCoder) get(fingerprint, bundle, ModelDirectory::load, taskCpus);
+    return (SparseCoder) get(fingerprint, bundle, ModelDirectory::loadCoder, taskCpus);
   }
 
   /** The multi-label model of {@code bundle}, loading it on first use in this JVM. */
@@ -54,9 +54,8 @@ public final class ExecutorModels {
             fingerprint,
             bundle,
             dir -> {
-              TaggerInfo info = TaggerDirectory.readInfo(dir);
-              FeatureTransform transform = TaggerDirectory.readTransform(dir, info);
-              return new LoadedTagger(info, TaggerDirectory.load(dir, info), transform);
+              ModelInfo<TaggerConfig, MultiLabelSchema> info = ModelDirectory.readTaggerInfo(dir);
+              return new LoadedTagger(info, ModelDirectory.loadTagger(dir, info));
             },
             taskCpus);
   }

@@ -13,10 +13,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sdlgm.SdlgmException;
+import org.sdlgm.io.DataSchema;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
-import org.sdlgm.io.TaggerDirectory;
-import org.sdlgm.io.TaggerInfo;
+import org.sdlgm.io.MultiLabelSchema;
+import org.sdlgm.model.SdlgmConfig;
+import org.sdlgm.model.multilabel.TaggerConfig;
 
 /**
  * The files of a model directory that inference needs, read into memory on the driver so that Spark
@@ -39,7 +41,7 @@ public final class ModelBundle implements Serializable {
           ModelDirectory.CONFIG,
           ModelDirectory.PARAMS,
           ModelDirectory.SCALING,
-          TaggerDirectory.FEATURES);
+          ModelDirectory.FEATURES);
 
   private final String source;
   private final Kind kind;
@@ -62,12 +64,12 @@ public final class ModelBundle implements Serializable {
   public static ModelBundle read(Path dir) {
     String format = ModelDirectory.formatOf(dir);
     Kind kind;
-    if (TaggerDirectory.FORMAT.equals(format)) {
-      TaggerInfo info = TaggerDirectory.readInfo(dir);
-      TaggerDirectory.readTransform(dir, info);
+    if (ModelDirectory.TAGGER_FORMAT.equals(format)) {
+      ModelInfo<TaggerConfig, MultiLabelSchema> info = ModelDirectory.readTaggerInfo(dir);
+      ModelDirectory.readTransform(dir, info);
       kind = Kind.TAGGER;
     } else {
-      ModelInfo info = ModelDirectory.readInfo(dir);
+      ModelInfo<SdlgmConfig, DataSchema> info = ModelDirectory.readCoderInfo(dir);
       ModelDirectory.readScaling(dir, info);
       kind = Kind.ENCODER;
     }

@@ -17,7 +17,6 @@ import org.apache.spark.sql.types.StructType;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.SdlgmRuntime;
 import org.sdlgm.io.ModelDirectory;
-import org.sdlgm.io.TaggerDirectory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -162,7 +161,7 @@ public final class SparkJob implements Callable<Integer> {
     if (batch != null && batch < 1) {
       throw new SdlgmException("--batch must be ≥ 1, got " + batch);
     }
-    boolean tagging = TaggerDirectory.FORMAT.equals(ModelDirectory.formatOf(model));
+    boolean tagging = ModelDirectory.TAGGER_FORMAT.equals(ModelDirectory.formatOf(model));
     SparseEncoder encoder = null;
     SparseTagger tagger = null;
     int dim;

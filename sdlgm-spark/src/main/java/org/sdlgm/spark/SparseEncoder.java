@@ -15,8 +15,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.sdlgm.SdlgmException;
+import org.sdlgm.io.DataSchema;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
+import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCode;
 import org.sdlgm.model.SparseCoder;
 
@@ -38,7 +40,7 @@ import org.sdlgm.model.SparseCoder;
  */
 public final class SparseEncoder {
   private final ShippedModel model;
-  private final ModelInfo info;
+  private final ModelInfo<SdlgmConfig, DataSchema> info;
   private final String inputColumn;
   private final int batchSize;
   private final String levelColumn;
@@ -48,7 +50,7 @@ public final class SparseEncoder {
 
   private SparseEncoder(Builder b) {
     this.model = new ShippedModel(b.model, ModelBundle.Kind.ENCODER);
-    this.info = ModelDirectory.readInfo(b.model);
+    this.info = ModelDirectory.readCoderInfo(b.model);
     this.inputColumn = b.inputColumn;
     this.batchSize = b.batchSize;
     this.levelColumn = b.levelColumn;

@@ -14,11 +14,13 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.data.multilabel.MultiLabelDataset;
-import org.sdlgm.io.TaggerDirectory;
-import org.sdlgm.io.TaggerInfo;
+import org.sdlgm.io.ModelDirectory;
+import org.sdlgm.io.ModelInfo;
+import org.sdlgm.io.MultiLabelSchema;
 import org.sdlgm.model.multilabel.LabelPrediction;
 import org.sdlgm.model.multilabel.SetRule;
 import org.sdlgm.model.multilabel.Tagger;
+import org.sdlgm.model.multilabel.TaggerConfig;
 
 /**
  * Tags a Spark Dataset with a multi-label sdlgm model: {@link #transform} adds {@code level} (int,
@@ -31,7 +33,7 @@ import org.sdlgm.model.multilabel.Tagger;
  */
 public final class SparseTagger {
   private final ShippedModel model;
-  private final TaggerInfo info;
+  private final ModelInfo<TaggerConfig, MultiLabelSchema> info;
   private final SetRule rule;
   private final String inputColumn;
   private final int batchSize;
@@ -43,7 +45,7 @@ public final class SparseTagger {
 
   private SparseTagger(Builder b) {
     this.model = new ShippedModel(b.model, ModelBundle.Kind.TAGGER);
-    this.info = TaggerDirectory.readInfo(b.model);
+    this.info = ModelDirectory.readTaggerInfo(b.model);
     this.rule = b.rule == null ? info.model().setRules().get(0) : SetRule.of(b.rule);
     if (!info.model().setRules().contains(rule)) {
       throw new SdlgmException(
@@ -168,7 +170,7 @@ public final class SparseTagger {
                     java.util.Arrays.copyOf(csr.val, csr.nnz),
                     new int[n + 1],
                     new int[0]);
-            m.transform().denseRows(ds, 0, n, x);
+            m.tagger().transform().denseRows(ds, 0, n, x);
             LabelPrediction[] p = tagger.predict(tagger.score(x, n), rule, 0);
             List<Row> out = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {

@@ -64,7 +64,7 @@ class FashionMnistSparkTest {
     Dataset train = plan.load().train();
     int d = train.dim();
     List<SparseCode> want;
-    try (SparseCoder coder = ModelDirectory.load(model)) {
+    try (SparseCoder coder = ModelDirectory.loadCoder(model)) {
       want = coder.encode(train.features(), train.size(), 1000);
     }
     SparkSession spark = TinyModels.spark();

@@ -31,12 +31,13 @@ import org.sdlgm.data.multilabel.FeatureTransform;
 import org.sdlgm.data.multilabel.MultiLabelDataset;
 import org.sdlgm.data.multilabel.MultiLabelPlan;
 import org.sdlgm.io.ModelDirectory;
-import org.sdlgm.io.TaggerDirectory;
-import org.sdlgm.io.TaggerInfo;
+import org.sdlgm.io.ModelInfo;
+import org.sdlgm.io.MultiLabelSchema;
 import org.sdlgm.model.SparseCode;
 import org.sdlgm.model.SparseCoder;
 import org.sdlgm.model.multilabel.LabelPrediction;
 import org.sdlgm.model.multilabel.Tagger;
+import org.sdlgm.model.multilabel.TaggerConfig;
 
 /** The spark-submit job on each input format, and its one-line errors with exit code 2. */
 class SparkJobTest {
@@ -54,7 +55,7 @@ class SparkJobTest {
     tagger = TinyModels.tagger(dir);
     x = TinyModels.rows();
     n = x.length / TinyModels.D;
-    try (SparseCoder coder = ModelDirectory.load(encoder)) {
+    try (SparseCoder coder = ModelDirectory.loadCoder(encoder)) {
       codes = coder.encode(x, n, 1000);
     }
     spark = TinyModels.spark();
@@ -243,10 +244,10 @@ class SparkJobTest {
             out.toString());
     assertEquals(0, r.code(), r.err());
     List<Row> got = output(out, "rowId");
-    TaggerInfo info = TaggerDirectory.readInfo(tagger);
-    FeatureTransform tf = TaggerDirectory.readTransform(tagger, info);
+    ModelInfo<TaggerConfig, MultiLabelSchema> info = ModelDirectory.readTaggerInfo(tagger);
+    FeatureTransform tf = ModelDirectory.readTransform(tagger, info);
     LabelPrediction[] want;
-    try (Tagger t = TaggerDirectory.load(tagger, info)) {
+    try (Tagger t = ModelDirectory.loadTagger(tagger, info)) {
       float[] dense = new float[core.size() * core.numFeatures()];
       tf.denseRows(core, 0, core.size(), dense);
       want = t.predict(t.score(dense, core.size()), info.model().setRules().get(0), 0);

@@ -47,7 +47,7 @@ class SparseEncoderTest {
     model = TinyModels.encoder(dir);
     x = TinyModels.rows();
     n = x.length / TinyModels.D;
-    try (SparseCoder coder = ModelDirectory.load(model)) {
+    try (SparseCoder coder = ModelDirectory.loadCoder(model)) {
       expected = coder.encode(x, n, 1000);
     }
     spark = TinyModels.spark();

@@ -26,11 +26,13 @@ import org.sdlgm.SdlgmException;
 import org.sdlgm.data.multilabel.FeatureTransform;
 import org.sdlgm.data.multilabel.MultiLabelDataset;
 import org.sdlgm.data.multilabel.MultiLabelPlan;
-import org.sdlgm.io.TaggerDirectory;
-import org.sdlgm.io.TaggerInfo;
+import org.sdlgm.io.ModelDirectory;
+import org.sdlgm.io.ModelInfo;
+import org.sdlgm.io.MultiLabelSchema;
 import org.sdlgm.model.multilabel.LabelPrediction;
 import org.sdlgm.model.multilabel.SetRule;
 import org.sdlgm.model.multilabel.Tagger;
+import org.sdlgm.model.multilabel.TaggerConfig;
 
 /**
  * SparseTagger in local[2] against the single-process path of {@code sdlgm predict} (fitted feature
@@ -48,10 +50,10 @@ class SparseTaggerTest {
   static void setUp() {
     model = TinyModels.tagger(dir);
     rows = new MultiLabelPlan(TinyModels.MULTI_LABEL, null, null, 0, 1).load().test();
-    TaggerInfo info = TaggerDirectory.readInfo(model);
+    ModelInfo<TaggerConfig, MultiLabelSchema> info = ModelDirectory.readTaggerInfo(model);
     names = info.data().labelNames();
-    FeatureTransform transform = TaggerDirectory.readTransform(model, info);
-    try (Tagger tagger = TaggerDirectory.load(model, info)) {
+    FeatureTransform transform = ModelDirectory.readTransform(model, info);
+    try (Tagger tagger = ModelDirectory.loadTagger(model, info)) {
       int d = tagger.config().numFeatures();
       float[] x = new float[rows.size() * d];
       transform.denseRows(rows, 0, rows.size(), x);

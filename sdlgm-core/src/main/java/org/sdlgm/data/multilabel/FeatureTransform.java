@@ -1,6 +1,7 @@
 package org.sdlgm.data.multilabel;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
@@ -8,6 +9,7 @@ import java.util.Locale;
 import java.util.Objects;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.data.DataException;
+import org.sdlgm.data.Preprocessing;
 
 /**
  * Feature preprocessing fitted on the training set and applied identically to every later set
@@ -33,7 +35,7 @@ import org.sdlgm.data.DataException;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] mean, float[] std)
-    implements FeatureRows {
+    implements FeatureRows, Preprocessing {
 
   /** The preprocessing kinds; JSON and command-line names are lower case. */
   public enum Kind {
@@ -126,6 +128,12 @@ public record FeatureTransform(Kind kind, int numFeatures, float[] idf, float[] 
   @Override
   public float[] std() {
     return std == null ? null : std.clone();
+  }
+
+  @JsonIgnore
+  @Override
+  public int columns() {
+    return numFeatures;
   }
 
   /** The identity transform for {@code d} features. */

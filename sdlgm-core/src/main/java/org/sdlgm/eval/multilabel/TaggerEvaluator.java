@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.sdlgm.data.multilabel.FeatureRows;
 import org.sdlgm.data.multilabel.MultiLabelDataset;
+import org.sdlgm.eval.ModelEvaluator;
 import org.sdlgm.model.multilabel.LabelPrediction;
 import org.sdlgm.model.multilabel.SetRule;
 import org.sdlgm.model.multilabel.Tagger;
@@ -15,18 +16,34 @@ import org.sdlgm.model.multilabel.TaggerConfig;
  * Scores a trained {@link Tagger} on a labelled data set: one pass over the rows in batches, and
  * one {@link MultiLabelEvaluation} per set rule the model reports (the count rule for sdlgm, top-L0
  * for sdlgm-fixed, threshold and top-k for br-mlp). Rankings for P@k and nDCG@k always come from
- * the model's label scores.
+ * the model's label scores. The {@link ModelEvaluator} of the multi-label task: it reads the raw
+ * rows through the model's own fitted {@link Tagger#transform()}.
  */
-public final class TaggerEvaluator {
-  private TaggerEvaluator() {}
+public final class TaggerEvaluator
+    implements ModelEvaluator<Tagger, MultiLabelDataset, Map<SetRule, MultiLabelEvaluation>> {
+  private final int batchSize;
 
-  /** Evaluates every rule of {@code config.setRules()}; keys keep that order. */
-  public static Map<SetRule, MultiLabelEvaluation> evaluate(
-      Tagger tagger, MultiLabelDataset data, FeatureRows features, int batchSize) {
-    return evaluate(tagger, data, features, batchSize, tagger.config().setRules());
+  /** An evaluator that scores rows in batches of {@code batchSize}. */
+  public TaggerEvaluator(int batchSize) {
+    if (batchSize < 1) {
+      throw new org.sdlgm.SdlgmException("batch size must be ≥ 1, got " + batchSize);
+    }
+    this.batchSize = batchSize;
   }
 
-  /** Evaluates the given rules in one pass over the data. */
+  /**
+   * Evaluates every rule of the model's {@code config.setRules()} on {@code data} (raw rows: the
+   * model's transform is applied here); keys keep that order.
+   */
+  @Override
+  public Map<SetRule, MultiLabelEvaluation> evaluate(Tagger tagger, MultiLabelDataset data) {
+    return evaluate(tagger, data, tagger.transform(), batchSize, tagger.config().setRules());
+  }
+
+  /**
+   * Evaluates the given rules in one pass over the data, read through {@code features} (the
+   * trainer's validation reads them as it trains).
+   */
   public static Map<SetRule, MultiLabelEvaluation> evaluate(
       Tagger tagger,
       MultiLabelDataset data,

@@ -7,109 +7,134 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.SdlgmRuntime;
 import org.sdlgm.data.multilabel.FeatureRows;
+import org.sdlgm.data.multilabel.FeatureTransform;
 import org.sdlgm.data.multilabel.MultiLabelDataset;
 import org.sdlgm.data.multilabel.SparseBatch;
 import org.sdlgm.engine.Workers;
+import org.sdlgm.model.Parameters;
 import org.sdlgm.model.SparseCoder;
-import org.sdlgm.util.AtomicFiles;
+import org.sdlgm.model.TrainedModel;
 
 /**
- * A multi-label model in memory — configuration, network and parameters — and what a trained one
- * does: score a batch of (transformed) feature rows and turn the scores into label sets with their
- * size L̂ ≤ L0. Owns a native memory scope, and the {@link #workers()} threads its training shares
- * out its updates to; close it when done.
+ * A multi-label model in memory — configuration, fitted feature preprocessing, network and
+ * parameters — and what a trained one does: score a batch of (transformed) feature rows and turn
+ * the scores into label sets with their size L̂ ≤ L0 ({@link #predict(MultiLabelDataset, SetRule,
+ * int, int)} does both for raw rows, applying the model's own {@link #transform()}). The {@link
+ * TrainedModel} of the multi-label task; it owns a native memory scope, and the {@link #workers()}
+ * threads its training shares out its updates to; close it when done.
  */
-public final class Tagger implements AutoCloseable {
+public final class Tagger implements TrainedModel<TaggerConfig> {
+  /** The kind of model directory (and checkpoint) that holds a tagger. */
+  public static final String FORMAT = "sdlgm-tagger";
+
   private final TaggerConfig config;
+  private final FeatureTransform transform;
   private final NDManager manager;
   private final TaggerBlock block;
   private final ParameterStore store;
   private Workers workers;
 
-  private Tagger(TaggerConfig config) {
+  private Tagger(TaggerConfig config, FeatureTransform transform) {
     this.config = config;
+    this.transform = transform != null ? transform : FeatureTransform.none(config.numFeatures());
+    if (this.transform.numFeatures() != config.numFeatures()) {
+      throw new SdlgmException(
+          "feature preprocessing for "
+              + this.transform.numFeatures()
+              + " features, but the model has "
+              + config.numFeatures());
+    }
     this.manager = NDManager.newBaseManager();
     this.block = new TaggerBlock(config);
-    block.initialize(manager, DataType.FLOAT32, new Shape(1, config.numFeatures()));
+    block.initialize(manager, DataType.FLOAT32, inputShape(config));
     this.store = new ParameterStore(manager, false);
   }
 
-  /** A freshly initialised model (seed libtorch first for reproducible initialisation). */
+  private static Shape inputShape(TaggerConfig config) {
+    return new Shape(1, config.numFeatures());
+  }
+
+  /**
+   * A freshly initialised model without feature preprocessing (seed libtorch first for reproducible
+   * initialisation).
+   */
   public static Tagger create(TaggerConfig config) {
-    return new Tagger(config);
+    return new Tagger(config, null);
+  }
+
+  /**
+   * A freshly initialised model that applies {@code transform} (null: none) to the raw rows {@link
+   * #predict(MultiLabelDataset, SetRule, int, int)} is given.
+   */
+  public static Tagger create(TaggerConfig config, FeatureTransform transform) {
+    return new Tagger(config, transform);
   }
 
   /** A model with parameters read from a file written by {@link #saveParameters}. */
   public static Tagger load(TaggerConfig config, Path params) {
-    try (InputStream in = Files.newInputStream(params)) {
-      return read(config, in, params.toString());
-    } catch (java.nio.file.NoSuchFileException e) {
-      throw new SdlgmException(params + ": parameter file is missing");
-    } catch (IOException e) {
-      throw new SdlgmException(
-          params + ": cannot read model parameters (" + e.getMessage() + ")", e);
-    }
+    return load(config, params, null);
   }
 
-  /** A model with parameters as returned by {@link #parameters()}. */
-  public static Tagger load(TaggerConfig config, byte[] params) {
-    return read(config, new java.io.ByteArrayInputStream(params), "in-memory parameters");
-  }
-
-  private static Tagger read(TaggerConfig config, InputStream in, String source) {
-    Tagger t = new Tagger(config);
-    try (DataInputStream din = new DataInputStream(new BufferedInputStream(in))) {
-      // DJL's loading replaces each array without closing the random one it had.
-      t.block.getParameters().values().forEach(ai.djl.nn.Parameter::close);
-      t.block.loadParameters(t.manager, din);
-      t.block.initialize(t.manager, DataType.FLOAT32, new Shape(1, config.numFeatures()));
-    } catch (IOException | ai.djl.MalformedModelException | RuntimeException e) {
+  /** As {@link #load(TaggerConfig, Path)}, with its fitted feature preprocessing (null: none). */
+  public static Tagger load(TaggerConfig config, Path params, FeatureTransform transform) {
+    Tagger t = new Tagger(config, transform);
+    try {
+      Parameters.read(t.block, t.manager, inputShape(config), params);
+    } catch (RuntimeException e) {
       t.close();
-      throw new SdlgmException(
-          source
-              + ": cannot read model parameters ("
-              + e.getMessage()
-              + "); was it written for this configuration?",
-          e);
+      throw e;
     }
     return t;
   }
 
-  /** The parameters in the format of {@link #saveParameters}, in memory. */
-  public byte[] parameters() {
-    java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(buf)) {
-      block.saveParameters(out);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+  /** A model with parameters as returned by {@link #parameters()}, and {@code transform}. */
+  public static Tagger load(TaggerConfig config, byte[] params, FeatureTransform transform) {
+    Tagger t = new Tagger(config, transform);
+    try {
+      Parameters.read(t.block, t.manager, inputShape(config), params);
+    } catch (RuntimeException e) {
+      t.close();
+      throw e;
     }
-    return buf.toByteArray();
+    return t;
   }
 
-  /** Writes the parameters atomically (temporary file, then rename). */
+  @Override
+  public byte[] parameters() {
+    return Parameters.bytes(block);
+  }
+
+  @Override
+  public long parameterBytes() {
+    return Parameters.size(block);
+  }
+
+  @Override
   public void saveParameters(Path file) {
-    AtomicFiles.write(
-        file,
-        out -> {
-          try (OutputStream buf = new BufferedOutputStream(out);
-              DataOutputStream dout = new DataOutputStream(buf)) {
-            block.saveParameters(dout);
-          }
-        });
+    Parameters.write(block, file);
   }
 
+  @Override
+  public String format() {
+    return FORMAT;
+  }
+
+  /** The fitted feature preprocessing this model applies to the raw rows it predicts for. */
+  public FeatureTransform transform() {
+    return transform;
+  }
+
+  /** The model's {@link #transform()}. */
+  @Override
+  public FeatureTransform preprocessing() {
+    return transform;
+  }
+
+  @Override
   public TaggerConfig config() {
     return config;
   }
@@ -118,6 +143,7 @@ public final class Tagger implements AutoCloseable {
    * The threads the training's parameter updates are shared among: {@link SdlgmRuntime#threads()}
    * of them, made on the first call and ended by {@link #close}.
    */
+  @Override
   public synchronized Workers workers() {
     if (workers == null) {
       workers = new Workers(SdlgmRuntime.threads());
@@ -310,6 +336,31 @@ public final class Tagger implements AutoCloseable {
         }
       }
       out[i] = new LabelPrediction(level, labels, scores, rankedAll, rankedScores, probs);
+    }
+    return out;
+  }
+
+  /**
+   * Predictions for every row of {@code data} (raw rows of the training source: this model's {@link
+   * #transform()} is applied here) under {@code rule}, each with the {@code top} best labels ranked
+   * beyond the predicted set, scored in batches of {@code batchSize} rows through the path {@link
+   * #denseReason} chooses.
+   */
+  public java.util.List<LabelPrediction> predict(
+      MultiLabelDataset data, SetRule rule, int top, int batchSize) {
+    if (batchSize < 1) {
+      throw new SdlgmException("batch size must be ≥ 1, got " + batchSize);
+    }
+    int n = data.size();
+    int[] all = java.util.stream.IntStream.range(0, n).toArray();
+    boolean sparse = n > 0 && denseReason(data, transform) == null;
+    float[] x = sparse ? null : new float[Math.min(batchSize, n) * config.numFeatures()];
+    java.util.List<LabelPrediction> out = new java.util.ArrayList<>(n);
+    for (int from = 0; from < n; from += batchSize) {
+      int b = Math.min(batchSize, n - from);
+      out.addAll(
+          java.util.Arrays.asList(
+              predict(score(data, transform, all, from, b, sparse, x), rule, top)));
     }
     return out;
   }

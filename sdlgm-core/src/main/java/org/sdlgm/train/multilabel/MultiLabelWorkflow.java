@@ -14,16 +14,17 @@ import org.sdlgm.eval.multilabel.TaggerEvaluator;
 import org.sdlgm.io.EpochRecord;
 import org.sdlgm.io.MetricsFile;
 import org.sdlgm.io.ModelDirectory;
+import org.sdlgm.io.ModelInfo;
 import org.sdlgm.io.MultiLabelSchema;
 import org.sdlgm.io.Provenance;
 import org.sdlgm.io.RunOptions;
-import org.sdlgm.io.TaggerDirectory;
-import org.sdlgm.io.TaggerInfo;
 import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.multilabel.SetRule;
 import org.sdlgm.model.multilabel.Tagger;
 import org.sdlgm.model.multilabel.TaggerConfig;
 import org.sdlgm.train.RunFolder;
+import org.sdlgm.train.TrainingListener;
+import org.sdlgm.train.TrainingRun;
 
 /**
  * The "train a multi-label model into a directory" job behind {@code sdlgm train --task
@@ -37,7 +38,7 @@ public final class MultiLabelWorkflow {
   private final TaggerConfig modelConfig;
   private final TrainConfig trainConfig;
   private final FeatureTransform.Kind transformKind;
-  private final List<TaggerListener> listeners = new ArrayList<>();
+  private final List<TrainingListener> listeners = new ArrayList<>();
   private boolean autoMaxLevel;
   private boolean autoMinLevel;
   private boolean keepBest;
@@ -56,7 +57,7 @@ public final class MultiLabelWorkflow {
     this.transformKind = transformKind;
   }
 
-  public MultiLabelWorkflow addListener(TaggerListener l) {
+  public MultiLabelWorkflow addListener(TrainingListener l) {
     listeners.add(l);
     return this;
   }
@@ -97,7 +98,7 @@ public final class MultiLabelWorkflow {
 
   /** What a finished job produced; {@code evaluations} is empty without test data. */
   public record Result(
-      TaggerInfo info,
+      ModelInfo<TaggerConfig, MultiLabelSchema> info,
       List<EpochRecord> history,
       double trainSeconds,
       int epochKept,
@@ -114,7 +115,7 @@ public final class MultiLabelWorkflow {
   public Result run(Path outDir, boolean overwrite, boolean resume) {
     org.sdlgm.train.Limits.checkData(plan.data());
     org.sdlgm.train.Limits.checkData(plan.test());
-    try (RunFolder folder = RunFolder.open(outDir, TaggerDirectory.FORMAT, overwrite, resume)) {
+    try (RunFolder folder = RunFolder.open(outDir, Tagger.FORMAT, overwrite, resume)) {
       return run(folder, outDir, resume);
     }
   }
@@ -142,6 +143,7 @@ public final class MultiLabelWorkflow {
         new TaggerTrainer(config, trainConfig)
             .keepBest(keepBest)
             .sparseRows(sparseRows)
+            .features(transform)
             .outputDir(outDir)
             .resume(resume)
             .verifiedCheckpoint(folder.checkpoint())
@@ -154,8 +156,8 @@ public final class MultiLabelWorkflow {
                     .put("--features", transform.kind().id())
                     .build());
     listeners.forEach(trainer::addListener);
-    TaggerRun run = trainer.fit(train, validation, transform);
-    try (Tagger tagger = run.tagger()) {
+    try (TrainingRun<Tagger> run = trainer.fit(train, validation)) {
+      Tagger tagger = run.model();
       Provenance prov = Provenance.current(command);
       MultiLabelSchema schema =
           new MultiLabelSchema(
@@ -173,23 +175,17 @@ public final class MultiLabelWorkflow {
               train.labelCardinality(),
               train.emptyLabelRows(),
               transform.kind().id());
-      TaggerInfo info =
-          new TaggerInfo(
-              TaggerDirectory.FORMAT,
-              TaggerDirectory.FORMAT_VERSION,
-              config,
-              trainConfig,
-              schema,
-              prov);
+      ModelInfo<TaggerConfig, MultiLabelSchema> info =
+          ModelInfo.of(config, trainConfig, schema, prov);
       java.nio.file.Files.createDirectories(outDir);
-      TaggerDirectory.save(outDir, info, tagger, transform, run.history());
+      ModelDirectory.save(outDir, info, tagger, run.history());
       Map<SetRule, MultiLabelEvaluation> ev = Map.of();
       if (evaluate && tt.hasTest()) {
-        ev = TaggerEvaluator.evaluate(tagger, tt.test(), transform, 500);
+        ev = new TaggerEvaluator(500).evaluate(tagger, tt.test());
         ModelDirectory.writeMetrics(
             outDir,
             new MetricsFile<>(
-                TaggerDirectory.FORMAT,
+                Tagger.FORMAT,
                 plan.test() != null ? plan.test() : plan.data(),
                 tt.test().size(),
                 run.trainSeconds(),

@@ -15,9 +15,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.data.multilabel.FeatureRows;
+import org.sdlgm.data.multilabel.FeatureTransform;
 import org.sdlgm.data.multilabel.MultiLabelDataset;
 import org.sdlgm.data.multilabel.SparseBatch;
 import org.sdlgm.engine.AdamUpdates;
@@ -25,9 +25,7 @@ import org.sdlgm.eval.multilabel.MultiLabelEvaluation;
 import org.sdlgm.eval.multilabel.TaggerEvaluator;
 import org.sdlgm.io.Checkpoint;
 import org.sdlgm.io.EpochRecord;
-import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.RunOptions;
-import org.sdlgm.io.TaggerDirectory;
 import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.SparseCoder;
 import org.sdlgm.model.multilabel.SetRule;
@@ -35,26 +33,31 @@ import org.sdlgm.model.multilabel.Tagger;
 import org.sdlgm.model.multilabel.TaggerBlock;
 import org.sdlgm.model.multilabel.TaggerConfig;
 import org.sdlgm.train.RunningMeans;
-import org.sdlgm.train.TrainingDivergedException;
+import org.sdlgm.train.Trainer;
+import org.sdlgm.train.TrainingListener;
+import org.sdlgm.train.TrainingLoop;
+import org.sdlgm.train.TrainingRun;
 
 /**
  * Fits a multi-label model by mini-batch Adam on its objective (docs/multilabel.md, "The model"):
  * for {@code sdlgm}, λ·(−log q(n(Y) | x)) plus the relaxed-BCE or Plackett–Luce set loss; for
  * {@code br-mlp}, per-label BCE. Only one mini-batch of features and labels is ever dense.
  *
- * <p>Seeded like the unsupervised trainer: epoch e shuffles with {@code Random(seed·31 + e)} and
- * reseeds libtorch from (seed, e). Each step runs in its own {@link NDScope}, so memory stays flat.
- * After each epoch the validation rows (if any) are scored with the model's own set rule; with
- * {@link #keepBest} the parameters of the epoch with the best validation example-F1 are the ones
- * returned. With an {@link #outputDir}, every epoch leaves a {@link Checkpoint} there ({@code
- * model.params}, {@code adam.state} (the fused Adam's moments), {@code best.params}, {@code
- * history.csv}, published atomically with its position and options), and {@link #resume} continues
- * from it at the next epoch, as the unsupervised trainer does.
+ * <p>Seeded, guarded and checkpointed like the unsupervised trainer, by the same {@link
+ * TrainingLoop}. Each step runs in its own {@link NDScope}, so memory stays flat. After each epoch
+ * the validation rows (if any) are scored with the model's own set rule; with {@link #keepBest} the
+ * parameters of the epoch with the best validation example-F1 are the ones returned. With an {@link
+ * #outputDir}, every epoch leaves a {@link Checkpoint} there ({@code model.params}, {@code
+ * adam.state} (the fused Adam's moments), {@code best.params}, {@code history.csv}, published
+ * atomically with its position and options), and {@link #resume} continues from it at the next
+ * epoch, as the unsupervised trainer does. The {@link #features} (the fitted {@link
+ * FeatureTransform}) go into the trained model, which applies them again at prediction.
  */
-public final class TaggerTrainer {
+public final class TaggerTrainer implements Trainer<MultiLabelDataset, Tagger> {
   private final TaggerConfig config;
   private final TrainConfig training;
-  private final List<TaggerListener> listeners = new ArrayList<>();
+  private final List<TrainingListener> listeners = new ArrayList<>();
+  private FeatureRows features;
   private boolean keepBest;
   private Boolean sparseRows;
   private Checkpoint verified;
@@ -68,8 +71,19 @@ public final class TaggerTrainer {
     this.training = training;
   }
 
-  public TaggerTrainer addListener(TaggerListener l) {
+  @Override
+  public TaggerTrainer addListener(TrainingListener l) {
     listeners.add(l);
+    return this;
+  }
+
+  /**
+   * The rows training reads: the fitted {@link FeatureTransform} of the training rows, which the
+   * trained model keeps, or any other {@link FeatureRows} (the model then keeps none). Default: the
+   * raw features.
+   */
+  public TaggerTrainer features(FeatureRows rows) {
+    features = rows;
     return this;
   }
 
@@ -99,17 +113,15 @@ public final class TaggerTrainer {
     return this;
   }
 
-  /** The model folder whose {@link Checkpoint} is written every epoch; null: none. */
+  /** {@inheritDoc} A checkpoint is written after every epoch. */
+  @Override
   public TaggerTrainer outputDir(Path dir) {
     outputDir = dir;
     return this;
   }
 
-  /**
-   * The run's options beyond the model and training configurations that change its result (data
-   * spec, feature preprocessing, …): recorded in each checkpoint and, with the model's and the
-   * training's, required unchanged by a resume.
-   */
+  /** {@inheritDoc} For this trainer: the data spec, the feature preprocessing, … */
+  @Override
   public TaggerTrainer options(RunOptions v) {
     dataOptions = v;
     return this;
@@ -129,31 +141,25 @@ public final class TaggerTrainer {
     return b.build();
   }
 
-  /** Continue from the checkpoint in {@link #outputDir} instead of starting anew. */
-  /**
-   * The checkpoint of the output folder as the caller already read and verified it (its run folder
-   * did), so that a resume does not read and hash it again; null: read it here.
-   */
+  @Override
   public TaggerTrainer verifiedCheckpoint(Checkpoint c) {
     verified = c;
     return this;
   }
 
+  @Override
   public TaggerTrainer resume(boolean v) {
     resume = v;
     return this;
   }
 
-  /** Where a run is, as written into each checkpoint's manifest. */
-  record State(int epoch, long step, int bestEpoch, double bestScore) {}
-
-  private static final String PARAMS = "model.params";
+  /** The parameters of the best epoch so far in a checkpoint (with {@link #keepBest}). */
   private static final String BEST = "best.params";
-  private static final String HISTORY = "history.csv";
 
-  /** Trains on {@code train}; {@code validation} may be null. */
-  public TaggerRun fit(
-      MultiLabelDataset train, MultiLabelDataset validation, FeatureRows features) {
+  @Override
+  public TrainingRun<Tagger> fit(MultiLabelDataset train, MultiLabelDataset validation) {
+    FeatureRows features =
+        this.features != null ? this.features : FeatureTransform.none(config.numFeatures());
     if (train.numFeatures() != config.numFeatures() || train.numLabels() != config.numLabels()) {
       throw new SdlgmException(
           train.name()
@@ -172,12 +178,14 @@ public final class TaggerTrainer {
     if (keepBest && (validation == null || validation.size() == 0)) {
       throw new SdlgmException("selecting the best epoch needs validation rows (--validation > 0)");
     }
-    Engine.getInstance().setRandomSeed(training.seedFor(-1));
+    TrainingLoop plumbing = new TrainingLoop(training, Tagger.FORMAT, outputDir, listeners);
+    plumbing.seedInitialisation();
     RunOptions options = runOptions();
-    Checkpoint checkpoint = resume ? readCheckpoint(options) : null;
-    State start = checkpoint == null ? null : readState(checkpoint);
+    TrainingLoop.Start start = resume ? plumbing.resume(verified, options) : null;
     Tagger tagger =
-        start == null ? Tagger.create(config) : Tagger.load(config, checkpoint.file(PARAMS));
+        start == null
+            ? Tagger.create(config, transformOf(features))
+            : Tagger.load(config, start.params(), transformOf(features));
     try (AdamUpdates adam =
         new AdamUpdates(
             tagger.block(),
@@ -186,64 +194,29 @@ public final class TaggerTrainer {
             training.adam() == TrainConfig.AdamImpl.FUSED,
             tagger.workers())) {
       if (start != null) {
-        adam.load(checkpoint.file(AdamUpdates.STATE_FILE));
+        adam.load(start.adamState());
       }
       return loop(
-          tagger, new Step(tagger, adam), train, validation, features, checkpoint, start, options);
+          tagger, new Step(tagger, adam), plumbing, train, validation, features, start, options);
     } catch (RuntimeException e) {
       tagger.close();
       throw e;
     }
   }
 
-  private Checkpoint readCheckpoint(RunOptions options) {
-    if (outputDir == null) {
-      throw new SdlgmException("--resume needs an output directory");
-    }
-    Checkpoint c = verified != null ? verified : Checkpoint.read(outputDir, TaggerDirectory.FORMAT);
-    c.requireSameOptions(options);
-    return c;
+  /** The fitted preprocessing the model keeps: {@code features} when it is one, else none. */
+  private static FeatureTransform transformOf(FeatureRows features) {
+    return features instanceof FeatureTransform t ? t : null;
   }
 
-  private static State readState(Checkpoint c) {
-    try {
-      return ModelDirectory.json().treeToValue(c.state(), State.class);
-    } catch (java.io.IOException e) {
-      throw new SdlgmException(
-          c.file(Checkpoint.MANIFEST) + ": unreadable position (" + e.getMessage() + ")", e);
-    }
-  }
-
-  private static List<EpochRecord> readHistory(Checkpoint c) {
-    return EpochRecord.readCsv(c.file(HISTORY));
-  }
-
-  /** Publishes this epoch's checkpoint; {@code best} holds the best epoch's parameters, or null. */
-  private void writeCheckpoint(
-      Tagger tagger,
-      AdamUpdates adam,
-      byte[] best,
-      State state,
-      List<EpochRecord> history,
-      RunOptions options) {
-    Checkpoint.Draft d =
-        Checkpoint.begin(outputDir, TaggerDirectory.FORMAT)
-            .put(PARAMS, tagger::saveParameters)
-            .put(AdamUpdates.STATE_FILE, adam::save);
-    if (best != null) {
-      d.put(BEST, f -> org.sdlgm.util.AtomicFiles.write(f, out -> out.write(best)));
-    }
-    d.put(HISTORY, f -> EpochRecord.writeCsv(f, history)).publish(state, options);
-  }
-
-  private TaggerRun loop(
+  private TrainingRun<Tagger> loop(
       Tagger tagger,
       Step step,
+      TrainingLoop plumbing,
       MultiLabelDataset train,
       MultiLabelDataset validation,
       FeatureRows features,
-      Checkpoint checkpoint,
-      State start,
+      TrainingLoop.Start start,
       RunOptions options) {
     int n = train.size();
     int d = config.numFeatures();
@@ -251,27 +224,27 @@ public final class TaggerTrainer {
     int nl = config.numLevels();
     int bs = training.batchSize();
     int batches = (n + bs - 1) / bs;
-    boolean sparse = readsSparse(tagger, train, features);
+    boolean sparse = readsSparse(tagger, train, features, plumbing);
     float[] x = sparse ? null : new float[bs * d];
     float[] y = new float[bs * c];
     float[] count = new float[bs * nl];
-    List<EpochRecord> history = start == null ? new ArrayList<>() : readHistory(checkpoint);
-    long global = start == null ? 0 : start.step();
+    List<EpochRecord> history = TrainingLoop.history(start);
+    TrainingLoop.Position at = start == null ? null : start.position();
+    long global = at == null ? 0 : at.step();
     double seconds = 0;
-    int skippedInARow = 0;
-    double bestScore = start == null ? -1 : start.bestScore(); // example-F1 ≥ 0; JSON has no −∞
-    int bestEpoch = start == null ? 0 : start.bestEpoch();
+    double bestScore = at == null ? -1 : at.bestScore(); // example-F1 ≥ 0; JSON has no −∞
+    int bestEpoch = at == null ? 0 : at.bestEpoch();
     byte[] bestParams = null;
     if (start != null && keepBest && bestEpoch > 0) {
+      Path best = start.checkpoint().file(BEST);
       try {
-        bestParams = java.nio.file.Files.readAllBytes(checkpoint.file(BEST));
+        bestParams = java.nio.file.Files.readAllBytes(best);
       } catch (java.io.IOException e) {
-        throw new SdlgmException(checkpoint.file(BEST) + ": missing or unreadable", e);
+        throw new SdlgmException(best + ": missing or unreadable", e);
       }
     }
-    for (int epoch = start == null ? 0 : start.epoch(); epoch < training.epochs(); epoch++) {
-      Engine.getInstance().setRandomSeed(training.seedFor(epoch));
-      int[] order = org.sdlgm.data.Splits.shuffled(n, new Random(training.seed() * 31 + epoch));
+    for (int epoch = at == null ? 0 : at.epoch(); epoch < training.epochs(); epoch++) {
+      int[] order = plumbing.beginEpoch(epoch, n);
       RunningMeans means = new RunningMeans();
       int skipped = 0;
       long t0 = System.nanoTime();
@@ -295,27 +268,10 @@ public final class TaggerTrainer {
                 ? step.forwardBackward(rows, y, count, tau)
                 : step.forwardBackward(x, y, count, b, tau);
         if (!Float.isFinite(v[0])) {
-          throw new TrainingDivergedException(
-              "training diverged at epoch "
-                  + (epoch + 1)
-                  + ", step "
-                  + (global + 1)
-                  + ": loss is "
-                  + v[0]
-                  + ". Try a lower --lr or --grad-clip.");
+          throw plumbing.diverged(epoch, global, "loss is " + v[0]);
         }
-        if (Float.isFinite(v[v.length - 1])) {
+        if (plumbing.gradientsFinite(v[v.length - 1], epoch, global)) {
           step.update();
-          skippedInARow = 0;
-        } else if (++skippedInARow > TrainConfig.MAX_SKIPPED_IN_A_ROW) {
-          throw new TrainingDivergedException(
-              "training diverged at epoch "
-                  + (epoch + 1)
-                  + ", step "
-                  + (global + 1)
-                  + ": gradients were not finite for "
-                  + skippedInARow
-                  + " steps in a row. Try a lower --lr or --grad-clip.");
         } else {
           step.zeroGradients();
           skipped++;
@@ -329,16 +285,14 @@ public final class TaggerTrainer {
         means.add(batchMeans, b);
         double el = (System.nanoTime() - t0) / 1e9;
         Map<String, Double> now = means.means();
-        for (TaggerListener l : listeners) {
-          l.onStep(
-              epoch,
-              bi + 1,
-              batches,
-              now.get(LOSS),
-              now.get(TaggerBlock.TERMS.get(0)),
-              now.get(TaggerBlock.TERMS.get(1)),
-              means.seen() / Math.max(el, 1e-9));
-        }
+        Map<String, Double> terms = new LinkedHashMap<>(now);
+        terms.remove(LOSS);
+        plumbing.step(
+            epoch,
+            bi + 1,
+            batches,
+            new TrainingListener.StepStats(
+                global, now.get(LOSS), terms, Double.NaN, tau, means.seen() / Math.max(el, 1e-9)));
       }
       double el = (System.nanoTime() - t0) / 1e9;
       seconds += el;
@@ -371,31 +325,35 @@ public final class TaggerTrainer {
         bestEpoch = epoch + 1;
         bestParams = tagger.parameters();
       }
-      if (outputDir != null) {
+      if (plumbing.checkpoints()) {
         // The best epoch's parameters go into every checkpoint: each one stands alone.
-        writeCheckpoint(
+        byte[] best = bestParams;
+        plumbing.checkpoint(
             tagger,
             step.adam,
-            bestParams,
-            new State(epoch + 1, global, bestEpoch, bestScore),
+            best == null
+                ? List.of()
+                : List.of(
+                    new TrainingLoop.Extra(
+                        BEST, f -> org.sdlgm.util.AtomicFiles.write(f, out -> out.write(best)))),
             history,
+            new TrainingLoop.Position(epoch + 1, 0, global, bestEpoch, bestScore),
             options);
       }
-      for (TaggerListener l : listeners) {
-        l.onEpoch(rec);
-      }
+      plumbing.epoch(rec);
     }
     if (keepBest && bestEpoch != training.epochs()) {
-      Tagger best = Tagger.load(config, bestParams);
+      Tagger best = Tagger.load(config, bestParams, tagger.transform());
       tagger.close();
-      return new TaggerRun(best, List.copyOf(history), seconds, bestEpoch);
+      return new TrainingRun<>(best, history, seconds, bestEpoch);
     }
-    return new TaggerRun(tagger, List.copyOf(history), seconds, training.epochs());
+    return new TrainingRun<>(tagger, history, seconds, training.epochs());
   }
 
   /** One optimisation step: forward and backward, then {@link AdamUpdates}. */
   /** Chooses how this run reads its rows and tells the listeners why. */
-  private boolean readsSparse(Tagger tagger, MultiLabelDataset train, FeatureRows features) {
+  private boolean readsSparse(
+      Tagger tagger, MultiLabelDataset train, FeatureRows features, TrainingLoop plumbing) {
     String impossible = tagger.sparseUnsupported(train, features);
     if (impossible == null && training.adam() == TrainConfig.AdamImpl.DJL) {
       impossible = "DJL's Adam updates every weight";
@@ -426,9 +384,7 @@ public final class TaggerTrainer {
                     + " only where a batch has non-zeros",
                 train.rowEnd(train.size() - 1) / (double) train.size(),
                 config.numFeatures());
-    for (TaggerListener l : listeners) {
-      l.onInputPath(dense == null, why);
-    }
+    plumbing.inputPath(dense == null, why);
     return dense == null;
   }
 

@@ -16,6 +16,7 @@ import org.sdlgm.model.multilabel.LabelPrediction;
 import org.sdlgm.model.multilabel.SetRule;
 import org.sdlgm.model.multilabel.Tagger;
 import org.sdlgm.model.multilabel.TaggerConfig;
+import org.sdlgm.train.TrainingRun;
 
 /**
  * Issue 3's scale check at test-suite size: 2,000 rows with 10^5 sparse features and 10^4 labels
@@ -63,12 +64,13 @@ class ExtremeScaleTest {
             .topK(3)
             .build();
     FeatureTransform transform = FeatureTransform.fit(FeatureTransform.Kind.AUTO, train);
-    TaggerRun run =
+    TrainingRun<Tagger> run =
         new TaggerTrainer(
                 config,
                 TrainConfig.builder().epochs(1).batchSize(100).validationFraction(0).build())
-            .fit(train, null, transform::denseRows);
-    try (Tagger tagger = run.tagger()) {
+            .features(transform::denseRows)
+            .fit(train);
+    try (Tagger tagger = run.model()) {
       assertEquals(1, run.history().size());
       assertTrue(Double.isFinite(run.history().get(0).trainLoss()));
       float[] x = new float[100 * train.numFeatures()];

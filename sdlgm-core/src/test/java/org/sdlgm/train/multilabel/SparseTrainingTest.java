@@ -15,6 +15,8 @@ import org.sdlgm.data.multilabel.SyntheticMultiLabel;
 import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.multilabel.Tagger;
 import org.sdlgm.model.multilabel.TaggerConfig;
+import org.sdlgm.train.TrainingListener;
+import org.sdlgm.train.TrainingRun;
 
 /**
  * Training on sparse rows: where every batch uses every feature, the lazy column updates are Adam's
@@ -58,19 +60,20 @@ class SparseTrainingTest {
     TrainConfig tc =
         TrainConfig.builder().epochs(4).batchSize(data.size()).validationFraction(0).build();
     List<Boolean> paths = new ArrayList<>();
-    TaggerListener path =
-        new TaggerListener() {
+    TrainingListener path =
+        new TrainingListener() {
           @Override
           public void onInputPath(boolean sparse, String reason) {
             paths.add(sparse);
           }
         };
-    TaggerRun dense = new TaggerTrainer(config, tc).addListener(path).fit(data, null, t);
-    TaggerRun sparse =
-        new TaggerTrainer(config, tc).addListener(path).sparseRows(true).fit(data, null, t);
+    TrainingRun<Tagger> dense =
+        new TaggerTrainer(config, tc).addListener(path).features(t).fit(data);
+    TrainingRun<Tagger> sparse =
+        new TaggerTrainer(config, tc).addListener(path).sparseRows(true).features(t).fit(data);
     assertEquals(List.of(false, true), paths); // 30 features: dense unless asked
-    try (Tagger a = dense.tagger();
-        Tagger b = sparse.tagger()) {
+    try (Tagger a = dense.model();
+        Tagger b = sparse.model()) {
       List<Parameter> pa = a.block().getParameters().values();
       List<Parameter> pb = b.block().getParameters().values();
       double maxDiff = 0;

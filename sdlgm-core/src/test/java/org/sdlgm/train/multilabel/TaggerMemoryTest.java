@@ -11,8 +11,10 @@ import org.sdlgm.data.multilabel.MultiLabelTrainTest;
 import org.sdlgm.data.multilabel.SyntheticMultiLabel;
 import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.multilabel.SetObjective;
+import org.sdlgm.model.multilabel.Tagger;
 import org.sdlgm.model.multilabel.TaggerConfig;
 import org.sdlgm.model.multilabel.TaggerMethod;
+import org.sdlgm.train.TrainingRun;
 
 /**
  * Multi-label training steps, validation passes and predictions leave no tensor behind: after one
@@ -43,8 +45,9 @@ class TaggerMemoryTest {
   private static int arraysAfter(int epochs, TaggerConfig c) {
     TrainConfig t =
         TrainConfig.builder().epochs(epochs).batchSize(25).validationFraction(0).build();
-    TaggerRun run = new TaggerTrainer(c, t).fit(data.train(), data.test(), RAW::denseRows);
-    try (var tagger = run.tagger()) {
+    TrainingRun<Tagger> run =
+        new TaggerTrainer(c, t).features(RAW::denseRows).fit(data.train(), data.test());
+    try (var tagger = run.model()) {
       float[] x = new float[60 * 300];
       RAW.denseRows(data.test(), 0, 60, x);
       tagger.predict(tagger.score(x, 60), c.setRules().get(0), 5);
@@ -91,8 +94,8 @@ class TaggerMemoryTest {
               .seed(seeds[r])
               .validationFraction(0)
               .build();
-      TaggerRun run = new TaggerTrainer(c, t).fit(data.train(), null, RAW::denseRows);
-      run.tagger().close();
+      TrainingRun<Tagger> run = new TaggerTrainer(c, t).features(RAW::denseRows).fit(data.train());
+      run.model().close();
       loss[r] = run.history().get(1).trainLoss();
     }
     assertEquals(loss[0], loss[1], "same seed, same data: the same numbers");
