@@ -284,6 +284,11 @@ public final class ModelDirectory {
    * must exist and match the model's feature count.
    */
   public static FeatureTransform readTransform(Path dir, ModelInfo<TaggerConfig, ?> info) {
+    return readTransform(dir, info.model().numFeatures());
+  }
+
+  /** As {@link #readTransform(Path, ModelInfo)}, for a model of {@code numFeatures} features. */
+  public static FeatureTransform readTransform(Path dir, int numFeatures) {
     Path f = dir.resolve(FEATURES);
     if (!Files.isRegularFile(f)) {
       throw new SdlgmException(
@@ -296,15 +301,29 @@ public final class ModelDirectory {
       // Jackson reports unreadable JSON as IOException, a record's own checks as the other.
       throw new SdlgmException(f + ": cannot read (" + e.getMessage() + ")", e);
     }
-    if (t.numFeatures() != info.model().numFeatures()) {
+    if (t.numFeatures() != numFeatures) {
       throw new SdlgmException(
           f
               + ": preprocessing for "
               + t.numFeatures()
               + " features, but the model has "
-              + info.model().numFeatures());
+              + numFeatures);
     }
     return t;
+  }
+
+  /**
+   * The fitted preprocessing of a model directory of either kind, as {@link #readScaling} or {@link
+   * #readTransform} reads it for the model {@code info} describes.
+   */
+  public static Preprocessing readPreprocessing(Path dir, ModelInfo<?, ?> info) {
+    if (info.model() instanceof TaggerConfig c) {
+      return readTransform(dir, c.numFeatures());
+    }
+    if (info.model() instanceof SdlgmConfig c) {
+      return readScaling(dir, c.inputDim());
+    }
+    throw new IllegalArgumentException("no model of " + info.model());
   }
 
   /**

@@ -14,7 +14,7 @@ import org.sdlgm.model.SparseCode;
  * adds when it is active (for a linear decoder it is s_k times the decoder column). Shown with a
  * diverging colour map, scaled per atom: red adds intensity, blue removes.
  */
-public final class AtomsSection implements ReportSection {
+public final class AtomsSection implements ReportSection<ReportContext> {
   @Override
   public String title() {
     return "Decoder atoms of the most-used dimensions";

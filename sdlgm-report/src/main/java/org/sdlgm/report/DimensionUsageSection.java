@@ -11,7 +11,7 @@ import org.jfree.data.category.DefaultCategoryDataset;
  * How often each latent dimension is active across the encoded examples, as a bar chart sorted from
  * the most to the least used dimension (from {@code metrics.json} when no codes could be computed).
  */
-public final class DimensionUsageSection implements ReportSection {
+public final class DimensionUsageSection implements ReportSection<ReportContext> {
   /** Up to this many dimensions, every bar is labelled with its index. */
   static final int LABELLED = 48;
 

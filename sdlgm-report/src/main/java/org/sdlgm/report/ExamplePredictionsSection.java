@@ -10,7 +10,7 @@ import org.sdlgm.model.multilabel.LabelPrediction;
  * best first (hits marked ✓ and green, false positives ✗ and red), and L̂ against |Y|. Label names
  * come from {@code config.json}.
  */
-public final class ExamplePredictionsSection implements TaggerSection {
+public final class ExamplePredictionsSection implements ReportSection<TaggerReportContext> {
   /** How many rows the table shows: enough to see patterns, short enough to read. */
   static final int ROWS = 15;
 

@@ -14,7 +14,7 @@ import org.sdlgm.io.EpochRecord;
  * mean over the epoch's batches) against {@code val_<name>} (hard samples) where the run had a
  * validation part, and the schedule (τ, and the prior weight and KL scale when they vary).
  */
-public final class LearningCurvesSection implements ReportSection {
+public final class LearningCurvesSection implements ReportSection<ReportContext> {
   /**
    * A panel: title, training column, validation column (or null), sign of the validation values.
    */

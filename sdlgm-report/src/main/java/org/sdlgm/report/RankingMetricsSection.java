@@ -14,7 +14,7 @@ import org.jfree.data.category.DefaultCategoryDataset;
  * on the set rule for one model, but {@code br-mlp} reports two rules, and showing both keeps the
  * figure honest about what was evaluated.
  */
-public final class RankingMetricsSection implements TaggerSection {
+public final class RankingMetricsSection implements ReportSection<TaggerReportContext> {
   private static final List<String[]> METRICS =
       List.of(
           new String[] {"p1", "P@1"},
@@ -31,14 +31,14 @@ public final class RankingMetricsSection implements TaggerSection {
 
   @Override
   public boolean appliesTo(TaggerReportContext ctx) {
-    return ctx.evaluations().isObject() && ctx.evaluations().size() > 0;
+    return ctx.evaluation().isObject() && ctx.evaluation().size() > 0;
   }
 
   @Override
   public void render(TaggerReportContext ctx, ReportPage page) {
     DefaultCategoryDataset data = new DefaultCategoryDataset();
     List<String> rules = new ArrayList<>();
-    for (Map.Entry<String, JsonNode> e : ctx.evaluations().properties()) {
+    for (Map.Entry<String, JsonNode> e : ctx.evaluation().properties()) {
       rules.add(e.getKey());
       for (String[] m : METRICS) {
         JsonNode v = e.getValue().path(m[0]);

@@ -11,7 +11,7 @@ import org.sdlgm.model.SparseCode;
  * deterministic code, {@code SparseCoder.encode} then {@code decodeMean}), the examples taken at
  * evenly spaced ranks from the sparsest to the densest code, each with its L̂.
  */
-public final class ReconstructionSection implements ReportSection {
+public final class ReconstructionSection implements ReportSection<ReportContext> {
   @Override
   public String title() {
     return "Inputs and reconstructions";

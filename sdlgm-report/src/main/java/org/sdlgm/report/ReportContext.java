@@ -1,13 +1,7 @@
 package org.sdlgm.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,18 +10,17 @@ import org.sdlgm.data.Dataset;
 import org.sdlgm.data.InputScaling;
 import org.sdlgm.data.TrainTest;
 import org.sdlgm.io.DataSchema;
-import org.sdlgm.io.MetricsFile;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
+import org.sdlgm.model.Method;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCode;
 import org.sdlgm.model.SparseCoder;
 
 /**
- * Everything a report section may draw on, loaded once: the model directory's {@code config.json},
- * {@code metrics.json} (if any), {@code history.csv}, the model itself, and the first {@link
- * ReportOptions#rows} test rows, scaled with the model's input scaling, with their deterministic
- * codes.
+ * Everything a section of an unsupervised model's report may draw on, loaded once: what every
+ * {@link RunContext} holds, the model itself, and the first {@link ReportOptions#rows} test rows,
+ * scaled with the model's input scaling, with their deterministic codes.
  *
  * <p>Loading degrades rather than fails where the report can still say something: when the data
  * named in {@code config.json} cannot be loaded or the parameters cannot be read, {@link
@@ -35,32 +28,14 @@ import org.sdlgm.model.SparseCoder;
  * test part, the first training rows stand in (and the captions say so). Close the context to
  * release the model's native memory.
  */
-public final class ReportContext implements AutoCloseable {
-  private final Path modelDir;
-  private final Path outputDir;
-  private final ReportOptions options;
-  private final ModelInfo<SdlgmConfig, DataSchema> info;
-  private final JsonNode metrics;
-  private final History history;
-  private final List<String> notes = new ArrayList<>();
+public final class ReportContext extends RunContext<SdlgmConfig, DataSchema> {
   private Dataset examples;
-  private String part = "test";
-  private int partSize;
   private SparseCoder coder;
   private List<SparseCode> codes;
 
   private ReportContext(
-      Path modelDir,
-      ReportOptions options,
-      ModelInfo<SdlgmConfig, DataSchema> info,
-      JsonNode metrics,
-      History history) {
-    this.modelDir = modelDir;
-    this.outputDir = options.outputFor(modelDir);
-    this.options = options;
-    this.info = info;
-    this.metrics = metrics;
-    this.history = history;
+      Path modelDir, ReportOptions options, ModelInfo<SdlgmConfig, DataSchema> info) {
+    super(modelDir, options, info);
   }
 
   /**
@@ -70,9 +45,7 @@ public final class ReportContext implements AutoCloseable {
    */
   public static ReportContext open(Path modelDir, ReportOptions options) {
     ModelInfo<SdlgmConfig, DataSchema> info = ModelDirectory.readCoderInfo(modelDir);
-    JsonNode metrics = readMetrics(modelDir.resolve(ModelDirectory.METRICS));
-    History history = History.read(modelDir.resolve(ModelDirectory.HISTORY));
-    ReportContext ctx = new ReportContext(modelDir, options, info, metrics, history);
+    ReportContext ctx = new ReportContext(modelDir, options, info);
     try {
       ctx.loadExamples();
       ctx.loadModelAndEncode();
@@ -83,24 +56,13 @@ public final class ReportContext implements AutoCloseable {
     return ctx;
   }
 
-  /** metrics.json of a model directory as a tree, or null when the file is absent. */
-  static JsonNode readMetrics(Path file) {
-    if (!Files.isRegularFile(file)) {
-      return null;
-    }
-    try {
-      return ModelDirectory.json().readTree(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new SdlgmException(file + ": cannot read (" + e.getMessage() + ")", e);
-    }
-  }
-
   private void loadExamples() {
+    ModelInfo<SdlgmConfig, DataSchema> info = info();
     TrainTest tt;
     try {
       tt = info.data().plan().load();
     } catch (SdlgmException | java.io.UncheckedIOException e) {
-      notes.add(
+      note(
           "The data of this run ("
               + info.data().spec()
               + ") could not be loaded, so "
@@ -112,10 +74,10 @@ public final class ReportContext implements AutoCloseable {
     if (source == null) {
       source = tt.train();
       part = "training";
-      notes.add("The run has no test part; the figures use the first training rows.");
+      note("The run has no test part; the figures use the first training rows.");
     }
     if (source.dim() != info.model().inputDim()) {
-      notes.add(
+      note(
           "The data has "
               + source.dim()
               + " features per row but the model expects "
@@ -125,9 +87,9 @@ public final class ReportContext implements AutoCloseable {
     }
     InputScaling scaling;
     try {
-      scaling = ModelDirectory.readScaling(modelDir, info);
+      scaling = ModelDirectory.readScaling(modelDir(), info);
     } catch (SdlgmException e) {
-      notes.add(
+      note(
           "The model's input scaling could not be read, so figures that need codes are "
               + "left out: "
               + e.getMessage());
@@ -135,7 +97,7 @@ public final class ReportContext implements AutoCloseable {
     }
     partSize = source.size();
     // Scaled as the model saw its rows, so that inputs and reconstructions x̂ share one scale.
-    examples = scaling.apply(source.head(options.rows()));
+    examples = scaling.apply(source.head(options().rows()));
   }
 
   private void loadModelAndEncode() {
@@ -143,55 +105,15 @@ public final class ReportContext implements AutoCloseable {
       return;
     }
     try {
-      coder = ModelDirectory.loadForScaledRows(modelDir, info);
+      coder = ModelDirectory.loadForScaledRows(modelDir(), info());
     } catch (SdlgmException e) {
-      notes.add(
+      note(
           "The model could not be loaded, so figures that need codes are left out: "
               + e.getMessage());
       examples = null;
       return;
     }
-    codes = coder.encode(examples.features(), examples.size(), options.batchSize());
-  }
-
-  /** The model directory. */
-  public Path modelDir() {
-    return modelDir;
-  }
-
-  /** Where the report and its figures are written. */
-  public Path outputDir() {
-    return outputDir;
-  }
-
-  public ReportOptions options() {
-    return options;
-  }
-
-  /** The model directory's {@code config.json}. */
-  public ModelInfo<SdlgmConfig, DataSchema> info() {
-    return info;
-  }
-
-  /** Shorthand for {@code info().model()}. */
-  public SdlgmConfig config() {
-    return info.model();
-  }
-
-  /** The whole {@code metrics.json}, or null when the run was not evaluated. */
-  public JsonNode metrics() {
-    return metrics;
-  }
-
-  /**
-   * The evaluation object of {@code metrics.json} ({@link MetricsFile#evaluation}); a missing node
-   * when there is none. Read with {@code path(...)}, which tolerates absent members.
-   */
-  public JsonNode evaluation() {
-    if (metrics == null) {
-      return MissingNode.getInstance();
-    }
-    return MetricsFile.evaluation(metrics);
+    codes = coder.encode(examples.features(), examples.size(), options().batchSize());
   }
 
   /**
@@ -213,15 +135,6 @@ public final class ReportContext implements AutoCloseable {
     return terms;
   }
 
-  public History history() {
-    return history;
-  }
-
-  /** Things the reader should know (data not loadable, no test part ...), in order. */
-  public List<String> notes() {
-    return Collections.unmodifiableList(notes);
-  }
-
   /** Whether test rows were loaded and encoded. */
   public boolean hasCodes() {
     return codes != null;
@@ -230,11 +143,6 @@ public final class ReportContext implements AutoCloseable {
   /** The encoded rows (the first {@code rows} of the test part, input scaling applied), or null. */
   public Dataset examples() {
     return examples;
-  }
-
-  /** Which part the examples come from: "test", or "training" when the run has no test part. */
-  public String part() {
-    return part;
   }
 
   /** The codes of {@link #examples()}, in row order, or null. */
@@ -270,23 +178,27 @@ public final class ReportContext implements AutoCloseable {
 
   /** Whether rows are images whose shape {@code config.json} records. */
   public boolean isImageData() {
-    int h = info.data().imageHeight();
-    int w = info.data().imageWidth();
+    int h = info().data().imageHeight();
+    int w = info().data().imageWidth();
     return h > 0 && w > 0 && h * w == config().inputDim();
   }
 
-  /** A short phrase naming the encoded rows, for captions ("the first 2,000 test examples"). */
-  public String examplesPhrase() {
-    return examplesPhrase(examples == null ? 0 : examples.size(), partSize, part);
+  @Override
+  protected int examplesShown() {
+    return examples == null ? 0 : examples.size();
   }
 
-  /** "the first 2,000 test examples", "all 500 test examples" or "the one test example". */
-  static String examplesPhrase(int n, int partSize, String part) {
-    String count = String.format(java.util.Locale.ROOT, "%,d", n);
-    if (n == partSize) {
-      return n == 1 ? "the one " + part + " example" : "all " + count + " " + part + " examples";
-    }
-    return "the first " + count + " " + part + " examples";
+  @Override
+  public String describe() {
+    return config().method().id()
+        + ", K = "
+        + config().latentDim()
+        + (config().method() == Method.VAE ? "" : ", L0 = " + config().maxLevel());
+  }
+
+  @Override
+  public String dataSpec() {
+    return info().data().spec();
   }
 
   @Override

@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.Provenance;
-import org.sdlgm.model.Method;
 import org.sdlgm.util.AtomicFiles;
 
 /**
@@ -25,9 +24,9 @@ import org.sdlgm.util.AtomicFiles;
  * display ({@code java.awt.headless}). Writing again replaces the page and the figures of the
  * earlier one.
  *
- * <p>The report is a list of {@link ReportSection}s; {@link #sectionsFor} picks those for the kind
- * of run. Multi-label model directories ({@code config.json} format {@value
- * ModelDirectory#TAGGER_FORMAT}) get {@link TaggerSection}s instead ({@link #taggerSectionsFor}).
+ * <p>The report is a list of {@link ReportSection}s over the run's {@link RunContext}; {@link
+ * #sectionsFor} picks those for an unsupervised run, {@link #taggerSectionsFor} those for a
+ * multi-label model directory ({@code config.json} format {@value ModelDirectory#TAGGER_FORMAT}).
  * Typical use, e.g. at the end of training:
  *
  * <pre>{@code
@@ -46,16 +45,15 @@ public final class RunReport {
   }
 
   /**
-   * Writes the report of {@code modelDir} with the given sections (null: {@link #sectionsFor} the
-   * run); sections whose {@link ReportSection#appliesTo} is false are left out. Returns the path of
-   * {@code report.html}.
+   * Writes the report of an unsupervised model's {@code modelDir} with the given sections (null:
+   * {@link #sectionsFor} the run); sections whose {@link ReportSection#appliesTo} is false are left
+   * out. Returns the path of {@code report.html}. A multi-label directory with null sections gets
+   * its own ({@link #writeTagger}).
    */
-  public static Path write(Path modelDir, ReportOptions options, List<ReportSection> sections) {
-    if (System.getProperty("java.awt.headless") == null) {
-      System.setProperty("java.awt.headless", "true");
-    }
-    // Multi-label model directories have their own context and sections; the format field is
-    // read first so that an unsupervised directory takes exactly the path it always took.
+  public static Path write(
+      Path modelDir, ReportOptions options, List<ReportSection<ReportContext>> sections) {
+    headless();
+    // The format field is read first so that each kind of directory is read by its own context.
     if (ModelDirectory.TAGGER_FORMAT.equals(ModelDirectory.formatOf(modelDir))) {
       if (sections != null) {
         throw new SdlgmException(
@@ -66,30 +64,7 @@ public final class RunReport {
       return writeTagger(modelDir, options, null);
     }
     try (ReportContext ctx = ReportContext.open(modelDir, options)) {
-      Path dir = ctx.outputDir();
-      prepare(dir);
-      List<String[]> toc = new ArrayList<>();
-      ReportPage page =
-          render(
-              dir,
-              sections != null ? sections : sectionsFor(ctx),
-              toc,
-              s -> s.appliesTo(ctx),
-              ReportSection::title,
-              (s, p) -> s.render(ctx, p));
-      Path html = dir.resolve(HTML);
-      String name = modelName(ctx.modelDir());
-      String title =
-          "sdlgm report: "
-              + name
-              + " ("
-              + ctx.config().method().id()
-              + ", K = "
-              + ctx.config().latentDim()
-              + (ctx.config().method() == Method.VAE ? "" : ", L0 = " + ctx.config().maxLevel())
-              + ")";
-      AtomicFiles.writeString(html, document(title, ctx.info().data().spec(), toc, page.body()));
-      return html;
+      return write(ctx, sections != null ? sections : sectionsFor(ctx));
     }
   }
 
@@ -100,67 +75,48 @@ public final class RunReport {
    * for such directories.
    */
   public static Path writeTagger(
-      Path modelDir, ReportOptions options, List<TaggerSection> sections) {
+      Path modelDir, ReportOptions options, List<ReportSection<TaggerReportContext>> sections) {
+    headless();
+    try (TaggerReportContext ctx = TaggerReportContext.open(modelDir, options)) {
+      return write(ctx, sections != null ? sections : taggerSectionsFor(ctx));
+    }
+  }
+
+  private static void headless() {
     if (System.getProperty("java.awt.headless") == null) {
       System.setProperty("java.awt.headless", "true");
-    }
-    try (TaggerReportContext ctx = TaggerReportContext.open(modelDir, options)) {
-      Path dir = ctx.outputDir();
-      prepare(dir);
-      List<String[]> toc = new ArrayList<>();
-      ReportPage page =
-          render(
-              dir,
-              sections != null ? sections : taggerSectionsFor(ctx),
-              toc,
-              s -> s.appliesTo(ctx),
-              TaggerSection::title,
-              (s, p) -> s.render(ctx, p));
-      Path html = dir.resolve(HTML);
-      var m = ctx.config();
-      String title =
-          "sdlgm report: "
-              + modelName(ctx.modelDir())
-              + " ("
-              + m.method().id()
-              + ", multi-label, "
-              + m.numLabels()
-              + " labels, L0 = "
-              + m.maxLevel()
-              + ")";
-      AtomicFiles.writeString(html, document(title, ctx.info().data().spec(), toc, page.body()));
-      return html;
     }
   }
 
   /**
-   * Renders, in order, the sections that apply to the run, each in its own {@code <section>} listed
-   * in {@code toc}; one loop for both kinds of run, whose section types differ only in the context
-   * they read.
+   * Writes the page of {@code ctx}: in order, the sections that apply to the run, each in its own
+   * {@code <section>} listed in the page's table of contents; one path for both kinds of run.
    */
-  private static <S> ReportPage render(
-      Path dir,
-      List<S> sections,
-      List<String[]> toc,
-      java.util.function.Predicate<S> applies,
-      java.util.function.Function<S, String> title,
-      java.util.function.BiConsumer<S, ReportPage> render) {
+  private static <X extends RunContext<?, ?>> Path write(
+      X ctx, List<? extends ReportSection<X>> sections) {
+    Path dir = ctx.outputDir();
+    prepare(dir);
+    List<String[]> toc = new ArrayList<>();
     ReportPage page = new ReportPage(dir);
-    for (S s : sections) {
-      if (applies.test(s)) {
-        open(page, toc, title.apply(s));
-        render.accept(s, page);
+    for (ReportSection<X> s : sections) {
+      if (s.appliesTo(ctx)) {
+        open(page, toc, s.title());
+        s.render(ctx, page);
         page.raw("</section>\n");
       }
     }
-    return page;
+    Path html = dir.resolve(HTML);
+    String title = "sdlgm report: " + modelName(ctx.modelDir()) + " (" + ctx.describe() + ")";
+    AtomicFiles.writeString(html, document(title, ctx.dataSpec(), toc, page.body()));
+    return html;
   }
 
   /**
    * The sections of a multi-label run, in page order: summary, learning curves, predicted against
    * true set size, ranking metrics per set rule, and example predictions.
    */
-  public static List<TaggerSection> taggerSectionsFor(TaggerReportContext ctx) {
+  public static List<ReportSection<TaggerReportContext>> taggerSectionsFor(
+      TaggerReportContext ctx) {
     return List.of(
         new TaggerSummarySection(),
         new TaggerLearningCurvesSection(),
@@ -185,8 +141,8 @@ public final class RunReport {
    * sparsity and dimension usage; image data adds reconstructions and decoder atoms. (Multi-label
    * model directories use {@link #taggerSectionsFor} instead.)
    */
-  public static List<ReportSection> sectionsFor(ReportContext ctx) {
-    List<ReportSection> s = new ArrayList<>();
+  public static List<ReportSection<ReportContext>> sectionsFor(ReportContext ctx) {
+    List<ReportSection<ReportContext>> s = new ArrayList<>();
     s.add(new SummarySection());
     s.add(new LearningCurvesSection());
     s.add(new SparsitySection());

@@ -8,7 +8,7 @@ import java.util.List;
  * {@code count}, argmax q(L | x)). Drawn with the confusion heat map of {@link SparsitySection}, so
  * a dark diagonal means the count head gets the number of labels right.
  */
-public final class SetSizeSection implements TaggerSection {
+public final class SetSizeSection implements ReportSection<TaggerReportContext> {
   @Override
   public String title() {
     return "Predicted against true set size";

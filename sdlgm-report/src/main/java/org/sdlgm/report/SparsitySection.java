@@ -27,7 +27,7 @@ import org.sdlgm.model.Method;
  * class when the data has labels, and on synthetic data the confusion of L̂ with the true number of
  * atoms L_true (and of the effective support size, when {@code metrics.json} has it).
  */
-public final class SparsitySection implements ReportSection {
+public final class SparsitySection implements ReportSection<ReportContext> {
   @Override
   public String title() {
     return "Sparsity per example";

@@ -15,7 +15,7 @@ import org.sdlgm.model.SdlgmConfig;
  * The run summary table: method and hyperparameters ({@code config.json}), data, training time, and
  * the test metrics of {@code metrics.json} (over the whole test set).
  */
-public final class SummarySection implements ReportSection {
+public final class SummarySection implements ReportSection<ReportContext> {
   @Override
   public String title() {
     return "Run summary";

@@ -15,7 +15,7 @@ import org.sdlgm.io.EpochRecord;
  * where the run had a validation part. Columns that are absent or never finite are left out, so the
  * curves of {@code br-mlp} (no count head) simply lack the count panels.
  */
-public final class TaggerLearningCurvesSection implements TaggerSection {
+public final class TaggerLearningCurvesSection implements ReportSection<TaggerReportContext> {
   private record Panel(String title, String column) {}
 
   /** Readable titles of the multi-label terms; any other term is titled by name. */

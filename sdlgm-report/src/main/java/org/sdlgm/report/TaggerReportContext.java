@@ -1,15 +1,10 @@
 package org.sdlgm.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.MissingNode;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.data.multilabel.MultiLabelDataset;
 import org.sdlgm.data.multilabel.MultiLabelTrainTest;
-import org.sdlgm.io.MetricsFile;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
 import org.sdlgm.io.MultiLabelSchema;
@@ -19,43 +14,24 @@ import org.sdlgm.model.multilabel.Tagger;
 import org.sdlgm.model.multilabel.TaggerConfig;
 
 /**
- * Everything a multi-label report section may draw on, loaded once: {@code config.json} ({@link
- * ModelInfo<TaggerConfig, MultiLabelSchema>}), {@code metrics.json}, {@code history.csv}, and the
- * predictions of the model under its first set rule for the first {@link ReportOptions#rows} test
- * rows (with their true label sets).
+ * Everything a section of a multi-label model's report may draw on, loaded once: what every {@link
+ * RunContext} holds, and the predictions of the model under its first set rule for the first {@link
+ * ReportOptions#rows} test rows (with their true label sets).
  *
  * <p>As for unsupervised runs, loading degrades rather than fails: when the data or the model
  * cannot be loaded, {@link #hasPredictions()} is false and a note says why, so the page still shows
  * what {@code config.json}, {@code history.csv} and {@code metrics.json} hold. Without a test part
  * the first training rows stand in. The model is closed once the rows are scored, so closing the
- * context is cheap, but it is {@link AutoCloseable} for symmetry with {@link ReportContext}.
+ * context releases nothing.
  */
-public final class TaggerReportContext implements AutoCloseable {
-  private final Path modelDir;
-  private final Path outputDir;
-  private final ReportOptions options;
-  private final ModelInfo<TaggerConfig, MultiLabelSchema> info;
-  private final JsonNode metrics;
-  private final History history;
-  private final List<String> notes = new ArrayList<>();
+public final class TaggerReportContext extends RunContext<TaggerConfig, MultiLabelSchema> {
   private final SetRule rule;
-  private String part = "test";
-  private int partSize;
   private MultiLabelDataset examples;
   private LabelPrediction[] predictions;
 
   private TaggerReportContext(
-      Path modelDir,
-      ReportOptions options,
-      ModelInfo<TaggerConfig, MultiLabelSchema> info,
-      JsonNode metrics,
-      History history) {
-    this.modelDir = modelDir;
-    this.outputDir = options.outputFor(modelDir);
-    this.options = options;
-    this.info = info;
-    this.metrics = metrics;
-    this.history = history;
+      Path modelDir, ReportOptions options, ModelInfo<TaggerConfig, MultiLabelSchema> info) {
+    super(modelDir, options, info);
     this.rule = info.model().setRules().get(0);
   }
 
@@ -66,19 +42,18 @@ public final class TaggerReportContext implements AutoCloseable {
    */
   public static TaggerReportContext open(Path modelDir, ReportOptions options) {
     ModelInfo<TaggerConfig, MultiLabelSchema> info = ModelDirectory.readTaggerInfo(modelDir);
-    JsonNode metrics = ReportContext.readMetrics(modelDir.resolve(ModelDirectory.METRICS));
-    History history = History.read(modelDir.resolve(ModelDirectory.HISTORY));
-    TaggerReportContext ctx = new TaggerReportContext(modelDir, options, info, metrics, history);
+    TaggerReportContext ctx = new TaggerReportContext(modelDir, options, info);
     ctx.loadAndPredict();
     return ctx;
   }
 
   private void loadAndPredict() {
+    ModelInfo<TaggerConfig, MultiLabelSchema> info = info();
     MultiLabelTrainTest tt;
     try {
       tt = info.data().plan().load();
     } catch (SdlgmException | java.io.UncheckedIOException e) {
-      notes.add(
+      note(
           "The data of this run ("
               + info.data().spec()
               + ") could not be loaded, so "
@@ -90,11 +65,11 @@ public final class TaggerReportContext implements AutoCloseable {
     if (source == null) {
       source = tt.train();
       part = "training";
-      notes.add("The run has no test part; the figures use the first training rows.");
+      note("The run has no test part; the figures use the first training rows.");
     }
     TaggerConfig m = info.model();
     if (source.numFeatures() != m.numFeatures() || source.numLabels() != m.numLabels()) {
-      notes.add(
+      note(
           "The data has "
               + source.numFeatures()
               + " features and "
@@ -106,12 +81,12 @@ public final class TaggerReportContext implements AutoCloseable {
               + "; figures that need predictions are left out.");
       return;
     }
-    int n = Math.min(options.rows(), source.size());
+    int n = Math.min(options().rows(), source.size());
     Tagger tagger;
     try {
-      tagger = ModelDirectory.loadTagger(modelDir, info);
+      tagger = ModelDirectory.loadTagger(modelDir(), info);
     } catch (SdlgmException e) {
-      notes.add(
+      note(
           "The model could not be loaded, so figures that need predictions are left out: "
               + e.getMessage());
       return;
@@ -119,7 +94,7 @@ public final class TaggerReportContext implements AutoCloseable {
     // Score in batches through the model's own feature preprocessing, as 'sdlgm predict' does.
     LabelPrediction[] out = new LabelPrediction[n];
     try (tagger) {
-      int batch = Math.max(1, Math.min(options.batchSize(), Math.max(n, 1)));
+      int batch = Math.max(1, Math.min(options().batchSize(), Math.max(n, 1)));
       float[] x = new float[batch * m.numFeatures()];
       for (int from = 0; from < n; from += batch) {
         int b = Math.min(batch, n - from);
@@ -131,54 +106,6 @@ public final class TaggerReportContext implements AutoCloseable {
     partSize = source.size();
     examples = source;
     predictions = out;
-  }
-
-  /** The model directory. */
-  public Path modelDir() {
-    return modelDir;
-  }
-
-  /** Where the report and its figures are written. */
-  public Path outputDir() {
-    return outputDir;
-  }
-
-  /** The report options. */
-  public ReportOptions options() {
-    return options;
-  }
-
-  /** The model directory's {@code config.json}. */
-  public ModelInfo<TaggerConfig, MultiLabelSchema> info() {
-    return info;
-  }
-
-  /** Shorthand for {@code info().model()}. */
-  public TaggerConfig config() {
-    return info.model();
-  }
-
-  /** The whole {@code metrics.json}, or null when the run was not evaluated. */
-  public JsonNode metrics() {
-    return metrics;
-  }
-
-  /**
-   * The evaluation object of {@code metrics.json} (set rule id → metrics; {@link
-   * MetricsFile#evaluation}); a missing node when there is none.
-   */
-  public JsonNode evaluations() {
-    return metrics == null ? MissingNode.getInstance() : MetricsFile.evaluation(metrics);
-  }
-
-  /** {@code history.csv} by column name. */
-  public History history() {
-    return history;
-  }
-
-  /** Things the reader should know (data not loadable, no test part ...), in order. */
-  public List<String> notes() {
-    return Collections.unmodifiableList(notes);
   }
 
   /** The set rule the predictions were made with: the model's first ({@code count} for sdlgm). */
@@ -215,18 +142,24 @@ public final class TaggerReportContext implements AutoCloseable {
 
   /** The name of label {@code j} as {@code config.json} records it. */
   public String labelName(int j) {
-    List<String> names = info.data().labelNames();
+    List<String> names = info().data().labelNames();
     return j >= 0 && j < names.size() ? names.get(j) : "#" + j;
   }
 
-  /** Which part the rows come from: "test", or "training" when the run has no test part. */
-  public String part() {
-    return part;
+  @Override
+  protected int examplesShown() {
+    return size();
   }
 
-  /** A short phrase naming the scored rows, for captions ("the first 2,000 test examples"). */
-  public String examplesPhrase() {
-    return ReportContext.examplesPhrase(size(), partSize, part);
+  @Override
+  public String describe() {
+    TaggerConfig m = config();
+    return m.method().id() + ", multi-label, " + m.numLabels() + " labels, L0 = " + m.maxLevel();
+  }
+
+  @Override
+  public String dataSpec() {
+    return info().data().spec();
   }
 
   @Override

@@ -17,7 +17,7 @@ import org.sdlgm.model.multilabel.TaggerConfig;
  * epoch, and for every set rule of {@code metrics.json} its main test metrics (over the whole test
  * set).
  */
-public final class TaggerSummarySection implements TaggerSection {
+public final class TaggerSummarySection implements ReportSection<TaggerReportContext> {
   @Override
   public String title() {
     return "Run summary";
@@ -110,7 +110,7 @@ public final class TaggerSummarySection implements TaggerSection {
                 t.seed(),
                 seconds > 0 ? String.format(Locale.ROOT, ", %.1f s", seconds) : "",
                 kept > 0 ? ", epoch kept " + kept : "")));
-    JsonNode ev = ctx.evaluations();
+    JsonNode ev = ctx.evaluation();
     if (ev.isObject()) {
       r.add(
           row(

@@ -97,8 +97,8 @@ class RunReportTest {
 
   @Test
   void customSectionsReplaceTheDefaults() throws IOException {
-    ReportSection only =
-        new ReportSection() {
+    ReportSection<ReportContext> only =
+        new ReportSection<>() {
           @Override
           public String title() {
             return "Only <this>";

@@ -13,12 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.sdlgm.SdlgmException;
-import org.sdlgm.io.DataSchema;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
-import org.sdlgm.io.MultiLabelSchema;
-import org.sdlgm.model.SdlgmConfig;
-import org.sdlgm.model.multilabel.TaggerConfig;
 
 /**
  * The files of a model directory that inference needs, read into memory on the driver so that Spark
@@ -62,17 +58,9 @@ public final class ModelBundle implements Serializable {
    * message {@code sdlgm encode}/{@code predict} would give.
    */
   public static ModelBundle read(Path dir) {
-    String format = ModelDirectory.formatOf(dir);
-    Kind kind;
-    if (ModelDirectory.TAGGER_FORMAT.equals(format)) {
-      ModelInfo<TaggerConfig, MultiLabelSchema> info = ModelDirectory.readTaggerInfo(dir);
-      ModelDirectory.readTransform(dir, info);
-      kind = Kind.TAGGER;
-    } else {
-      ModelInfo<SdlgmConfig, DataSchema> info = ModelDirectory.readCoderInfo(dir);
-      ModelDirectory.readScaling(dir, info);
-      kind = Kind.ENCODER;
-    }
+    ModelInfo<?, ?> info = ModelDirectory.readInfo(dir);
+    ModelDirectory.readPreprocessing(dir, info);
+    Kind kind = ModelDirectory.TAGGER_FORMAT.equals(info.format()) ? Kind.TAGGER : Kind.ENCODER;
     if (!Files.isRegularFile(dir.resolve(ModelDirectory.PARAMS))) {
       throw new SdlgmException(dir.resolve(ModelDirectory.PARAMS) + ": parameter file is missing");
     }
