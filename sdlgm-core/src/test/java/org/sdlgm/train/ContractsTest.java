@@ -232,4 +232,20 @@ class ContractsTest {
       assertArrayEquals(full, resumed.model().block().firstWeight().getArray().toFloatArray());
     }
   }
+
+  /**
+   * Checkpoints written before the two trainers shared one position record still resume: the
+   * unsupervised one recorded no best epoch, the multi-label one no batch within an epoch.
+   */
+  @Test
+  void positionsOfEitherTrainersOlderManifestsRead() throws Exception {
+    var json = ModelDirectory.json();
+    assertEquals(
+        TrainingLoop.Position.at(3, 5, 40),
+        TrainingLoop.Position.of(json.readTree("{\"epoch\":3,\"batchInEpoch\":5,\"step\":40}")));
+    assertEquals(
+        new TrainingLoop.Position(2, 0, 8, 1, 0.5),
+        TrainingLoop.Position.of(
+            json.readTree("{\"epoch\":2,\"step\":8,\"bestEpoch\":1,\"bestScore\":0.5}")));
+  }
 }
