@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -397,6 +398,14 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
    * the level the objective itself prefers for this code. One decoder pass per level.
    */
   private NDArray optimalLevels(ParameterStore ps, NDArray x, NDArray h, NDArray mu) {
+    return levelScores(ps, x, h, mu).add(logPrior(ps, x.getManager(), 1.0, false)).logSoftmax(1);
+  }
+
+  /**
+   * F_l / β_L for l = 1..L0 at the deterministic code, shape (B, L0): F_l = log p(x | z_l) −
+   * β_S·KL_S,l − β_v·KL_v,l with z_l the values μ on the first l dimensions of α's order.
+   */
+  private NDArray levelScores(ParameterStore ps, NDArray x, NDArray h, NDArray mu) {
     NDManager m = x.getManager();
     int l0 = config.maxLevel();
     long b = x.getShape().get(0);
@@ -424,9 +433,74 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
         logLik
             .sub(klS.mul(Scalars.of(m, (float) config.betaS())))
             .sub(klV.mul(Scalars.of(m, (float) config.betaV())));
-    return f.div(Scalars.of(m, (float) Math.max(MIN_LEVEL_TEMPERATURE, config.betaL())))
-        .add(logPrior(ps, m, 1.0, false))
-        .logSoftmax(1);
+    return f.div(Scalars.of(m, (float) Math.max(MIN_LEVEL_TEMPERATURE, config.betaL())));
+  }
+
+  /** Rows per pass when the level cost is calibrated after training. */
+  private static final int CALIBRATION_BATCH = 1000;
+
+  /**
+   * With a budget and {@link LevelInference#EXACT}, sets the level cost λ so that the codes' mean
+   * level over the training rows meets the budget. Training steers λ with the level of its own
+   * passes, which the exact mode of the final model need not match (the codes landed 0.6 above a
+   * budget of 5 on Fashion-MNIST); λ is the budget's Lagrange multiplier, so this is its last dual
+   * step, taken on the codes that encoding gives. L̂(λ) = argmax_l (F_l / β_L − λ·l) falls as λ
+   * grows, and λ is found by bisection within ±{@link #COST_BOUND}; F is computed once per row.
+   */
+  @Override
+  public void afterTraining(ParameterStore ps, NDManager manager, float[] rows, int n) {
+    if (levelCost == null || config.levelInference() != LevelInference.EXACT || n == 0) {
+      return;
+    }
+    int d = config.inputDim();
+    int l0 = config.maxLevel();
+    float[] scores = new float[n * l0];
+    for (int from = 0; from < n; from += CALIBRATION_BATCH) {
+      int b = Math.min(CALIBRATION_BATCH, n - from);
+      try (NDManager sub = manager.newSubManager();
+          NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        NDArray x = SparseCoder.tensor(sub, rows, from * d, new Shape(b, d));
+        NDArray h = hidden(ps, x, false);
+        NDArray f = levelScores(ps, x, h, apply(muHead, ps, h, false));
+        System.arraycopy(f.toFloatArray(), 0, scores, from * l0, b * l0);
+      }
+    }
+    double lo = -COST_BOUND;
+    double hi = COST_BOUND;
+    for (int i = 0; i < 50; i++) {
+      double mid = (lo + hi) / 2;
+      if (meanLevel(scores, n, l0, mid) > config.targetNnz()) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    double target = config.targetNnz();
+    double lambda =
+        Math.abs(meanLevel(scores, n, l0, lo) - target)
+                < Math.abs(meanLevel(scores, n, l0, hi) - target)
+            ? lo
+            : hi;
+    ps.getValue(levelCost, manager.getDevice(), false).set(new float[] {(float) lambda});
+  }
+
+  /** The mean of argmax_l (scores_l − λ·l) over the rows (the first maximum on ties). */
+  static double meanLevel(float[] scores, int n, int l0, double lambda) {
+    long total = 0;
+    for (int r = 0; r < n; r++) {
+      int best = 0;
+      double bestValue = Double.NEGATIVE_INFINITY;
+      for (int l = 0; l < l0; l++) {
+        double v = scores[r * l0 + l] - lambda * (l + 1);
+        if (v > bestValue) {
+          bestValue = v;
+          best = l;
+        }
+      }
+      total += best + 1;
+    }
+    return total / (double) n;
   }
 
   /** The smallest temperature s·β_L of the optimal level posterior q* (see marginalTerms). */

@@ -95,6 +95,44 @@ class LevelInferenceTest {
     }
   }
 
+  /**
+   * With a budget, the level cost is set after training so that the codes' mean level over the
+   * training rows meets it; the head's inference leaves the cost as training left it.
+   */
+  @Test
+  void budgetIsMetByTheCodesAfterCalibration() {
+    int n = 400;
+    try (NDManager m = NDManager.newBaseManager()) {
+      Engine.getInstance().setRandomSeed(5);
+      float[] rows = m.randomUniform(0f, 1f, new Shape(n, D)).toFloatArray();
+      for (double target : new double[] {1.5, 2.5}) {
+        Engine.getInstance().setRandomSeed(11);
+        SdlgmConfig c = builder(LevelInference.EXACT).targetNnz(target).build();
+        try (SparseCoder coder = SparseCoder.create(c)) {
+          SdlgmBlock block = (SdlgmBlock) coder.block();
+          double before = block.levelCost(coder.store(), coder.manager());
+          block.afterTraining(coder.store(), coder.manager(), rows, n);
+          double after = block.levelCost(coder.store(), coder.manager());
+          double mean = 0;
+          for (SparseCode code : coder.encode(rows, n, 100)) {
+            mean += code.level();
+          }
+          mean /= n;
+          assertEquals(target, mean, 0.1, "mean level after calibration");
+          assertTrue(after != before, "the cost did not move");
+        }
+      }
+      Engine.getInstance().setRandomSeed(11);
+      SdlgmConfig c = builder(LevelInference.HEAD).targetNnz(2.5).build();
+      try (SparseCoder coder = SparseCoder.create(c)) {
+        SdlgmBlock block = (SdlgmBlock) coder.block();
+        double before = block.levelCost(coder.store(), coder.manager());
+        block.afterTraining(coder.store(), coder.manager(), rows, n);
+        assertEquals(before, block.levelCost(coder.store(), coder.manager()));
+      }
+    }
+  }
+
   @Test
   void clippedMeanStaysInTheUnitInterval() {
     Engine.getInstance().setRandomSeed(11);
