@@ -89,7 +89,8 @@ public record SdlgmConfig(
               + "] (0 = no target), got "
               + targetNnz);
     }
-    if (levelInference == LevelInference.EXACT && method != Method.SDLGM) {
+    // sdlgm-fixed has one level, so either inference gives it; the baselines have none.
+    if (levelInference == LevelInference.EXACT && !method.isSdlgm()) {
       throw new SdlgmException(
           "exact level inference scores the levels of sdlgm's code; "
               + method
