@@ -398,8 +398,33 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
    * the level the objective itself prefers for this code. One decoder pass per level.
    */
   private NDArray optimalLevels(ParameterStore ps, NDArray x, NDArray h, NDArray mu) {
-    return levelScores(ps, x, h, mu).add(logPrior(ps, x.getManager(), 1.0, false)).logSoftmax(1);
+    long b = x.getShape().get(0);
+    // The decoder runs on rows × L0 codes at once; chunks of rows keep that within
+    // LEVEL_ROWS, so that a batch of 1,000 rows with L0 = 20 does not hold 20,000 decoded rows
+    // and their activations at the same time.
+    long chunk = Math.max(1, LEVEL_ROWS / config.maxLevel());
+    NDArray scores;
+    if (b <= chunk) {
+      scores = levelScores(ps, x, h, mu);
+    } else {
+      NDList parts = new NDList();
+      for (long from = 0; from < b; from += chunk) {
+        String rows = from + ":" + Math.min(b, from + chunk);
+        // Each chunk's decoded rows are freed as soon as its scores are taken.
+        try (NDScope scope = new NDScope()) {
+          scope.suppressNotUsedWarning();
+          NDArray part = levelScores(ps, x.get(rows), h.get(rows), mu.get(rows));
+          NDScope.unregister(part);
+          parts.add(part);
+        }
+      }
+      scores = NDArrays.concat(parts, 0);
+    }
+    return scores.add(logPrior(ps, x.getManager(), 1.0, false)).logSoftmax(1);
   }
+
+  /** The most rows × levels that exact level inference decodes in one pass. */
+  private static final long LEVEL_ROWS = 2048;
 
   /**
    * F_l / β_L for l = 1..L0 at the deterministic code, shape (B, L0): F_l = log p(x | z_l) −
