@@ -175,7 +175,7 @@ public final class ModelOptions {
       paramLabel = "F",
       description =
           "Share of the epochs, at the end, trained without sampling noise so that "
-              + "they fit the deterministic codes (default 0.1; 0 with --plain).")
+              + "they fit the deterministic codes (default 0.25; 0 with --plain).")
   Double settle;
 
   @Option(
@@ -233,9 +233,10 @@ public final class ModelOptions {
       names = "--level-inference",
       paramLabel = "head|exact",
       description =
-          "How encoding chooses L̂: head (the mode of the level head's q(L|x), the default) or "
-              + "exact (the mode of the level posterior that is optimal for the input's code, "
-              + "scored with one decoder pass per level).")
+          "How encoding chooses L̂: exact (the mode of the level posterior that is optimal for "
+              + "the input's code, scored with one decoder pass per level; the default of train) "
+              + "or head (the mode of the level head's q(L|x): far faster to encode; the default "
+              + "with --plain).")
   String levelInference;
 
   /**
