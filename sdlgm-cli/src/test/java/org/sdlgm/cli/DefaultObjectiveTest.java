@@ -27,6 +27,8 @@ class DefaultObjectiveTest {
     assertEquals("geometric", d.path("levelPrior").asText(), d::toString);
     assertEquals(d.path("maxLevel").asDouble() / 2, d.path("targetNnz").asDouble(), 1e-9);
     assertEquals(0.01, d.path("betaS").asDouble(), 1e-12);
+    assertEquals("exact", d.path("levelInference").asText(), d::toString);
+    assertEquals(0.25, d.path("settleFraction").asDouble(), 1e-12);
 
     Cli.trainTiny(tmp.resolve("budget"), 1, "--target-nnz", "1.5");
     assertEquals(1.5, model(tmp.resolve("budget")).path("targetNnz").asDouble(), 1e-12);
@@ -37,6 +39,60 @@ class DefaultObjectiveTest {
     assertEquals("uniform", p.path("levelPrior").asText(), p::toString);
     assertEquals(0.0, p.path("targetNnz").asDouble(), p::toString);
     assertEquals(1.0, p.path("betaS").asDouble(), 1e-12);
+    assertEquals("head", p.path("levelInference").asText(), p::toString);
+  }
+
+  /**
+   * {@code encode --level-inference} overrides the model's own mode for one run: the default
+   * model's codes carry the probabilities of the optimal level posterior, the override the level
+   * head's, and they differ.
+   */
+  @Test
+  void encodeCanOverrideTheLevelInference(@TempDir Path tmp) throws java.io.IOException {
+    Path m = tmp.resolve("default");
+    Cli.trainTiny(m, 1);
+    java.util.List<String> exact = encode(m, tmp.resolve("exact.jsonl"));
+    java.util.List<String> head = encode(m, tmp.resolve("head.jsonl"), "--level-inference", "head");
+    assertEquals(exact.size(), head.size());
+    int differ = 0;
+    for (int i = 0; i < exact.size(); i++) {
+      JsonNode a = Cli.JSON.readTree(exact.get(i));
+      JsonNode b = Cli.JSON.readTree(head.get(i));
+      assertEquals(a.path("pL").size(), b.path("pL").size());
+      differ += a.path("pL").equals(b.path("pL")) ? 0 : 1;
+    }
+    assertTrue(differ > 0, "the override changed no code's level probabilities");
+    Cli.Result bad =
+        Cli.run(
+            "encode",
+            "--model",
+            m.toString(),
+            "--data",
+            Cli.SYN,
+            "--level-inference",
+            "mode",
+            "--out",
+            tmp.resolve("bad.jsonl").toString());
+    assertEquals(2, bad.code(), bad::toString);
+  }
+
+  private static java.util.List<String> encode(Path model, Path out, String... extra)
+      throws java.io.IOException {
+    java.util.List<String> args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "encode",
+                "--model",
+                model.toString(),
+                "--data",
+                Cli.SYN,
+                "--part",
+                "test",
+                "--out",
+                out.toString()));
+    args.addAll(java.util.List.of(extra));
+    Cli.ok(args.toArray(new String[0]));
+    return java.nio.file.Files.readAllLines(out, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   @Test
