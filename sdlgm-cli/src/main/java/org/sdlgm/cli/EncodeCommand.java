@@ -107,13 +107,8 @@ final class EncodeCommand implements Callable<Integer> {
     if (levelInference != null) {
       // Only encoding reads the inference mode; the parameters are the same either way.
       info =
-          new ModelInfo<>(
-              info.format(),
-              info.formatVersion(),
-              info.model().toBuilder().levelInference(LevelInference.of(levelInference)).build(),
-              info.training(),
-              info.data(),
-              info.provenance());
+          info.withModel(
+              info.model().toBuilder().levelInference(LevelInference.of(levelInference)).build());
     }
     Dataset rows = DataParts.rows(data, part);
     EvalCommand.checkDim(info, rows.dim(), data);

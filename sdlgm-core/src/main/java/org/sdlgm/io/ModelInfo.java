@@ -30,6 +30,11 @@ public record ModelInfo<C, D>(
         SparseCoder.FORMAT, ModelDirectory.FORMAT_VERSION, model, training, data, provenance);
   }
 
+  /** This description with another model configuration (e.g. one option overridden for a run). */
+  public ModelInfo<C, D> withModel(C newModel) {
+    return new ModelInfo<>(format, formatVersion, newModel, training, data, provenance);
+  }
+
   /** The description of a multi-label model, in the current format version. */
   public static ModelInfo<TaggerConfig, MultiLabelSchema> of(
       TaggerConfig model, TrainConfig training, MultiLabelSchema data, Provenance provenance) {

@@ -303,10 +303,7 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
             .toType(DataType.FLOAT32, false);
     NDArray masks = GumbelSoftmax.successive(keys, s.tau(), l0);
     if (config.straightThrough()) {
-      NDArray steps =
-          m.zeros(new Shape(b, l0, k))
-              .scatter(order.reshape(b, l0, 1), m.ones(new Shape(b, l0, 1)), 2);
-      masks = steps.cumSum(1).add(masks.sub(masks.stopGradient()));
+      masks = prefixMasks(order, k).add(masks.sub(masks.stopGradient()));
     }
     NDArray eps = noisy(noise.normal(m, new Shape(b, k)), ns);
     NDArray v = mu.add(logSigma.exp().mul(eps));
@@ -351,22 +348,12 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
       NDArray masks) {
     NDManager m = perLevelLogLik.getManager();
     int l0 = config.maxLevel();
-    long b = perLevelLogLik.getShape().get(0);
-    NDArray beta =
-        selectionPrior == null ? null : ps.getValue(selectionPrior, m.getDevice(), training);
-    NDArray stepKl = GumbelSoftmax.stepKl(alpha, beta, order, l0);
-    NDArray klS = stepKl.cumSum(1);
-    NDArray klDim = gaussianKl(mu, logSigma);
-    NDArray klV =
-        config.klV() == KlV.SELECTED
-            ? masks.matMul(klDim.expandDims(2)).squeeze(2)
-            : klDim.sum(new int[] {1}, true).broadcast(new Shape(b, l0));
+    NDArray[] kl = levelKl(ps, alpha, order, mu, logSigma, masks, training);
+    NDArray klS = kl[0];
+    NDArray klV = kl[1];
     double scale = s.klScale();
     NDArray logPrior = logPrior(ps, m, s.priorWeight(), training);
-    NDArray f =
-        perLevelLogLik
-            .sub(klS.mul(Scalars.of(m, (float) (scale * config.betaS()))))
-            .sub(klV.mul(Scalars.of(m, (float) (scale * config.betaV()))));
+    NDArray f = levelObjective(perLevelLogLik, klS, klV, scale);
     // A KL weight of 0 (warm-up) leaves only the likelihood: q* is then the best level, a limit
     // approached by a small temperature rather than divided by zero.
     double temperature = Math.max(MIN_LEVEL_TEMPERATURE, scale * config.betaL());
@@ -439,26 +426,62 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
     NDArray alpha = selectionLogits(ps, h, mu, false);
     NDArray logSigma = boundedLogSigma(apply(logSigmaHead, ps, h, false));
     NDArray order = GumbelSoftmax.order(alpha, l0);
-    NDArray masks =
-        m.zeros(new Shape(b, l0, k))
-            .scatter(order.reshape(b, l0, 1), m.ones(new Shape(b, l0, 1)), 2)
-            .cumSum(1);
+    NDArray masks = prefixMasks(order, k);
     NDArray z = masks.mul(mu.expandDims(1)).reshape(b * l0, k);
     NDArray xs = x.expandDims(1).broadcast(new Shape(b, l0, d)).reshape(b * l0, d);
     NDArray logLik = logLikelihood(ps, xs, decode(ps, z, false), false).reshape(b, l0);
+    NDArray[] kl = levelKl(ps, alpha, order, mu, logSigma, masks, false);
+    return levelObjective(logLik, kl[0], kl[1], 1.0)
+        .div(Scalars.of(m, (float) Math.max(MIN_LEVEL_TEMPERATURE, config.betaL())));
+  }
+
+  /**
+   * The hard masks of the first l draws of {@code order} (B, L0), for l = 1..L0: shape (B, L0, K),
+   * row l − 1 of each example holding ones on its first l selected dimensions.
+   */
+  private static NDArray prefixMasks(NDArray order, long k) {
+    NDManager m = order.getManager();
+    long b = order.getShape().get(0);
+    long l0 = order.getShape().get(1);
+    return m.zeros(new Shape(b, l0, k))
+        .scatter(order.reshape(b, l0, 1), m.ones(new Shape(b, l0, 1)), 2)
+        .cumSum(1);
+  }
+
+  /**
+   * KL_S,l and KL_v,l for l = 1..L0, each (B, L0): the selection KL of the first l draws of {@code
+   * order}, and the value KL over the dimensions of {@code masks} (with {@link KlV#SELECTED}) or
+   * over all of them.
+   */
+  private NDArray[] levelKl(
+      ParameterStore ps,
+      NDArray alpha,
+      NDArray order,
+      NDArray mu,
+      NDArray logSigma,
+      NDArray masks,
+      boolean training) {
+    int l0 = config.maxLevel();
+    long b = alpha.getShape().get(0);
     NDArray beta =
-        selectionPrior == null ? null : ps.getValue(selectionPrior, m.getDevice(), false);
+        selectionPrior == null
+            ? null
+            : ps.getValue(selectionPrior, alpha.getManager().getDevice(), training);
     NDArray klS = GumbelSoftmax.stepKl(alpha, beta, order, l0).cumSum(1);
     NDArray klDim = gaussianKl(mu, logSigma);
     NDArray klV =
         config.klV() == KlV.SELECTED
             ? masks.matMul(klDim.expandDims(2)).squeeze(2)
             : klDim.sum(new int[] {1}, true).broadcast(new Shape(b, l0));
-    NDArray f =
-        logLik
-            .sub(klS.mul(Scalars.of(m, (float) config.betaS())))
-            .sub(klV.mul(Scalars.of(m, (float) config.betaV())));
-    return f.div(Scalars.of(m, (float) Math.max(MIN_LEVEL_TEMPERATURE, config.betaL())));
+    return new NDArray[] {klS, klV};
+  }
+
+  /** F_l = log p(x | z_l) − s·(β_S·KL_S,l + β_v·KL_v,l), shape (B, L0), at KL scale s. */
+  private NDArray levelObjective(NDArray logLik, NDArray klS, NDArray klV, double scale) {
+    NDManager m = logLik.getManager();
+    return logLik
+        .sub(klS.mul(Scalars.of(m, (float) (scale * config.betaS()))))
+        .sub(klV.mul(Scalars.of(m, (float) (scale * config.betaV()))));
   }
 
   /** Rows per pass when the level cost is calibrated after training. */

@@ -81,21 +81,22 @@ public final class Tagger implements TrainedModel<TaggerConfig> {
 
   /** As {@link #load(TaggerConfig, Path)}, with its fitted feature preprocessing (null: none). */
   public static Tagger load(TaggerConfig config, Path params, FeatureTransform transform) {
-    Tagger t = new Tagger(config, transform);
-    try {
-      Parameters.read(t.block, t.manager, inputShape(config), params);
-    } catch (RuntimeException e) {
-      t.close();
-      throw e;
-    }
-    return t;
+    return withParameters(
+        config, transform, t -> Parameters.read(t.block, t.manager, inputShape(config), params));
   }
 
   /** A model with parameters as returned by {@link #parameters()}, and {@code transform}. */
   public static Tagger load(TaggerConfig config, byte[] params, FeatureTransform transform) {
+    return withParameters(
+        config, transform, t -> Parameters.read(t.block, t.manager, inputShape(config), params));
+  }
+
+  /** A new model whose parameters {@code read} fills in; closed again if that fails. */
+  private static Tagger withParameters(
+      TaggerConfig config, FeatureTransform transform, java.util.function.Consumer<Tagger> read) {
     Tagger t = new Tagger(config, transform);
     try {
-      Parameters.read(t.block, t.manager, inputShape(config), params);
+      read.accept(t);
     } catch (RuntimeException e) {
       t.close();
       throw e;
