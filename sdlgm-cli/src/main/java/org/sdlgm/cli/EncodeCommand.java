@@ -79,10 +79,11 @@ final class EncodeCommand implements Callable<Integer> {
 
   @Option(
       names = "--level-inference",
-      paramLabel = "head|exact",
+      paramLabel = "head|exact|search",
       description =
           "Override how this run chooses each code's L̂ (default: the model's own, config.json): "
-              + "head reads the level head (fast), exact scores every level with the decoder.")
+              + "head reads the level head (fastest), exact scores every level with the decoder, "
+              + "search scores the levels of a local climb from the head's mode.")
   String levelInference;
 
   @Mixin ThreadsOption threads;

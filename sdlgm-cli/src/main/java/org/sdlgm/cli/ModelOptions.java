@@ -231,11 +231,13 @@ public final class ModelOptions {
 
   @Option(
       names = "--level-inference",
-      paramLabel = "head|exact",
+      paramLabel = "head|exact|search",
       description =
           "How encoding chooses L̂: exact (the mode of the level posterior that is optimal for "
-              + "the input's code, scored with one decoder pass per level; the default of train) "
-              + "or head (the mode of the level head's q(L|x): far faster to encode; the default "
+              + "the input's code, scored with one decoder pass per level; the default of train), "
+              + "search (the same posterior scored only on the levels of a local climb from the "
+              + "level head's mode: about three decoder passes per row, the exact mode on most "
+              + "rows) or head (the mode of the level head's q(L|x): no decoder pass; the default "
               + "with --plain).")
   String levelInference;
 

@@ -45,7 +45,7 @@ class DefaultObjectiveTest {
   /**
    * {@code encode --level-inference} overrides the model's own mode for one run: the default
    * model's codes carry the probabilities of the optimal level posterior, the override the level
-   * head's, and they differ.
+   * head's, and they differ; {@code search} gives each code a level it scored.
    */
   @Test
   void encodeCanOverrideTheLevelInference(@TempDir Path tmp) throws java.io.IOException {
@@ -62,6 +62,17 @@ class DefaultObjectiveTest {
       differ += a.path("pL").equals(b.path("pL")) ? 0 : 1;
     }
     assertTrue(differ > 0, "the override changed no code's level probabilities");
+    // search scores a subset of the levels exact scores: every level it gives a probability to
+    // is one exact scores too, and its L̂ is one of them.
+    java.util.List<String> search =
+        encode(m, tmp.resolve("search.jsonl"), "--level-inference", "search");
+    assertEquals(exact.size(), search.size());
+    for (int i = 0; i < exact.size(); i++) {
+      JsonNode s = Cli.JSON.readTree(search.get(i));
+      int level = s.path("L").asInt();
+      assertTrue(s.path("pL").get(level - 1).asDouble() > 0, search.get(i));
+      assertTrue(s.path("indices").size() <= level, search.get(i));
+    }
     Cli.Result bad =
         Cli.run(
             "encode",

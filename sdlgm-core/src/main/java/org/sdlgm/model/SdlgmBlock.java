@@ -410,6 +410,114 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
     return scores.add(logPrior(ps, x.getManager(), 1.0, false)).logSoftmax(1);
   }
 
+  /**
+   * log q*(l | x) for {@link LevelInference#SEARCH}, shape (B, L0): the same scores as {@link
+   * #optimalLevels}, but only on the levels a local search visits. Each row starts from the level
+   * head's mode m and scores m − 1, m, m + 1; while the best scored level is at the edge of the
+   * scored range (and not at 1 or L0) the next level beyond it is scored. The search stops at a
+   * local maximum of F_l / β_L + log π_l, which is the exact mode wherever that profile has one
+   * peak; levels never scored get probability 0. Every round decodes only the (row, level) pairs it
+   * asks for, so a row costs about three decoder passes instead of L0.
+   */
+  private NDArray searchedLevels(
+      ParameterStore ps, NDArray x, NDArray h, NDArray mu, NDArray headLogits) {
+    NDManager m = x.getManager();
+    int l0 = config.maxLevel();
+    int b = (int) x.getShape().get(0);
+    long k = config.latentDim();
+    NDArray alpha = selectionLogits(ps, h, mu, false);
+    NDArray logSigma = boundedLogSigma(apply(logSigmaHead, ps, h, false));
+    NDArray order = GumbelSoftmax.order(alpha, l0);
+    // rank[j] = the step at which dimension j is drawn (1..L0), L0 + 1 if it is not: level l's
+    // code keeps the dimensions of rank ≤ l.
+    NDArray rank =
+        m.full(new Shape(b, k), l0 + 1f)
+            .scatter(order, m.arange(1f, l0 + 1f).reshape(1, l0).broadcast(new Shape(b, l0)), 1);
+    NDArray[] kl = levelKl(ps, alpha, order, mu, logSigma, prefixMasks(order, k), false);
+    float[] penalty = levelObjective(m.zeros(new Shape(b, l0)), kl[0], kl[1], 1.0).toFloatArray();
+    float[] prior = logPrior(ps, m, 1.0, false).toFloatArray();
+    int[] start = headLogits.argMax(1).toType(DataType.INT32, false).toIntArray();
+    double temperature = Math.max(MIN_LEVEL_TEMPERATURE, config.betaL());
+    float[] score = new float[b * l0];
+    java.util.Arrays.fill(score, Float.NaN);
+    int[] lo = new int[b];
+    int[] hi = new int[b];
+    int[] rows = new int[b * (2 * SEARCH_RADIUS + 1)];
+    int[] levels = new int[rows.length];
+    int pairs = 0;
+    for (int r = 0; r < b; r++) {
+      lo[r] = Math.max(0, start[r] - SEARCH_RADIUS);
+      hi[r] = Math.min(l0 - 1, start[r] + SEARCH_RADIUS);
+      for (int l = lo[r]; l <= hi[r]; l++) {
+        rows[pairs] = r;
+        levels[pairs++] = l;
+      }
+    }
+    while (pairs > 0) {
+      float[] logLik = pairLogLik(ps, x, mu, rank, rows, levels, pairs);
+      for (int p = 0; p < pairs; p++) {
+        int i = rows[p] * l0 + levels[p];
+        score[i] = (float) ((logLik[p] + penalty[i]) / temperature + prior[levels[p]]);
+      }
+      pairs = 0;
+      for (int r = 0; r < b; r++) {
+        int best = lo[r];
+        for (int l = lo[r] + 1; l <= hi[r]; l++) {
+          if (score[r * l0 + l] > score[r * l0 + best]) {
+            best = l;
+          }
+        }
+        if (best == lo[r] && lo[r] > 0) {
+          rows[pairs] = r;
+          levels[pairs++] = --lo[r];
+        } else if (best == hi[r] && hi[r] < l0 - 1) {
+          rows[pairs] = r;
+          levels[pairs++] = ++hi[r];
+        }
+      }
+    }
+    for (int i = 0; i < score.length; i++) {
+      if (Float.isNaN(score[i])) {
+        score[i] = UNSCORED;
+      }
+    }
+    return m.create(score, new Shape(b, l0)).logSoftmax(1);
+  }
+
+  /** The levels on either side of the head's mode that the search scores first. */
+  static final int SEARCH_RADIUS = 1;
+
+  /** The score of a level the search never reached: probability 0 without an infinity. */
+  private static final float UNSCORED = -1e30f;
+
+  /**
+   * log p(x_r | z_{r,l}) for the first {@code n} (row, level) pairs, level 0-based: each row's
+   * deterministic code on its first l + 1 dimensions of α's order, decoded in chunks of {@link
+   * #LEVEL_ROWS} pairs.
+   */
+  private float[] pairLogLik(
+      ParameterStore ps, NDArray x, NDArray mu, NDArray rank, int[] rows, int[] levels, int n) {
+    NDManager m = x.getManager();
+    float[] out = new float[n];
+    for (int from = 0; from < n; from += (int) LEVEL_ROWS) {
+      int len = (int) Math.min(LEVEL_ROWS, n - from);
+      try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        NDArray idx = m.create(java.util.Arrays.copyOfRange(rows, from, from + len));
+        float[] cut = new float[len];
+        for (int p = 0; p < len; p++) {
+          cut[p] = levels[from + p] + 1f;
+        }
+        NDArray keep = rank.get(idx).lte(m.create(cut, new Shape(len, 1)));
+        NDArray z = keep.toType(DataType.FLOAT32, false).mul(mu.get(idx));
+        NDArray xs = x.get(idx);
+        float[] part = logLikelihood(ps, xs, decode(ps, z, false), false).toFloatArray();
+        System.arraycopy(part, 0, out, from, len);
+      }
+    }
+    return out;
+  }
+
   /** The most rows × levels that exact level inference decodes in one pass. */
   private static final long LEVEL_ROWS = 2048;
 
@@ -488,8 +596,9 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
   private static final int CALIBRATION_BATCH = 1000;
 
   /**
-   * With a budget and {@link LevelInference#EXACT}, sets the level cost λ so that the codes' mean
-   * level over the training rows meets the budget. Training steers λ with the level of its own
+   * With a budget and a level inference that scores levels with the decoder ({@link
+   * LevelInference#EXACT}, {@link LevelInference#SEARCH}), sets the level cost λ so that the codes'
+   * mean level over the training rows meets the budget. Training steers λ with the level of its own
    * passes, which the exact mode of the final model need not match (the codes landed 0.6 above a
    * budget of 5 on Fashion-MNIST); λ is the budget's Lagrange multiplier, so this is its last dual
    * step, taken on the codes that encoding gives. L̂(λ) = argmax_l (F_l / β_L − λ·l) falls as λ
@@ -497,7 +606,7 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
    */
   @Override
   public void afterTraining(ParameterStore ps, NDManager manager, float[] rows, int n) {
-    if (levelCost == null || config.levelInference() != LevelInference.EXACT || n == 0) {
+    if (levelCost == null || config.levelInference() == LevelInference.HEAD || n == 0) {
       return;
     }
     int d = config.inputDim();
@@ -514,6 +623,11 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
         System.arraycopy(f.toFloatArray(), 0, scores, from * l0, b * l0);
       }
     }
+    calibrateLevelCost(ps, manager, scores, n);
+  }
+
+  private void calibrateLevelCost(ParameterStore ps, NDManager manager, float[] scores, int n) {
+    int l0 = config.maxLevel();
     double lo = -COST_BOUND;
     double hi = COST_BOUND;
     for (int i = 0; i < 50; i++) {
@@ -802,11 +916,15 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
   public NDArray encodeHeads(ParameterStore ps, NDArray x, NDList weights) {
     NDArray h = hidden(ps, x, false);
     NDArray out = Linear.linear(h, weights.get(0), weights.get(1)).head();
-    if (!fixed && config.levelInference() == LevelInference.EXACT) {
-      long lead = out.getShape().get(1) - config.maxLevel();
+    if (!fixed && config.levelInference() != LevelInference.HEAD) {
+      long lead = out.getShape().get(1) - (ordinal() ? 2 : config.maxLevel());
       long k = config.latentDim();
       NDArray mu = out.get(":, " + (lead - k) + ":" + lead);
-      out = NDArrays.concat(new NDList(out.get(":, 0:" + lead), optimalLevels(ps, x, h, mu)), 1);
+      NDArray levels =
+          config.levelInference() == LevelInference.EXACT
+              ? optimalLevels(ps, x, h, mu)
+              : searchedLevels(ps, x, h, mu, levelLogits(out.get(":, " + lead + ":")));
+      out = NDArrays.concat(new NDList(out.get(":, 0:" + lead), levels), 1);
     } else if (ordinal() && !fixed) {
       // The level head's (m, s) become the L0 level logits the encoding reads.
       long lead = out.getShape().get(1) - 2;

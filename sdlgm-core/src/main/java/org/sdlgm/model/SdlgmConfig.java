@@ -90,9 +90,10 @@ public record SdlgmConfig(
               + targetNnz);
     }
     // sdlgm-fixed has one level, so either inference gives it; the baselines have none.
-    if (levelInference == LevelInference.EXACT && !method.isSdlgm()) {
+    if (levelInference != LevelInference.HEAD && !method.isSdlgm()) {
       throw new SdlgmException(
-          "exact level inference scores the levels of sdlgm's code; "
+          levelInference
+              + " level inference scores the levels of sdlgm's code; "
               + method
               + " has no level to infer");
     }

@@ -96,6 +96,57 @@ class LevelInferenceTest {
   }
 
   /**
+   * {@link LevelInference#SEARCH} stops at a local maximum of the exact level posterior (a level
+   * whose neighbours are no more probable under q*), reached by climbing from the head's mode, and
+   * its probabilities are q*'s renormalised over the levels it scored, a contiguous range around
+   * that mode.
+   */
+  @Test
+  void searchStopsAtALocalModeOfTheExactPosterior() {
+    int n = 64;
+    try (NDManager m = NDManager.newBaseManager()) {
+      Engine.getInstance().setRandomSeed(3);
+      float[] rows = m.randomUniform(0f, 1f, new Shape(n, D)).toFloatArray();
+      List<List<SparseCode>> byMode = new java.util.ArrayList<>();
+      for (LevelInference mode : LevelInference.values()) {
+        Engine.getInstance().setRandomSeed(11);
+        try (SparseCoder coder = SparseCoder.create(builder(mode).maxLevel(8).build())) {
+          byMode.add(coder.encode(rows, n, 16));
+        }
+      }
+      List<SparseCode> head = byMode.get(LevelInference.HEAD.ordinal());
+      List<SparseCode> exact = byMode.get(LevelInference.EXACT.ordinal());
+      List<SparseCode> search = byMode.get(LevelInference.SEARCH.ordinal());
+      int agree = 0;
+      for (int r = 0; r < n; r++) {
+        float[] q = exact.get(r).levelProbs();
+        float[] p = search.get(r).levelProbs();
+        int l = search.get(r).level() - 1;
+        assertTrue(l == 0 || q[l - 1] <= q[l], "row " + r + ": the level below is more probable");
+        assertTrue(l == 7 || q[l + 1] <= q[l], "row " + r + ": the level above is more probable");
+        int start = head.get(r).level() - 1;
+        double scoredMass = 0;
+        int first = -1;
+        int last = -1;
+        for (int j = 0; j < 8; j++) {
+          if (p[j] > 0) {
+            first = first < 0 ? j : first;
+            last = j;
+            scoredMass += q[j];
+          }
+        }
+        assertTrue(first <= Math.max(0, start - 1) && last >= Math.min(7, start + 1), "row " + r);
+        assertTrue(first <= l && l <= last, "row " + r);
+        for (int j = first; j <= last; j++) {
+          assertEquals(q[j] / scoredMass, p[j], 1e-3, "row " + r + ", level " + (j + 1));
+        }
+        agree += l + 1 == exact.get(r).level() ? 1 : 0;
+      }
+      assertTrue(agree > n / 2, "search found the exact mode on only " + agree + " of " + n);
+    }
+  }
+
+  /**
    * With a budget, the level cost is set after training so that the codes' mean level over the
    * training rows meets it; the head's inference leaves the cost as training left it.
    */
