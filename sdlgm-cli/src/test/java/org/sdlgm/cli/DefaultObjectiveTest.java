@@ -28,7 +28,7 @@ class DefaultObjectiveTest {
     assertEquals(d.path("maxLevel").asDouble() / 2, d.path("targetNnz").asDouble(), 1e-9);
     assertEquals(0.01, d.path("betaS").asDouble(), 1e-12);
     assertEquals("exact", d.path("levelInference").asText(), d::toString);
-    assertEquals(0.25, d.path("settleFraction").asDouble(), 1e-12);
+    assertEquals(0.75, d.path("settleFraction").asDouble(), 1e-12);
 
     Cli.trainTiny(tmp.resolve("budget"), 1, "--target-nnz", "1.5");
     assertEquals(1.5, model(tmp.resolve("budget")).path("targetNnz").asDouble(), 1e-12);

@@ -47,10 +47,10 @@ public final class Recipes {
    * value magnitudes, KL_S and KL_v down-weighted to 0.01 and KL_L to 0.1 (so that q(S | x) and q(v
    * | x) can carry information and q(L | x) can be sharp), and a geometric level prior whose cost
    * is steered to a budget of {@code targetNnz} mean non-zeros (1 ≤ targetNnz ≤ maxLevel), the last
-   * quarter of the epochs trained without sampling noise (the settling epochs), and codes that take
-   * the level the objective prefers ({@code levelInference = exact}, with the level cost set after
-   * training so that the codes meet the budget). K, the networks and the likelihood are the plain
-   * model's defaults.
+   * three quarters of the epochs trained without sampling noise (the settling epochs), and codes
+   * that take the level the objective prefers ({@code levelInference = exact}, with the level cost
+   * set after training so that the codes meet the budget). K, the networks and the likelihood are
+   * the plain model's defaults.
    */
   public static SdlgmConfig sparseCodes(int maxLevel, double targetNnz) {
     return SdlgmConfig.builder()
@@ -63,7 +63,7 @@ public final class Recipes {
         .betaV(0.01)
         .levelPrior(LevelPrior.GEOMETRIC)
         .targetNnz(targetNnz)
-        .settleFraction(0.25)
+        .settleFraction(0.75)
         .levelInference(LevelInference.EXACT)
         .build();
   }
