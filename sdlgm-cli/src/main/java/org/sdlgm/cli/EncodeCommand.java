@@ -11,7 +11,6 @@ import org.sdlgm.encode.CodeWriter;
 import org.sdlgm.io.DataSchema;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
-import org.sdlgm.model.LevelInference;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCode;
 import org.sdlgm.model.SparseCoder;
@@ -77,14 +76,7 @@ final class EncodeCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace an existing output file.")
   boolean overwrite;
 
-  @Option(
-      names = "--level-inference",
-      paramLabel = "head|exact|search",
-      description =
-          "Override how this run chooses each code's L̂ (default: the model's own, config.json): "
-              + "head reads the level head (fastest), exact scores every level with the decoder, "
-              + "search scores the levels of a local climb from the head's mode.")
-  String levelInference;
+  @Mixin LevelInferenceOption levelInference;
 
   @Mixin ThreadsOption threads;
 
@@ -105,12 +97,7 @@ final class EncodeCommand implements Callable<Integer> {
       throw new SdlgmException("--format must be jsonl or csv, got '" + format + "'");
     }
     ModelInfo<SdlgmConfig, DataSchema> info = ModelDirectory.readCoderInfo(model);
-    if (levelInference != null) {
-      // Only encoding reads the inference mode; the parameters are the same either way.
-      info =
-          info.withModel(
-              info.model().toBuilder().levelInference(LevelInference.of(levelInference)).build());
-    }
+    info = levelInference.apply(info);
     Dataset rows = DataParts.rows(data, part);
     EvalCommand.checkDim(info, rows.dim(), data);
     long t0 = System.nanoTime();

@@ -76,6 +76,8 @@ final class EvalCommand implements Callable<Integer> {
       description = "Also write the metrics to FILE, in the shape of metrics.json.")
   Path json;
 
+  @Mixin LevelInferenceOption levelInference;
+
   @Option(names = "--overwrite", description = "Replace an existing --json file.")
   boolean overwrite;
 
@@ -105,7 +107,8 @@ final class EvalCommand implements Callable<Integer> {
     if (ModelDirectory.TAGGER_FORMAT.equals(ModelDirectory.formatOf(model))) {
       return evalTagger();
     }
-    ModelInfo<SdlgmConfig, DataSchema> info = ModelDirectory.readCoderInfo(model);
+    ModelInfo<SdlgmConfig, DataSchema> info =
+        levelInference.apply(ModelDirectory.readCoderInfo(model));
     DataPlan plan = data.data != null ? data.plan(seed) : info.data().plan();
     TrainTest tt = plan.load();
     if (!tt.hasTest()) {

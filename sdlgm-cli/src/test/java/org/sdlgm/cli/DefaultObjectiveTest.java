@@ -87,6 +87,36 @@ class DefaultObjectiveTest {
     assertEquals(2, bad.code(), bad::toString);
   }
 
+  /**
+   * {@code eval --level-inference} evaluates the same parameters under another mode: the head's
+   * codes reconstruct differently from the default's exact ones, and the model's own {@code
+   * config.json} is left as it was.
+   */
+  @Test
+  void evalCanOverrideTheLevelInference(@TempDir Path tmp) throws java.io.IOException {
+    Path m = tmp.resolve("default");
+    Cli.trainTiny(m, 1);
+    String config = java.nio.file.Files.readString(m.resolve("config.json"));
+    double[] recon = new double[2];
+    String[] modes = {"exact", "head"};
+    for (int i = 0; i < 2; i++) {
+      Path json = tmp.resolve(modes[i] + ".json");
+      Cli.ok(
+          "eval",
+          "--model",
+          m.toString(),
+          "--no-probe",
+          "--level-inference",
+          modes[i],
+          "--json",
+          json.toString());
+      recon[i] = Cli.JSON.readTree(json.toFile()).path("evaluation").path("reconError").asDouble();
+      assertTrue(recon[i] > 0, json + ": " + recon[i]);
+    }
+    assertTrue(recon[0] != recon[1], "both modes reconstructed at " + recon[0]);
+    assertEquals(config, java.nio.file.Files.readString(m.resolve("config.json")));
+  }
+
   private static java.util.List<String> encode(Path model, Path out, String... extra)
       throws java.io.IOException {
     java.util.List<String> args =
