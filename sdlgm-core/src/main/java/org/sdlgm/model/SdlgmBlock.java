@@ -12,6 +12,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.ConstantInitializer;
+import java.util.Arrays;
 import java.util.List;
 import org.sdlgm.engine.Noise;
 import org.sdlgm.engine.RelaxedLatent;
@@ -439,7 +440,7 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
     int[] start = headLogits.argMax(1).toType(DataType.INT32, false).toIntArray();
     double temperature = Math.max(MIN_LEVEL_TEMPERATURE, config.betaL());
     float[] score = new float[b * l0];
-    java.util.Arrays.fill(score, Float.NaN);
+    Arrays.fill(score, Float.NaN);
     int[] lo = new int[b];
     int[] hi = new int[b];
     int[] rows = new int[b * (2 * SEARCH_RADIUS + 1)];
@@ -503,7 +504,7 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
       int len = (int) Math.min(LEVEL_ROWS, n - from);
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
-        NDArray idx = m.create(java.util.Arrays.copyOfRange(rows, from, from + len));
+        NDArray idx = m.create(Arrays.copyOfRange(rows, from, from + len));
         float[] cut = new float[len];
         for (int p = 0; p < len; p++) {
           cut[p] = levels[from + p] + 1f;
