@@ -156,9 +156,13 @@ class LevelInferenceTest {
     try (NDManager m = NDManager.newBaseManager()) {
       Engine.getInstance().setRandomSeed(5);
       float[] rows = m.randomUniform(0f, 1f, new Shape(n, D)).toFloatArray();
-      for (double target : new double[] {1.5, 2.5}) {
+      // β_L = 0.001 scales the level scores F / β_L by 1,000: meeting the budget then needs a
+      // level cost far beyond the ±10 nats per level that training allows itself.
+      for (double[] targetAndBetaL : new double[][] {{1.5, 1}, {2.5, 1}, {1.5, 0.001}}) {
+        double target = targetAndBetaL[0];
         Engine.getInstance().setRandomSeed(11);
-        SdlgmConfig c = builder(LevelInference.EXACT).targetNnz(target).build();
+        SdlgmConfig c =
+            builder(LevelInference.EXACT).targetNnz(target).betaL(targetAndBetaL[1]).build();
         try (SparseCoder coder = SparseCoder.create(c)) {
           SdlgmBlock block = (SdlgmBlock) coder.block();
           double before = block.levelCost(coder.store(), coder.manager());
