@@ -23,19 +23,42 @@ public final class Collapse {
    * The warning for a model whose codes average {@code nnzMean} non-zeros of which {@code
    * effectiveMean} are effective, with value KL {@code klV} (NaN where the method has none); null
    * when there is nothing to warn about. {@code variational} says whether the objective has KL
-   * terms (the advice differs: an autoencoder has none to lower).
+   * terms (the advice differs: an autoencoder has none to lower). Assumes KL weights above the
+   * default objective's; see the overload.
    */
   public static String message(
       double nnzMean, double effectiveMean, double klV, boolean variational) {
+    return message(nnzMean, effectiveMean, klV, variational ? 1 : Double.NaN);
+  }
+
+  /** The largest KL weight of the values and the selection that still counts as down-weighted. */
+  static final double LOW_KL_WEIGHT = 0.01;
+
+  /**
+   * As {@link #message(double, double, double, boolean)}, with {@code klWeight} the largest of the
+   * value and selection KL weights (β_v, β_S), NaN for an autoencoder. Where those weights are
+   * already as low as the default objective's, lowering them is not the advice: filler there comes
+   * from a budget wider than the data needs at this δ (the default objective at budgets of 10 and
+   * 20 on Fashion-MNIST, docs/results.md §0).
+   */
+  public static String message(double nnzMean, double effectiveMean, double klV, double klWeight) {
     if (!(nnzMean > 0)) {
       return null;
     }
-    String help =
-        variational
-            ? " Train without --plain (the default objective down-weights the KL terms that make "
-                + "the decoder ignore the code), or lower --beta-v and --beta-s (e.g. 0.01)."
-            : " The codes are wider than the data needs at this δ: a smaller budget or cap gives "
-                + "the same reconstruction with fewer non-zeros (or re-evaluate with a smaller --delta).";
+    String help;
+    if (Double.isNaN(klWeight)) {
+      help =
+          " The codes are wider than the data needs at this δ: a smaller budget or cap gives "
+              + "the same reconstruction with fewer non-zeros (or re-evaluate with a smaller --delta).";
+    } else if (klWeight > LOW_KL_WEIGHT || effectiveMean < COLLAPSED) {
+      help =
+          " Train without --plain (the default objective down-weights the KL terms that make "
+              + "the decoder ignore the code), or lower --beta-v and --beta-s (e.g. 0.01).";
+    } else {
+      help =
+          " Most non-zeros are small corrections at this δ: a smaller --target-nnz makes each "
+              + "one count, at some cost in reconstruction (or re-evaluate with a smaller --delta).";
+    }
     if (effectiveMean < COLLAPSED) {
       return String.format(
               Locale.ROOT,

@@ -93,7 +93,7 @@ public final class Evaluator implements ModelEvaluator<SparseCoder, TrainTest, E
             nnzStats.mean(),
             effStats.mean(),
             hasElbo ? terms.getOrDefault(SdlgmBlock.KL_V, Double.NaN) : Double.NaN,
-            hasElbo);
+            hasElbo ? Math.max(c.betaV(), c.betaS()) : Double.NaN);
     return new Evaluation(
         c.method().id(),
         n,

@@ -37,6 +37,13 @@ class CollapseTest {
     assertTrue(Collapse.message(5, 0.0, Double.NaN, false).startsWith("posterior collapse"));
     assertNull(
         Collapse.message(0, 0, 0, true), "a code with no non-zeros at all is not a collapse");
+    // KL weights already down-weighted: filler is a budget wider than the data needs, and
+    // lowering the weights is not the advice; a full collapse still points at the KL terms.
+    String lowKl = Collapse.message(10, 3.3, 10, 0.01);
+    assertTrue(lowKl.startsWith("partial collapse"), lowKl);
+    assertTrue(!lowKl.contains("--beta-v") && lowKl.contains("--target-nnz"), lowKl);
+    assertTrue(Collapse.message(10, 3.3, 10, 1.0).contains("--beta-v"));
+    assertTrue(Collapse.message(10, 0.05, 0.001, 0.01).contains("--beta-v"));
   }
 
   @Test
