@@ -19,27 +19,17 @@ public final class Collapse {
 
   private Collapse() {}
 
-  /**
-   * The warning for a model whose codes average {@code nnzMean} non-zeros of which {@code
-   * effectiveMean} are effective, with value KL {@code klV} (NaN where the method has none); null
-   * when there is nothing to warn about. {@code variational} says whether the objective has KL
-   * terms (the advice differs: an autoencoder has none to lower). Assumes KL weights above the
-   * default objective's; see the overload.
-   */
-  public static String message(
-      double nnzMean, double effectiveMean, double klV, boolean variational) {
-    return message(nnzMean, effectiveMean, klV, variational ? 1 : Double.NaN);
-  }
-
   /** The largest KL weight of the values and the selection that still counts as down-weighted. */
   static final double LOW_KL_WEIGHT = 0.01;
 
   /**
-   * As {@link #message(double, double, double, boolean)}, with {@code klWeight} the largest of the
-   * value and selection KL weights (β_v, β_S), NaN for an autoencoder. Where those weights are
-   * already as low as the default objective's, lowering them is not the advice: filler there comes
-   * from a budget wider than the data needs at this δ (the default objective at budgets of 10 and
-   * 20 on Fashion-MNIST, docs/results.md §0).
+   * The warning for a model whose codes average {@code nnzMean} non-zeros of which {@code
+   * effectiveMean} are effective, with value KL {@code klV} (NaN where the method has none); null
+   * when there is nothing to warn about. {@code klWeight} is the largest of the value and selection
+   * KL weights (β_v, β_S), NaN for an autoencoder, which has no KL terms to lower. Where those
+   * weights are already as low as the default objective's, lowering them is not the advice: filler
+   * there comes from a budget wider than the data needs at this δ (the default objective at budgets
+   * of 10 and 20 on Fashion-MNIST, docs/results.md §0).
    */
   public static String message(double nnzMean, double effectiveMean, double klV, double klWeight) {
     if (!(nnzMean > 0)) {

@@ -426,16 +426,18 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
     int l0 = config.maxLevel();
     int b = (int) x.getShape().get(0);
     long k = config.latentDim();
-    NDArray alpha = selectionLogits(ps, h, mu, false);
-    NDArray logSigma = boundedLogSigma(apply(logSigmaHead, ps, h, false));
-    NDArray order = GumbelSoftmax.order(alpha, l0);
+    Prefixes prefixes = prefixes(ps, h, mu);
     // rank[j] = the step at which dimension j is drawn (1..L0), L0 + 1 if it is not: level l's
     // code keeps the dimensions of rank ≤ l.
     NDArray rank =
         m.full(new Shape(b, k), l0 + 1f)
-            .scatter(order, m.arange(1f, l0 + 1f).reshape(1, l0).broadcast(new Shape(b, l0)), 1);
-    NDArray[] kl = levelKl(ps, alpha, order, mu, logSigma, prefixMasks(order, k), false);
-    float[] penalty = levelObjective(m.zeros(new Shape(b, l0)), kl[0], kl[1], 1.0).toFloatArray();
+            .scatter(
+                prefixes.order(),
+                m.arange(1f, l0 + 1f).reshape(1, l0).broadcast(new Shape(b, l0)),
+                1);
+    float[] penalty =
+        levelObjective(m.zeros(new Shape(b, l0)), prefixes.klS(), prefixes.klV(), 1.0)
+            .toFloatArray();
     float[] prior = logPrior(ps, m, 1.0, false).toFloatArray();
     int[] start = headLogits.argMax(1).toType(DataType.INT32, false).toIntArray();
     double temperature = Math.max(MIN_LEVEL_TEMPERATURE, config.betaL());
@@ -532,16 +534,28 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
     long b = x.getShape().get(0);
     long k = config.latentDim();
     long d = x.getShape().get(1);
-    NDArray alpha = selectionLogits(ps, h, mu, false);
-    NDArray logSigma = boundedLogSigma(apply(logSigmaHead, ps, h, false));
-    NDArray order = GumbelSoftmax.order(alpha, l0);
-    NDArray masks = prefixMasks(order, k);
-    NDArray z = masks.mul(mu.expandDims(1)).reshape(b * l0, k);
+    Prefixes p = prefixes(ps, h, mu);
+    NDArray z = p.masks().mul(mu.expandDims(1)).reshape(b * l0, k);
     NDArray xs = x.expandDims(1).broadcast(new Shape(b, l0, d)).reshape(b * l0, d);
     NDArray logLik = logLikelihood(ps, xs, decode(ps, z, false), false).reshape(b, l0);
-    NDArray[] kl = levelKl(ps, alpha, order, mu, logSigma, masks, false);
-    return levelObjective(logLik, kl[0], kl[1], 1.0)
+    return levelObjective(logLik, p.klS(), p.klV(), 1.0)
         .div(Scalars.of(m, (float) Math.max(MIN_LEVEL_TEMPERATURE, config.betaL())));
+  }
+
+  /**
+   * The deterministic codes of every level for exact and searched level inference: α's order
+   * without noise (B, L0), its prefix masks (B, L0, K) and the selection and value KLs of each
+   * level (B, L0).
+   */
+  private record Prefixes(NDArray order, NDArray masks, NDArray klS, NDArray klV) {}
+
+  private Prefixes prefixes(ParameterStore ps, NDArray h, NDArray mu) {
+    NDArray alpha = selectionLogits(ps, h, mu, false);
+    NDArray logSigma = boundedLogSigma(apply(logSigmaHead, ps, h, false));
+    NDArray order = GumbelSoftmax.order(alpha, config.maxLevel());
+    NDArray masks = prefixMasks(order, config.latentDim());
+    NDArray[] kl = levelKl(ps, alpha, order, mu, logSigma, masks, false);
+    return new Prefixes(order, masks, kl[0], kl[1]);
   }
 
   /**

@@ -80,21 +80,6 @@ public final class SparseCoder implements TrainedModel<SdlgmConfig> {
   }
 
   @Override
-  public void saveParameters(Path file) {
-    Parameters.write(block, file);
-  }
-
-  @Override
-  public byte[] parameters() {
-    return Parameters.bytes(block);
-  }
-
-  @Override
-  public long parameterBytes() {
-    return Parameters.size(block);
-  }
-
-  @Override
   public String format() {
     return FORMAT;
   }
@@ -116,6 +101,7 @@ public final class SparseCoder implements TrainedModel<SdlgmConfig> {
   }
 
   /** The network (for training and evaluation code in this library). */
+  @Override
   public LatentBlock block() {
     return block;
   }

@@ -1,5 +1,6 @@
 package org.sdlgm.model;
 
+import ai.djl.nn.Block;
 import java.nio.file.Path;
 import org.sdlgm.data.Preprocessing;
 import org.sdlgm.engine.Workers;
@@ -28,14 +29,23 @@ public interface TrainedModel<C> extends AutoCloseable {
   /** The fitted preprocessing this model applies to the raw rows it is given (identity if none). */
   Preprocessing preprocessing();
 
+  /** The network whose parameters this model saves and loads. */
+  Block block();
+
   /** Writes the parameters to {@code file} atomically (temporary file, then rename). */
-  void saveParameters(Path file);
+  default void saveParameters(Path file) {
+    Parameters.write(block(), file);
+  }
 
   /** The parameters in the format of {@link #saveParameters}, in memory. */
-  byte[] parameters();
+  default byte[] parameters() {
+    return Parameters.bytes(block());
+  }
 
   /** The size in bytes of this model's parameter file, counted without writing it. */
-  long parameterBytes();
+  default long parameterBytes() {
+    return Parameters.size(block());
+  }
 
   /**
    * The threads this model's batches are shared among (training steps and their updates, encoding,

@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +37,9 @@ import org.sdlgm.model.Terms;
  * Fits a model by mini-batch Adam on the negative ELBO (or the reconstruction loss of the top-k
  * autoencoder), with the τ, warm-up and prior phase-in schedules of {@link Schedule}.
  *
+ * <p>With an output folder, a checkpoint is written after every epoch and every {@link
+ * TrainConfig#checkpointEvery()} steps.
+ *
  * <p>Reproducible on CPU as every {@link Trainer} is ({@link TrainingLoop}: the seeds per epoch,
  * the divergence guard, the checkpoints), and a run resumed at an epoch boundary draws the same
  * noise as an uninterrupted one. Checkpoints hold the fused Adam's moments too ({@code
@@ -50,17 +52,12 @@ import org.sdlgm.model.Terms;
  * <p>Each step runs inside its own {@link NDScope} and sub-manager, so no per-batch tensor outlives
  * the step and memory stays flat over long runs.
  */
-public final class SdlgmTrainer implements Trainer<Dataset, SparseCoder> {
+public final class SdlgmTrainer extends TrainerSettings<Dataset, SparseCoder, SdlgmTrainer> {
   /** Sub-directory of the output directory that holds the last checkpoint ({@link Checkpoint}). */
   public static final String CHECKPOINT_DIR = Checkpoint.DIR;
 
   private final SdlgmConfig modelConfig;
   private final TrainConfig trainConfig;
-  private final List<TrainingListener> listeners = new ArrayList<>();
-  private RunOptions dataOptions = RunOptions.builder().build();
-  private Path outputDir;
-  private boolean resume;
-  private Checkpoint verified;
 
   public SdlgmTrainer(SdlgmConfig modelConfig, TrainConfig trainConfig) {
     this.modelConfig = modelConfig;
@@ -68,44 +65,14 @@ public final class SdlgmTrainer implements Trainer<Dataset, SparseCoder> {
   }
 
   @Override
-  public SdlgmTrainer addListener(TrainingListener l) {
-    listeners.add(l);
-    return this;
-  }
-
-  /** {@inheritDoc} For this trainer: the data spec, the input scaling, … */
-  @Override
-  public SdlgmTrainer options(RunOptions v) {
-    dataOptions = v;
-    return this;
-  }
-
-  /**
-   * {@inheritDoc} A checkpoint is written after every epoch and every {@link
-   * TrainConfig#checkpointEvery()} steps.
-   */
-  @Override
-  public SdlgmTrainer outputDir(Path dir) {
-    outputDir = dir;
-    return this;
-  }
-
-  @Override
-  public SdlgmTrainer resume(boolean v) {
-    resume = v;
-    return this;
-  }
-
-  @Override
-  public SdlgmTrainer verifiedCheckpoint(Checkpoint c) {
-    verified = c;
+  protected SdlgmTrainer self() {
     return this;
   }
 
   /** Everything a checkpoint records and a resume compares. */
   private RunOptions runOptions(SdlgmConfig config) {
     return RunOptions.builder()
-        .putAll(dataOptions)
+        .putAll(dataOptions())
         .putTraining(trainConfig)
         .put("--threads", SdlgmRuntime.threads())
         .putFields("model", config)
@@ -127,8 +94,8 @@ public final class SdlgmTrainer implements Trainer<Dataset, SparseCoder> {
               + train.dim());
     }
     RunOptions options = runOptions(config);
-    TrainingLoop plumbing = new TrainingLoop(trainConfig, SparseCoder.FORMAT, outputDir, listeners);
-    TrainingLoop.Start start = resume ? plumbing.resume(verified, options) : null;
+    TrainingLoop plumbing = newLoop(trainConfig, SparseCoder.FORMAT);
+    TrainingLoop.Start start = start(plumbing, options);
     plumbing.seedInitialisation();
     SparseCoder coder =
         start != null ? SparseCoder.load(config, start.params()) : SparseCoder.create(config);

@@ -25,18 +25,17 @@ class CollapseTest {
 
   @Test
   void thresholds() {
-    assertNull(Collapse.message(5, 4, 10, true));
-    assertNull(Collapse.message(5, 2.5, 10, true));
-    assertTrue(Collapse.message(5, 2.4, 10, true).startsWith("partial collapse"));
-    String full = Collapse.message(5, 0.05, 0.001, true);
+    assertNull(Collapse.message(5, 4, 10, 1.0));
+    assertNull(Collapse.message(5, 2.5, 10, 1.0));
+    assertTrue(Collapse.message(5, 2.4, 10, 1.0).startsWith("partial collapse"));
+    String full = Collapse.message(5, 0.05, 0.001, 1.0);
     assertTrue(full.startsWith("posterior collapse"), full);
     assertTrue(full.contains("--beta-v"), full);
-    String autoencoder = Collapse.message(20, 7, Double.NaN, false);
+    String autoencoder = Collapse.message(20, 7, Double.NaN, Double.NaN);
     assertTrue(autoencoder.startsWith("partial collapse"), autoencoder);
     assertTrue(!autoencoder.contains("--beta-v") && autoencoder.contains("--delta"), autoencoder);
-    assertTrue(Collapse.message(5, 0.0, Double.NaN, false).startsWith("posterior collapse"));
-    assertNull(
-        Collapse.message(0, 0, 0, true), "a code with no non-zeros at all is not a collapse");
+    assertTrue(Collapse.message(5, 0.0, Double.NaN, Double.NaN).startsWith("posterior collapse"));
+    assertNull(Collapse.message(0, 0, 0, 1.0), "a code with no non-zeros at all is not a collapse");
     // KL weights already down-weighted: filler is a budget wider than the data needs, and
     // lowering the weights is not the advice; a full collapse still points at the KL terms.
     String lowKl = Collapse.message(10, 3.3, 10, 0.01);

@@ -105,21 +105,6 @@ public final class Tagger implements TrainedModel<TaggerConfig> {
   }
 
   @Override
-  public byte[] parameters() {
-    return Parameters.bytes(block);
-  }
-
-  @Override
-  public long parameterBytes() {
-    return Parameters.size(block);
-  }
-
-  @Override
-  public void saveParameters(Path file) {
-    Parameters.write(block, file);
-  }
-
-  @Override
   public String format() {
     return FORMAT;
   }
@@ -153,6 +138,7 @@ public final class Tagger implements TrainedModel<TaggerConfig> {
   }
 
   /** The network (for the trainer). */
+  @Override
   public TaggerBlock block() {
     return block;
   }

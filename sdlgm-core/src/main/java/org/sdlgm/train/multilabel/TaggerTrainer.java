@@ -11,7 +11,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,7 @@ import org.sdlgm.model.multilabel.Tagger;
 import org.sdlgm.model.multilabel.TaggerBlock;
 import org.sdlgm.model.multilabel.TaggerConfig;
 import org.sdlgm.train.RunningMeans;
-import org.sdlgm.train.Trainer;
+import org.sdlgm.train.TrainerSettings;
 import org.sdlgm.train.TrainingListener;
 import org.sdlgm.train.TrainingLoop;
 import org.sdlgm.train.TrainingRun;
@@ -53,28 +52,22 @@ import org.sdlgm.train.TrainingRun;
  * epoch, as the unsupervised trainer does. The {@link #features} (the fitted {@link
  * FeatureTransform}) go into the trained model, which applies them again at prediction.
  */
-public final class TaggerTrainer implements Trainer<MultiLabelDataset, Tagger> {
+public final class TaggerTrainer extends TrainerSettings<MultiLabelDataset, Tagger, TaggerTrainer> {
   private final TaggerConfig config;
   private final TrainConfig training;
-  private final List<TrainingListener> listeners = new ArrayList<>();
   private FeatureRows features;
   private boolean keepBest;
   private Boolean sparseRows;
-  private Checkpoint verified;
-  private Path outputDir;
-  private boolean resume;
-  private RunOptions dataOptions = RunOptions.builder().build();
+
+  @Override
+  protected TaggerTrainer self() {
+    return this;
+  }
 
   /** {@code config} must have numFeatures and numLabels resolved. */
   public TaggerTrainer(TaggerConfig config, TrainConfig training) {
     this.config = config;
     this.training = training;
-  }
-
-  @Override
-  public TaggerTrainer addListener(TrainingListener l) {
-    listeners.add(l);
-    return this;
   }
 
   /**
@@ -113,24 +106,10 @@ public final class TaggerTrainer implements Trainer<MultiLabelDataset, Tagger> {
     return this;
   }
 
-  /** {@inheritDoc} A checkpoint is written after every epoch. */
-  @Override
-  public TaggerTrainer outputDir(Path dir) {
-    outputDir = dir;
-    return this;
-  }
-
-  /** {@inheritDoc} For this trainer: the data spec, the feature preprocessing, … */
-  @Override
-  public TaggerTrainer options(RunOptions v) {
-    dataOptions = v;
-    return this;
-  }
-
   private RunOptions runOptions() {
     RunOptions.Builder b =
         RunOptions.builder()
-            .putAll(dataOptions)
+            .putAll(dataOptions())
             .putTraining(training)
             .put("--keep-best", keepBest)
             .putFields("model", config);
@@ -139,18 +118,6 @@ public final class TaggerTrainer implements Trainer<MultiLabelDataset, Tagger> {
       b.put("--sparse-rows", sparseRows ? "on" : "off");
     }
     return b.build();
-  }
-
-  @Override
-  public TaggerTrainer verifiedCheckpoint(Checkpoint c) {
-    verified = c;
-    return this;
-  }
-
-  @Override
-  public TaggerTrainer resume(boolean v) {
-    resume = v;
-    return this;
   }
 
   /** The parameters of the best epoch so far in a checkpoint (with {@link #keepBest}). */
@@ -178,10 +145,10 @@ public final class TaggerTrainer implements Trainer<MultiLabelDataset, Tagger> {
     if (keepBest && (validation == null || validation.size() == 0)) {
       throw new SdlgmException("selecting the best epoch needs validation rows (--validation > 0)");
     }
-    TrainingLoop plumbing = new TrainingLoop(training, Tagger.FORMAT, outputDir, listeners);
+    TrainingLoop plumbing = newLoop(training, Tagger.FORMAT);
     plumbing.seedInitialisation();
     RunOptions options = runOptions();
-    TrainingLoop.Start start = resume ? plumbing.resume(verified, options) : null;
+    TrainingLoop.Start start = start(plumbing, options);
     Tagger tagger =
         start == null
             ? Tagger.create(config, transformOf(features))
