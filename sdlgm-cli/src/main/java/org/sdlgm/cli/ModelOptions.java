@@ -11,6 +11,7 @@ import org.sdlgm.model.Likelihood;
 import org.sdlgm.model.Method;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.Selection;
+import org.sdlgm.model.SelectionGradient;
 import org.sdlgm.train.Recipes;
 import picocli.CommandLine.Option;
 
@@ -202,6 +203,15 @@ public final class ModelOptions {
   Double selectionScale;
 
   @Option(
+      names = "--selection-gradient",
+      paramLabel = "relaxed|none",
+      description =
+          "What trains the selection logits: the relaxation's gradient (relaxed, the plain "
+              + "model's) or nothing of their own (none: with --selection values the selection "
+              + "follows the values, as in a top-k autoencoder).")
+  String selectionGradient;
+
+  @Option(
       names = "--level-estimator",
       paramLabel = "relaxed|exact|marginal",
       description =
@@ -349,6 +359,9 @@ public final class ModelOptions {
     }
     if (selectionScale != null) {
       b.selectionScale(selectionScale);
+    }
+    if (selectionGradient != null) {
+      b.selectionGradient(SelectionGradient.of(selectionGradient));
     }
     if (levelEstimator != null) {
       b.levelEstimator(LevelEstimator.of(levelEstimator));

@@ -217,6 +217,9 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
     }
     NDArray mu = apply(muHead, ps, h, training);
     NDArray alpha = selectionLogits(ps, h, mu, training);
+    if (config.selectionGradient() == SelectionGradient.NONE) {
+      alpha = alpha.stopGradient();
+    }
     NDArray logSigma = boundedLogSigma(apply(logSigmaHead, ps, h, training));
 
     // Keys r = α + G′ and their top L0 dimensions, the prefix of the ordered draws.
@@ -761,6 +764,14 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
   }
 
   /**
+   * Where the latent layer's gradient for α goes: into α's graph, or (with {@link
+   * SelectionGradient#NONE}) into a scratch array that is dropped.
+   */
+  private float[] selectionGradient(Tape.Input alpha, int n) {
+    return config.selectionGradient() == SelectionGradient.NONE ? new float[n] : alpha.gradient();
+  }
+
+  /**
    * The relaxed pass with the latent layer in Java ({@link RelaxedLatent}): the heads' outputs are
    * read as tape inputs, and z and the three KL terms come back as leaves. Draws the same noise, in
    * the same order, as the libtorch path below it.
@@ -840,7 +851,7 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
                     g[1],
                     g[2],
                     g[3],
-                    alpha.gradient(),
+                    selectionGradient(alpha, a.length),
                     beta == null ? null : beta.gradient(),
                     fixed ? null : levelLogits.gradient(),
                     prior == null ? null : prior.gradient(),

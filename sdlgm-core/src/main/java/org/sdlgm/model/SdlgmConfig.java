@@ -44,6 +44,7 @@ public record SdlgmConfig(
     double targetNnz,
     Selection selection,
     double selectionScale,
+    SelectionGradient selectionGradient,
     double settleFraction,
     LevelEstimator levelEstimator,
     LevelPosterior levelPosterior,
@@ -53,6 +54,7 @@ public record SdlgmConfig(
   public SdlgmConfig {
     // Model directories written before these fields existed used the plain model's selection head.
     selection = selection == null ? Selection.HEAD : selection;
+    selectionGradient = selectionGradient == null ? SelectionGradient.RELAXED : selectionGradient;
     levelEstimator = levelEstimator == null ? LevelEstimator.RELAXED : levelEstimator;
     levelPosterior = levelPosterior == null ? LevelPosterior.CATEGORICAL : levelPosterior;
     levelInference = levelInference == null ? LevelInference.HEAD : levelInference;
@@ -62,9 +64,14 @@ public record SdlgmConfig(
               + "selection form), got "
               + selectionScale);
     }
-    if (!(settleFraction >= 0 && settleFraction < 1)) {
+    if (selectionGradient == SelectionGradient.NONE && selection != Selection.VALUES) {
       throw new SdlgmException(
-          "the settling share of the epochs must be in [0, 1), got " + settleFraction);
+          "--selection-gradient none needs --selection values: a selection head that gets no "
+              + "gradient never learns");
+    }
+    if (!(settleFraction >= 0 && settleFraction <= 1)) {
+      throw new SdlgmException(
+          "the settling share of the epochs must be in [0, 1], got " + settleFraction);
     }
     encoderHidden = List.copyOf(encoderHidden);
     decoderHidden = List.copyOf(decoderHidden);
@@ -255,6 +262,7 @@ public record SdlgmConfig(
     private double targetNnz = 0;
     private Selection selection = Selection.HEAD;
     private double selectionScale = 0;
+    private SelectionGradient selectionGradient = SelectionGradient.RELAXED;
     private double settleFraction = 0;
     private LevelEstimator levelEstimator = LevelEstimator.RELAXED;
     private LevelPosterior levelPosterior = LevelPosterior.CATEGORICAL;
@@ -292,6 +300,7 @@ public record SdlgmConfig(
       targetNnz = c.targetNnz;
       selection = c.selection;
       selectionScale = c.selectionScale;
+      selectionGradient = c.selectionGradient;
       settleFraction = c.settleFraction;
       levelEstimator = c.levelEstimator;
       levelPosterior = c.levelPosterior;
@@ -446,6 +455,12 @@ public record SdlgmConfig(
       return this;
     }
 
+    /** What trains the selection logits ({@link SelectionGradient}; default relaxed). */
+    public Builder selectionGradient(SelectionGradient v) {
+      selectionGradient = v;
+      return this;
+    }
+
     /** How training takes the expectation over the level ({@link LevelEstimator}). */
     public Builder levelEstimator(LevelEstimator v) {
       levelEstimator = v;
@@ -503,6 +518,7 @@ public record SdlgmConfig(
           targetNnz,
           selection,
           selectionScale,
+          selectionGradient,
           settleFraction,
           levelEstimator,
           levelPosterior,

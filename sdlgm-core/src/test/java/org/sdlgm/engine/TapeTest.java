@@ -1,7 +1,10 @@
 package org.sdlgm.engine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -9,7 +12,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.jni.JniUtils;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.sdlgm.model.KlV;
@@ -19,6 +25,7 @@ import org.sdlgm.model.Schedule;
 import org.sdlgm.model.SdlgmBlock;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.Selection;
+import org.sdlgm.model.SelectionGradient;
 import org.sdlgm.model.SparseCoder;
 import org.sdlgm.model.TapedBlock;
 import org.sdlgm.model.Terms;
@@ -36,16 +43,19 @@ class TapeTest {
     System.setProperty("ai.djl.offline", "true");
   }
 
+  private static SdlgmConfig small() {
+    return SdlgmConfig.builder()
+        .inputDim(12)
+        .latentDim(10)
+        .maxLevel(4)
+        .encoderHidden(List.of(16))
+        .decoderHidden(List.of(16))
+        .build();
+  }
+
   @Test
   void tapeGradientsEqualAutogradGradients() {
-    SdlgmConfig base =
-        SdlgmConfig.builder()
-            .inputDim(12)
-            .latentDim(10)
-            .maxLevel(4)
-            .encoderHidden(List.of(16))
-            .decoderHidden(List.of(16))
-            .build();
+    SdlgmConfig base = small();
     compare(base, new Schedule(1.0, 1.0, 1.0));
     compare(base, new Schedule(0.5, 1.0, 1.0));
     compare(base, new Schedule(0.77, 1.0, 1.0));
@@ -76,15 +86,57 @@ class TapeTest {
     compare(
         base.toBuilder().selection(Selection.VALUES).straightThrough(true).build(),
         new Schedule(0.6, 1.0, 1.0, 0.0));
+    compare(
+        base.toBuilder()
+            .selection(Selection.VALUES)
+            .selectionGradient(SelectionGradient.NONE)
+            .straightThrough(true)
+            .build(),
+        new Schedule(0.6, 1.0, 1.0));
   }
 
-  private static void compare(SdlgmConfig c, Schedule s) {
+  /**
+   * Without a selection gradient the forward pass is the same, so the decoder's gradient is too;
+   * the value head's differs, because the relaxation no longer reaches μ through α = c·|μ|. Both
+   * passes (tape and autograd) agree either way.
+   */
+  @Test
+  void selectionWithoutGradientLeavesOnlyTheValuesPath() {
+    SdlgmConfig relaxed =
+        small().toBuilder()
+            .selection(Selection.VALUES)
+            .straightThrough(true)
+            .klV(KlV.SELECTED)
+            .build();
+    Schedule s = new Schedule(0.6, 1.0, 1.0);
+    Map<String, float[]> withGradient = compare(relaxed, s);
+    Map<String, float[]> without =
+        compare(relaxed.toBuilder().selectionGradient(SelectionGradient.NONE).build(), s);
+    int decoderParts = 0;
+    int valueParts = 0;
+    for (Map.Entry<String, float[]> e : withGradient.entrySet()) {
+      String name = e.getKey();
+      if (name.contains("decoder_")) {
+        assertArrayEquals(e.getValue(), without.get(name), 1e-6f, name);
+        decoderParts++;
+      } else if (name.contains("muHead_")) {
+        assertFalse(Arrays.equals(e.getValue(), without.get(name)), name + " unchanged");
+        valueParts++;
+      }
+    }
+    assertTrue(decoderParts > 0 && valueParts > 0, "parameters found: " + withGradient.keySet());
+  }
+
+  /** Compares the two passes; returns the reference gradients by parameter name. */
+  private static Map<String, float[]> compare(SdlgmConfig c, Schedule s) {
     String what =
         c.method()
             + " selection "
             + c.selection()
             + (c.straightThrough() ? " straight-through" : "")
             + (c.learnSelectionPrior() ? " learned β" : "")
+            + " selection gradient "
+            + c.selectionGradient()
             + ", prior "
             + c.levelPrior()
             + ", KL_v "
@@ -93,6 +145,8 @@ class TapeTest {
             + s;
     int b = 7;
     float[] x = GradientFixtures.uniformRows(b, 12, 3);
+    // The same initial parameters for the same architecture, so that two configs can be compared.
+    Engine.getInstance().setRandomSeed(11);
     try (SparseCoder coder = SparseCoder.create(c);
         NDManager m = coder.manager().newSubManager()) {
       List<Parameter> params = GradientFixtures.trainable(coder);
@@ -143,6 +197,12 @@ class TapeTest {
           }
         }
 
+        Map<String, float[]> gradients = new LinkedHashMap<>();
+        for (var named : coder.block().getParameters()) {
+          if (named.getValue().requiresGradient()) {
+            gradients.put(named.getKey(), named.getValue().getArray().getGradient().toFloatArray());
+          }
+        }
         for (Parameter p : params) {
           float[] want = p.getArray().getGradient().toFloatArray();
           NDArray g = leaves.gradient(p);
@@ -156,6 +216,7 @@ class TapeTest {
             assertEquals(want[j], got[j], 1e-4 * scale, what + ": " + p.getName() + "[" + j + "]");
           }
         }
+        return gradients;
       } finally {
         JniUtils.setGradMode(gradMode);
       }

@@ -1,6 +1,7 @@
 package org.sdlgm.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
@@ -13,6 +14,7 @@ import ai.djl.util.Pair;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.sdlgm.SdlgmException;
 import org.sdlgm.engine.Noise;
 import org.sdlgm.engine.Tape;
 
@@ -164,6 +166,8 @@ class LatentBlockTest {
     // give the same terms; with the full noise they differ.
     SdlgmConfig c = small(Method.SDLGM, true).toBuilder().selection(Selection.VALUES).build();
     assertEquals(2, c.toBuilder().settleFraction(0.1).build().settleEpochs(20));
+    assertEquals(20, c.toBuilder().settleFraction(1).build().settleEpochs(20));
+    assertThrows(SdlgmException.class, () -> c.toBuilder().settleFraction(1.01).build());
     try (SparseCoder coder = SparseCoder.create(c);
         NDManager m = coder.manager().newSubManager()) {
       float[] x = new float[6 * 12];
