@@ -176,7 +176,7 @@ public final class ModelOptions {
       paramLabel = "F",
       description =
           "Share of the epochs, at the end, trained without sampling noise so that "
-              + "they fit the deterministic codes (default 0.75; 0 with --plain).")
+              + "they fit the deterministic codes (default 1, every epoch; 0 with --plain).")
   Double settle;
 
   @Option(

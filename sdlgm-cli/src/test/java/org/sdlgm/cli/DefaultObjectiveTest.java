@@ -26,9 +26,11 @@ class DefaultObjectiveTest {
     assertTrue(d.path("straightThrough").asBoolean(), d::toString);
     assertEquals("geometric", d.path("levelPrior").asText(), d::toString);
     assertEquals(d.path("maxLevel").asDouble() / 2, d.path("targetNnz").asDouble(), 1e-9);
-    assertEquals(0.01, d.path("betaS").asDouble(), 1e-12);
+    assertEquals(0.0, d.path("betaS").asDouble(), 1e-12);
+    assertEquals(0.0, d.path("betaV").asDouble(), 1e-12);
+    assertEquals("none", d.path("selectionGradient").asText(), d::toString);
     assertEquals("exact", d.path("levelInference").asText(), d::toString);
-    assertEquals(0.75, d.path("settleFraction").asDouble(), 1e-12);
+    assertEquals(1.0, d.path("settleFraction").asDouble(), 1e-12);
 
     Cli.trainTiny(tmp.resolve("budget"), 1, "--target-nnz", "1.5");
     assertEquals(1.5, model(tmp.resolve("budget")).path("targetNnz").asDouble(), 1e-12);
@@ -39,6 +41,8 @@ class DefaultObjectiveTest {
     assertEquals("uniform", p.path("levelPrior").asText(), p::toString);
     assertEquals(0.0, p.path("targetNnz").asDouble(), p::toString);
     assertEquals(1.0, p.path("betaS").asDouble(), 1e-12);
+    assertEquals("relaxed", p.path("selectionGradient").asText(), p::toString);
+    assertEquals(0.0, p.path("settleFraction").asDouble(), 1e-12);
     assertEquals("head", p.path("levelInference").asText(), p::toString);
   }
 

@@ -8,6 +8,7 @@ import org.sdlgm.model.LevelPrior;
 import org.sdlgm.model.Likelihood;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.Selection;
+import org.sdlgm.model.SelectionGradient;
 
 /**
  * Named, measured configurations. {@link #syntheticModel()} is the measured recipe for recovering
@@ -43,14 +44,16 @@ public final class Recipes {
   }
 
   /**
-   * The default objective of {@code sdlgm train}: straight-through codes, selection logits from the
-   * value magnitudes, KL_S and KL_v down-weighted to 0.01 and KL_L to 0.1 (so that q(S | x) and q(v
-   * | x) can carry information and q(L | x) can be sharp), and a geometric level prior whose cost
-   * is steered to a budget of {@code targetNnz} mean non-zeros (1 ≤ targetNnz ≤ maxLevel), the last
-   * three quarters of the epochs trained without sampling noise (the settling epochs), and codes
-   * that take the level the objective prefers ({@code levelInference = exact}, with the level cost
-   * set after training so that the codes meet the budget). K, the networks and the likelihood are
-   * the plain model's defaults.
+   * The default objective of {@code sdlgm train}: codes trained as encoding writes them. Every pass
+   * is noise-free (the settling epochs are all of them), the selection is the top L of |μ| and gets
+   * no gradient of its own (α = c·|μ|, {@link SelectionGradient#NONE}), so values and selection
+   * learn as in a top-k autoencoder; straight-through; what stays variational is the level: q(L |
+   * x) is trained through its relaxation against a geometric prior whose cost is steered to a
+   * budget of {@code targetNnz} mean non-zeros (1 ≤ targetNnz ≤ maxLevel), with β_L = 0.1 so that
+   * it can be sharp, and the codes take the level the objective prefers ({@code levelInference =
+   * exact}, the level cost set after training so that the codes meet the budget). KL_S and KL_v
+   * have weight 0: without sampling noise or a selection gradient they would only shrink the
+   * values. K, the networks and the likelihood are the plain model's defaults.
    */
   public static SdlgmConfig sparseCodes(int maxLevel, double targetNnz) {
     return SdlgmConfig.builder()
@@ -58,12 +61,13 @@ public final class Recipes {
         .straightThrough(true)
         .klV(KlV.SELECTED)
         .selection(Selection.VALUES)
+        .selectionGradient(SelectionGradient.NONE)
         .betaL(0.1)
-        .betaS(0.01)
-        .betaV(0.01)
+        .betaS(0)
+        .betaV(0)
         .levelPrior(LevelPrior.GEOMETRIC)
         .targetNnz(targetNnz)
-        .settleFraction(0.75)
+        .settleFraction(1)
         .levelInference(LevelInference.EXACT)
         .build();
   }
