@@ -26,8 +26,8 @@ class DefaultObjectiveTest {
     assertTrue(d.path("straightThrough").asBoolean(), d::toString);
     assertEquals("geometric", d.path("levelPrior").asText(), d::toString);
     assertEquals(d.path("maxLevel").asDouble() / 2, d.path("targetNnz").asDouble(), 1e-9);
-    assertEquals(0.0, d.path("betaS").asDouble(), 1e-12);
-    assertEquals(0.0, d.path("betaV").asDouble(), 1e-12);
+    assertEquals(0.01, d.path("betaS").asDouble(), 1e-12);
+    assertEquals(0.01, d.path("betaV").asDouble(), 1e-12);
     assertEquals("none", d.path("selectionGradient").asText(), d::toString);
     assertEquals("exact", d.path("levelInference").asText(), d::toString);
     assertEquals(1.0, d.path("settleFraction").asDouble(), 1e-12);

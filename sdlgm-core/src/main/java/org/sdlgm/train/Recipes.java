@@ -52,8 +52,8 @@ public final class Recipes {
    * budget of {@code targetNnz} mean non-zeros (1 ≤ targetNnz ≤ maxLevel), with β_L = 0.1 so that
    * it can be sharp, and the codes take the level the objective prefers ({@code levelInference =
    * exact}, the level cost set after training so that the codes meet the budget). KL_S and KL_v
-   * have weight 0: without sampling noise or a selection gradient they would only shrink the
-   * values. K, the networks and the likelihood are the plain model's defaults.
+   * weigh 0.01, so that q(S | x) and q(v | x) can carry information. K, the networks and the
+   * likelihood are the plain model's defaults.
    */
   public static SdlgmConfig sparseCodes(int maxLevel, double targetNnz) {
     return SdlgmConfig.builder()
@@ -63,8 +63,8 @@ public final class Recipes {
         .selection(Selection.VALUES)
         .selectionGradient(SelectionGradient.NONE)
         .betaL(0.1)
-        .betaS(0)
-        .betaV(0)
+        .betaS(0.01)
+        .betaV(0.01)
         .levelPrior(LevelPrior.GEOMETRIC)
         .targetNnz(targetNnz)
         .settleFraction(1)
