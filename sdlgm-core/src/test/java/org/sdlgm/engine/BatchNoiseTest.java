@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,14 +63,7 @@ class BatchNoiseTest {
 
   @Test
   void splitBatchGivesEveryExampleTheSameTermsAndTheSameLoss() {
-    SdlgmConfig c =
-        SdlgmConfig.builder()
-            .inputDim(12)
-            .latentDim(10)
-            .maxLevel(4)
-            .encoderHidden(List.of(16))
-            .decoderHidden(List.of(16))
-            .build();
+    SdlgmConfig c = GradientFixtures.smallConfig();
     int b = 7;
     float[] x = new float[b * 12];
     Random r = new Random(3);

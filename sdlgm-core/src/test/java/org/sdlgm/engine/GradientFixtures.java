@@ -34,6 +34,19 @@ final class GradientFixtures {
     return x;
   }
 
+  /**
+   * A small model (12 inputs, K = 10, L0 = 4, one hidden layer of 16 each way) for gradient checks.
+   */
+  static SdlgmConfig smallConfig() {
+    return SdlgmConfig.builder()
+        .inputDim(12)
+        .latentDim(10)
+        .maxLevel(4)
+        .encoderHidden(List.of(16))
+        .decoderHidden(List.of(16))
+        .build();
+  }
+
   /** The parameters that take gradients, in the block's order. */
   static List<Parameter> trainable(SparseCoder coder) {
     List<Parameter> params = new ArrayList<>();

@@ -33,14 +33,7 @@ class PartGradientsTest {
 
   @Test
   void threePartsSumToTheWholeBatchGradient() {
-    SdlgmConfig c =
-        SdlgmConfig.builder()
-            .inputDim(12)
-            .latentDim(10)
-            .maxLevel(4)
-            .encoderHidden(List.of(16))
-            .decoderHidden(List.of(16))
-            .build();
+    SdlgmConfig c = GradientFixtures.smallConfig();
     int b = 9;
     float[] x = GradientFixtures.uniformRows(b, 12, 4);
     Schedule s = new Schedule(0.8, 1.0, 1.0);

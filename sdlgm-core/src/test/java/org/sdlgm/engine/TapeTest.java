@@ -43,19 +43,9 @@ class TapeTest {
     System.setProperty("ai.djl.offline", "true");
   }
 
-  private static SdlgmConfig small() {
-    return SdlgmConfig.builder()
-        .inputDim(12)
-        .latentDim(10)
-        .maxLevel(4)
-        .encoderHidden(List.of(16))
-        .decoderHidden(List.of(16))
-        .build();
-  }
-
   @Test
   void tapeGradientsEqualAutogradGradients() {
-    SdlgmConfig base = small();
+    SdlgmConfig base = GradientFixtures.smallConfig();
     compare(base, new Schedule(1.0, 1.0, 1.0));
     compare(base, new Schedule(0.5, 1.0, 1.0));
     compare(base, new Schedule(0.77, 1.0, 1.0));
@@ -103,7 +93,7 @@ class TapeTest {
   @Test
   void selectionWithoutGradientLeavesOnlyTheValuesPath() {
     SdlgmConfig relaxed =
-        small().toBuilder()
+        GradientFixtures.smallConfig().toBuilder()
             .selection(Selection.VALUES)
             .straightThrough(true)
             .klV(KlV.SELECTED)
