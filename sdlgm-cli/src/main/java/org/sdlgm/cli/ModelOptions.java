@@ -362,6 +362,10 @@ public final class ModelOptions {
     }
     if (selectionGradient != null) {
       b.selectionGradient(SelectionGradient.of(selectionGradient));
+    } else if (selection != null && Selection.of(selection) == Selection.HEAD) {
+      // A selection head of its own learns only from the relaxation's gradient; asking for one
+      // asks for that gradient too.
+      b.selectionGradient(SelectionGradient.RELAXED);
     }
     if (levelEstimator != null) {
       b.levelEstimator(LevelEstimator.of(levelEstimator));

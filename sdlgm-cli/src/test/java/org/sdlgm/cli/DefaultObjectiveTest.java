@@ -35,6 +35,25 @@ class DefaultObjectiveTest {
     Cli.trainTiny(tmp.resolve("budget"), 1, "--target-nnz", "1.5");
     assertEquals(1.5, model(tmp.resolve("budget")).path("targetNnz").asDouble(), 1e-12);
 
+    // A selection head asks for the gradient it learns from; the contradiction is refused.
+    Cli.trainTiny(tmp.resolve("head"), 1, "--selection", "head");
+    assertEquals("relaxed", model(tmp.resolve("head")).path("selectionGradient").asText());
+    Cli.Result bad =
+        Cli.run(
+            "train",
+            "--data",
+            Cli.SYN,
+            "--selection",
+            "head",
+            "--selection-gradient",
+            "none",
+            "--epochs",
+            "1",
+            "--out",
+            tmp.resolve("bad").toString());
+    assertEquals(2, bad.code(), bad::toString);
+    assertTrue(bad.err().contains("--selection-gradient relaxed"), bad::toString);
+
     Cli.trainTiny(tmp.resolve("plain"), 1, "--plain");
     JsonNode p = model(tmp.resolve("plain"));
     assertEquals("head", p.path("selection").asText(), p::toString);

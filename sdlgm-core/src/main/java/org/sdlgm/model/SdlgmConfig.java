@@ -67,7 +67,7 @@ public record SdlgmConfig(
     if (selectionGradient == SelectionGradient.NONE && selection != Selection.VALUES) {
       throw new SdlgmException(
           "--selection-gradient none needs --selection values: a selection head that gets no "
-              + "gradient never learns");
+              + "gradient never learns (use --selection-gradient relaxed with the head)");
     }
     if (!(settleFraction >= 0 && settleFraction <= 1)) {
       throw new SdlgmException(
