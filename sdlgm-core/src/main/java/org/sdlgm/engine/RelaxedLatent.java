@@ -269,9 +269,9 @@ public final class RelaxedLatent {
    * Adds the gradients of the loss to the inputs', given its gradients with respect to z, KL_L,
    * KL_S and KL_v (any may be null: no gradient).
    *
-   * @param gradAlpha (rows, K); gradBeta (K) or null; gradLevelLogits (rows, L0) or null; gradPrior
-   *     the prior logits' (L0) when learned, else null; gradMu and gradLogSigma (rows, K), the
-   *     latter with respect to the raw head output
+   * @param gradAlpha (rows, K), or null when α takes no gradient; gradBeta (K) or null;
+   *     gradLevelLogits (rows, L0) or null; gradPrior the prior logits' (L0) when learned, else
+   *     null; gradMu and gradLogSigma (rows, K), the latter with respect to the raw head output
    */
   public void backward(
       float[] gz,
@@ -302,18 +302,26 @@ public final class RelaxedLatent {
       }
     }
     float[] gLevel = level == null ? null : new float[rows * steps];
-    relaxation.backward(gMask, gradAlpha, gLevel);
-    float[] kl = selection.kl();
-    float[] gStep = new float[rows * steps];
-    for (int r = 0; r < rows; r++) {
-      float gs = gKlS == null ? 0f : gKlS[r];
-      float survival = 0f;
-      for (int j = steps - 1; j >= 0; j--) {
-        survival = q == null ? 1f : survival + q[r * steps + j];
-        gStep[r * steps + j] = gs * survival;
-      }
+    // Without a gradient for α (the selection takes none of its own) the relaxation's backward
+    // pass still runs when the level needs its gradient, into a scratch array, and the selection
+    // KL's only when a learned β does.
+    float[] alphaSink = gradAlpha != null ? gradAlpha : new float[rows * k];
+    if (gradAlpha != null || gLevel != null) {
+      relaxation.backward(gMask, alphaSink, gLevel);
     }
-    selection.backward(gStep, gradAlpha, gradBeta);
+    float[] kl = selection.kl();
+    if (gradAlpha != null || gradBeta != null) {
+      float[] gStep = new float[rows * steps];
+      for (int r = 0; r < rows; r++) {
+        float gs = gKlS == null ? 0f : gKlS[r];
+        float survival = 0f;
+        for (int j = steps - 1; j >= 0; j--) {
+          survival = q == null ? 1f : survival + q[r * steps + j];
+          gStep[r * steps + j] = gs * survival;
+        }
+      }
+      selection.backward(gStep, alphaSink, gradBeta);
+    }
     if (level == null) {
       return;
     }

@@ -764,14 +764,6 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
   }
 
   /**
-   * Where the latent layer's gradient for α goes: into α's graph, or (with {@link
-   * SelectionGradient#NONE}) into a scratch array that is dropped.
-   */
-  private float[] selectionGradient(Tape.Input alpha, int n) {
-    return config.selectionGradient() == SelectionGradient.NONE ? new float[n] : alpha.gradient();
-  }
-
-  /**
    * The relaxed pass with the latent layer in Java ({@link RelaxedLatent}): the heads' outputs are
    * read as tape inputs, and z and the three KL terms come back as leaves. Draws the same noise, in
    * the same order, as the libtorch path below it.
@@ -851,7 +843,8 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
                     g[1],
                     g[2],
                     g[3],
-                    selectionGradient(alpha, a.length),
+                    // SelectionGradient.NONE: α takes no gradient of its own.
+                    config.selectionGradient() == SelectionGradient.NONE ? null : alpha.gradient(),
                     beta == null ? null : beta.gradient(),
                     fixed ? null : levelLogits.gradient(),
                     prior == null ? null : prior.gradient(),
