@@ -58,6 +58,9 @@ final class Summary {
             e.delta()));
     out.println(
         String.format(
+            Locale.ROOT, "%-34s %.3f", "reconstruction, effective only", e.reconErrorEffective()));
+    out.println(
+        String.format(
             Locale.ROOT,
             "%-34s %d of %d",
             "latent dimensions used",

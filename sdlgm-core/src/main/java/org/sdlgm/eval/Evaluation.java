@@ -10,9 +10,11 @@ import java.util.Map;
  * the reconstruction error is Σ_d (x_d − x̂_d)² at the deterministic code; {@code nnz} and {@code
  * level} summarise the non-zeros and the chosen L̂ per example against the cap; {@code
  * effectiveNnz} counts the active dimensions whose removal changes x̂ by more than {@code delta} in
- * L2 norm. Per-class arrays, the probe and the recovery block are null where the data has no labels
- * or no ground truth. {@code collapseWarning} is {@link Collapse#message}'s verdict, null when the
- * codes carry information.
+ * L2 norm, and {@code reconErrorEffective} is the reconstruction error when every other non-zero is
+ * zeroed — close to {@code reconError} when the rest is filler, well above it when the small
+ * entries add up to real detail. Per-class arrays, the probe and the recovery block are null where
+ * the data has no labels or no ground truth. {@code collapseWarning} is {@link Collapse#message}'s
+ * verdict, null when the codes carry information.
  */
 public record Evaluation(
     String method,
@@ -25,6 +27,7 @@ public record Evaluation(
     CountStats level,
     CountStats effectiveNnz,
     double delta,
+    double reconErrorEffective,
     int activeDimensions,
     int[] dimensionUsage,
     double[] nnzPerClass,

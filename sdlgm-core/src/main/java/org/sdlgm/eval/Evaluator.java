@@ -67,6 +67,12 @@ public final class Evaluator implements ModelEvaluator<SparseCoder, TrainTest, E
     int active = (int) Arrays.stream(usage).filter(u -> u > 0).count();
     int[][] effective = effectiveSupport(coder, codes, dense, xhat, n);
     int[] effNnz = Arrays.stream(effective).mapToInt(a -> a.length).toArray();
+    double reconEffective =
+        reconstructionError(
+            test.features(),
+            coder.decodeMean(effectiveOnly(dense, effective, k), n, bs),
+            n,
+            c.inputDim());
 
     double[] nnzPerClass = null;
     double[] levelPerClass = null;
@@ -93,7 +99,9 @@ public final class Evaluator implements ModelEvaluator<SparseCoder, TrainTest, E
             nnzStats.mean(),
             effStats.mean(),
             hasElbo ? terms.getOrDefault(SdlgmBlock.KL_V, Double.NaN) : Double.NaN,
-            hasElbo ? Math.max(c.betaV(), c.betaS()) : Double.NaN);
+            hasElbo ? Math.max(c.betaV(), c.betaS()) : Double.NaN,
+            recon,
+            reconEffective);
     return new Evaluation(
         c.method().id(),
         n,
@@ -105,6 +113,7 @@ public final class Evaluator implements ModelEvaluator<SparseCoder, TrainTest, E
         c.method().isSdlgm() ? CountStats.of(levels, c.maxLevel()) : null,
         effStats,
         options.delta(),
+        reconEffective,
         active,
         usage,
         nnzPerClass,
@@ -124,6 +133,17 @@ public final class Evaluator implements ModelEvaluator<SparseCoder, TrainTest, E
       }
     }
     return d;
+  }
+
+  /** The dense codes with every non-zero outside the effective support set to 0. */
+  private static float[] effectiveOnly(float[] dense, int[][] effective, int k) {
+    float[] z = new float[dense.length];
+    for (int i = 0; i < effective.length; i++) {
+      for (int j : effective[i]) {
+        z[i * k + j] = dense[i * k + j];
+      }
+    }
+    return z;
   }
 
   private static double reconstructionError(float[] x, float[] xhat, int n, int d) {

@@ -46,6 +46,8 @@ public final class ExperimentResults {
           "/nnz/shareAtCap",
           "effective_nnz_mean",
           "/effectiveNnz/mean",
+          "recon_error_effective",
+          "/reconErrorEffective",
           "probe_accuracy",
           "/probe/testAccuracy",
           "spearman_level",

@@ -168,6 +168,12 @@ public final class SummarySection implements ReportSection<ReportContext> {
               "L̂ per code: mean / median / max",
               ev.path("level").isObject() ? counts(ev.path("level")) : null));
       r.add(row("Effective nnz: mean / median / max", counts(ev.path("effectiveNnz"))));
+      r.add(
+          row(
+              "Reconstruction error, effective support only",
+              finite(ev, "reconErrorEffective")
+                  ? num(ev.path("reconErrorEffective").asDouble())
+                  : null));
       if (ev.path("collapseWarning").isTextual()) {
         r.add(row("Warning", ev.path("collapseWarning").asText()));
       }

@@ -118,12 +118,14 @@ class ExperimentResultsTest {
             Locale.ROOT,
             "{\"trainSeconds\":2,\"evaluation\":{\"elbo\":%s,\"reconError\":%s,"
                 + "\"nnz\":{\"mean\":%s,\"std\":0.5,\"max\":%s,\"shareAtCap\":0.25},"
-                + "\"effectiveNnz\":{\"mean\":%s},\"probe\":{\"testAccuracy\":%s},\"collapseWarning\":%s}}",
+                + "\"effectiveNnz\":{\"mean\":%s},\"reconErrorEffective\":%s,"
+                + "\"probe\":{\"testAccuracy\":%s},\"collapseWarning\":%s}}",
             elbo,
             recon,
             nnz,
             c.l0().equals("auto") ? "20" : c.l0(),
             nnz - 1,
+            1.5 * recon,
             probe,
             warning == null ? "null" : "\"" + warning + "\""));
   }
@@ -157,30 +159,32 @@ class ExperimentResultsTest {
     assertEquals(9, csv.size(), String.join("\n", csv));
     assertEquals(
         "dataset,method,l0,target,seed,rule,l0_used,train_seconds,elbo,recon_error,nnz_mean,nnz_std,"
-            + "nnz_max,share_at_cap,effective_nnz_mean,probe_accuracy,spearman_level,level_exact,effective_support_exact,"
+            + "nnz_max,share_at_cap,effective_nnz_mean,recon_error_effective,probe_accuracy,spearman_level,level_exact,effective_support_exact,"
             + "collapse_warning",
         csv.get(0));
     assertEquals(
         "syn,sdlgm,4,2,2,-,4,2.00000,-50.0000,18.0000,2.20000,0.500000,4.00000,0.250000,1.20000,"
-            + "0.620000,,,,\"partial collapse: only 0.5 of 2.2 non-zeros\"",
+            + "27.0000,0.620000,,,,\"partial collapse: only 0.5 of 2.2 non-zeros\"",
         csv.get(2));
     // topk-ae has no ELBO: the cell is blank, and k = target.
     assertEquals(
-        "syn,topk-ae,2,2,1,-,2,2.00000,,17.0000,2.10000,0.500000,2.00000,0.250000,1.10000,0.610000,,,,",
+        "syn,topk-ae,2,2,1,-,2,2.00000,,17.0000,2.10000,0.500000,2.00000,0.250000,1.10000,25.5000,0.610000,,,,",
         csv.get(5));
 
     String md = Files.readString(out.resolve("results.md"));
     assertTrue(
         md.contains(
             "| data | method | target | L0 | L0 (k) used | rule | seeds | elbo | recon_error | nnz_mean | "
-                + "nnz_std | nnz_max | share_at_cap | effective_nnz_mean | probe_accuracy | collapse |"),
+                + "nnz_std | nnz_max | share_at_cap | effective_nnz_mean | recon_error_effective | "
+                + "probe_accuracy | collapse |"),
         md);
     // sdlgm at target 2, seeds 1–3: recon 17, 18, 19 → 18 ± 1; nnz 2.1, 2.2, 2.3; one of three
     // warned.
     assertTrue(
         md.contains(
             "| syn | sdlgm | 2 | 4 | 4 | - | 3 | -50.000 ± 0.000 | 18.000 ± 1.000 | 2.200 ± 0.100 | "
-                + "0.500 ± 0.000 | 4.000 ± 0.000 | 0.250 ± 0.000 | 1.200 ± 0.100 | 0.620 ± 0.010 | ⚠ 1/3 |"),
+                + "0.500 ± 0.000 | 4.000 ± 0.000 | 0.250 ± 0.000 | 1.200 ± 0.100 | 27.000 ± 1.500 | "
+                + "0.620 ± 0.010 | ⚠ 1/3 |"),
         md);
     assertTrue(md.contains("| syn | topk-ae | 4 | 4 | 4 | - | 1 | — | 13.000 | 4.100 |"), md);
     assertTrue(md.contains("- syn-sdlgm-T2-s2: partial collapse"), md);
