@@ -42,6 +42,8 @@ import picocli.CommandLine.Option;
       "(the row number, or the matching line of --ids), its label when the data have labels",
       "and, for inputs of at most 4096 values, the raw row. The index is tied to the model by",
       "the fingerprint of its model.params; 'sdlgm search' refuses another model.",
+      "--level-inference (default: the model's own) is recorded in the index, and 'sdlgm search'",
+      "and 'sdlgm serve --index' encode queries the same way.",
       "",
       "Example: sdlgm index --model runs/fmnist --data fashion-mnist:/usr/share/datasets/fashion-mnist --out runs/fmnist-index"
     })
@@ -91,12 +93,16 @@ final class IndexCommand implements Callable<Integer> {
 
   @Mixin ThreadsOption threads;
 
+  @Mixin LevelInferenceOption levelInference;
+
   @Override
   public Integer call() {
     if (batch < 1) {
       throw new SdlgmException("--batch must be ≥ 1, got " + batch);
     }
-    ModelInfo<SdlgmConfig, DataSchema> info = ModelDirectory.readCoderInfo(model);
+    // The index records the inference, and queries (search, serve) are encoded with it.
+    ModelInfo<SdlgmConfig, DataSchema> info =
+        levelInference.apply(ModelDirectory.readCoderInfo(model));
     if (info.model().method() == Method.VAE) {
       throw new SdlgmException(
           model

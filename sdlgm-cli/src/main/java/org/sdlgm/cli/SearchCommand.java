@@ -118,7 +118,10 @@ final class SearchCommand implements Callable<Integer> {
     }
     try (CodeIndex idx = CodeIndex.open(index)) {
       idx.info().checkModel(model, index.toString());
-      ModelInfo<SdlgmConfig, DataSchema> info = ModelDirectory.readCoderInfo(model);
+      ModelInfo<SdlgmConfig, DataSchema> trained = ModelDirectory.readCoderInfo(model);
+      // Queries are encoded the way the indexed codes were (the index's level inference).
+      ModelInfo<SdlgmConfig, DataSchema> info =
+          trained.withModel(idx.info().queryConfig(trained.model()));
       Dataset rows = DataParts.rows(data, part);
       EvalCommand.checkDim(info, rows.dim(), data);
       List<SparseCode> queries = encode(info, rows);

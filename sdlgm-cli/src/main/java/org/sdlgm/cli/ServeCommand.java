@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.sdlgm.SdlgmException;
+import org.sdlgm.model.LevelInference;
 import org.sdlgm.server.SdlgmServer;
 import org.sdlgm.server.ServerConfig;
 import picocli.CommandLine.Command;
@@ -46,6 +47,16 @@ final class ServeCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description = "Code index built by 'sdlgm index' from this model (enables /v1/search).")
   Path index;
+
+  @Option(
+      names = "--level-inference",
+      paramLabel = "head|exact|search",
+      description =
+          "How an unsupervised model chooses each code's L̂ (default: the index's with --index, "
+              + "else the model's own): head reads the level head (fastest), exact scores every "
+              + "level with the decoder, search scores the levels of a local climb from the "
+              + "head's mode. With --index it must be the index's.")
+  String levelInference;
 
   @Option(
       names = {"-d", "--data"},
@@ -132,6 +143,7 @@ final class ServeCommand implements Callable<Integer> {
               .queueCapacity(queue)
               .bodyLimit(bodyLimit)
               .inferenceThreads(inferenceThreads)
+              .levelInference(levelInference == null ? null : LevelInference.of(levelInference))
               .build();
     } catch (IllegalArgumentException e) {
       throw new SdlgmException(

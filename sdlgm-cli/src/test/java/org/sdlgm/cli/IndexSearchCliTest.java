@@ -53,18 +53,29 @@ class IndexSearchCliTest {
 
   /** The codes that {@code encode} writes for a part, in row order. */
   static List<JsonNode> codes(String part) throws IOException {
-    Path out = shared.resolve("codes-" + part + ".jsonl");
+    return codes(part, null);
+  }
+
+  /** The same, with {@code encode --level-inference inference} (null: the model's own). */
+  static List<JsonNode> codes(String part, String inference) throws IOException {
+    Path out = shared.resolve("codes-" + part + "-" + inference + ".jsonl");
     if (!Files.exists(out)) {
-      Cli.ok(
-          "encode",
-          "--model",
-          model.toString(),
-          "--data",
-          DATA,
-          "--part",
-          part,
-          "--out",
-          out.toString());
+      List<String> args =
+          new ArrayList<>(
+              List.of(
+                  "encode",
+                  "--model",
+                  model.toString(),
+                  "--data",
+                  DATA,
+                  "--part",
+                  part,
+                  "--out",
+                  out.toString()));
+      if (inference != null) {
+        args.addAll(List.of("--level-inference", inference));
+      }
+      Cli.ok(args.toArray(String[]::new));
     }
     List<JsonNode> list = new ArrayList<>();
     for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
@@ -141,6 +152,59 @@ class IndexSearchCliTest {
         assertEquals(dot(query, train.get(row)), hits.get(h).get("score").asDouble(), 0.0);
         assertFalse(hits.get(h).has("label"), "synthetic rows have no labels");
       }
+    }
+  }
+
+  @Test
+  void queriesAreEncodedWithTheIndexsLevelInference() throws IOException {
+    JsonNode recorded = Cli.JSON.readTree(index.resolve("sdlgm-index.json").toFile());
+    assertEquals("exact", recorded.get("levelInference").asText(), "the model's own by default");
+    Path headIndex = shared.resolve("index-head");
+    Cli.ok(
+        "index",
+        "--model",
+        model.toString(),
+        "--data",
+        DATA,
+        "--out",
+        headIndex.toString(),
+        "--level-inference",
+        "head");
+    JsonNode info = Cli.JSON.readTree(headIndex.resolve("sdlgm-index.json").toFile());
+    assertEquals("head", info.get("levelInference").asText());
+
+    List<JsonNode> train = codes("train", "head");
+    List<JsonNode> test = codes("test", "head");
+    List<JsonNode> exactTest = codes("test");
+    // Without this the test could not tell the two inferences apart.
+    assertTrue(
+        IntStream.range(0, test.size())
+            .anyMatch(q -> !test.get(q).get("indices").equals(exactTest.get(q).get("indices"))),
+        "head and exact give the same codes on every test row");
+    Path out = shared.resolve("hits-head.jsonl");
+    Cli.ok(
+        "search",
+        "--index",
+        headIndex.toString(),
+        "--model",
+        model.toString(),
+        "--data",
+        DATA,
+        "--k",
+        "1",
+        "--out",
+        out.toString());
+    List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+    assertEquals(test.size(), lines.size());
+    for (int q = 0; q < lines.size(); q++) {
+      JsonNode query = test.get(q);
+      JsonNode hit = Cli.JSON.readTree(lines.get(q)).get("hits").get(0);
+      int row = Integer.parseInt(hit.get("id").asText());
+      double best =
+          IntStream.range(0, TRAIN).mapToDouble(d -> dot(query, train.get(d))).max().orElseThrow();
+      // The score is the head-mode query's dot product with a head-mode document, and the best.
+      assertEquals(dot(query, train.get(row)), hit.get("score").asDouble(), 0.0, "query " + q);
+      assertEquals(best, hit.get("score").asDouble(), 0.0, "query " + q);
     }
   }
 

@@ -19,6 +19,7 @@ import org.sdlgm.io.DataSchema;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
 import org.sdlgm.io.Provenance;
+import org.sdlgm.model.LevelInference;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.util.AtomicFiles;
 
@@ -40,6 +41,9 @@ import org.sdlgm.util.AtomicFiles;
  * @param method the model's method (sdlgm, topk-ae, ...)
  * @param latentDim K, the width of the codes
  * @param maxLevel L0, the cap on non-zeros per code
+ * @param levelInference how the codes chose their level ({@code head}, {@code exact} or {@code
+ *     search}; empty for a method without a level and for indexes written before the field existed,
+ *     which used the model's own): queries must be encoded the same way, {@link #queryConfig}
  * @param inputDim D, the width of the model's input rows
  * @param imageHeight height of the inputs as images (0 when they are not images)
  * @param imageWidth width of the inputs as images (0 when they are not images)
@@ -59,6 +63,7 @@ public record IndexInfo(
     String method,
     int latentDim,
     int maxLevel,
+    String levelInference,
     int inputDim,
     int imageHeight,
     int imageWidth,
@@ -93,6 +98,10 @@ public record IndexInfo(
 
   public IndexInfo {
     Objects.requireNonNull(modelFingerprint, "modelFingerprint");
+    levelInference = levelInference == null ? "" : levelInference;
+    if (!levelInference.isEmpty()) {
+      LevelInference.of(levelInference);
+    }
     if (latentDim < 1 || maxLevel < 1 || maxLevel > latentDim) {
       throw new IllegalArgumentException(
           "need 1 ≤ L0 ≤ K, got K = " + latentDim + ", L0 = " + maxLevel);
@@ -121,6 +130,7 @@ public record IndexInfo(
         .method(c.method() == null ? "" : c.method().id())
         .latentDim(c.latentDim())
         .maxLevel(c.maxLevel())
+        .levelInference(c.method() != null && c.method().isSdlgm() ? c.levelInference().id() : "")
         .inputDim(c.inputDim())
         .imageShape(data == null ? 0 : data.imageHeight(), data == null ? 0 : data.imageWidth())
         .build();
@@ -174,6 +184,19 @@ public record IndexInfo(
               + modelDir
               + "' or search with the model it was built from");
     }
+  }
+
+  /**
+   * {@code model} (the configuration of the model this index was built from) with the level
+   * inference the indexed codes were encoded with, so that a query is encoded as the documents
+   * were: a head-mode query against exact-mode documents would compare codes whose levels were
+   * chosen differently. Unchanged when the index records none.
+   */
+  public SdlgmConfig queryConfig(SdlgmConfig model) {
+    if (levelInference.isEmpty() || model.levelInference().id().equals(levelInference)) {
+      return model;
+    }
+    return model.toBuilder().levelInference(LevelInference.of(levelInference)).build();
   }
 
   private static String shortFingerprint(String fp) {
@@ -265,6 +288,7 @@ public record IndexInfo(
     private String method = "";
     private int latentDim;
     private int maxLevel;
+    private String levelInference = "";
     private int inputDim;
     private int imageHeight;
     private int imageWidth;
@@ -283,6 +307,7 @@ public record IndexInfo(
       method = i.method;
       latentDim = i.latentDim;
       maxLevel = i.maxLevel;
+      levelInference = i.levelInference;
       inputDim = i.inputDim;
       imageHeight = i.imageHeight;
       imageWidth = i.imageWidth;
@@ -314,6 +339,12 @@ public record IndexInfo(
 
     public Builder maxLevel(int v) {
       maxLevel = v;
+      return this;
+    }
+
+    /** The level inference the codes are encoded with; empty for none. */
+    public Builder levelInference(String v) {
+      levelInference = Objects.requireNonNull(v);
       return this;
     }
 
@@ -355,6 +386,7 @@ public record IndexInfo(
           method,
           latentDim,
           maxLevel,
+          levelInference,
           inputDim,
           imageHeight,
           imageWidth,

@@ -24,6 +24,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sdlgm.SdlgmException;
+import org.sdlgm.model.LevelInference;
+import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCode;
 
 /** The code index against brute force, its stored fields, its atomic build and its errors. */
@@ -435,5 +437,36 @@ class CodeIndexTest {
     SdlgmException none = assertThrows(SdlgmException.class, () -> i.checkModel(tmp, "idx"));
     assertTrue(none.getMessage().contains("parameter file is missing"), none.getMessage());
     assertTrue(Arrays.asList(IndexInfo.modelFingerprint(m1).split(":")).get(1).length() == 64);
+  }
+
+  @Test
+  void theLevelInferenceOfTheCodesIsRecordedAndQueriesFollowIt(@TempDir Path tmp)
+      throws IOException {
+    SdlgmConfig exact =
+        SdlgmConfig.builder()
+            .latentDim(K)
+            .maxLevel(L0)
+            .levelInference(LevelInference.EXACT)
+            .build();
+    IndexInfo head = info(D).toBuilder().levelInference("head").build();
+    assertEquals(LevelInference.HEAD, head.queryConfig(exact).levelInference());
+    assertEquals(exact, info(D).queryConfig(exact), "none recorded: the model's own");
+
+    // Written and read back; an index written before the field existed reads as none.
+    Path dir = Files.createDirectories(tmp.resolve("meta"));
+    head.write(dir);
+    assertEquals("head", IndexInfo.read(dir).levelInference());
+    String json = Files.readString(dir.resolve(IndexInfo.FILE), StandardCharsets.UTF_8);
+    Files.writeString(
+        dir.resolve(IndexInfo.FILE),
+        json.replace("\"levelInference\" : \"head\",", ""),
+        StandardCharsets.UTF_8);
+    assertEquals("", IndexInfo.read(dir).levelInference());
+    Files.writeString(
+        dir.resolve(IndexInfo.FILE),
+        json.replace("\"levelInference\" : \"head\"", "\"levelInference\" : \"fast\""),
+        StandardCharsets.UTF_8);
+    SdlgmException bad = assertThrows(SdlgmException.class, () -> IndexInfo.read(dir));
+    assertTrue(bad.getMessage().contains("fast"), bad.getMessage());
   }
 }

@@ -18,6 +18,9 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.sdlgm.SdlgmException;
+import org.sdlgm.index.IndexInfo;
+import org.sdlgm.io.ModelDirectory;
+import org.sdlgm.model.LevelInference;
 import org.sdlgm.model.SparseCode;
 import org.sdlgm.model.multilabel.LabelPrediction;
 
@@ -62,11 +65,46 @@ public final class SdlgmServer implements AutoCloseable {
   private Javalin app;
   private org.eclipse.jetty.server.Server jetty;
 
+  /**
+   * How the served coder chooses levels: as asked, else as the index's codes did, else the model's
+   * own. Neighbour queries are compared with the index's codes, so a request for another inference
+   * than the index's is refused rather than silently mixing the two.
+   */
+  private static LevelInference levelInference(ServerConfig config) {
+    // A tagger with an index is refused later, with the message that says why.
+    if (config.index() == null
+        || ModelDirectory.TAGGER_FORMAT.equals(ModelDirectory.formatOf(config.model()))) {
+      return config.levelInference();
+    }
+    String indexed = IndexInfo.read(config.index()).levelInference();
+    if (indexed.isEmpty()) {
+      return config.levelInference();
+    }
+    LevelInference fromIndex = LevelInference.of(indexed);
+    if (config.levelInference() != null && config.levelInference() != fromIndex) {
+      throw new SdlgmException(
+          "--level-inference "
+              + config.levelInference()
+              + ": the index "
+              + config.index()
+              + " holds codes encoded with "
+              + fromIndex
+              + " level inference, and neighbour queries must be encoded the same way; serve "
+              + "with --level-inference "
+              + fromIndex
+              + " (or without the option), or rebuild the index with 'sdlgm index "
+              + "--level-inference "
+              + config.levelInference()
+              + "'");
+    }
+    return fromIndex;
+  }
+
   private SdlgmServer(ServerConfig config) {
     this.config = config;
     this.apiKey = config.apiKey() == null ? null : config.apiKey().getBytes(StandardCharsets.UTF_8);
     this.openApi = resource("openapi.json");
-    ServedModel m = ServedModel.load(config.model());
+    ServedModel m = ServedModel.load(config.model(), levelInference(config));
     Neighbours nb = null;
     Examples ex = null;
     try {

@@ -10,6 +10,7 @@ import org.sdlgm.data.InputScaling;
 import org.sdlgm.io.DataSchema;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
+import org.sdlgm.model.LevelInference;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCode;
 import org.sdlgm.model.SparseCoder;
@@ -39,8 +40,12 @@ final class ServedCoder implements ServedModel {
     this.scaling = coder.inputScaling();
   }
 
-  static ServedCoder load(Path dir) {
+  /** The coder of {@code dir}, encoding with {@code levelInference} (null: the model's own). */
+  static ServedCoder load(Path dir, LevelInference levelInference) {
     ModelInfo<SdlgmConfig, DataSchema> info = ModelDirectory.readCoderInfo(dir);
+    if (levelInference != null) {
+      info = info.withModel(info.model().toBuilder().levelInference(levelInference).build());
+    }
     return new ServedCoder(dir, info, ModelDirectory.loadCoder(dir, info));
   }
 
@@ -130,6 +135,7 @@ final class ServedCoder implements ServedModel {
     n.put("inputDim", inputDim());
     n.put("latentDim", latentDim());
     n.put("maxLevel", info.model().maxLevel());
+    n.put("levelInference", info.model().levelInference().id());
     int h = info.data() == null ? 0 : info.data().imageHeight();
     int w = info.data() == null ? 0 : info.data().imageWidth();
     if (h > 0 && w > 0 && h * w == inputDim()) {

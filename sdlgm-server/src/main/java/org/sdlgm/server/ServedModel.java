@@ -2,7 +2,9 @@ package org.sdlgm.server;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import org.sdlgm.SdlgmException;
 import org.sdlgm.io.ModelDirectory;
+import org.sdlgm.model.LevelInference;
 
 /**
  * The model a server answers with, loaded once: an unsupervised coder ({@link ServedCoder}) or a
@@ -11,13 +13,23 @@ import org.sdlgm.io.ModelDirectory;
  */
 sealed interface ServedModel extends AutoCloseable permits ServedCoder, ServedTagger {
 
-  /** Loads the model of {@code dir}, whichever kind it is. */
-  static ServedModel load(Path dir) {
+  /**
+   * Loads the model of {@code dir}, whichever kind it is; an unsupervised coder encodes with {@code
+   * levelInference} (null: its own). A tagger has no level inference to override.
+   */
+  static ServedModel load(Path dir, LevelInference levelInference) {
     String format = ModelDirectory.formatOf(dir);
     if (ModelDirectory.TAGGER_FORMAT.equals(format)) {
+      if (levelInference != null) {
+        throw new SdlgmException(
+            "--level-inference: "
+                + dir
+                + " is a multi-label model, whose label count comes from its level head; the "
+                + "option applies to unsupervised models");
+      }
       return ServedTagger.load(dir);
     }
-    return ServedCoder.load(dir);
+    return ServedCoder.load(dir, levelInference);
   }
 
   /** "coder" or "tagger". */

@@ -3,6 +3,7 @@ package org.sdlgm.server;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import org.sdlgm.model.LevelInference;
 
 /**
  * Everything an {@link SdlgmServer} needs to start: the model directory, an optional index and
@@ -22,6 +23,9 @@ import java.util.Objects;
  * @param queueCapacity most requests waiting for a forward pass; beyond, 503
  * @param bodyLimit most bytes in a request body; beyond, 413
  * @param inferenceThreads forward passes that may run at the same time
+ * @param levelInference how an unsupervised model chooses each code's level, or null for the
+ *     index's (with {@code index}) or else the model's own; with an index it must match the one the
+ *     index was built with, since its codes and the queries' must be comparable
  */
 public record ServerConfig(
     Path model,
@@ -35,7 +39,8 @@ public record ServerConfig(
     Duration maxWait,
     int queueCapacity,
     long bodyLimit,
-    int inferenceThreads) {
+    int inferenceThreads,
+    LevelInference levelInference) {
 
   public ServerConfig {
     Objects.requireNonNull(model, "model");
@@ -78,6 +83,7 @@ public record ServerConfig(
     private int queueCapacity = 256;
     private long bodyLimit = 1L << 20;
     private int inferenceThreads = 1;
+    private LevelInference levelInference;
 
     private Builder(Path model) {
       this.model = model;
@@ -138,6 +144,12 @@ public record ServerConfig(
       return this;
     }
 
+    /** The level inference of an unsupervised model (null: the index's, else the model's). */
+    public Builder levelInference(LevelInference v) {
+      levelInference = v;
+      return this;
+    }
+
     public ServerConfig build() {
       return new ServerConfig(
           model,
@@ -151,7 +163,8 @@ public record ServerConfig(
           maxWait,
           queueCapacity,
           bodyLimit,
-          inferenceThreads);
+          inferenceThreads,
+          levelInference);
     }
   }
 }

@@ -13,18 +13,22 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.spark.broadcast.Broadcast;
 import org.sdlgm.SdlgmRuntime;
+import org.sdlgm.io.DataSchema;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
 import org.sdlgm.io.MultiLabelSchema;
+import org.sdlgm.model.LevelInference;
+import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCoder;
 import org.sdlgm.model.multilabel.Tagger;
 import org.sdlgm.model.multilabel.TaggerConfig;
 
 /**
- * The models loaded in this JVM, by bundle fingerprint: every task of an executor (and every later
- * job or transform with the same model) shares one loaded model, so a model is read and its native
- * parameters allocated once per executor JVM, not per partition or row. The models live until
- * {@link #clear} (or the JVM's end); they are only read, by concurrent tasks.
+ * The models loaded in this JVM, by bundle fingerprint (and, for an unsupervised model, the level
+ * inference it encodes with): every task of an executor (and every later job or transform with the
+ * same model and mode) shares one loaded model, so a model is read and its native parameters
+ * allocated once per executor JVM and mode, not per partition or row. The models live until {@link
+ * #clear} (or the JVM's end); they are only read, by concurrent tasks.
  *
  * <p>The first load also configures the runtime of the executor JVM before libtorch starts: DJL
  * offline, and libtorch's threads per task from the task's CPUs ({@code spark.task.cpus}, 1 by
@@ -42,9 +46,26 @@ public final class ExecutorModels {
   /** A loaded multi-label model (with the feature preprocessing it was trained with inside). */
   public record LoadedTagger(ModelInfo<TaggerConfig, MultiLabelSchema> info, Tagger tagger) {}
 
-  /** The unsupervised model of {@code bundle}, loading it on first use in this JVM. */
-  static SparseCoder coder(String fingerprint, Broadcast<ModelBundle> bundle, int taskCpus) {
-    return (SparseCoder) get(fingerprint, bundle, ModelDirectory::loadCoder, taskCpus);
+  /**
+   * The unsupervised model of {@code bundle}, encoding with {@code inference} whatever mode its
+   * {@code config.json} gives, loading it on first use in this JVM.
+   */
+  static SparseCoder coder(
+      String fingerprint, LevelInference inference, Broadcast<ModelBundle> bundle, int taskCpus) {
+    // The mode is part of the key: the coder reads it from its config when it encodes, so a coder
+    // loaded for one mode must not serve a job that asked for another.
+    return (SparseCoder)
+        get(
+            fingerprint + "/" + inference.id(),
+            bundle,
+            dir -> {
+              ModelInfo<SdlgmConfig, DataSchema> info = ModelDirectory.readCoderInfo(dir);
+              if (info.model().levelInference() != inference) {
+                info = info.withModel(info.model().toBuilder().levelInference(inference).build());
+              }
+              return ModelDirectory.loadCoder(dir, info);
+            },
+            taskCpus);
   }
 
   /** The multi-label model of {@code bundle}, loading it on first use in this JVM. */
@@ -61,16 +82,13 @@ public final class ExecutorModels {
   }
 
   /**
-   * The model of {@code fingerprint}; on first use in this JVM, {@code load} reads it from a
+   * The model cached under {@code key}; on first use in this JVM, {@code load} reads it from a
    * temporary copy of {@code bundle}'s files, deleted after loading.
    */
   private static Object get(
-      String fingerprint,
-      Broadcast<ModelBundle> bundle,
-      Function<Path, Object> load,
-      int taskCpus) {
+      String key, Broadcast<ModelBundle> bundle, Function<Path, Object> load, int taskCpus) {
     return get(
-        fingerprint,
+        key,
         () -> {
           Path dir = bundle.value().materialize();
           try {
@@ -82,19 +100,19 @@ public final class ExecutorModels {
         taskCpus);
   }
 
-  private static Object get(String fingerprint, Supplier<Object> load, int taskCpus) {
-    Object m = MODELS.get(fingerprint);
+  private static Object get(String key, Supplier<Object> load, int taskCpus) {
+    Object m = MODELS.get(key);
     if (m != null) {
       return m;
     }
-    // One load per fingerprint: tasks that arrive meanwhile wait for it rather than load twice.
+    // One load per key: tasks that arrive meanwhile wait for it rather than load twice.
     synchronized (ExecutorModels.class) {
-      m = MODELS.get(fingerprint);
+      m = MODELS.get(key);
       if (m == null) {
         configure(taskCpus);
         m = load.get();
         LOADS.incrementAndGet();
-        MODELS.put(fingerprint, m);
+        MODELS.put(key, m);
       }
       return m;
     }

@@ -33,7 +33,7 @@ final class ShippedModel {
     }
   }
 
-  /** The bundle's fingerprint, the key of the executors' model cache. */
+  /** The bundle's fingerprint: with a coder's level inference, the key of the executors' cache. */
   String fingerprint() {
     return bundle.fingerprint();
   }

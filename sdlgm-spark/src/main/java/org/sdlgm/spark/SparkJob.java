@@ -89,6 +89,15 @@ public final class SparkJob implements Callable<Integer> {
   String rule;
 
   @Option(
+      names = "--level-inference",
+      paramLabel = "head|exact|search",
+      description =
+          "How an unsupervised model chooses each code's L̂ (default: the model's own, "
+              + "config.json): head reads the level head (fastest), exact scores every level "
+              + "with the decoder, search scores the levels of a local climb from the head's mode.")
+  String levelInference;
+
+  @Option(
       names = "--csv-header",
       description = "The CSV input's first line is a header (every column is a feature).")
   boolean csvHeader;
@@ -166,6 +175,11 @@ public final class SparkJob implements Callable<Integer> {
     SparseTagger tagger = null;
     int dim;
     if (tagging) {
+      // A tagger's set size comes from its count head and set rule; it has no such mode to choose.
+      if (levelInference != null) {
+        throw new SdlgmException(
+            "--level-inference applies to unsupervised models; " + model + " is multi-label");
+      }
       SparseTagger.Builder b = SparseTagger.builder(model).rule(rule).inputColumn(column(fmt));
       tagger = (batch == null ? b : b.batchSize(batch)).build();
       dim = tagger.inputDim();
@@ -174,7 +188,10 @@ public final class SparkJob implements Callable<Integer> {
         throw new SdlgmException(
             "--rule applies to multi-label models; " + model + " is unsupervised");
       }
-      SparseEncoder.Builder b = SparseEncoder.builder(model).inputColumn(column(fmt));
+      SparseEncoder.Builder b =
+          SparseEncoder.builder(model)
+              .inputColumn(column(fmt))
+              .levelInference(levelInference, "--level-inference");
       encoder = (batch == null ? b : b.batchSize(batch)).build();
       dim = encoder.inputDim();
     }

@@ -18,6 +18,7 @@ import org.sdlgm.SdlgmException;
 import org.sdlgm.io.DataSchema;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
+import org.sdlgm.model.LevelInference;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCode;
 import org.sdlgm.model.SparseCoder;
@@ -32,9 +33,13 @@ import org.sdlgm.model.SparseCoder;
  * inside {@code mapPartitions}. The input column and model are checked when {@code transform} is
  * called, before any task runs.
  *
+ * <p>How each code's level is chosen is the model's own {@code levelInference} unless {@link
+ * Builder#levelInference(String)} overrides it, as {@code sdlgm encode --level-inference} does:
+ * only encoding reads the mode, so the same parameters serve under each.
+ *
  * <pre>{@code
  * Dataset<Row> codes = SparseEncoder.builder(Path.of("runs/fmnist"))
- *     .inputColumn("features").batchSize(1000).build()
+ *     .inputColumn("features").batchSize(1000).levelInference("head").build()
  *     .transform(images);
  * }</pre>
  */
@@ -50,7 +55,12 @@ public final class SparseEncoder {
 
   private SparseEncoder(Builder b) {
     this.model = new ShippedModel(b.model, ModelBundle.Kind.ENCODER);
-    this.info = ModelDirectory.readCoderInfo(b.model);
+    this.info =
+        withLevelInference(
+            ModelDirectory.readCoderInfo(b.model),
+            b.levelInference,
+            b.levelInferenceOption,
+            b.model);
     this.inputColumn = b.inputColumn;
     this.batchSize = b.batchSize;
     this.levelColumn = b.levelColumn;
@@ -62,6 +72,32 @@ public final class SparseEncoder {
   /** A builder for the model directory {@code model} (written by {@code sdlgm train}). */
   public static Builder builder(Path model) {
     return new Builder(model);
+  }
+
+  /**
+   * {@code info} encoding with {@code inference} ({@code info} itself when null or the model's
+   * own), checked on the driver by the config's own rules so that a mode the method cannot use
+   * fails here rather than in every task.
+   */
+  private static ModelInfo<SdlgmConfig, DataSchema> withLevelInference(
+      ModelInfo<SdlgmConfig, DataSchema> info,
+      LevelInference inference,
+      String option,
+      Path model) {
+    if (inference == null || inference == info.model().levelInference()) {
+      return info;
+    }
+    try {
+      return info.withModel(info.model().toBuilder().levelInference(inference).build());
+    } catch (SdlgmException e) {
+      throw new SdlgmException(
+          option + " " + inference + " does not apply to " + model + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** How this encoder chooses each code's level: the override, else the model's own mode. */
+  public LevelInference levelInference() {
+    return info.model().levelInference();
   }
 
   /** The number of features D the model takes. */
@@ -99,7 +135,14 @@ public final class SparseEncoder {
     Broadcast<ModelBundle> shipped = model.on(data.sparkSession().sparkContext());
     StructType out = outputSchema(data.schema());
     return data.mapPartitions(
-        new Encode(shipped, model.fingerprint(), col, batchSize, latentDim(), inputDim()),
+        new Encode(
+            shipped,
+            model.fingerprint(),
+            levelInference(),
+            col,
+            batchSize,
+            latentDim(),
+            inputDim()),
         Encoders.row(out));
   }
 
@@ -108,6 +151,7 @@ public final class SparseEncoder {
     private static final long serialVersionUID = 1L;
     private final Broadcast<ModelBundle> bundle;
     private final String fingerprint;
+    private final LevelInference inference;
     private final FeatureColumn col;
     private final int batch;
     private final int k;
@@ -116,12 +160,14 @@ public final class SparseEncoder {
     Encode(
         Broadcast<ModelBundle> bundle,
         String fingerprint,
+        LevelInference inference,
         FeatureColumn col,
         int batch,
         int k,
         int d) {
       this.bundle = bundle;
       this.fingerprint = fingerprint;
+      this.inference = inference;
       this.col = col;
       this.batch = batch;
       this.k = k;
@@ -133,7 +179,10 @@ public final class SparseEncoder {
       if (!rows.hasNext()) {
         return rows;
       }
-      SparseCoder coder = ExecutorModels.coder(fingerprint, bundle, ShippedModel.taskCpus());
+      // The broadcast carries the model's own config.json; the mode resolved on the driver travels
+      // with the function, so the executors encode as the driver checked.
+      SparseCoder coder =
+          ExecutorModels.coder(fingerprint, inference, bundle, ShippedModel.taskCpus());
       float[] x = new float[batch * d];
       return Batches.map(
           rows,
@@ -172,6 +221,8 @@ public final class SparseEncoder {
     private String codeColumn = "code";
     private String levelProbsColumn = "levelProbs";
     private boolean checkFirstRow = true;
+    private LevelInference levelInference;
+    private String levelInferenceOption = "levelInference";
 
     private Builder(Path model) {
       this.model = Objects.requireNonNull(model, "model");
@@ -215,10 +266,44 @@ public final class SparseEncoder {
     }
 
     /**
+     * How each code's level is chosen, overriding the model's own {@code levelInference} from its
+     * {@code config.json} (default: the model's own; null restores it): {@code exact} scores every
+     * level with the decoder (L0 decoder passes per row), {@code search} scores about three levels
+     * around the level head's mode, {@code head} reads the level head alone (no decoder pass; the
+     * fastest, at a slightly worse reconstruction). The parameters are the same under each mode. A
+     * mode other than {@code head} for a model without levels (topk-ae and the other baselines)
+     * fails in {@link #build}.
+     *
+     * @throws SdlgmException when {@code v} is none of {@code head}, {@code exact}, {@code search}
+     */
+    public Builder levelInference(String v) {
+      return levelInference(v, "levelInference");
+    }
+
+    /** As {@link #levelInference(String)}, given as the enum. */
+    public Builder levelInference(LevelInference v) {
+      levelInference = v;
+      levelInferenceOption = "levelInference";
+      return this;
+    }
+
+    /** As {@link #levelInference(String)}, its errors naming the option {@code option}. */
+    Builder levelInference(String v, String option) {
+      try {
+        levelInference = v == null ? null : LevelInference.of(v);
+      } catch (SdlgmException e) {
+        throw new SdlgmException(option + ": " + e.getMessage(), e);
+      }
+      levelInferenceOption = option;
+      return this;
+    }
+
+    /**
      * The encoder, with the model directory read and checked on the driver.
      *
      * @throws SdlgmException when the model directory does not exist, is not an unsupervised sdlgm
-     *     model, or lacks a file it needs
+     *     model, or lacks a file it needs, or when the level inference override does not apply to
+     *     the model's method
      */
     public SparseEncoder build() {
       return new SparseEncoder(this);

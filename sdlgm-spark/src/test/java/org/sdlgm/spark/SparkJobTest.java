@@ -30,9 +30,12 @@ import org.sdlgm.data.multilabel.ExtremeTextReader;
 import org.sdlgm.data.multilabel.FeatureTransform;
 import org.sdlgm.data.multilabel.MultiLabelDataset;
 import org.sdlgm.data.multilabel.MultiLabelPlan;
+import org.sdlgm.io.DataSchema;
 import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.ModelInfo;
 import org.sdlgm.io.MultiLabelSchema;
+import org.sdlgm.model.LevelInference;
+import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCode;
 import org.sdlgm.model.SparseCoder;
 import org.sdlgm.model.multilabel.LabelPrediction;
@@ -81,6 +84,11 @@ class SparkJobTest {
   }
 
   static void assertCodes(List<Row> rows, String id) {
+    assertCodes(rows, id, codes);
+  }
+
+  /** {@code rows} (ordered by {@code id}) have the codes {@code codes}. */
+  static void assertCodes(List<Row> rows, String id, List<SparseCode> codes) {
     assertEquals(n, rows.size());
     for (int k = 0; k < n; k++) {
       Row r = rows.get(k);
@@ -94,8 +102,8 @@ class SparkJobTest {
     }
   }
 
-  @Test
-  void parquetInput() {
+  /** The rows as a Parquet file at {@code in}: an {@code id} and a {@code pixels} vector. */
+  static void writeParquet(Path in) {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       double[] d = new double[TinyModels.D];
@@ -104,7 +112,6 @@ class SparkJobTest {
       }
       rows.add(RowFactory.create(i, Vectors.dense(d)));
     }
-    Path in = dir.resolve("in.parquet");
     spark
         .createDataFrame(
             rows,
@@ -114,6 +121,12 @@ class SparkJobTest {
         .repartition(3)
         .write()
         .parquet(in.toString());
+  }
+
+  @Test
+  void parquetInput() {
+    Path in = dir.resolve("in.parquet");
+    writeParquet(in);
     Path out = dir.resolve("parquet-out");
     Run r =
         job(
@@ -144,6 +157,77 @@ class SparkJobTest {
             "pixels");
     assertEquals(2, again.code());
     assertEquals("sdlgm-spark: " + out + ": exists; use --overwrite to replace it\n", again.err());
+  }
+
+  @Test
+  void levelInferenceReachesTheOutput() {
+    Path in = dir.resolve("level-inference-in.parquet");
+    writeParquet(in);
+    ModelInfo<SdlgmConfig, DataSchema> info = ModelDirectory.readCoderInfo(encoder);
+    List<SparseCode> exact;
+    try (SparseCoder coder =
+        ModelDirectory.loadCoder(
+            encoder,
+            info.withModel(
+                info.model().toBuilder().levelInference(LevelInference.EXACT).build()))) {
+      exact = coder.encode(x, n, 1000);
+    }
+    Path out = dir.resolve("exact-out");
+    Run r =
+        job(
+            "--model",
+            encoder.toString(),
+            "--input",
+            in.toString(),
+            "--output",
+            out.toString(),
+            "--features-column",
+            "pixels",
+            "--level-inference",
+            "exact");
+    assertEquals(0, r.code(), r.err());
+    List<Row> got = output(out, "id");
+    assertCodes(got, "id", exact);
+    // The tiny model's own mode is head, which picks other levels than exact somewhere: the
+    // output shows the option was applied, not the model's mode.
+    assertTrue(
+        java.util.stream.IntStream.range(0, n)
+            .anyMatch(i -> exact.get(i).level() != codes.get(i).level()),
+        "exact and head give the same levels on every row");
+
+    Path never = dir.resolve("never");
+    r =
+        job(
+            "--model",
+            encoder.toString(),
+            "--input",
+            in.toString(),
+            "--output",
+            never.toString(),
+            "--level-inference",
+            "fastest");
+    assertEquals(2, r.code());
+    assertEquals(
+        "sdlgm-spark: --level-inference: unknown level inference 'fastest'; "
+            + "expected one of: head, exact, search\n",
+        r.err());
+    r =
+        job(
+            "--model",
+            tagger.toString(),
+            "--input",
+            in.toString(),
+            "--output",
+            never.toString(),
+            "--level-inference",
+            "head");
+    assertEquals(2, r.code());
+    assertEquals(
+        "sdlgm-spark: --level-inference applies to unsupervised models; "
+            + tagger
+            + " is multi-label\n",
+        r.err());
+    assertFalse(Files.exists(never));
   }
 
   @Test

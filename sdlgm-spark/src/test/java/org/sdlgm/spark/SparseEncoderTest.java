@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.SparseVector;
@@ -25,7 +27,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sdlgm.SdlgmException;
+import org.sdlgm.io.DataSchema;
 import org.sdlgm.io.ModelDirectory;
+import org.sdlgm.io.ModelInfo;
+import org.sdlgm.model.LevelInference;
+import org.sdlgm.model.Method;
+import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCode;
 import org.sdlgm.model.SparseCoder;
 
@@ -82,7 +89,12 @@ class SparseEncoderTest {
 
   static void assertMatches(Dataset<Row> input, int batch) {
     SparseEncoder enc = SparseEncoder.builder(model).batchSize(batch).build();
-    List<Row> out = enc.transform(input).orderBy("id").collectAsList();
+    assertCodes(enc.transform(input), expected);
+  }
+
+  /** {@code encoded}'s rows, by id, have the codes {@code expected}. */
+  static void assertCodes(Dataset<Row> encoded, List<SparseCode> expected) {
+    List<Row> out = encoded.orderBy("id").collectAsList();
     assertEquals(n, out.size());
     int maxLevel = 3;
     for (Row r : out) {
@@ -151,6 +163,82 @@ class SparseEncoderTest {
     assertEquals(n, enc.transform(in).collectAsList().size());
     assertEquals(n, SparseEncoder.builder(model).build().transform(in).count());
     assertEquals(1, ExecutorModels.loads());
+  }
+
+  /** The codes of the model loaded in this process with {@code mode} in its config. */
+  static List<SparseCode> encodedInProcess(LevelInference mode) {
+    ModelInfo<SdlgmConfig, DataSchema> info = ModelDirectory.readCoderInfo(model);
+    ModelInfo<SdlgmConfig, DataSchema> withMode =
+        info.withModel(info.model().toBuilder().levelInference(mode).build());
+    try (SparseCoder coder = ModelDirectory.loadCoder(model, withMode)) {
+      return coder.encode(x, n, 1000);
+    }
+  }
+
+  @Test
+  void levelInferenceOverrideReachesTheExecutors() {
+    Map<LevelInference, List<SparseCode>> want = new EnumMap<>(LevelInference.class);
+    for (LevelInference mode : LevelInference.values()) {
+      want.put(mode, encodedInProcess(mode));
+    }
+    // Without rows where the modes disagree, an override that never reached the executors would
+    // pass: the tiny model's barely trained level head must pick other levels than q* somewhere.
+    List<SparseCode> head = want.get(LevelInference.HEAD);
+    List<SparseCode> exact = want.get(LevelInference.EXACT);
+    long differ =
+        java.util.stream.IntStream.range(0, n)
+            .filter(
+                i ->
+                    head.get(i).level() != exact.get(i).level()
+                        || !java.util.Arrays.equals(head.get(i).indices(), exact.get(i).indices()))
+            .count();
+    assertTrue(differ > 0, "head and exact give the same codes on every row");
+
+    ExecutorModels.clear();
+    Dataset<Row> in = frame(SQLDataTypes.VectorType(), SparseEncoderTest::dense);
+    // Head first and last: a cache keyed by the model alone would hand the first mode's coder to
+    // every later job.
+    for (LevelInference mode :
+        List.of(
+            LevelInference.HEAD,
+            LevelInference.EXACT,
+            LevelInference.SEARCH,
+            LevelInference.HEAD)) {
+      SparseEncoder enc = SparseEncoder.builder(model).levelInference(mode.id()).build();
+      assertEquals(mode, enc.levelInference());
+      assertCodes(enc.transform(in), want.get(mode));
+    }
+    assertEquals(3, ExecutorModels.loads(), "one load per mode");
+    // Without an override the mode is the model's own (head for the tiny model), which shares the
+    // head coder loaded above.
+    SparseEncoder own = SparseEncoder.builder(model).levelInference((LevelInference) null).build();
+    assertEquals(LevelInference.HEAD, own.levelInference());
+    assertCodes(own.transform(in), head);
+    assertEquals(3, ExecutorModels.loads());
+  }
+
+  @Test
+  void levelInferenceIsCheckedOnTheDriver() {
+    SparseEncoder.Builder b = SparseEncoder.builder(model);
+    SdlgmException e = assertThrows(SdlgmException.class, () -> b.levelInference("fastest"));
+    assertEquals(
+        "levelInference: unknown level inference 'fastest'; expected one of: head, exact, search",
+        e.getMessage());
+    // A baseline has no level to infer: only head applies to it.
+    Path topk = TinyModels.encoder(dir, "topk", Method.TOPK_AE);
+    e =
+        assertThrows(
+            SdlgmException.class,
+            () -> SparseEncoder.builder(topk).levelInference("exact").build());
+    assertEquals(
+        "levelInference exact does not apply to "
+            + topk
+            + ": exact level inference scores the levels of sdlgm's code; "
+            + "topk-ae has no level to infer",
+        e.getMessage());
+    assertEquals(
+        LevelInference.HEAD,
+        SparseEncoder.builder(topk).levelInference(LevelInference.HEAD).build().levelInference());
   }
 
   @Test

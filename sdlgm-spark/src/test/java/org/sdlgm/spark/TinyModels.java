@@ -16,6 +16,7 @@ import org.sdlgm.data.multilabel.FeatureTransform;
 import org.sdlgm.data.multilabel.MultiLabelPlan;
 import org.sdlgm.eval.EvalOptions;
 import org.sdlgm.io.TrainConfig;
+import org.sdlgm.model.Method;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.multilabel.TaggerConfig;
 import org.sdlgm.train.TrainingWorkflow;
@@ -57,6 +58,11 @@ final class TinyModels {
    * An unsupervised model (K = 8, L0 = 3, one epoch) trained on {@link #rows} with minmax scaling.
    */
   static Path encoder(Path dir) {
+    return encoder(dir, "encoder", Method.SDLGM);
+  }
+
+  /** As {@link #encoder(Path)}, of {@code method}, in {@code dir/name}. */
+  static Path encoder(Path dir, String name, Method method) {
     float[] x = rows();
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < x.length / D; i++) {
@@ -65,7 +71,7 @@ final class TinyModels {
       }
     }
     Path csv = dir.resolve("rows.csv");
-    Path model = dir.resolve("encoder");
+    Path model = dir.resolve(name);
     try {
       Files.writeString(csv, b.toString(), StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -74,6 +80,7 @@ final class TinyModels {
     SdlgmRuntime.configure(0);
     SdlgmConfig config =
         SdlgmConfig.builder()
+            .method(method)
             .latentDim(8)
             .maxLevel(3)
             .encoderHidden(List.of(16))
