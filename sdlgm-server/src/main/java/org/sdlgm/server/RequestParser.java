@@ -110,8 +110,12 @@ final class RequestParser {
         throw ApiException.badField(field, "more than " + MAX_ROWS + " inputs; split the request");
       }
       String where = field + "[" + n + "]";
+      // Row n writes dense[n] and ptr[n + 1]; each array grows on its own, since their
+      // lengths differ by one and doubling both would let dense fall behind.
       if (n + 2 > ptr.length) {
         ptr = Arrays.copyOf(ptr, ptr.length * 2);
+      }
+      if (n + 1 > dense.length) {
         dense = Arrays.copyOf(dense, dense.length * 2);
       }
       if (t == JsonToken.START_ARRAY) {

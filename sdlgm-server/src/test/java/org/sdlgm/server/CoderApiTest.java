@@ -111,6 +111,43 @@ class CoderApiTest {
   }
 
   @Test
+  void requestsOfManyRowsInEitherFormEncodeEveryRow() {
+    // The parser's row arrays grow as rows arrive: 100 rows cross several of their doublings.
+    int n = test.size();
+    int d = test.dim();
+    float[] x = rows(0, n);
+    ObjectNode denseBody = Json.MAPPER.createObjectNode();
+    denseBody.set("inputs", dense(x, n, d));
+    ObjectNode sparseBody = Json.MAPPER.createObjectNode();
+    ArrayNode inputs = sparseBody.putArray("inputs");
+    for (int i = 0; i < n; i++) {
+      ObjectNode row = inputs.addObject();
+      ArrayNode idx = row.putArray("indices");
+      ArrayNode val = row.putArray("values");
+      for (int j = 0; j < d; j++) {
+        if (x[i * d + j] != 0f) {
+          idx.add(j);
+          val.add(x[i * d + j]);
+        }
+      }
+    }
+    List<SparseCode> expected;
+    try (SparseCoder c = ModelDirectory.loadCoder(Fixtures.coder())) {
+      expected = c.encode(x, n, n);
+    }
+    for (ObjectNode body : List.of(denseBody, sparseBody)) {
+      Http.Response r = Http.post(server, "/v1/encode", body);
+      assertEquals(200, r.status(), r.body());
+      JsonNode results = r.json().get("results");
+      assertEquals(n, results.size());
+      for (int i = 0; i < n; i++) {
+        assertArrayEquals(expected.get(i).indices(), ints(results.get(i).get("indices")));
+        assertArrayEquals(expected.get(i).values(), floats(results.get(i).get("values")));
+      }
+    }
+  }
+
+  @Test
   void sparseInputsEqualDenseOnesAndReconstructionsHaveTheInputWidth() {
     int d = test.dim();
     float[] x = rows(10, 1);
