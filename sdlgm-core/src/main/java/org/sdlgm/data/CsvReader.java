@@ -2,9 +2,7 @@ package org.sdlgm.data;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -144,10 +142,10 @@ public final class CsvReader implements DataSource {
     List<String> names = null;
     int width = -1;
     int labelCol = -2; // -2: not resolved yet, -1: no label column
+    long endOfPrevious = 0; // the physical line the last record read ended on
     try (InputStream in = Inputs.open(file);
-        Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8);
+        Reader reader = Inputs.utf8(in);
         CSVParser parser = CSVParser.parse(reader, format)) {
-      long endOfPrevious = 0;
       boolean first = true;
       for (CSVRecord rec : parser) {
         long line = endOfPrevious + 1;
@@ -183,8 +181,20 @@ public final class CsvReader implements DataSource {
         }
         rows.add(row);
       }
-    } catch (IOException | java.io.UncheckedIOException e) {
-      throw new DataException(name + ": cannot parse as CSV: " + e.getMessage(), e);
+    } catch (java.io.UncheckedIOException e) {
+      // commons-csv reports a malformed record (an unterminated or stray quote) this way, with
+      // its exception class in the message: name the line the record starts on instead.
+      IOException cause = e.getCause();
+      throw new DataException(
+          name
+              + ":"
+              + (endOfPrevious + 1)
+              + ": cannot parse as CSV: "
+              + (cause != null ? cause.getMessage() : e.getMessage()),
+          e);
+    } catch (IOException e) {
+      throw new DataException(
+          name + ":" + (endOfPrevious + 1) + ": cannot parse as CSV: " + e.getMessage(), e);
     }
     if (width < 0) {
       throw DataException.at(name, 1, "empty file: no rows");

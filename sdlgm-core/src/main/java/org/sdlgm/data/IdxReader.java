@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * Reads the IDX files of the MNIST family (MNIST, Fashion-MNIST, KMNIST, EMNIST): unsigned-byte
@@ -40,6 +41,9 @@ public final class IdxReader {
       int count = header[0];
       int rows = header[1];
       int cols = header[2];
+      if (count == 0) {
+        throw new DataException(images + ": no images (the IDX header declares 0)");
+      }
       int[] labelValues = null;
       if (labels != null) {
         labelValues = readLabels(labels, count, images, limit);
@@ -127,10 +131,16 @@ public final class IdxReader {
       if (sizes[d] < 0 || (d > 0 && sizes[d] == 0)) {
         throw new DataException(file + ": invalid IDX dimension " + d + ": " + sizes[d]);
       }
-      total *= sizes[d];
-    }
-    if (total > Integer.MAX_VALUE - 64) {
-      throw new DataException(file + ": IDX payload of " + total + " bytes is too large to load");
+      // Checked at every step: the product of three ints can overflow a long and wrap round to a
+      // small number; one record (d > 0) must fit in an int even when the file holds none.
+      total *= Math.max(1, sizes[d]);
+      if (total > Integer.MAX_VALUE - 64) {
+        throw new DataException(
+            file
+                + ": IDX sizes "
+                + Arrays.toString(Arrays.copyOf(sizes, d + 1))
+                + " make a payload too large to load");
+      }
     }
     return sizes;
   }

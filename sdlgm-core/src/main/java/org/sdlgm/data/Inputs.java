@@ -1,8 +1,12 @@
 package org.sdlgm.data;
 
 import java.io.BufferedInputStream;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
@@ -39,6 +43,21 @@ final class Inputs {
     } catch (IOException e) {
       throw new DataException(file + ": cannot read: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A UTF-8 reader over {@code in} that skips a leading byte order mark (U+FEFF), which Windows
+   * tools write at the start of "UTF-8" text files: left in, it would become part of the first
+   * field, turning a first data row into a header or misnaming the first column.
+   */
+  static Reader utf8(InputStream in) throws IOException {
+    BufferedReader r =
+        new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), BUFFER);
+    r.mark(1);
+    if (r.read() != '\uFEFF') {
+      r.reset();
+    }
+    return r;
   }
 
   /** Name of the non-finite value, for messages, or null when {@code v} is finite. */

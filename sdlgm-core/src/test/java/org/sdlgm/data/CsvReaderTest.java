@@ -123,4 +123,25 @@ class CsvReaderTest {
     String m = message(new CsvReader(write("c.csv", "a,b\r\n1,2\r\n3\r\n")));
     assertTrue(m.contains("c.csv:3: expected 2 values, found 1"), m);
   }
+
+  @Test
+  void utf8ByteOrderMarkIsNotPartOfTheFirstField() throws IOException {
+    // Windows tools (Excel's "CSV UTF-8", Notepad) start the file with U+FEFF. It must not turn
+    // the first data row into a header (silently dropping it) nor rename the first column.
+    Dataset d = new CsvReader(write("bom.csv", "\uFEFF1,2\n3,4\n")).read();
+    assertEquals(2, d.size());
+    assertArrayEquals(new float[] {1, 2, 3, 4}, d.features());
+    CsvReader named = new CsvReader(write("bomh.csv", "\uFEFFy,f\n1,0.5\n0,0.25\n")).withLabel("y");
+    assertArrayEquals(new int[] {1, 0}, named.read().labels());
+    assertEquals(List.of("y", "f"), named.columnNames());
+  }
+
+  @Test
+  void malformedQuotingNamesTheLineTheRecordStartsOn() throws IOException {
+    String open = message(new CsvReader(write("open.csv", "1,2\n\n3,\"4\n5,6\n")));
+    assertTrue(open.contains("open.csv:3: cannot parse as CSV"), open);
+    String stray = message(new CsvReader(write("stray.csv", "1,2\n3,\"4\"x\n")));
+    assertTrue(stray.contains("stray.csv:2: cannot parse as CSV"), stray);
+    assertFalse(stray.contains("org.apache"), stray);
+  }
 }

@@ -151,4 +151,32 @@ class IdxReaderTest {
       assertEquals(5, trainLabels[0]);
     }
   }
+
+  @Test
+  void headerDimensionsWhoseProductOverflowsAreRejected() throws IOException {
+    // 2^22 images of 2^21 x 2^21 pixels: the product is 2^64, which wraps round to 0 in a long
+    // and must not pass the size check (it then failed with a raw IllegalArgumentException).
+    ByteBuffer b = ByteBuffer.allocate(16);
+    b.putInt(0x00000803).putInt(1 << 22).putInt(1 << 21).putInt(1 << 21);
+    Path big = write("huge", b.array());
+    DataException e = assertThrows(DataException.class, () -> IdxReader.read(big, null, "x", -1));
+    assertTrue(
+        e.getMessage().contains("huge") && e.getMessage().contains("too large"), e.getMessage());
+    // No images, but rows x cols beyond an int: must not wrap round to a bogus row width.
+    ByteBuffer c = ByteBuffer.allocate(16);
+    c.putInt(0x00000803).putInt(1).putInt(65536).putInt(65536);
+    Path wide = write("wide", c.array());
+    DataException w = assertThrows(DataException.class, () -> IdxReader.read(wide, null, "x", -1));
+    assertTrue(
+        w.getMessage().contains("wide") && w.getMessage().contains("too large"), w.getMessage());
+  }
+
+  @Test
+  void fileWithoutImagesIsAnError() throws IOException {
+    Path none = write("empty-images", images(0, 28, 28));
+    DataException e = assertThrows(DataException.class, () -> IdxReader.read(none, null, "x", -1));
+    assertTrue(
+        e.getMessage().contains("empty-images") && e.getMessage().contains("no images"),
+        e.getMessage());
+  }
 }

@@ -117,6 +117,7 @@ public final class ArffReader {
     int numLabels;
     final List<String> featureNames = new ArrayList<>();
     String[] labelNames;
+    int[] rowIndices = new int[16]; // the attribute indices of the sparse row being read
 
     Parser(Path path, BufferedReader in, LabelSpec spec) {
       this.file = path.toString();
@@ -143,7 +144,11 @@ public final class ArffReader {
           relation = token(t, pos);
           Matcher m = MEKA_C.matcher(relation);
           if (m.find()) {
-            mekaC = Integer.parseInt(m.group(1));
+            try {
+              mekaC = Integer.parseInt(m.group(1));
+            } catch (NumberFormatException e) {
+              throw err("MEKA -C " + m.group(1) + " in @relation is not a usable label count");
+            }
           }
         } else if (kw.equals("@attribute")) {
           attribute(t);
@@ -181,6 +186,11 @@ public final class ArffReader {
           if (seen != null) {
             Arrays.fill(seen, false);
           }
+          if (rowIndices.length < vals.size()) {
+            rowIndices = new int[Math.max(vals.size(), 2 * rowIndices.length)];
+          }
+          int entries = 0;
+          boolean ascending = true;
           for (String e : vals) {
             if (e.isEmpty()) {
               if (vals.size() == 1) {
@@ -201,10 +211,27 @@ public final class ArffReader {
             if (j < 0 || j >= n) {
               throw err("sparse index " + j + " out of range [0, " + n + ")");
             }
+            ascending &= entries == 0 || j > rowIndices[entries - 1];
+            rowIndices[entries++] = j;
             if (seen != null) {
               seen[j] = true;
             }
             value(csr, j, unquote(e.substring(sp + 1).strip()));
+          }
+          if (!ascending) {
+            // Out of order (rare): look for a repeated index, which may name a label or carry a
+            // zero, neither of which the feature storage would notice.
+            Arrays.sort(rowIndices, 0, entries);
+            for (int k = 1; k < entries; k++) {
+              if (rowIndices[k] == rowIndices[k - 1]) {
+                throw err(
+                    "sparse index "
+                        + rowIndices[k]
+                        + " ('"
+                        + attrs.get(rowIndices[k]).name
+                        + "') given twice");
+              }
+            }
           }
           if (seen != null) {
             for (int j = 0; j < n; j++) {
@@ -266,6 +293,16 @@ public final class ArffReader {
           x = Float.parseFloat(v);
         } catch (NumberFormatException e) {
           throw err("value '" + v + "' of numeric attribute '" + a.name + "' is not a number");
+        }
+        if (!Float.isFinite(x)) {
+          throw err(
+              "value '"
+                  + v
+                  + "' of numeric attribute '"
+                  + a.name
+                  + "' is "
+                  + (Float.isNaN(x) ? "NaN" : "not finite in float precision")
+                  + " (values must be finite; a missing value is '?')");
         }
       }
       if (x != 0f) {

@@ -52,10 +52,19 @@ final class CsrBuilder {
 
   /**
    * Closes the current row: sorts its features and labels by index (readers may see them out of
-   * order) and drops repeated labels. Returns the index of a duplicated feature, or -1.
+   * order), drops repeated labels and zero-valued features (after looking for repeats among all of
+   * them). Returns the index of a duplicated feature, or -1.
    */
   int endRow() {
     int dup = sortFeatures(rowPtr[rows], nnz);
+    int kept = rowPtr[rows];
+    for (int k = rowPtr[rows]; k < nnz; k++) {
+      if (featVal[k] != 0f) {
+        featIdx[kept] = featIdx[k];
+        featVal[kept++] = featVal[k];
+      }
+    }
+    nnz = kept;
     int ls = labelPtr[rows];
     Arrays.sort(labelIdx, ls, lnz);
     int w = ls;

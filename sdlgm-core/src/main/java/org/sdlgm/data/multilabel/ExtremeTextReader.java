@@ -15,10 +15,10 @@ import org.sdlgm.data.DataException;
  * f:v ...}). LIBSVM feature indices are conventionally 1-based, so {@link Options#libsvm()}
  * defaults to 1-based features (index i is stored as feature i-1) while {@link Options#xc()} is
  * 0-based; labels are always taken as given (0-based). Without a header, D and C are max index + 1
- * unless given. Indices out of range, duplicated features, bad numbers and a row count that
- * disagrees with the header are errors naming the file and 1-based line. Blank lines are skipped (a
- * row with neither labels nor features cannot be written unambiguously in either format). The input
- * may be gzip-compressed (detected by magic bytes).
+ * unless given. Indices out of range, duplicated features, bad or non-finite numbers and a row
+ * count that disagrees with the header are errors naming the file and 1-based line. Blank lines are
+ * skipped (a row with neither labels nor features cannot be written unambiguously in either
+ * format). The input may be gzip-compressed (detected by magic bytes).
  */
 public final class ExtremeTextReader {
   private ExtremeTextReader() {}
@@ -138,6 +138,10 @@ public final class ExtremeTextReader {
                   throw DataException.at(
                       f, line, "label " + l + " out of range [0, " + (c >= 0 ? c : "inf") + ")");
                 }
+                if (c < 0 && l == Integer.MAX_VALUE) {
+                  throw DataException.at(
+                      f, line, "label " + l + " is too large: the label count would overflow");
+                }
                 maxLabel = Math.max(maxLabel, l);
                 csr.addLabel(l);
                 st = k + 1;
@@ -177,6 +181,14 @@ public final class ExtremeTextReader {
                     + (d >= 0 ? d + opt.featureBase : "inf")
                     + ")");
           }
+          if (d < 0 && fi == Integer.MAX_VALUE) {
+            throw DataException.at(
+                f,
+                line,
+                "feature index "
+                    + s.substring(st, colon)
+                    + " is too large: the feature count would overflow");
+          }
           float v;
           try {
             v = Float.parseFloat(s.substring(colon + 1, i));
@@ -184,10 +196,19 @@ public final class ExtremeTextReader {
             throw DataException.at(
                 f, line, "feature value '" + s.substring(colon + 1, i) + "' is not a number");
           }
-          maxFeat = Math.max(maxFeat, fi);
-          if (v != 0f) {
-            csr.addFeature(fi, v);
+          if (!Float.isFinite(v)) {
+            throw DataException.at(
+                f,
+                line,
+                "feature value '"
+                    + s.substring(colon + 1, i)
+                    + "' is "
+                    + (Float.isNaN(v) ? "NaN" : "not finite in float precision")
+                    + " (values must be finite)");
           }
+          maxFeat = Math.max(maxFeat, fi);
+          // Zeros too, so that a repeated index is noticed; the builder drops them.
+          csr.addFeature(fi, v);
         }
         int dup = csr.endRow();
         if (dup >= 0) {

@@ -54,13 +54,18 @@ public record MultiLabelPlan(String data, String test, String labels, double spl
 
     MultiLabelSource.Loaded loaded = dataSource.load(override, null);
     MultiLabelDataset train = loaded.train();
+    requireRows(train, loaded.trainFrom());
     MultiLabelDataset testPart = loaded.test();
     String testFrom = loaded.testFrom();
     if (testSource != null) {
       MultiLabelSource.Loaded t = testSource.load(override, train);
       testPart = t.test() != null ? t.test() : t.train();
       testFrom = t.test() != null ? t.testFrom() : t.trainFrom();
-    } else if (split > 0) {
+    }
+    if (testPart != null) {
+      requireRows(testPart, testFrom);
+    }
+    if (testSource == null && split > 0) {
       if (testPart != null) {
         throw new SdlgmException(
             "data spec '"
@@ -80,6 +85,13 @@ public record MultiLabelPlan(String data, String test, String labels, double spl
       requireCompatible(train, testPart, testFrom);
     }
     return new MultiLabelTrainTest(train, testPart);
+  }
+
+  /** An empty file (or an ARFF file with an empty {@code @data} section) has nothing to use. */
+  private static void requireRows(MultiLabelDataset d, String from) {
+    if (d.size() == 0) {
+      throw new DataException(from + ": no rows");
+    }
   }
 
   /**

@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 import org.sdlgm.data.DataException;
 
-/** Opens a text file as UTF-8, transparently gunzipping when the gzip magic bytes are present. */
+/**
+ * Opens a text file as UTF-8, transparently gunzipping when the gzip magic bytes are present and
+ * skipping a leading byte order mark.
+ */
 final class TextInput {
   private TextInput() {}
 
@@ -26,7 +29,14 @@ final class TextInput {
       if (b0 == 0x1f && b1 == 0x8b) {
         in = new GZIPInputStream(in, 1 << 16);
       }
-      return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+      BufferedReader r =
+          new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+      // A leading byte order mark (Windows "UTF-8" files) is not part of the first line.
+      r.mark(1);
+      if (r.read() != '\uFEFF') {
+        r.reset();
+      }
+      return r;
     } catch (IOException e) {
       throw new DataException(file + ": cannot open: " + e.getMessage(), e);
     }

@@ -238,4 +238,44 @@ class ArffReaderTest {
     assertThrows(IllegalArgumentException.class, () -> LabelSpec.parse("middle:3"));
     assertThrows(IllegalArgumentException.class, () -> LabelSpec.first(0));
   }
+
+  @Test
+  void nonFiniteNumericValuesAreErrorsNamingTheLine() throws IOException {
+    String head =
+        "@relation r\n@attribute f numeric\n@attribute g numeric\n@attribute L {0,1}\n@data\n";
+    Path p = write("nan.arff", head + "1,2,1\n1,NaN,0\n");
+    assertError(p, 7, "NaN", () -> ArffReader.read(p, LabelSpec.last(1)));
+    Path q = write("inf.arff", head + "{0 Infinity}\n");
+    assertError(q, 6, "Infinity", () -> ArffReader.read(q, LabelSpec.last(1)));
+    Path r = write("big.arff", head + "1e39,0,1\n");
+    assertError(r, 6, "1e39", () -> ArffReader.read(r, LabelSpec.last(1)));
+  }
+
+  @Test
+  void hugeMekaCIsADataErrorNotACrash() throws IOException {
+    Path p =
+        write(
+            "c.arff",
+            "@relation 'r: -C 99999999999'\n@attribute f numeric\n@attribute L {0,1}\n@data\n1,1\n");
+    assertError(p, 1, "-C", () -> ArffReader.read(p));
+  }
+
+  @Test
+  void byteOrderMarkBeforeTheHeader() throws IOException {
+    Path p = write("bom.arff", "\uFEFF" + DENSE);
+    MultiLabelDataset d = ArffReader.read(p);
+    assertEquals(3, d.size());
+    assertEquals(2, d.numLabels());
+  }
+
+  @Test
+  void repeatedSparseIndexIsAnErrorForLabelsAndZeroValues() throws IOException {
+    String head = "@relation r\n@attribute f numeric\n@attribute L {0,1}\n@data\n";
+    // Contradictory values for one label: the row took the label, silently.
+    Path p = write("duplab.arff", head + "{0 1}\n{1 1,1 0}\n");
+    assertError(p, 6, "given twice", () -> ArffReader.read(p, LabelSpec.last(1)));
+    // A repeated feature with one zero value was not noticed (zeros are not stored).
+    Path q = write("dupzero.arff", head + "{0 0,0 2}\n");
+    assertError(q, 5, "given twice", () -> ArffReader.read(q, LabelSpec.last(1)));
+  }
 }

@@ -154,4 +154,45 @@ class ExtremeTextReaderTest {
       assertEquals(val[k], batch[d + idx[k]]);
     }
   }
+
+  @Test
+  void nonFiniteValuesAreErrorsNamingTheLine() throws IOException {
+    // Float.parseFloat takes NaN and Infinity, and turns 1e39 into Infinity: all must be refused
+    // where they are, not later by the feature transform without a line.
+    Path a = write("nan.txt", "2 3 2\n0 0:1\n1 2:NaN\n");
+    assertError(a, 3, "NaN", () -> ExtremeTextReader.readXc(a));
+    Path b = write("inf.svm", "0 1:1\n1 2:-Infinity 3:1\n");
+    assertError(b, 2, "-Infinity", () -> ExtremeTextReader.readLibsvm(b));
+    Path c = write("big.svm", "0 1:1e39\n");
+    assertError(c, 1, "1e39", () -> ExtremeTextReader.readLibsvm(c));
+  }
+
+  @Test
+  void byteOrderMarkBeforeTheHeaderOrFirstRow() throws IOException {
+    Path x = write("bom.txt", "\uFEFF1 3 2\n1 0:1\n");
+    MultiLabelDataset d = ExtremeTextReader.readXc(x);
+    assertEquals(1, d.size());
+    assertArrayEquals(new int[] {1}, d.labels(0));
+    Path l = write("bom.svm", "\uFEFF1,2 1:0.5\n");
+    assertArrayEquals(new int[] {1, 2}, ExtremeTextReader.readLibsvm(l).labels(0));
+  }
+
+  @Test
+  void largestIntIndexIsAnErrorNotAnOverflow() throws IOException {
+    // D or C inferred as max index + 1 overflowed an int: a raw IllegalArgumentException.
+    Path l = write("l.svm", "0 1:1\n2147483647 1:1\n");
+    assertError(l, 2, "label 2147483647", () -> ExtremeTextReader.readLibsvm(l));
+    Path f = write("f.svm", "0 2147483647:1\n");
+    assertError(
+        f,
+        1,
+        "feature index 2147483647",
+        () -> ExtremeTextReader.read(f, ExtremeTextReader.Options.libsvm().withFeatureBase(0)));
+  }
+
+  @Test
+  void repeatedFeatureIsAnErrorEvenWhenOneValueIsZero() throws IOException {
+    Path z = write("z.svm", "0 1:1\n0 2:0 2:3\n");
+    assertError(z, 2, "given twice", () -> ExtremeTextReader.readLibsvm(z));
+  }
 }

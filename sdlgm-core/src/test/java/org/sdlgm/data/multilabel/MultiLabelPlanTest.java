@@ -204,4 +204,33 @@ class MultiLabelPlanTest {
             .test());
     assertEquals(List.copyOf(tt.train().labelNames()), tt.test().labelNames());
   }
+
+  @Test
+  void filesWithoutRowsAreRefused() throws IOException {
+    // An empty (or blank-only) LIBSVM file, or an ARFF file whose @data section is empty, read as
+    // 0 rows: training then failed later with a misleading message, and a test part of 0 rows
+    // gave metrics over nothing.
+    Path train = write("train.svm", "0,1 1:1 2:0.5\n1 3:1\n");
+    Path empty = write("empty.svm", "");
+    Path blank = write("blank.svm", "\n\n");
+    assertContains(
+        assertThrows(
+                DataException.class, new MultiLabelPlan("libsvm:" + empty, null, null, 0, 1)::load)
+            .getMessage(),
+        empty + ": no rows");
+    assertContains(
+        assertThrows(
+                DataException.class,
+                new MultiLabelPlan("libsvm:" + train, "libsvm:" + blank, null, 0, 1)::load)
+            .getMessage(),
+        blank + ": no rows");
+    Path noRows =
+        write("norows.arff", "@relation r\n@attribute f numeric\n@attribute L {0,1}\n@data\n");
+    assertContains(
+        assertThrows(
+                DataException.class,
+                new MultiLabelPlan("arff:" + noRows + ",labels=last:1", null, null, 0, 1)::load)
+            .getMessage(),
+        noRows + ": no rows");
+  }
 }
