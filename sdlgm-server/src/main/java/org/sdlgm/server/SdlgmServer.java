@@ -50,6 +50,12 @@ public final class SdlgmServer implements AutoCloseable {
   private static final int MAX_K = 1000;
   private static final int MAX_TOP = 1000;
 
+  /**
+   * Most hits one search may return (queries × k): each carries a code and the document's stored
+   * input, so the row and k limits alone would let a small request ask for millions of them.
+   */
+  static final int MAX_HITS = 10_000;
+
   private final ServerConfig config;
   private final ServedModel model;
   private final Neighbours index;
@@ -285,7 +291,7 @@ public final class SdlgmServer implements AutoCloseable {
     a.before(
         ctx -> {
           ctx.attribute(STARTED, System.nanoTime());
-          String path = ctx.path();
+          String path = routePath(ctx.path());
           if (apiKey != null && (path.startsWith("/v1/") || path.equals("/metrics"))) {
             authorize(ctx);
           }
@@ -293,7 +299,7 @@ public final class SdlgmServer implements AutoCloseable {
     a.after(
         ctx -> {
           Long t0 = ctx.attribute(STARTED);
-          String path = ctx.path();
+          String path = routePath(ctx.path());
           String route =
               ROUTE_PATHS.contains(path) ? path : path.startsWith("/v1/") ? "/v1/other" : "other";
           metrics.request(
@@ -363,6 +369,18 @@ public final class SdlgmServer implements AutoCloseable {
     return a;
   }
 
+  /**
+   * The path as the routes see it: Javalin ignores trailing slashes when it matches a route
+   * ("/metrics/" is served by "/metrics"), so the key check and the metrics must too.
+   */
+  private static String routePath(String path) {
+    int end = path.length();
+    while (end > 1 && path.charAt(end - 1) == '/') {
+      end--;
+    }
+    return path.substring(0, end);
+  }
+
   /** Counts the request in flight (so that {@link #close} can wait for it); 503 when closing. */
   private Handler guarded(Handler h) {
     return ctx -> {
@@ -389,8 +407,13 @@ public final class SdlgmServer implements AutoCloseable {
       throw new ApiException(
           401, "missing API key: send 'Authorization: Bearer KEY' or 'X-API-Key: KEY'", null);
     }
-    // Constant-time comparison: the time taken does not tell how much of the key matched.
-    if (!MessageDigest.isEqual(apiKey, given.getBytes(StandardCharsets.UTF_8))) {
+    // Constant-time comparisons: the time taken does not tell how much of the key matched. Jetty
+    // decodes header values as ISO-8859-1, so the bytes the client sent are the value's ISO-8859-1
+    // bytes (a key beyond ASCII sent in UTF-8, as curl does); a browser sends the key's
+    // ISO-8859-1 characters, which the decoded value equals.
+    boolean sentBytes = MessageDigest.isEqual(apiKey, given.getBytes(StandardCharsets.ISO_8859_1));
+    boolean sentChars = MessageDigest.isEqual(apiKey, given.getBytes(StandardCharsets.UTF_8));
+    if (!sentBytes && !sentChars) {
       ctx.header("WWW-Authenticate", "Bearer");
       throw new ApiException(401, "wrong API key", null);
     }
@@ -438,6 +461,12 @@ public final class SdlgmServer implements AutoCloseable {
     ArrayNode results = n.putArray("results");
     int d = coder.inputDim();
     for (int i = 0; i < r.codes().size(); i++) {
+      requireFinite(i, r.codes().get(i));
+      if (r.reconstruction() != null) {
+        requireFinite(i, r.reconstruction(), i * d, d);
+      }
+    }
+    for (int i = 0; i < r.codes().size(); i++) {
       ObjectNode o = code(results.addObject(), i, r.codes().get(i));
       if (r.reconstruction() != null) {
         floats(o.putArray("reconstruction"), r.reconstruction(), i * d, d);
@@ -458,6 +487,11 @@ public final class SdlgmServer implements AutoCloseable {
     Rows rows = RequestParser.rows(body, "inputs", tagger.inputDim());
     int top = RequestParser.intOption(body, "top", 0, 0, MAX_TOP);
     LabelPrediction[] p = await(taggerBatcher.submit(new ServedTagger.Job(rows, top), rows.size()));
+    for (int i = 0; i < p.length; i++) {
+      if (p[i] == null) { // ServedTagger.run: the row's scores are not finite
+        throw notFinite(i);
+      }
+    }
     List<String> names = tagger.labelNames();
     ObjectNode n = Json.MAPPER.createObjectNode();
     ArrayNode results = n.putArray("results");
@@ -507,13 +541,18 @@ public final class SdlgmServer implements AutoCloseable {
     List<SparseCode> queries;
     if (hasInputs) {
       Rows rows = RequestParser.rows(body, "inputs", coder.inputDim());
+      requireHits(rows.size(), k);
       queries =
           await(
                   coderBatcher.submit(
                       new ServedCoder.Job(rows.dense(), rows.size(), false), rows.size()))
               .codes();
+      for (int i = 0; i < queries.size(); i++) {
+        requireFinite(i, queries.get(i));
+      }
     } else {
       queries = RequestParser.codes(body, "codes", coder.latentDim());
+      requireHits(queries.size(), k);
     }
     List<List<Neighbours.Hit>> hits = index.search(queries, k);
     ObjectNode n = Json.MAPPER.createObjectNode();
@@ -558,6 +597,45 @@ public final class SdlgmServer implements AutoCloseable {
 
   // ----------------------------------------------------------------------------- helpers
 
+  /** 400 when {@code queries} searches of {@code k} hits each would exceed {@link #MAX_HITS}. */
+  private static void requireHits(int queries, int k) {
+    if ((long) queries * k > MAX_HITS) {
+      throw ApiException.badField(
+          "k",
+          k
+              + " hits for each of "
+              + queries
+              + " queries is more than the "
+              + MAX_HITS
+              + " hits a search may return; lower k or split the request");
+    }
+  }
+
+  /**
+   * A finite input row can still be too large for the network (its output overflows to NaN): that
+   * row is refused by name instead of answered with "NaN" where the API promises numbers.
+   */
+  private static ApiException notFinite(int row) {
+    return ApiException.badField(
+        "inputs[" + row + "]",
+        "the model's output for this row is not finite: its values are too large for the model");
+  }
+
+  private static void requireFinite(int row, SparseCode c) {
+    requireFinite(row, c.values(), 0, c.values().length);
+    if (c.levelProbs() != null) {
+      requireFinite(row, c.levelProbs(), 0, c.levelProbs().length);
+    }
+  }
+
+  private static void requireFinite(int row, float[] v, int from, int n) {
+    for (int i = from; i < from + n; i++) {
+      if (!Float.isFinite(v[i])) {
+        throw notFinite(row);
+      }
+    }
+  }
+
   /**
    * The fields of {@code encode}'s JSON Lines: id, L, indices, values, pL (when the model has
    * q(L|x)).
@@ -591,7 +669,8 @@ public final class SdlgmServer implements AutoCloseable {
           413, "request body of " + declared + " bytes; the limit is " + limit, null);
     }
     try (InputStream in = ctx.req().getInputStream()) {
-      byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
+      // One byte beyond the limit tells a body above it (limit + 1 would overflow for the largest).
+      byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 9L, limit) + 1);
       if (b.length > limit) {
         throw new ApiException(
             413, "request body larger than the limit of " + limit + " bytes", null);

@@ -64,7 +64,11 @@ final class ServedTagger implements ServedModel {
     return info.model().numFeatures();
   }
 
-  /** Predictions for the jobs of one micro-batch: one forward pass over all their rows. */
+  /**
+   * Predictions for the jobs of one micro-batch: one forward pass over all their rows. A row whose
+   * scores are not finite (values too large for the network) gets null: its prediction would be
+   * NaN, and NaN scores do not rank.
+   */
   List<LabelPrediction[]> run(List<Job> jobs) {
     int d = inputDim();
     int total = 0;
@@ -95,18 +99,36 @@ final class ServedTagger implements ServedModel {
             "request", d, List.of(), labelNames(), ptr, idx, val, new int[total + 1], new int[0]);
     float[] x = new float[total * d];
     tagger.transform().denseRows(ds, 0, total, x);
-    LabelPrediction[] all = tagger.predict(tagger.score(x, total), rule, top);
+    Tagger.Scores scores = tagger.score(x, total);
+    LabelPrediction[] all = tagger.predict(scores, rule, top);
+    int c = tagger.config().numLabels();
+    int nl = tagger.config().numLevels();
+    for (int i = 0; i < total; i++) {
+      if (!finite(scores.labels(), i * c, c)
+          || (scores.levels() != null && !finite(scores.levels(), i * nl, nl))) {
+        all[i] = null;
+      }
+    }
     List<LabelPrediction[]> out = new ArrayList<>(jobs.size());
     int from = 0;
     for (Job j : jobs) {
       LabelPrediction[] mine = new LabelPrediction[j.rows().size()];
       for (int i = 0; i < mine.length; i++) {
-        mine[i] = trimmed(all[from + i], j.top());
+        mine[i] = all[from + i] == null ? null : trimmed(all[from + i], j.top());
       }
       out.add(mine);
       from += mine.length;
     }
     return out;
+  }
+
+  private static boolean finite(float[] a, int from, int n) {
+    for (int i = from; i < from + n; i++) {
+      if (!Float.isFinite(a[i])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,6 +15,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.sdlgm.data.DataPlan;
+import org.sdlgm.data.Dataset;
+import org.sdlgm.io.ModelDirectory;
+import org.sdlgm.model.SparseCode;
+import org.sdlgm.model.SparseCoder;
 
 /** Micro-batching: concurrent requests share forward passes; a full queue is 503; close drains. */
 class BatchingTest {
@@ -52,6 +58,69 @@ class BatchingTest {
       assertTrue(passes >= 1 && passes < n, n + " requests took " + passes + " forward passes");
       String metrics = Http.get(s, "/metrics").body();
       assertTrue(metrics.contains("sdlgm_batch_requests_count " + passes), metrics);
+    }
+  }
+
+  /**
+   * Concurrent requests of different sizes (some larger than a pass, so they run alone or open the
+   * next one) on two inference threads: each gets the codes of its own rows, in its order.
+   */
+  @Test
+  void concurrentRequestsOfDifferentSizesGetTheirOwnRows() throws Exception {
+    Dataset test = new DataPlan(Fixtures.IMAGES, null, 0, 1).load().test();
+    int d = test.dim();
+    float[] x = new float[test.size() * d];
+    test.copyRows(0, test.size(), x);
+    List<SparseCode> expected;
+    try (SparseCoder c = ModelDirectory.loadCoder(Fixtures.coder())) {
+      expected = c.encode(x, test.size(), 1);
+    }
+    int[] sizes = {1, 7, 33, 2, 50, 1, 17, 3, 40, 9, 1, 25, 70, 4, 12, 1};
+    try (SdlgmServer s =
+        SdlgmServer.start(
+            Fixtures.local(Fixtures.coder())
+                .maxBatch(32)
+                .maxWait(Duration.ofMillis(50))
+                .inferenceThreads(2)
+                .build())) {
+      List<CompletableFuture<HttpResponse<String>>> fs = new ArrayList<>();
+      List<int[]> firstRows = new ArrayList<>();
+      for (int i = 0; i < sizes.length; i++) {
+        int first = (i * 13) % (test.size() - sizes[i]);
+        firstRows.add(new int[] {first, sizes[i]});
+        StringBuilder body = new StringBuilder("{\"inputs\": [");
+        for (int r = 0; r < sizes[i]; r++) {
+          body.append(r == 0 ? "[" : ",[");
+          for (int j = 0; j < d; j++) {
+            body.append(j == 0 ? "" : ",").append(x[(first + r) * d + j]);
+          }
+          body.append(']');
+        }
+        body.append("]}");
+        HttpRequest req =
+            HttpRequest.newBuilder(URI.create(s.url() + "/v1/encode"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+                .build();
+        fs.add(Http.CLIENT.sendAsync(req, HttpResponse.BodyHandlers.ofString()));
+      }
+      for (int i = 0; i < fs.size(); i++) {
+        HttpResponse<String> r = fs.get(i).get(60, TimeUnit.SECONDS);
+        assertEquals(200, r.statusCode(), r.body());
+        JsonNode results = Json.MAPPER.readTree(r.body()).get("results");
+        assertEquals(sizes[i], results.size());
+        for (int t = 0; t < sizes[i]; t++) {
+          SparseCode e = expected.get(firstRows.get(i)[0] + t);
+          JsonNode got = results.get(t);
+          assertEquals(t, got.get("id").intValue());
+          assertEquals(e.level(), got.get("L").intValue(), "request " + i + " row " + t);
+          for (int q = 0; q < e.nnz(); q++) {
+            assertEquals(e.indices()[q], got.get("indices").get(q).intValue());
+            assertEquals(e.values()[q], got.get("values").get(q).floatValue(), 1e-4);
+          }
+        }
+      }
+      assertTrue(s.forwardPasses() < sizes.length, s.forwardPasses() + " passes");
     }
   }
 

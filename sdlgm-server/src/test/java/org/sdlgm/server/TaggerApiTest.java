@@ -94,6 +94,22 @@ class TaggerApiTest {
     assertTrue(!got.has("ranked") && got.has("labels") && got.has("scores"));
   }
 
+  /**
+   * Values too large for the network make its scores NaN: the row is refused by name instead of
+   * answered with "NaN" scores (and a label set chosen from them).
+   */
+  @Test
+  void rowsWhoseScoresAreNotFiniteAreRefusedByName() {
+    Http.Response r =
+        Http.post(
+            server,
+            "/v1/predict",
+            "{\"inputs\": [{\"indices\": [3], \"values\": [1]},"
+                + " {\"indices\": [1, 2], \"values\": [3e38, -3e38]}], \"top\": 3}");
+    assertEquals(400, r.status(), r.body());
+    assertEquals("inputs[1]", r.json().get("field").asText(), r.body());
+  }
+
   @Test
   void coderRoutesAndBadFieldsAre400() {
     assertEquals(400, Http.post(server, "/v1/encode", "{\"inputs\": [[0]]}").status());
