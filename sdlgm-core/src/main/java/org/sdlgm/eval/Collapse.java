@@ -76,14 +76,20 @@ public final class Collapse {
           + help;
     }
     if (effectiveMean < PARTIAL * nnzMean && isFiller(recon, reconEffective)) {
+      String cost =
+          reconEffective > recon
+              ? String.format(
+                  Locale.ROOT,
+                  "raises the reconstruction error by only %.1f%%",
+                  100 * (reconEffective / recon - 1))
+              : "does not raise the reconstruction error";
       return String.format(
               Locale.ROOT,
               "partial collapse: only %.2f of %.2f non-zeros per code move the reconstruction "
-                  + "by more than δ, and dropping the rest raises the reconstruction error by "
-                  + "only %.1f%% (%.3f to %.3f): they are filler.",
+                  + "by more than δ, and dropping the rest %s (%.3f to %.3f): they are filler.",
               effectiveMean,
               nnzMean,
-              100 * (reconEffective / recon - 1),
+              cost,
               recon,
               reconEffective)
           + help;

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
@@ -15,6 +16,7 @@ import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
+import java.util.List;
 import java.util.Random;
 import org.sdlgm.engine.LibTorch;
 
@@ -22,13 +24,16 @@ import org.sdlgm.engine.LibTorch;
  * Linear probe of learned codes: a multinomial logistic (softmax) regression trained with DJL
  * (PyTorch engine, Adam, L2 weight decay) on train codes and scored on test codes, the standard
  * measure of how linearly decodable class information is from a representation. Features are
- * standardised with the train mean and standard deviation (floored at 1e-6 so constant, e.g.
- * never-active, dimensions stay finite), because raw code magnitudes vary per dimension and would
- * otherwise make a fixed learning rate ill-suited. Inputs are flat row-major {@code n × dim}
- * arrays. Training runs on the calling thread only (DJL allows one open gradient collector per JVM,
- * and its executor path is unreliable), and it temporarily sets libtorch's process-wide intra-op
- * thread count (see {@link Options}), so do not run other libtorch work concurrently. Runs with the
- * same seed give identical results.
+ * standardised with the train mean and standard deviation, because raw code magnitudes vary per
+ * dimension and would otherwise make a fixed learning rate ill-suited; a dimension whose train
+ * standard deviation is at most 1e-6 (constant, e.g. never active in the train codes) is only
+ * centred, as scikit-learn's StandardScaler does — dividing by a floor of 1e-6 would blow any test
+ * value of it up by a million, and its weight, which training never moved but for weight decay,
+ * would decide the test predictions. Inputs are flat row-major {@code n × dim} arrays. Training
+ * runs on the calling thread only (DJL allows one open gradient collector per JVM, and its executor
+ * path is unreliable), and it temporarily sets libtorch's process-wide intra-op thread count (see
+ * {@link Options}), so do not run other libtorch work concurrently. Runs with the same seed give
+ * identical results.
  */
 public final class LinearProbe {
   /** Rows per evaluation forward pass: bounds native memory without many tiny calls. */
@@ -113,8 +118,8 @@ public final class LinearProbe {
     }
     int numClasses = Math.max(maxLabel(trainY), maxLabel(testY)) + 1;
     if (numClasses == 1) {
-      // Only class 0 exists: every prediction is right, and training would fail anyway
-      // (all gradients of a one-class softmax are exactly zero, which DJL's Trainer rejects).
+      // Only class 0 exists: every prediction is right, and there is nothing to learn (every
+      // gradient of a one-class softmax is exactly zero).
       return new LinearProbeResult(1.0, testY.length == 0 ? Double.NaN : 1.0, 1);
     }
 
@@ -156,7 +161,7 @@ public final class LinearProbe {
       model.setBlock(Linear.builder().setUnits(numClasses).build());
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(opts.batchSize(), dim));
-        runEpochs(trainer, xTrain, trainY, dim, opts);
+        runEpochs(trainer, adam, xTrain, trainY, dim, opts);
         double trainAcc = accuracy(trainer, xTrain, trainY, dim);
         double testAcc = testY.length == 0 ? Double.NaN : accuracy(trainer, xTest, testY, dim);
         return new LinearProbeResult(trainAcc, testAcc, numClasses);
@@ -164,7 +169,12 @@ public final class LinearProbe {
     }
   }
 
-  private static void runEpochs(Trainer trainer, float[] x, int[] y, int dim, Options opts) {
+  private static void runEpochs(
+      Trainer trainer, Optimizer adam, float[] x, int[] y, int dim, Options opts) {
+    List<Parameter> params =
+        trainer.getModel().getBlock().getParameters().values().stream()
+            .filter(Parameter::requiresGradient)
+            .toList();
     int n = y.length;
     int bs = Math.min(opts.batchSize(), n);
     int[] order = new int[n];
@@ -195,9 +205,26 @@ public final class LinearProbe {
             NDArray loss = trainer.getLoss().evaluate(new NDList(yb), new NDList(logits));
             gc.backward(loss);
           }
-          // step() applies Adam and zeroes the accumulated gradients.
-          trainer.step();
+          update(params, adam);
         }
+      }
+    }
+  }
+
+  /**
+   * One Adam step on every parameter; the optimizer zeroes each gradient it has applied. This is
+   * what {@link Trainer#step()} does (its parameter server passes a copy of each gradient, as here)
+   * without the check it makes on the first step: it takes a sum of all gradients equal to 0 for a
+   * missing {@code backward()} and throws, but a softmax cross-entropy gradient sums to 0 over the
+   * classes (Σ_c (p_c − y_c) = 0 for the bias and for every weight column), so that sum is 0 up to
+   * rounding on every step and exactly 0 whenever the rounding cancels (two symmetric classes).
+   */
+  private static void update(List<Parameter> params, Optimizer adam) {
+    for (Parameter p : params) {
+      NDArray w = p.getArray();
+      try (NDArray grad = w.getGradient();
+          NDArray g = grad.duplicate()) {
+        adam.update(p.getId(), w, g);
       }
     }
   }
@@ -246,7 +273,8 @@ public final class LinearProbe {
     }
     double[] inv = new double[dim];
     for (int d = 0; d < dim; d++) {
-      inv[d] = 1.0 / Math.max(Math.sqrt(var[d] / n), STD_FLOOR);
+      double std = Math.sqrt(var[d] / n);
+      inv[d] = std > STD_FLOOR ? 1.0 / std : 1.0;
     }
     return new float[][] {apply(train, mean, inv, dim), apply(test, mean, inv, dim)};
   }

@@ -7,7 +7,9 @@ import java.util.Arrays;
  * ranks, with tied values given the average of the ranks they span (the usual "fractional ranking",
  * as in SciPy's {@code spearmanr}). Used to compare the per-example sparsity level L̂ with the true
  * level on synthetic data. Returns NaN when either side is constant (its ranks have zero variance,
- * so the correlation is undefined) or when the samples are empty.
+ * so the correlation is undefined), when the samples are empty, or when either contains NaN (it has
+ * no rank; SciPy's default {@code nan_policy='propagate'}). Ties are numeric equality, so −0.0 and
+ * 0.0 share a rank.
  */
 public final class Spearman {
   private Spearman() {}
@@ -18,7 +20,7 @@ public final class Spearman {
       throw new IllegalArgumentException(
           "samples differ in length: " + a.length + " vs " + b.length);
     }
-    if (a.length == 0) {
+    if (a.length == 0 || hasNaN(a) || hasNaN(b)) {
       return Double.NaN;
     }
     return pearson(ranks(a), ranks(b));
@@ -29,9 +31,26 @@ public final class Spearman {
     return correlation(toDouble(a), toDouble(b));
   }
 
-  /** Fractional (average) ranks, 1-based; ties share the mean of the ranks they occupy. */
-  static double[] ranks(double[] x) {
-    int n = x.length;
+  private static boolean hasNaN(double[] x) {
+    for (double v : x) {
+      if (Double.isNaN(v)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Fractional (average) ranks, 1-based; ties (numerically equal values, so −0.0 and 0.0 too) share
+   * the mean of the ranks they occupy. The input must not contain NaN.
+   */
+  static double[] ranks(double[] values) {
+    int n = values.length;
+    // Double.compare orders −0.0 before 0.0; adding 0.0 maps −0.0 to 0.0 so they tie.
+    double[] x = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = values[i] + 0.0;
+    }
     Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;

@@ -57,6 +57,9 @@ class CollapseTest {
     // The plain ELBO at the same budget: dropping its non-effective entries costs 3%.
     String plain = Collapse.message(20.42, 2.18, 10, 1.0, 24.868, 25.598);
     assertTrue(plain.startsWith("partial collapse") && plain.contains("2.9%"), plain);
+    // Dropping filler may even lower the error a little: no negative percentage.
+    String lower = Collapse.message(10, 2, 10, 0.01, 10, 9.9);
+    assertTrue(lower.contains("does not raise the reconstruction error (10.000 to 9.900)"), lower);
     // Exactly at the limit is still filler; just above it is not.
     assertNotNull(Collapse.message(10, 2, 10, 0.01, 10, 10 * (1 + Collapse.FILLER_COST)));
     assertNull(Collapse.message(10, 2, 10, 0.01, 10, 10 * (1 + Collapse.FILLER_COST) + 1e-6));

@@ -116,4 +116,53 @@ class LinearProbeTest {
     assertThrows(
         IllegalArgumentException.class, () -> LinearProbe.Options.defaults().withBatchSize(0));
   }
+
+  @Test
+  void dimensionConstantInTrainingDoesNotDecideTestPredictions() {
+    // Dimension 0 separates the classes: its sign is the class (−1 for class 0, +1 for class 1,
+    // magnitudes 1.0..1.6 in training). Dimension 1 is never active in training (always 0,
+    // standard deviation 0) and slightly active (0.01) in every test row — a code dimension the
+    // training codes never used. It carries no class information, so the probe must classify
+    // every test row by dimension 0: test accuracy 200/200 = 1.
+    // With the standard deviation floored at 1e-6, dimension 1 became 0.01 / 1e-6 = 10,000
+    // standard deviations in every test row, and its weight — which training never touched but
+    // for weight decay — decided every prediction: one class for all rows, accuracy 1/2.
+    int n = 1000;
+    int m = 200;
+    int[] ytr = new int[n];
+    int[] yte = new int[m];
+    float[] xtr = new float[n * 2];
+    float[] xte = new float[m * 2];
+    for (int i = 0; i < n; i++) {
+      ytr[i] = i % 2;
+      xtr[2 * i] = (ytr[i] == 0 ? -1f : 1f) * (1 + 0.1f * (i % 7));
+    }
+    for (int i = 0; i < m; i++) {
+      yte[i] = i % 2;
+      xte[2 * i] = yte[i] == 0 ? -1f : 1f;
+      xte[2 * i + 1] = 0.01f;
+    }
+    LinearProbeResult r = LinearProbe.fit(xtr, ytr, xte, yte, 2, LinearProbe.Options.defaults());
+    assertEquals(1.0, r.trainAccuracy());
+    assertEquals(1.0, r.testAccuracy());
+  }
+
+  @Test
+  void gradientThatSumsToZeroIsNotAnError() {
+    // The softmax cross-entropy gradient of a linear layer sums to 0 over the classes for every
+    // row (Σ_c (p_c − y_c) = 0, for the bias and for each weight column), so the sum of all
+    // gradients is 0 up to rounding on every step. DJL's Trainer.step() takes an exact 0 on its
+    // first step for a missing backward() and throws; on this symmetric two-class set the
+    // rounding cancels exactly. x = −1 for class 0 and +1 for class 1: separable by the sign of
+    // x, so after training train and test accuracy are 4/4 = 1 and 2/2 = 1.
+    LinearProbeResult r =
+        LinearProbe.fit(
+            new float[] {-1, 1, -1, 1},
+            new int[] {0, 1, 0, 1},
+            new float[] {-1, 1},
+            new int[] {0, 1},
+            1,
+            LinearProbe.Options.defaults().withEpochs(500));
+    assertEquals(new LinearProbeResult(1.0, 1.0, 2), r);
+  }
 }

@@ -51,4 +51,28 @@ class SpearmanTest {
         IllegalArgumentException.class,
         () -> Spearman.correlation(new int[] {1}, new int[] {1, 2}));
   }
+
+  @Test
+  void signedZerosAreTiedValues() {
+    // -0.0 == 0.0 numerically, so they share a rank (as in scipy.stats.spearmanr).
+    // a ranks: 1.5, 1.5, 3 ; b ranks: 1, 2, 3 ; mean 2 each.
+    // dx = -.5, -.5, 1 ; dy = -1, 0, 1 ; sxy = .5 + 0 + 1 = 1.5 ; sxx = .25 + .25 + 1 = 1.5 ;
+    // syy = 2 ; r = 1.5 / sqrt(3) = sqrt(3)/2 ≈ 0.866 (ranking -0.0 below 0.0 would give 1).
+    assertEquals(
+        Math.sqrt(3) / 2,
+        Spearman.correlation(new double[] {-0.0, 0.0, 1.0}, new double[] {1, 2, 3}),
+        1e-12);
+  }
+
+  @Test
+  void nanPropagates() {
+    // A NaN has no rank; SciPy's default (nan_policy='propagate') returns NaN. Ranking it above
+    // every number would report ranks 1, 3, 2 against 1, 2, 3, i.e. r = 0.5.
+    assertTrue(
+        Double.isNaN(
+            Spearman.correlation(new double[] {1, Double.NaN, 3}, new double[] {1, 2, 3})));
+    assertTrue(
+        Double.isNaN(
+            Spearman.correlation(new double[] {1, 2, 3}, new double[] {1, 2, Double.NaN})));
+  }
 }
