@@ -47,7 +47,8 @@ final class StoredCodec {
     boolean bytes = true;
     for (float v : input) {
       int q = Math.round(v * 255f);
-      if (q < 0 || q > 255 || q / 255f != v) {
+      // Bit for bit, not ==: −0.0 == 0.0, but one byte would bring it back as +0.0.
+      if (q < 0 || q > 255 || Float.floatToRawIntBits(q / 255f) != Float.floatToRawIntBits(v)) {
         bytes = false;
         break;
       }

@@ -225,6 +225,27 @@ class CodeIndexTest {
   }
 
   @Test
+  void storedInputsKeepTheSignOfZero(@TempDir Path tmp) {
+    // A row of pixel-like values with a negative zero (as x * -1 or 0 * a negative scale gives):
+    // every value is b/255 numerically, but the one-byte layout would turn −0.0 into +0.0.
+    float[] row = {0f, -0f, 1f, 128 / 255f, 255 / 255f, 3 / 255f};
+    Path dir = tmp.resolve("signed-zero");
+    try (CodeIndexWriter w = CodeIndexWriter.create(dir, info(D))) {
+      w.add("z", null, docs.get(1), row);
+      w.commit();
+    }
+    try (CodeIndex index = CodeIndex.open(dir)) {
+      float[] back = index.search(docs.get(1), 1).get(0).input();
+      for (int j = 0; j < D; j++) {
+        assertEquals(
+            Float.floatToRawIntBits(row[j]),
+            Float.floatToRawIntBits(back[j]),
+            "value " + j + ": " + row[j] + " came back as " + back[j]);
+      }
+    }
+  }
+
+  @Test
   void wideInputsAreNotStored(@TempDir Path tmp) {
     int wide = IndexInfo.MAX_STORED_INPUT_DIM + 1;
     try (CodeIndexWriter w = CodeIndexWriter.create(tmp.resolve("wide"), info(wide))) {

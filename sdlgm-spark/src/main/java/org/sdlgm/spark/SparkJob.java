@@ -162,7 +162,7 @@ public final class SparkJob implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws Exception {
     String fmt = format.toLowerCase(Locale.ROOT);
     if (!List.of("parquet", "libsvm", "csv", "xc").contains(fmt)) {
       throw new SdlgmException("--format must be parquet, libsvm, csv or xc, got '" + format + "'");
@@ -212,14 +212,29 @@ public final class SparkJob implements Callable<Integer> {
       if (found == null || found.length == 0) {
         throw new SdlgmException(input + ": input does not exist");
       }
-      Dataset<Row> in = read(spark, fmt, dim);
-      Dataset<Row> result = tagging ? tagger.transform(in) : encoder.transform(in);
-      if (!keepFeatures) {
-        result = result.drop(column(fmt));
+      // Written beside the output and renamed into place only when the job succeeded: a failed
+      // job leaves no output directory (which would refuse the next run), a failed overwrite
+      // keeps the previous output, and an overwrite of the input reads it to the end first.
+      org.apache.hadoop.fs.Path target = fs.makeQualified(out);
+      org.apache.hadoop.fs.Path writing = hiddenSibling(target, "writing");
+      long t1;
+      long t2;
+      try {
+        Dataset<Row> in = read(spark, fmt, dim);
+        Dataset<Row> result = tagging ? tagger.transform(in) : encoder.transform(in);
+        if (!keepFeatures) {
+          result = result.drop(column(fmt));
+        }
+        t1 = System.nanoTime();
+        result.write().mode(SaveMode.ErrorIfExists).parquet(writing.toString());
+        t2 = System.nanoTime();
+        publish(fs, writing, target);
+      } catch (Exception e) { // Spark's SparkException is checked, and thrown undeclared
+        SdlgmException bad = inputFailure(e, fmt, dim);
+        throw bad != null ? bad : e;
+      } finally {
+        deleteQuietly(fs, writing);
       }
-      long t1 = System.nanoTime();
-      result.write().mode(overwrite ? SaveMode.Overwrite : SaveMode.ErrorIfExists).parquet(output);
-      long t2 = System.nanoTime();
       long rows = spark.read().parquet(output).count();
       double job = (t2 - t1) / 1e9;
       spec.commandLine()
@@ -243,6 +258,121 @@ public final class SparkJob implements Callable<Integer> {
         spark.stop();
       }
     }
+  }
+
+  private static org.apache.hadoop.fs.Path hiddenSibling(org.apache.hadoop.fs.Path p, String what) {
+    return new org.apache.hadoop.fs.Path(
+        p.getParent(), "." + p.getName() + ".sdlgm-" + what + "-" + java.util.UUID.randomUUID());
+  }
+
+  /**
+   * Moves the finished output {@code from} to {@code to}, replacing what is there only with
+   * --overwrite (the old output is moved aside first and put back if the move fails).
+   */
+  private void publish(
+      org.apache.hadoop.fs.FileSystem fs,
+      org.apache.hadoop.fs.Path from,
+      org.apache.hadoop.fs.Path to)
+      throws java.io.IOException {
+    org.apache.hadoop.fs.Path old = null;
+    if (fs.exists(to)) {
+      if (!overwrite) {
+        throw new SdlgmException(output + ": exists; use --overwrite to replace it");
+      }
+      old = hiddenSibling(to, "replaced");
+      if (!fs.rename(to, old)) {
+        throw new java.io.UncheckedIOException(
+            new java.io.IOException("cannot move the old output " + to + " aside"));
+      }
+    }
+    if (!fs.rename(from, to)) {
+      if (old != null) {
+        fs.rename(old, to);
+      }
+      throw new java.io.UncheckedIOException(
+          new java.io.IOException("cannot move the finished output " + from + " to " + to));
+    }
+    if (old != null) {
+      deleteQuietly(fs, old);
+    }
+  }
+
+  private static void deleteQuietly(
+      org.apache.hadoop.fs.FileSystem fs, org.apache.hadoop.fs.Path p) {
+    try {
+      if (fs.exists(p)) {
+        fs.delete(p, true);
+      }
+    } catch (java.io.IOException e) {
+      // a hidden leftover; the job's own outcome is what to report
+    }
+  }
+
+  /**
+   * {@code e} as a one-line user error naming the input when it is a malformed line that Spark's
+   * LIBSVM or CSV reader (or any file reader) refused inside a task; else null.
+   */
+  private SdlgmException inputFailure(Exception e, String fmt, int dim) {
+    if (userMessage(e) != null) {
+      return null;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (fmt.equals("libsvm") && fromLibsvmReader(t)) {
+        String m = String.valueOf(t.getMessage()).replaceFirst("^requirement failed: ", "");
+        return new SdlgmException(
+            input
+                + ": bad LIBSVM line ("
+                + m
+                + "); LIBSVM indices are 1-based and ascending, at most D = "
+                + dim
+                + " here",
+            e);
+      }
+      if (t instanceof org.apache.spark.SparkThrowable st
+          && st.getCondition() != null
+          && st.getCondition().startsWith("FAILED_READ_FILE")) {
+        String why = rootMessage(t.getCause());
+        String hint =
+            fmt.equals("csv")
+                ? "; every line must hold D = "
+                    + dim
+                    + " numbers"
+                    + (csvHeader ? "" : " (a header line needs --csv-header)")
+                : "";
+        String path = st.getMessageParameters().getOrDefault("path", input);
+        return new SdlgmException(
+            path + ": cannot read" + (why == null ? "" : " (" + why + ")") + hint, e);
+      }
+    }
+    return null;
+  }
+
+  private static boolean fromLibsvmReader(Throwable t) {
+    if (!(t instanceof IllegalArgumentException)) {
+      return false;
+    }
+    for (StackTraceElement f : t.getStackTrace()) {
+      if (f.getClassName().startsWith("org.apache.spark.ml.source.libsvm.")
+          || f.getMethodName().equals("parseLibSVMRecord")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable t) {
+    String m = null;
+    for (; t != null; t = t.getCause()) {
+      if (t.getMessage() != null) {
+        m = firstLine(t.getMessage());
+      }
+    }
+    return m;
+  }
+
+  private static String firstLine(String s) {
+    int nl = s.indexOf('\n');
+    return (nl < 0 ? s : s.substring(0, nl)).strip();
   }
 
   /**
@@ -313,7 +443,9 @@ public final class SparkJob implements Callable<Integer> {
       case "xc":
         {
           Dataset<Row> lines = spark.read().text(input);
-          List<Row> first = lines.limit(1).collectAsList();
+          // The header is the first non-blank line, as the core reader takes it.
+          List<Row> first =
+              lines.filter(functions.col("value").rlike("\\S")).limit(1).collectAsList();
           String header = first.isEmpty() ? null : first.get(0).getString(0);
           if (header != null && XcLines.isHeader(header) && XcLines.headerDim(header) != dim) {
             throw new SdlgmException(

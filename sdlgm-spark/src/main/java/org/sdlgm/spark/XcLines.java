@@ -138,6 +138,11 @@ final class XcLines implements MapPartitionsFunction<Row, Row>, Serializable {
       } catch (NumberFormatException e) {
         throw error("bad value in '" + tokens[t] + "'", s);
       }
+      if (!Double.isFinite(val[t])) {
+        // As the core reader: NaN, infinities and values beyond float range are refused here,
+        // where the file and line are known.
+        throw error("value in '" + tokens[t] + "' is not finite in float precision", s);
+      }
     }
     // SparseVector needs ascending indices; the format does not promise them.
     Integer[] order = new Integer[idx.length];

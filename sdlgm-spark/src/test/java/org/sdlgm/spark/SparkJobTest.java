@@ -369,6 +369,165 @@ class SparkJobTest {
         bad.err());
   }
 
+  /** A CSV of {@code lines} rows of the model's width, every value 0.5. */
+  static String csvRows(int lines) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < lines; i++) {
+      for (int j = 0; j < TinyModels.D; j++) {
+        b.append(j > 0 ? "," : "").append("0.5");
+      }
+      b.append('\n');
+    }
+    return b.toString();
+  }
+
+  static List<Path> hiddenBeside(Path out) throws IOException {
+    try (java.util.stream.Stream<Path> s = Files.list(out.getParent())) {
+      return s.filter(p -> p.getFileName().toString().startsWith("." + out.getFileName())).toList();
+    }
+  }
+
+  @Test
+  void aFailedJobLeavesNoOutputAndAFailedOverwriteKeepsTheOldOne() throws IOException {
+    Path good = Files.writeString(dir.resolve("three.csv"), csvRows(3), StandardCharsets.UTF_8);
+    // A row with an empty cell fails inside a task.
+    Path bad =
+        Files.writeString(
+            dir.resolve("hole.csv"), csvRows(2).replaceFirst("0\\.5", ""), StandardCharsets.UTF_8);
+    String m = encoder.toString();
+
+    Path fresh = dir.resolve("failed-out");
+    Run r = job("--model", m, "--input", bad.toString(), "--format", "csv", "--output", "" + fresh);
+    assertEquals(2, r.code(), r.err());
+    assertFalse(Files.exists(fresh), "a failed job left its output directory behind");
+    assertEquals(List.of(), hiddenBeside(fresh));
+    // So the corrected run needs no --overwrite.
+    r = job("--model", m, "--input", good.toString(), "--format", "csv", "--output", "" + fresh);
+    assertEquals(0, r.code(), r.err());
+    assertEquals(3, spark.read().parquet(fresh.toString()).count());
+
+    r =
+        job(
+            "--model",
+            m,
+            "--input",
+            bad.toString(),
+            "--format",
+            "csv",
+            "--overwrite",
+            "--output",
+            "" + fresh);
+    assertEquals(2, r.code(), r.err());
+    assertEquals(
+        3, spark.read().parquet(fresh.toString()).count(), "a failed overwrite lost the output");
+    assertEquals(List.of(), hiddenBeside(fresh));
+  }
+
+  @Test
+  void overwriteMayReplaceTheInputItself() throws IOException {
+    Path in = dir.resolve("self.parquet");
+    writeParquet(in);
+    Run r =
+        job(
+            "--model",
+            encoder.toString(),
+            "--input",
+            in.toString(),
+            "--output",
+            in.toString(),
+            "--features-column",
+            "pixels",
+            "--overwrite");
+    assertEquals(0, r.code(), r.err());
+    assertCodes(output(in, "id"), "id");
+    assertEquals(List.of(), hiddenBeside(in));
+  }
+
+  @Test
+  void malformedTextInputExitsTwoNamingTheFile() throws IOException {
+    String m = encoder.toString();
+    Path never = dir.resolve("never");
+    // 0-based indices (the XC convention) given as LIBSVM, which is 1-based.
+    Path zero =
+        Files.writeString(
+            dir.resolve("zero-based.libsvm"), "0 0:1.0 3:0.5\n1 2:0.5\n", StandardCharsets.UTF_8);
+    Run r = job("--model", m, "--input", "" + zero, "--format", "libsvm", "--output", "" + never);
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().startsWith("sdlgm-spark: " + zero + ": "), r.err());
+    assertTrue(r.err().contains("one-based"), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+
+    Path wide =
+        Files.writeString(dir.resolve("wide.libsvm"), "0 1:1.0 13:0.5\n", StandardCharsets.UTF_8);
+    r = job("--model", m, "--input", "" + wide, "--format", "libsvm", "--output", "" + never);
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().startsWith("sdlgm-spark: " + wide + ": "), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+
+    StringBuilder header = new StringBuilder();
+    for (int j = 0; j < TinyModels.D; j++) {
+      header.append(j > 0 ? "," : "").append("f").append(j);
+    }
+    Path headed =
+        Files.writeString(
+            dir.resolve("headed.csv"), header + "\n" + csvRows(2), StandardCharsets.UTF_8);
+    r = job("--model", m, "--input", "" + headed, "--format", "csv", "--output", "" + never);
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().startsWith("sdlgm-spark: "), r.err());
+    assertTrue(r.err().contains("headed.csv"), r.err());
+    assertTrue(r.err().contains("--csv-header"), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+
+    Path shortRow =
+        Files.writeString(
+            dir.resolve("short.csv"), csvRows(1) + "0.1,0.2\n", StandardCharsets.UTF_8);
+    r = job("--model", m, "--input", "" + shortRow, "--format", "csv", "--output", "" + never);
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("short.csv"), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertFalse(Files.exists(never));
+  }
+
+  @Test
+  void xcHeaderAfterBlankLinesIsCheckedAndBadValuesNameTheFile() throws IOException {
+    Path late =
+        Files.writeString(
+            dir.resolve("late-header.xc.txt"), "\n\n1 7 3\n0 1:1.0\n", StandardCharsets.UTF_8);
+    Path never = dir.resolve("never");
+    Run r =
+        job(
+            "--model",
+            tagger.toString(),
+            "--input",
+            "" + late,
+            "--format",
+            "xc",
+            "--output",
+            "" + never);
+    assertEquals(2, r.code(), r.err());
+    assertEquals(
+        "sdlgm-spark: " + late + ": header '1 7 3' gives 7 features, but the model takes 500\n",
+        r.err());
+
+    Path huge =
+        Files.writeString(
+            dir.resolve("huge.xc.txt"), "1 500 3\n0 1:1e39\n", StandardCharsets.UTF_8);
+    r =
+        job(
+            "--model",
+            tagger.toString(),
+            "--input",
+            "" + huge,
+            "--format",
+            "xc",
+            "--output",
+            "" + never);
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().startsWith("sdlgm-spark: " + huge + ": "), r.err());
+    assertTrue(r.err().contains("0 1:1e39"), r.err());
+    assertFalse(Files.exists(never));
+  }
+
   @Test
   void badArgumentsExitTwoWithOneLine() {
     Path out = dir.resolve("never");
