@@ -12,7 +12,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.sdlgm.SdlgmException;
-import org.sdlgm.data.DataPlan;
 import org.sdlgm.data.Dataset;
 import org.sdlgm.data.TrainTest;
 import org.sdlgm.data.multilabel.FeatureRows;
@@ -121,6 +120,9 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OutputChecks.file(json, "--json");
+    OutputChecks.notModelFile(json, "--json");
+    OutputChecks.notInput(json, "--json", data.data, data.test, multilabel.labels);
     if (Files.exists(json) && !overwrite) {
       throw new SdlgmException(json + ": exists; use --overwrite to replace it");
     }
@@ -128,6 +130,27 @@ final class BenchCommand implements Callable<Integer> {
     positive("--epochs", epochs);
     positive("--batch", batch);
     positive("--encode-rows", encodeRows);
+    if (!input.equals("auto") && !input.equals("dense")) {
+      throw new SdlgmException("--input must be auto or dense, got '" + input + "'");
+    }
+    // As train: an option of the other task would be silently ignored.
+    var parsed = spec.commandLine().getParseResult();
+    List<String> foreign =
+        task.equals("multilabel")
+            ? MultiLabelOptions.UNSUPERVISED_ONLY
+            : java.util.stream.Stream.concat(
+                    MultiLabelOptions.MULTILABEL_ONLY.stream(),
+                    java.util.stream.Stream.of("--input"))
+                .toList();
+    for (String n : foreign) {
+      if (parsed.hasMatchedOption(n)) {
+        throw new SdlgmException(
+            "option "
+                + n
+                + " applies only to --task "
+                + (task.equals("multilabel") ? "unsupervised" : "multilabel"));
+      }
+    }
     if (task.equals("multilabel")) {
       return benchMultiLabel();
     }
@@ -137,7 +160,7 @@ final class BenchCommand implements Callable<Integer> {
     if (data.data == null) {
       data.data = "synthetic:n=10000,test=2000,seed=1";
     }
-    TrainTest tt = new DataPlan(data.data, data.test, data.split, 1).load();
+    TrainTest tt = data.plan(1).load();
     Dataset train = tt.train().head(rows);
     SdlgmConfig config = model.resolve().withInputDim(train.dim());
     TrainConfig tc =
@@ -241,9 +264,6 @@ final class BenchCommand implements Callable<Integer> {
             .autoMinLevel(multilabel.autoMinLevel())
             .resolve(train);
     FeatureTransform transform = FeatureTransform.fit(multilabel.featureKind(), train);
-    if (!input.equals("auto") && !input.equals("dense")) {
-      throw new SdlgmException("--input must be auto or dense, got '" + input + "'");
-    }
     // A lambda over denseRows gives dense rows only (FeatureRows' default sparseRows is null).
     FeatureRows rowSource =
         input.equals("dense")

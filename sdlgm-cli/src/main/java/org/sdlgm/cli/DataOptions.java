@@ -1,5 +1,6 @@
 package org.sdlgm.cli;
 
+import org.sdlgm.SdlgmException;
 import org.sdlgm.data.DataPlan;
 import picocli.CommandLine.Option;
 
@@ -28,6 +29,11 @@ public final class DataOptions {
   double split;
 
   DataPlan plan(long seed) {
+    // DataPlan splits only for a share > 0: a negative or NaN one would silently mean no split.
+    if (!(split == 0 || (split > 0 && split < 1))) {
+      throw new SdlgmException(
+          "--split must be a train share strictly between 0 and 1 (or 0 for none), got " + split);
+    }
     return new DataPlan(data, test, split, seed);
   }
 }

@@ -99,17 +99,26 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    OutputChecks.file(json, "--json");
+    OutputChecks.notModelFile(json, "--json");
+    OutputChecks.notInput(json, "--json", data.data, data.test, labels);
     if (json != null && json.toFile().exists() && !overwrite) {
       throw new SdlgmException(json + ": exists; use --overwrite to replace it");
     }
-    OutputChecks.file(json, "--json");
     OutputChecks.delta(delta);
+    if (data.data == null && (data.test != null || data.split != 0 || labels != null)) {
+      throw new SdlgmException(
+          (data.test != null ? "--test" : data.split != 0 ? "--split" : "--labels")
+              + " goes with --data (without --data, eval uses the test part of the model's own "
+              + "data)");
+    }
     if (ModelDirectory.TAGGER_FORMAT.equals(ModelDirectory.formatOf(model))) {
       return evalTagger();
     }
     ModelInfo<SdlgmConfig, DataSchema> info =
         levelInference.apply(ModelDirectory.readCoderInfo(model));
     DataPlan plan = data.data != null ? data.plan(seed) : info.data().plan();
+    OutputChecks.notInput(json, "--json", plan.data(), plan.test());
     TrainTest tt = plan.load();
     if (!tt.hasTest()) {
       throw new SdlgmException(
@@ -160,6 +169,7 @@ final class EvalCommand implements Callable<Integer> {
                 labels != null ? labels : info.data().labels(),
                 data.split,
                 seed);
+    OutputChecks.notInput(json, "--json", plan.data(), plan.test(), plan.labels());
     MultiLabelTrainTest tt = plan.load();
     if (!tt.hasTest()) {
       throw new SdlgmException(

@@ -91,10 +91,29 @@ final class ExperimentCommand implements Callable<Integer> {
     if (out != null && specFiles.size() > 1) {
       throw new SdlgmException("--out takes one SPEC; with several, each uses its own 'out'");
     }
+    if (jobs < 1) {
+      throw new SdlgmException("--jobs must be ≥ 1, got " + jobs);
+    }
+    if (threadsPerRun != null && threadsPerRun < 1) {
+      throw new SdlgmException("--threads-per-run must be ≥ 1, got " + threadsPerRun);
+    }
     // Every file is read and checked before the first one runs.
     List<ExperimentSpec> specs = new ArrayList<>();
     for (Path f : specFiles) {
-      specs.add(ExperimentSpec.read(f));
+      ExperimentSpec spec = ExperimentSpec.read(f);
+      // A repeated seed, L0 or target gives two cells one folder: they would train into it in
+      // turn (or at once, with --jobs) and count twice in the mean ± std.
+      java.util.Set<String> names = new java.util.HashSet<>();
+      for (ExperimentCell c : spec.cells()) {
+        if (!names.add(c.name())) {
+          throw new SdlgmException(
+              f
+                  + ": the run "
+                  + c.name()
+                  + " appears twice (a seed, L0 or target is listed more than once)");
+        }
+      }
+      specs.add(spec);
     }
     List<SdlgmException> failures = new ArrayList<>();
     for (int i = 0; i < specs.size(); i++) {

@@ -275,8 +275,38 @@ public final class ModelOptions {
     return c;
   }
 
+  /**
+   * Refuses values the configurations accept but that make no sense, naming the option: a negative
+   * KL weight, temperature decay or warm-up, an infinite temperature or σ_x.
+   */
+  void check() {
+    atLeastZero("--beta-l", betaL);
+    atLeastZero("--beta-s", betaS);
+    atLeastZero("--beta-v", betaV);
+    atLeastZero("--tau-rate", tauRate);
+    positive("--tau0", tau0);
+    positive("--tau-min", tauMin);
+    positive("--sigma-x", sigmaX);
+    if (warmup != null && warmup < 0) {
+      throw new org.sdlgm.SdlgmException("--warmup must be ≥ 0 epochs, got " + warmup);
+    }
+  }
+
+  private static void atLeastZero(String option, Double value) {
+    if (value != null && !(value >= 0 && value < Double.POSITIVE_INFINITY)) {
+      throw new org.sdlgm.SdlgmException(option + " must be a finite number ≥ 0, got " + value);
+    }
+  }
+
+  private static void positive(String option, Double value) {
+    if (value != null && !(value > 0 && value < Double.POSITIVE_INFINITY)) {
+      throw new org.sdlgm.SdlgmException(option + " must be a finite number > 0, got " + value);
+    }
+  }
+
   /** The base configuration with every option the user gave applied. */
   SdlgmConfig apply(SdlgmConfig base) {
+    check();
     SdlgmConfig.Builder b = base.toBuilder();
     if (method != null) {
       b.method(Method.of(method));

@@ -134,7 +134,10 @@ public final class MultiLabelOptions {
           "--selection",
           "--selection-scale",
           "--level-estimator",
-          "--level-posterior");
+          "--level-posterior",
+          "--selection-gradient",
+          "--clip-mean",
+          "--level-inference");
 
   /** Options of this mixin that make no sense for an unsupervised run. */
   static final List<String> MULTILABEL_ONLY =
@@ -161,6 +164,7 @@ public final class MultiLabelOptions {
   }
 
   TaggerConfig apply(ModelOptions model) {
+    model.check();
     TaggerConfig.Builder b = TaggerConfig.builder();
     if (model.method != null) {
       b.method(TaggerMethod.of(model.method));

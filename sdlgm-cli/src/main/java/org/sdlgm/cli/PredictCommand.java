@@ -99,11 +99,25 @@ final class PredictCommand implements Callable<Integer> {
     if (batch < 1 || top < 0) {
       throw new SdlgmException("--batch must be ≥ 1 and --top ≥ 0");
     }
+    if (labels != null && data == null) {
+      throw new SdlgmException(
+          "--labels goes with --data (without --data, predict tags the model's own test data "
+              + "with its own labels)");
+    }
     boolean stdout = out.equals("-");
-    if (!stdout && Files.exists(Path.of(out)) && !overwrite) {
-      throw new SdlgmException(out + ": exists; use --overwrite to replace it");
+    if (!stdout) {
+      OutputChecks.file(Path.of(out), "--out");
+      OutputChecks.notModelFile(Path.of(out), "--out");
+      OutputChecks.notInput(Path.of(out), "--out", data, labels);
+      if (Files.exists(Path.of(out)) && !overwrite) {
+        throw new SdlgmException(out + ": exists; use --overwrite to replace it");
+      }
     }
     ModelInfo<TaggerConfig, MultiLabelSchema> info = ModelDirectory.readTaggerInfo(model);
+    if (!stdout && data == null) {
+      OutputChecks.notInput(
+          Path.of(out), "--out", info.data().plan().data(), info.data().plan().test());
+    }
     SetRule r = rule == null ? info.model().setRules().get(0) : SetRule.of(rule);
     if (!info.model().setRules().contains(r)) {
       throw new SdlgmException(

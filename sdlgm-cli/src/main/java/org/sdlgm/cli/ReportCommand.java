@@ -111,6 +111,8 @@ final class ReportCommand implements Callable<Integer> {
       org.sdlgm.io.ModelInfo<org.sdlgm.model.SdlgmConfig, org.sdlgm.io.DataSchema> info =
           org.sdlgm.io.ModelDirectory.readCoderInfo(model);
       org.sdlgm.io.ModelDirectory.checkParams(model, info);
+      // An unreadable scaling.json would leave every figure that needs codes out.
+      org.sdlgm.io.ModelDirectory.readScaling(model, info);
       checkData(info.data().spec(), () -> info.data().plan().load());
     }
   }

@@ -113,6 +113,9 @@ final class SearchCommand implements Callable<Integer> {
     if (batch < 1) {
       throw new SdlgmException("--batch must be ≥ 1, got " + batch);
     }
+    OutputChecks.file(out, "--out");
+    OutputChecks.notModelFile(out, "--out");
+    OutputChecks.notInput(out, "--out", data);
     if (Files.exists(out) && !overwrite) {
       throw new SdlgmException(out + ": exists; use --overwrite to replace it");
     }

@@ -56,6 +56,13 @@ public final class TrainingOptions {
   String adamImpl;
 
   TrainConfig apply(TrainConfig base) {
+    // TrainConfig accepts an infinite learning rate and a NaN clip (which turns clipping off).
+    if (lr != null && !(lr > 0 && lr < Double.POSITIVE_INFINITY)) {
+      throw new SdlgmException("--lr: the learning rate must be a finite number > 0, got " + lr);
+    }
+    if (gradClip != null && !(gradClip >= 0)) {
+      throw new SdlgmException("--grad-clip must be ≥ 0 (0: off), got " + gradClip);
+    }
     TrainConfig.Builder b = base.toBuilder();
     if (epochs != null) {
       b.epochs(epochs);

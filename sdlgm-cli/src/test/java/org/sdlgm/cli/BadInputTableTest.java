@@ -653,6 +653,190 @@ class BadInputTableTest {
             "report: model missing",
             t -> Cli.args("report", t.resolve("none").toString()),
             "{TMP}/none"),
+        // ---- outputs that would replace an input or a model's own file (review, round 2) ----
+        c(
+            "encode: --out is the csv being encoded, overwrite",
+            t -> {
+              Path csv = write(t, "rows.csv", csv64(5));
+              return Cli.args(
+                  "encode",
+                  "--model",
+                  model.toString(),
+                  "--data",
+                  "csv:" + csv,
+                  "--out",
+                  csv.toString(),
+                  "--overwrite");
+            },
+            "--out",
+            "rows.csv",
+            "input"),
+        c(
+            "encode: --out is the model's config.json, overwrite",
+            t ->
+                Cli.args(
+                    "encode",
+                    "--model",
+                    copy(t).toString(),
+                    "--data",
+                    Cli.SYN,
+                    "--out",
+                    t.resolve("m/config.json").toString(),
+                    "--overwrite"),
+            "--out",
+            "config.json"),
+        c(
+            "eval: --json is the model's params, overwrite",
+            t ->
+                Cli.args(
+                    "eval",
+                    "--model",
+                    copy(t).toString(),
+                    "--no-probe",
+                    "--json",
+                    t.resolve("m/model.params").toString(),
+                    "--overwrite"),
+            "--json",
+            "model.params"),
+        c(
+            "eval: --json is a folder, without overwrite",
+            t -> {
+              Files.createDirectories(t.resolve("jd"));
+              return Cli.args(
+                  "eval", "--model", model.toString(), "--json", t.resolve("jd").toString());
+            },
+            "--json",
+            "folder"),
+        c(
+            "eval: --test without --data",
+            t ->
+                Cli.args(
+                    "eval",
+                    "--model",
+                    model.toString(),
+                    "--no-probe",
+                    "--test",
+                    "synthetic:n=50,dim=64,seed=9"),
+            "--test",
+            "--data"),
+        c(
+            "search: --out is a folder, overwrite",
+            t -> {
+              Files.createDirectories(t.resolve("hits"));
+              return Cli.args(search(t, t.resolve("hits")), "--overwrite");
+            },
+            "--out",
+            "folder"),
+        c(
+            "search: --out below a file",
+            t -> {
+              write(t, "f", "x");
+              return search(t, t.resolve("f/hits.jsonl"));
+            },
+            "--out",
+            "{TMP}/f"),
+        c(
+            "bench: --json below a file",
+            t -> {
+              write(t, "f", "x");
+              return Cli.args(
+                  "bench",
+                  "--data",
+                  Cli.SYN,
+                  "-K",
+                  "16",
+                  "-L",
+                  "4",
+                  "--encoder",
+                  "32",
+                  "--decoder-hidden",
+                  "32",
+                  "--rows",
+                  "100",
+                  "--epochs",
+                  "1",
+                  "--encode-rows",
+                  "10",
+                  "--json",
+                  t.resolve("f/b.json").toString());
+            },
+            "--json",
+            "{TMP}/f"),
+        c(
+            "predict: --labels without --data",
+            t ->
+                Cli.args(
+                    "predict",
+                    "--model",
+                    model.toString(),
+                    "--labels",
+                    "last:3",
+                    "--out",
+                    t.resolve("p.jsonl").toString()),
+            "--labels",
+            "--data"),
+        // ---- values the configurations accepted (review, round 2) ----
+        c("split negative", t -> train(t.resolve("out"), "--split", "-0.5"), "--split"),
+        c("split NaN", t -> train(t.resolve("out"), "--split", "NaN"), "--split"),
+        c("tau-rate negative", t -> train(t.resolve("out"), "--tau-rate", "-1"), "--tau-rate"),
+        c("tau0 infinite", t -> train(t.resolve("out"), "--tau0", "Infinity"), "--tau0"),
+        c("beta-l negative", t -> train(t.resolve("out"), "--beta-l", "-1"), "--beta-l"),
+        c("beta-s NaN", t -> train(t.resolve("out"), "--beta-s", "NaN"), "--beta-s"),
+        c("warmup negative", t -> train(t.resolve("out"), "--warmup", "-3"), "--warmup"),
+        c(
+            "sigma-x infinite",
+            t -> train(t.resolve("out"), "--likelihood", "gaussian", "--sigma-x", "Infinity"),
+            "--sigma-x"),
+        c("lr infinite", t -> train(t.resolve("out"), "--lr", "Infinity"), "--lr"),
+        c("grad-clip NaN", t -> train(t.resolve("out"), "--grad-clip", "NaN"), "--grad-clip"),
+        c(
+            "multilabel with --clip-mean",
+            t -> multilabel(t.resolve("out"), "--clip-mean"),
+            "--clip-mean"),
+        c(
+            "multilabel with --level-inference",
+            t -> multilabel(t.resolve("out"), "--level-inference", "exact"),
+            "--level-inference"),
+        c(
+            "report: scaling.json not JSON",
+            t -> {
+              Path m = copy(t);
+              Files.writeString(m.resolve("scaling.json"), "{oops");
+              return Cli.args("report", m.toString());
+            },
+            "scaling.json"),
+        c(
+            "bench: --input with the unsupervised task",
+            t -> Cli.args(tinyBench(t), "--input", "dense"),
+            "--input"),
+        c(
+            "bench: a multi-label option with the unsupervised task",
+            t -> Cli.args(tinyBench(t), "--hidden", "8"),
+            "--hidden"),
+        c(
+            "experiment: a seed listed twice (dry run)",
+            t ->
+                Cli.args(
+                    "experiment",
+                    write(t, "g.yaml", grid("--no-report").replace("seeds: [1]", "seeds: [1, 1]"))
+                        .toString(),
+                    "--out",
+                    t.resolve("x").toString(),
+                    "--dry-run"),
+            "g.yaml",
+            "twice"),
+        c(
+            "experiment: threads-per-run 0 (dry run)",
+            t ->
+                Cli.args(
+                    "experiment",
+                    write(t, "g.yaml", grid("--no-report")).toString(),
+                    "--out",
+                    t.resolve("x").toString(),
+                    "--threads-per-run",
+                    "0",
+                    "--dry-run"),
+            "--threads-per-run"),
         // ---- bench, experiment ----
         c(
             "bench: encode rows negative",
@@ -708,6 +892,75 @@ class BadInputTableTest {
   }
 
   static final List<RunLock> LOCKS = new ArrayList<>();
+
+  /** {@code search} of the fixture's test rows in an index of it built under {@code tmp}. */
+  static String[] search(Path tmp, Path out) {
+    Path idx = tmp.resolve("idx");
+    Cli.ok("index", "--model", model.toString(), "--data", Cli.SYN, "--out", idx.toString());
+    return Cli.args(
+        "search",
+        "--index",
+        idx.toString(),
+        "--model",
+        model.toString(),
+        "--data",
+        Cli.SYN,
+        "--out",
+        out.toString());
+  }
+
+  /** A bench of the tiny model that takes about a second, writing {@code tmp/b.json}. */
+  static String[] tinyBench(Path tmp) {
+    return Cli.args(
+        "bench",
+        "--data",
+        Cli.SYN,
+        "-K",
+        "16",
+        "-L",
+        "4",
+        "--encoder",
+        "32",
+        "--decoder-hidden",
+        "32",
+        "--rows",
+        "100",
+        "--epochs",
+        "1",
+        "--encode-rows",
+        "10",
+        "--json",
+        tmp.resolve("b.json").toString());
+  }
+
+  /** A one-epoch multi-label training on tiny synthetic data, with extra options. */
+  static String[] multilabel(Path out, Object... extra) {
+    return Cli.args(
+        "train",
+        "--task",
+        "multilabel",
+        "--data",
+        "synthetic-ml:n=200,test=50,features=100,labels=10,lmax=3,seed=3",
+        "--epochs",
+        "1",
+        "--no-eval",
+        "--no-report",
+        "--out",
+        out.toString(),
+        List.of(extra).stream().map(Object::toString).toList());
+  }
+
+  /** {@code rows} CSV rows of the fixture's 64 features in [0, 1], without labels. */
+  static String csv64(int rows) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0; j < 64; j++) {
+        sb.append(j > 0 ? "," : "").append((i * 7 + j) % 10 / 10.0);
+      }
+      sb.append('\n');
+    }
+    return sb.toString();
+  }
 
   /** A one-cell experiment at L0 8 with extra options. */
   static String grid(String options) {
