@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
@@ -25,7 +26,6 @@ import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.Lock;
-import org.apache.lucene.store.LockObtainFailedException;
 import org.apache.lucene.util.BytesRef;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.model.SparseCode;
@@ -36,10 +36,14 @@ import org.sdlgm.model.SparseCode;
  * model's input is at most {@value IndexInfo#MAX_STORED_INPUT_DIM} wide, the raw input row (one
  * byte per value when that is lossless). Document numbers are the order of {@link #add}.
  *
- * <p>The index is built in a hidden sibling directory and only {@link #commit()} moves it to its
- * place, with {@value IndexInfo#FILE} written last: an interrupted or failed build leaves no
- * directory that opens as an index, and {@link #close()} without a commit discards the build.
- * Adding is single-writer: {@link #add} is synchronized.
+ * <p>The index is built in a hidden sibling directory, {@code .NAME.building-ID}, and only {@link
+ * #commit()} moves it to its place, with {@value IndexInfo#FILE} written last: an interrupted or
+ * failed build leaves nothing at the target (or the index that was there), and {@link #close()}
+ * without a commit discards the build. An index being replaced is first moved aside to {@code
+ * .NAME.replaced-ID} and moved back if the build cannot take its place. The writer holds {@value
+ * #BUILD_LOCK} in its build directory from {@link #create} until the build is in place or
+ * discarded; the next {@link #create} of the same target tidies what a killed build left (see
+ * {@link #tidy}). Adding is single-writer: {@link #add} is synchronized.
  */
 public final class CodeIndexWriter implements AutoCloseable {
   static final String DIM = "dim";
@@ -47,6 +51,16 @@ public final class CodeIndexWriter implements AutoCloseable {
   static final String LABEL = "label";
   static final String CODE = "code";
   static final String INPUT = "input";
+
+  /**
+   * The lock a writer holds in its build directory for its whole life, so that another build of the
+   * same target tells a live build from a dead one (Lucene's write lock is released before the
+   * move).
+   */
+  static final String BUILD_LOCK = "sdlgm-build.lock";
+
+  private static final String BUILDING = ".building-";
+  private static final String REPLACED = ".replaced-";
 
   /** Doc values that fix the document order (the index is sorted on it). */
   static final String ORDER = "order";
@@ -63,11 +77,13 @@ public final class CodeIndexWriter implements AutoCloseable {
   }
 
   private final Path target;
+  private final String id;
   private final Path building;
   private final boolean overwrite;
   private final IndexInfo info;
   private final boolean storeInput;
   private final FSDirectory directory;
+  private final Lock buildLock;
   private final IndexWriter writer;
   private final CodeTokenStream tokens = new CodeTokenStream();
   private long count;
@@ -75,10 +91,11 @@ public final class CodeIndexWriter implements AutoCloseable {
   private boolean closed;
 
   private CodeIndexWriter(
-      Path target, Path building, boolean overwrite, IndexInfo info, int maxBufferedDocs)
+      Path target, String id, boolean overwrite, IndexInfo info, int maxBufferedDocs)
       throws IOException {
     this.target = target;
-    this.building = building;
+    this.id = id;
+    this.building = sibling(target, BUILDING, id);
     this.overwrite = overwrite;
     this.info = info;
     this.storeInput = info.inputDim() > 0 && info.inputDim() <= IndexInfo.MAX_STORED_INPUT_DIM;
@@ -93,13 +110,19 @@ public final class CodeIndexWriter implements AutoCloseable {
     if (maxBufferedDocs > 0) {
       config.setMaxBufferedDocs(maxBufferedDocs);
     }
+    Lock l = null;
     IndexWriter w;
     try {
+      l = directory.obtainLock(BUILD_LOCK);
       w = new IndexWriter(directory, config);
     } catch (IOException | RuntimeException e) {
+      if (l != null) {
+        l.close();
+      }
       directory.close();
       throw e;
     }
+    this.buildLock = l;
     this.writer = w;
   }
 
@@ -124,13 +147,13 @@ public final class CodeIndexWriter implements AutoCloseable {
   static CodeIndexWriter create(Path dir, IndexInfo info, boolean overwrite, int maxBufferedDocs) {
     Objects.requireNonNull(info, "info");
     Path target = dir.toAbsolutePath().normalize();
+    tidy(target);
     checkTarget(target, overwrite);
-    removeDeadBuilds(target);
-    Path building =
-        target.resolveSibling("." + target.getFileName() + ".building-" + UUID.randomUUID());
+    String id = UUID.randomUUID().toString();
+    Path building = sibling(target, BUILDING, id);
     try {
       Files.createDirectories(building);
-      return new CodeIndexWriter(target, building, overwrite, info, maxBufferedDocs);
+      return new CodeIndexWriter(target, id, overwrite, info, maxBufferedDocs);
     } catch (IOException e) {
       deleteTree(building);
       throw new UncheckedIOException(
@@ -158,39 +181,66 @@ public final class CodeIndexWriter implements AutoCloseable {
     }
   }
 
+  private static Path sibling(Path target, String kind, String id) {
+    return target.resolveSibling("." + target.getFileName() + kind + id);
+  }
+
   /**
-   * Deletes the hidden build directories of {@code target} that no writer holds any more (a build
-   * killed before it could clean up): Lucene's write lock is free only when the process that built
-   * there is gone.
+   * Tidies what builds of {@code target} killed before they could clean up left beside it (a build
+   * is dead when its {@value #BUILD_LOCK} is free). An old index moved aside ({@code
+   * .NAME.replaced-ID}) by a dead build is moved back when nothing is at {@code target} (the build
+   * was killed between its two moves; its own finished build is discarded), deleted when {@code
+   * target} holds a code index (the new one was published), else left alone. Then dead build
+   * directories ({@code .NAME.building-ID}) are deleted.
    */
-  private static void removeDeadBuilds(Path target) {
+  private static void tidy(Path target) {
     Path parent = target.getParent();
     if (parent == null || !Files.isDirectory(parent)) {
       return;
     }
-    String prefix = "." + target.getFileName() + ".building-";
-    List<Path> builds;
+    String prefix = "." + target.getFileName();
+    List<Path> leftovers;
     try (Stream<Path> s = Files.list(parent)) {
-      builds =
+      leftovers =
           s.filter(p -> p.getFileName().toString().startsWith(prefix) && Files.isDirectory(p))
               .toList();
     } catch (IOException e) {
       return; // nothing to tidy if the folder cannot be listed; create() reports real problems
     }
-    for (Path b : builds) {
-      boolean dead;
-      try (FSDirectory d = FSDirectory.open(b);
-          Lock lock = d.obtainLock(IndexWriter.WRITE_LOCK_NAME)) {
-        lock.ensureValid();
-        dead = true;
-      } catch (LockObtainFailedException e) {
-        dead = false; // a live writer
-      } catch (IOException e) {
-        dead = false;
+    for (Path old : leftovers) {
+      String name = old.getFileName().toString();
+      if (!name.startsWith(prefix + REPLACED)
+          || isLive(sibling(target, BUILDING, name.substring((prefix + REPLACED).length())))) {
+        continue;
       }
-      if (dead) {
+      if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+        try {
+          move(old, target);
+        } catch (IOException e) {
+          // left for the next build to try again
+        }
+      } else if (Files.isRegularFile(target.resolve(IndexInfo.FILE))) {
+        deleteTree(old);
+      }
+    }
+    for (Path b : leftovers) {
+      if (b.getFileName().toString().startsWith(prefix + BUILDING) && !isLive(b)) {
         deleteTree(b);
       }
+    }
+  }
+
+  /** Whether a writer holds the build directory {@code b} ({@value #BUILD_LOCK} is taken). */
+  private static boolean isLive(Path b) {
+    if (!Files.isDirectory(b)) {
+      return false; // gone, or moved into place since it was listed
+    }
+    try (FSDirectory d = FSDirectory.open(b);
+        Lock lock = d.obtainLock(BUILD_LOCK)) {
+      lock.ensureValid();
+      return false;
+    } catch (IOException e) {
+      return true; // LockObtainFailedException: a live writer; else leave it alone
     }
   }
 
@@ -329,6 +379,12 @@ public final class CodeIndexWriter implements AutoCloseable {
       throw new UncheckedIOException("cannot write the index " + target + ": " + e.getMessage(), e);
     }
     committed = true;
+    releaseBuildLock();
+    try {
+      Files.deleteIfExists(target.resolve(BUILD_LOCK));
+    } catch (IOException e) {
+      // a stray lock file does not stop the index from opening
+    }
     return done;
   }
 
@@ -339,11 +395,22 @@ public final class CodeIndexWriter implements AutoCloseable {
       if (isEmpty(target)) {
         Files.delete(target);
       } else {
-        old = target.resolveSibling("." + target.getFileName() + ".replaced-" + UUID.randomUUID());
+        old = sibling(target, REPLACED, id);
         move(target, old);
       }
     }
-    move(building, target);
+    try {
+      move(building, target);
+    } catch (IOException | RuntimeException e) {
+      if (old != null) {
+        try {
+          move(old, target); // put the old index back; failing that, the next create() does
+        } catch (IOException | RuntimeException again) {
+          e.addSuppressed(again);
+        }
+      }
+      throw e;
+    }
     if (old != null) {
       deleteTree(old);
     }
@@ -375,7 +442,16 @@ public final class CodeIndexWriter implements AutoCloseable {
       } catch (IOException e) {
         // as above
       }
+      releaseBuildLock();
       deleteTree(building);
+    }
+  }
+
+  private void releaseBuildLock() {
+    try {
+      buildLock.close();
+    } catch (IOException e) {
+      // the lock goes with the process at the latest
     }
   }
 
@@ -388,7 +464,7 @@ public final class CodeIndexWriter implements AutoCloseable {
         Files.deleteIfExists(p);
       }
     } catch (IOException e) {
-      // A leftover hidden build directory never opens as an index; do not mask the real error.
+      // A hidden leftover is tidied by the next build of the target; do not mask the real error.
     }
   }
 }
