@@ -8,10 +8,12 @@ import java.util.Objects;
  * Labels are 0-based indices in [0, numLabels); a set may be given in any order but must not repeat
  * a label (IllegalArgumentException — a duplicate would silently inflate |Ŷ| and TP). The ranking
  * for P@k and nDCG@k sorts labels by descending score and breaks ties by the lower label index
- * first, so results are deterministic when a model emits equal scores (e.g. saturated logits); NaN
- * scores are rejected because they have no place in a ranking. {@link #evaluate} is a thin loop
- * over the streaming {@link Accumulator}, which holds only O(numLabels) state, so millions of rows
- * can be evaluated without materialising arrays.
+ * first, so results are deterministic when a model emits equal scores; pass scores that tie only
+ * where the model's preference does (logits, not float32 probabilities: σ(α) rounds to exactly 1
+ * for every α above ≈ 16.6, which would order those labels by index — {@link TaggerEvaluator}
+ * passes α). NaN scores are rejected because they have no place in a ranking. {@link #evaluate} is
+ * a thin loop over the streaming {@link Accumulator}, which holds only O(numLabels) state, so
+ * millions of rows can be evaluated without materialising arrays.
  */
 public final class MultiLabelMetrics {
 

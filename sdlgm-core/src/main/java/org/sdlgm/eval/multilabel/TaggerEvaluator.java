@@ -16,8 +16,10 @@ import org.sdlgm.model.multilabel.TaggerConfig;
  * Scores a trained {@link Tagger} on a labelled data set: one pass over the rows in batches, and
  * one {@link MultiLabelEvaluation} per set rule the model reports (the count rule for sdlgm, top-L0
  * for sdlgm-fixed, threshold and top-k for br-mlp). Rankings for P@k and nDCG@k always come from
- * the model's label scores. The {@link ModelEvaluator} of the multi-label task: it reads the raw
- * rows through the model's own fitted {@link Tagger#transform()}.
+ * the model's ranking keys, the logits α ({@link Tagger.Scores#rankKeys()}: for br-mlp not its
+ * float32 probabilities, which tie where they saturate). The {@link ModelEvaluator} of the
+ * multi-label task: it reads the raw rows through the model's own fitted {@link
+ * Tagger#transform()}.
  */
 public final class TaggerEvaluator
     implements ModelEvaluator<Tagger, MultiLabelDataset, Map<SetRule, MultiLabelEvaluation>> {
@@ -88,7 +90,7 @@ public final class TaggerEvaluator
       }
       float[] row = new float[labels];
       for (int i = 0; i < b; i++) {
-        System.arraycopy(s.labels(), i * labels, row, 0, labels);
+        System.arraycopy(s.rankKeys(), i * labels, row, 0, labels);
         int[] truth = data.labels(from + i);
         for (int r = 0; r < rules.size(); r++) {
           acc.get(r).add(truth, p[r][i].labels(), row, p[r][i].level());

@@ -153,7 +153,8 @@ public final class Tagger implements TrainedModel<TaggerConfig> {
 
   /**
    * Raw outputs for {@code b} rows (row-major {@code b × numFeatures}, already transformed): the
-   * ranking scores (b × C; α, or σ(α) for br-mlp) and q(L | x) (b × levels, or null).
+   * label scores (b × C; α, or σ(α) for br-mlp, with α kept as the ranking keys) and q(L | x) (b ×
+   * levels, or null).
    */
   public Scores score(float[] x, int b) {
     int d = config.numFeatures();
@@ -165,12 +166,24 @@ public final class Tagger implements TrainedModel<TaggerConfig> {
       scope.suppressNotUsedWarning();
       NDList out =
           block.forward(store, new NDList(SparseCoder.tensor(sub, x, 0, new Shape(b, d))), false);
-      NDArray alpha = out.get(0);
-      if (config.method() == TaggerMethod.BR_MLP) {
-        alpha = ai.djl.nn.Activation.sigmoid(alpha);
-      }
-      return new Scores(b, alpha.toFloatArray(), out.size() > 1 ? out.get(1).toFloatArray() : null);
+      return scores(b, out);
     }
+  }
+
+  /**
+   * The {@link Scores} of a forward pass's outputs (α, and q(L | x) with a count head). For br-mlp
+   * the label scores are σ(α), which float32 rounds to exactly 1 from α ≈ 16.6 on (and to 0 far
+   * below zero), so α is kept beside them to rank by: saturated labels keep the order of their
+   * logits.
+   */
+  private Scores scores(int b, NDList out) {
+    NDArray alpha = out.get(0);
+    float[] levels = out.size() > 1 ? out.get(1).toFloatArray() : null;
+    if (config.method() == TaggerMethod.BR_MLP) {
+      float[] probs = ai.djl.nn.Activation.sigmoid(alpha).toFloatArray();
+      return new Scores(b, probs, levels, alpha.toFloatArray());
+    }
+    return new Scores(b, alpha.toFloatArray(), levels);
   }
 
   /**
@@ -191,11 +204,7 @@ public final class Tagger implements TrainedModel<TaggerConfig> {
       scope.suppressNotUsedWarning();
       NDArray[] in = sparseInput(sub, rows);
       NDList out = block.sparseForward(store, in[0], in[1]);
-      NDArray alpha = out.get(0);
-      if (config.method() == TaggerMethod.BR_MLP) {
-        alpha = ai.djl.nn.Activation.sigmoid(alpha);
-      }
-      return new Scores(b, alpha.toFloatArray(), out.size() > 1 ? out.get(1).toFloatArray() : null);
+      return scores(b, out);
     }
   }
 
@@ -268,12 +277,32 @@ public final class Tagger implements TrainedModel<TaggerConfig> {
     return new NDArray[] {idx, SparseCoder.tensor(manager, rows.values(), 0, shape)};
   }
 
-  /** Scores of a batch: {@code labels} is b × C, {@code levels} b × (L0 − L_min + 1) or null. */
-  public record Scores(int rows, float[] labels, float[] levels) {}
+  /**
+   * Scores of a batch: {@code labels} is b × C, the scores written out (α for the SDLGM methods,
+   * σ(α) for br-mlp); {@code levels} b × (L0 − L_min + 1) or null; {@code logits} b × C, the logits
+   * α when {@code labels} holds something else that can tie where α does not (br-mlp's float32
+   * probabilities saturate at 0 and 1), else null. Labels are ranked by {@link #rankKeys()}.
+   */
+  public record Scores(int rows, float[] labels, float[] levels, float[] logits) {
+    /** Scores whose {@code labels} rank themselves (no separate logits). */
+    public Scores(int rows, float[] labels, float[] levels) {
+      this(rows, labels, levels, null);
+    }
+
+    /**
+     * What ranks the labels (b × C): the logits α when given, else {@code labels}. Monotone in
+     * {@code labels} (σ is increasing), so it only orders labels whose written scores are equal.
+     */
+    public float[] rankKeys() {
+      return logits != null ? logits : labels;
+    }
+  }
 
   /**
    * Predictions for the rows of {@code s} under {@code rule}, each with the {@code top} best labels
-   * ranked beyond the predicted set (0 for none).
+   * ranked beyond the predicted set (0 for none). Labels are ranked by {@link Scores#rankKeys()}
+   * (α; equal keys: lower label index first) and reported with their {@link Scores#labels()}
+   * scores; the threshold rule counts the labels whose score exceeds the threshold.
    */
   public LabelPrediction[] predict(Scores s, SetRule rule, int top) {
     int c = config.numLabels();
@@ -312,7 +341,7 @@ public final class Tagger implements TrainedModel<TaggerConfig> {
           }
       }
       int want = Math.max(level, top);
-      rankedAll = topIndices(s.labels(), i * c, c, want);
+      rankedAll = topIndices(s.rankKeys(), i * c, c, want);
       int[] labels = java.util.Arrays.copyOf(rankedAll, level);
       float[] scores = new float[level];
       float[] rankedScores = new float[rankedAll.length];
