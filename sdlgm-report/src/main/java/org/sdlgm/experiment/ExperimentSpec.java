@@ -2,9 +2,13 @@ package org.sdlgm.experiment;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -14,6 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -53,8 +60,10 @@ import org.sdlgm.model.multilabel.TaggerMethod;
  * seedsPerTarget} replaces {@code seeds} for the targets it names (e.g. three seeds at the headline
  * budget, one elsewhere).
  *
- * <p>{@link #read} rejects a malformed file with its line and column, and {@link #validate} rejects
- * unknown methods, empty grids, bad L0 values and targets before anything runs.
+ * <p>{@link #read} rejects a malformed file, and one whose content is wrong (unknown fields or
+ * methods, duplicate keys, empty items, empty grids, bad or repeated L0 values, seeds, methods and
+ * targets), with {@code FILE:LINE:COLUMN: problem}, the line and column of the offending node; only
+ * a problem that is a missing field has no line to name ({@code FILE: problem}).
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record ExperimentSpec(
@@ -126,38 +135,92 @@ public record ExperimentSpec(
             ? new ObjectMapper(new YAMLFactory())
             : new ObjectMapper();
     mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    // A seed of 2.5 is a mistake, not seed 2.
+    mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
     String text;
     try {
       text = Files.readString(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new SdlgmException(file + ": cannot read the experiment file (" + e.getMessage() + ")");
     }
+    Nodes nodes = new Nodes(file.toString());
     ExperimentSpec spec;
     try {
+      // First the nodes' locations (and the checks of the file's shape that need the stream:
+      // duplicate keys, empty items, a second document), then the record from the same text.
+      try (JsonParser p = mapper.getFactory().createParser(text)) {
+        JsonToken t = p.nextToken();
+        if (t == null || t == JsonToken.VALUE_NULL) {
+          throw new SdlgmException(file + ":1:1: empty experiment file (no fields)");
+        }
+        nodes.scan(p, new ArrayList<>());
+        if (p.nextToken() != null) {
+          throw nodes.error(
+              p.currentTokenLocation(),
+              "a second document (or value) after the experiment; a file holds one experiment");
+        }
+      }
       spec = mapper.readValue(text, ExperimentSpec.class);
     } catch (UnrecognizedPropertyException e) {
-      // No line number: for records Jackson reports where parsing ended, not the field.
       throw new SdlgmException(
-          file
+          nodes.placeOf(e)
               + ": unknown field '"
               + e.getPropertyName()
               + "' in "
               + e.getReferringClass().getSimpleName().replace("ExperimentSpec", "the experiment")
               + "; known fields: "
               + e.getKnownPropertyIds());
+    } catch (JsonMappingException e) {
+      // A value of the wrong type, or a list where a single value belongs (or the reverse).
+      String path = Nodes.describe(e.getPath());
+      String expected =
+          e instanceof MismatchedInputException mi ? expected(mi.getTargetType()) : null;
+      String jackson =
+          oneLine(e.getOriginalMessage()).replaceFirst("\\s*\\(but could if coercion.*\\)$", "");
+      throw new SdlgmException(
+          nodes.placeOf(e)
+              + ": malformed experiment file: "
+              + (path.isEmpty() ? "the file" : path)
+              + (expected == null
+                  ? ": " + jackson
+                  : " must be " + expected + " (" + jackson + ")"));
     } catch (JsonProcessingException e) {
       // YAML parser messages span several lines; the CLI prints errors on one.
       throw new SdlgmException(
           file
               + where(e.getLocation())
               + ": malformed experiment file: "
-              + e.getOriginalMessage().replaceAll("\\s*\\n\\s*", " ").trim());
+              + oneLine(e.getOriginalMessage()));
+    } catch (IOException e) {
+      throw new SdlgmException(file + ": cannot read the experiment file (" + e.getMessage() + ")");
     }
     if (spec == null) {
-      throw new SdlgmException(file + ": empty experiment file");
+      throw new SdlgmException(file + ":1:1: empty experiment file (no fields)");
     }
-    spec.validate(file.toString());
+    spec.validate(nodes);
     return spec;
+  }
+
+  /** What a value of type {@code t} is written as, for messages; null if not one of the spec's. */
+  private static String expected(Class<?> t) {
+    if (t == null) {
+      return null;
+    } else if (t == Long.class || t == long.class) {
+      return "a whole number";
+    } else if (t == Double.class || t == double.class) {
+      return "a number";
+    } else if (t == String.class) {
+      return "a single value (text or a number)";
+    } else if (Collection.class.isAssignableFrom(t)) {
+      return "a list, e.g. [a, b]";
+    } else if (Map.class.isAssignableFrom(t) || t.isRecord()) {
+      return "a mapping of fields, e.g. {key: value}";
+    }
+    return null;
+  }
+
+  private static String oneLine(String message) {
+    return message.replaceAll("\\s*\\n\\s*", " ").trim();
   }
 
   private static String where(JsonLocation loc) {
@@ -166,40 +229,145 @@ public record ExperimentSpec(
         : ":" + loc.getLineNr() + ":" + loc.getColumnNr();
   }
 
-  /** Checks the grid; {@code source} names the file in messages. */
+  /**
+   * Where each node of a spec file starts, by its path of field names and list indices (the key of
+   * a field, the item of a list), so that a problem with the content names its line and column.
+   * Without a file ({@link #validate(String)}) every path is unknown.
+   */
+  private static final class Nodes {
+    final String source;
+    final Map<List<Object>, JsonLocation> at = new HashMap<>();
+
+    Nodes(String source) {
+      this.source = source;
+    }
+
+    /**
+     * Records the node at the parser's current token and everything under it; refuses a key given
+     * twice in one mapping (Jackson would keep the last) and an empty item of a list.
+     */
+    void scan(JsonParser p, List<Object> path) throws IOException {
+      at.putIfAbsent(List.copyOf(path), p.currentTokenLocation());
+      if (p.currentToken() == JsonToken.START_OBJECT) {
+        Map<String, JsonLocation> keys = new HashMap<>();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String key = p.currentName();
+          JsonLocation loc = p.currentTokenLocation();
+          JsonLocation first = keys.putIfAbsent(key, loc);
+          if (first != null) {
+            throw error(
+                loc, "duplicate key '" + key + "' (first at line " + first.getLineNr() + ")");
+          }
+          path.add(key);
+          at.put(List.copyOf(path), loc);
+          p.nextToken();
+          scan(p, path);
+          path.remove(path.size() - 1);
+        }
+      } else if (p.currentToken() == JsonToken.START_ARRAY) {
+        for (int i = 0; p.nextToken() != JsonToken.END_ARRAY; i++) {
+          path.add(i);
+          if (p.currentToken() == JsonToken.VALUE_NULL) {
+            throw error(
+                p.currentTokenLocation(),
+                "an empty item in " + describe(path.subList(0, path.size() - 1)));
+          }
+          scan(p, path);
+          path.remove(path.size() - 1);
+        }
+      }
+    }
+
+    SdlgmException error(JsonLocation loc, String problem) {
+      return new SdlgmException(source + ExperimentSpec.where(loc) + ": " + problem);
+    }
+
+    /** {@code FILE:LINE:COLUMN} of the node at {@code path}; {@code FILE} if there is none. */
+    String at(Object... path) {
+      return source + ExperimentSpec.where(at.get(List.of(path)));
+    }
+
+    /** The error {@code FILE:LINE:COLUMN: problem} for the node at {@code path}. */
+    SdlgmException error(String problem, Object... path) {
+      return new SdlgmException(at(path) + ": " + problem);
+    }
+
+    /** Where a mapping error is: its node, or the closest enclosing one the file has. */
+    String placeOf(JsonMappingException e) {
+      List<Object> path = new ArrayList<>();
+      for (JsonMappingException.Reference r : e.getPath()) {
+        path.add(r.getFieldName() != null ? r.getFieldName() : (Object) r.getIndex());
+      }
+      for (int k = path.size(); k > 0; k--) {
+        JsonLocation loc = at.get(path.subList(0, k));
+        if (loc != null) {
+          return source + ExperimentSpec.where(loc);
+        }
+      }
+      return source + ExperimentSpec.where(e.getLocation());
+    }
+
+    /** A path as the file writes it, e.g. {@code methodOptions.sdlgm[1]}. */
+    static String describe(List<?> path) {
+      StringBuilder sb = new StringBuilder();
+      for (Object o : path) {
+        if (o instanceof JsonMappingException.Reference r) {
+          o = r.getFieldName() != null ? r.getFieldName() : (Object) r.getIndex();
+        }
+        if (o instanceof Integer i) {
+          sb.append('[').append(i).append(']');
+        } else {
+          sb.append(sb.length() == 0 ? "" : ".").append(o);
+        }
+      }
+      return sb.toString();
+    }
+  }
+
+  /** Checks the grid; {@code source} names the file in messages (without lines). */
   public void validate(String source) {
+    validate(new Nodes(source));
+  }
+
+  /** Checks the grid; {@code n} names the file, and the line of each node it read. */
+  private void validate(Nodes n) {
     if (!task.equals("unsupervised") && !task.equals("multilabel")) {
-      throw new SdlgmException(
-          source + ": task must be unsupervised or multilabel, got '" + task + "'");
+      throw n.error("task must be unsupervised or multilabel, got '" + task + "'", "task");
     }
     if (datasets.isEmpty()) {
-      throw new SdlgmException(source + ": no datasets; add at least one under 'datasets'");
+      throw n.error("no datasets; add at least one under 'datasets'", "datasets");
     }
     if (methods.isEmpty()) {
-      throw new SdlgmException(source + ": no methods; add at least one under 'methods'");
+      throw n.error("no methods; add at least one under 'methods'", "methods");
     }
     if (seeds.isEmpty()) {
-      throw new SdlgmException(source + ": 'seeds' is empty");
+      throw n.error("'seeds' is empty", "seeds");
     }
+    // A repeated seed, method or L0 gives two cells one folder: they would train into it in turn
+    // (or at once, with --jobs) and count twice in the mean ± std.
+    checkRepeats(n, "seed", seeds, "seeds");
     for (Map.Entry<String, Dataset> d : datasets.entrySet()) {
       if (!d.getKey().matches("[A-Za-z0-9._-]+")) {
-        throw new SdlgmException(
-            source
-                + ": dataset name '"
+        throw n.error(
+            "dataset name '"
                 + d.getKey()
-                + "' may only use letters, digits, '.', '_' and '-' (it names run folders)");
+                + "' may only use letters, digits, '.', '_' and '-' (it names run folders)",
+            "datasets",
+            d.getKey());
       }
       if (d.getValue() == null || d.getValue().data() == null || d.getValue().data().isBlank()) {
-        throw new SdlgmException(source + ": dataset '" + d.getKey() + "' has no 'data' spec");
+        throw n.error("dataset '" + d.getKey() + "' has no 'data' spec", "datasets", d.getKey());
       }
     }
-    for (String m : methods) {
+    for (int i = 0; i < methods.size(); i++) {
+      String m = methods.get(i);
       if (!m.matches("[A-Za-z0-9._-]+(:[A-Za-z0-9._-]+)?")) {
-        throw new SdlgmException(
-            source
-                + ": method '"
+        throw n.error(
+            "method '"
                 + m
-                + "' must be a method name, or base:variant with letters, digits, '.', '_', '-'");
+                + "' must be a method name, or base:variant with letters, digits, '.', '_', '-'",
+            "methods",
+            i);
       }
       try {
         if (task.equals("multilabel")) {
@@ -208,91 +376,144 @@ public record ExperimentSpec(
           Method.of(baseMethod(m));
         }
       } catch (SdlgmException e) {
-        throw new SdlgmException(source + ": " + e.getMessage() + " (task " + task + ")");
+        throw n.error(e.getMessage() + " (task " + task + ")", "methods", i);
       }
     }
-    for (String m : methodOptions.keySet()) {
+    checkRepeats(n, "method", methods.stream().map(m -> "'" + m + "'").toList(), "methods");
+    for (Map.Entry<String, List<String>> e : methodOptions.entrySet()) {
+      String m = e.getKey();
       if (!methods.contains(m)) {
-        throw new SdlgmException(
-            source + ": methodOptions names '" + m + "', which is not in methods " + methods);
+        throw n.error(
+            "methodOptions names '" + m + "', which is not in methods " + methods,
+            "methodOptions",
+            m);
+      }
+      if (e.getValue() == null) {
+        throw n.error(
+            "methodOptions gives no options for '"
+                + m
+                + "'; give a list, e.g. [--hard], or remove it",
+            "methodOptions",
+            m);
       }
     }
     if (!targets.isEmpty() && !l0.isEmpty()) {
-      throw new SdlgmException(
-          source
-              + ": 'l0' and 'targets' are alternative axes of the grid "
-              + "(caps or budgets); give one of them");
+      throw n.error(
+          "'l0' and 'targets' are alternative axes of the grid (caps or budgets); give one of them",
+          "targets");
     }
     if (l0.isEmpty() && targets.isEmpty()) {
-      throw new SdlgmException(source + ": no L0 values or targets; give 'l0' or 'targets'");
+      throw n.error("no L0 values or targets; give 'l0' or 'targets'", "l0");
     }
     if (!targets.isEmpty()) {
-      validateTargets(source);
+      validateTargets(n);
     } else if (!seedsPerTarget.isEmpty()) {
-      throw new SdlgmException(source + ": 'seedsPerTarget' needs 'targets'");
+      throw n.error("'seedsPerTarget' needs 'targets'", "seedsPerTarget");
     } else {
       for (Map.Entry<String, Dataset> d : datasets.entrySet()) {
         if (!d.getValue().targets().isEmpty()) {
-          throw new SdlgmException(
-              source
-                  + ": dataset '"
+          throw n.error(
+              "dataset '"
                   + d.getKey()
                   + "' lists targets, which "
-                  + "replace the grid's 'targets'; give 'targets' (not 'l0') at the top level too");
+                  + "replace the grid's 'targets'; give 'targets' (not 'l0') at the top level too",
+              "datasets",
+              d.getKey(),
+              "targets");
         }
       }
     }
-    for (String l : l0) {
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < l0.size(); i++) {
+      String l = l0.get(i);
       if (!l.equals("auto")) {
         try {
-          if (Integer.parseInt(l) < 1) {
+          int v = Integer.parseInt(l);
+          if (v < 1) {
             throw new NumberFormatException();
           }
+          l = Integer.toString(v);
         } catch (NumberFormatException e) {
-          throw new SdlgmException(
-              source + ": l0 values must be integers ≥ 1 or 'auto', got '" + l + "'");
+          throw n.error("l0 values must be integers ≥ 1 or 'auto', got '" + l + "'", "l0", i);
         }
+      }
+      values.add(l);
+    }
+    checkRepeats(n, "l0 value", values, "l0");
+  }
+
+  /**
+   * Refuses an item of {@code values}, the list at {@code path}, that equals an earlier one, naming
+   * the later one's line.
+   */
+  private static void checkRepeats(Nodes n, String what, List<?> values, Object... path) {
+    for (int i = 0; i < values.size(); i++) {
+      int first = values.indexOf(values.get(i));
+      if (first < i) {
+        Object[] at = Arrays.copyOf(path, path.length + 1);
+        at[path.length] = i;
+        throw n.error(
+            what
+                + " "
+                + values.get(i)
+                + " is listed twice in "
+                + Nodes.describe(List.of(path))
+                + " (two runs would share one folder)",
+            at);
       }
     }
   }
 
-  private void validateTargets(String source) {
+  private void validateTargets(Nodes n) {
     if (!task.equals("unsupervised")) {
-      throw new SdlgmException(
-          source
-              + ": 'targets' (budgets of non-zeros per code) are for "
+      throw n.error(
+          "'targets' (budgets of non-zeros per code) are for "
               + "unsupervised grids; use 'l0' for task "
-              + task);
+              + task,
+          "targets");
     }
     if (!(capFactor >= 1) || Double.isInfinite(capFactor)) {
-      throw new SdlgmException(
-          source + ": capFactor must be a number ≥ 1 (L0 = ⌈capFactor·target⌉), got " + capFactor);
+      throw n.error(
+          "capFactor must be a number ≥ 1 (L0 = ⌈capFactor·target⌉), got " + capFactor,
+          "capFactor");
     }
-    List<String> all = new ArrayList<>(checkTargets(source, "targets", targets));
+    List<String> all = new ArrayList<>(checkTargets(n, "targets", targets, "targets"));
     for (Map.Entry<String, Dataset> d : datasets.entrySet()) {
       for (String c :
-          checkTargets(source, "targets of dataset '" + d.getKey() + "'", d.getValue().targets())) {
+          checkTargets(
+              n,
+              "targets of dataset '" + d.getKey() + "'",
+              d.getValue().targets(),
+              "datasets",
+              d.getKey(),
+              "targets")) {
         if (!all.contains(c)) {
           all.add(c);
         }
       }
     }
+    List<String> named = new ArrayList<>();
     for (Map.Entry<String, List<Long>> e : seedsPerTarget.entrySet()) {
       String c = canonicalTarget(e.getKey());
       if (c == null || !all.contains(c)) {
-        throw new SdlgmException(
-            source
-                + ": seedsPerTarget names target '"
-                + e.getKey()
-                + "', which is not in targets "
-                + all);
+        throw n.error(
+            "seedsPerTarget names target '" + e.getKey() + "', which is not in targets " + all,
+            "seedsPerTarget",
+            e.getKey());
       }
+      if (named.contains(c)) {
+        throw n.error("seedsPerTarget names target " + c + " twice", "seedsPerTarget", e.getKey());
+      }
+      named.add(c);
       if (e.getValue() == null || e.getValue().isEmpty()) {
-        throw new SdlgmException(source + ": seedsPerTarget gives no seeds for target " + c);
+        throw n.error(
+            "seedsPerTarget gives no seeds for target " + c, "seedsPerTarget", e.getKey());
       }
+      checkRepeats(n, "seed", e.getValue(), "seedsPerTarget", e.getKey());
     }
     for (String d : datasets.keySet()) {
-      for (String m : methods) {
+      for (int mi = 0; mi < methods.size(); mi++) {
+        String m = methods.get(mi);
         TargetRule rule = targetRule(m);
         List<String> given = optionsOf(d, m);
         if (rule != TargetRule.NONE) {
@@ -300,15 +521,15 @@ public record ExperimentSpec(
             if (a.equals("-L")
                 || a.matches("-L=?\\d+")
                 || a.matches("--(max-level|l0|target-nnz)(=.*)?")) {
-              throw new SdlgmException(
-                  source
-                      + ": option '"
+              throw n.error(
+                  "option '"
                       + a
                       + "' of "
                       + d
                       + "/"
                       + m
-                      + " conflicts with 'targets', which set -L and --target-nnz of every run; remove it");
+                      + " conflicts with 'targets', which set -L and --target-nnz of every run; remove it",
+                  optionPath(d, m, a));
             }
           }
         }
@@ -321,10 +542,8 @@ public record ExperimentSpec(
             && k < defaultCap
             && given.stream()
                 .noneMatch(a -> a.equals("-L") || a.matches("-L=?\\d+|--(max-level|l0)(=.*)?"))) {
-          throw new SdlgmException(
-              source
-                  + ": "
-                  + m
+          throw n.error(
+              m
                   + " of "
                   + d
                   + " gets no -L from 'targets', and the default "
@@ -336,14 +555,17 @@ public record ExperimentSpec(
                   + m
                   + ": [-L, \""
                   + k
-                  + "\"]}");
+                  + "\"]}",
+              "methods",
+              mi);
         }
-        for (String t : targetValues(d)) {
+        List<String> ts = targetValues(d);
+        for (int ti = 0; ti < ts.size(); ti++) {
+          String t = ts.get(ti);
           double v = Double.parseDouble(t);
           if (k != null && v > k) {
-            throw new SdlgmException(
-                source
-                    + ": target "
+            throw n.error(
+                "target "
                     + t
                     + " exceeds K = "
                     + k
@@ -351,38 +573,58 @@ public record ExperimentSpec(
                     + d
                     + "/"
                     + m
-                    + " (a code has at most K non-zeros)");
+                    + " (a code has at most K non-zeros)",
+                targetPath(d, ti));
           }
           if (rule == TargetRule.FIXED_K && v != Math.rint(v)) {
-            throw new SdlgmException(
-                source
-                    + ": target "
+            throw n.error(
+                "target "
                     + t
                     + " is not an integer, but "
                     + m
-                    + " has a fixed number k of non-zeros (-L k); use integer targets");
+                    + " has a fixed number k of non-zeros (-L k); use integer targets",
+                targetPath(d, ti));
           }
         }
       }
     }
   }
 
+  /** The path of item {@code i} of {@link #targetValues}{@code (dataset)} in the file. */
+  private Object[] targetPath(String dataset, int i) {
+    return datasets.get(dataset).targets().isEmpty()
+        ? new Object[] {"targets", i}
+        : new Object[] {"datasets", dataset, "targets", i};
+  }
+
+  /** The path of the first option {@code a} of {@link #optionsOf}{@code (dataset, method)}. */
+  private Object[] optionPath(String dataset, String method, String a) {
+    int i = options.indexOf(a);
+    if (i >= 0) {
+      return new Object[] {"options", i};
+    }
+    i = datasets.get(dataset).options().indexOf(a);
+    if (i >= 0) {
+      return new Object[] {"datasets", dataset, "options", i};
+    }
+    i = methodOptions.getOrDefault(method, List.of()).indexOf(a);
+    return new Object[] {"methodOptions", method, i};
+  }
+
   /** The canonical forms of {@code list}; rejects non-numbers and repeats, naming {@code what}. */
-  private static List<String> checkTargets(String source, String what, List<String> list) {
+  private static List<String> checkTargets(
+      Nodes n, String what, List<String> list, Object... path) {
     List<String> canonical = new ArrayList<>();
-    for (String t : list) {
+    for (int i = 0; i < list.size(); i++) {
+      String t = list.get(i);
+      Object[] at = Arrays.copyOf(path, path.length + 1);
+      at[path.length] = i;
       String c = canonicalTarget(t);
       if (c == null) {
-        throw new SdlgmException(
-            source
-                + ": "
-                + what
-                + " must be numbers > 0 (mean non-zeros per code), got '"
-                + t
-                + "'");
+        throw n.error(what + " must be numbers > 0 (mean non-zeros per code), got '" + t + "'", at);
       }
       if (canonical.contains(c)) {
-        throw new SdlgmException(source + ": target " + c + " is listed twice in " + what);
+        throw n.error("target " + c + " is listed twice in " + what, at);
       }
       canonical.add(c);
     }

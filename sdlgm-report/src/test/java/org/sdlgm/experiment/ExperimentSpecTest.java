@@ -339,8 +339,7 @@ class ExperimentSpecTest {
     };
     for (String[] c : cases) {
       String m = error("bad.yaml", base + c[0]);
-      assertTrue(
-          m.startsWith(tmp.resolve("bad.yaml") + ": ") && m.contains(c[1]), c[0] + " → " + m);
+      assertTrue(m.startsWith(tmp.resolve("bad.yaml") + ":") && m.contains(c[1]), c[0] + " → " + m);
     }
     String ml =
         error(
@@ -360,6 +359,191 @@ class ExperimentSpecTest {
     String own =
         error("own.yaml", "datasets:\n  a: {data: synthetic, targets: [2]}\nmethods: [sdlgm]\n");
     assertTrue(own.contains("dataset 'a' lists targets"), own);
+  }
+
+  /** The base of most bad files below: lines 1–3. */
+  private static final String BASE = "datasets:\n  a: {data: synthetic}\nmethods: [sdlgm]\n";
+
+  /**
+   * Every check of a spec's content, each with a file whose offending line ends in the comment
+   * {@code #<}: the message must start with {@code FILE:LINE:COLUMN: } for that line and name the
+   * problem.
+   */
+  @Test
+  void everyContentErrorNamesTheLineOfTheOffendingNode() throws IOException {
+    String[][] cases = {
+      // Fields, types and shapes.
+      {
+        "name: x\nmethod: [sdlgm]  #<\ndatasets:\n  a: {data: synthetic}\n",
+        "unknown field 'method'"
+      },
+      {
+        "datasets:\n  a:\n    data: synthetic\n    tset: y  #<\nmethods: [sdlgm]\n",
+        "unknown field 'tset' in Dataset"
+      },
+      {BASE + "seeds:\n  - 1\n  - x  #<\n", "seeds[1]"},
+      {BASE + "seeds: [1, 2.5]  #<\n", "seeds[1]"},
+      {BASE + "capFactor: big  #<\n", "capFactor"},
+      {BASE + "methodOptions:\n  sdlgm: [--hard, [x]]  #<\n", "methodOptions.sdlgm[1]"},
+      {"datasets:\n  a: [synthetic]  #<\nmethods: [sdlgm]\n", "datasets.a"},
+      {"datasets:\n  a: {data: synthetic}\nmethods: sdlgm  #<\n", "methods"},
+      {BASE + "seeds: [1, ~]  #<\n", "an empty item in seeds"},
+      {BASE + "options:\n  - --hard\n  -  #<\n", "an empty item in options"},
+      {BASE + "methodOptions:\n  sdlgm:  #<\n", "methodOptions gives no options for 'sdlgm'"},
+      // Duplicate keys and extra documents.
+      {BASE + "methods: [vae]  #<\n", "duplicate key 'methods' (first at line 3)"},
+      {
+        "datasets:\n  a: {data: synthetic}\n  a: {data: other}  #<\nmethods: [sdlgm]\n",
+        "duplicate key 'a' (first at line 2)"
+      },
+      {
+        "datasets:\n  a: {data: synthetic, data: other}  #<\nmethods: [sdlgm]\n",
+        "duplicate key 'data'"
+      },
+      {BASE + "---\ndatasets:  #<\n  b: {data: synthetic}\nmethods: [vae]\n", "a second document"},
+      // The grid.
+      {"task: tagging  #<\n" + BASE, "task must be unsupervised or multilabel"},
+      {"datasets: {}  #<\nmethods: [sdlgm]\n", "no datasets"},
+      {"datasets:\n  a: {data: synthetic}\nmethods: []  #<\n", "no methods"},
+      {BASE + "seeds: []  #<\n", "'seeds' is empty"},
+      {"datasets:\n  a: {test: synthetic}  #<\nmethods: [sdlgm]\n", "dataset 'a' has no 'data'"},
+      {"datasets:\n  a:  #<\nmethods: [sdlgm]\n", "dataset 'a' has no 'data' spec"},
+      {"datasets:\n  a/b: {data: synthetic}  #<\nmethods: [sdlgm]\n", "dataset name 'a/b'"},
+      {
+        "datasets:\n  a: {data: synthetic}\nmethods:\n  - sdlgm\n  - sparse-pca  #<\n",
+        "unknown method 'sparse-pca'"
+      },
+      {"datasets:\n  a: {data: synthetic}\nmethods: [sdlgm, \"a b\"]  #<\n", "method 'a b' must"},
+      {BASE + "methodOptions:\n  sdlgm: [--hard]\n  vae: [--x]  #<\n", "not in methods"},
+      {BASE + "l0:\n  - \"4\"\n  - \"0\"  #<\n", "l0 values must be integers ≥ 1"},
+      {BASE + "l0: []  #<\n", "no L0 values or targets"},
+      // Repeats: two cells with one folder.
+      {BASE + "seeds: [1, 2,\n  1]  #<\n", "seed 1 is listed twice in seeds"},
+      {
+        "datasets:\n  a: {data: synthetic}\nmethods: [sdlgm,\n  topk-ae, sdlgm]  #<\n",
+        "method 'sdlgm' is listed twice"
+      },
+      {BASE + "l0:\n  - auto\n  - 4\n  - \"4\"  #<\n", "l0 value 4 is listed twice"},
+      {BASE + "l0: [auto, \"2\", auto]  #<\n", "l0 value auto is listed twice"},
+      {BASE + "targets: [2]\nseedsPerTarget:\n  \"2\": [3, 3]  #<\n", "seed 3 is listed twice"},
+      // Targets.
+      {BASE + "l0: [\"4\"]\ntargets: [2]  #<\n", "alternative axes"},
+      {BASE + "seedsPerTarget: {\"2\": [1]}  #<\n", "'seedsPerTarget' needs 'targets'"},
+      {
+        "datasets:\n  a: {data: synthetic, targets: [2]}  #<\nmethods: [sdlgm]\n",
+        "dataset 'a' lists targets"
+      },
+      {
+        "task: multilabel\ndatasets:\n  a: {data: \"mulan:x\"}\nmethods: [br-mlp]\ntargets: [2]  #<\n",
+        "are for unsupervised grids"
+      },
+      {BASE + "targets: [2]\ncapFactor: 0.5  #<\n", "capFactor must be a number ≥ 1"},
+      {BASE + "targets:\n  - 2\n  - 0  #<\n", "targets must be numbers > 0"},
+      {BASE + "targets: [2,\n  2.0]  #<\n", "target 2 is listed twice"},
+      {
+        "datasets:\n  a: {data: synthetic, targets: [0]}  #<\nmethods: [sdlgm]\ntargets: [2]\n",
+        "targets of dataset 'a' must be numbers > 0"
+      },
+      {BASE + "targets: [2, 3]\nseedsPerTarget:\n  \"5\": [1]  #<\n", "names target '5'"},
+      {BASE + "targets: [2]\nseedsPerTarget:\n  \"2\": []  #<\n", "no seeds for target 2"},
+      {
+        BASE + "targets: [2]\nseedsPerTarget:\n  \"2\": [1]\n  \"2.0\": [2]  #<\n",
+        "seedsPerTarget names target 2 twice"
+      },
+      {BASE + "options: [-K, \"16\"]\ntargets:\n  - 2\n  - 20  #<\n", "target 20 exceeds K = 16"},
+      {
+        "datasets:\n  a:\n    data: synthetic\n    options: [--epochs, \"2\",\n      -L, \"8\"]  #<\n"
+            + "methods: [sdlgm]\ntargets: [2]\n",
+        "option '-L' of a/sdlgm conflicts with 'targets'"
+      },
+      {
+        "datasets:\n  a: {data: synthetic}\nmethods: [sdlgm, topk-ae]\ntargets: [2]\n"
+            + "methodOptions:\n  topk-ae: [--target-nnz=3]  #<\n",
+        "option '--target-nnz=3' of a/topk-ae"
+      },
+      {
+        "datasets:\n  a: {data: synthetic}\nmethods:\n  - sdlgm\n  - vae  #<\n"
+            + "targets: [2]\noptions: [-K, \"16\"]\n",
+        "vae of a gets no -L from 'targets'"
+      },
+      {
+        "datasets:\n  a: {data: synthetic}\nmethods: [topk-ae]\ntargets:\n  - 2\n  - 4.5  #<\n",
+        "not an integer, but topk-ae"
+      },
+    };
+    List<String> wrong = new java.util.ArrayList<>();
+    for (String[] c : cases) {
+      int line = lineOf(c[0]);
+      Path f = file("s.yaml", c[0]);
+      String m;
+      try {
+        ExperimentSpec.read(f);
+        m = "no error";
+      } catch (SdlgmException e) {
+        m = e.getMessage();
+      }
+      if (!m.matches(
+              java.util.regex.Pattern.quote(tmp.resolve("s.yaml") + ":" + line) + ":\\d+: .*")
+          || !m.contains(c[1])
+          || m.contains("\n")) {
+        wrong.add("line " + line + ", " + c[1] + " ← " + c[0].replace("\n", "⏎") + "\n  got " + m);
+      }
+    }
+    assertTrue(wrong.isEmpty(), wrong.size() + " wrong:\n" + String.join("\n", wrong));
+  }
+
+  /** The 1-based number of the line of {@code text} that ends in {@code #<}. */
+  private static int lineOf(String text) {
+    List<String> lines = text.lines().toList();
+    for (int i = 0; i < lines.size(); i++) {
+      if (lines.get(i).endsWith("#<")) {
+        return i + 1;
+      }
+    }
+    throw new IllegalArgumentException("no #< in " + text);
+  }
+
+  @Test
+  void contentErrorsGiveTheColumnToo() throws IOException {
+    String m = error("c.yaml", "datasets:\n  a: {data: synthetic}\nmethods: [sdlgm, sparse-pca]\n");
+    assertTrue(m.startsWith(tmp.resolve("c.yaml") + ":3:18: unknown method 'sparse-pca'"), m);
+    String d = error("d.yaml", BASE + "  # the same key again\nmethods: [vae]\n");
+    assertTrue(
+        d.startsWith(tmp.resolve("d.yaml") + ":5:1: duplicate key 'methods' (first at line 3)"), d);
+  }
+
+  @Test
+  void jsonContentErrorsNameTheLineToo() throws IOException {
+    String m =
+        error(
+            "j.json",
+            "{\n  \"datasets\": {\"a\": {\"data\": \"s\"}},\n  \"methods\": [\"sdlgm\",\n"
+                + "    \"nope\"]\n}\n");
+    assertTrue(m.startsWith(tmp.resolve("j.json") + ":4:5: unknown method 'nope'"), m);
+    String d =
+        error(
+            "d.json",
+            "{\"datasets\": {\"a\": {\"data\": \"s\"}}, \"methods\": [\"sdlgm\"],\n"
+                + " \"methods\": [\"vae\"]}");
+    assertTrue(d.startsWith(tmp.resolve("d.json") + ":2:2: duplicate key 'methods'"), d);
+  }
+
+  @Test
+  void emptyFilesAreRefusedAtLineOne() throws IOException {
+    for (String text : new String[] {"", "\n\n", "# nothing yet\n", "---\n", "~\n"}) {
+      String m = error("e.yaml", text);
+      assertTrue(
+          m.startsWith(tmp.resolve("e.yaml") + ":1:") && m.contains("empty experiment file"),
+          "'" + text + "' → " + m);
+    }
+    String j = error("e.json", "");
+    assertTrue(j.startsWith(tmp.resolve("e.json") + ":1:") && j.contains("empty"), j);
+  }
+
+  @Test
+  void aMissingFieldHasNoLineToName() throws IOException {
+    String m = error("a.yaml", "methods: [sdlgm]\n");
+    assertEquals(tmp.resolve("a.yaml") + ": no datasets; add at least one under 'datasets'", m);
   }
 
   @Test
