@@ -17,8 +17,9 @@ import java.util.function.IntSupplier;
  * the pass holds {@code maxBatch} rows or {@code maxWait} has passed since it took the first, and
  * runs them together. It waits only while more requests are in flight than the pass holds (requests
  * still being read or parsed may join): a lone client's request runs at once instead of sitting out
- * the wait. A job larger than {@code maxBatch} runs alone. When the queue is full, {@link #submit}
- * refuses at once (the server answers 503) instead of letting latency grow without bound.
+ * the wait. A job larger than {@code maxBatch} runs alone (the run densifies a pass in chunks
+ * bounded by memory: {@link Rows#chunkRows}). When the queue is full, {@link #submit} refuses at
+ * once (the server answers 503) instead of letting latency grow without bound.
  *
  * @param <J> a job (the rows of one request)
  * @param <R> the result of one job

@@ -138,6 +138,10 @@ public final class SdlgmServer implements AutoCloseable {
     this.index = nb;
     this.examples = ex;
     this.metrics = new ServerMetrics(this::waiting, this::inFlight);
+    // Rows densified and scored at a time: the memory of a pass, whatever its requests hold.
+    // Chunks are bounded by memory only: a job larger than --max-batch still runs as one call
+    // (as it always has, so its rows round as before) unless its rows × D exceed the bound.
+    int chunk = Rows.chunkRows(m.inputDim(), Integer.MAX_VALUE);
     if (m instanceof ServedCoder c) {
       coderBatcher =
           new MicroBatcher<>(
@@ -146,7 +150,7 @@ public final class SdlgmServer implements AutoCloseable {
               config.maxBatch(),
               config.maxWait(),
               config.queueCapacity(),
-              c::run,
+              jobs -> c.run(jobs, chunk),
               metrics::pass,
               inFlight::get);
       taggerBatcher = null;
@@ -159,7 +163,7 @@ public final class SdlgmServer implements AutoCloseable {
               config.maxBatch(),
               config.maxWait(),
               config.queueCapacity(),
-              t::run,
+              jobs -> t.run(jobs, chunk),
               metrics::pass,
               inFlight::get);
       coderBatcher = null;
@@ -454,9 +458,7 @@ public final class SdlgmServer implements AutoCloseable {
     Rows rows = RequestParser.rows(body, "inputs", coder.inputDim());
     boolean reconstruct = RequestParser.boolOption(body, "reconstruct");
     ServedCoder.Result r =
-        await(
-            coderBatcher.submit(
-                new ServedCoder.Job(rows.dense(), rows.size(), reconstruct), rows.size()));
+        await(coderBatcher.submit(new ServedCoder.Job(rows, reconstruct), rows.size()));
     ObjectNode n = Json.MAPPER.createObjectNode();
     ArrayNode results = n.putArray("results");
     int d = coder.inputDim();
@@ -542,11 +544,7 @@ public final class SdlgmServer implements AutoCloseable {
     if (hasInputs) {
       Rows rows = RequestParser.rows(body, "inputs", coder.inputDim());
       requireHits(rows.size(), k);
-      queries =
-          await(
-                  coderBatcher.submit(
-                      new ServedCoder.Job(rows.dense(), rows.size(), false), rows.size()))
-              .codes();
+      queries = await(coderBatcher.submit(new ServedCoder.Job(rows, false), rows.size())).codes();
       for (int i = 0; i < queries.size(); i++) {
         requireFinite(i, queries.get(i));
       }

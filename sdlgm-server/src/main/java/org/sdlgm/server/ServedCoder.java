@@ -22,8 +22,11 @@ import org.sdlgm.model.SparseCoder;
  * input.
  */
 final class ServedCoder implements ServedModel {
-  /** One request's rows (row-major, {@code rows × D}) and whether it wants reconstructions. */
-  record Job(float[] x, int rows, boolean reconstruct) {}
+  /**
+   * One request's rows, as parsed (sparse: densified a chunk at a time when its pass runs), and
+   * whether it wants reconstructions.
+   */
+  record Job(Rows rows, boolean reconstruct) {}
 
   /** One request's codes and, if asked, reconstructions ({@code rows × D}, raw scale). */
   record Result(List<SparseCode> codes, float[] reconstruction) {}
@@ -72,47 +75,47 @@ final class ServedCoder implements ServedModel {
   }
 
   /**
-   * Runs the jobs of one micro-batch as one call of {@link SparseCoder#encode} over all their rows
-   * (one batch: the workers split it when it is large enough), then decodes the codes of the jobs
-   * that want reconstructions.
+   * Runs the jobs of one micro-batch: their rows, one after another, densified and encoded by
+   * {@link SparseCoder#encode} in chunks of at most {@code chunkRows} rows ({@link Rows#chunkRows};
+   * one call per chunk, which the workers split when it is large enough), so that a pass needs
+   * memory for one dense chunk whatever its requests hold. Then decodes the codes of the jobs that
+   * want reconstructions.
    */
-  List<Result> run(List<Job> jobs) {
+  List<Result> run(List<Job> jobs, int chunkRows) {
     int d = inputDim();
     int total = 0;
+    List<Rows> parts = new ArrayList<>(jobs.size());
     for (Job j : jobs) {
-      total += j.rows();
+      total += j.rows().size();
+      parts.add(j.rows());
     }
-    float[] x;
-    if (jobs.size() == 1) {
-      x = jobs.get(0).x();
-    } else {
-      x = new float[total * d];
-      int at = 0;
-      for (Job j : jobs) {
-        System.arraycopy(j.x(), 0, x, at, j.rows() * d);
-        at += j.rows() * d;
-      }
+    float[] x = new float[Math.multiplyExact(Math.min(total, chunkRows), d)];
+    List<SparseCode> codes = new ArrayList<>(total);
+    for (int from = 0; from < total; from += chunkRows) {
+      int b = Math.min(chunkRows, total - from);
+      Rows.dense(parts, from, b, x);
+      codes.addAll(coder.encode(x, b, b));
     }
-    List<SparseCode> codes = coder.encode(x, total, Math.max(1, total));
     List<Result> out = new ArrayList<>(jobs.size());
     int from = 0;
     for (Job j : jobs) {
-      List<SparseCode> mine = codes.subList(from, from + j.rows());
-      out.add(new Result(List.copyOf(mine), j.reconstruct() ? reconstruct(mine) : null));
-      from += j.rows();
+      int n = j.rows().size();
+      List<SparseCode> mine = codes.subList(from, from + n);
+      out.add(new Result(List.copyOf(mine), j.reconstruct() ? reconstruct(mine, chunkRows) : null));
+      from += n;
     }
     return out;
   }
 
   /** x̂ of each code, in the raw scale of the input rows. */
-  private float[] reconstruct(List<SparseCode> codes) {
+  private float[] reconstruct(List<SparseCode> codes, int chunkRows) {
     int k = latentDim();
     int d = inputDim();
     float[] z = new float[codes.size() * k];
     for (int i = 0; i < codes.size(); i++) {
       System.arraycopy(codes.get(i).toDense(k), 0, z, i * k, k);
     }
-    float[] x = coder.decodeMean(z, codes.size(), Math.max(1, codes.size()));
+    float[] x = coder.decodeMean(z, codes.size(), chunkRows);
     if (!scaling.isIdentity()) {
       // decodeMean works in the scaled space; undo (x − offset) / scale column by column.
       float[] off = scaling.offset();

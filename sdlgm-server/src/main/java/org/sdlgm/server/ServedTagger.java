@@ -65,11 +65,13 @@ final class ServedTagger implements ServedModel {
   }
 
   /**
-   * Predictions for the jobs of one micro-batch: one forward pass over all their rows. A row whose
-   * scores are not finite (values too large for the network) gets null: its prediction would be
-   * NaN, and NaN scores do not rank.
+   * Predictions for the jobs of one micro-batch: their rows, one after another, as one sparse data
+   * set, densified by the feature transform and scored in chunks of at most {@code chunkRows} rows
+   * ({@link Rows#chunkRows}; one forward pass per chunk), so that a pass needs memory for one dense
+   * chunk whatever its requests hold. A row whose scores are not finite (values too large for the
+   * network) gets null: its prediction would be NaN, and NaN scores do not rank.
    */
-  List<LabelPrediction[]> run(List<Job> jobs) {
+  List<LabelPrediction[]> run(List<Job> jobs, int chunkRows) {
     int d = inputDim();
     int total = 0;
     int nnz = 0;
@@ -97,16 +99,20 @@ final class ServedTagger implements ServedModel {
     MultiLabelDataset ds =
         new MultiLabelDataset(
             "request", d, List.of(), labelNames(), ptr, idx, val, new int[total + 1], new int[0]);
-    float[] x = new float[total * d];
-    tagger.transform().denseRows(ds, 0, total, x);
-    Tagger.Scores scores = tagger.score(x, total);
-    LabelPrediction[] all = tagger.predict(scores, rule, top);
     int c = tagger.config().numLabels();
     int nl = tagger.config().numLevels();
-    for (int i = 0; i < total; i++) {
-      if (!finite(scores.labels(), i * c, c)
-          || (scores.levels() != null && !finite(scores.levels(), i * nl, nl))) {
-        all[i] = null;
+    LabelPrediction[] all = new LabelPrediction[total];
+    float[] x = new float[Math.multiplyExact(Math.min(total, chunkRows), d)];
+    for (int from = 0; from < total; from += chunkRows) {
+      int b = Math.min(chunkRows, total - from);
+      tagger.transform().denseRows(ds, from, b, x);
+      Tagger.Scores scores = tagger.score(x, b);
+      LabelPrediction[] p = tagger.predict(scores, rule, top);
+      for (int i = 0; i < b; i++) {
+        boolean ok =
+            finite(scores.labels(), i * c, c)
+                && (scores.levels() == null || finite(scores.levels(), i * nl, nl));
+        all[from + i] = ok ? p[i] : null;
       }
     }
     List<LabelPrediction[]> out = new ArrayList<>(jobs.size());
