@@ -143,12 +143,18 @@ class KillTest {
     assertTrue(
         notice.contains(out.resolve(Checkpoint.DIR).toString()) && notice.endsWith(" --resume"),
         () -> "no resume instructions after SIGTERM:\n" + output);
-    // The printed command continues the run (here for fewer epochs, to stay short).
+    // The printed command continues the run (here for two epochs more than the checkpoint's
+    // finished ones, to stay short: fewer than it trained would be refused).
     List<String> resume =
         new ArrayList<>(
             List.of(
                 notice.substring(notice.indexOf("sdlgm train ") + "sdlgm ".length()).split(" ")));
-    resume.set(resume.indexOf("300"), "4");
+    long finished =
+        Files.readAllLines(
+                    out.resolve(Checkpoint.DIR).resolve("history.csv"), StandardCharsets.UTF_8)
+                .size()
+            - 1;
+    resume.set(resume.indexOf("300"), Long.toString(finished + 2));
     Run r = run(resume, null, -1);
     assertEquals(0, r.code, r.output);
   }

@@ -109,6 +109,20 @@ public final class TrainingLoop {
     Checkpoint c = verified != null ? verified : Checkpoint.read(outputDir, kind);
     c.requireSameOptions(options);
     Position p = Position.of(c.state());
+    // Fewer epochs than the checkpoint already trained cannot be honoured: the run would return
+    // the checkpoint's later parameters and history under a configuration that says otherwise.
+    int trained = p.epoch() + (p.batchInEpoch() > 0 ? 1 : 0);
+    if (trained > training.epochs()) {
+      throw new SdlgmException(
+          c.dir().resolve(Checkpoint.MANIFEST)
+              + ": the run to resume has already trained "
+              + (p.batchInEpoch() > 0 ? "into epoch " + trained : trained + " epochs")
+              + ", more than --epochs "
+              + training.epochs()
+              + "; resume it with --epochs "
+              + trained
+              + " or more, or start anew with --overwrite");
+    }
     lastCheckpoint = "step " + p.step();
     return new Start(c, p, EpochRecord.readCsv(c.file(HISTORY)));
   }

@@ -66,6 +66,10 @@ public final class AtomicFiles {
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
       }
+      // The new name on disk too, before the caller writes the next file: the model folder's
+      // config.json, written last, must not survive a power cut whose model.params rename
+      // did not.
+      syncFolder(dir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
     } finally {

@@ -153,6 +153,29 @@ class TrainerTest {
     }
   }
 
+  @Test
+  void aResumeWithFewerEpochsThanTheCheckpointTrainedIsRefused(@TempDir Path dir) {
+    new SdlgmTrainer(config(), training(2, 9)).outputDir(dir).fit(data.train()).model().close();
+    // Accepted before: the run returned the checkpoint's two epochs (parameters and history)
+    // as a one-epoch model.
+    SdlgmException e =
+        assertThrows(
+            SdlgmException.class,
+            () ->
+                new SdlgmTrainer(config(), training(1, 9))
+                    .outputDir(dir)
+                    .resume(true)
+                    .fit(data.train()));
+    assertTrue(
+        e.getMessage().contains("2 epochs") && e.getMessage().contains("--epochs 1"),
+        e.getMessage());
+    // The same number of epochs finishes a run whose final save was interrupted.
+    TrainingRun<SparseCoder> same =
+        new SdlgmTrainer(config(), training(2, 9)).outputDir(dir).resume(true).fit(data.train());
+    same.model().close();
+    assertEquals(2, same.history().size());
+  }
+
   private static List<float[]> parameters(SparseCoder coder) {
     List<float[]> out = new java.util.ArrayList<>();
     for (var p : coder.block().getParameters()) {

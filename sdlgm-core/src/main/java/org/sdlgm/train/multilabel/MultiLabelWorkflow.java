@@ -138,7 +138,6 @@ public final class MultiLabelWorkflow {
     TaggerConfig config = resolve(train);
     org.sdlgm.train.Limits.checkModel(config, trainConfig.batchSize());
     FeatureTransform transform = FeatureTransform.fit(transformKind, train);
-    folder.begin();
     TaggerTrainer trainer =
         new TaggerTrainer(config, trainConfig)
             .keepBest(keepBest)
@@ -156,6 +155,9 @@ public final class MultiLabelWorkflow {
                     .put("--features", transform.kind().id())
                     .build());
     listeners.forEach(trainer::addListener);
+    // Checked before the folder is cleared: a refused run leaves the previous model in place.
+    trainer.check(train, validation);
+    folder.begin();
     try (TrainingRun<Tagger> run = trainer.fit(train, validation)) {
       Tagger tagger = run.model();
       Provenance prov = Provenance.current(command);

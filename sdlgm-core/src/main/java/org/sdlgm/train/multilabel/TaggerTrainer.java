@@ -123,6 +123,32 @@ public final class TaggerTrainer extends TrainerSettings<MultiLabelDataset, Tagg
   /** The parameters of the best epoch so far in a checkpoint (with {@link #keepBest}). */
   private static final String BEST = "best.params";
 
+  /**
+   * The refusals of {@link #fit} that need no model — {@link #keepBest} without validation rows,
+   * sparse rows asked for where training cannot read them — for a workflow to call before it clears
+   * the model folder, so that a refused run leaves the previous model in place.
+   */
+  public void check(MultiLabelDataset train, MultiLabelDataset validation) {
+    if (keepBest && (validation == null || validation.size() == 0)) {
+      throw new SdlgmException("selecting the best epoch needs validation rows (--validation > 0)");
+    }
+    if (Boolean.TRUE.equals(sparseRows)) {
+      FeatureRows rows = features != null ? features : FeatureTransform.none(config.numFeatures());
+      // As Tagger.sparseUnsupported and readsSparse decide it, without building the model.
+      String impossible =
+          config.hidden().isEmpty()
+              ? "the network has no hidden layer"
+              : train.size() == 0 || rows.sparseRows(train, new int[] {0}, 0, 1) == null
+                  ? "the feature transform fills in zeros"
+                  : training.adam() == TrainConfig.AdamImpl.DJL
+                      ? "DJL's Adam updates every weight"
+                      : null;
+      if (impossible != null) {
+        throw new SdlgmException("sparse training rows asked for, but " + impossible);
+      }
+    }
+  }
+
   @Override
   public TrainingRun<Tagger> fit(MultiLabelDataset train, MultiLabelDataset validation) {
     FeatureRows features =
