@@ -38,7 +38,7 @@ public final class AtomicFiles {
     Path tmp = null;
     try {
       Files.createDirectories(dir);
-      tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
+      tmp = newTemporary(dir, file.getFileName().toString());
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         // Writers may close the stream they are given; the channel must stay open to force it.
         OutputStream raw = Channels.newOutputStream(ch);
@@ -79,6 +79,30 @@ public final class AtomicFiles {
         } catch (IOException ignored) {
           // The rename already consumed it, or the directory is gone: nothing to clean.
         }
+      }
+    }
+  }
+
+  /**
+   * A new empty {@code .NAME.DIGITS.tmp} in {@code dir}. Made with {@link Files#createFile}, not
+   * {@link Files#createTempFile}: a temporary file is private to its owner (mode 0600), and the
+   * rename would have carried that mode to the model files, which the umask should decide like any
+   * other file's (a model written by one account and served by another).
+   */
+  private static Path newTemporary(Path dir, String name) throws IOException {
+    while (true) {
+      Path p =
+          dir.resolve(
+              "."
+                  + name
+                  + "."
+                  + Long.toUnsignedString(
+                      java.util.concurrent.ThreadLocalRandom.current().nextLong())
+                  + ".tmp");
+      try {
+        return Files.createFile(p);
+      } catch (java.nio.file.FileAlreadyExistsException e) {
+        // Another writer drew the same number: draw again.
       }
     }
   }
