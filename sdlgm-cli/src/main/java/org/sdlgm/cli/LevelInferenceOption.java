@@ -26,7 +26,6 @@ public final class LevelInferenceOption {
     if (levelInference == null) {
       return info;
     }
-    return info.withModel(
-        info.model().toBuilder().levelInference(LevelInference.of(levelInference)).build());
+    return info.withModel(info.model().withLevelInference(LevelInference.of(levelInference)));
   }
 }

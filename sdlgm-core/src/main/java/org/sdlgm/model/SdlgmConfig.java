@@ -219,6 +219,15 @@ public record SdlgmConfig(
     return new Builder(this);
   }
 
+  /**
+   * The same config encoding with {@code v} (this one when it already does): only encoding reads
+   * the level inference, so a trained model's parameters serve under any of them. Refused, as by
+   * the builder, for a method without a level.
+   */
+  public SdlgmConfig withLevelInference(LevelInference v) {
+    return v == levelInference ? this : toBuilder().levelInference(v).build();
+  }
+
   /** The same config with the input dimension set. */
   public SdlgmConfig withInputDim(int d) {
     return toBuilder().inputDim(d).build();

@@ -193,10 +193,9 @@ public record IndexInfo(
    * chosen differently. Unchanged when the index records none.
    */
   public SdlgmConfig queryConfig(SdlgmConfig model) {
-    if (levelInference.isEmpty() || model.levelInference().id().equals(levelInference)) {
-      return model;
-    }
-    return model.toBuilder().levelInference(LevelInference.of(levelInference)).build();
+    return levelInference.isEmpty()
+        ? model
+        : model.withLevelInference(LevelInference.of(levelInference));
   }
 
   private static String shortFingerprint(String fp) {

@@ -627,10 +627,8 @@ public final class SdlgmServer implements AutoCloseable {
   }
 
   private static void requireFinite(int row, float[] v, int from, int n) {
-    for (int i = from; i < from + n; i++) {
-      if (!Float.isFinite(v[i])) {
-        throw notFinite(row);
-      }
+    if (!ServedModel.allFinite(v, from, n)) {
+      throw notFinite(row);
     }
   }
 

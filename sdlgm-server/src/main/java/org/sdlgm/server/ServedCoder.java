@@ -47,7 +47,7 @@ final class ServedCoder implements ServedModel {
   static ServedCoder load(Path dir, LevelInference levelInference) {
     ModelInfo<SdlgmConfig, DataSchema> info = ModelDirectory.readCoderInfo(dir);
     if (levelInference != null) {
-      info = info.withModel(info.model().toBuilder().levelInference(levelInference).build());
+      info = info.withModel(info.model().withLevelInference(levelInference));
     }
     return new ServedCoder(dir, info, ModelDirectory.loadCoder(dir, info));
   }

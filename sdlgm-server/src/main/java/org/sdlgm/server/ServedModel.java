@@ -32,6 +32,19 @@ sealed interface ServedModel extends AutoCloseable permits ServedCoder, ServedTa
     return ServedCoder.load(dir, levelInference);
   }
 
+  /**
+   * Whether {@code a[from .. from + n)} are all finite: a finite input can still be too large for
+   * the network, whose output then overflows, and the API promises numbers.
+   */
+  static boolean allFinite(float[] a, int from, int n) {
+    for (int i = from; i < from + n; i++) {
+      if (!Float.isFinite(a[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** "coder" or "tagger". */
   String kind();
 

@@ -110,8 +110,8 @@ final class ServedTagger implements ServedModel {
       LabelPrediction[] p = tagger.predict(scores, rule, top);
       for (int i = 0; i < b; i++) {
         boolean ok =
-            finite(scores.labels(), i * c, c)
-                && (scores.levels() == null || finite(scores.levels(), i * nl, nl));
+            ServedModel.allFinite(scores.labels(), i * c, c)
+                && (scores.levels() == null || ServedModel.allFinite(scores.levels(), i * nl, nl));
         all[from + i] = ok ? p[i] : null;
       }
     }
@@ -126,15 +126,6 @@ final class ServedTagger implements ServedModel {
       from += mine.length;
     }
     return out;
-  }
-
-  private static boolean finite(float[] a, int from, int n) {
-    for (int i = from; i < from + n; i++) {
-      if (!Float.isFinite(a[i])) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /**

@@ -60,10 +60,8 @@ public final class ExecutorModels {
             bundle,
             dir -> {
               ModelInfo<SdlgmConfig, DataSchema> info = ModelDirectory.readCoderInfo(dir);
-              if (info.model().levelInference() != inference) {
-                info = info.withModel(info.model().toBuilder().levelInference(inference).build());
-              }
-              return ModelDirectory.loadCoder(dir, info);
+              return ModelDirectory.loadCoder(
+                  dir, info.withModel(info.model().withLevelInference(inference)));
             },
             taskCpus);
   }

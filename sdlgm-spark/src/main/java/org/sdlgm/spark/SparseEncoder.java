@@ -84,11 +84,11 @@ public final class SparseEncoder {
       LevelInference inference,
       String option,
       Path model) {
-    if (inference == null || inference == info.model().levelInference()) {
+    if (inference == null) {
       return info;
     }
     try {
-      return info.withModel(info.model().toBuilder().levelInference(inference).build());
+      return info.withModel(info.model().withLevelInference(inference));
     } catch (SdlgmException e) {
       throw new SdlgmException(
           option + " " + inference + " does not apply to " + model + ": " + e.getMessage(), e);

@@ -241,7 +241,16 @@ public final class Tagger implements TrainedModel<TaggerConfig> {
    * transform that fills in zeros), or null when it can.
    */
   public String sparseUnsupported(MultiLabelDataset data, FeatureRows features) {
-    if (!block.readsSparseRows()) {
+    return sparseUnsupported(config, data, features);
+  }
+
+  /**
+   * {@link #sparseUnsupported(MultiLabelDataset, FeatureRows)} for a network of {@code config},
+   * decided without building it.
+   */
+  public static String sparseUnsupported(
+      TaggerConfig config, MultiLabelDataset data, FeatureRows features) {
+    if (config.hidden().isEmpty()) {
       return "the network has no hidden layer";
     }
     if (data.size() == 0 || features.sparseRows(data, new int[] {0}, 0, 1) == null) {

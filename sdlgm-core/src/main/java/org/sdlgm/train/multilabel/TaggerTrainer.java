@@ -133,26 +133,34 @@ public final class TaggerTrainer extends TrainerSettings<MultiLabelDataset, Tagg
       throw new SdlgmException("selecting the best epoch needs validation rows (--validation > 0)");
     }
     if (Boolean.TRUE.equals(sparseRows)) {
-      FeatureRows rows = features != null ? features : FeatureTransform.none(config.numFeatures());
-      // As Tagger.sparseUnsupported and readsSparse decide it, without building the model.
-      String impossible =
-          config.hidden().isEmpty()
-              ? "the network has no hidden layer"
-              : train.size() == 0 || rows.sparseRows(train, new int[] {0}, 0, 1) == null
-                  ? "the feature transform fills in zeros"
-                  : training.adam() == TrainConfig.AdamImpl.DJL
-                      ? "DJL's Adam updates every weight"
-                      : null;
+      String impossible = sparseImpossible(train, featureRows());
       if (impossible != null) {
         throw new SdlgmException("sparse training rows asked for, but " + impossible);
       }
     }
   }
 
+  /** The fitted preprocessing the rows go through: {@link #features}, else none. */
+  private FeatureRows featureRows() {
+    return features != null ? features : FeatureTransform.none(config.numFeatures());
+  }
+
+  /**
+   * Why training cannot read {@code train} as sparse rows (the network cannot, or DJL's Adam would
+   * update every weight anyway), or null when it can. Needs no model: {@link #check} asks before
+   * one is built.
+   */
+  private String sparseImpossible(MultiLabelDataset train, FeatureRows features) {
+    String impossible = Tagger.sparseUnsupported(config, train, features);
+    if (impossible == null && training.adam() == TrainConfig.AdamImpl.DJL) {
+      impossible = "DJL's Adam updates every weight";
+    }
+    return impossible;
+  }
+
   @Override
   public TrainingRun<Tagger> fit(MultiLabelDataset train, MultiLabelDataset validation) {
-    FeatureRows features =
-        this.features != null ? this.features : FeatureTransform.none(config.numFeatures());
+    FeatureRows features = featureRows();
     if (train.numFeatures() != config.numFeatures() || train.numLabels() != config.numLabels()) {
       throw new SdlgmException(
           train.name()
@@ -168,9 +176,7 @@ public final class TaggerTrainer extends TrainerSettings<MultiLabelDataset, Tagg
     if (train.size() == 0) {
       throw new SdlgmException(train.name() + ": no training rows");
     }
-    if (keepBest && (validation == null || validation.size() == 0)) {
-      throw new SdlgmException("selecting the best epoch needs validation rows (--validation > 0)");
-    }
+    check(train, validation);
     TrainingLoop plumbing = newLoop(training, Tagger.FORMAT);
     plumbing.seedInitialisation();
     RunOptions options = runOptions();
@@ -347,10 +353,7 @@ public final class TaggerTrainer extends TrainerSettings<MultiLabelDataset, Tagg
   /** Chooses how this run reads its rows and tells the listeners why. */
   private boolean readsSparse(
       Tagger tagger, MultiLabelDataset train, FeatureRows features, TrainingLoop plumbing) {
-    String impossible = tagger.sparseUnsupported(train, features);
-    if (impossible == null && training.adam() == TrainConfig.AdamImpl.DJL) {
-      impossible = "DJL's Adam updates every weight";
-    }
+    String impossible = sparseImpossible(train, features);
     String dense;
     if (Boolean.TRUE.equals(sparseRows)) {
       if (impossible != null) {
