@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       EvalCommand.class,
       EncodeCommand.class,
+      CalibrateCommand.class,
       PredictCommand.class,
       DemoCommand.class,
       BenchCommand.class,

@@ -10,7 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** {@code --help} and {@code --version}. */
 class HelpTest {
   @ParameterizedTest
-  @ValueSource(strings = {"train", "eval", "encode", "bench"})
+  @ValueSource(strings = {"train", "eval", "encode", "calibrate", "bench"})
   void subcommandHelpShowsAnExample(String command) {
     Cli.Result r = Cli.ok(command, "--help");
     assertTrue(r.out().contains("Usage: sdlgm " + command), r::toString);

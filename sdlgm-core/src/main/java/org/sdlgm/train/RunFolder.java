@@ -35,8 +35,14 @@ public final class RunFolder implements AutoCloseable {
    * ModelDirectory#FORMAT} or {@link ModelDirectory#TAGGER_FORMAT}).
    */
   public static RunFolder open(Path dir, String kind, boolean overwrite, boolean resume) {
+    return open(dir, kind, overwrite, resume, "sdlgm train");
+  }
+
+  /** As {@link #open(Path, String, boolean, boolean)}, for the command named {@code who}. */
+  public static RunFolder open(
+      Path dir, String kind, boolean overwrite, boolean resume, String who) {
     ModelDirectory.checkWritable(dir, overwrite || resume);
-    RunLock lock = RunLock.acquire(dir, "sdlgm train");
+    RunLock lock = RunLock.acquire(dir, who);
     try {
       boolean clear = ModelDirectory.checkRun(dir, overwrite, resume);
       return new RunFolder(lock, clear, resume ? Checkpoint.read(dir, kind) : null);
