@@ -118,6 +118,9 @@ final class CalibrateCommand implements Callable<Integer> {
       BudgetCalibration.Result r = BudgetCalibration.calibrate(coder, scaling.apply(rows));
       folder.begin();
       ModelDirectory.save(out, written, coder, scaling, epochs);
+      if (!Double.isNaN(r.meanLevel())) {
+        System.out.printf(Locale.ROOT, "mean level over the training rows: %.3f%n", r.meanLevel());
+      }
       System.out.printf(
           Locale.ROOT,
           "%s: %.4f -> %.4f (budget %s non-zeros per code over %d training rows of %s, cap %d)%n",

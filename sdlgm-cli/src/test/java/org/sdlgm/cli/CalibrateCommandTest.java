@@ -63,6 +63,12 @@ class CalibrateCommandTest {
       double target = Double.parseDouble(t);
       // 300 training rows: the mean level moves in steps of 1/300 as λ moves.
       assertEquals(target, mean(out, SparseCode::level), 0.02, "budget " + t);
+      // ... and the command reports the mean its calibration reached.
+      java.util.regex.Matcher said =
+          java.util.regex.Pattern.compile("mean level over the training rows: ([0-9.]+)")
+              .matcher(r.out());
+      assertTrue(said.find(), r::toString);
+      assertEquals(mean(out, SparseCode::level), Double.parseDouble(said.group(1)), 0.0015);
       assertEquals(
           target,
           Cli.readJson(out.resolve("config.json")).path("model").path("targetNnz").asDouble());

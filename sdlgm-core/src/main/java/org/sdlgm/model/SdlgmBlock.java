@@ -625,8 +625,17 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
    */
   @Override
   public void afterTraining(ParameterStore ps, NDManager manager, float[] rows, int n) {
+    calibrate(ps, manager, rows, n);
+  }
+
+  /**
+   * What {@link #afterTraining} does, returning the mean level over the rows that the calibrated
+   * level cost gives (NaN when there is nothing to calibrate: no budget, the head's level
+   * inference, or no rows).
+   */
+  public double calibrate(ParameterStore ps, NDManager manager, float[] rows, int n) {
     if (levelCost == null || config.levelInference() == LevelInference.HEAD || n == 0) {
-      return;
+      return Double.NaN;
     }
     int d = config.inputDim();
     int l0 = config.maxLevel();
@@ -642,10 +651,10 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
         System.arraycopy(f.toFloatArray(), 0, scores, from * l0, b * l0);
       }
     }
-    calibrateLevelCost(ps, manager, scores, n);
+    return calibrateLevelCost(ps, manager, scores, n);
   }
 
-  private void calibrateLevelCost(ParameterStore ps, NDManager manager, float[] scores, int n) {
+  private double calibrateLevelCost(ParameterStore ps, NDManager manager, float[] scores, int n) {
     int l0 = config.maxLevel();
     // Training bounds λ at ±COST_BOUND because the head lags a moving prior; here nothing lags,
     // and a budget far below what the objective prefers needs more (on Fashion-MNIST, 3 non-zeros
@@ -681,6 +690,7 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
             ? lo
             : hi;
     ps.getValue(levelCost, manager.getDevice(), false).set(new float[] {(float) lambda});
+    return meanLevel(scores, n, l0, (float) lambda);
   }
 
   /** The mean of argmax_l (scores_l − λ·l) over the rows (the first maximum on ties). */

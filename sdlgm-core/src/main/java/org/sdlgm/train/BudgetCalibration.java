@@ -23,8 +23,12 @@ import org.sdlgm.model.SparseCoder;
 public final class BudgetCalibration {
   private BudgetCalibration() {}
 
-  /** What a calibration changed: the name of the parameter set, and its value before and after. */
-  public record Result(String parameter, double before, double after) {}
+  /**
+   * What a calibration changed: the name of the parameter set, its value before and after, and the
+   * mean level over the rows that the new value gives (NaN for {@code batchtopk-ae}, whose k is met
+   * before the cap clips codes).
+   */
+  public record Result(String parameter, double before, double after, double meanLevel) {}
 
   /**
    * {@code config} with the budget {@code target}, after checking that this model's budget can be
@@ -77,13 +81,14 @@ public final class BudgetCalibration {
     }
     if (coder.block() instanceof SdlgmBlock b) {
       double before = b.levelCost(coder.store(), coder.manager());
-      b.afterTraining(coder.store(), coder.manager(), rows.features(), rows.size());
-      return new Result("level cost λ", before, b.levelCost(coder.store(), coder.manager()));
+      double mean = b.calibrate(coder.store(), coder.manager(), rows.features(), rows.size());
+      return new Result("level cost λ", before, b.levelCost(coder.store(), coder.manager()), mean);
     }
     if (coder.block() instanceof BatchTopKBlock b) {
       double before = b.threshold(coder.store(), coder.manager());
       b.afterTraining(coder.store(), coder.manager(), rows.features(), rows.size());
-      return new Result("threshold θ", before, b.threshold(coder.store(), coder.manager()));
+      return new Result(
+          "threshold θ", before, b.threshold(coder.store(), coder.manager()), Double.NaN);
     }
     throw new IllegalArgumentException(
         "not a model with a budget to calibrate: " + coder.config().method());
