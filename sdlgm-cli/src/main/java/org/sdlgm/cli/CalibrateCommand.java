@@ -85,6 +85,10 @@ final class CalibrateCommand implements Callable<Integer> {
       throw new SdlgmException(
           out + ": is --model itself; calibrate writes a copy, give another --out");
     }
+    if (!overwrite && Files.exists(out.resolve(ModelDirectory.CONFIG))) {
+      throw new SdlgmException(
+          out + ": holds a model; use --overwrite to replace it, or choose another --out");
+    }
     ModelDirectory.checkWritable(out, overwrite);
     if (ModelDirectory.TAGGER_FORMAT.equals(ModelDirectory.formatOf(model))) {
       throw new SdlgmException(

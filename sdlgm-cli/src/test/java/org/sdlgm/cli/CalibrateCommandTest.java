@@ -112,8 +112,9 @@ class CalibrateCommandTest {
     assertRefused(calibrate(head, "5", tmp.resolve("o4")), "(0, L0 = 4]");
     assertRefused(calibrate(head, "0", tmp.resolve("o4")), "(0, L0 = 4]");
     assertRefused(calibrate(head, "2", head, "--level-inference", "exact"), "is --model itself");
-    assertRefused(
-        calibrate(head, "2", tmp.resolve("o3"), "--level-inference", "exact"), "--overwrite");
+    Cli.Result again = calibrate(head, "2", tmp.resolve("o3"), "--level-inference", "exact");
+    assertRefused(again, "--overwrite");
+    assertFalse(again.error().contains("--resume"), "calibrate has no --resume: " + again);
     assertFalse(Files.exists(tmp.resolve("o1")), "a refused run leaves no folder");
   }
 
