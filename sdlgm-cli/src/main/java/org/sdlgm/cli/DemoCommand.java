@@ -69,7 +69,7 @@ final class DemoCommand implements Callable<Integer> {
               + "(use train --data synthetic --plain for the plain model of docs/model.md on this "
               + "data)");
     }
-    SdlgmConfig config = model.apply(Recipes.syntheticModel());
+    SdlgmConfig config = model.atCap(model.apply(Recipes.syntheticModel()));
     TrainConfig tc = training.apply(Recipes.syntheticTraining());
     System.err.println(
         "sdlgm demo: "

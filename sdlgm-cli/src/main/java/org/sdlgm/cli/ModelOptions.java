@@ -180,6 +180,14 @@ public final class ModelOptions {
   Double settle;
 
   @Option(
+      names = "--train-at-cap",
+      description =
+          "Train every code at the cap L0 and meet --target-nnz only with the level cost set "
+              + "after training: codes are a top-L0 code cut per input at the level the objective "
+              + "prefers (docs/model.md, choice 42).")
+  boolean trainAtCap;
+
+  @Option(
       names = "--plain",
       description =
           "The plain model and objective of docs/model.md (the ELBO with all KL weights "
@@ -258,7 +266,7 @@ public final class ModelOptions {
    */
   SdlgmConfig resolve() {
     if (plain) {
-      return apply(Recipes.plain());
+      return atCap(apply(Recipes.plain()));
     }
     int l0 = maxLevel != null ? maxLevel : Recipes.plain().maxLevel();
     Method m = method == null ? Method.SDLGM : Method.of(method);
@@ -272,7 +280,12 @@ public final class ModelOptions {
         && (c.method() != Method.SDLGM || c.levelPrior() == LevelPrior.GEOMETRIC)) {
       c = c.toBuilder().targetNnz(Recipes.defaultTarget(c.maxLevel())).build();
     }
-    return c;
+    return atCap(c);
+  }
+
+  /** {@code c} with {@code --train-at-cap} applied: after the budget, which it needs, is set. */
+  SdlgmConfig atCap(SdlgmConfig c) {
+    return trainAtCap ? c.toBuilder().trainAtCap(true).build() : c;
   }
 
   /**

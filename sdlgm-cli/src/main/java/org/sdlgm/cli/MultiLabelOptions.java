@@ -131,6 +131,7 @@ public final class MultiLabelOptions {
           "--plain",
           "--target-nnz",
           "--settle",
+          "--train-at-cap",
           "--selection",
           "--selection-scale",
           "--level-estimator",

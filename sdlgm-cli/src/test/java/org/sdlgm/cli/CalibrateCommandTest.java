@@ -81,6 +81,50 @@ class CalibrateCommandTest {
     Cli.ok("eval", "--model", tmp.resolve("m-3").toString(), "--no-probe");
   }
 
+  /**
+   * {@code train --train-at-cap}: training codes go to the cap (the last epoch's mean training nnz
+   * near L0 = 4, where a default run steers them towards its budget of 2), and the written model
+   * meets the budget over the training rows through the level cost set after training.
+   */
+  @Test
+  void trainAtCapTrainsAtTheCapAndMeetsTheBudgetAfterwards(@TempDir Path tmp) throws IOException {
+    Path cap = tmp.resolve("cap");
+    // Batches of 10: the level cost moves once per step, so it needs steps to reach the cap.
+    Cli.trainTiny(cap, 5, "--train-at-cap", "--batch", "10");
+    Path steered = tmp.resolve("steered");
+    Cli.trainTiny(steered, 5, "--batch", "10");
+    double atCap = lastTrainNnz(cap);
+    double toBudget = lastTrainNnz(steered);
+    assertTrue(atCap >= 3.5, "training codes near the cap of 4: " + atCap);
+    assertTrue(atCap > toBudget + 1, atCap + " against a run steered to 2: " + toBudget);
+    assertEquals(2.0, mean(cap, SparseCode::level), 0.02);
+    assertTrue(
+        Cli.readJson(cap.resolve("config.json")).path("model").path("trainAtCap").asBoolean());
+    // Without a budget the level cost it relies on does not exist: refused before training.
+    Cli.Result plain =
+        Cli.run(
+            Cli.args(
+                "train",
+                "--data",
+                Cli.SYN,
+                Cli.TINY,
+                "--epochs",
+                "1",
+                "--plain",
+                "--train-at-cap",
+                "--out",
+                tmp.resolve("p").toString()));
+    assertRefused(plain, "needs sdlgm with a budget");
+    assertFalse(Files.exists(tmp.resolve("p").resolve("config.json")));
+  }
+
+  private static double lastTrainNnz(Path dir) throws IOException {
+    List<String> lines = Files.readAllLines(dir.resolve("history.csv"));
+    List<String> header = List.of(lines.get(0).split(","));
+    String[] last = lines.get(lines.size() - 1).split(",");
+    return Double.parseDouble(last[header.indexOf("train_nnz")]);
+  }
+
   @Test
   void batchTopKGetsANewThreshold(@TempDir Path tmp) {
     Path m = tmp.resolve("b");

@@ -107,7 +107,9 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
       return;
     }
     NDArray cost = ps.getValue(levelCost, manager.getDevice(), false);
-    double target = config.targetNnz();
+    // Trained at the cap, every level pays for itself in training; the budget is met after
+    // training, by the calibration (choice 42).
+    double target = config.trainAtCap() ? config.maxLevel() : config.targetNnz();
     double next = cost.getFloat() + COST_RATE * (meanExpectedNnz - target) / target;
     cost.set(new float[] {(float) Math.max(-COST_BOUND, Math.min(COST_BOUND, next))});
   }

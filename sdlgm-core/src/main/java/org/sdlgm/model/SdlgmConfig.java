@@ -49,7 +49,8 @@ public record SdlgmConfig(
     LevelEstimator levelEstimator,
     LevelPosterior levelPosterior,
     boolean clipMean,
-    LevelInference levelInference) {
+    LevelInference levelInference,
+    boolean trainAtCap) {
 
   public SdlgmConfig {
     // Model directories written before these fields existed used the plain model's selection head.
@@ -109,6 +110,16 @@ public record SdlgmConfig(
           "clipping the decoder's mean to [0, 1] applies to the Gaussian likelihood only; the "
               + likelihood
               + " likelihood's mean is already in [0, 1]");
+    }
+    if (trainAtCap
+        && (method != Method.SDLGM || targetNnz <= 0 || levelInference == LevelInference.HEAD)) {
+      throw new SdlgmException(
+          "training every code at the cap meets the budget with the level cost set after"
+              + " training: it needs sdlgm with a budget (--target-nnz) and a level inference that"
+              + " reads that cost (exact or search), not "
+              + (method != Method.SDLGM
+                  ? method
+                  : targetNnz <= 0 ? "a model without a budget" : "the level head's"));
     }
     if (targetNnz > 0 && method == Method.SDLGM && levelPrior != LevelPrior.GEOMETRIC) {
       throw new SdlgmException(
@@ -277,6 +288,7 @@ public record SdlgmConfig(
     private LevelPosterior levelPosterior = LevelPosterior.CATEGORICAL;
     private boolean clipMean;
     private LevelInference levelInference = LevelInference.HEAD;
+    private boolean trainAtCap;
 
     private Builder() {}
 
@@ -315,6 +327,7 @@ public record SdlgmConfig(
       levelPosterior = c.levelPosterior;
       clipMean = c.clipMean;
       levelInference = c.levelInference;
+      trainAtCap = c.trainAtCap;
     }
 
     public Builder method(Method v) {
@@ -497,6 +510,16 @@ public record SdlgmConfig(
       return this;
     }
 
+    /**
+     * Train every code at the cap L0 (the level cost steered to L0 during training) and meet the
+     * budget only with the level cost set after training (default false: training steers to the
+     * budget itself).
+     */
+    public Builder trainAtCap(boolean v) {
+      trainAtCap = v;
+      return this;
+    }
+
     public SdlgmConfig build() {
       return new SdlgmConfig(
           method,
@@ -532,7 +555,8 @@ public record SdlgmConfig(
           levelEstimator,
           levelPosterior,
           clipMean,
-          levelInference);
+          levelInference,
+          trainAtCap);
     }
   }
 }
