@@ -101,19 +101,7 @@ class CalibrateCommandTest {
     assertTrue(
         Cli.readJson(cap.resolve("config.json")).path("model").path("trainAtCap").asBoolean());
     // Without a budget the level cost it relies on does not exist: refused before training.
-    Cli.Result plain =
-        Cli.run(
-            Cli.args(
-                "train",
-                "--data",
-                Cli.SYN,
-                Cli.TINY,
-                "--epochs",
-                "1",
-                "--plain",
-                "--train-at-cap",
-                "--out",
-                tmp.resolve("p").toString()));
+    Cli.Result plain = Cli.tryTrainTiny(tmp.resolve("p"), 1, "--plain", "--train-at-cap");
     assertRefused(plain, "needs sdlgm with a budget");
     assertFalse(Files.exists(tmp.resolve("p").resolve("config.json")));
   }
