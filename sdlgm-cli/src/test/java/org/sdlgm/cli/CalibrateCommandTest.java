@@ -62,13 +62,14 @@ class CalibrateCommandTest {
       assertTrue(r.out().contains("level cost λ"), r::toString);
       double target = Double.parseDouble(t);
       // 300 training rows: the mean level moves in steps of 1/300 as λ moves.
-      assertEquals(target, mean(out, SparseCode::level), 0.02, "budget " + t);
+      double level = mean(out, SparseCode::level);
+      assertEquals(target, level, 0.02, "budget " + t);
       // ... and the command reports the mean its calibration reached.
       java.util.regex.Matcher said =
           java.util.regex.Pattern.compile("mean level over the training rows: ([0-9.]+)")
               .matcher(r.out());
       assertTrue(said.find(), r::toString);
-      assertEquals(mean(out, SparseCode::level), Double.parseDouble(said.group(1)), 0.0015);
+      assertEquals(level, Double.parseDouble(said.group(1)), 0.0015);
       assertEquals(
           target,
           Cli.readJson(out.resolve("config.json")).path("model").path("targetNnz").asDouble());
