@@ -26,6 +26,9 @@ public final class LevelInferenceOption {
     if (levelInference == null) {
       return info;
     }
-    return info.withModel(info.model().withLevelInference(LevelInference.of(levelInference)));
+    ModelInfo<SdlgmConfig, D> read =
+        info.withModel(info.model().withLevelInference(LevelInference.of(levelInference)));
+    read.model().headAtCapNote().ifPresent(System.err::println);
+    return read;
   }
 }

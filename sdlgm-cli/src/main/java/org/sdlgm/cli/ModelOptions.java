@@ -181,11 +181,14 @@ public final class ModelOptions {
 
   @Option(
       names = "--train-at-cap",
+      negatable = true,
       description =
           "Train every code at the cap L0 and meet --target-nnz only with the level cost set "
               + "after training: codes are a top-L0 code cut per input at the level the objective "
-              + "prefers (docs/model.md, choice 42).")
-  boolean trainAtCap;
+              + "prefers (docs/model.md, choice 42). Default: on for sdlgm's default objective "
+              + "with a budget and exact or search level inference; --no-train-at-cap steers the "
+              + "training codes to the budget instead.")
+  Boolean trainAtCap;
 
   @Option(
       names = "--plain",
@@ -266,7 +269,9 @@ public final class ModelOptions {
    */
   SdlgmConfig resolve() {
     if (plain) {
-      return atCap(apply(Recipes.plain()));
+      SdlgmConfig p = atCap(apply(Recipes.plain()));
+      p.checkTrainable();
+      return p;
     }
     int l0 = maxLevel != null ? maxLevel : Recipes.plain().maxLevel();
     Method m = method == null ? Method.SDLGM : Method.of(method);
@@ -280,12 +285,27 @@ public final class ModelOptions {
         && (c.method() != Method.SDLGM || c.levelPrior() == LevelPrior.GEOMETRIC)) {
       c = c.toBuilder().targetNnz(Recipes.defaultTarget(c.maxLevel())).build();
     }
-    return atCap(c);
+    if (trainAtCap == null) {
+      // The default objective trains at the cap where it can: sdlgm with a budget, read by a
+      // level inference that uses the level cost (head inference, --rho or --method sdlgm-fixed
+      // leave it off rather than being refused for an option the user never gave).
+      boolean applies =
+          c.method() == Method.SDLGM
+              && c.targetNnz() > 0
+              && c.levelInference() != LevelInference.HEAD;
+      return c.toBuilder().trainAtCap(applies).build();
+    }
+    c = atCap(c);
+    c.checkTrainable();
+    return c;
   }
 
-  /** {@code c} with {@code --train-at-cap} applied: after the budget, which it needs, is set. */
+  /**
+   * {@code c} with an explicit {@code --train-at-cap} or {@code --no-train-at-cap} applied: after
+   * the budget, which the first needs, is set.
+   */
   SdlgmConfig atCap(SdlgmConfig c) {
-    return trainAtCap ? c.toBuilder().trainAtCap(true).build() : c;
+    return trainAtCap == null ? c : c.toBuilder().trainAtCap(trainAtCap).build();
   }
 
   /**

@@ -64,12 +64,14 @@ class CalibrateCommandTest {
       // 300 training rows: the mean level moves in steps of 1/300 as λ moves.
       double level = mean(out, SparseCode::level);
       assertEquals(target, level, 0.02, "budget " + t);
-      // ... and the command reports the mean its calibration reached.
+      // ... and the command reports the mean its calibration reached. Calibration scores the
+      // levels in double after one pass, encoding in float32 through the fused heads, so a row
+      // within rounding of a tie between two levels may land on the other one: a few rows of 300.
       java.util.regex.Matcher said =
           java.util.regex.Pattern.compile("mean level over the training rows: ([0-9.]+)")
               .matcher(r.out());
       assertTrue(said.find(), r::toString);
-      assertEquals(level, Double.parseDouble(said.group(1)), 0.0015);
+      assertEquals(level, Double.parseDouble(said.group(1)), 3.5 / 300);
       assertEquals(
           target,
           Cli.readJson(out.resolve("config.json")).path("model").path("targetNnz").asDouble());
@@ -84,8 +86,9 @@ class CalibrateCommandTest {
 
   /**
    * {@code train --train-at-cap}: training codes go to the cap (the last epoch's mean training nnz
-   * near L0 = 4, where a default run steers them towards its budget of 2), and the written model
-   * meets the budget over the training rows through the level cost set after training.
+   * near L0 = 4, where a {@code --no-train-at-cap} run steers them towards its budget of 2), and
+   * the default run, which trains at the cap too, is the same model. The written model meets the
+   * budget over the training rows through the level cost set after training.
    */
   @Test
   void trainAtCapTrainsAtTheCapAndMeetsTheBudgetAfterwards(@TempDir Path tmp) throws IOException {
@@ -93,7 +96,12 @@ class CalibrateCommandTest {
     // Batches of 10: the level cost moves once per step, so it needs steps to reach the cap.
     Cli.trainTiny(cap, 5, "--train-at-cap", "--batch", "10");
     Path steered = tmp.resolve("steered");
-    Cli.trainTiny(steered, 5, "--batch", "10");
+    Cli.trainTiny(steered, 5, "--no-train-at-cap", "--batch", "10");
+    Path byDefault = tmp.resolve("default");
+    Cli.trainTiny(byDefault, 5, "--batch", "10");
+    assertArrayEquals(
+        Files.readAllBytes(cap.resolve("model.params")),
+        Files.readAllBytes(byDefault.resolve("model.params")));
     double atCap = lastTrainNnz(cap);
     double toBudget = lastTrainNnz(steered);
     assertTrue(atCap >= 3.5, "training codes near the cap of 4: " + atCap);

@@ -1,6 +1,7 @@
 package org.sdlgm.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,9 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What {@code train} resolves for unsupervised data: the default objective with a budget of L0/2, a
- * budget given on the command line, and the plain model with {@code --plain}; and the options that
- * the multi-label task refuses.
+ * What {@code train} resolves for unsupervised data: the default objective with a budget of L0/2,
+ * trained at the cap where it can be, a budget given on the command line, and the plain model with
+ * {@code --plain}; and the options that the multi-label task refuses.
  */
 class DefaultObjectiveTest {
   private static JsonNode model(Path dir) throws java.io.IOException {
@@ -31,9 +32,20 @@ class DefaultObjectiveTest {
     assertEquals("none", d.path("selectionGradient").asText(), d::toString);
     assertEquals("exact", d.path("levelInference").asText(), d::toString);
     assertEquals(1.0, d.path("settleFraction").asDouble(), 1e-12);
+    assertTrue(d.path("trainAtCap").asBoolean(), d::toString);
 
     Cli.trainTiny(tmp.resolve("budget"), 1, "--target-nnz", "1.5");
     assertEquals(1.5, model(tmp.resolve("budget")).path("targetNnz").asDouble(), 1e-12);
+    assertTrue(model(tmp.resolve("budget")).path("trainAtCap").asBoolean());
+    Cli.trainTiny(tmp.resolve("steered"), 1, "--no-train-at-cap");
+    assertFalse(model(tmp.resolve("steered")).path("trainAtCap").asBoolean());
+    // Training at the cap relies on a level inference that reads the level cost; asking for the
+    // head leaves it off instead of refusing an option the user never gave. So does the
+    // fixed-level ablation, which has no level to cut.
+    Cli.trainTiny(tmp.resolve("by-head"), 1, "--level-inference", "head");
+    assertFalse(model(tmp.resolve("by-head")).path("trainAtCap").asBoolean());
+    Cli.trainTiny(tmp.resolve("fixed"), 1, "--method", "sdlgm-fixed");
+    assertFalse(model(tmp.resolve("fixed")).path("trainAtCap").asBoolean());
 
     // A selection head asks for the gradient it learns from; the contradiction is refused.
     Cli.trainTiny(tmp.resolve("head"), 1, "--selection", "head");
@@ -63,6 +75,7 @@ class DefaultObjectiveTest {
     assertEquals("relaxed", p.path("selectionGradient").asText(), p::toString);
     assertEquals(0.0, p.path("settleFraction").asDouble(), 1e-12);
     assertEquals("head", p.path("levelInference").asText(), p::toString);
+    assertFalse(p.path("trainAtCap").asBoolean(), p::toString);
   }
 
   /**
@@ -137,6 +150,16 @@ class DefaultObjectiveTest {
       assertTrue(recon[i] > 0, json + ": " + recon[i]);
     }
     assertTrue(recon[0] != recon[1], "both modes reconstructed at " + recon[0]);
+    // The default model trained at the cap, so its head's codes are not at the budget: said.
+    Cli.Result byHead =
+        Cli.run("eval", "--model", m.toString(), "--no-probe", "--level-inference", "head");
+    assertEquals(0, byHead.code(), byHead::toString);
+    assertTrue(byHead.err().contains("trained at the cap"), byHead::toString);
+    // Training with the head and at the cap is refused, naming the way out.
+    Cli.Result bad =
+        Cli.tryTrainTiny(tmp.resolve("bad"), 1, "--train-at-cap", "--level-inference", "head");
+    assertEquals(2, bad.code(), bad::toString);
+    assertTrue(bad.err().contains("--no-train-at-cap"), bad::toString);
     assertEquals(config, java.nio.file.Files.readString(m.resolve("config.json")));
   }
 

@@ -111,15 +111,11 @@ public record SdlgmConfig(
               + likelihood
               + " likelihood's mean is already in [0, 1]");
     }
-    if (trainAtCap
-        && (method != Method.SDLGM || targetNnz <= 0 || levelInference == LevelInference.HEAD)) {
+    if (trainAtCap && (method != Method.SDLGM || targetNnz <= 0)) {
       throw new SdlgmException(
           "training every code at the cap meets the budget with the level cost set after"
-              + " training: it needs sdlgm with a budget (--target-nnz) and a level inference that"
-              + " reads that cost (exact or search), not "
-              + (method != Method.SDLGM
-                  ? method
-                  : targetNnz <= 0 ? "a model without a budget" : "the level head's"));
+              + " training: it needs sdlgm with a budget (--target-nnz), not "
+              + (method != Method.SDLGM ? method : "a model without a budget"));
     }
     if (targetNnz > 0 && method == Method.SDLGM && levelPrior != LevelPrior.GEOMETRIC) {
       throw new SdlgmException(
@@ -228,6 +224,44 @@ public record SdlgmConfig(
   /** A builder initialised with this config's values. */
   public Builder toBuilder() {
     return new Builder(this);
+  }
+
+  /**
+   * Refuses what a model may be read with but not trained with: training at the cap ({@link
+   * #trainAtCap}) under the level head's inference. Such a model meets its budget only through the
+   * level cost set after training, which the head does not read, so its codes would sit near the
+   * cap; encoding an at-cap model with the head (for its speed) stays possible, with {@link
+   * #headAtCapNote} to say what it gives.
+   */
+  public void checkTrainable() {
+    if (trainAtCap && levelInference == LevelInference.HEAD) {
+      throw new SdlgmException(
+          "training every code at the cap meets the budget with the level cost set after"
+              + " training, which the level head's inference does not read: give --level-inference"
+              + " exact or search, or --no-train-at-cap to train the head to the budget");
+    }
+  }
+
+  /**
+   * A note for the user when this config reads the levels of a model trained at the cap from its
+   * level head: that head learned the levels of training, which were the cap, so the codes have
+   * about L0 non-zeros rather than the budget. Reading them is allowed (the head is the fastest
+   * mode), so callers print this rather than refuse; empty otherwise.
+   */
+  public java.util.Optional<String> headAtCapNote() {
+    if (!trainAtCap || levelInference != LevelInference.HEAD) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        String.format(
+            java.util.Locale.ROOT,
+            "note: this model was trained at the cap (train-at-cap, the default objective's); its"
+                + " level head predicts levels near L0 = %d, so head codes have about %d non-zeros,"
+                + " not the budget of %s. search or exact level inference meet the budget; a model"
+                + " trained with --no-train-at-cap has a head trained to it.",
+            maxLevel,
+            maxLevel,
+            targetNnz));
   }
 
   /**

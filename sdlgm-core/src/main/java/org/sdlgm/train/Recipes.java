@@ -51,9 +51,12 @@ public final class Recipes {
    * x) is trained through its relaxation against a geometric prior whose cost is steered to a
    * budget of {@code targetNnz} mean non-zeros (1 ≤ targetNnz ≤ maxLevel), with β_L = 0.1 so that
    * it can be sharp, and the codes take the level the objective prefers ({@code levelInference =
-   * exact}, the level cost set after training so that the codes meet the budget). KL_S and KL_v
-   * weigh 0.01, so that q(S | x) and q(v | x) can carry information. K, the networks and the
-   * likelihood are the plain model's defaults.
+   * exact}, the level cost set after training so that the codes meet the budget). Given a budget,
+   * training steers that cost to the cap rather than to the budget ({@code trainAtCap}): every
+   * training code then has L0 non-zeros, and only the cost set after training cuts each code to its
+   * level (docs/model.md, choice 42); with {@code targetNnz = 0} it is left off, since there is no
+   * budget to meet afterwards. KL_S and KL_v weigh 0.01, so that q(S | x) and q(v | x) can carry
+   * information. K, the networks and the likelihood are the plain model's defaults.
    */
   public static SdlgmConfig sparseCodes(int maxLevel, double targetNnz) {
     return SdlgmConfig.builder()
@@ -69,6 +72,7 @@ public final class Recipes {
         .targetNnz(targetNnz)
         .settleFraction(1)
         .levelInference(LevelInference.EXACT)
+        .trainAtCap(targetNnz > 0)
         .build();
   }
 

@@ -60,6 +60,7 @@ public final class SdlgmTrainer extends TrainerSettings<Dataset, SparseCoder, Sd
   private final TrainConfig trainConfig;
 
   public SdlgmTrainer(SdlgmConfig modelConfig, TrainConfig trainConfig) {
+    modelConfig.checkTrainable();
     this.modelConfig = modelConfig;
     this.trainConfig = trainConfig;
   }

@@ -227,4 +227,26 @@ class LevelInferenceTest {
     assertEquals(LevelInference.HEAD, read.levelInference());
     assertFalse(read.clipMean());
   }
+
+  /**
+   * The default objective trains at the cap when it has a budget; such a config can be read with
+   * the level head (with a note saying its codes sit near the cap) but not trained with it, since
+   * the head does not read the level cost that meets the budget.
+   */
+  @Test
+  void atCapModelsAreReadByTheHeadButNotTrainedWithIt() {
+    SdlgmConfig atCap = org.sdlgm.train.Recipes.sparseCodes(6, 3);
+    assertTrue(atCap.trainAtCap());
+    assertFalse(org.sdlgm.train.Recipes.sparseCodes(6, 0).trainAtCap());
+    atCap.checkTrainable();
+    assertTrue(atCap.headAtCapNote().isEmpty());
+    SdlgmConfig byHead = atCap.withLevelInference(LevelInference.HEAD);
+    String note = byHead.headAtCapNote().orElseThrow();
+    assertTrue(note.contains("near L0 = 6") && note.contains("budget of 3.0"), note);
+    SdlgmException e = assertThrows(SdlgmException.class, byHead::checkTrainable);
+    assertTrue(e.getMessage().contains("--no-train-at-cap"), e.getMessage());
+    SdlgmConfig steered = byHead.toBuilder().trainAtCap(false).build();
+    steered.checkTrainable();
+    assertTrue(steered.headAtCapNote().isEmpty());
+  }
 }

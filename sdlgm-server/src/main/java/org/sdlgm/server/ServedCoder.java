@@ -48,6 +48,7 @@ final class ServedCoder implements ServedModel {
     ModelInfo<SdlgmConfig, DataSchema> info = ModelDirectory.readCoderInfo(dir);
     if (levelInference != null) {
       info = info.withModel(info.model().withLevelInference(levelInference));
+      info.model().headAtCapNote().ifPresent(System.err::println);
     }
     return new ServedCoder(dir, info, ModelDirectory.loadCoder(dir, info));
   }
