@@ -108,6 +108,9 @@ class DefaultObjectiveTest {
       int level = s.path("L").asInt();
       assertTrue(s.path("pL").get(level - 1).asDouble() > 0, search.get(i));
       assertTrue(s.path("indices").size() <= level, search.get(i));
+      // The model trained at the cap, whose head learned the cap: the climb starts at the budget
+      // of 2, so that level is scored on every row.
+      assertTrue(s.path("pL").get(1).asDouble() > 0, search.get(i));
     }
     Cli.Result bad =
         Cli.run(

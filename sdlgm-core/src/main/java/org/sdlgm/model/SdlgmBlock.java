@@ -419,11 +419,12 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
   /**
    * log q*(l | x) for {@link LevelInference#SEARCH}, shape (B, L0): the same scores as {@link
    * #optimalLevels}, but only on the levels a local search visits. Each row starts from the level
-   * head's mode m and scores m − 1, m, m + 1; while the best scored level is at the edge of the
-   * scored range (and not at 1 or L0) the next level beyond it is scored. The search stops at a
-   * local maximum of F_l / β_L + log π_l, which is the exact mode wherever that profile has one
-   * peak; levels never scored get probability 0. Every round decodes only the (row, level) pairs it
-   * asks for, so a row costs about three decoder passes instead of L0.
+   * head's mode m (the budget for a model trained at the cap, {@link #searchStart}) and scores m −
+   * 1, m, m + 1; while the best scored level is at the edge of the scored range (and not at 1 or
+   * L0) the next level beyond it is scored. The search stops at a local maximum of F_l / β_L + log
+   * π_l, which is the exact mode wherever that profile has one peak; levels never scored get
+   * probability 0. Every round decodes only the (row, level) pairs it asks for, so a row costs
+   * about three decoder passes instead of L0.
    */
   private NDArray searchedLevels(
       ParameterStore ps, NDArray x, NDArray h, NDArray mu, NDArray headLogits) {
@@ -444,7 +445,7 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
         levelObjective(m.zeros(new Shape(b, l0)), prefixes.klS(), prefixes.klV(), 1.0)
             .toFloatArray();
     float[] prior = logPrior(ps, m, 1.0, false).toFloatArray();
-    int[] start = headLogits.argMax(1).toType(DataType.INT32, false).toIntArray();
+    int[] start = searchStart(headLogits, b);
     double temperature = Math.max(MIN_LEVEL_TEMPERATURE, config.betaL());
     float[] score = new float[b * l0];
     Arrays.fill(score, Float.NaN);
@@ -492,7 +493,22 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
     return m.create(score, new Shape(b, l0)).logSoftmax(1);
   }
 
-  /** The levels on either side of the head's mode that the search scores first. */
+  /**
+   * Where each row's search starts (0-based level): the level head's mode, or for a model trained
+   * at the cap, whose head learned the cap rather than the levels its codes take after the level
+   * cost is set, the budget — the mean of those levels over the training rows.
+   */
+  private int[] searchStart(NDArray headLogits, int b) {
+    if (config.trainAtCap() && config.targetNnz() > 0) {
+      int budget = (int) Math.max(1, Math.min(config.maxLevel(), Math.round(config.targetNnz())));
+      int[] start = new int[b];
+      Arrays.fill(start, budget - 1);
+      return start;
+    }
+    return headLogits.argMax(1).toType(DataType.INT32, false).toIntArray();
+  }
+
+  /** The levels on either side of the start that the search scores first. */
   static final int SEARCH_RADIUS = 1;
 
   /** The score of a level the search never reached: probability 0 without an infinity. */
