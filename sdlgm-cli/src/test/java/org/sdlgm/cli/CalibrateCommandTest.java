@@ -80,6 +80,13 @@ class CalibrateCommandTest {
     }
     assertArrayEquals(params, Files.readAllBytes(m.resolve("model.params")));
     assertEquals(config, Files.readString(m.resolve("config.json")));
+    // The default objective trains at the cap whatever the budget, which only sets the level cost
+    // after training: calibrating to 1.5 gives the very model that training at 1.5 gives.
+    Path direct = tmp.resolve("direct");
+    Cli.trainTiny(direct, 2, "--target-nnz", "1.5");
+    assertArrayEquals(
+        Files.readAllBytes(direct.resolve("model.params")),
+        Files.readAllBytes(tmp.resolve("m-1.5").resolve("model.params")));
     // A calibrated copy is an ordinary model: eval reads it.
     Cli.ok("eval", "--model", tmp.resolve("m-3").toString(), "--no-probe");
   }
