@@ -56,10 +56,17 @@ public final class Collapse {
       help =
           " The codes are wider than the data needs: a smaller budget or cap gives about "
               + "the same reconstruction with fewer non-zeros.";
-    } else if (klWeight > LOW_KL_WEIGHT || effectiveMean < COLLAPSED) {
+    } else if (klWeight > LOW_KL_WEIGHT) {
       help =
           " Train without --plain (the default objective down-weights the KL terms that make "
               + "the decoder ignore the code), or lower --beta-v and --beta-s (e.g. 0.01).";
+    } else if (effectiveMean < COLLAPSED) {
+      // The default objective's weights are already this low: telling the user to lower them to
+      // 0.01 or to drop --plain would be no advice at all.
+      help =
+          " The KL weights are already at most 0.01: train longer (--epochs), set --beta-v and"
+              + " --beta-s to 0, or check --delta against the scale of the data (a non-zero"
+              + " counts only if it moves x̂ by more than δ).";
     } else {
       help =
           " The budget is wider than the data needs: a smaller --target-nnz gives about the "

@@ -40,12 +40,17 @@ class CollapseTest {
     assertNull(
         Collapse.message(0, 0, 0, 1.0, 1, 1), "a code with no non-zeros at all is not a collapse");
     // KL weights already down-weighted: filler is a budget wider than the data needs, and
-    // lowering the weights is not the advice; a full collapse still points at the KL terms.
+    // lowering the weights is not the advice; a full collapse still points at the KL terms (to
+    // 0), at training longer and at δ, never at --plain the model was not trained with.
     String lowKl = Collapse.message(10, 3.3, 10, 0.01, 10, 10.9);
     assertTrue(lowKl.startsWith("partial collapse"), lowKl);
     assertTrue(!lowKl.contains("--beta-v") && lowKl.contains("--target-nnz"), lowKl);
     assertTrue(Collapse.message(10, 3.3, 10, 1.0, 10, 10.9).contains("--beta-v"));
-    assertTrue(Collapse.message(10, 0.05, 0.001, 0.01, 10, 50).contains("--beta-v"));
+    String lowKlFull = Collapse.message(10, 0.05, 0.001, 0.01, 10, 50);
+    assertTrue(lowKlFull.startsWith("posterior collapse"), lowKlFull);
+    assertTrue(lowKlFull.contains("--beta-v") && lowKlFull.contains("--epochs"), lowKlFull);
+    assertTrue(!lowKlFull.contains("--plain") && !lowKlFull.contains("(e.g. 0.01)"), lowKlFull);
+    assertTrue(Collapse.message(10, 0.05, 0.001, 1.0, 10, 50).contains("Train without --plain"));
   }
 
   @Test
