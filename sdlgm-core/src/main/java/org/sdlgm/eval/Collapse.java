@@ -23,7 +23,8 @@ public final class Collapse {
   /**
    * The relative rise of the reconstruction error, when only the effective support is kept, below
    * which the other non-zeros count as filler. On Fashion-MNIST the plain ELBO's non-effective
-   * entries cost 3–4% and the default objective's 10–66% at budgets 5–20 (docs/results.md §0).
+   * entries cost 0.1–8% and the default objective's 40% and 108% at budgets 10 and 20
+   * (docs/results.md §0).
    */
   public static final double FILLER_COST = 0.1;
 
