@@ -2,6 +2,7 @@ package org.sdlgm.cli;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.data.multilabel.MultiLabelPlan;
@@ -108,6 +109,18 @@ final class TrainCommand implements Callable<Integer> {
       notice.close();
     }
     System.out.println("model written to " + out);
+    if (config.trainAtCap()) {
+      // The epoch lines show training codes at the cap; say why the written codes are not.
+      System.out.printf(
+          Locale.ROOT,
+          "trained at the cap L0 = %d (the default; --no-train-at-cap steers training to the"
+              + " budget): the budget of %s non-zeros is met by the level cost set after training,"
+              + " and 'sdlgm calibrate' sets another one without training%n",
+          config.maxLevel(),
+          config.targetNnz() == Math.rint(config.targetNnz())
+              ? Long.toString((long) config.targetNnz())
+              : Double.toString(config.targetNnz()));
+    }
     if (r.evaluation() != null) {
       Summary.print(System.out, r.evaluation());
       System.out.println("metrics written to " + out.resolve("metrics.json"));

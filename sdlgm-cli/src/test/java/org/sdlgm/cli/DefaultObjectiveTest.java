@@ -34,10 +34,15 @@ class DefaultObjectiveTest {
     assertEquals(1.0, d.path("settleFraction").asDouble(), 1e-12);
     assertTrue(d.path("trainAtCap").asBoolean(), d::toString);
 
-    Cli.trainTiny(tmp.resolve("budget"), 1, "--target-nnz", "1.5");
+    Cli.Result budget = Cli.trainTiny(tmp.resolve("budget"), 1, "--target-nnz", "1.5");
+    assertTrue(
+        budget.out().contains("trained at the cap L0 = 4")
+            && budget.out().contains("budget of 1.5 non-zeros"),
+        budget::toString);
     assertEquals(1.5, model(tmp.resolve("budget")).path("targetNnz").asDouble(), 1e-12);
     assertTrue(model(tmp.resolve("budget")).path("trainAtCap").asBoolean());
-    Cli.trainTiny(tmp.resolve("steered"), 1, "--no-train-at-cap");
+    Cli.Result steered = Cli.trainTiny(tmp.resolve("steered"), 1, "--no-train-at-cap");
+    assertFalse(steered.out().contains("trained at the cap"), steered::toString);
     assertFalse(model(tmp.resolve("steered")).path("trainAtCap").asBoolean());
     // Training at the cap relies on a level inference that reads the level cost; asking for the
     // head leaves it off instead of refusing an option the user never gave. So does the

@@ -75,6 +75,9 @@ class CollapseTest {
     TrainTest data =
         DataSpecs.parse("synthetic:n=200,test=100,seed=3,dim=48,atoms=8,lmax=3").load();
     EvalOptions noProbe = EvalOptions.defaults().withProbe(false);
+    // A fixed initialisation: an unlucky random one can decode the code to almost the same x̂ as
+    // the zero code, and the last assertion needs them apart.
+    ai.djl.engine.Engine.getInstance().setRandomSeed(7);
     try (SparseCoder coder = SparseCoder.create(smallConfig())) {
       Evaluation all = new Evaluator(noProbe.withDelta(0)).evaluate(coder, null, data.test());
       Evaluation none = new Evaluator(noProbe.withDelta(1e9)).evaluate(coder, null, data.test());
