@@ -38,6 +38,8 @@ import picocli.CommandLine.Spec;
       "One model then gives codes at several budgets, each within its cap L0. The model in",
       "--model is not changed; --out gets the parameters, config.json with the new budget,",
       "scaling.json and history.csv. Score the copy with sdlgm eval --model OUT.",
+      "A model of train's default objective was trained at the cap whatever its budget, so",
+      "its copy at T is the model that train --target-nnz T gives under the same cap.",
       "",
       "Example: sdlgm calibrate --model runs/fmnist --target-nnz 5 --out runs/fmnist-5"
     })
