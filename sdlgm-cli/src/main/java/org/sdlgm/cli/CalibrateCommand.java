@@ -133,7 +133,7 @@ final class CalibrateCommand implements Callable<Integer> {
           r.parameter(),
           r.before(),
           r.after(),
-          java.math.BigDecimal.valueOf(target).stripTrailingZeros().toPlainString(),
+          Summary.number(target),
           rows.size(),
           plan.data(),
           calibrated.maxLevel());

@@ -269,9 +269,7 @@ public final class ModelOptions {
    */
   SdlgmConfig resolve() {
     if (plain) {
-      SdlgmConfig p = atCap(apply(Recipes.plain()));
-      p.checkTrainable();
-      return p;
+      return atCap(apply(Recipes.plain()));
     }
     int l0 = maxLevel != null ? maxLevel : Recipes.plain().maxLevel();
     Method m = method == null ? Method.SDLGM : Method.of(method);
@@ -295,17 +293,17 @@ public final class ModelOptions {
               && c.levelInference() != LevelInference.HEAD;
       return c.toBuilder().trainAtCap(applies).build();
     }
-    c = atCap(c);
-    c.checkTrainable();
-    return c;
+    return atCap(c);
   }
 
   /**
-   * {@code c} with an explicit {@code --train-at-cap} or {@code --no-train-at-cap} applied: after
-   * the budget, which the first needs, is set.
+   * {@code c} with an explicit {@code --train-at-cap} or {@code --no-train-at-cap} applied (after
+   * the budget, which the first needs, is set), refused if the result cannot be trained.
    */
   SdlgmConfig atCap(SdlgmConfig c) {
-    return trainAtCap == null ? c : c.toBuilder().trainAtCap(trainAtCap).build();
+    SdlgmConfig out = trainAtCap == null ? c : c.toBuilder().trainAtCap(trainAtCap).build();
+    out.checkTrainable();
+    return out;
   }
 
   /**

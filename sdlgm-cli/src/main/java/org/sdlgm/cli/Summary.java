@@ -19,6 +19,11 @@ final class Summary {
     return j.toString();
   }
 
+  /** A budget or option value as a user types it: 10 rather than 10.0, 1.5 as it is. */
+  static String number(double v) {
+    return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+  }
+
   static void print(PrintStream out, Evaluation e) {
     out.println(String.format(Locale.ROOT, "%-34s %s", "method", e.method()));
     out.println(String.format(Locale.ROOT, "%-34s %d", "test examples", e.testSize()));

@@ -117,9 +117,7 @@ final class TrainCommand implements Callable<Integer> {
               + " budget): the budget of %s non-zeros is met by the level cost set after training,"
               + " and 'sdlgm calibrate' sets another one without training%n",
           config.maxLevel(),
-          config.targetNnz() == Math.rint(config.targetNnz())
-              ? Long.toString((long) config.targetNnz())
-              : Double.toString(config.targetNnz()));
+          Summary.number(config.targetNnz()));
     }
     if (r.evaluation() != null) {
       Summary.print(System.out, r.evaluation());

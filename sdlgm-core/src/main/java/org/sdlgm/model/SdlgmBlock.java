@@ -499,7 +499,8 @@ public final class SdlgmBlock extends LatentBlock implements TapedBlock {
    * cost is set, the budget — the mean of those levels over the training rows.
    */
   private int[] searchStart(NDArray headLogits, int b) {
-    if (config.trainAtCap() && config.targetNnz() > 0) {
+    // The config refuses training at the cap without a budget, so targetNnz > 0 here.
+    if (config.trainAtCap()) {
       int budget = (int) Math.max(1, Math.min(config.maxLevel(), Math.round(config.targetNnz())));
       int[] start = new int[b];
       Arrays.fill(start, budget - 1);
