@@ -193,6 +193,7 @@ public final class SparkJob implements Callable<Integer> {
               .inputColumn(column(fmt))
               .levelInference(levelInference, "--level-inference");
       encoder = (batch == null ? b : b.batchSize(batch)).build();
+      encoder.headAtCapNote().ifPresent(spec.commandLine().getErr()::println);
       dim = encoder.inputDim();
     }
     long t0 = System.nanoTime();

@@ -100,6 +100,15 @@ public final class SparseEncoder {
     return info.model().levelInference();
   }
 
+  /**
+   * What to tell the user when this encoder reads a model trained at the cap from its level head:
+   * such codes have about L0 non-zeros, not the budget ({@link SdlgmConfig#headAtCapNote}); empty
+   * otherwise. The encoder prints nothing itself, so the driver decides where the note goes.
+   */
+  public java.util.Optional<String> headAtCapNote() {
+    return info.model().headAtCapNote();
+  }
+
   /** The number of features D the model takes. */
   public int inputDim() {
     return info.model().inputDim();

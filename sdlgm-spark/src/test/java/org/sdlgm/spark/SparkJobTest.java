@@ -231,6 +231,45 @@ class SparkJobTest {
   }
 
   @Test
+  void headOnAModelTrainedAtTheCapIsNoted() {
+    Path atCap =
+        TinyModels.encoder(
+            dir,
+            "at-cap",
+            TinyModels.tiny(org.sdlgm.train.Recipes.sparseCodes(3, 1.5).toBuilder()));
+    assertTrue(ModelDirectory.readCoderInfo(atCap).model().trainAtCap());
+    Path in = dir.resolve("at-cap-in.parquet");
+    writeParquet(in);
+    Run byHead =
+        job(
+            "--model",
+            atCap.toString(),
+            "--input",
+            in.toString(),
+            "--output",
+            dir.resolve("at-cap-head").toString(),
+            "--features-column",
+            "pixels",
+            "--level-inference",
+            "head");
+    assertEquals(0, byHead.code(), byHead.err());
+    assertTrue(byHead.err().contains("note: this model was trained at the cap"), byHead::toString);
+    // Its own mode (exact) meets the budget: nothing to say.
+    Run own =
+        job(
+            "--model",
+            atCap.toString(),
+            "--input",
+            in.toString(),
+            "--output",
+            dir.resolve("at-cap-own").toString(),
+            "--features-column",
+            "pixels");
+    assertEquals(0, own.code(), own.err());
+    assertFalse(own.err().contains("note:"), own::toString);
+  }
+
+  @Test
   void csvAndLibsvmInputs() throws IOException {
     StringBuilder csv = new StringBuilder();
     StringBuilder svm = new StringBuilder();

@@ -63,6 +63,16 @@ final class TinyModels {
 
   /** As {@link #encoder(Path)}, of {@code method}, in {@code dir/name}. */
   static Path encoder(Path dir, String name, Method method) {
+    return encoder(dir, name, tiny(SdlgmConfig.builder().method(method)));
+  }
+
+  /** {@code b} with the tiny models' sizes: K = 8, L0 = 3, one hidden layer of 16 each way. */
+  static SdlgmConfig tiny(SdlgmConfig.Builder b) {
+    return b.latentDim(8).maxLevel(3).encoderHidden(List.of(16)).decoderHidden(List.of(16)).build();
+  }
+
+  /** As {@link #encoder(Path)}, with {@code config}, in {@code dir/name}. */
+  static Path encoder(Path dir, String name, SdlgmConfig config) {
     float[] x = rows();
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < x.length / D; i++) {
@@ -78,14 +88,6 @@ final class TinyModels {
       throw new UncheckedIOException(e);
     }
     SdlgmRuntime.configure(0);
-    SdlgmConfig config =
-        SdlgmConfig.builder()
-            .method(method)
-            .latentDim(8)
-            .maxLevel(3)
-            .encoderHidden(List.of(16))
-            .decoderHidden(List.of(16))
-            .build();
     new TrainingWorkflow(
             new DataPlan("csv:" + csv.toAbsolutePath(), null, 0, 1),
             config,
