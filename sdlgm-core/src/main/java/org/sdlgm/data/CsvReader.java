@@ -246,7 +246,7 @@ public final class CsvReader implements DataSource {
       return true;
     }
     try {
-      Double.parseDouble(f);
+      Decimals.parseDouble(f);
       return true;
     } catch (NumberFormatException e) {
       return false;
@@ -308,7 +308,7 @@ public final class CsvReader implements DataSource {
     }
     double v;
     try {
-      v = Double.parseDouble(f);
+      v = Decimals.parseDouble(f);
     } catch (NumberFormatException e) {
       throw DataException.at(file, line, "column " + col + ": '" + f + "' is not a number");
     }
@@ -329,7 +329,7 @@ public final class CsvReader implements DataSource {
       if (INTEGER.matcher(f).matches()) {
         v = Long.parseLong(f);
       } else {
-        double d = Double.parseDouble(f);
+        double d = Decimals.parseDouble(f);
         if (!Double.isFinite(d) || d != Math.rint(d) || Math.abs(d) > 1e15) {
           throw new NumberFormatException();
         }

@@ -109,6 +109,22 @@ class CsvReaderTest {
   }
 
   @Test
+  void javaOnlyNumberSpellingsAreNotNumbers() throws IOException {
+    // Double.parseDouble takes a type suffix and hexadecimal floats; no data file means them.
+    for (String v : new String[] {"4d", "2F", "0x1p3", "1_000"}) {
+      String m = message(new CsvReader(write("j.csv", "1,2\n3," + v + "\n")));
+      assertTrue(m.contains("j.csv:2: column 1: '" + v + "' is not a number"), m);
+    }
+    // A first row of such values is no longer taken for numbers: it is a header.
+    CsvReader hd = new CsvReader(write("hd.csv", "1d,2d\n1,2\n"));
+    assertEquals(1, hd.read().size());
+    assertEquals(List.of("1d", "2d"), hd.columnNames());
+    // What data files do write still parses: signs, exponents, a bare point, spaces around.
+    Dataset d = new CsvReader(write("ok.csv", "+1.5,-.5,2E-1, 3 ,4.\n")).read();
+    assertArrayEquals(new float[] {1.5f, -0.5f, 0.2f, 3f, 4f}, d.features());
+  }
+
+  @Test
   void emptyFileAndHeaderOnly() throws IOException {
     assertTrue(message(new CsvReader(write("e.csv", ""))).contains("e.csv:1: empty file"));
     assertTrue(message(new CsvReader(write("h.csv", "a,b\n"))).contains("no data rows"));

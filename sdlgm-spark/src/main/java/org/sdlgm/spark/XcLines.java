@@ -12,6 +12,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.sdlgm.SdlgmException;
+import org.sdlgm.data.Decimals;
 
 /**
  * Lines of the Extreme Classification text format, read where Spark splits the file: the header
@@ -134,7 +135,7 @@ final class XcLines implements MapPartitionsFunction<Row, Row>, Serializable {
         throw error("feature " + idx[t] + " out of range [0, " + dim + ")", s);
       }
       try {
-        val[t] = Float.parseFloat(tokens[t].substring(c + 1));
+        val[t] = Decimals.parseFloat(tokens[t].substring(c + 1));
       } catch (NumberFormatException e) {
         throw error("bad value in '" + tokens[t] + "'", s);
       }

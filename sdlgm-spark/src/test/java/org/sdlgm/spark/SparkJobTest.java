@@ -564,6 +564,24 @@ class SparkJobTest {
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().startsWith("sdlgm-spark: " + huge + ": "), r.err());
     assertTrue(r.err().contains("0 1:1e39"), r.err());
+
+    // A Java-only spelling (a type suffix) is not a number in a data file.
+    Path suffix =
+        Files.writeString(
+            dir.resolve("suffix.xc.txt"), "1 500 3\n0 1:2d\n", StandardCharsets.UTF_8);
+    r =
+        job(
+            "--model",
+            tagger.toString(),
+            "--input",
+            "" + suffix,
+            "--format",
+            "xc",
+            "--output",
+            "" + never);
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().startsWith("sdlgm-spark: " + suffix + ": "), r.err());
+    assertTrue(r.err().contains("bad value in '1:2d'"), r.err());
     assertFalse(Files.exists(never));
   }
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.sdlgm.data.DataException;
+import org.sdlgm.data.Decimals;
 
 /**
  * Reads Mulan/MEKA multi-label ARFF files (plain or gzip, detected by the magic bytes) into a
@@ -290,7 +291,7 @@ public final class ArffReader {
         x = k;
       } else {
         try {
-          x = Float.parseFloat(v);
+          x = Decimals.parseFloat(v);
         } catch (NumberFormatException e) {
           throw err("value '" + v + "' of numeric attribute '" + a.name + "' is not a number");
         }
@@ -437,7 +438,7 @@ public final class ArffReader {
 
   private static Double parseDouble(String v) {
     try {
-      return Double.parseDouble(v);
+      return Decimals.parseDouble(v);
     } catch (NumberFormatException e) {
       return null;
     }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.sdlgm.data.DataException;
+import org.sdlgm.data.Decimals;
 
 /**
  * Reads the two sparse text formats of extreme multi-label classification into a {@link
@@ -191,7 +192,7 @@ public final class ExtremeTextReader {
           }
           float v;
           try {
-            v = Float.parseFloat(s.substring(colon + 1, i));
+            v = Decimals.parseFloat(s.substring(colon + 1, i));
           } catch (NumberFormatException e) {
             throw DataException.at(
                 f, line, "feature value '" + s.substring(colon + 1, i) + "' is not a number");

@@ -252,6 +252,16 @@ class ArffReaderTest {
   }
 
   @Test
+  void javaOnlyNumberSpellingsAreErrorsNamingTheLine() throws IOException {
+    String head =
+        "@relation r\n@attribute f numeric\n@attribute g numeric\n@attribute L {0,1}\n@data\n";
+    Path p = write("hex.arff", head + "1,2,1\n0x1p3,2,0\n");
+    assertError(p, 7, "0x1p3", () -> ArffReader.read(p, LabelSpec.last(1)));
+    Path q = write("suffix.arff", head + "{1 4d}\n");
+    assertError(q, 6, "4d", () -> ArffReader.read(q, LabelSpec.last(1)));
+  }
+
+  @Test
   void hugeMekaCIsADataErrorNotACrash() throws IOException {
     Path p =
         write(

@@ -168,6 +168,14 @@ class ExtremeTextReaderTest {
   }
 
   @Test
+  void javaOnlyNumberSpellingsAreErrorsNamingTheLine() throws IOException {
+    Path a = write("suffix.txt", "2 3 2\n0 0:1\n1 2:0.5f\n");
+    assertError(a, 3, "0.5f", () -> ExtremeTextReader.readXc(a));
+    Path b = write("hex.svm", "0 1:1\n1 2:0x1p-1\n");
+    assertError(b, 2, "0x1p-1", () -> ExtremeTextReader.readLibsvm(b));
+  }
+
+  @Test
   void byteOrderMarkBeforeTheHeaderOrFirstRow() throws IOException {
     Path x = write("bom.txt", "\uFEFF1 3 2\n1 0:1\n");
     MultiLabelDataset d = ExtremeTextReader.readXc(x);
