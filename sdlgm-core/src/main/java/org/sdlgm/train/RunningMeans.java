@@ -1,5 +1,8 @@
 package org.sdlgm.train;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,6 +26,28 @@ public final class RunningMeans {
   /** Rows added so far. */
   public int seen() {
     return seen;
+  }
+
+  /**
+   * The state as JSON ({@code seen} and each name's sum), for a checkpoint taken inside an epoch: a
+   * run resumed from it continues the sums, so the epoch's history row covers all its steps.
+   */
+  public ObjectNode toJson() {
+    ObjectNode o = JsonNodeFactory.instance.objectNode();
+    o.put("seen", seen);
+    ObjectNode s = o.putObject("sums");
+    sums.forEach(s::put);
+    return o;
+  }
+
+  /** The means {@link #toJson} recorded, to continue adding to. */
+  public static RunningMeans fromJson(JsonNode json) {
+    RunningMeans m = new RunningMeans();
+    m.seen = json.path("seen").asInt();
+    for (Map.Entry<String, JsonNode> e : json.path("sums").properties()) {
+      m.sums.put(e.getKey(), e.getValue().asDouble());
+    }
+    return m;
   }
 
   /** The means so far, by name in arrival order (NaN before any row). */

@@ -8,6 +8,13 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +32,7 @@ import org.sdlgm.engine.Workers;
 import org.sdlgm.eval.HardElbo;
 import org.sdlgm.io.Checkpoint;
 import org.sdlgm.io.EpochRecord;
+import org.sdlgm.io.ModelDirectory;
 import org.sdlgm.io.RunOptions;
 import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.Schedule;
@@ -32,6 +40,7 @@ import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.SparseCoder;
 import org.sdlgm.model.TapedBlock;
 import org.sdlgm.model.Terms;
+import org.sdlgm.util.AtomicFiles;
 
 /**
  * Fits a model by mini-batch Adam on the negative ELBO (or the reconstruction loss of the top-k
@@ -154,6 +163,14 @@ public final class SdlgmTrainer extends TrainerSettings<Dataset, SparseCoder, Sd
       int[] order = plumbing.beginEpoch(epoch, n);
       RunningMeans means = new RunningMeans();
       int skipped = 0;
+      if (epoch == firstEpoch && skipBatches > 0 && start.checkpoint().has(EPOCH_MEANS)) {
+        // Resumed inside the epoch: its history row is to cover the steps before the checkpoint
+        // too, not only those after it.
+        JsonNode saved = readJson(start.checkpoint().file(EPOCH_MEANS));
+        means = RunningMeans.fromJson(saved.path("means"));
+        skipped = saved.path("skipped").asInt();
+      }
+      int rowsNow = 0;
       long t0 = System.nanoTime();
       Schedule s = Schedule.at(config, step, epoch);
       int firstBatch = epoch == firstEpoch ? skipBatches : 0;
@@ -189,6 +206,7 @@ public final class SdlgmTrainer extends TrainerSettings<Dataset, SparseCoder, Sd
         }
         step++;
         means.add(v.means(), b);
+        rowsNow += b;
         double el = (System.nanoTime() - t0) / 1e9;
         Map<String, Double> now = means.means();
         Map<String, Double> terms = new LinkedHashMap<>();
@@ -197,21 +215,21 @@ public final class SdlgmTrainer extends TrainerSettings<Dataset, SparseCoder, Sd
         }
         TrainingListener.StepStats stats =
             new TrainingListener.StepStats(
-                step,
-                now.get(LOSS),
-                terms,
-                now.get(NNZ),
-                s.tau(),
-                means.seen() / Math.max(el, 1e-9));
+                step, now.get(LOSS), terms, now.get(NNZ), s.tau(), rowsNow / Math.max(el, 1e-9));
         plumbing.step(epoch, bi + 1, batches, stats);
         if (plumbing.checkpoints()
             && trainConfig.checkpointEvery() > 0
             && step % trainConfig.checkpointEvery() == 0
             && bi + 1 < batches) {
+          ObjectNode epochSoFar = JsonNodeFactory.instance.objectNode();
+          epochSoFar.set("means", means.toJson());
+          epochSoFar.put("skipped", skipped);
+          String json = ModelDirectory.toJson(epochSoFar);
           plumbing.checkpoint(
               coder,
               trainer.adam,
-              List.of(),
+              List.of(
+                  new TrainingLoop.Extra(EPOCH_MEANS, file -> AtomicFiles.writeString(file, json))),
               history,
               TrainingLoop.Position.at(epoch, bi + 1, step),
               options);
@@ -239,8 +257,7 @@ public final class SdlgmTrainer extends TrainerSettings<Dataset, SparseCoder, Sd
           .put(EpochRecord.VALIDATION + NNZ, val == null ? Double.NaN : val.meanLevel())
           .put("sigma_x", coder.sigmaX());
       EpochRecord rec =
-          new EpochRecord(
-              epoch + 1, step, el, means.seen() / Math.max(el, 1e-9), values.map(), skipped);
+          new EpochRecord(epoch + 1, step, el, rowsNow / Math.max(el, 1e-9), values.map(), skipped);
       history.add(rec);
       plumbing.phases(
           epoch,
@@ -260,6 +277,20 @@ public final class SdlgmTrainer extends TrainerSettings<Dataset, SparseCoder, Sd
       plumbing.epoch(rec);
     }
     return totalSeconds;
+  }
+
+  /**
+   * The checkpoint file, in checkpoints taken inside an epoch, with that epoch's running means and
+   * skipped steps so far.
+   */
+  static final String EPOCH_MEANS = "epoch-means.json";
+
+  private static JsonNode readJson(Path file) {
+    try {
+      return new ObjectMapper().readTree(file.toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
+    }
   }
 
   /** The history name of the loss, a step's first value. */

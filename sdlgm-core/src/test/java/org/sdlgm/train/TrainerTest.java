@@ -3,6 +3,7 @@ package org.sdlgm.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.data.DataSpecs;
 import org.sdlgm.data.TrainTest;
+import org.sdlgm.io.EpochRecord;
 import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.Method;
 import org.sdlgm.model.SdlgmConfig;
@@ -150,6 +152,45 @@ class TrainerTest {
     assertEquals(full.history().get(2).trainLoss(), resumed.history().get(2).trainLoss());
     for (int p = 0; p < fullParams.size(); p++) {
       assertArrayEquals(fullParams.get(p), resumedParams.get(p), "parameter " + p);
+    }
+  }
+
+  @Test
+  void resumeInsideAnEpochKeepsTheWholeEpochInItsHistoryRow(@TempDir Path dir) {
+    // Noise-free passes: a resume inside an epoch then continues it exactly, so the epoch's row
+    // must be the uninterrupted run's — the steps before the checkpoint included.
+    SdlgmConfig c = config().toBuilder().settleFraction(1).build();
+    TrainConfig t = training(2, 9).toBuilder().checkpointEvery(3).build();
+    TrainingRun<SparseCoder> full = new SdlgmTrainer(c, t).fit(data.train());
+    List<float[]> fullParams = parameters(full.model());
+    full.model().close();
+    // 400 rows in batches of 50: checkpoints at steps 3 and 6 of the first epoch's 8; stop at 6.
+    RuntimeException stop = new RuntimeException("stopped after the checkpoint at step 6");
+    TrainingListener stopAt6 =
+        new TrainingListener() {
+          @Override
+          public void onCheckpoint(long step, Path where) {
+            if (step == 6) {
+              throw stop;
+            }
+          }
+        };
+    SdlgmTrainer first = new SdlgmTrainer(c, t).outputDir(dir).addListener(stopAt6);
+    assertSame(stop, assertThrows(RuntimeException.class, () -> first.fit(data.train())));
+    assertTrue(Files.isRegularFile(dir.resolve("checkpoint/" + SdlgmTrainer.EPOCH_MEANS)));
+    TrainingRun<SparseCoder> resumed =
+        new SdlgmTrainer(c, t).outputDir(dir).resume(true).fit(data.train());
+    List<float[]> resumedParams = parameters(resumed.model());
+    resumed.model().close();
+    for (int p = 0; p < fullParams.size(); p++) {
+      assertArrayEquals(fullParams.get(p), resumedParams.get(p), "parameter " + p);
+    }
+    assertEquals(2, resumed.history().size());
+    for (int e = 0; e < 2; e++) {
+      EpochRecord want = full.history().get(e);
+      EpochRecord got = resumed.history().get(e);
+      assertEquals(want.trainLoss(), got.trainLoss(), "epoch " + (e + 1) + " loss");
+      assertEquals(want.value("train_nnz"), got.value("train_nnz"), "epoch " + (e + 1) + " nnz");
     }
   }
 
