@@ -3,10 +3,12 @@ package org.sdlgm.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.sdlgm.SdlgmException;
 import org.sdlgm.data.multilabel.MultiLabelPlan;
 import org.sdlgm.eval.EvalOptions;
+import org.sdlgm.io.EpochRecord;
 import org.sdlgm.io.TrainConfig;
 import org.sdlgm.model.SdlgmConfig;
 import org.sdlgm.model.multilabel.TaggerConfig;
@@ -118,6 +120,7 @@ final class TrainCommand implements Callable<Integer> {
               + " and 'sdlgm calibrate' sets another one without training%n",
           config.maxLevel(),
           Summary.number(config.targetNnz()));
+      shortOfTheCap(config, r.history()).ifPresent(System.out::println);
     }
     if (r.evaluation() != null) {
       Summary.print(System.out, r.evaluation());
@@ -130,6 +133,33 @@ final class TrainCommand implements Callable<Integer> {
       Reports.writeAfterTraining(out);
     }
     return 0;
+  }
+
+  /**
+   * What to say when training at the cap ended with training codes well short of it: the level cost
+   * moves a little per step, so a short run (few rows or epochs) can end before the codes reach the
+   * cap, and the written codes are then cut from a ranking trained on fewer dimensions than L0.
+   * Empty when the last epoch's mean training level is within 10% of the cap.
+   */
+  static Optional<String> shortOfTheCap(SdlgmConfig config, List<EpochRecord> history) {
+    if (!config.trainAtCap() || history.isEmpty()) {
+      return Optional.empty();
+    }
+    EpochRecord last = history.get(history.size() - 1);
+    double nnz = last.value(EpochRecord.TRAIN + "nnz");
+    if (!(nnz < 0.9 * config.maxLevel())) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        String.format(
+            Locale.ROOT,
+            "note: the training codes had %.2f non-zeros in the last epoch, short of the cap of"
+                + " %d: the level cost moves a little per step and %d steps did not take them"
+                + " there. More epochs (or smaller batches) train the ranking of all L0 dimensions"
+                + " that the codes are cut from (docs/model.md, choice 42)",
+            nnz,
+            config.maxLevel(),
+            last.step()));
   }
 
   private int multilabel() {

@@ -15,6 +15,24 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --plain}; and the options that the multi-label task refuses.
  */
 class DefaultObjectiveTest {
+  @Test
+  void aRunEndingShortOfTheCapIsToldSo() {
+    org.sdlgm.model.SdlgmConfig atCap = org.sdlgm.train.Recipes.sparseCodes(40, 20);
+    java.util.function.DoubleFunction<java.util.List<org.sdlgm.io.EpochRecord>> lastNnz =
+        nnz ->
+            java.util.List.of(
+                new org.sdlgm.io.EpochRecord(3, 1800, 1, 1, java.util.Map.of("train_nnz", nnz), 0));
+    String note = TrainCommand.shortOfTheCap(atCap, lastNnz.apply(12.5)).orElseThrow();
+    assertTrue(note.contains("12.50 non-zeros") && note.contains("cap of 40"), note);
+    assertTrue(note.contains("1800 steps"), note);
+    // At the cap (within 10%), or not trained at the cap: nothing to say.
+    assertTrue(TrainCommand.shortOfTheCap(atCap, lastNnz.apply(36.5)).isEmpty());
+    assertTrue(
+        TrainCommand.shortOfTheCap(atCap.toBuilder().trainAtCap(false).build(), lastNnz.apply(12.5))
+            .isEmpty());
+    assertTrue(TrainCommand.shortOfTheCap(atCap, java.util.List.of()).isEmpty());
+  }
+
   private static JsonNode model(Path dir) throws java.io.IOException {
     return Cli.readJson(dir.resolve("config.json")).path("model");
   }
@@ -41,6 +59,8 @@ class DefaultObjectiveTest {
         budget::toString);
     assertEquals(1.5, model(tmp.resolve("budget")).path("targetNnz").asDouble(), 1e-12);
     assertTrue(model(tmp.resolve("budget")).path("trainAtCap").asBoolean());
+    // One tiny epoch does not bring the training codes to the cap: said, with the numbers.
+    assertTrue(budget.out().contains("short of the cap of 4"), budget::toString);
     Cli.Result steered = Cli.trainTiny(tmp.resolve("steered"), 1, "--no-train-at-cap");
     assertFalse(steered.out().contains("trained at the cap"), steered::toString);
     assertFalse(model(tmp.resolve("steered")).path("trainAtCap").asBoolean());
