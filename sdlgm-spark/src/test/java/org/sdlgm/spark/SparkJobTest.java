@@ -533,16 +533,7 @@ class SparkJobTest {
         Files.writeString(
             dir.resolve("late-header.xc.txt"), "\n\n1 7 3\n0 1:1.0\n", StandardCharsets.UTF_8);
     Path never = dir.resolve("never");
-    Run r =
-        job(
-            "--model",
-            tagger.toString(),
-            "--input",
-            "" + late,
-            "--format",
-            "xc",
-            "--output",
-            "" + never);
+    Run r = xcJob(late, never);
     assertEquals(2, r.code(), r.err());
     assertEquals(
         "sdlgm-spark: " + late + ": header '1 7 3' gives 7 features, but the model takes 500\n",
@@ -551,16 +542,7 @@ class SparkJobTest {
     Path huge =
         Files.writeString(
             dir.resolve("huge.xc.txt"), "1 500 3\n0 1:1e39\n", StandardCharsets.UTF_8);
-    r =
-        job(
-            "--model",
-            tagger.toString(),
-            "--input",
-            "" + huge,
-            "--format",
-            "xc",
-            "--output",
-            "" + never);
+    r = xcJob(huge, never);
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().startsWith("sdlgm-spark: " + huge + ": "), r.err());
     assertTrue(r.err().contains("0 1:1e39"), r.err());
@@ -569,20 +551,17 @@ class SparkJobTest {
     Path suffix =
         Files.writeString(
             dir.resolve("suffix.xc.txt"), "1 500 3\n0 1:2d\n", StandardCharsets.UTF_8);
-    r =
-        job(
-            "--model",
-            tagger.toString(),
-            "--input",
-            "" + suffix,
-            "--format",
-            "xc",
-            "--output",
-            "" + never);
+    r = xcJob(suffix, never);
     assertEquals(2, r.code(), r.err());
     assertTrue(r.err().startsWith("sdlgm-spark: " + suffix + ": "), r.err());
     assertTrue(r.err().contains("bad value in '1:2d'"), r.err());
     assertFalse(Files.exists(never));
+  }
+
+  /** The job on the multi-label model with an XC input. */
+  static Run xcJob(Path in, Path out) {
+    return job(
+        "--model", tagger.toString(), "--input", "" + in, "--format", "xc", "--output", "" + out);
   }
 
   @Test

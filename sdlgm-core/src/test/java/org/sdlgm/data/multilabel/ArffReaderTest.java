@@ -239,25 +239,25 @@ class ArffReaderTest {
     assertThrows(IllegalArgumentException.class, () -> LabelSpec.first(0));
   }
 
+  /** Two numeric features and one label, the data starting on line 6. */
+  private static final String TWO_NUMERIC =
+      "@relation r\n@attribute f numeric\n@attribute g numeric\n@attribute L {0,1}\n@data\n";
+
   @Test
   void nonFiniteNumericValuesAreErrorsNamingTheLine() throws IOException {
-    String head =
-        "@relation r\n@attribute f numeric\n@attribute g numeric\n@attribute L {0,1}\n@data\n";
-    Path p = write("nan.arff", head + "1,2,1\n1,NaN,0\n");
+    Path p = write("nan.arff", TWO_NUMERIC + "1,2,1\n1,NaN,0\n");
     assertError(p, 7, "NaN", () -> ArffReader.read(p, LabelSpec.last(1)));
-    Path q = write("inf.arff", head + "{0 Infinity}\n");
+    Path q = write("inf.arff", TWO_NUMERIC + "{0 Infinity}\n");
     assertError(q, 6, "Infinity", () -> ArffReader.read(q, LabelSpec.last(1)));
-    Path r = write("big.arff", head + "1e39,0,1\n");
+    Path r = write("big.arff", TWO_NUMERIC + "1e39,0,1\n");
     assertError(r, 6, "1e39", () -> ArffReader.read(r, LabelSpec.last(1)));
   }
 
   @Test
   void javaOnlyNumberSpellingsAreErrorsNamingTheLine() throws IOException {
-    String head =
-        "@relation r\n@attribute f numeric\n@attribute g numeric\n@attribute L {0,1}\n@data\n";
-    Path p = write("hex.arff", head + "1,2,1\n0x1p3,2,0\n");
+    Path p = write("hex.arff", TWO_NUMERIC + "1,2,1\n0x1p3,2,0\n");
     assertError(p, 7, "0x1p3", () -> ArffReader.read(p, LabelSpec.last(1)));
-    Path q = write("suffix.arff", head + "{1 4d}\n");
+    Path q = write("suffix.arff", TWO_NUMERIC + "{1 4d}\n");
     assertError(q, 6, "4d", () -> ArffReader.read(q, LabelSpec.last(1)));
   }
 
