@@ -55,12 +55,13 @@ final class Summary {
     out.println(
         String.format(
             Locale.ROOT,
-            "%-34s mean %.2f  median %.1f  max %d  (δ = %.3g)",
+            "%-34s mean %.2f  median %.1f  max %d  (δ = %.3g; mean input norm %.3g)",
             "effective nnz",
             e.effectiveNnz().mean(),
             e.effectiveNnz().median(),
             e.effectiveNnz().max(),
-            e.delta()));
+            e.delta(),
+            e.meanInputNorm()));
     out.println(
         String.format(
             Locale.ROOT, "%-34s %.3f", "reconstruction, effective only", e.reconErrorEffective()));

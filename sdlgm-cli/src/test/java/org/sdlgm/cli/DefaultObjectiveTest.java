@@ -59,6 +59,8 @@ class DefaultObjectiveTest {
         budget::toString);
     assertEquals(1.5, model(tmp.resolve("budget")).path("targetNnz").asDouble(), 1e-12);
     assertTrue(model(tmp.resolve("budget")).path("trainAtCap").asBoolean());
+    // δ is printed beside the inputs' scale, so that a user can judge it.
+    assertTrue(budget.out().contains("(δ = 1.00; mean input norm "), budget::toString);
     // One tiny epoch does not bring the training codes to the cap: said, with the numbers.
     assertTrue(budget.out().contains("short of the cap of 4"), budget::toString);
     Cli.Result steered = Cli.trainTiny(tmp.resolve("steered"), 1, "--no-train-at-cap");

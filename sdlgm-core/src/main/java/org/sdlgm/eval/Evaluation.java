@@ -12,9 +12,10 @@ import java.util.Map;
  * effectiveNnz} counts the active dimensions whose removal changes x̂ by more than {@code delta} in
  * L2 norm, and {@code reconErrorEffective} is the reconstruction error when every other non-zero is
  * zeroed — close to {@code reconError} when the rest is filler, well above it when the small
- * entries add up to real detail. Per-class arrays, the probe and the recovery block are null where
- * the data has no labels or no ground truth. {@code collapseWarning} is {@link Collapse#message}'s
- * verdict, null when the codes carry information.
+ * entries add up to real detail; {@code meanInputNorm}, the test rows' mean L2 norm in the units δ
+ * is measured in, says how large δ is for this data. Per-class arrays, the probe and the recovery
+ * block are null where the data has no labels or no ground truth. {@code collapseWarning} is {@link
+ * Collapse#message}'s verdict, null when the codes carry information.
  */
 public record Evaluation(
     String method,
@@ -27,6 +28,7 @@ public record Evaluation(
     CountStats level,
     CountStats effectiveNnz,
     double delta,
+    double meanInputNorm,
     double reconErrorEffective,
     int activeDimensions,
     int[] dimensionUsage,

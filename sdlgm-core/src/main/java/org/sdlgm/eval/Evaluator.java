@@ -113,6 +113,7 @@ public final class Evaluator implements ModelEvaluator<SparseCoder, TrainTest, E
         c.method().isSdlgm() ? CountStats.of(levels, c.maxLevel()) : null,
         effStats,
         options.delta(),
+        meanNorm(test.features(), n, c.inputDim()),
         reconEffective,
         active,
         usage,
@@ -121,6 +122,19 @@ public final class Evaluator implements ModelEvaluator<SparseCoder, TrainTest, E
         probe,
         recovery,
         collapse);
+  }
+
+  /** The mean L2 norm of the n rows of {@code x} (row-major, d columns). */
+  static double meanNorm(float[] x, int n, int d) {
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      double sq = 0;
+      for (int j = i * d; j < (i + 1) * d; j++) {
+        sq += (double) x[j] * x[j];
+      }
+      sum += Math.sqrt(sq);
+    }
+    return n == 0 ? Double.NaN : sum / n;
   }
 
   /** Row-major dense codes (n × k) from sparse codes. */

@@ -96,6 +96,17 @@ class CollapseTest {
       }
       expected /= data.test().size();
       assertEquals(expected, none.reconErrorEffective(), 1e-4 * expected);
+      // δ's yardstick: the test rows' mean L2 norm.
+      double norms = 0;
+      for (int i = 0; i < data.test().size(); i++) {
+        double sq = 0;
+        for (int t = 0; t < 48; t++) {
+          sq += x[i * 48 + t] * x[i * 48 + t];
+        }
+        norms += Math.sqrt(sq);
+      }
+      assertEquals(norms / data.test().size(), all.meanInputNorm(), 1e-9 * norms);
+      assertTrue(all.meanInputNorm() > 0);
       assertTrue(Math.abs(none.reconErrorEffective() - none.reconError()) > 1e-3);
     }
   }

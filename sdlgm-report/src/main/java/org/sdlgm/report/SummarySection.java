@@ -167,7 +167,18 @@ public final class SummarySection implements ReportSection<ReportContext> {
           row(
               "L̂ per code: mean / median / max",
               ev.path("level").isObject() ? counts(ev.path("level")) : null));
-      r.add(row("Effective nnz: mean / median / max", counts(ev.path("effectiveNnz"))));
+      // δ is an absolute distance; the inputs' norm beside it says how large it is for this data.
+      String effective = "Effective nnz: mean / median / max";
+      if (finite(ev, "delta")) {
+        effective +=
+            " (δ = "
+                + num(ev.path("delta").asDouble())
+                + (finite(ev, "meanInputNorm")
+                    ? "; mean input norm " + num(ev.path("meanInputNorm").asDouble())
+                    : "")
+                + ")";
+      }
+      r.add(row(effective, counts(ev.path("effectiveNnz"))));
       r.add(
           row(
               "Reconstruction error, effective support only",

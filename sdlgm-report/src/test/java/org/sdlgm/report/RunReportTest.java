@@ -41,6 +41,9 @@ class RunReportTest {
         "the run has a validation part: its curves must be drawn");
     assertTrue(page.contains("Spearman(L̂, L_true)"), "summary lacks the recovery of L_true");
     assertTrue(
+        page.contains("Effective nnz: mean / median / max (δ = 1; mean input norm "),
+        "the effective nnz row must give δ and the inputs' scale");
+    assertTrue(
         page.contains("the first 80 test examples"), "captions must say which rows were used");
     assertTrue(page.contains("cap L0 = 4"), "histogram caption must name the cap");
     // Every figure has a caption.
