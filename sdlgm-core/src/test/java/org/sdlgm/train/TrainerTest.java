@@ -157,9 +157,16 @@ class TrainerTest {
 
   @Test
   void resumeInsideAnEpochKeepsTheWholeEpochInItsHistoryRow(@TempDir Path dir) {
-    // Noise-free passes: a resume inside an epoch then continues it exactly, so the epoch's row
-    // must be the uninterrupted run's — the steps before the checkpoint included.
-    SdlgmConfig c = config().toBuilder().settleFraction(1).build();
+    // The default objective's passes are noise-free: a resume inside an epoch then continues it
+    // exactly, so the epoch's row must be the uninterrupted run's — the steps before the
+    // checkpoint included.
+    SdlgmConfig c =
+        Recipes.sparseCodes(4, 2).toBuilder()
+            .inputDim(48)
+            .latentDim(12)
+            .encoderHidden(List.of(32))
+            .decoderHidden(List.of(32))
+            .build();
     TrainConfig t = training(2, 9).toBuilder().checkpointEvery(3).build();
     TrainingRun<SparseCoder> full = new SdlgmTrainer(c, t).fit(data.train());
     List<float[]> fullParams = parameters(full.model());
