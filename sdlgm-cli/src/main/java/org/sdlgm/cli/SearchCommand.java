@@ -45,7 +45,7 @@ import picocli.CommandLine.Option;
       "share of hits with the row's label (precision@k). --exact also runs a brute-force search",
       "over every document's code and reports its speed and the index's recall against it.",
       "",
-      "Example: sdlgm search --index runs/fmnist-index --model runs/fmnist --data fashion-mnist:/usr/share/datasets/fashion-mnist --part test --k 10 --out hits.jsonl"
+      "Example: sdlgm search --index runs/fmnist-index --data fashion-mnist:/usr/share/datasets/fashion-mnist --part test --k 10 --out hits.jsonl"
     })
 final class SearchCommand implements Callable<Integer> {
   @Option(
@@ -57,9 +57,9 @@ final class SearchCommand implements Callable<Integer> {
 
   @Option(
       names = {"-m", "--model"},
-      required = true,
       paramLabel = "DIR",
-      description = "Model directory the index was built from.")
+      description =
+          "Model directory the index was built from (default: the one the index records).")
   Path model;
 
   @Option(
@@ -120,14 +120,15 @@ final class SearchCommand implements Callable<Integer> {
       throw new SdlgmException(out + ": exists; use --overwrite to replace it");
     }
     try (CodeIndex idx = CodeIndex.open(index)) {
-      idx.info().checkModel(model, index.toString());
-      ModelInfo<SdlgmConfig, DataSchema> trained = ModelDirectory.readCoderInfo(model);
+      Path modelDir = idx.info().modelOr(model, index.toString());
+      idx.info().checkModel(modelDir, index.toString());
+      ModelInfo<SdlgmConfig, DataSchema> trained = ModelDirectory.readCoderInfo(modelDir);
       // Queries are encoded the way the indexed codes were (the index's level inference).
       ModelInfo<SdlgmConfig, DataSchema> info =
           trained.withModel(idx.info().queryConfig(trained.model()));
       Dataset rows = DataParts.rows(data, part);
       EvalCommand.checkDim(info, rows.dim(), data);
-      List<SparseCode> queries = encode(info, rows);
+      List<SparseCode> queries = encode(modelDir, info, rows);
 
       long[] nanos = new long[queries.size()];
       List<List<SearchHit>> results = new ArrayList<>(queries.size());
@@ -170,11 +171,12 @@ final class SearchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private List<SparseCode> encode(ModelInfo<SdlgmConfig, DataSchema> info, Dataset rows) {
+  private List<SparseCode> encode(
+      Path modelDir, ModelInfo<SdlgmConfig, DataSchema> info, Dataset rows) {
     int d = rows.dim();
     List<SparseCode> codes = new ArrayList<>(rows.size());
     // This coder scales the raw rows itself (the model directory's scaling.json).
-    try (SparseCoder coder = ModelDirectory.loadCoder(model, info)) {
+    try (SparseCoder coder = ModelDirectory.loadCoder(modelDir, info)) {
       int chunk = Math.max(batch, 10_000);
       float[] buf = new float[chunk * d];
       for (int from = 0; from < rows.size(); from += chunk) {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.sdlgm.SdlgmException;
+import org.sdlgm.index.IndexInfo;
 import org.sdlgm.model.LevelInference;
 import org.sdlgm.server.SdlgmServer;
 import org.sdlgm.server.ServerConfig;
@@ -37,9 +38,9 @@ import picocli.CommandLine.Option;
 final class ServeCommand implements Callable<Integer> {
   @Option(
       names = {"-m", "--model"},
-      required = true,
       paramLabel = "DIR",
-      description = "Model directory (coder or tagger).")
+      description =
+          "Model directory (coder or tagger); with --index, default: the one the index records.")
   Path model;
 
   @Option(
@@ -128,10 +129,15 @@ final class ServeCommand implements Callable<Integer> {
     if (!(maxWaitMs >= 0) || maxWaitMs > 10_000) {
       throw new SdlgmException("--max-wait-ms must be in 0..10000, got " + maxWaitMs);
     }
+    if (model == null && index == null) {
+      throw new SdlgmException(
+          "give --model DIR (or --index DIR, which serves the model the index was built from)");
+    }
+    Path modelDir = model != null ? model : IndexInfo.read(index).modelOr(null, index.toString());
     ServerConfig config;
     try {
       config =
-          ServerConfig.builder(model)
+          ServerConfig.builder(modelDir)
               .index(index)
               .data(data)
               .part(part)
@@ -167,9 +173,8 @@ final class ServeCommand implements Callable<Integer> {
                   System.err.println("sdlgm serve: stopped");
                   System.err.flush();
                   stopped.countDown();
-                  // A JVM ended by SIGTERM exits with 143 once its hooks have run; the service has
-                  // shut
-                  // down cleanly, so it says so with 0.
+                  // A JVM ended by SIGTERM exits with 143 once its hooks have run; the service
+                  // has shut down cleanly, so it says so with 0.
                   Runtime.getRuntime().halt(0);
                 },
                 "sdlgm-serve-shutdown"));
@@ -177,7 +182,7 @@ final class ServeCommand implements Callable<Integer> {
         "sdlgm serve: "
             + server.modelKind()
             + " model "
-            + model
+            + modelDir
             + " on "
             + server.url()
             + "/ (API: "

@@ -209,6 +209,47 @@ class IndexSearchCliTest {
   }
 
   @Test
+  void withoutModelTheIndexsOwnIsUsed() throws IOException {
+    Path given = shared.resolve("given.jsonl");
+    Path recorded = shared.resolve("recorded.jsonl");
+    Cli.ok(
+        "search",
+        "--index",
+        index.toString(),
+        "--model",
+        model.toString(),
+        "--data",
+        DATA,
+        "--out",
+        given.toString());
+    Cli.ok("search", "--index", index.toString(), "--data", DATA, "--out", recorded.toString());
+    assertEquals(
+        Files.readString(given, StandardCharsets.UTF_8),
+        Files.readString(recorded, StandardCharsets.UTF_8));
+
+    // A copy of the index whose recorded model has moved away: one line saying so.
+    Path moved = shared.resolve("moved-index");
+    Cli.copyTree(index, moved);
+    Path info = moved.resolve("sdlgm-index.json");
+    String gone = shared.resolve("gone-model").toAbsolutePath().toString();
+    Files.writeString(
+        info,
+        Files.readString(info, StandardCharsets.UTF_8)
+            .replace(model.toAbsolutePath().normalize().toString(), gone),
+        StandardCharsets.UTF_8);
+    Path out = shared.resolve("moved.jsonl");
+    Cli.Result r =
+        Cli.run("search", "--index", moved.toString(), "--data", DATA, "--out", out.toString());
+    assertEquals(2, r.code(), r::toString);
+    assertTrue(
+        r.error().contains("the index was built from the model " + gone)
+            && r.error().contains("does not exist any more")
+            && r.error().contains("give --model DIR"),
+        r::toString);
+    assertFalse(Files.exists(out));
+  }
+
+  @Test
   void searchRefusesAnotherModel() throws IOException {
     Path other = shared.resolve("other-model");
     Cli.copyTree(model, other);

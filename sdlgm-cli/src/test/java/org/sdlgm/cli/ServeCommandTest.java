@@ -90,6 +90,13 @@ class ServeCommandTest {
     Cli.Result index = Cli.run("serve", "--model", model.toString(), "--index", dir.toString());
     assertEquals(2, index.code());
     assertTrue(index.error().contains("not a code index"), index.error());
+    // Without --model the index names the model; without either there is nothing to serve.
+    Cli.Result indexOnly = Cli.run("serve", "--index", dir.toString());
+    assertEquals(2, indexOnly.code());
+    assertTrue(indexOnly.error().contains("not a code index"), indexOnly.error());
+    Cli.Result neither = Cli.run("serve");
+    assertEquals(2, neither.code());
+    assertTrue(neither.error().contains("give --model DIR (or --index DIR"), neither.error());
   }
 
   /** A request in flight when SIGTERM arrives still gets its answer; then the exit code is 0. */

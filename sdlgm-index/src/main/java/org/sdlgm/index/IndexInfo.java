@@ -187,6 +187,30 @@ public record IndexInfo(
   }
 
   /**
+   * The model directory this index was built from, for commands given only the index: {@code given}
+   * when it is not null, else the directory the index records, which must still exist (its
+   * fingerprint is checked by {@link #checkModel} as for a given one).
+   */
+  public Path modelOr(Path given, String indexName) {
+    if (given != null) {
+      return given;
+    }
+    if (modelDirectory == null || modelDirectory.isEmpty()) {
+      throw new SdlgmException(
+          indexName + ": the index records no model directory; give --model DIR");
+    }
+    Path recorded = Path.of(modelDirectory);
+    if (!Files.isDirectory(recorded)) {
+      throw new SdlgmException(
+          indexName
+              + ": the index was built from the model "
+              + modelDirectory
+              + ", which does not exist any more (moved?); give --model DIR");
+    }
+    return recorded;
+  }
+
+  /**
    * {@code model} (the configuration of the model this index was built from) with the level
    * inference the indexed codes were encoded with, so that a query is encoded as the documents
    * were: a head-mode query against exact-mode documents would compare codes whose levels were
