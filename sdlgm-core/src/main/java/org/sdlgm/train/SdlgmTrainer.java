@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -287,7 +286,7 @@ public final class SdlgmTrainer extends TrainerSettings<Dataset, SparseCoder, Sd
 
   private static JsonNode readJson(Path file) {
     try {
-      return new ObjectMapper().readTree(file.toFile());
+      return ModelDirectory.json().readTree(file.toFile());
     } catch (IOException e) {
       throw new UncheckedIOException(file + ": cannot read: " + e.getMessage(), e);
     }
